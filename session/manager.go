@@ -1,0 +1,419 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+)
+
+// Errors the Manager returns; test with errors.Is.
+var (
+	// ErrNotFound: no session is stored under the given key.
+	ErrNotFound = errors.New("session not found")
+	// ErrNoActiveSession: logout without a key, and no session is active.
+	ErrNoActiveSession = errors.New("no active session to log out from")
+	// ErrKeyStoreUnavailable: a key pair is held by a key store that is not
+	// in use, so its private key cannot be deleted now.
+	ErrKeyStoreUnavailable = errors.New("key store not available")
+)
+
+func notFound(key string) error {
+	return fmt.Errorf("%w: no session with key %q", ErrNotFound, key)
+}
+
+// Manager implements Turnkey's session operations over a Store and a
+// KeyStore. Every operation runs under the store's lock from first read to
+// last write, so two processes never interleave.
+type Manager struct {
+	store Store
+	keys  KeyStore   // where new key pairs go
+	other []KeyStore // stores that may hold key pairs made earlier
+	now   func() time.Time
+}
+
+// NewManager returns a Manager that keeps state in store and creates key
+// pairs in keys. others are key stores that may hold key pairs tkauth made
+// earlier with another setting; they are used only to delete those.
+func NewManager(store Store, keys KeyStore, others ...KeyStore) *Manager {
+	return &Manager{store: store, keys: keys, other: others, now: time.Now}
+}
+
+// WithClock makes m read the time from now; for tests and the demo.
+func (m *Manager) WithClock(now func() time.Time) *Manager {
+	m.now = now
+	return m
+}
+
+// Now returns the Manager's current time.
+func (m *Manager) Now() time.Time { return m.now() }
+
+// KeyStoreName is the name of the key store new key pairs go to.
+func (m *Manager) KeyStoreName() string { return m.keys.Name() }
+
+// State returns what is stored now.
+func (m *Manager) State(ctx context.Context) (*State, error) {
+	return m.store.Load(ctx)
+}
+
+// Get returns the session stored under key.
+func (m *Manager) Get(ctx context.Context, key string) (Session, error) {
+	st, err := m.store.Load(ctx)
+	if err != nil {
+		return Session{}, err
+	}
+	s, ok := st.Sessions[key]
+	if !ok {
+		return Session{}, notFound(key)
+	}
+	return s, nil
+}
+
+// SetActive makes the session stored under key the active one.
+func (m *Manager) SetActive(ctx context.Context, key string) error {
+	return m.store.Update(ctx, func(st *State, commit func() error) error {
+		if _, ok := st.Sessions[key]; !ok {
+			return notFound(key)
+		}
+		if st.Active == key {
+			return nil
+		}
+		st.Active = key
+		return commit()
+	})
+}
+
+// StoreResult is what StoreSession did.
+type StoreResult struct {
+	Session  Session
+	Replaced bool // a session was stored under the key before
+	// DeletedKeyPairs: the replaced session's key pair, when nothing else
+	// used it.
+	DeletedKeyPairs []string
+	// Leftover is set when that key pair could not be deleted; the session
+	// is stored all the same and ClearUnusedKeyPairs will retry.
+	Leftover error
+}
+
+// StoreSession parses token, stores it under key (DefaultKey if empty) and
+// makes it active, as Turnkey's storeSession does. A session already under
+// key is replaced, and its key pair deleted if no session uses it any more.
+func (m *Manager) StoreSession(ctx context.Context, token, key string) (StoreResult, error) {
+	s, err := Parse(token)
+	if err != nil {
+		return StoreResult{}, err
+	}
+	return m.Put(ctx, s, key)
+}
+
+// Put stores an already parsed session; see StoreSession.
+func (m *Manager) Put(ctx context.Context, s Session, key string) (StoreResult, error) {
+	if key == "" {
+		key = DefaultKey
+	}
+	s.Key = key
+	var res StoreResult
+	err := m.store.Update(ctx, func(st *State, commit func() error) error {
+		res = StoreResult{}
+		s.StoredAt = m.now().UTC()
+		old, replaced := st.Sessions[key]
+		st.Sessions[key] = s
+		st.Active = key
+		if kp, ok := st.KeyPairs[s.PublicKey]; ok && kp.Deleting {
+			// Left by a crash mid-logout; the session needs it again.
+			kp.Deleting = false
+			st.KeyPairs[s.PublicKey] = kp
+		}
+		res.Session, res.Replaced = s, replaced
+		var doomed []string
+		if replaced && old.PublicKey != s.PublicKey && len(st.UsersOf(old.PublicKey)) == 0 {
+			if _, ours := st.KeyPairs[old.PublicKey]; ours {
+				doomed = append(doomed, old.PublicKey)
+			}
+		}
+		if len(doomed) == 0 {
+			return commit()
+		}
+		deleted, failed, err := m.dropKeyPairs(ctx, st, commit, doomed)
+		res.DeletedKeyPairs = deleted
+		if err != nil {
+			return err
+		}
+		res.Leftover = errors.Join(values(failed)...)
+		return nil
+	})
+	return res, err
+}
+
+// KeptKeyPair is a key pair a logout left in place because other sessions
+// still use it.
+type KeptKeyPair struct {
+	PublicKey string
+	UsedBy    []string // session keys
+}
+
+// LogoutResult is what a logout removed and what it kept.
+type LogoutResult struct {
+	Sessions        []string // session keys removed
+	ClearedActive   bool     // the active pointer pointed at one of them
+	DeletedKeyPairs []string // private keys deleted from the key store
+	KeptKeyPairs    []KeptKeyPair
+	// Unmanaged are key pairs tkauth did not create (the session was
+	// imported): tkauth never deletes those.
+	Unmanaged []string
+}
+
+// Logout logs out the session stored under key, or the active session if
+// key is empty, as Turnkey's logout does: the session is removed, the active
+// pointer cleared if it pointed there (no other session is promoted), and
+// its key pair deleted unless another session still uses it.
+//
+// If the key pair cannot be deleted (key store locked, timing out), the
+// session is put back and the error says why: nothing is half-done.
+func (m *Manager) Logout(ctx context.Context, key string) (LogoutResult, error) {
+	return m.remove(ctx, func(st *State) ([]string, error) {
+		if key == "" {
+			if st.Active == "" {
+				return nil, ErrNoActiveSession
+			}
+			key = st.Active
+		}
+		if _, ok := st.Sessions[key]; !ok {
+			return nil, notFound(key)
+		}
+		return []string{key}, nil
+	})
+}
+
+// ClearAll logs out every session, under one lock.
+func (m *Manager) ClearAll(ctx context.Context) (LogoutResult, error) {
+	return m.remove(ctx, func(st *State) ([]string, error) {
+		return slices.Sorted(maps.Keys(st.Sessions)), nil
+	})
+}
+
+// remove logs out the sessions pick chooses, in three durable steps under
+// one lock: (1) write the state without them and with their key pairs
+// marked Deleting; (2) delete those private keys; (3) write the state
+// without the deleted key pairs. A crash between steps leaves a state that
+// loads, and ClearUnusedKeyPairs finishes the job.
+func (m *Manager) remove(ctx context.Context, pick func(*State) ([]string, error)) (LogoutResult, error) {
+	var res LogoutResult
+	err := m.store.Update(ctx, func(st *State, commit func() error) error {
+		res = LogoutResult{}
+		keys, err := pick(st)
+		if err != nil || len(keys) == 0 {
+			return err
+		}
+		removed := make(map[string]Session, len(keys))
+		for _, k := range keys {
+			removed[k] = st.Sessions[k]
+			delete(st.Sessions, k)
+		}
+		activeBefore := st.Active
+		if _, ok := removed[st.Active]; ok {
+			st.Active = ""
+		}
+
+		var doomed []string
+		seen := map[string]bool{}
+		for _, k := range keys {
+			pub := removed[k].PublicKey
+			if seen[pub] {
+				continue
+			}
+			seen[pub] = true
+			switch users := st.UsersOf(pub); {
+			case len(users) > 0:
+				res.KeptKeyPairs = append(res.KeptKeyPairs, KeptKeyPair{PublicKey: pub, UsedBy: users})
+			case isIndexed(st, pub):
+				doomed = append(doomed, pub)
+			default:
+				res.Unmanaged = append(res.Unmanaged, pub)
+			}
+		}
+
+		deleted, failed, err := m.dropKeyPairs(ctx, st, commit, doomed)
+		res.DeletedKeyPairs = deleted
+		if err != nil {
+			return err
+		}
+		// Put back the sessions whose key pair is still there, so that
+		// what is listed is what can still be used.
+		var errs []error
+		for _, k := range keys {
+			s := removed[k]
+			if ferr, ok := failed[s.PublicKey]; ok {
+				st.Sessions[k] = s
+				if activeBefore == k {
+					st.Active = k
+				}
+				errs = append(errs, fmt.Errorf("session %q was not logged out: %w", k, ferr))
+				continue
+			}
+			res.Sessions = append(res.Sessions, k)
+		}
+		res.ClearedActive = activeBefore != "" && st.Active == ""
+		if len(errs) > 0 {
+			if err := commit(); err != nil {
+				return err
+			}
+			return errors.Join(errs...)
+		}
+		return nil
+	})
+	return res, err
+}
+
+// dropKeyPairs deletes the private keys of pubs (all in tkauth's index) in
+// three steps: mark them Deleting and commit; delete each from its key
+// store; drop the deleted ones from the index, unmark the rest, commit. It
+// returns the deleted keys and, for the others, why not. err is a failed
+// commit, after which nothing is known to be written.
+func (m *Manager) dropKeyPairs(ctx context.Context, st *State, commit func() error, pubs []string) (deleted []string, failed map[string]error, err error) {
+	for _, pub := range pubs {
+		kp := st.KeyPairs[pub]
+		kp.Deleting = true
+		st.KeyPairs[pub] = kp
+	}
+	if err := commit(); err != nil {
+		return nil, nil, err
+	}
+	failed = map[string]error{}
+	for _, pub := range pubs {
+		kp := st.KeyPairs[pub]
+		if err := m.deleteKey(ctx, kp); err != nil {
+			failed[pub] = err
+			kp.Deleting = false
+			st.KeyPairs[pub] = kp
+			continue
+		}
+		delete(st.KeyPairs, pub)
+		deleted = append(deleted, pub)
+	}
+	if len(pubs) > 0 {
+		if err := commit(); err != nil {
+			return deleted, failed, err
+		}
+	}
+	return deleted, failed, nil
+}
+
+func (m *Manager) deleteKey(ctx context.Context, kp KeyPair) error {
+	ks, err := m.keyStore(kp.KeyStore)
+	if err != nil {
+		return fmt.Errorf("key pair %s: %w", Short(kp.PublicKey), err)
+	}
+	if err := ks.Delete(ctx, kp.PublicKey); err != nil {
+		return fmt.Errorf("deleting key pair %s from the %s key store: %w", Short(kp.PublicKey), ks.Name(), err)
+	}
+	return nil
+}
+
+func (m *Manager) keyStore(name string) (KeyStore, error) {
+	if name == "" || name == m.keys.Name() {
+		return m.keys, nil
+	}
+	for _, ks := range m.other {
+		if ks.Name() == name {
+			return ks, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: it is held by the %q key store, which is not in use (choose it with --keyring %s)", ErrKeyStoreUnavailable, name, name)
+}
+
+// PruneResult is what ClearUnusedKeyPairs deleted and what it could not.
+type PruneResult struct {
+	Deleted []string
+	Failed  map[string]error
+}
+
+// ClearUnusedKeyPairs deletes every key pair in tkauth's index that no
+// stored session uses, as Turnkey's clearUnusedKeyPairs does, but only
+// among key pairs tkauth created: no other key store item is touched. It
+// also finishes deletions a crash interrupted.
+func (m *Manager) ClearUnusedKeyPairs(ctx context.Context) (PruneResult, error) {
+	var res PruneResult
+	err := m.store.Update(ctx, func(st *State, commit func() error) error {
+		deleted, failed, err := m.dropKeyPairs(ctx, st, commit, UnusedKeyPairs(st))
+		res = PruneResult{Deleted: deleted, Failed: failed}
+		if err != nil {
+			return err
+		}
+		if len(failed) > 0 {
+			return errors.Join(values(failed)...)
+		}
+		return nil
+	})
+	return res, err
+}
+
+// UnusedKeyPairs returns the public keys ClearUnusedKeyPairs would delete
+// now.
+func UnusedKeyPairs(st *State) []string {
+	var out []string
+	for _, pub := range slices.Sorted(maps.Keys(st.KeyPairs)) {
+		if len(st.UsersOf(pub)) == 0 {
+			out = append(out, pub)
+		}
+	}
+	return out
+}
+
+// CreateKeyPair makes a new P-256 key pair, as Turnkey's createApiKeyPair
+// does, and returns its public key in compressed hex. The private key goes
+// only to the key store. The index entry is written before the key store
+// item, so that a crash between the two leaves an entry that the next
+// ClearUnusedKeyPairs removes, never an item tkauth has forgotten.
+func (m *Manager) CreateKeyPair(ctx context.Context) (string, error) {
+	priv, pub, err := NewPrivateKey()
+	if err != nil {
+		return "", err
+	}
+	secret, err := EncodePrivateKey(priv)
+	if err != nil {
+		return "", err
+	}
+	err = m.store.Update(ctx, func(st *State, commit func() error) error {
+		st.KeyPairs[pub] = KeyPair{PublicKey: pub, KeyStore: m.keys.Name(), CreatedAt: m.now().UTC()}
+		if err := commit(); err != nil {
+			return err
+		}
+		if err := m.keys.Put(ctx, pub, secret); err != nil {
+			delete(st.KeyPairs, pub)
+			if cerr := commit(); cerr != nil {
+				return errors.Join(err, cerr)
+			}
+			return fmt.Errorf("storing the private key in the %s key store: %w", m.keys.Name(), err)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return pub, nil
+}
+
+// Short abbreviates a public key or ID for messages: its first 8 and last 4
+// characters.
+func Short(id string) string {
+	if len(id) <= 16 {
+		return id
+	}
+	return id[:8] + "…" + id[len(id)-4:]
+}
+
+func isIndexed(st *State, pub string) bool {
+	_, ok := st.KeyPairs[pub]
+	return ok
+}
+
+func values(m map[string]error) []error {
+	out := make([]error, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, m[k])
+	}
+	return out
+}

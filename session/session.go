@@ -1,0 +1,80 @@
+// Package session is tkauth's domain: Turnkey session tokens, the P-256 key
+// pairs they are bound to, and the Manager that stores, switches and logs
+// out sessions the way Turnkey's SDK does, without its races.
+//
+// Persistence is behind two small interfaces, Store and KeyStore; package
+// store implements them.
+package session
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+)
+
+// DefaultKey is the session key Turnkey's SDK stores a session under when
+// none is given.
+const DefaultKey = "@turnkey/session/v3"
+
+// Session is a stored Turnkey session: a token, the claims decoded from it,
+// and what tkauth knows about it.
+type Session struct {
+	Key      string // the name it is stored under
+	Token    string // the JWT; a secret, shown only on request
+	Claims          // decoded from Token
+	Verified bool   // signed by Turnkey's production notarizer
+	StoredAt time.Time
+}
+
+// Expired reports whether the session has expired at now.
+func (s Session) Expired(now time.Time) bool {
+	return !now.Before(s.Expiry)
+}
+
+// KeyPair is the index entry of a key pair tkauth created. Only key pairs in
+// this index are ever deleted from a key store.
+type KeyPair struct {
+	PublicKey string // compressed P-256, hex: the key pair's ID
+	KeyStore  string // name of the key store that holds the private key
+	CreatedAt time.Time
+	// Deleting is set while the private key is being deleted: a crash
+	// between the two writes of a logout leaves it set, and the next
+	// ClearUnusedKeyPairs finishes the job.
+	Deleting bool
+}
+
+// NewPrivateKey returns a new P-256 private key and its public key in
+// Turnkey's compressed hex form.
+func NewPrivateKey() (*ecdsa.PrivateKey, string, error) {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, "", err
+	}
+	return k, CompressPublicKey(&k.PublicKey), nil
+}
+
+// CompressPublicKey returns pub as compressed hex, Turnkey's key pair ID.
+func CompressPublicKey(pub *ecdsa.PublicKey) string {
+	return hex.EncodeToString(elliptic.MarshalCompressed(elliptic.P256(), pub.X, pub.Y))
+}
+
+// EncodePrivateKey returns k as 64 hex digits, the form Turnkey's SDKs keep.
+func EncodePrivateKey(k *ecdsa.PrivateKey) (string, error) {
+	b, err := k.Bytes()
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// DecodePrivateKey parses 64 hex digits into a P-256 private key.
+func DecodePrivateKey(h string) (*ecdsa.PrivateKey, error) {
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		return nil, fmt.Errorf("private key is not hex")
+	}
+	return ecdsa.ParseRawPrivateKey(elliptic.P256(), b)
+}

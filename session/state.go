@@ -1,0 +1,71 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+)
+
+// State is everything tkauth persists except private keys.
+type State struct {
+	Sessions map[string]Session // by session key
+	Active   string             // session key of the active session, or ""
+	KeyPairs map[string]KeyPair // tkauth's own key pairs, by public key
+}
+
+// NewState returns an empty State.
+func NewState() *State {
+	return &State{Sessions: map[string]Session{}, KeyPairs: map[string]KeyPair{}}
+}
+
+// List returns the sessions ordered by session key.
+func (st *State) List() []Session {
+	out := make([]Session, 0, len(st.Sessions))
+	for _, s := range st.Sessions {
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b Session) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+// UsersOf returns the keys, in order, of the sessions bound to publicKey.
+func (st *State) UsersOf(publicKey string) []string {
+	var keys []string
+	for k, s := range st.Sessions {
+		if s.PublicKey == publicKey {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Store persists State. Implementations make Update exclusive across
+// processes.
+type Store interface {
+	// Load returns the stored state, or an empty one if nothing is stored.
+	Load(ctx context.Context) (*State, error)
+	// Update takes an exclusive lock, reads the latest state and calls fn
+	// with it. fn changes the state in place and calls commit to write it
+	// durably; it may commit several times under the one lock, so that each
+	// step of a change survives a crash. What was committed stays written
+	// whatever fn returns; Update returns fn's error.
+	Update(ctx context.Context, fn func(st *State, commit func() error) error) error
+}
+
+// ErrKeyNotFound is returned by KeyStore.Get for a key it does not hold.
+var ErrKeyNotFound = errors.New("private key not found in the key store")
+
+// KeyStore holds private keys, hex-encoded, by compressed public key.
+// Implementations bound every call in time.
+type KeyStore interface {
+	// Name identifies the store ("system", "file"); it is recorded with
+	// each key pair so that its key is later deleted from the right store.
+	Name() string
+	Put(ctx context.Context, publicKey, privateKey string) error
+	// Get returns ErrKeyNotFound (wrapped or not) for an unknown key.
+	Get(ctx context.Context, publicKey string) (string, error)
+	// Delete removes the key; a key that is not there counts as deleted.
+	Delete(ctx context.Context, publicKey string) error
+}

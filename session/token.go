@@ -1,0 +1,257 @@
+package session
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrMalformedToken is wrapped by every error Parse returns for a token that
+// is not a well-formed Turnkey session JWT.
+var ErrMalformedToken = errors.New("malformed session token")
+
+// MaxTokenSize bounds the length of a token Parse accepts. Turnkey's session
+// JWTs are well under a kilobyte; anything this large is not one.
+const MaxTokenSize = 64 << 10
+
+// ProductionNotarizerKey is the uncompressed P-256 public key with which
+// Turnkey's production API signs session JWTs.
+const ProductionNotarizerKey = "04d498aa87ac3bf982ac2b5dd9604d0074905cfbda5d62727c5a237b895e6749205e9f7cd566909c4387f6ca25c308445c60884b788560b785f4a96ac33702a469"
+
+var productionNotarizer = mustParseUncompressed(ProductionNotarizerKey)
+
+func mustParseUncompressed(h string) *ecdsa.PublicKey {
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		panic(err)
+	}
+	pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), b)
+	if err != nil {
+		panic(err)
+	}
+	return pub
+}
+
+// Type is a session's permission level, spelled as Turnkey spells it.
+type Type string
+
+// The session types Turnkey issues.
+const (
+	ReadWrite Type = "SESSION_TYPE_READ_WRITE"
+	ReadOnly  Type = "SESSION_TYPE_READ_ONLY"
+)
+
+// String returns the short human form: "read-write" or "read-only".
+func (t Type) String() string {
+	switch t {
+	case ReadWrite:
+		return "read-write"
+	case ReadOnly:
+		return "read-only"
+	}
+	return string(t)
+}
+
+// Claims are the payload fields of a Turnkey session JWT that tkauth uses.
+type Claims struct {
+	Expiry           time.Time
+	PublicKey        string // compressed P-256, hex
+	Type             Type
+	UserID           string
+	OrganizationID   string
+	SessionProfileID string // optional
+	Scope            string // optional
+}
+
+// wireClaims is the JSON payload. Exp stays raw so that a quoted or
+// non-numeric value is reported as such rather than silently coerced.
+type wireClaims struct {
+	Exp              json.RawMessage `json:"exp"`
+	PublicKey        string          `json:"public_key"`
+	SessionType      string          `json:"session_type"`
+	UserID           string          `json:"user_id"`
+	OrganizationID   string          `json:"organization_id"`
+	SessionProfileID string          `json:"session_profile_id,omitempty"`
+	Scope            string          `json:"scope,omitempty"`
+}
+
+// Parse decodes a Turnkey session JWT and checks its claims and its
+// signature against Turnkey's production notarizer key. A token that parses
+// but is not signed by that key is returned with Verified false: test setups
+// sign their own tokens, and those may still be stored.
+//
+// The returned Session has no Key; the caller names it.
+func Parse(token string) (Session, error) {
+	return ParseWithNotarizer(token, productionNotarizer)
+}
+
+// ParseWithNotarizer is Parse with another notarizer key, for tests and
+// non-production Turnkey deployments.
+func ParseWithNotarizer(token string, notarizer *ecdsa.PublicKey) (Session, error) {
+	if len(token) > MaxTokenSize {
+		return Session{}, fmt.Errorf("%w: %d bytes is larger than the %d a session token can be", ErrMalformedToken, len(token), MaxTokenSize)
+	}
+	token = strings.TrimSpace(token)
+	if token == "" {
+		return Session{}, fmt.Errorf("%w: the token is empty", ErrMalformedToken)
+	}
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return Session{}, fmt.Errorf("%w: a JWT has 3 dot-separated parts, this has %d", ErrMalformedToken, len(parts))
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return Session{}, fmt.Errorf("%w: payload is not base64url: %v", ErrMalformedToken, err)
+	}
+	c, err := decodeClaims(payload)
+	if err != nil {
+		return Session{}, err
+	}
+	return Session{
+		Token:    token,
+		Claims:   c,
+		Verified: verify(parts, notarizer),
+	}, nil
+}
+
+func decodeClaims(payload []byte) (Claims, error) {
+	var w wireClaims
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	if err := dec.Decode(&w); err != nil {
+		return Claims{}, fmt.Errorf("%w: payload is not a JSON object: %v", ErrMalformedToken, err)
+	}
+	var missing []string
+	for _, f := range []struct {
+		name, val string
+	}{
+		{"exp", string(w.Exp)},
+		{"public_key", w.PublicKey},
+		{"session_type", w.SessionType},
+		{"user_id", w.UserID},
+		{"organization_id", w.OrganizationID},
+	} {
+		if f.val == "" || f.val == "null" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return Claims{}, fmt.Errorf("%w: missing required claim %s", ErrMalformedToken, strings.Join(missing, ", "))
+	}
+	exp, err := parseExp(w.Exp)
+	if err != nil {
+		return Claims{}, err
+	}
+	if err := checkCompressedKey(w.PublicKey); err != nil {
+		return Claims{}, fmt.Errorf("%w: public_key: %v", ErrMalformedToken, err)
+	}
+	t := Type(w.SessionType)
+	if t != ReadWrite && t != ReadOnly {
+		return Claims{}, fmt.Errorf("%w: unknown session_type %q (want %s or %s)", ErrMalformedToken, w.SessionType, ReadWrite, ReadOnly)
+	}
+	return Claims{
+		Expiry:           exp,
+		PublicKey:        strings.ToLower(w.PublicKey),
+		Type:             t,
+		UserID:           w.UserID,
+		OrganizationID:   w.OrganizationID,
+		SessionProfileID: w.SessionProfileID,
+		Scope:            w.Scope,
+	}, nil
+}
+
+// parseExp accepts a JSON number of seconds (RFC 7519 NumericDate, which
+// may have a fraction) and nothing else.
+func parseExp(raw json.RawMessage) (time.Time, error) {
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1<<40 {
+		return time.Time{}, fmt.Errorf("%w: exp is %s, not a number of seconds", ErrMalformedToken, raw)
+	}
+	return time.Unix(int64(f), 0).UTC(), nil
+}
+
+// checkCompressedKey reports whether h is a compressed P-256 point in hex.
+func checkCompressedKey(h string) error {
+	_, err := ParsePublicKey(h)
+	return err
+}
+
+// ParsePublicKey decodes a compressed P-256 public key in hex (66 digits,
+// prefix 02 or 03), as Turnkey writes them.
+func ParsePublicKey(h string) (*ecdsa.PublicKey, error) {
+	if len(h) != 66 {
+		return nil, fmt.Errorf("want 66 hex digits of a compressed P-256 key, got %d characters", len(h))
+	}
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		return nil, errors.New("not hex")
+	}
+	if b[0] != 2 && b[0] != 3 {
+		return nil, fmt.Errorf("prefix %02x is not 02 or 03 (compressed)", b[0])
+	}
+	x, y := elliptic.UnmarshalCompressed(elliptic.P256(), b)
+	if x == nil {
+		return nil, errors.New("not a point on P-256")
+	}
+	return &ecdsa.PublicKey{Curve: elliptic.P256(), X: x, Y: y}, nil
+}
+
+// verify checks the notarizer's raw r||s signature over
+// sha256(sha256(header.payload)), the digest Turnkey signs.
+func verify(parts []string, notarizer *ecdsa.PublicKey) bool {
+	if notarizer == nil {
+		return false
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || len(sig) != 64 {
+		return false
+	}
+	r := new(big.Int).SetBytes(sig[:32])
+	s := new(big.Int).SetBytes(sig[32:])
+	return ecdsa.Verify(notarizer, digest(parts[0]+"."+parts[1]), r, s)
+}
+
+func digest(signingInput string) []byte {
+	first := sha256.Sum256([]byte(signingInput))
+	second := sha256.Sum256(first[:])
+	return second[:]
+}
+
+// NewToken builds a session JWT with claims c, signed by notarizer the way
+// Turnkey signs them. tkauth uses it for its demo store and tests; a token
+// it makes verifies only against that notarizer, never as Turnkey's.
+func NewToken(c Claims, notarizer *ecdsa.PrivateKey) (string, error) {
+	header := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"ES256","typ":"JWT"}`))
+	body, err := json.Marshal(wireClaims{
+		Exp:              json.RawMessage(strconv.FormatInt(c.Expiry.Unix(), 10)),
+		PublicKey:        c.PublicKey,
+		SessionType:      string(c.Type),
+		UserID:           c.UserID,
+		OrganizationID:   c.OrganizationID,
+		SessionProfileID: c.SessionProfileID,
+		Scope:            c.Scope,
+	})
+	if err != nil {
+		return "", err
+	}
+	input := header + "." + base64.RawURLEncoding.EncodeToString(body)
+	r, s, err := ecdsa.Sign(rand.Reader, notarizer, digest(input))
+	if err != nil {
+		return "", err
+	}
+	sig := make([]byte, 64)
+	r.FillBytes(sig[:32])
+	s.FillBytes(sig[32:])
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+}

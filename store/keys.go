@@ -1,0 +1,253 @@
+package store
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/renameio/v2"
+	"github.com/zalando/go-keyring"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+// Key store names, as recorded with each key pair and as --keyring takes.
+const (
+	KeyringSystem = "system"
+	KeyringFile   = "file"
+	KeyringAuto   = "auto"
+)
+
+// DefaultKeyringTimeout bounds each call to the system keyring. The Secret
+// Service can wait forever on an unlock prompt that nobody sees.
+const DefaultKeyringTimeout = 5 * time.Second
+
+// SystemService is the keyring service name tkauth's items are stored under;
+// the item's user is the key pair's public key.
+const SystemService = "tkauth"
+
+// ErrKeyringTimeout is returned when the system keyring does not answer in
+// time.
+var ErrKeyringTimeout = errors.New("the system keyring did not answer in time (is it locked, or waiting on a prompt? unlock it, or use --keyring file)")
+
+// checkPublicKey refuses anything but 66 hex digits, so a public key is
+// always safe as a file name or keyring attribute.
+func checkPublicKey(pub string) error {
+	if len(pub) != 66 {
+		return fmt.Errorf("invalid public key %q: want 66 hex digits", session.Short(pub))
+	}
+	if _, err := hex.DecodeString(pub); err != nil {
+		return fmt.Errorf("invalid public key %q: not hex", session.Short(pub))
+	}
+	return nil
+}
+
+// FileKeys keeps private keys in 0600 files in a 0700 directory, for
+// machines with no OS keyring. Anyone who can read the user's files can read
+// them.
+type FileKeys struct {
+	dir string
+}
+
+var _ session.KeyStore = (*FileKeys)(nil)
+
+// NewFileKeys returns the file key store in the store directory dir (the
+// keys go in dir/keys).
+func NewFileKeys(dir string) *FileKeys {
+	return &FileKeys{dir: filepath.Join(dir, "keys")}
+}
+
+// Name implements session.KeyStore.
+func (k *FileKeys) Name() string { return KeyringFile }
+
+// Dir is the directory the private keys are in.
+func (k *FileKeys) Dir() string { return k.dir }
+
+func (k *FileKeys) path(pub string) (string, error) {
+	if err := checkPublicKey(pub); err != nil {
+		return "", err
+	}
+	return filepath.Join(k.dir, strings.ToLower(pub)+".private"), nil
+}
+
+// Put implements session.KeyStore.
+func (k *FileKeys) Put(_ context.Context, pub, priv string) error {
+	p, err := k.path(pub)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(k.dir, dirPerm); err != nil {
+		return err
+	}
+	if err := renameio.WriteFile(p, []byte(priv), filePerm, renameio.WithStaticPermissions(filePerm)); err != nil {
+		return err
+	}
+	return syncDir(k.dir)
+}
+
+// Get implements session.KeyStore.
+func (k *FileKeys) Get(_ context.Context, pub string) (string, error) {
+	p, err := k.path(pub)
+	if err != nil {
+		return "", err
+	}
+	b, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", session.ErrKeyNotFound
+	}
+	return strings.TrimSpace(string(b)), err
+}
+
+// Delete implements session.KeyStore.
+func (k *FileKeys) Delete(_ context.Context, pub string) error {
+	p, err := k.path(pub)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return syncDir(k.dir)
+}
+
+// SystemKeys keeps private keys in the OS keyring (the Secret Service on
+// Linux, the Keychain on macOS) through go-keyring: service SystemService,
+// user the public key. Every call is bounded by a timeout.
+type SystemKeys struct {
+	service string
+	timeout time.Duration
+}
+
+var _ session.KeyStore = (*SystemKeys)(nil)
+
+// NewSystemKeys returns the system key store using service (SystemService
+// outside tests), each call bounded by timeout.
+func NewSystemKeys(service string, timeout time.Duration) *SystemKeys {
+	if timeout <= 0 {
+		timeout = DefaultKeyringTimeout
+	}
+	return &SystemKeys{service: service, timeout: timeout}
+}
+
+// Name implements session.KeyStore.
+func (k *SystemKeys) Name() string { return KeyringSystem }
+
+// Put implements session.KeyStore.
+func (k *SystemKeys) Put(ctx context.Context, pub, priv string) error {
+	if err := checkPublicKey(pub); err != nil {
+		return err
+	}
+	return k.call(ctx, func() error { return keyring.Set(k.service, pub, priv) })
+}
+
+// Get implements session.KeyStore.
+func (k *SystemKeys) Get(ctx context.Context, pub string) (string, error) {
+	if err := checkPublicKey(pub); err != nil {
+		return "", err
+	}
+	var secret string
+	err := k.call(ctx, func() error {
+		var err error
+		secret, err = keyring.Get(k.service, pub)
+		return err
+	})
+	if isNotFound(err) {
+		return "", session.ErrKeyNotFound
+	}
+	return secret, err
+}
+
+// Delete implements session.KeyStore. An item that is already gone,
+// including one another process deleted while this one looked it up,
+// counts as deleted.
+func (k *SystemKeys) Delete(ctx context.Context, pub string) error {
+	if err := checkPublicKey(pub); err != nil {
+		return err
+	}
+	err := k.call(ctx, func() error { return keyring.Delete(k.service, pub) })
+	if isNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// Probe reports whether the system keyring answers, without creating or
+// reading any item.
+func (k *SystemKeys) Probe(ctx context.Context) error {
+	err := k.call(ctx, func() error {
+		_, err := keyring.Get(k.service, "tkauth-probe")
+		return err
+	})
+	if isNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// isNotFound recognises go-keyring's not-found, and the D-Bus error the
+// Secret Service gives when an item found by a search is deleted by another
+// process before this one deletes or reads it.
+func isNotFound(err error) bool {
+	return err != nil && (errors.Is(err, keyring.ErrNotFound) ||
+		strings.Contains(err.Error(), `No such interface "org.freedesktop.Secret.Item"`) ||
+		strings.Contains(err.Error(), "Object does not exist at path"))
+}
+
+// call runs f, giving up after k.timeout or when ctx ends. go-keyring takes
+// no context, so on time-out f is left to finish in the background; its
+// result is discarded.
+func (k *SystemKeys) call(ctx context.Context, f func() error) error {
+	ctx, cancel := context.WithTimeout(ctx, k.timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		if err != nil && !isNotFound(err) {
+			return fmt.Errorf("system keyring: %w", err)
+		}
+		return err
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return fmt.Errorf("%w (waited %s)", ErrKeyringTimeout, k.timeout)
+		}
+		return ctx.Err()
+	}
+}
+
+// KeyStores is the outcome of choosing a key store: where new key pairs go,
+// the other stores that may hold older ones, and a note for the user when
+// the choice was not the one asked for.
+type KeyStores struct {
+	Keys   session.KeyStore
+	Others []session.KeyStore
+	// Note says why auto fell back to files; the user must see it.
+	Note string
+}
+
+// OpenKeyStores chooses the key store for mode: "system", "file", or "auto"
+// (the system keyring when it answers, otherwise files, with a Note). dir
+// is the store directory; service is the keyring service name.
+func OpenKeyStores(ctx context.Context, mode, dir, service string, timeout time.Duration) (KeyStores, error) {
+	files := NewFileKeys(dir)
+	sys := NewSystemKeys(service, timeout)
+	switch mode {
+	case KeyringFile:
+		return KeyStores{Keys: files}, nil
+	case KeyringSystem:
+		return KeyStores{Keys: sys, Others: []session.KeyStore{files}}, nil
+	case KeyringAuto, "":
+		if err := sys.Probe(ctx); err != nil {
+			return KeyStores{Keys: files, Note: fmt.Sprintf(
+				"no system keyring (%v): private keys are kept in files in %s, readable by anyone who can read your files", err, files.Dir())}, nil
+		}
+		return KeyStores{Keys: sys, Others: []session.KeyStore{files}}, nil
+	}
+	return KeyStores{}, fmt.Errorf("unknown key store %q: choose auto, system or file", mode)
+}
