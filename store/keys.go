@@ -8,9 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
+	dbus "github.com/godbus/dbus/v5"
 	"github.com/google/renameio/v2"
 	"github.com/zalando/go-keyring"
 
@@ -31,6 +33,10 @@ const DefaultKeyringTimeout = 5 * time.Second
 // SystemService is the keyring service name tkauth's items are stored under;
 // the item's user is the key pair's public key.
 const SystemService = "tkauth"
+
+// usesDBus: go-keyring reaches the keyring over D-Bus here (not on macOS,
+// which has the Keychain, nor Windows, which has the Credential Manager).
+var usesDBus = runtime.GOOS != "darwin" && runtime.GOOS != "windows"
 
 // ErrKeyringTimeout is returned when the system keyring does not answer in
 // time.
@@ -177,9 +183,18 @@ func (k *SystemKeys) Delete(ctx context.Context, pub string) error {
 	return err
 }
 
+// ErrNoSessionBus: on Linux and the BSDs the Secret Service is reached over
+// the D-Bus session bus, and there is none (an SSH login, CI, a container).
+var ErrNoSessionBus = errors.New("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service")
+
 // Probe reports whether the system keyring answers, without creating or
 // reading any item.
 func (k *SystemKeys) Probe(ctx context.Context) error {
+	if usesDBus && os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		// godbus would otherwise try to autolaunch a bus with dbus-launch,
+		// leaving a stray daemon behind.
+		return ErrNoSessionBus
+	}
 	err := k.call(ctx, func() error {
 		_, err := keyring.Get(k.service, "tkauth-probe")
 		return err
@@ -192,11 +207,27 @@ func (k *SystemKeys) Probe(ctx context.Context) error {
 
 // isNotFound recognises go-keyring's not-found, and the D-Bus error the
 // Secret Service gives when an item found by a search is deleted by another
-// process before this one deletes or reads it.
+// process before this one deletes or reads it: gnome-keyring answers
+// UnknownMethod, `No such interface “org.freedesktop.Secret.Item”`; other
+// services answer UnknownObject or UnknownInterface.
 func isNotFound(err error) bool {
-	return err != nil && (errors.Is(err, keyring.ErrNotFound) ||
-		strings.Contains(err.Error(), `No such interface "org.freedesktop.Secret.Item"`) ||
-		strings.Contains(err.Error(), "Object does not exist at path"))
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, keyring.ErrNotFound) {
+		return true
+	}
+	var de dbus.Error
+	if !errors.As(err, &de) {
+		return false
+	}
+	switch de.Name {
+	case "org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownInterface":
+		return true
+	case "org.freedesktop.DBus.Error.UnknownMethod":
+		return strings.Contains(de.Error(), "org.freedesktop.Secret.Item")
+	}
+	return false
 }
 
 // call runs f, giving up after k.timeout or when ctx ends. go-keyring takes

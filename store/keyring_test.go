@@ -1,0 +1,231 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+// realKeyring returns a system key store under a service name of its own,
+// on the real Secret Service. Without one the test skips, or fails when
+// TKAUTH_REQUIRE_KEYRING=1 (CI sets it, so a broken setup cannot pass).
+func realKeyring(t *testing.T) *SystemKeys {
+	t.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	k := NewSystemKeys("tkauth-test-"+hex.EncodeToString(b), 5*time.Second)
+	err := k.Probe(context.Background())
+	if err == nil {
+		_, err = exec.LookPath("secret-tool")
+	}
+	if err != nil {
+		msg := "no Secret Service to test against (" + err.Error() + "); run the tests under scripts/with-keyring, as .ci/run does"
+		if os.Getenv("TKAUTH_REQUIRE_KEYRING") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	t.Cleanup(func() { exec.Command("secret-tool", "clear", "service", k.service).Run() })
+	return k
+}
+
+// itemsOutside counts, through secret-tool rather than tkauth's own code,
+// the keyring items under service, for user if given.
+func itemsOutside(t *testing.T, service, user string) int {
+	t.Helper()
+	args := []string{"search", "--all", "service", service}
+	if user != "" {
+		args = append(args, "username", user)
+	}
+	out, err := exec.Command("secret-tool", args...).Output()
+	if err != nil {
+		t.Fatalf("secret-tool %s: %v", strings.Join(args, " "), err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "[/") {
+			n++
+		}
+	}
+	return n
+}
+
+func TestSystemKeysRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	k := realKeyring(t)
+	pub := "02" + strings.Repeat("1a", 32)
+	if _, err := k.Get(ctx, pub); !errors.Is(err, session.ErrKeyNotFound) {
+		t.Fatalf("Get of a missing item: %v", err)
+	}
+	if err := k.Put(ctx, pub, "s3cret"); err != nil {
+		t.Fatal(err)
+	}
+	if n := itemsOutside(t, k.service, pub); n != 1 {
+		t.Fatalf("secret-tool sees %d items after Put, want 1", n)
+	}
+	if got, err := k.Get(ctx, pub); got != "s3cret" || err != nil {
+		t.Fatalf("Get = %q, %v", got, err)
+	}
+	if err := k.Put(ctx, pub, "replaced"); err != nil {
+		t.Fatal(err)
+	}
+	if n := itemsOutside(t, k.service, pub); n != 1 {
+		t.Errorf("secret-tool sees %d items after a second Put, want 1 (replaced)", n)
+	}
+	if err := k.Delete(ctx, pub); err != nil {
+		t.Fatal(err)
+	}
+	if n := itemsOutside(t, k.service, ""); n != 0 {
+		t.Errorf("secret-tool sees %d items after Delete", n)
+	}
+	if err := k.Delete(ctx, pub); err != nil {
+		t.Errorf("deleting what is gone: %v, want nil", err)
+	}
+}
+
+// Two processes deleting one item race: the loser's Secret Service answers
+// that the item's interface no longer exists. That is not-found, so done.
+func TestSystemKeysConcurrentDelete(t *testing.T) {
+	ctx := context.Background()
+	k := realKeyring(t)
+	for round := range 5 {
+		pub := "03" + strings.Repeat(hex.EncodeToString([]byte{byte(round)}), 32)
+		if err := k.Put(ctx, pub, "x"); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Add(1)
+			go func() { defer wg.Done(); errs[i] = k.Delete(ctx, pub) }()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: concurrent Delete: %v", round, err)
+			}
+		}
+		if n := itemsOutside(t, k.service, pub); n != 0 {
+			t.Fatalf("round %d: %d items left", round, n)
+		}
+	}
+}
+
+// Logout through the Manager on the real keyring: the logged-out session's
+// key pair is gone as seen from outside, the shared one is not, and a
+// keyring item tkauth did not create under its own service survives prune.
+func TestLogoutOnRealKeyring(t *testing.T) {
+	ctx := context.Background()
+	k := realKeyring(t)
+	dir := t.TempDir()
+	m := session.NewManager(NewFile(dir), k)
+	notarizer, _, _ := session.NewPrivateKey()
+	add := func(key, pub string) {
+		tok, err := session.NewToken(session.Claims{Expiry: time.Now().Add(time.Hour), PublicKey: pub, Type: session.ReadWrite, UserID: "u", OrganizationID: "o"}, notarizer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.StoreSession(ctx, tok, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	own, shared := mustKeyPair(t, m), mustKeyPair(t, m)
+	add("own", own)
+	add("s1", shared)
+	add("s2", shared)
+	stranger := "02" + strings.Repeat("5e", 32)
+	if out, err := exec.Command("bash", "-c", "printf x | secret-tool store --label=stranger service "+k.service+" username "+stranger).CombinedOutput(); err != nil {
+		t.Fatalf("secret-tool store: %v %s", err, out)
+	}
+
+	if _, err := m.Logout(ctx, "own"); err != nil {
+		t.Fatal(err)
+	}
+	if n := itemsOutside(t, k.service, own); n != 0 {
+		t.Errorf("logged-out key pair still in the keyring (%d items)", n)
+	}
+	if _, err := m.Logout(ctx, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := itemsOutside(t, k.service, shared); n != 1 {
+		t.Errorf("shared key pair: %d items after the first logout, want 1", n)
+	}
+	if _, err := m.ClearUnusedKeyPairs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := itemsOutside(t, k.service, stranger); n != 1 {
+		t.Error("prune deleted a keyring item tkauth did not create")
+	}
+	if _, err := m.ClearAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := itemsOutside(t, k.service, ""); n != 1 {
+		t.Errorf("%d items left after clear all, want only the stranger", n)
+	}
+}
+
+func mustKeyPair(t *testing.T, m *session.Manager) string {
+	t.Helper()
+	pub, err := m.CreateKeyPair(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pub
+}
+
+// The timeout holds whatever the keyring does: here a call that never
+// returns, as go-keyring does while an unlock prompt waits for nobody.
+func TestKeyringCallTimesOut(t *testing.T) {
+	k := NewSystemKeys("unused", 20*time.Millisecond)
+	block := make(chan struct{})
+	defer close(block)
+	err := k.call(context.Background(), func() error { <-block; return nil })
+	if !errors.Is(err, ErrKeyringTimeout) || !strings.Contains(err.Error(), "--keyring file") {
+		t.Fatalf("err = %v, want ErrKeyringTimeout with the way out", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := k.call(ctx, func() error { <-block; return nil }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: err = %v", err)
+	}
+}
+
+func TestOpenKeyStores(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ks, err := OpenKeyStores(ctx, KeyringFile, dir, "unused", time.Second)
+	if err != nil || ks.Keys.Name() != KeyringFile || len(ks.Others) != 0 || ks.Note != "" {
+		t.Fatalf("file: %+v, %v", ks, err)
+	}
+	ks, err = OpenKeyStores(ctx, KeyringSystem, dir, "unused", time.Second)
+	if err != nil || ks.Keys.Name() != KeyringSystem || len(ks.Others) != 1 {
+		t.Fatalf("system: %+v, %v", ks, err)
+	}
+	if _, err := OpenKeyStores(ctx, "vault", dir, "unused", time.Second); err == nil {
+		t.Fatal("unknown mode accepted")
+	}
+	// auto with no bus at all falls back to files, and says so. godbus
+	// keeps one session bus connection a process, so this runs in a fresh
+	// one: the test binary again, with no bus.
+	if os.Getenv("TKAUTH_TEST_AUTO_CHILD") == "1" {
+		ks, err = OpenKeyStores(ctx, KeyringAuto, dir, "unused", time.Second)
+		if err != nil || ks.Keys.Name() != KeyringFile || !strings.Contains(ks.Note, "no system keyring") || !strings.Contains(ks.Note, "DBUS_SESSION_BUS_ADDRESS") {
+			t.Fatalf("auto without a keyring: %+v, %v", ks, err)
+		}
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestOpenKeyStores$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "TKAUTH_TEST_AUTO_CHILD=1", "DBUS_SESSION_BUS_ADDRESS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("auto without a bus, in a child process: %v\n%s", err, out)
+	}
+}
