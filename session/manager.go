@@ -207,6 +207,8 @@ func (m *Manager) remove(ctx context.Context, pick func(*State) ([]string, error
 		if err != nil || len(keys) == 0 {
 			return err
 		}
+		plan := PlanLogout(st, keys)
+		res.KeptKeyPairs, res.Unmanaged = plan.Kept, plan.Unmanaged
 		removed := make(map[string]Session, len(keys))
 		for _, k := range keys {
 			removed[k] = st.Sessions[k]
@@ -217,25 +219,7 @@ func (m *Manager) remove(ctx context.Context, pick func(*State) ([]string, error
 			st.Active = ""
 		}
 
-		var doomed []string
-		seen := map[string]bool{}
-		for _, k := range keys {
-			pub := removed[k].PublicKey
-			if seen[pub] {
-				continue
-			}
-			seen[pub] = true
-			switch users := st.UsersOf(pub); {
-			case len(users) > 0:
-				res.KeptKeyPairs = append(res.KeptKeyPairs, KeptKeyPair{PublicKey: pub, UsedBy: users})
-			case isIndexed(st, pub):
-				doomed = append(doomed, pub)
-			default:
-				res.Unmanaged = append(res.Unmanaged, pub)
-			}
-		}
-
-		deleted, failed, err := m.dropKeyPairs(ctx, st, commit, doomed)
+		deleted, failed, err := m.dropKeyPairs(ctx, st, commit, plan.Delete)
 		res.DeletedKeyPairs = deleted
 		if err != nil {
 			return err
@@ -265,6 +249,47 @@ func (m *Manager) remove(ctx context.Context, pick func(*State) ([]string, error
 		return nil
 	})
 	return res, err
+}
+
+// LogoutPlan is what logging out some sessions would do to their key pairs.
+type LogoutPlan struct {
+	Delete    []string      // tkauth's key pairs no remaining session uses
+	Kept      []KeptKeyPair // key pairs other sessions still use
+	Unmanaged []string      // key pairs tkauth did not create: left alone
+}
+
+// PlanLogout says, without changing st, what logging out the sessions
+// under keys would do to their key pairs. Logout does exactly this, and a
+// confirmation can show it beforehand.
+func PlanLogout(st *State, keys []string) LogoutPlan {
+	leaving := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		leaving[k] = true
+	}
+	var plan LogoutPlan
+	seen := map[string]bool{}
+	for _, k := range keys {
+		s, ok := st.Sessions[k]
+		if !ok || seen[s.PublicKey] {
+			continue
+		}
+		seen[s.PublicKey] = true
+		var users []string
+		for _, u := range st.UsersOf(s.PublicKey) {
+			if !leaving[u] {
+				users = append(users, u)
+			}
+		}
+		switch {
+		case len(users) > 0:
+			plan.Kept = append(plan.Kept, KeptKeyPair{PublicKey: s.PublicKey, UsedBy: users})
+		case isIndexed(st, s.PublicKey):
+			plan.Delete = append(plan.Delete, s.PublicKey)
+		default:
+			plan.Unmanaged = append(plan.Unmanaged, s.PublicKey)
+		}
+	}
+	return plan
 }
 
 // dropKeyPairs deletes the private keys of pubs (all in tkauth's index) in
@@ -348,6 +373,46 @@ func (m *Manager) ClearUnusedKeyPairs(ctx context.Context) (PruneResult, error) 
 		return nil
 	})
 	return res, err
+}
+
+// Presence says whether a key pair's private key is in its key store.
+type Presence string
+
+// The answers KeyPairPresence gives.
+const (
+	PresenceUnknown Presence = "unknown" // the key store could not be asked
+	Present         Presence = "present"
+	Missing         Presence = "missing"
+)
+
+// KeyPairPresence asks the key stores whether they hold the private key of
+// each session's key pair in st: tkauth's own key pairs in the store that
+// holds them, imported ones in the current store. It never fails as a
+// whole; a store that cannot be asked gives PresenceUnknown.
+func (m *Manager) KeyPairPresence(ctx context.Context, st *State) map[string]Presence {
+	out := map[string]Presence{}
+	for _, s := range st.List() {
+		if _, done := out[s.PublicKey]; done {
+			continue
+		}
+		ks := m.keys
+		if kp, ok := st.KeyPairs[s.PublicKey]; ok {
+			var err error
+			if ks, err = m.keyStore(kp.KeyStore); err != nil {
+				out[s.PublicKey] = PresenceUnknown
+				continue
+			}
+		}
+		switch has, err := ks.Has(ctx, s.PublicKey); {
+		case err != nil:
+			out[s.PublicKey] = PresenceUnknown
+		case has:
+			out[s.PublicKey] = Present
+		default:
+			out[s.PublicKey] = Missing
+		}
+	}
+	return out
 }
 
 // UnusedKeyPairs returns the public keys ClearUnusedKeyPairs would delete

@@ -478,3 +478,76 @@ func TestStoreReclaimsKeyPairMarkedDeleting(t *testing.T) {
 	}
 	f.check([]string{"a"}, "a", []string{a}, nil)
 }
+
+// The plan a confirmation shows is what Logout then does.
+func TestPlanLogoutIsWhatLogoutDoes(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	own, shared := f.keyPair(), f.keyPair()
+	f.add("own", own)
+	f.add("s1", shared)
+	f.add("s2", shared)
+	if _, err := f.m.StoreSession(ctx, f.token(vectorPub, time.Hour), "imported"); err != nil {
+		t.Fatal(err)
+	}
+	st := f.state()
+	if p := session.PlanLogout(st, []string{"s1", "s2"}); !slices.Equal(p.Delete, []string{shared}) || len(p.Kept) != 0 {
+		t.Errorf("both users leaving: plan %+v, want the shared key pair deleted", p)
+	}
+	for _, tt := range []struct {
+		key  string
+		want session.LogoutPlan
+	}{
+		{"s1", session.LogoutPlan{Kept: []session.KeptKeyPair{{PublicKey: shared, UsedBy: []string{"s2"}}}}},
+		{"imported", session.LogoutPlan{Unmanaged: []string{vectorPub}}},
+		{"own", session.LogoutPlan{Delete: []string{own}}},
+	} {
+		plan := session.PlanLogout(f.state(), []string{tt.key})
+		res, err := f.m.Logout(ctx, tt.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := session.LogoutPlan{Delete: res.DeletedKeyPairs, Kept: res.KeptKeyPairs, Unmanaged: res.Unmanaged}
+		if !equalPlans(plan, tt.want) || !equalPlans(got, plan) {
+			t.Errorf("%s: plan %+v, did %+v, want %+v", tt.key, plan, got, tt.want)
+		}
+	}
+}
+
+func equalPlans(a, b session.LogoutPlan) bool {
+	return slices.Equal(a.Delete, b.Delete) && slices.Equal(a.Unmanaged, b.Unmanaged) &&
+		slices.EqualFunc(a.Kept, b.Kept, func(x, y session.KeptKeyPair) bool {
+			return x.PublicKey == y.PublicKey && slices.Equal(x.UsedBy, y.UsedBy)
+		})
+}
+
+func TestKeyPairPresence(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	here, gone := f.keyPair(), f.keyPair()
+	f.add("here", here)
+	f.add("gone", gone)
+	if _, err := f.m.StoreSession(ctx, f.token(vectorPub, time.Hour), "imported"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(f.dir, "keys", gone+".private")); err != nil {
+		t.Fatal(err)
+	}
+	// A key pair held by a key store not in use cannot be asked about.
+	elsewhere := "03" + strings.Repeat("77", 32)
+	err := store.NewFile(f.dir).Update(ctx, func(st *session.State, commit func() error) error {
+		st.KeyPairs[elsewhere] = session.KeyPair{PublicKey: elsewhere, KeyStore: "system"}
+		st.Sessions["elsewhere"] = session.Session{Key: "elsewhere", Token: "t", Claims: session.Claims{PublicKey: elsewhere}}
+		return commit()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := f.m.KeyPairPresence(ctx, f.state())
+	want := map[string]session.Presence{here: session.Present, gone: session.Missing, vectorPub: session.Missing, elsewhere: session.PresenceUnknown}
+	for pub, p := range want {
+		if got[pub] != p {
+			t.Errorf("%s: %s, want %s", session.Short(pub), got[pub], p)
+		}
+	}
+}

@@ -66,6 +66,9 @@ type KeyStore interface {
 	Put(ctx context.Context, publicKey, privateKey string) error
 	// Get returns ErrKeyNotFound (wrapped or not) for an unknown key.
 	Get(ctx context.Context, publicKey string) (string, error)
+	// Has reports whether the store holds the key, without reading it out
+	// where the store allows.
+	Has(ctx context.Context, publicKey string) (bool, error)
 	// Delete removes the key; a key that is not there counts as deleted.
 	Delete(ctx context.Context, publicKey string) error
 }

@@ -110,6 +110,19 @@ func (k *FileKeys) Get(_ context.Context, pub string) (string, error) {
 	return strings.TrimSpace(string(b)), err
 }
 
+// Has implements session.KeyStore.
+func (k *FileKeys) Has(_ context.Context, pub string) (bool, error) {
+	p, err := k.path(pub)
+	if err != nil {
+		return false, err
+	}
+	_, err = os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // Delete implements session.KeyStore.
 func (k *FileKeys) Delete(_ context.Context, pub string) error {
 	p, err := k.path(pub)
@@ -167,6 +180,16 @@ func (k *SystemKeys) Get(ctx context.Context, pub string) (string, error) {
 		return "", session.ErrKeyNotFound
 	}
 	return secret, err
+}
+
+// Has implements session.KeyStore. go-keyring has no existence check, so
+// this reads the item and drops the secret at once.
+func (k *SystemKeys) Has(ctx context.Context, pub string) (bool, error) {
+	_, err := k.Get(ctx, pub)
+	if errors.Is(err, session.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // Delete implements session.KeyStore. An item that is already gone,
