@@ -10,6 +10,7 @@ import (
 
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/ui"
 )
 
 // DemoOptions holds what `tkauth demo` needs.
@@ -27,8 +28,8 @@ func newCmdDemo(f *Factory, runF func(context.Context, *DemoOptions) error) *cob
 		Short: "Try tkauth on a throw-away store of sample sessions (never touches your keyring)",
 		Long: `demo creates a throw-away store in a temporary directory, with private keys in
 files there (never in your keyring), seeds it with sample sessions in three
-organizations, and shows them. The tokens are signed by a demo key, so they
-show as unverified.`,
+organizations, and opens the TUI over it (or, when stdout is not a terminal,
+prints them). The tokens are signed by a demo key, so they show as unverified.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -49,78 +50,23 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 			return err
 		}
 	}
-	m := session.NewManager(store.NewFile(dir), store.NewFileKeys(dir)).WithClock(opts.Now)
-	if err := seedDemo(ctx, m); err != nil {
+	keys := store.NewFileKeys(dir)
+	m := session.NewManager(store.NewFile(dir), keys).WithClock(opts.Now)
+	if err := ui.SeedDemo(ctx, m); err != nil {
 		return fmt.Errorf("seeding the demo store in %s: %w", dir, err)
+	}
+	ios := opts.Factory.IO
+	if ios.IsTerminal {
+		err := ui.Run(ui.Config{Sessions: m, Dir: dir, KeyStore: keys.Name(), Note: "demo store: sample sessions, private keys in files here; your keyring is not touched", Watch: true})
+		fmt.Fprintf(ios.ErrOut, "The demo store stays in %s; use it with TKAUTH_HOME=%s TKAUTH_KEYRING=file tkauth\n", dir, dir)
+		return err
 	}
 	state, err := m.State(ctx)
 	if err != nil {
 		return err
 	}
-	out := opts.Factory.IO.Out
-	fmt.Fprintf(out, "Demo store in %s (private keys in files there; your keyring is not touched).\n\n", dir)
-	writeSessionLines(out, state, m.Now())
-	fmt.Fprintf(out, "\nUse it with any command: TKAUTH_HOME=%s TKAUTH_KEYRING=file tkauth list\n", dir)
+	fmt.Fprintf(ios.Out, "Demo store in %s (private keys in files there; your keyring is not touched).\n\n", dir)
+	writeSessionLines(ios.Out, state, m.Now())
+	fmt.Fprintf(ios.Out, "\nUse it with any command: TKAUTH_HOME=%s TKAUTH_KEYRING=file tkauth list\n", dir)
 	return nil
-}
-
-// demoSession describes one seeded session; key pairs are shared by index.
-type demoSession struct {
-	key     string
-	org     string
-	user    string
-	typ     session.Type
-	expires time.Duration // from now; negative is in the past
-	keyPair int
-}
-
-// Three organizations, one read-only session, one expired, one expiring
-// within minutes, two sharing a key pair; the active one is acme/admin.
-var demoSessions = []demoSession{
-	{"acme/admin", "3f1c2a9e-7b4d-4e1a-9c2f-5d6e7f8a9b0c", "a1b2c3d4-0001-4a5b-8c9d-0e1f2a3b4c5d", session.ReadWrite, 14 * time.Minute, 0},
-	{"acme/viewer", "3f1c2a9e-7b4d-4e1a-9c2f-5d6e7f8a9b0c", "a1b2c3d4-0002-4a5b-8c9d-0e1f2a3b4c5d", session.ReadOnly, 45 * time.Minute, 1},
-	{"globex/ops", "8e2d4c6b-1a3f-4b5e-9d7c-2f4e6a8c0b1d", "b2c3d4e5-0003-4b6c-9d0e-1f2a3b4c5d6e", session.ReadWrite, 2*time.Minute + 30*time.Second, 2},
-	{"globex/ci", "8e2d4c6b-1a3f-4b5e-9d7c-2f4e6a8c0b1d", "b2c3d4e5-0004-4b6c-9d0e-1f2a3b4c5d6e", session.ReadWrite, -4 * time.Minute, 3},
-	{"initech/dev", "c7a5e3f1-9b8d-4c6a-8e4f-0a2c4e6f8b9d", "c3d4e5f6-0005-4c7d-8e9f-2a3b4c5d6e7f", session.ReadWrite, 6 * time.Hour, 4},
-	{session.DefaultKey, "c7a5e3f1-9b8d-4c6a-8e4f-0a2c4e6f8b9d", "c3d4e5f6-0005-4c7d-8e9f-2a3b4c5d6e7f", session.ReadWrite, 6 * time.Hour, 4},
-}
-
-const demoActive = "acme/admin"
-
-// seedDemo fills m with demoSessions, their key pairs made by m itself so
-// that the demo behaves as a real store does.
-func seedDemo(ctx context.Context, m *session.Manager) error {
-	notarizer, _, err := session.NewPrivateKey() // not Turnkey's: tokens show as unverified
-	if err != nil {
-		return err
-	}
-	pubs := map[int]string{}
-	now := m.Now()
-	for _, d := range demoSessions {
-		pub, ok := pubs[d.keyPair]
-		if !ok {
-			if pub, err = m.CreateKeyPair(ctx); err != nil {
-				return err
-			}
-			pubs[d.keyPair] = pub
-		}
-		tok, err := session.NewToken(session.Claims{
-			Expiry:         now.Add(d.expires),
-			PublicKey:      pub,
-			Type:           d.typ,
-			UserID:         d.user,
-			OrganizationID: d.org,
-		}, notarizer)
-		if err != nil {
-			return err
-		}
-		s, err := session.ParseWithNotarizer(tok, nil)
-		if err != nil {
-			return err
-		}
-		if _, err := m.Put(ctx, s, d.key); err != nil {
-			return err
-		}
-	}
-	return m.SetActive(ctx, demoActive)
 }

@@ -36,20 +36,20 @@ func newCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cob
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
-	m, st, err := opts.Factory.Manager(ctx)
+	env, err := opts.Factory.OpenPlain(ctx)
 	if err != nil {
 		return err
 	}
-	state, err := m.State(ctx)
+	state, err := env.Manager.State(ctx)
 	if err != nil {
 		return err
 	}
 	out := opts.Factory.IO.Out
 	if len(state.Sessions) == 0 {
-		fmt.Fprintf(out, "No sessions in %s.\nAdd one from a Turnkey session token, or try `tkauth demo`.\n", st.Dir())
+		fmt.Fprintf(out, "No sessions in %s.\nAdd one from a Turnkey session token, or try `tkauth demo`.\n", env.Store.Dir())
 		return nil
 	}
-	writeSessionLines(out, state, m.Now())
+	writeSessionLines(out, state, env.Manager.Now())
 	return nil
 }
 

@@ -11,10 +11,12 @@ import (
 	"os"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/ui"
 )
 
 // Exit codes, documented in the README.
@@ -26,7 +28,8 @@ const (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	ios := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, IsTerminal: term.IsTerminal(os.Stdout.Fd())}
+	os.Exit(run(os.Args[1:], ios))
 }
 
 // IOStreams are the command's standard streams, passed in so that tests
@@ -35,11 +38,13 @@ type IOStreams struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
+	// IsTerminal: stdout is a terminal, so the TUI may be shown.
+	IsTerminal bool
 }
 
 // run executes tkauth with args and returns the exit code.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ios := &IOStreams{In: stdin, Out: stdout, ErrOut: stderr}
+func run(args []string, ios *IOStreams) int {
+	stdin, stdout, stderr := ios.In, ios.Out, ios.ErrOut
 	root := newRootCmd(ios)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -89,25 +94,41 @@ type Factory struct {
 	KeyringService string
 }
 
-// Manager opens the store and key stores the flags select. A note on how
-// the key store was chosen is printed to stderr.
-func (f *Factory) Manager(ctx context.Context) (*session.Manager, *store.File, error) {
+// Env is what the global flags select: the store, its Manager, and the key
+// store new key pairs go to.
+type Env struct {
+	Manager  *session.Manager
+	Store    *store.File
+	KeyStore string
+	// Note says why the key store is not the one asked for; the user must
+	// see it.
+	Note string
+}
+
+// Open opens the store and key stores the flags select.
+func (f *Factory) Open(ctx context.Context) (*Env, error) {
 	dir := f.Home
 	if dir == "" {
 		var err error
 		if dir, err = store.DefaultDir(); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	ks, err := store.OpenKeyStores(ctx, f.Keyring, dir, f.KeyringService, f.KeyringTimeout)
 	if err != nil {
-		return nil, nil, usageError{err}
-	}
-	if ks.Note != "" {
-		fmt.Fprintf(f.IO.ErrOut, "tkauth: warning: %s\n", ks.Note)
+		return nil, usageError{err}
 	}
 	st := store.NewFile(dir)
-	return session.NewManager(st, ks.Keys, ks.Others...), st, nil
+	return &Env{Manager: session.NewManager(st, ks.Keys, ks.Others...), Store: st, KeyStore: ks.Keys.Name(), Note: ks.Note}, nil
+}
+
+// OpenPlain is Open for a plain command: the note goes to stderr.
+func (f *Factory) OpenPlain(ctx context.Context) (*Env, error) {
+	env, err := f.Open(ctx)
+	if err == nil && env.Note != "" {
+		fmt.Fprintf(f.IO.ErrOut, "tkauth: warning: %s\n", env.Note)
+	}
+	return env, err
 }
 
 func envOr(name, def string) string {
@@ -131,7 +152,10 @@ Try it safely first: tkauth demo`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return listRun(cmd.Context(), &ListOptions{Factory: f})
+			if !ios.IsTerminal {
+				return listRun(cmd.Context(), &ListOptions{Factory: f})
+			}
+			return tuiRun(cmd.Context(), f)
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
@@ -142,4 +166,13 @@ Try it safely first: tkauth demo`,
 
 	root.AddCommand(newCmdList(f, nil), newCmdDemo(f, nil))
 	return root
+}
+
+// tuiRun opens the TUI over the store the flags select.
+func tuiRun(ctx context.Context, f *Factory) error {
+	env, err := f.Open(ctx)
+	if err != nil {
+		return err
+	}
+	return ui.Run(ui.Config{Sessions: env.Manager, Dir: env.Store.Dir(), KeyStore: env.KeyStore, Note: env.Note, Watch: true})
 }

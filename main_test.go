@@ -11,6 +11,7 @@ import (
 
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/ui"
 )
 
 var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -20,7 +21,7 @@ var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 func tkauth(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(args, strings.NewReader(""), &out, &errOut)
+	code = run(args, &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	return code, out.String(), errOut.String()
 }
 
@@ -70,7 +71,7 @@ func TestDemoSeedsWhatItPromises(t *testing.T) {
 			shared++
 		}
 	}
-	if len(st.Sessions) != 6 || len(orgs) != 3 || readOnly != 1 || expired != 1 || soon != 1 || shared != 1 || st.Active != demoActive {
+	if len(st.Sessions) != 6 || len(orgs) != 3 || readOnly != 1 || expired != 1 || soon != 1 || shared != 1 || st.Active != ui.DemoActive {
 		t.Errorf("demo store: %d sessions, %d orgs, %d read-only, %d expired, %d expiring soon, %d shared key pairs, active %q",
 			len(st.Sessions), len(orgs), readOnly, expired, soon, shared, st.Active)
 	}
@@ -105,7 +106,7 @@ func TestListOutput(t *testing.T) {
 	}
 	for _, line := range lines {
 		key := strings.Fields(strings.TrimPrefix(line, "*"))[0]
-		if active := strings.HasPrefix(line, "* "); active != (key == demoActive) {
+		if active := strings.HasPrefix(line, "* "); active != (key == ui.DemoActive) {
 			t.Errorf("line %q: active mark %v", line, active)
 		}
 		if !strings.Contains(line, "unverified") {

@@ -1,0 +1,191 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+// Sessions is what the TUI needs of a session.Manager.
+type Sessions interface {
+	State(ctx context.Context) (*session.State, error)
+	SetActive(ctx context.Context, key string) error
+	Logout(ctx context.Context, key string) (session.LogoutResult, error)
+	ClearAll(ctx context.Context) (session.LogoutResult, error)
+	ClearUnusedKeyPairs(ctx context.Context) (session.PruneResult, error)
+	KeyPairPresence(ctx context.Context, st *session.State) map[string]session.Presence
+}
+
+// actionTimeout bounds one action: waiting for another process's lock, and
+// every keyring call (each under its own, shorter, timeout).
+const actionTimeout = 30 * time.Second
+
+func loadCmd(s Sessions) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		st, err := s.State(ctx)
+		return loadedMsg{state: st, err: err}
+	}
+}
+
+func presenceCmd(s Sessions, st *session.State, gen int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		return presenceMsg{gen: gen, presence: s.KeyPairPresence(ctx, st)}
+	}
+}
+
+func tickCmd(clock func() time.Time) tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg(clock()) })
+}
+
+// action runs f as a command and reports its outcome.
+func action(f func(ctx context.Context) (string, error)) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		status, err := f(ctx)
+		return actionDoneMsg{status: status, err: err}
+	}
+}
+
+func setActiveCmd(s Sessions, key string) tea.Cmd {
+	return action(func(ctx context.Context) (string, error) {
+		if err := s.SetActive(ctx, key); err != nil {
+			return "", err
+		}
+		return "Active session: " + clean(key), nil
+	})
+}
+
+func logoutCmd(s Sessions, key string) tea.Cmd {
+	return action(func(ctx context.Context) (string, error) {
+		res, err := s.Logout(ctx, key)
+		if err != nil {
+			return "", fmt.Errorf("logout of %s failed: %w", clean(key), err)
+		}
+		return DescribeLogout(res), nil
+	})
+}
+
+func logoutAllCmd(s Sessions) tea.Cmd {
+	return action(func(ctx context.Context) (string, error) {
+		res, err := s.ClearAll(ctx)
+		if err != nil {
+			return "", fmt.Errorf("logging out all sessions failed: %w", err)
+		}
+		return DescribeLogout(res), nil
+	})
+}
+
+func pruneCmd(s Sessions) tea.Cmd {
+	return action(func(ctx context.Context) (string, error) {
+		res, err := s.ClearUnusedKeyPairs(ctx)
+		if err != nil {
+			return "", fmt.Errorf("deleted %s, but not all: %w", plural(len(res.Deleted), "unused key pair"), err)
+		}
+		return "Deleted " + plural(len(res.Deleted), "unused key pair") + ".", nil
+	})
+}
+
+// watchCmd starts watching dir (creating it, private, if need be).
+func watchCmd(dir string) tea.Cmd {
+	return func() tea.Msg {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return watchErrMsg{err}
+		}
+		w, err := fsnotify.NewWatcher()
+		if err != nil {
+			return watchErrMsg{err}
+		}
+		if err := w.Add(dir); err != nil {
+			w.Close()
+			return watchErrMsg{err}
+		}
+		return watchingMsg{w}
+	}
+}
+
+// debounce is how long the store must be quiet before a change is
+// reported: a logout writes the file up to three times.
+const debounce = 150 * time.Millisecond
+
+// waitChangeCmd waits for the session file in w's directory to change,
+// then for a quiet spell, and reports it once.
+func waitChangeCmd(w *fsnotify.Watcher) tea.Cmd {
+	return func() tea.Msg {
+		changed := false
+		var quiet <-chan time.Time
+		for {
+			select {
+			case ev, ok := <-w.Events:
+				if !ok {
+					return nil
+				}
+				if filepath.Base(ev.Name) == "sessions.json" {
+					changed = true
+					quiet = time.After(debounce)
+				}
+			case err, ok := <-w.Errors:
+				if !ok {
+					return nil
+				}
+				return watchErrMsg{err}
+			case <-quiet:
+				if changed {
+					return storeChangedMsg{}
+				}
+			}
+		}
+	}
+}
+
+// DescribeLogout says in one line what a logout did: "Logged out X; 1 key
+// pair deleted", with what was kept and why.
+func DescribeLogout(res session.LogoutResult) string {
+	if len(res.Sessions) == 0 {
+		return "No session to log out."
+	}
+	var b strings.Builder
+	if len(res.Sessions) == 1 {
+		b.WriteString("Logged out " + clean(res.Sessions[0]))
+	} else {
+		b.WriteString("Logged out " + plural(len(res.Sessions), "session"))
+	}
+	b.WriteString("; " + plural(len(res.DeletedKeyPairs), "key pair") + " deleted")
+	for _, k := range res.KeptKeyPairs {
+		b.WriteString("; key pair kept: used by " + cleanJoin(k.UsedBy))
+	}
+	if n := len(res.Unmanaged); n > 0 {
+		b.WriteString("; " + plural(n, "key pair") + " not created by tkauth left alone")
+	}
+	if res.ClearedActive {
+		b.WriteString("; no session is active now")
+	}
+	return b.String() + "."
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func cleanJoin(keys []string) string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = clean(k)
+	}
+	return strings.Join(out, ", ")
+}

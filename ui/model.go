@@ -1,0 +1,429 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+// mode is what the keyboard is talking to.
+type mode int
+
+const (
+	modeList    mode = iota
+	modeFilter       // typing a filter
+	modeConfirm      // a y/n confirmation
+	modeTyped        // a confirmation that wants a word typed
+)
+
+// Config is what the TUI is shown over.
+type Config struct {
+	Sessions Sessions
+	Dir      string // the store directory: shown, and watched when Watch
+	KeyStore string // name of the key store in use
+	Note     string // how the key store was chosen, when the user must know
+	Clock    func() time.Time
+	Watch    bool // reload when the store changes on disk
+}
+
+// dialog is a pending confirmation.
+type dialog struct {
+	title string
+	lines []string // exactly what will happen
+	word  string   // for modeTyped: what must be typed
+	run   tea.Cmd  // what confirming does
+	busy  string   // what the status says while it runs
+}
+
+// Model is the TUI's state. Update and View do no I/O: everything that
+// touches the store or the keyring is a command.
+type Model struct {
+	cfg    Config
+	keys   keyMap
+	styles Styles
+	help   help.Model
+	spin   spinner.Model
+	filter textinput.Model
+	typed  textinput.Model
+
+	width, height int
+	now           time.Time
+	mode          mode
+	dialog        dialog
+
+	state    *session.State
+	loadErr  error
+	rows     []session.Session // the sessions shown, filtered, in order
+	cursor   int               // index in rows
+	offset   int               // first row on screen
+	selected string            // session key under the cursor, kept across reloads
+	reveal   bool              // show the selected session's token
+	presence map[string]session.Presence
+	gen      int // numbers loads, so stale presence answers are dropped
+
+	busy      string // the action running now, if any
+	status    string
+	statusErr bool
+	watcher   *fsnotify.Watcher
+}
+
+// New returns the TUI over cfg.
+func New(cfg Config) Model {
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	filter := textinput.New()
+	filter.Prompt = "/ "
+	filter.Placeholder = "session key, user or organization"
+	typed := textinput.New()
+	typed.Prompt = "> "
+	m := Model{
+		cfg:    cfg,
+		keys:   newKeyMap(),
+		styles: newStyles(true),
+		help:   help.New(),
+		spin:   spinner.New(spinner.WithSpinner(spinner.Dot)),
+		filter: filter,
+		typed:  typed,
+		now:    cfg.Clock(),
+	}
+	m.help.Styles = m.styles.Help
+	m.keys.setMode(modeList, false, false)
+	return m
+}
+
+// Init implements tea.Model.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{loadCmd(m.cfg.Sessions), tickCmd(m.cfg.Clock), tea.RequestBackgroundColor}
+	if m.cfg.Watch {
+		cmds = append(cmds, watchCmd(m.cfg.Dir))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update implements tea.Model.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		m.filter.SetWidth(max(msg.Width-4, 10))
+		m.scroll()
+	case tea.BackgroundColorMsg:
+		m.styles = newStyles(msg.IsDark())
+		m.help.Styles = m.styles.Help
+	case tickMsg:
+		m.now = time.Time(msg)
+		return m, tickCmd(m.cfg.Clock)
+	case loadedMsg:
+		if msg.err != nil {
+			m.loadErr = msg.err
+			return m, nil
+		}
+		m.loadErr = nil
+		m.state = msg.state
+		m.gen++
+		m.refilter()
+		return m, presenceCmd(m.cfg.Sessions, msg.state, m.gen)
+	case presenceMsg:
+		if msg.gen == m.gen {
+			m.presence = msg.presence
+		}
+	case actionDoneMsg:
+		m.busy = ""
+		m.status, m.statusErr = msg.status, msg.err != nil
+		if msg.err != nil {
+			m.status = msg.err.Error()
+		}
+		return m, loadCmd(m.cfg.Sessions)
+	case spinner.TickMsg:
+		if m.busy == "" {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case watchingMsg:
+		m.watcher = msg.w
+		return m, waitChangeCmd(msg.w)
+	case storeChangedMsg:
+		return m, tea.Batch(loadCmd(m.cfg.Sessions), waitChangeCmd(m.watcher))
+	case watchErrMsg:
+		m.status, m.statusErr = "Not watching the store for changes ("+msg.err.Error()+"); press r to reload.", true
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	}
+	return m, nil
+}
+
+func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, m.keys.ForceQuit) {
+		return m, tea.Quit
+	}
+	var cmd tea.Cmd
+	switch m.mode {
+	case modeConfirm, modeTyped:
+		cmd = m.dialogKey(msg)
+	case modeFilter:
+		cmd = m.filterKey(msg)
+	default:
+		cmd = m.listKey(msg)
+	}
+	m.keys.setMode(m.mode, len(m.rows) > 0, m.filter.Value() != "")
+	return m, cmd
+}
+
+func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.move(msg) {
+		return nil
+	}
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+	case key.Matches(msg, k.ClearFilter):
+		m.filter.SetValue("")
+		m.refilter()
+	case key.Matches(msg, k.Filter):
+		m.mode = modeFilter
+		return m.filter.Focus()
+	case key.Matches(msg, k.Reload):
+		m.status, m.statusErr = "Reloaded.", false
+		return loadCmd(m.cfg.Sessions)
+	case key.Matches(msg, k.Reveal):
+		m.reveal = !m.reveal
+	case m.busy != "":
+		// One action at a time; the spinner says one is running.
+		if key.Matches(msg, k.Activate, k.Logout, k.LogoutActive, k.LogoutAll, k.Prune) {
+			m.status, m.statusErr = "Wait: "+m.busy, true
+		}
+	case key.Matches(msg, k.Activate):
+		s := m.rows[m.cursor]
+		return m.start("Switching to "+clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key))
+	case key.Matches(msg, k.Logout):
+		m.confirmLogout(m.rows[m.cursor].Key)
+	case key.Matches(msg, k.LogoutActive):
+		if m.state == nil || m.state.Active == "" {
+			m.status, m.statusErr = "No active session to log out from: choose one with enter, or log out the selected one with d.", true
+			return nil
+		}
+		m.confirmLogout(m.state.Active)
+	case key.Matches(msg, k.LogoutAll):
+		m.confirmLogoutAll()
+	case key.Matches(msg, k.Prune):
+		m.confirmPrune()
+	}
+	return nil
+}
+
+func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.ClearFilter):
+		m.filter.SetValue("")
+		m.filter.Blur()
+		m.refilter()
+		m.mode = modeList
+		return nil
+	case key.Matches(msg, m.keys.Apply):
+		m.filter.Blur()
+		m.mode = modeList
+		return nil
+	case msg.String() == "up" || msg.String() == "down" || msg.String() == "pgup" || msg.String() == "pgdown":
+		m.move(msg)
+		return nil
+	}
+	var cmd tea.Cmd
+	m.filter, cmd = m.filter.Update(msg)
+	m.refilter()
+	return cmd
+}
+
+func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		m.status, m.statusErr = "Cancelled; nothing was changed.", false
+		m.mode = modeList
+		return nil
+	case m.mode == modeConfirm && key.Matches(msg, m.keys.Confirm):
+		m.mode = modeList
+		return m.start(m.dialog.busy, m.dialog.run)
+	case m.mode == modeTyped && key.Matches(msg, m.keys.Apply):
+		if strings.TrimSpace(m.typed.Value()) != m.dialog.word {
+			m.status, m.statusErr = "Type "+m.dialog.word+" exactly to confirm, or esc to cancel.", true
+			return nil
+		}
+		m.typed.Blur()
+		m.mode = modeList
+		return m.start(m.dialog.busy, m.dialog.run)
+	case m.mode == modeTyped:
+		var cmd tea.Cmd
+		m.typed, cmd = m.typed.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+// move handles the cursor keys; it reports whether msg was one.
+func (m *Model) move(msg tea.KeyPressMsg) bool {
+	k, page := m.keys, max(m.listHeight()-1, 1)
+	last := len(m.rows) - 1
+	switch {
+	case key.Matches(msg, k.Up):
+		m.cursor--
+	case key.Matches(msg, k.Down):
+		m.cursor++
+	case key.Matches(msg, k.PageUp):
+		m.cursor -= page
+	case key.Matches(msg, k.PageDown):
+		m.cursor += page
+	case key.Matches(msg, k.Home):
+		m.cursor = 0
+	case key.Matches(msg, k.End):
+		m.cursor = last
+	default:
+		return false
+	}
+	m.cursor = max(0, min(m.cursor, last))
+	m.pick()
+	return true
+}
+
+// pick remembers the session under the cursor and keeps it on screen.
+func (m *Model) pick() {
+	key := ""
+	if m.cursor < len(m.rows) {
+		key = m.rows[m.cursor].Key
+	}
+	if key != m.selected {
+		m.reveal = false
+	}
+	m.selected = key
+	m.scroll()
+}
+
+// scroll moves the window of rows so that the cursor is in it.
+func (m *Model) scroll() {
+	h := m.listHeight()
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+h {
+		m.offset = m.cursor - h + 1
+	}
+	m.offset = max(0, min(m.offset, len(m.rows)-h))
+}
+
+// refilter rebuilds rows from the state and the filter, keeping the
+// cursor on the same session when it is still shown.
+func (m *Model) refilter() {
+	m.rows = m.rows[:0]
+	if m.state != nil {
+		q := strings.ToLower(m.filter.Value())
+		for _, s := range m.state.List() {
+			if q == "" || strings.Contains(strings.ToLower(s.Key), q) ||
+				strings.Contains(strings.ToLower(s.UserID), q) || strings.Contains(strings.ToLower(s.OrganizationID), q) {
+				m.rows = append(m.rows, s)
+			}
+		}
+	}
+	m.cursor = min(m.cursor, max(len(m.rows)-1, 0))
+	for i, s := range m.rows {
+		if s.Key == m.selected {
+			m.cursor = i
+			break
+		}
+	}
+	m.pick()
+	m.keys.setMode(m.mode, len(m.rows) > 0, m.filter.Value() != "")
+}
+
+// start runs an action with the spinner going.
+func (m *Model) start(busy string, cmd tea.Cmd) tea.Cmd {
+	m.busy, m.status, m.statusErr = busy, "", false
+	return tea.Batch(cmd, m.spin.Tick)
+}
+
+func (m *Model) confirmLogout(key string) {
+	plan := session.PlanLogout(m.state, []string{key})
+	lines := []string{"Removes the session " + clean(key) + " from this machine."}
+	if key == m.state.Active {
+		lines = append(lines, "It is the active session: afterwards none is active.")
+	}
+	lines = append(lines, planLines(plan, m.state.KeyPairs)...)
+	m.dialog = dialog{
+		title: "Log out " + clean(key) + "?",
+		lines: lines,
+		run:   logoutCmd(m.cfg.Sessions, key),
+		busy:  "Logging out " + clean(key),
+	}
+	m.mode = modeConfirm
+}
+
+func (m *Model) confirmLogoutAll() {
+	if m.state == nil || len(m.state.Sessions) == 0 {
+		m.status, m.statusErr = "No sessions to log out.", true
+		return
+	}
+	keys := make([]string, 0, len(m.state.Sessions))
+	for _, s := range m.state.List() {
+		keys = append(keys, s.Key)
+	}
+	plan := session.PlanLogout(m.state, keys)
+	m.dialog = dialog{
+		title: "Log out all " + plural(len(keys), "session") + "?",
+		lines: append([]string{"Removes every session from this machine."}, planLines(plan, m.state.KeyPairs)...),
+		word:  "yes",
+		run:   logoutAllCmd(m.cfg.Sessions),
+		busy:  "Logging out " + plural(len(keys), "session"),
+	}
+	m.typed.SetValue("")
+	m.typed.Focus()
+	m.mode = modeTyped
+}
+
+func (m *Model) confirmPrune() {
+	if m.state == nil {
+		return
+	}
+	unused := session.UnusedKeyPairs(m.state)
+	if len(unused) == 0 {
+		m.status, m.statusErr = "No unused key pairs: every key pair tkauth made is used by a session.", false
+		return
+	}
+	lines := []string{"Deletes " + plural(len(unused), "key pair") + " that tkauth created and no session uses:"}
+	for _, pub := range unused {
+		lines = append(lines, "  "+session.Short(pub)+" ("+m.state.KeyPairs[pub].KeyStore+" key store)")
+	}
+	m.dialog = dialog{
+		title: "Delete " + plural(len(unused), "unused key pair") + "?",
+		lines: lines,
+		run:   pruneCmd(m.cfg.Sessions),
+		busy:  "Deleting unused key pairs",
+	}
+	m.mode = modeConfirm
+}
+
+// planLines says what a logout plan does to key pairs, one line each.
+func planLines(plan session.LogoutPlan, index map[string]session.KeyPair) []string {
+	var lines []string
+	for _, pub := range plan.Delete {
+		lines = append(lines, "Deletes key pair "+session.Short(pub)+" from the "+index[pub].KeyStore+" key store.")
+	}
+	for _, k := range plan.Kept {
+		lines = append(lines, "Key pair kept: used by "+cleanJoin(k.UsedBy)+".")
+	}
+	for _, pub := range plan.Unmanaged {
+		lines = append(lines, "Key pair "+session.Short(pub)+" was not created by tkauth: left alone.")
+	}
+	return lines
+}

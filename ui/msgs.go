@@ -1,0 +1,41 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+// loadedMsg carries the store as read by loadCmd.
+type loadedMsg struct {
+	state *session.State
+	err   error
+}
+
+// presenceMsg answers which key pairs their key stores hold, for the load
+// numbered gen; an answer for an older load is dropped.
+type presenceMsg struct {
+	gen      int
+	presence map[string]session.Presence
+}
+
+// tickMsg is the clock's time, once a second, for the countdowns.
+type tickMsg time.Time
+
+// actionDoneMsg ends an action: what to tell the user, or why it failed.
+type actionDoneMsg struct {
+	status string
+	err    error
+}
+
+// watchingMsg says the store directory is being watched by w.
+type watchingMsg struct{ w *fsnotify.Watcher }
+
+// storeChangedMsg says another process (or this one) changed the store.
+type storeChangedMsg struct{}
+
+// watchErrMsg says watching the store failed; the view still reloads after
+// each action and on r.
+type watchErrMsg struct{ err error }

@@ -1,0 +1,352 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+// The smallest terminal the TUI draws in; below it, it asks for more.
+const minWidth, minHeight = 50, 12
+
+// soon is how close to expiry a session is highlighted.
+const soon = 60 * time.Second
+
+// View implements tea.Model.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "tkauth"
+	return v
+}
+
+func (m Model) render() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	if m.width < minWidth || m.height < minHeight {
+		msg := fmt.Sprintf("The terminal is %dx%d.\ntkauth needs at least %dx%d:\nmake it bigger, or press q to quit.", m.width, m.height, minWidth, minHeight)
+		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, msg)
+	}
+	header, footer := m.headerLines(), m.footerLines()
+	bodyH := m.height - len(header) - len(footer)
+	var body []string
+	switch {
+	case m.mode == modeConfirm || m.mode == modeTyped:
+		body = strings.Split(lipgloss.Place(m.width, bodyH, lipgloss.Center, lipgloss.Center, m.dialogBox()), "\n")
+	case m.state == nil && m.loadErr == nil:
+		body = []string{"", "  Loading…"}
+	case len(m.rows) == 0:
+		body = m.emptyLines()
+	default:
+		body = append(m.tableLines(), m.detailLines()...)
+	}
+	lines := append(header, fitHeight(body, bodyH)...)
+	lines = append(lines, footer...)
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, m.width, "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func fitHeight(lines []string, h int) []string {
+	if len(lines) > h {
+		return lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return lines
+}
+
+func (m Model) headerLines() []string {
+	st := m.styles
+	info := []string{clean(m.cfg.Dir), "key store: " + m.cfg.KeyStore}
+	if m.state != nil {
+		expired := 0
+		for _, s := range m.state.Sessions {
+			if s.Expired(m.now) {
+				expired++
+			}
+		}
+		info = append(info, fmt.Sprintf("%s, %d expired", plural(len(m.state.Sessions), "session"), expired))
+	}
+	lines := []string{st.Title.Render("tkauth") + st.Header.Render("  "+strings.Join(info, " · "))}
+	if m.cfg.KeyStore == "file" {
+		w := "⚠ file key store: private keys are plain files on disk"
+		if m.cfg.Note != "" {
+			w = "⚠ " + m.cfg.Note
+		}
+		lines = append(lines, st.Warning.Render(w))
+	}
+	if m.loadErr != nil {
+		lines = append(lines, st.Error.Render("Cannot read the store: "+m.loadErr.Error()))
+	}
+	return lines
+}
+
+func (m Model) footerLines() []string {
+	st := m.styles
+	var status string
+	switch {
+	case m.busy != "":
+		status = m.spin.View() + " " + m.busy + "…"
+	case m.mode == modeFilter:
+		status = m.filter.View()
+	case m.status != "" && m.statusErr:
+		status = st.Error.Render(m.status)
+	case m.status != "":
+		status = st.Success.Render(m.status)
+	case m.filter.Value() != "":
+		status = st.Dim.Render("filter: " + clean(m.filter.Value()) + " (esc clears)")
+	}
+	return append([]string{status}, strings.Split(m.help.View(m.keys), "\n")...)
+}
+
+// gap is the space between columns.
+const gap = 2
+
+// column is one column of the session table.
+type column struct {
+	title string
+	width int
+	cell  func(m Model, s session.Session) string
+}
+
+// columns returns the columns that fit the width, dropping the least
+// needed first; the session key takes what is left.
+func (m Model) columns() []column {
+	all := []column{
+		{"SESSION", 0, func(_ Model, s session.Session) string { return clean(s.Key) }},
+		{"EXPIRES", 18, Model.expiryCell},
+		{"TYPE", 10, func(_ Model, s session.Session) string { return s.Type.String() }},
+		{"ORG", 13, func(_ Model, s session.Session) string { return clean(session.Short(s.OrganizationID)) }},
+		{"TOKEN", 10, Model.verifiedCell},
+		{"KEY PAIR", 8, Model.presenceCell},
+		{"USER", 13, func(_ Model, s session.Session) string { return clean(session.Short(s.UserID)) }},
+	}
+	const markW, keyMin, keyMax = 3, 20, 32
+	keep := len(all)
+	used := func(n int) int {
+		w := markW + keyMin
+		for _, c := range all[1:n] {
+			w += c.width + gap
+		}
+		return w
+	}
+	for keep > 3 && used(keep) > m.width {
+		keep--
+	}
+	cols := all[:keep]
+	cols[0].width = min(keyMax, max(keyMin, m.width-used(keep)+keyMin))
+	return cols
+}
+
+func (m Model) tableLines() []string {
+	cols := m.columns()
+	var head strings.Builder
+	head.WriteString("   ")
+	for _, c := range cols {
+		head.WriteString(pad(c.title, c.width) + strings.Repeat(" ", gap))
+	}
+	lines := []string{m.styles.ColumnHeader.Render(strings.TrimRight(head.String(), " "))}
+	end := min(m.offset+m.listHeight(), len(m.rows))
+	for i := m.offset; i < end; i++ {
+		lines = append(lines, m.rowLine(cols, i))
+	}
+	return lines
+}
+
+func (m Model) rowLine(cols []column, i int) string {
+	s := m.rows[i]
+	cursor, active := " ", " "
+	if i == m.cursor {
+		cursor = "›"
+	}
+	if m.state != nil && s.Key == m.state.Active {
+		active = "●"
+	}
+	var b strings.Builder
+	b.WriteString(cursor + m.styles.Active.Render(active) + " ")
+	for _, c := range cols {
+		b.WriteString(pad(c.cell(m, s), c.width) + strings.Repeat(" ", gap))
+	}
+	line := strings.TrimRight(b.String(), " ")
+	switch {
+	case i == m.cursor:
+		return m.styles.Cursor.Render(ansi.Strip(line))
+	case s.Expired(m.now):
+		return m.styles.Expired.Render(ansi.Strip(line))
+	}
+	return line
+}
+
+func (m Model) expiryCell(s session.Session) string {
+	text := ExpiryText(m.now, s.Expiry)
+	if left := s.Expiry.Sub(m.now); left > 0 && left < soon {
+		return m.styles.Soon.Render(text)
+	}
+	return text
+}
+
+func (m Model) verifiedCell(s session.Session) string {
+	if s.Verified {
+		return m.styles.Verified.Render("verified")
+	}
+	return m.styles.Unverified.Render("unverified")
+}
+
+func (m Model) presenceCell(s session.Session) string {
+	p, ok := m.presence[s.PublicKey]
+	switch {
+	case !ok:
+		return m.styles.Dim.Render("…")
+	case p == session.Missing:
+		return m.styles.Error.Render(string(p))
+	}
+	return string(p)
+}
+
+// pad fits s, which may be styled, into exactly w cells.
+func pad(s string, w int) string {
+	s = ansi.Truncate(s, w, "…")
+	return s + strings.Repeat(" ", max(0, w-lipgloss.Width(s)))
+}
+
+// detailLines is the pane under the table: the selected session in full.
+func (m Model) detailLines() []string {
+	lines := m.details()
+	h := m.detailHeight()
+	if h == 0 {
+		return nil
+	}
+	return lines[:min(h, len(lines))]
+}
+
+func (m Model) details() []string {
+	if m.cursor >= len(m.rows) {
+		return nil
+	}
+	s, st := m.rows[m.cursor], m.styles
+	title := clean(s.Key)
+	if m.state != nil && s.Key == m.state.Active {
+		title += " · active"
+	}
+	lines := []string{st.Dim.Render("── ") + st.Title.Render(title) + st.Dim.Render(" "+strings.Repeat("─", max(0, m.width-lipgloss.Width(title)-4)))}
+	row := func(label, value string) {
+		lines = append(lines, "  "+st.Label.Render(pad(label, 14))+value)
+	}
+	row("user", clean(s.UserID))
+	row("organization", clean(s.OrganizationID))
+	row("type", s.Type.String()+" ("+clean(string(s.Type))+")")
+	row("expires", s.Expiry.UTC().Format("2006-01-02 15:04:05 UTC")+" · "+ExpiryText(m.now, s.Expiry))
+	row("stored", s.StoredAt.UTC().Format("2006-01-02 15:04:05 UTC"))
+	row("public key", clean(s.PublicKey))
+	row("key pair", m.keyPairText(s))
+	if s.Verified {
+		row("token", st.Verified.Render("verified: signed by Turnkey"))
+	} else {
+		row("token", st.Unverified.Render("unverified: not signed by Turnkey's production key"))
+	}
+	if s.SessionProfileID != "" || s.Scope != "" {
+		row("profile", clean(s.SessionProfileID)+"  scope "+clean(s.Scope))
+	}
+	if !m.reveal {
+		row("secret", st.Dim.Render("token hidden; t shows it"))
+		return lines
+	}
+	w := max(m.width-18, 20)
+	for i, part := range strings.Split(lipgloss.Wrap(clean(s.Token), w, ""), "\n") {
+		if i == 0 {
+			row("secret", part)
+		} else {
+			row("", part)
+		}
+	}
+	return lines
+}
+
+func (m Model) keyPairText(s session.Session) string {
+	var text string
+	kp, ours := m.state.KeyPairs[s.PublicKey]
+	switch p, known := m.presence[s.PublicKey]; {
+	case !known:
+		text = "checking…"
+	case !ours:
+		text = string(p) + "; not created by tkauth"
+	default:
+		text = string(p) + " in the " + kp.KeyStore + " key store"
+	}
+	var others []string
+	for _, k := range m.state.UsersOf(s.PublicKey) {
+		if k != s.Key {
+			others = append(others, k)
+		}
+	}
+	if len(others) > 0 {
+		text += "; shared with " + cleanJoin(others)
+	}
+	return text
+}
+
+// layout: the rows on screen, and the details pane's height.
+func (m Model) listHeight() int {
+	return max(1, m.mainHeight()-1-m.detailHeight())
+}
+
+// mainHeight is what is left for the table and details.
+func (m Model) mainHeight() int {
+	return m.height - len(m.headerLines()) - len(m.footerLines())
+}
+
+// detailHeight is the details pane's height: all of it while at least
+// three rows still fit, none otherwise.
+func (m Model) detailHeight() int {
+	n := len(m.details())
+	if m.mainHeight()-1-n < 3 {
+		return 0
+	}
+	return n
+}
+
+func (m Model) emptyLines() []string {
+	st := m.styles
+	if m.filter.Value() != "" {
+		return []string{"", "  No session matches " + clean(m.filter.Value()) + ".", "", st.Dim.Render("  esc clears the filter.")}
+	}
+	if m.state == nil {
+		return nil
+	}
+	return []string{
+		"",
+		"  " + st.Title.Render("No sessions yet."),
+		"",
+		"  Store a Turnkey session token (it becomes the active session):",
+		"",
+		"      tkauth add --token-file session.jwt",
+		"",
+		st.Dim.Render("  Or look around first, on sample data: tkauth demo"),
+	}
+}
+
+func (m Model) dialogBox() string {
+	st := m.styles
+	w := min(m.width-6, 72)
+	lines := []string{st.DialogTitle.Render(m.dialog.title), ""}
+	for _, l := range m.dialog.lines {
+		lines = append(lines, lipgloss.Wrap(l, w-4, " "))
+	}
+	lines = append(lines, "")
+	if m.mode == modeTyped {
+		lines = append(lines, "Type "+m.dialog.word+" and press enter to confirm; esc cancels.", m.typed.View())
+	} else {
+		lines = append(lines, "y: confirm   n or esc: cancel")
+	}
+	return st.Dialog.Width(w).Render(strings.Join(lines, "\n"))
+}
