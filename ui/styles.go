@@ -12,10 +12,10 @@ import (
 // meaning, so NO_COLOR loses nothing.
 type Styles struct {
 	Title, Header, Dim, Warning, Error, Success lipgloss.Style
-	ColumnHeader, Cursor, Active, Expired, Soon  lipgloss.Style
-	Verified, Unverified, Label                  lipgloss.Style
-	Dialog, DialogTitle                          lipgloss.Style
-	Help                                         help.Styles
+	ColumnHeader, Cursor, Active, Expired, Soon lipgloss.Style
+	Verified, Unverified, Label                 lipgloss.Style
+	Dialog, DialogTitle                         lipgloss.Style
+	Help                                        help.Styles
 }
 
 func newStyles(isDark bool) Styles {
