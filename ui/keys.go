@@ -44,17 +44,28 @@ func newKeyMap() keyMap {
 	}
 }
 
-// setMode enables the bindings for mode. hasRows and filtered say whether
-// there is a row to act on and whether a filter is applied.
-func (k *keyMap) setMode(m mode, hasRows, filtered bool) {
+// can says what there is to act on.
+type can struct {
+	rows     bool // a row is shown (and selected)
+	sessions bool // sessions are stored
+	active   bool // one of them is active
+	filtered bool // a filter is applied
+}
+
+// setMode enables the bindings that mean something in mode, given what
+// there is to act on.
+func (k *keyMap) setMode(m mode, c can) {
 	list, filter, dialog := m == modeList, m == modeFilter, m == modeConfirm || m == modeTyped
+	hasRows, filtered := c.rows, c.filtered
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End} {
 		b.SetEnabled((list || filter) && hasRows)
 	}
 	for _, b := range []*key.Binding{&k.Activate, &k.Logout, &k.Reveal} {
 		b.SetEnabled(list && hasRows)
 	}
-	for _, b := range []*key.Binding{&k.LogoutActive, &k.LogoutAll, &k.Prune, &k.Reload, &k.Filter, &k.Help, &k.Quit} {
+	k.LogoutActive.SetEnabled(list && c.active)
+	k.LogoutAll.SetEnabled(list && c.sessions)
+	for _, b := range []*key.Binding{&k.Prune, &k.Reload, &k.Filter, &k.Help, &k.Quit} {
 		b.SetEnabled(list)
 	}
 	k.ClearFilter.SetEnabled(filter || (list && filtered))

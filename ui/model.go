@@ -96,7 +96,7 @@ func New(cfg Config) Model {
 		now:    cfg.Clock(),
 	}
 	m.help.Styles = m.styles.Help
-	m.keys.setMode(modeList, false, false)
+	m.syncKeys()
 	return m
 }
 
@@ -177,8 +177,17 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	default:
 		cmd = m.listKey(msg)
 	}
-	m.keys.setMode(m.mode, len(m.rows) > 0, m.filter.Value() != "")
+	m.syncKeys()
 	return m, cmd
+}
+
+// syncKeys enables the bindings that mean something now.
+func (m *Model) syncKeys() {
+	c := can{rows: len(m.rows) > 0, filtered: m.filter.Value() != ""}
+	if m.state != nil {
+		c.sessions, c.active = len(m.state.Sessions) > 0, m.state.Active != ""
+	}
+	m.keys.setMode(m.mode, c)
 }
 
 func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -213,11 +222,10 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Logout):
 		m.confirmLogout(m.rows[m.cursor].Key)
 	case key.Matches(msg, k.LogoutActive):
-		if m.state == nil || m.state.Active == "" {
-			m.status, m.statusErr = "No active session to log out from: choose one with enter, or log out the selected one with d.", true
-			return nil
-		}
 		m.confirmLogout(m.state.Active)
+	case msg.String() == "L" && len(m.rows) > 0:
+		// L is off with no active session; say why rather than nothing.
+		m.status, m.statusErr = "No active session to log out from: choose one with enter, or log out the selected one with d.", true
 	case key.Matches(msg, k.LogoutAll):
 		m.confirmLogoutAll()
 	case key.Matches(msg, k.Prune):
@@ -344,7 +352,7 @@ func (m *Model) refilter() {
 		}
 	}
 	m.pick()
-	m.keys.setMode(m.mode, len(m.rows) > 0, m.filter.Value() != "")
+	m.syncKeys()
 }
 
 // start runs an action with the spinner going.

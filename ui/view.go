@@ -31,7 +31,7 @@ func (m Model) render() string {
 		return ""
 	}
 	if m.width < minWidth || m.height < minHeight {
-		msg := fmt.Sprintf("The terminal is %dx%d.\ntkauth needs at least %dx%d:\nmake it bigger, or press q to quit.", m.width, m.height, minWidth, minHeight)
+		msg := fmt.Sprintf("The terminal is %dx%d.\ntkauth needs at least %dx%d:\nmake it bigger (q or ctrl+c quits).", m.width, m.height, minWidth, minHeight)
 		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, msg)
 	}
 	header, footer := m.headerLines(), m.footerLines()
@@ -140,7 +140,7 @@ func (m Model) columns() []column {
 		}
 		return w
 	}
-	for keep > 3 && used(keep) > m.width {
+	for keep > 2 && used(keep) > m.width {
 		keep--
 	}
 	cols := all[:keep]

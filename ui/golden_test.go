@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"bytes"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+)
+
+// Golden screens, rendered by the real program loop at a fixed size,
+// clock and colour profile. They compare View().Content with ANSI
+// stripped, so they do not depend on the terminal. Update them with
+// go test ./ui -run Golden -update, and read the diff.
+
+// probe is the Model, publishing its screen after every update. The
+// renderer writes only the cells that change, so waiting on the output
+// stream for a phrase is a race; waiting on the model's own screen is not.
+type probe struct {
+	Model
+	screen *atomic.Value
+}
+
+func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := p.Model.Update(msg)
+	p.Model = m.(Model)
+	p.screen.Store(screen(p.Model))
+	return p, cmd
+}
+
+type tui struct {
+	*teatest.TestModel
+	screen *atomic.Value
+}
+
+func startTUI(t *testing.T, cfg Config, w, h int) tui {
+	t.Helper()
+	p := probe{Model: New(cfg), screen: &atomic.Value{}}
+	p.screen.Store("")
+	tm := teatest.NewTestModel(t, p,
+		teatest.WithInitialTermSize(w, h),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	return tui{tm, p.screen}
+}
+
+// waitFor waits until the screen shows every one of want.
+func waitFor(t *testing.T, tm tui, want ...string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		s := tm.screen.Load().(string)
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(s, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen never showed %q; it shows:\n%s", missing, s)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// finalScreen quits and returns the last screen, as text.
+func finalScreen(t *testing.T, tm tui) []byte {
+	t.Helper()
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	m := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(probe).Model
+	return []byte(screen(m))
+}
+
+func TestGoldenDemoList(t *testing.T) {
+	mgr, _ := demoManager(t)
+	tm := startTUI(t, testConfig(mgr), 100, 30)
+	waitFor(t, tm, "initech/dev", "present")
+	golden.RequireEqual(t, finalScreen(t, tm))
+}
+
+func TestGoldenConfirmDialog(t *testing.T) {
+	mgr, _ := demoManager(t)
+	tm := startTUI(t, testConfig(mgr), 100, 30)
+	waitFor(t, tm, "initech/dev", "present")
+	tm.Send(keyMsg("j"))
+	tm.Send(keyMsg("d"))
+	waitFor(t, tm, "Log out acme/admin?")
+	golden.RequireEqual(t, finalScreen(t, tm))
+}
+
+func TestGoldenAfterLogout(t *testing.T) {
+	mgr, _ := demoManager(t)
+	tm := startTUI(t, testConfig(mgr), 100, 30)
+	waitFor(t, tm, "initech/dev", "present")
+	tm.Send(keyMsg("j"))
+	tm.Send(keyMsg("d"))
+	waitFor(t, tm, "Log out acme/admin?")
+	tm.Send(keyMsg("y"))
+	waitFor(t, tm, "5 sessions", "Logged out acme/admin", "── acme/viewer ──")
+	out := finalScreen(t, tm)
+	if bytes.Contains(out, []byte(" acme/admin ")) {
+		t.Errorf("acme/admin still listed:\n%s", out)
+	}
+	golden.RequireEqual(t, out)
+}
+
+func TestGoldenEmptyState(t *testing.T) {
+	dir := t.TempDir()
+	mgr := emptyManager(dir)
+	tm := startTUI(t, testConfig(mgr), 80, 20)
+	waitFor(t, tm, "No sessions yet.")
+	golden.RequireEqual(t, finalScreen(t, tm))
+}
+
+func TestGoldenTooSmall(t *testing.T) {
+	mgr, _ := demoManager(t)
+	tm := startTUI(t, testConfig(mgr), 40, 10)
+	waitFor(t, tm, "needs at least")
+	golden.RequireEqual(t, finalScreen(t, tm))
+}

@@ -1,0 +1,391 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/cryptotest"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+)
+
+var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+func clock() time.Time { return t0 }
+
+// demoManager is a real Manager over a demo store in a temporary
+// directory, its key pairs made deterministic so screens can be compared.
+func demoManager(t *testing.T) (*session.Manager, string) {
+	t.Helper()
+	cryptotest.SetGlobalRandom(t, 1)
+	dir := t.TempDir()
+	m := session.NewManager(store.NewFile(dir), store.NewFileKeys(dir)).WithClock(clock)
+	if err := SeedDemo(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return m, dir
+}
+
+func testConfig(m *session.Manager) Config {
+	return Config{Sessions: m, Dir: "/home/ada/.config/tkauth", KeyStore: "file", Clock: clock}
+}
+
+// loaded returns the model after a resize and a load, with key pair
+// presence known.
+func loaded(t *testing.T, cfg Config, w, h int) Model {
+	t.Helper()
+	var tm tea.Model = New(cfg)
+	tm, _ = tm.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	tm, cmd := tm.Update(loadCmd(cfg.Sessions)())
+	tm, _ = tm.Update(cmd())
+	return tm.(Model)
+}
+
+// press sends keys one at a time and returns the model and last command.
+func press(t *testing.T, m Model, keys ...string) (Model, tea.Cmd) {
+	t.Helper()
+	var cmd tea.Cmd
+	var tm tea.Model = m
+	for _, k := range keys {
+		tm, cmd = tm.Update(keyMsg(k))
+	}
+	return tm.(Model), cmd
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "delete":
+		return tea.KeyPressMsg{Code: tea.KeyDelete}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// finish runs the action the last key started and feeds its outcome and
+// the reload back, as the program would.
+func finish(t *testing.T, m Model) Model {
+	t.Helper()
+	var tm tea.Model = m
+	tm, cmd := tm.Update(m.dialog.run())
+	tm, cmd = tm.Update(cmd()) // the reload
+	tm, _ = tm.Update(cmd())   // key pair presence
+	return tm.(Model)
+}
+
+func isQuit(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	_, ok := cmd().(tea.QuitMsg)
+	return ok
+}
+
+func screen(m Model) string { return ansi.Strip(m.View().Content) }
+
+func TestListKeysMove(t *testing.T) {
+	mgr, _ := demoManager(t)
+	m := loaded(t, testConfig(mgr), 100, 30)
+	rows := []string{session.DefaultKey, "acme/admin", "acme/viewer", "globex/ci", "globex/ops", "initech/dev"}
+	for _, tt := range []struct {
+		keys []string
+		want string
+	}{
+		{nil, rows[0]},
+		{[]string{"j"}, rows[1]},
+		{[]string{"down", "down"}, rows[2]},
+		{[]string{"j", "j", "k"}, rows[1]},
+		{[]string{"up"}, rows[0]},
+		{[]string{"end"}, rows[5]},
+		{[]string{"end", "j"}, rows[5]},
+		{[]string{"end", "home"}, rows[0]},
+		{[]string{"pgdown"}, rows[5]},
+		{[]string{"pgdown", "pgup"}, rows[0]},
+	} {
+		got, _ := press(t, m, tt.keys...)
+		if got.selected != tt.want {
+			t.Errorf("%v: selected %q, want %q", tt.keys, got.selected, tt.want)
+		}
+	}
+}
+
+func TestListKeysAct(t *testing.T) {
+	mgr, _ := demoManager(t)
+	m := loaded(t, testConfig(mgr), 100, 30)
+
+	got, _ := press(t, m, "j", "d")
+	if got.mode != modeConfirm || got.dialog.title != "Log out acme/admin?" {
+		t.Errorf("d: mode %d, dialog %q", got.mode, got.dialog.title)
+	}
+	want := []string{"It is the active session", "Deletes key pair"}
+	for _, w := range want {
+		if !strings.Contains(strings.Join(got.dialog.lines, "\n"), w) {
+			t.Errorf("d on the active session: dialog %q lacks %q", got.dialog.lines, w)
+		}
+	}
+	if got, _ := press(t, m, "delete"); got.dialog.title != "Log out "+session.DefaultKey+"?" ||
+		!strings.Contains(strings.Join(got.dialog.lines, "\n"), "Key pair kept: used by initech/dev") {
+		t.Errorf("delete on a shared key pair: %q %q", got.dialog.title, got.dialog.lines)
+	}
+	if got, _ := press(t, m, "L"); got.dialog.title != "Log out acme/admin?" {
+		t.Errorf("L: dialog %q, want the active session's", got.dialog.title)
+	}
+	if got, _ := press(t, m, "D"); got.mode != modeTyped || got.dialog.word != "yes" || !strings.Contains(got.dialog.title, "all 6 sessions") {
+		t.Errorf("D: mode %d, dialog %+v", got.mode, got.dialog)
+	}
+	if got, _ := press(t, m, "p"); got.mode != modeList || !strings.Contains(got.status, "No unused key pairs") {
+		t.Errorf("p with nothing to prune: mode %d, status %q", got.mode, got.status)
+	}
+	if got, cmd := press(t, m, "enter"); got.busy != "Switching to "+session.DefaultKey || cmd == nil {
+		t.Errorf("enter: busy %q", got.busy)
+	}
+	if got, cmd := press(t, m, "r"); cmd == nil || got.status != "Reloaded." {
+		t.Errorf("r: status %q", got.status)
+	}
+	if got, _ := press(t, m, "/"); got.mode != modeFilter {
+		t.Errorf("/: mode %d", got.mode)
+	}
+	if got, _ := press(t, m, "?"); !got.help.ShowAll {
+		t.Error("?: full help not shown")
+	}
+	if got, _ := press(t, m, "t"); !got.reveal || !strings.Contains(screen(got), "eyJ") {
+		t.Error("t: token not revealed")
+	}
+	if got, _ := press(t, m, "t", "j"); got.reveal {
+		t.Error("moving on keeps the token revealed")
+	}
+	if _, cmd := press(t, m, "q"); !isQuit(cmd) {
+		t.Error("q does not quit")
+	}
+	if _, cmd := press(t, m, "ctrl+c"); !isQuit(cmd) {
+		t.Error("ctrl+c does not quit")
+	}
+}
+
+func TestLogoutActiveWithNoneActive(t *testing.T) {
+	mgr, _ := demoManager(t)
+	if _, err := mgr.Logout(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	m := loaded(t, testConfig(mgr), 100, 30)
+	got, _ := press(t, m, "L")
+	if got.mode != modeList || !strings.Contains(got.status, "No active session") || !got.statusErr {
+		t.Errorf("L with none active: mode %d, status %q", got.mode, got.status)
+	}
+}
+
+func TestConfirmDialogKeys(t *testing.T) {
+	mgr, _ := demoManager(t)
+	m := loaded(t, testConfig(mgr), 100, 30)
+	for _, k := range []string{"n", "esc"} {
+		got, _ := press(t, m, "j", "d", k)
+		if got.mode != modeList || !strings.Contains(got.status, "nothing was changed") {
+			t.Errorf("%s: mode %d, status %q", k, got.mode, got.status)
+		}
+	}
+	// Keys that mean something in the list do nothing in a dialog.
+	if got, _ := press(t, m, "j", "d", "j", "q", "D"); got.mode != modeConfirm || got.selected != "acme/admin" {
+		t.Errorf("list keys leaked through the dialog: mode %d, selected %q", got.mode, got.selected)
+	}
+
+	got, cmd := press(t, m, "j", "d", "y")
+	if got.mode != modeList || got.busy != "Logging out acme/admin" || cmd == nil {
+		t.Fatalf("y: mode %d, busy %q", got.mode, got.busy)
+	}
+	// One action at a time.
+	if again, _ := press(t, got, "d"); again.mode != modeList || !strings.HasPrefix(again.status, "Wait: ") {
+		t.Errorf("d while busy: mode %d, status %q", again.mode, again.status)
+	}
+	got = finish(t, got)
+	if got.busy != "" || got.status != "Logged out acme/admin; 1 key pair deleted; no session is active now." {
+		t.Errorf("after logout: busy %q, status %q", got.busy, got.status)
+	}
+	if len(got.rows) != 5 || got.state.Active != "" {
+		t.Errorf("view not reloaded from the store: %d rows, active %q", len(got.rows), got.state.Active)
+	}
+	if _, err := mgr.Get(context.Background(), "acme/admin"); err == nil {
+		t.Error("acme/admin still stored")
+	}
+}
+
+func TestTypedConfirmation(t *testing.T) {
+	mgr, _ := demoManager(t)
+	m := loaded(t, testConfig(mgr), 100, 30)
+	got, cmd := press(t, m, "D", "y", "e", "enter")
+	if got.mode != modeTyped || cmd != nil || !strings.Contains(got.status, "Type yes exactly") {
+		t.Errorf("wrong word: mode %d, status %q", got.mode, got.status)
+	}
+	if got, _ := press(t, m, "D", "esc"); got.mode != modeList {
+		t.Errorf("esc: mode %d", got.mode)
+	}
+	got, _ = press(t, m, "D", "y", "e", "s", "enter")
+	if got.mode != modeList || got.busy == "" {
+		t.Fatalf("yes: mode %d, busy %q", got.mode, got.busy)
+	}
+	got = finish(t, got)
+	if len(got.rows) != 0 || got.status != "Logged out 6 sessions; 5 key pairs deleted; no session is active now." {
+		t.Errorf("after log out all: %d rows, status %q", len(got.rows), got.status)
+	}
+	if !strings.Contains(screen(got), "No sessions yet.") {
+		t.Errorf("empty state not shown:\n%s", screen(got))
+	}
+}
+
+func TestFilterKeys(t *testing.T) {
+	mgr, _ := demoManager(t)
+	m := loaded(t, testConfig(mgr), 100, 30)
+	got, _ := press(t, m, "/", "g", "l", "o")
+	if got.mode != modeFilter || len(got.rows) != 2 || got.rows[0].Key != "globex/ci" {
+		t.Fatalf("filter glo: mode %d, %d rows", got.mode, len(got.rows))
+	}
+	// Typing q or d filters; it does not quit or log out.
+	if q, cmd := press(t, got, "q"); isQuit(cmd) || q.mode != modeFilter || len(q.rows) != 0 {
+		t.Errorf("q in the filter: mode %d, %d rows", q.mode, len(q.rows))
+	}
+	if m2, _ := press(t, got, "down"); m2.selected != "globex/ops" {
+		t.Errorf("down in the filter: selected %q", m2.selected)
+	}
+	kept, _ := press(t, got, "enter")
+	if kept.mode != modeList || len(kept.rows) != 2 || !strings.Contains(screen(kept), "filter: glo (esc clears)") {
+		t.Errorf("enter: mode %d, %d rows", kept.mode, len(kept.rows))
+	}
+	if cleared, _ := press(t, kept, "esc"); len(cleared.rows) != 6 {
+		t.Errorf("esc in the list clears the filter: %d rows", len(cleared.rows))
+	}
+	if cleared, _ := press(t, got, "esc"); cleared.mode != modeList || len(cleared.rows) != 6 {
+		t.Errorf("esc in the filter: mode %d, %d rows", cleared.mode, len(cleared.rows))
+	}
+	// By organization and user ID too.
+	if byOrg, _ := press(t, m, "/", "8", "e", "2", "d"); len(byOrg.rows) != 2 {
+		t.Errorf("filter by organization: %d rows", len(byOrg.rows))
+	}
+	if none, _ := press(t, m, "/", "z", "z"); !strings.Contains(screen(none), "No session matches zz") {
+		t.Errorf("no match:\n%s", screen(none))
+	}
+	if _, cmd := press(t, got, "ctrl+c"); !isQuit(cmd) {
+		t.Error("ctrl+c does not quit from the filter")
+	}
+}
+
+func TestCountdownAndExpiry(t *testing.T) {
+	mgr, _ := demoManager(t)
+	m := loaded(t, testConfig(mgr), 100, 30)
+	if !strings.Contains(screen(m), "expires in 2m30s") {
+		t.Fatalf("globex/ops countdown missing:\n%s", screen(m))
+	}
+	var tm tea.Model = m
+	tm, cmd := tm.Update(tickMsg(t0.Add(100 * time.Second)))
+	if cmd == nil {
+		t.Error("the tick does not schedule the next one")
+	}
+	s := screen(tm.(Model))
+	if !strings.Contains(s, "expires in 50s") || !strings.Contains(s, "expired 5m40s ago") {
+		t.Errorf("after 100 s:\n%s", s)
+	}
+	tm, _ = tm.Update(tickMsg(t0.Add(151 * time.Second)))
+	if !strings.Contains(screen(tm.(Model)), "2 expired") {
+		t.Errorf("header does not count the newly expired session:\n%s", screen(tm.(Model)))
+	}
+}
+
+func TestActionFailureKeepsSession(t *testing.T) {
+	dir := t.TempDir()
+	keys := &failingKeys{FileKeys: store.NewFileKeys(dir)}
+	mgr := session.NewManager(store.NewFile(dir), keys).WithClock(clock)
+	if err := SeedDemo(context.Background(), mgr); err != nil {
+		t.Fatal(err)
+	}
+	keys.fail = store.ErrKeyringTimeout
+	m := loaded(t, testConfig(mgr), 100, 30)
+	got, _ := press(t, m, "j", "d", "y")
+	got = finish(t, got)
+	if !got.statusErr || !strings.Contains(got.status, "logout of acme/admin failed") || !strings.Contains(got.status, "did not answer in time") {
+		t.Errorf("status %q", got.status)
+	}
+	if len(got.rows) != 6 || got.state.Active != "acme/admin" {
+		t.Errorf("after a failed logout: %d rows, active %q", len(got.rows), got.state.Active)
+	}
+}
+
+type failingKeys struct {
+	*store.FileKeys
+	fail error
+}
+
+func (k *failingKeys) Delete(ctx context.Context, pub string) error {
+	if k.fail != nil {
+		return k.fail
+	}
+	return k.FileKeys.Delete(ctx, pub)
+}
+
+func TestTooSmall(t *testing.T) {
+	mgr, _ := demoManager(t)
+	for _, size := range [][2]int{{49, 30}, {100, 11}, {10, 3}} {
+		s := screen(loaded(t, testConfig(mgr), size[0], size[1]))
+		if !strings.Contains(s, "needs at least 50x12") {
+			t.Errorf("%dx%d:\n%s", size[0], size[1], s)
+		}
+	}
+	// At the minimum everything fits the width, and the rows still show.
+	s := screen(loaded(t, testConfig(mgr), 50, 12))
+	for _, line := range strings.Split(s, "\n") {
+		if w := ansi.StringWidth(line); w > 50 {
+			t.Errorf("line wider than 50 (%d): %q", w, line)
+		}
+	}
+	if !strings.Contains(s, "acme/admin") || strings.Count(s, "\n") != 11 {
+		t.Errorf("50x12:\n%s", s)
+	}
+}
+
+func TestHostileClaimsAreEscaped(t *testing.T) {
+	dir := t.TempDir()
+	mgr := session.NewManager(store.NewFile(dir), store.NewFileKeys(dir)).WithClock(clock)
+	notarizer, _, _ := session.NewPrivateKey()
+	pub, _ := mgr.CreateKeyPair(context.Background())
+	tok, err := session.NewToken(session.Claims{Expiry: t0.Add(time.Hour), PublicKey: pub, Type: session.ReadOnly,
+		UserID: "evil\x1b]0;pwned\x07", OrganizationID: "org\u202eexe.txt"}, notarizer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mgr.StoreSession(context.Background(), tok, "key\x1b[31mred"); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := press(t, loaded(t, testConfig(mgr), 120, 30), "t")
+	raw := m.View().Content
+	for _, bad := range []string{"\x1b]0;", "\x07", "\u202e", "\x1b[31mred"} {
+		if strings.Contains(raw, bad) {
+			t.Errorf("screen passes %q to the terminal", bad)
+		}
+	}
+	if s := screen(m); !strings.Contains(s, `key\x1b[31mred`) || !strings.Contains(s, `org\u202eexe.txt`) {
+		t.Errorf("escaped claims not shown:\n%s", s)
+	}
+}
+
+func emptyManager(dir string) *session.Manager {
+	return session.NewManager(store.NewFile(dir), store.NewFileKeys(dir)).WithClock(clock)
+}
