@@ -139,7 +139,9 @@ func envOr(name, def string) string {
 }
 
 func newRootCmd(ios *IOStreams) *cobra.Command {
-	f := &Factory{IO: ios, KeyringService: store.SystemService}
+	// TKAUTH_KEYRING_SERVICE is for tests: it keeps their keyring items
+	// apart from the user's.
+	f := &Factory{IO: ios, KeyringService: envOr("TKAUTH_KEYRING_SERVICE", store.SystemService)}
 	root := &cobra.Command{
 		Use:   "tkauth",
 		Short: "Manage the Turnkey sessions held on this machine",

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/ui"
+)
+
+// skipUnlessRequired skips the test, unless CI requires the real parts
+// (TKAUTH_REQUIRE_KEYRING=1): then a missing part fails it.
+func skipUnlessRequired(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv("TKAUTH_REQUIRE_KEYRING") == "1" {
+		t.Fatal(why)
+	}
+	t.Skip(why)
+}
+
+// buildTkauth builds the binary under test.
+func buildTkauth(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "tkauth")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// e2eKeyStore is the real keyring under a service of the test's own when
+// one answers (always under CI), else files.
+func e2eKeyStore(t *testing.T, dir string) (session.KeyStore, string) {
+	t.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	service := "tkauth-e2e-" + hex.EncodeToString(b)
+	sys := store.NewSystemKeys(service, 5*time.Second)
+	if err := sys.Probe(context.Background()); err != nil {
+		if os.Getenv("TKAUTH_REQUIRE_KEYRING") == "1" {
+			t.Fatalf("no Secret Service: %v", err)
+		}
+		t.Logf("no Secret Service (%v): using the file key store", err)
+		return store.NewFileKeys(dir), service
+	}
+	t.Cleanup(func() { exec.Command("secret-tool", "clear", "service", service).Run() })
+	return sys, service
+}
+
+type tmux struct {
+	t    *testing.T
+	sock string
+}
+
+func (x tmux) run(args ...string) string {
+	x.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-S", x.sock}, args...)...).CombinedOutput()
+	if err != nil {
+		x.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func (x tmux) screen() string { return x.run("capture-pane", "-p", "-t", "tk") }
+
+// waitScreen waits until ok(screen) holds, for up to d.
+func (x tmux) waitScreen(what string, d time.Duration, ok func(string) bool) string {
+	x.t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		s := x.screen()
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			x.t.Fatalf("waited %s for %s; the screen shows:\n%s", d, what, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (x tmux) waitFor(want string) string {
+	x.t.Helper()
+	return x.waitScreen(fmt.Sprintf("%q", want), 10*time.Second, func(s string) bool { return strings.Contains(s, want) })
+}
+
+// listed matches a table row of the session key.
+func listed(key string) *regexp.Regexp {
+	return regexp.MustCompile(regexp.QuoteMeta(key) + `\s+(expires|expired)`)
+}
+
+// TestTUIEndToEnd drives the real binary in tmux: log out the selected
+// session, and see it gone from the screen, the store and the keyring;
+// then change the store from this process, and see the screen follow.
+func TestTUIEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary in tmux")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		skipUnlessRequired(t, "tmux is not installed; .ci/run installs it")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	keys, service := e2eKeyStore(t, dir)
+	m := session.NewManager(store.NewFile(dir), keys)
+	if err := ui.SeedDemo(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	before, err := m.Get(ctx, "acme/admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if has, err := keys.Has(ctx, before.PublicKey); !has || err != nil {
+		t.Fatalf("setup: key pair not in the %s key store: %v", keys.Name(), err)
+	}
+
+	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	cmd := fmt.Sprintf("env TKAUTH_HOME=%q TKAUTH_KEYRING=%s TKAUTH_KEYRING_SERVICE=%s %q",
+		dir, keys.Name(), service, buildTkauth(t))
+	x.run("new-session", "-d", "-s", "tk", "-x", "110", "-y", "32", cmd)
+	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+
+	x.waitFor("initech/dev")
+	x.waitFor("present")
+	x.run("send-keys", "-t", "tk", "j", "d")
+	x.waitFor("Log out acme/admin?")
+	x.run("send-keys", "-t", "tk", "y")
+	s := x.waitFor("Logged out acme/admin")
+	s = x.waitScreen("acme/admin to leave the table", 5*time.Second, func(s string) bool { return !listed("acme/admin").MatchString(s) })
+	if !listed("acme/viewer").MatchString(s) {
+		t.Errorf("the other sessions are gone too:\n%s", s)
+	}
+
+	st, err := store.NewFile(dir).Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := st.Sessions["acme/admin"]; ok {
+		t.Error("acme/admin is still in the store file")
+	}
+	if _, ok := st.KeyPairs[before.PublicKey]; ok {
+		t.Error("its key pair is still in tkauth's index")
+	}
+	if keys.Name() == store.KeyringSystem {
+		out, err := exec.Command("secret-tool", "search", "--all", "service", service, "username", before.PublicKey).Output()
+		if err != nil || strings.Contains(string(out), "[/") {
+			t.Errorf("secret-tool still finds the key pair (%v):\n%d bytes", err, len(out))
+		}
+	} else if has, _ := keys.Has(ctx, before.PublicKey); has {
+		t.Error("the key pair's file is still there")
+	}
+
+	// Another process changes the store: the screen follows by itself.
+	if !listed("globex/ci").MatchString(x.screen()) {
+		t.Fatal("setup: globex/ci not shown")
+	}
+	if _, err := m.Logout(ctx, "globex/ci"); err != nil {
+		t.Fatal(err)
+	}
+	x.waitScreen("the screen to drop globex/ci after another process logged it out", 3*time.Second,
+		func(s string) bool { return !listed("globex/ci").MatchString(s) && strings.Contains(s, "4 sessions") })
+
+	x.run("send-keys", "-t", "tk", "q")
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if exec.Command("tmux", "-S", x.sock, "has-session", "-t", "tk").Run() != nil {
+			break // q quit tkauth, which ended the session
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("tkauth did not quit on q; the screen shows:\n%s", x.screen())
+		}
+	}
+}
