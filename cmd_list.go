@@ -2,30 +2,30 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/tkauth/tkauth/session"
-	"github.com/tkauth/tkauth/ui"
 )
 
 // ListOptions holds what `tkauth list` needs.
 type ListOptions struct {
 	Factory *Factory
+	JSON    bool
 }
 
 func newCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
 	opts := &ListOptions{Factory: f}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"status"},
-		Short:   "List the stored sessions; the active one is marked *",
-		Args:    usageArgs(cobra.NoArgs),
+		Short:   "List the stored sessions; * marks the active one",
+		Long: `list shows every stored session: * marks the active one, then the session key,
+user, organization, type and time to expiry, and whether the token is signed by
+Turnkey and the key pair is in its key store. On a terminal it is a table;
+otherwise one line a session. --json prints the schema the README documents.`,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -33,6 +33,8 @@ func newCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cob
 			return listRun(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array of sessions")
+	return cmd
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
@@ -40,40 +42,30 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	state, err := env.Manager.State(ctx)
+	st, err := env.Manager.State(ctx)
 	if err != nil {
 		return err
 	}
+	presence := env.Manager.KeyPairPresence(ctx, st)
+	now := env.Manager.Now()
 	out := opts.Factory.IO.Out
-	if len(state.Sessions) == 0 {
-		fmt.Fprintf(out, "No sessions in %s.\nAdd one from a Turnkey session token, or try `tkauth demo`.\n", env.Store.Dir())
+	if opts.JSON {
+		list := make([]jsonSession, 0, len(st.Sessions))
+		for _, s := range st.List() {
+			list = append(list, toJSON(s, st, presence, now))
+		}
+		return writeJSON(out, list)
+	}
+	if len(st.Sessions) == 0 {
+		fmt.Fprintf(out, "No sessions in %s.\nStore one with `tkauth add --token-file FILE`, or try `tkauth demo`.\n", env.Store.Dir())
 		return nil
 	}
-	writeSessionLines(out, state, env.Manager.Now())
+	writeSessions(out, st, presence, now, opts.Factory.IO.IsTerminal)
 	return nil
 }
 
-// writeSessionLines prints one line a session: a * for the active one,
-// then key, user, organization, type and expiry ("expired 4m ago" for an
-// expired one), and "unverified" for a token Turnkey did not sign.
-func writeSessionLines(w io.Writer, state *session.State, now time.Time) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, s := range state.List() {
-		mark := " "
-		if s.Key == state.Active {
-			mark = "*"
-		}
-		var labels []string
-		if !s.Verified {
-			labels = append(labels, "unverified")
-		}
-		line := fmt.Sprintf("%s %s\tuser %s\torg %s\t%s\t%s",
-			mark, s.Key, session.Short(s.UserID), session.Short(s.OrganizationID),
-			s.Type, ui.ExpiryText(now, s.Expiry))
-		if len(labels) > 0 {
-			line += "\t" + strings.Join(labels, ", ")
-		}
-		fmt.Fprintln(tw, line)
-	}
-	tw.Flush()
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -28,18 +27,12 @@ const (
 )
 
 func main() {
-	ios := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, IsTerminal: term.IsTerminal(os.Stdout.Fd())}
+	ios := &IOStreams{
+		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		IsTerminal:    term.IsTerminal(os.Stdout.Fd()),
+		StdinTerminal: term.IsTerminal(os.Stdin.Fd()),
+	}
 	os.Exit(run(os.Args[1:], ios))
-}
-
-// IOStreams are the command's standard streams, passed in so that tests
-// can capture them.
-type IOStreams struct {
-	In     io.Reader
-	Out    io.Writer
-	ErrOut io.Writer
-	// IsTerminal: stdout is a terminal, so the TUI may be shown.
-	IsTerminal bool
 }
 
 // run executes tkauth with args and returns the exit code.
@@ -60,14 +53,21 @@ func run(args []string, ios *IOStreams) int {
 
 func exitCode(err error) int {
 	var ue usageError
+	var nf notFoundError
 	switch {
 	case errors.As(err, &ue):
 		return exitUsage
-	case errors.Is(err, session.ErrNotFound), errors.Is(err, session.ErrNoActiveSession):
+	case errors.As(err, &nf), errors.Is(err, session.ErrNotFound), errors.Is(err, session.ErrNoActiveSession):
 		return exitNotFound
 	}
 	return exitFailure
 }
+
+// notFoundError is a not-found condition worded for its command; like
+// session.ErrNotFound it exits with exitNotFound.
+type notFoundError string
+
+func (e notFoundError) Error() string { return string(e) }
 
 // usageError marks a mistake in how tkauth was called.
 type usageError struct{ error }
@@ -166,7 +166,10 @@ Try it safely first: tkauth demo`,
 	pf.StringVar(&f.Keyring, "keyring", envOr("TKAUTH_KEYRING", store.KeyringAuto), "where private keys go: auto, system or file (env TKAUTH_KEYRING)")
 	pf.DurationVar(&f.KeyringTimeout, "keyring-timeout", store.DefaultKeyringTimeout, "how long to wait for the system keyring on each call")
 
-	root.AddCommand(newCmdList(f, nil), newCmdDemo(f, nil))
+	root.AddCommand(
+		newCmdList(f, nil), newCmdAdd(f, nil), newCmdSwitch(f, nil), newCmdLogout(f, nil),
+		newCmdShow(f, nil), newCmdKeys(f), newCmdDemo(f, nil), newCmdVersion(f),
+	)
 	return root
 }
 

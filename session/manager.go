@@ -194,6 +194,20 @@ func (m *Manager) ClearAll(ctx context.Context) (LogoutResult, error) {
 	})
 }
 
+// LogoutExpired logs out every session that has expired, under one lock.
+func (m *Manager) LogoutExpired(ctx context.Context) (LogoutResult, error) {
+	return m.remove(ctx, func(st *State) ([]string, error) {
+		now := m.now()
+		var keys []string
+		for _, s := range st.List() {
+			if s.Expired(now) {
+				keys = append(keys, s.Key)
+			}
+		}
+		return keys, nil
+	})
+}
+
 // remove logs out the sessions pick chooses, in three durable steps under
 // one lock: (1) write the state without them and with their key pairs
 // marked Deleting; (2) delete those private keys; (3) write the state
@@ -386,31 +400,38 @@ const (
 )
 
 // KeyPairPresence asks the key stores whether they hold the private key of
-// each session's key pair in st: tkauth's own key pairs in the store that
-// holds them, imported ones in the current store. It never fails as a
-// whole; a store that cannot be asked gives PresenceUnknown.
+// each key pair in st, the sessions' and those in tkauth's index: tkauth's
+// own in the store that holds them, imported ones in the current store. It
+// never fails as a whole; a store that cannot be asked gives
+// PresenceUnknown.
 func (m *Manager) KeyPairPresence(ctx context.Context, st *State) map[string]Presence {
 	out := map[string]Presence{}
-	for _, s := range st.List() {
-		if _, done := out[s.PublicKey]; done {
-			continue
+	ask := func(pub string) {
+		if _, done := out[pub]; done {
+			return
 		}
 		ks := m.keys
-		if kp, ok := st.KeyPairs[s.PublicKey]; ok {
+		if kp, ok := st.KeyPairs[pub]; ok {
 			var err error
 			if ks, err = m.keyStore(kp.KeyStore); err != nil {
-				out[s.PublicKey] = PresenceUnknown
-				continue
+				out[pub] = PresenceUnknown
+				return
 			}
 		}
-		switch has, err := ks.Has(ctx, s.PublicKey); {
+		switch has, err := ks.Has(ctx, pub); {
 		case err != nil:
-			out[s.PublicKey] = PresenceUnknown
+			out[pub] = PresenceUnknown
 		case has:
-			out[s.PublicKey] = Present
+			out[pub] = Present
 		default:
-			out[s.PublicKey] = Missing
+			out[pub] = Missing
 		}
+	}
+	for _, s := range st.List() {
+		ask(s.PublicKey)
+	}
+	for _, pub := range slices.Sorted(maps.Keys(st.KeyPairs)) {
+		ask(pub)
 	}
 	return out
 }

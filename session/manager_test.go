@@ -327,6 +327,20 @@ func TestManagerTurnkeySemantics(t *testing.T) {
 				t.Error("foreign item deleted")
 			}
 		}},
+		{"logout expired removes only expired sessions, under one lock", func(t *testing.T, f *fixture) {
+			a, b := f.keyPair(), f.keyPair()
+			if _, err := f.m.StoreSession(ctx, f.token(a, -time.Second), "old"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.m.StoreSession(ctx, f.token(b, time.Second), "new"); err != nil {
+				t.Fatal(err)
+			}
+			res, err := f.m.LogoutExpired(ctx)
+			if err != nil || !slices.Equal(res.Sessions, []string{"old"}) {
+				t.Fatalf("result %+v, %v", res, err)
+			}
+			f.check([]string{"new"}, "new", []string{b}, []string{a})
+		}},
 		{"set active on an unknown key is not found", func(t *testing.T, f *fixture) {
 			a := f.keyPair()
 			f.add("a", a)

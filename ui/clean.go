@@ -9,11 +9,13 @@ import (
 // maxField is the most of one claim the TUI shows; the rest is cut.
 const maxField = 256
 
-// clean makes a string from a token or the store safe to print on a
+func clean(s string) string { return Clean(s) }
+
+// Clean makes a string from a token or the store safe to print on a
 // terminal: control characters (escape sequences among them) and
 // bidirectional overrides are shown escaped, never passed through, and a
-// very long string is cut.
-func clean(s string) string {
+// very long string is cut. Plain output uses it too.
+func Clean(s string) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range s {

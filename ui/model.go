@@ -367,7 +367,7 @@ func (m *Model) confirmLogout(key string) {
 	if key == m.state.Active {
 		lines = append(lines, "It is the active session: afterwards none is active.")
 	}
-	lines = append(lines, planLines(plan, m.state.KeyPairs)...)
+	lines = append(lines, PlanLines(plan, m.state.KeyPairs)...)
 	m.dialog = dialog{
 		title: "Log out " + clean(key) + "?",
 		lines: lines,
@@ -389,7 +389,7 @@ func (m *Model) confirmLogoutAll() {
 	plan := session.PlanLogout(m.state, keys)
 	m.dialog = dialog{
 		title: "Log out all " + plural(len(keys), "session") + "?",
-		lines: append([]string{"Removes every session from this machine."}, planLines(plan, m.state.KeyPairs)...),
+		lines: append([]string{"Removes every session from this machine."}, PlanLines(plan, m.state.KeyPairs)...),
 		word:  "yes",
 		run:   logoutAllCmd(m.cfg.Sessions),
 		busy:  "Logging out " + plural(len(keys), "session"),
@@ -421,8 +421,9 @@ func (m *Model) confirmPrune() {
 	m.mode = modeConfirm
 }
 
-// planLines says what a logout plan does to key pairs, one line each.
-func planLines(plan session.LogoutPlan, index map[string]session.KeyPair) []string {
+// PlanLines says what a logout plan does to key pairs, one line each; the
+// plain logout command asks with the same words.
+func PlanLines(plan session.LogoutPlan, index map[string]session.KeyPair) []string {
 	var lines []string
 	for _, pub := range plan.Delete {
 		lines = append(lines, "Deletes key pair "+session.Short(pub)+" from the "+index[pub].KeyStore+" key store.")

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/ui"
+)
+
+// AddOptions holds what `tkauth add` needs.
+type AddOptions struct {
+	Factory    *Factory
+	SessionKey string
+	TokenFile  string
+}
+
+func newCmdAdd(f *Factory, runF func(context.Context, *AddOptions) error) *cobra.Command {
+	opts := &AddOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "add [--session-key KEY] [--token-file FILE]",
+		Short: "Store a Turnkey session token; it becomes the active session",
+		Long: `add stores a Turnkey session token under a session key (Turnkey's default,
+` + session.DefaultKey + `, unless --session-key says otherwise) and makes it the
+active session, as Turnkey's storeSession does. A session already under that key
+is replaced, and its key pair deleted if no other session uses it.
+
+The token is read from --token-file, or from stdin (with --token-file - or when
+stdin is not a terminal). It is never taken as an argument: arguments are kept
+in your shell history and shown by ps.`,
+		Example: `  tkauth add --token-file session.jwt
+  tkauth add --session-key acme/admin < session.jwt
+  pbpaste | tkauth add`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError{errors.New("add takes no token argument: arguments are kept in your shell history and shown by ps; use --token-file FILE or stdin")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return addRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.SessionKey, "session-key", session.DefaultKey, "the key to store the session under")
+	cmd.Flags().StringVar(&opts.TokenFile, "token-file", "", "read the token from `FILE` (- for stdin)")
+	return cmd
+}
+
+func addRun(ctx context.Context, opts *AddOptions) error {
+	ios := opts.Factory.IO
+	token, err := readToken(ios, opts.TokenFile)
+	if err != nil {
+		return err
+	}
+	env, err := opts.Factory.OpenPlain(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := env.Manager.StoreSession(ctx, token, opts.SessionKey)
+	if err != nil {
+		return err
+	}
+	s := res.Session
+	verb := "Stored"
+	if res.Replaced {
+		verb = "Replaced"
+	}
+	fmt.Fprintf(ios.Out, "%s session %s (now active): user %s, organization %s, %s, %s.\n", verb, ui.Clean(s.Key),
+		ui.Clean(s.UserID), ui.Clean(s.OrganizationID), s.Type, ui.ExpiryText(env.Manager.Now(), s.Expiry))
+	if !s.Verified {
+		fmt.Fprintln(ios.Out, "The token is not signed by Turnkey's production key: it is shown as unverified.")
+	}
+	if _, ours := mustState(ctx, env).KeyPairs[s.PublicKey]; !ours {
+		fmt.Fprintf(ios.Out, "Its key pair %s was not created by tkauth: tkauth will never delete it.\n", session.Short(s.PublicKey))
+	}
+	for _, pub := range res.DeletedKeyPairs {
+		fmt.Fprintf(ios.Out, "Deleted the replaced session's key pair %s.\n", session.Short(pub))
+	}
+	if res.Leftover != nil {
+		fmt.Fprintf(ios.ErrOut, "tkauth: warning: the replaced session's key pair could not be deleted (%v); `tkauth keys prune` will retry\n", res.Leftover)
+	}
+	return nil
+}
+
+// readToken reads a token from file, or from stdin when file is "-", or
+// when file is empty and stdin is not a terminal.
+func readToken(ios *IOStreams, file string) (string, error) {
+	var r io.Reader
+	switch {
+	case file == "-" || (file == "" && !ios.StdinTerminal):
+		r = ios.In
+	case file == "":
+		return "", usageError{errors.New("no token: give --token-file FILE, or pipe it in: tkauth add < session.jwt")}
+	default:
+		f, err := os.Open(file)
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, session.MaxTokenSize+1))
+	if err != nil {
+		return "", fmt.Errorf("reading the token: %w", err)
+	}
+	token := strings.TrimSpace(string(b))
+	if token == "" {
+		return "", fmt.Errorf("%w: no token was given (the input was empty)", session.ErrMalformedToken)
+	}
+	return token, nil
+}
+
+// mustState is the store's state, or an empty one if it cannot be read
+// (for messages that are nice to have).
+func mustState(ctx context.Context, env *Env) *session.State {
+	st, err := env.Manager.State(ctx)
+	if err != nil {
+		return session.NewState()
+	}
+	return st
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/ui"
+)
+
+// ShowOptions holds what `tkauth show` needs.
+type ShowOptions struct {
+	Factory *Factory
+	Key     string
+	JSON    bool
+	Token   bool
+}
+
+func newCmdShow(f *Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+	opts := &ShowOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "show [KEY]",
+		Short: "Show one session in full (the active one unless KEY is given)",
+		Long: `show prints everything tkauth knows of a session: its claims, full IDs, public
+key, when it was stored and which sessions share its key pair. Never the private
+key. The token is a secret: it is printed only with --token, alone on its line
+(or in the JSON), so that TOKEN=$(tkauth show --token) works.`,
+		Args: usageArgs(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Key = args[0]
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return showRun(cmd.Context(), opts)
+		},
+		ValidArgsFunction: completeSessionKeys(f),
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the session as JSON")
+	cmd.Flags().BoolVar(&opts.Token, "token", false, "print the session token (a secret)")
+	return cmd
+}
+
+func showRun(ctx context.Context, opts *ShowOptions) error {
+	env, err := opts.Factory.OpenPlain(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := env.Manager.State(ctx)
+	if err != nil {
+		return err
+	}
+	key := opts.Key
+	if key == "" {
+		if st.Active == "" {
+			return notFoundError("no active session to show: name one (`tkauth show KEY`), or choose one with `tkauth switch KEY`")
+		}
+		key = st.Active
+	}
+	s, ok := st.Sessions[key]
+	if !ok {
+		return withHint(fmt.Errorf("%w: no session with key %q", session.ErrNotFound, key))
+	}
+	out := opts.Factory.IO.Out
+	now := env.Manager.Now()
+	presence := env.Manager.KeyPairPresence(ctx, st)
+	var shared []string
+	for _, k := range st.UsersOf(s.PublicKey) {
+		if k != s.Key {
+			shared = append(shared, k)
+		}
+	}
+	switch {
+	case opts.JSON:
+		j := toJSON(s, st, presence, now)
+		stored := s.StoredAt
+		j.StoredAt, j.SharedWith = &stored, shared
+		if opts.Token {
+			j.Token = s.Token
+		}
+		return writeJSON(out, j)
+	case opts.Token:
+		fmt.Fprintln(out, s.Token)
+		return nil
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	row := func(label, value string) { fmt.Fprintf(tw, "%s\t%s\n", label, value) }
+	title := ui.Clean(s.Key)
+	if s.Key == st.Active {
+		title += " (active)"
+	}
+	row("Session", title)
+	row("User", ui.Clean(s.UserID))
+	row("Organization", ui.Clean(s.OrganizationID))
+	row("Type", fmt.Sprintf("%s (%s)", s.Type, ui.Clean(string(s.Type))))
+	row("Expires", s.Expiry.UTC().Format(time.DateTime+" UTC")+" ("+ui.ExpiryText(now, s.Expiry)+")")
+	row("Stored", s.StoredAt.UTC().Format(time.DateTime+" UTC"))
+	if s.SessionProfileID != "" {
+		row("Profile", ui.Clean(s.SessionProfileID))
+	}
+	if s.Scope != "" {
+		row("Scope", ui.Clean(s.Scope))
+	}
+	row("Public key", s.PublicKey)
+	kp := string(presence[s.PublicKey])
+	if rec, ours := st.KeyPairs[s.PublicKey]; ours {
+		kp += " in the " + rec.KeyStore + " key store"
+	} else {
+		kp += "; not created by tkauth, so never deleted by it"
+	}
+	if len(shared) > 0 {
+		kp += "; shared with " + ui.Clean(strings.Join(shared, ", "))
+	}
+	row("Key pair", kp)
+	if s.Verified {
+		row("Token", "verified: signed by Turnkey's production key (tkauth show --token prints it)")
+	} else {
+		row("Token", "unverified: not signed by Turnkey's production key (tkauth show --token prints it)")
+	}
+	return tw.Flush()
+}

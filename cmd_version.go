@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at release with -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+func newCmdVersion(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print tkauth's version, commit and Go version",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintln(f.IO.Out, versionString())
+			return nil
+		},
+	}
+}
+
+func versionString() string {
+	v, commit := version, "unknown"
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			v = info.Main.Version // go install module@version
+		}
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				commit = s.Value
+			case "vcs.modified":
+				if s.Value == "true" {
+					commit += "-dirty"
+				}
+			}
+		}
+	}
+	return fmt.Sprintf("tkauth %s (commit %s, %s)", v, commit, runtime.Version())
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// IOStreams are the command's standard streams, passed in so that tests
+// can fake them.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// IsTerminal: stdout is a terminal (the TUI and tables may be shown).
+	IsTerminal bool
+	// StdinTerminal: stdin is a terminal (a person can answer a prompt, and
+	// a token is not being piped in).
+	StdinTerminal bool
+}
+
+// CanPrompt reports whether a person is there to answer a question.
+func (s *IOStreams) CanPrompt() bool { return s.IsTerminal && s.StdinTerminal }
+
+// confirm asks question on stderr and reads a yes or no from stdin; anything
+// but y or yes is no.
+func (s *IOStreams) confirm(question string) (bool, error) {
+	fmt.Fprintf(s.ErrOut, "%s [y/N] ", question)
+	line, err := bufio.NewReader(s.In).ReadString('\n')
+	if err != nil && line == "" {
+		return false, fmt.Errorf("no answer: %w", err)
+	}
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes", nil
+}
+
+// errDeclined: the user answered no to a confirmation.
+var errDeclined = fmt.Errorf("cancelled; nothing was changed")
