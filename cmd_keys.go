@@ -88,11 +88,7 @@ type jsonKeyPair struct {
 }
 
 func keysListRun(ctx context.Context, opts *KeysOptions) error {
-	env, err := opts.Factory.OpenPlain(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := env.Manager.State(ctx)
+	env, st, err := opts.Factory.OpenState(ctx)
 	if err != nil {
 		return err
 	}
@@ -136,11 +132,7 @@ func keysListRun(ctx context.Context, opts *KeysOptions) error {
 
 func keysPruneRun(ctx context.Context, opts *KeysOptions) error {
 	ios := opts.Factory.IO
-	env, err := opts.Factory.OpenPlain(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := env.Manager.State(ctx)
+	env, st, err := opts.Factory.OpenState(ctx)
 	if err != nil {
 		return err
 	}

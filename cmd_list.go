@@ -38,11 +38,7 @@ otherwise one line a session. --json prints the schema the README documents.`,
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
-	env, err := opts.Factory.OpenPlain(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := env.Manager.State(ctx)
+	env, st, err := opts.Factory.OpenState(ctx)
 	if err != nil {
 		return err
 	}

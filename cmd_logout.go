@@ -61,11 +61,7 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	if opts.All && !opts.Yes && !ios.CanPrompt() {
 		return usageError{errors.New("logout --all needs --yes when no one is at a terminal to confirm")}
 	}
-	env, err := opts.Factory.OpenPlain(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := env.Manager.State(ctx)
+	env, st, err := opts.Factory.OpenState(ctx)
 	if err != nil {
 		return err
 	}

@@ -48,11 +48,7 @@ key. The token is a secret: it is printed only with --token, alone on its line
 }
 
 func showRun(ctx context.Context, opts *ShowOptions) error {
-	env, err := opts.Factory.OpenPlain(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := env.Manager.State(ctx)
+	env, st, err := opts.Factory.OpenState(ctx)
 	if err != nil {
 		return err
 	}

@@ -122,6 +122,19 @@ func (f *Factory) Open(ctx context.Context) (*Env, error) {
 	return &Env{Manager: session.NewManager(st, ks.Keys, ks.Others...), Store: st, KeyStore: ks.Keys.Name(), Note: ks.Note}, nil
 }
 
+// OpenState is OpenPlain, and the store's state as it is now.
+func (f *Factory) OpenState(ctx context.Context) (*Env, *session.State, error) {
+	env, err := f.OpenPlain(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := env.Manager.State(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return env, st, nil
+}
+
 // OpenPlain is Open for a plain command: the note goes to stderr.
 func (f *Factory) OpenPlain(ctx context.Context) (*Env, error) {
 	env, err := f.Open(ctx)
