@@ -25,6 +25,14 @@ const (
 )
 
 func TestMain(m *testing.M) {
+	if dir := os.Getenv(crashDirEnv); dir != "" {
+		at, _ := strconv.Atoi(os.Getenv(crashAtEnv))
+		if err := crashChild(dir, os.Getenv(crashOpEnv), at); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if dir := os.Getenv(workerDirEnv); dir != "" {
 		if err := worker(dir, os.Getenv(workerIndexEnv)); err != nil {
 			fmt.Fprintln(os.Stderr, err)
