@@ -17,9 +17,10 @@ import (
 
 // KeysOptions holds what the `tkauth keys` commands need.
 type KeysOptions struct {
-	Factory *Factory
-	JSON    bool
-	Yes     bool
+	Factory    *Factory
+	JSON       bool
+	Yes        bool
+	IncludeNew bool
 }
 
 func newCmdKeys(f *Factory) *cobra.Command {
@@ -54,11 +55,16 @@ those.`,
 		Long: `prune deletes every key pair in tkauth's index that no stored session uses, as
 Turnkey's clearUnusedKeyPairs does, and finishes deletions a crash interrupted.
 It never touches a key store item tkauth did not create. On a terminal it asks
-first unless --yes is given.`,
+first unless --yes is given.
+
+A new key pair that no session has used yet is kept for 10 minutes after its
+creation: a login (in another terminal, a script) may be about to store a
+session on it. --include-new deletes those too.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return keysPruneRun(cmd.Context(), prune) },
 	}
 	pruneCmd.Flags().BoolVarP(&prune.Yes, "yes", "y", false, "do not ask for confirmation")
+	pruneCmd.Flags().BoolVar(&prune.IncludeNew, "include-new", false, "also delete new key pairs no session has used yet")
 	cmd.AddCommand(createCmd, listCmd, pruneCmd)
 	return cmd
 }
@@ -85,6 +91,7 @@ type jsonKeyPair struct {
 	UsedBy    []string  `json:"usedBy"`
 	KeyPair   string    `json:"keyPair"`
 	Deleting  bool      `json:"deleting,omitempty"`
+	New       bool      `json:"new,omitempty"`
 }
 
 func keysListRun(ctx context.Context, opts *KeysOptions) error {
@@ -100,7 +107,7 @@ func keysListRun(ctx context.Context, opts *KeysOptions) error {
 		if users == nil {
 			users = []string{}
 		}
-		list = append(list, jsonKeyPair{PublicKey: pub, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, UsedBy: users, KeyPair: string(presence[pub]), Deleting: kp.Deleting})
+		list = append(list, jsonKeyPair{PublicKey: pub, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, UsedBy: users, KeyPair: string(presence[pub]), Deleting: kp.Deleting, New: kp.Unclaimed})
 	}
 	out := opts.Factory.IO.Out
 	if opts.JSON {
@@ -121,6 +128,9 @@ func keysListRun(ctx context.Context, opts *KeysOptions) error {
 		used := ui.Clean(strings.Join(k.UsedBy, ", "))
 		if used == "" {
 			used = "unused"
+			if k.New {
+				used = "new, not used yet"
+			}
 		}
 		if k.Deleting {
 			used += " (deletion interrupted: prune finishes it)"
@@ -136,9 +146,15 @@ func keysPruneRun(ctx context.Context, opts *KeysOptions) error {
 	if err != nil {
 		return err
 	}
-	unused := session.UnusedKeyPairs(st)
+	unused, kept := session.PruneCandidates(st, env.Manager.Now(), opts.IncludeNew)
+	keptNote := func() {
+		if len(kept) > 0 {
+			fmt.Fprintf(ios.Out, "Kept %s that no session has used yet: a login may be about to (--include-new deletes them too).\n", ui.Plural(len(kept), "new key pair"))
+		}
+	}
 	if len(unused) == 0 {
-		fmt.Fprintln(ios.Out, "No unused key pairs.")
+		fmt.Fprintln(ios.Out, "No unused key pairs to delete.")
+		keptNote()
 		return nil
 	}
 	if !opts.Yes && ios.CanPrompt() {
@@ -154,10 +170,12 @@ func keysPruneRun(ctx context.Context, opts *KeysOptions) error {
 			return errDeclined
 		}
 	}
-	res, err := env.Manager.ClearUnusedKeyPairs(ctx)
+	res, err := env.Manager.ClearUnusedKeyPairs(ctx, opts.IncludeNew)
 	for _, pub := range res.Deleted {
 		fmt.Fprintf(ios.Out, "Deleted key pair %s\n", pub)
 	}
+	kept = res.KeptNew
+	keptNote()
 	if err != nil {
 		return fmt.Errorf("%d key pairs could not be deleted (they stay listed; prune again later): %w", len(res.Failed), err)
 	}

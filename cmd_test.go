@@ -341,18 +341,22 @@ func TestKeysCommands(t *testing.T) {
 		if k.PublicKey == used {
 			wantUsers = []string{"a"}
 		}
-		if !slices.Equal(k.UsedBy, wantUsers) || k.KeyStore != "file" || k.KeyPair != "present" {
+		if !slices.Equal(k.UsedBy, wantUsers) || k.KeyStore != "file" || k.KeyPair != "present" || k.New != (k.PublicKey == spare) {
 			t.Errorf("key pair %+v", k)
 		}
 	}
-	r := c.run("n\n", true, "keys", "prune")
+	// spare is new and unclaimed: a login may be about to use it.
+	if out := c.ok("keys", "prune"); out != "No unused key pairs to delete.\nKept 1 new key pair that no session has used yet: a login may be about to (--include-new deletes them too).\n" || len(c.state().KeyPairs) != 2 {
+		t.Errorf("prune of a new key pair: %q", out)
+	}
+	r := c.run("n\n", true, "keys", "prune", "--include-new")
 	if r.code != exitFailure || !strings.Contains(r.errOut, spare) || len(c.state().KeyPairs) != 2 {
 		t.Errorf("prune declined: %d %q", r.code, r.errOut)
 	}
-	if out := c.ok("keys", "prune"); out != "Deleted key pair "+spare+"\n" {
-		t.Errorf("prune: %q", out)
+	if out := c.ok("keys", "prune", "--include-new"); out != "Deleted key pair "+spare+"\n" {
+		t.Errorf("prune --include-new: %q", out)
 	}
-	if out := c.ok("keys", "prune"); out != "No unused key pairs.\n" {
+	if out := c.ok("keys", "prune"); out != "No unused key pairs to delete.\n" {
 		t.Errorf("prune again: %q", out)
 	}
 	if r := c.run("", false, "keys", "bogus"); r.code != exitUsage {

@@ -108,8 +108,11 @@ func TestScenarioThroughTheBinary(t *testing.T) {
 	tkauth(exitNotFound, "", "logout")
 	check("logout with no active session", []string{"org-a/viewer"}, "", []string{shared}, nil)
 
-	if out := tkauth(0, "", "keys", "prune"); out != "Deleted key pair "+spare+"\n" {
-		t.Errorf("prune: %q", out)
+	// spare is new: prune keeps it for the login it may be made for.
+	tkauth(0, "", "keys", "prune")
+	check("prune", []string{"org-a/viewer"}, "", []string{shared, spare}, nil)
+	if out := tkauth(0, "", "keys", "prune", "--include-new"); out != "Deleted key pair "+spare+"\n" {
+		t.Errorf("prune --include-new: %q", out)
 	}
 	check("prune", []string{"org-a/viewer"}, "", []string{shared}, []string{spare})
 

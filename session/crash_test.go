@@ -107,7 +107,7 @@ var crashOps = []struct {
 		return err
 	}},
 	{"clear unused key pairs", nil, nil, func(ctx context.Context, m *session.Manager, _ crashFixture) error {
-		_, err := m.ClearUnusedKeyPairs(ctx)
+		_, err := m.ClearUnusedKeyPairs(ctx, false)
 		return err
 	}},
 	{"create key pair", nil, nil, func(ctx context.Context, m *session.Manager, _ crashFixture) error {
@@ -282,7 +282,7 @@ func checkAfterCrash(dir string, before *session.State, mayGo, mayCome []string)
 			return fmt.Errorf("private key %s is not in tkauth's index: it would never be deleted", session.Short(pub))
 		}
 	}
-	if _, err := m.ClearUnusedKeyPairs(ctx); err != nil {
+	if _, err := m.ClearUnusedKeyPairs(ctx, true); err != nil {
 		return fmt.Errorf("clear unused after the crash: %w", err)
 	}
 	st, _ = m.State(ctx)

@@ -121,9 +121,10 @@ func (m *Manager) Put(ctx context.Context, s Session, key string) (StoreResult, 
 		old, replaced := st.Sessions[key]
 		st.Sessions[key] = s
 		st.Active = key
-		if kp, ok := st.KeyPairs[s.PublicKey]; ok && kp.Deleting {
-			// Left by a crash mid-logout; the session needs it again.
-			kp.Deleting = false
+		if kp, ok := st.KeyPairs[s.PublicKey]; ok && (kp.Deleting || kp.Unclaimed) {
+			// Claimed by the session; or left by a crash mid-logout, and
+			// needed again.
+			kp.Deleting, kp.Unclaimed = false, false
 			st.KeyPairs[s.PublicKey] = kp
 		}
 		res.Session, res.Replaced = s, replaced
@@ -363,21 +364,29 @@ func (m *Manager) keyStore(name string) (KeyStore, error) {
 	return nil, fmt.Errorf("%w: it is held by the %q key store, which is not in use (choose it with --keyring %s)", ErrKeyStoreUnavailable, name, name)
 }
 
-// PruneResult is what ClearUnusedKeyPairs deleted and what it could not.
+// PruneResult is what ClearUnusedKeyPairs deleted, what it could not, and
+// the new key pairs it kept.
 type PruneResult struct {
 	Deleted []string
 	Failed  map[string]error
+	KeptNew []string // unclaimed and younger than ClaimWindow
 }
 
 // ClearUnusedKeyPairs deletes every key pair in tkauth's index that no
 // stored session uses, as Turnkey's clearUnusedKeyPairs does, but only
 // among key pairs tkauth created: no other key store item is touched. It
 // also finishes deletions a crash interrupted.
-func (m *Manager) ClearUnusedKeyPairs(ctx context.Context) (PruneResult, error) {
+//
+// Unlike Turnkey's, it keeps a new key pair that no session has claimed
+// yet, for ClaimWindow after its creation, unless includeNew: another
+// process may be logging in with it, and deleting it would leave that
+// session without its key.
+func (m *Manager) ClearUnusedKeyPairs(ctx context.Context, includeNew bool) (PruneResult, error) {
 	var res PruneResult
 	err := m.store.Update(ctx, func(st *State, commit func() error) error {
-		deleted, failed, err := m.dropKeyPairs(ctx, st, commit, UnusedKeyPairs(st))
-		res = PruneResult{Deleted: deleted, Failed: failed}
+		prune, kept := PruneCandidates(st, m.now(), includeNew)
+		deleted, failed, err := m.dropKeyPairs(ctx, st, commit, prune)
+		res = PruneResult{Deleted: deleted, Failed: failed, KeptNew: kept}
 		if err != nil {
 			return err
 		}
@@ -436,16 +445,21 @@ func (m *Manager) KeyPairPresence(ctx context.Context, st *State) map[string]Pre
 	return out
 }
 
-// UnusedKeyPairs returns the public keys ClearUnusedKeyPairs would delete
-// now.
-func UnusedKeyPairs(st *State) []string {
-	var out []string
+// PruneCandidates says which key pairs ClearUnusedKeyPairs would delete at
+// now, and which new, unclaimed ones it would keep.
+func PruneCandidates(st *State, now time.Time, includeNew bool) (prune, keptNew []string) {
 	for _, pub := range slices.Sorted(maps.Keys(st.KeyPairs)) {
-		if len(st.UsersOf(pub)) == 0 {
-			out = append(out, pub)
+		if len(st.UsersOf(pub)) > 0 {
+			continue
 		}
+		kp := st.KeyPairs[pub]
+		if kp.Unclaimed && !kp.Deleting && !includeNew && now.Sub(kp.CreatedAt) < ClaimWindow {
+			keptNew = append(keptNew, pub)
+			continue
+		}
+		prune = append(prune, pub)
 	}
-	return out
+	return prune, keptNew
 }
 
 // CreateKeyPair makes a new P-256 key pair, as Turnkey's createApiKeyPair
@@ -463,7 +477,7 @@ func (m *Manager) CreateKeyPair(ctx context.Context) (string, error) {
 		return "", err
 	}
 	err = m.store.Update(ctx, func(st *State, commit func() error) error {
-		st.KeyPairs[pub] = KeyPair{PublicKey: pub, KeyStore: m.keys.Name(), CreatedAt: m.now().UTC()}
+		st.KeyPairs[pub] = KeyPair{PublicKey: pub, KeyStore: m.keys.Name(), CreatedAt: m.now().UTC(), Unclaimed: true}
 		if err := commit(); err != nil {
 			return err
 		}

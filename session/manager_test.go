@@ -275,7 +275,7 @@ func TestManagerTurnkeySemantics(t *testing.T) {
 			if err := f.keys.FileKeys.Put(ctx, foreign, "not ours"); err != nil {
 				t.Fatal(err)
 			}
-			res, err := f.m.ClearUnusedKeyPairs(ctx)
+			res, err := f.m.ClearUnusedKeyPairs(ctx, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -461,7 +461,7 @@ func TestCrashMidLogoutIsFinishedByClearUnused(t *testing.T) {
 	if !f.state().KeyPairs[a].Deleting || !f.has(a) {
 		t.Fatal("setup: want a key pair marked Deleting and still in the key store")
 	}
-	res, err := f.m.ClearUnusedKeyPairs(ctx)
+	res, err := f.m.ClearUnusedKeyPairs(ctx, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -487,7 +487,7 @@ func TestStoreReclaimsKeyPairMarkedDeleting(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.add("a", a)
-	if _, err := f.m.ClearUnusedKeyPairs(ctx); err != nil {
+	if _, err := f.m.ClearUnusedKeyPairs(ctx, true); err != nil {
 		t.Fatal(err)
 	}
 	f.check([]string{"a"}, "a", []string{a}, nil)
@@ -564,4 +564,33 @@ func TestKeyPairPresence(t *testing.T) {
 			t.Errorf("%s: %s, want %s", session.Short(pub), got[pub], p)
 		}
 	}
+}
+
+// A new key pair is kept by clear unused until a session claims it or the
+// claim window passes: another process may be logging in with it. The
+// soak test found sessions losing their key pair to a concurrent prune
+// before this.
+func TestClearUnusedKeepsNewKeyPairs(t *testing.T) {
+	ctx := context.Background()
+	now := t0
+	f := newFixture(t)
+	f.m.WithClock(func() time.Time { return now })
+	fresh, freed := f.keyPair(), f.keyPair()
+	f.add("a", freed)
+	if !f.state().KeyPairs[fresh].Unclaimed || f.state().KeyPairs[freed].Unclaimed {
+		t.Fatal("a new key pair is unclaimed until a session is stored on it")
+	}
+	f.add("a", f.keyPair()) // replaces a: freed is deleted at once
+	f.check([]string{"a"}, "a", []string{fresh}, []string{freed})
+
+	res, err := f.m.ClearUnusedKeyPairs(ctx, false)
+	if err != nil || len(res.Deleted) != 0 || !slices.Equal(res.KeptNew, []string{fresh}) {
+		t.Fatalf("within the window: %+v, %v", res, err)
+	}
+	now = t0.Add(session.ClaimWindow)
+	res, err = f.m.ClearUnusedKeyPairs(ctx, false)
+	if err != nil || !slices.Equal(res.Deleted, []string{fresh}) {
+		t.Fatalf("after the window: %+v, %v", res, err)
+	}
+	f.check([]string{"a"}, "a", nil, []string{fresh})
 }

@@ -33,6 +33,15 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
+	if dir := os.Getenv(soakDirEnv); dir != "" {
+		id, _ := strconv.Atoi(os.Getenv(soakIDEnv))
+		ops, _ := strconv.Atoi(os.Getenv(soakOpsEnv))
+		if _, err := soakWorker(dir, os.Getenv(soakSvcEnv), id, ops); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if dir := os.Getenv(workerDirEnv); dir != "" {
 		if err := worker(dir, os.Getenv(workerIndexEnv)); err != nil {
 			fmt.Fprintln(os.Stderr, err)

@@ -44,7 +44,15 @@ type KeyPair struct {
 	// between the two writes of a logout leaves it set, and the next
 	// ClearUnusedKeyPairs finishes the job.
 	Deleting bool
+	// Unclaimed is set from creation until a session is stored on the key
+	// pair: while a login that will use it is under way, it is unused but
+	// not unwanted, and for ClaimWindow ClearUnusedKeyPairs leaves it be.
+	Unclaimed bool
 }
+
+// ClaimWindow is how long a new key pair that no session has used yet is
+// kept by ClearUnusedKeyPairs: time for the login it was made for.
+const ClaimWindow = 10 * time.Minute
 
 // NewPrivateKey returns a new P-256 private key and its public key in
 // Turnkey's compressed hex form.

@@ -185,6 +185,7 @@ type fileKeyPair struct {
 	KeyStore  string    `json:"keyStore"`
 	CreatedAt time.Time `json:"createdAt"`
 	Deleting  bool      `json:"deleting,omitempty"`
+	Unclaimed bool      `json:"unclaimed,omitempty"`
 }
 
 // Encode returns st in the session file's format, sessions and key pairs
@@ -208,7 +209,7 @@ func Encode(st *session.State) ([]byte, error) {
 	}
 	for _, pub := range slices.Sorted(maps.Keys(st.KeyPairs)) {
 		kp := st.KeyPairs[pub]
-		ff.KeyPairs = append(ff.KeyPairs, fileKeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting})
+		ff.KeyPairs = append(ff.KeyPairs, fileKeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting, Unclaimed: kp.Unclaimed})
 	}
 	return json.MarshalIndent(ff, "", "  ")
 }
@@ -265,7 +266,7 @@ func Decode(data []byte) (*session.State, error) {
 		if _, dup := st.KeyPairs[kp.PublicKey]; dup {
 			return nil, fmt.Errorf("%w: key pair %s appears twice", ErrCorrupt, kp.PublicKey)
 		}
-		st.KeyPairs[kp.PublicKey] = session.KeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting}
+		st.KeyPairs[kp.PublicKey] = session.KeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting, Unclaimed: kp.Unclaimed}
 	}
 	if ff.Active != "" {
 		if _, ok := st.Sessions[ff.Active]; !ok {

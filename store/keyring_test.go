@@ -159,7 +159,7 @@ func TestLogoutOnRealKeyring(t *testing.T) {
 	if n := itemsOutside(t, k.service, shared); n != 1 {
 		t.Errorf("shared key pair: %d items after the first logout, want 1", n)
 	}
-	if _, err := m.ClearUnusedKeyPairs(ctx); err != nil {
+	if _, err := m.ClearUnusedKeyPairs(ctx, false); err != nil {
 		t.Fatal(err)
 	}
 	if n := itemsOutside(t, k.service, stranger); n != 1 {

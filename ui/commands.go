@@ -20,7 +20,7 @@ type Sessions interface {
 	SetActive(ctx context.Context, key string) error
 	Logout(ctx context.Context, key string) (session.LogoutResult, error)
 	ClearAll(ctx context.Context) (session.LogoutResult, error)
-	ClearUnusedKeyPairs(ctx context.Context) (session.PruneResult, error)
+	ClearUnusedKeyPairs(ctx context.Context, includeNew bool) (session.PruneResult, error)
 	KeyPairPresence(ctx context.Context, st *session.State) map[string]session.Presence
 }
 
@@ -90,11 +90,11 @@ func logoutAllCmd(s Sessions) tea.Cmd {
 
 func pruneCmd(s Sessions) tea.Cmd {
 	return action(func(ctx context.Context) (string, error) {
-		res, err := s.ClearUnusedKeyPairs(ctx)
+		res, err := s.ClearUnusedKeyPairs(ctx, false)
 		if err != nil {
-			return "", fmt.Errorf("deleted %s, but not all: %w", plural(len(res.Deleted), "unused key pair"), err)
+			return "", fmt.Errorf("deleted %s, but not all: %w", Plural(len(res.Deleted), "unused key pair"), err)
 		}
-		return "Deleted " + plural(len(res.Deleted), "unused key pair") + ".", nil
+		return "Deleted " + Plural(len(res.Deleted), "unused key pair") + ".", nil
 	})
 }
 
@@ -160,14 +160,14 @@ func DescribeLogout(res session.LogoutResult) string {
 	if len(res.Sessions) == 1 {
 		b.WriteString("Logged out " + clean(res.Sessions[0]))
 	} else {
-		b.WriteString("Logged out " + plural(len(res.Sessions), "session"))
+		b.WriteString("Logged out " + Plural(len(res.Sessions), "session"))
 	}
-	b.WriteString("; " + plural(len(res.DeletedKeyPairs), "key pair") + " deleted")
+	b.WriteString("; " + Plural(len(res.DeletedKeyPairs), "key pair") + " deleted")
 	for _, k := range res.KeptKeyPairs {
 		b.WriteString("; key pair kept: used by " + cleanJoin(k.UsedBy))
 	}
 	if n := len(res.Unmanaged); n > 0 {
-		b.WriteString("; " + plural(n, "key pair") + " not created by tkauth left alone")
+		b.WriteString("; " + Plural(n, "key pair") + " not created by tkauth left alone")
 	}
 	if res.ClearedActive {
 		b.WriteString("; no session is active now")
@@ -175,7 +175,8 @@ func DescribeLogout(res session.LogoutResult) string {
 	return b.String() + "."
 }
 
-func plural(n int, noun string) string {
+// Plural says "1 noun" or "n nouns".
+func Plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}

@@ -388,11 +388,11 @@ func (m *Model) confirmLogoutAll() {
 	}
 	plan := session.PlanLogout(m.state, keys)
 	m.dialog = dialog{
-		title: "Log out all " + plural(len(keys), "session") + "?",
+		title: "Log out all " + Plural(len(keys), "session") + "?",
 		lines: append([]string{"Removes every session from this machine."}, PlanLines(plan, m.state.KeyPairs)...),
 		word:  "yes",
 		run:   logoutAllCmd(m.cfg.Sessions),
-		busy:  "Logging out " + plural(len(keys), "session"),
+		busy:  "Logging out " + Plural(len(keys), "session"),
 	}
 	m.typed.SetValue("")
 	m.typed.Focus()
@@ -403,17 +403,23 @@ func (m *Model) confirmPrune() {
 	if m.state == nil {
 		return
 	}
-	unused := session.UnusedKeyPairs(m.state)
+	unused, kept := session.PruneCandidates(m.state, m.now, false)
 	if len(unused) == 0 {
 		m.status, m.statusErr = "No unused key pairs: every key pair tkauth made is used by a session.", false
+		if len(kept) > 0 {
+			m.status = "No key pairs to delete; " + Plural(len(kept), "new key pair") + " kept: no session has used it yet, a login may be about to."
+		}
 		return
 	}
-	lines := []string{"Deletes " + plural(len(unused), "key pair") + " that tkauth created and no session uses:"}
+	lines := []string{"Deletes " + Plural(len(unused), "key pair") + " that tkauth created and no session uses:"}
 	for _, pub := range unused {
 		lines = append(lines, "  "+session.Short(pub)+" ("+m.state.KeyPairs[pub].KeyStore+" key store)")
 	}
+	if len(kept) > 0 {
+		lines = append(lines, "Keeps "+Plural(len(kept), "new key pair")+" no session has used yet: a login may be about to (kept for "+Duration(session.ClaimWindow)+" after creation).")
+	}
 	m.dialog = dialog{
-		title: "Delete " + plural(len(unused), "unused key pair") + "?",
+		title: "Delete " + Plural(len(unused), "unused key pair") + "?",
 		lines: lines,
 		run:   pruneCmd(m.cfg.Sessions),
 		busy:  "Deleting unused key pairs",

@@ -75,7 +75,7 @@ func (m Model) headerLines() []string {
 				expired++
 			}
 		}
-		info = append(info, fmt.Sprintf("%s, %d expired", plural(len(m.state.Sessions), "session"), expired))
+		info = append(info, fmt.Sprintf("%s, %d expired", Plural(len(m.state.Sessions), "session"), expired))
 	}
 	lines := []string{st.Title.Render("tkauth") + st.Header.Render("  "+strings.Join(info, " · "))}
 	if m.cfg.KeyStore == "file" {
