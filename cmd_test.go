@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -174,6 +175,26 @@ func TestAdd(t *testing.T) {
 		})
 	}
 	c.noSecrets()
+}
+
+// A 10 MB "token" is refused with a clear error, having read no more of it
+// than a token can be.
+func TestAddRefusesAHugeToken(t *testing.T) {
+	c := newCLI(t)
+	huge := strings.Repeat("A", 10<<20)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r := c.run(huge, false, "add")
+	runtime.ReadMemStats(&after)
+	if r.code != exitFailure || !strings.Contains(r.errOut, "larger than the 65536 a session token can be") {
+		t.Fatalf("exit %d: %q", r.code, r.errOut)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+		t.Errorf("refusing a 10 MB token allocated %d bytes", alloc)
+	}
+	if len(c.state().Sessions) != 0 {
+		t.Error("something was stored")
+	}
 }
 
 func TestListAndShow(t *testing.T) {

@@ -43,7 +43,40 @@ var (
 	ErrCorrupt      = errors.New("session file is corrupt")
 	ErrNewerVersion = errors.New("session file was written by a newer tkauth")
 	ErrTooLarge     = errors.New("session file is too large")
+	// ErrUnsafe: the store directory or file could be changed by someone
+	// else, or the file is a symbolic link (OpenSSH's StrictModes).
+	ErrUnsafe = errors.New("unsafe store")
 )
+
+// checkSafe refuses, as OpenSSH's StrictModes does, a store directory or
+// session file that another user owns or that others can write: whoever
+// can change it can swap the tokens tkauth hands out. A missing path is
+// fine (it will be created private).
+func checkSafe(path string, fi os.FileInfo) error {
+	if fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("%w: %s is a symbolic link, and tkauth does not follow links to its session file: put the file itself there", ErrUnsafe, path)
+	}
+	if uid, ok := owner(fi); ok && uid != os.Getuid() {
+		return fmt.Errorf("%w: %s is owned by user %d, not by you (user %d): run `chown %d %s`, or choose another store with TKAUTH_HOME", ErrUnsafe, path, uid, os.Getuid(), os.Getuid(), path)
+	}
+	if perm := fi.Mode().Perm(); perm&0o022 != 0 {
+		return fmt.Errorf("%w: others can write %s (mode %04o): run `chmod go-w %s`", ErrUnsafe, path, perm, path)
+	}
+	return nil
+}
+
+// checkDir checks the store directory, following a link to it (a
+// symlinked config directory is common and fine).
+func (f *File) checkDir() error {
+	fi, err := os.Stat(f.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return checkSafe(f.dir, fi)
+}
 
 // DefaultDir is where the store lives unless TKAUTH_HOME says otherwise:
 // os.UserConfigDir()/tkauth.
@@ -92,6 +125,9 @@ func (f *File) Update(ctx context.Context, fn func(st *session.State, commit fun
 	if err := os.MkdirAll(f.dir, dirPerm); err != nil {
 		return fmt.Errorf("creating the store directory: %w", err)
 	}
+	if err := f.checkDir(); err != nil {
+		return err
+	}
 	lock := flock.New(filepath.Join(f.dir, lockName), flock.SetPermissions(filePerm))
 	ok, err := lock.TryLockContext(ctx, f.lockRetry)
 	if err != nil || !ok {
@@ -110,8 +146,17 @@ func (f *File) Update(ctx context.Context, fn func(st *session.State, commit fun
 }
 
 func (f *File) read() (*session.State, error) {
+	if err := f.checkDir(); err != nil {
+		return nil, err
+	}
 	path := f.Path()
-	file, err := os.Open(path)
+	if fi, err := os.Lstat(path); err == nil {
+		if err := checkSafe(path, fi); err != nil {
+			return nil, err
+		}
+	}
+	// O_NOFOLLOW closes the gap between the check and the open.
+	file, err := os.OpenFile(path, os.O_RDONLY|noFollow, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return session.NewState(), nil
 	}
@@ -119,6 +164,13 @@ func (f *File) read() (*session.State, error) {
 		return nil, fmt.Errorf("reading the session file: %w", err)
 	}
 	defer file.Close()
+	fi, err := file.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s: %w (%d MiB, over %d MiB); it was left as it is", path, ErrTooLarge, fi.Size()>>20, MaxFileSize>>20)
+	}
 	data, err := io.ReadAll(io.LimitReader(file, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)

@@ -99,17 +99,6 @@ func TestBadFileIsReportedAndKept(t *testing.T) {
 	}
 }
 
-func TestTooLargeFileIsRefused(t *testing.T) {
-	f := NewFile(t.TempDir())
-	big := make([]byte, MaxFileSize+1)
-	if err := os.WriteFile(f.Path(), big, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Load(context.Background()); !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("err = %v, want ErrTooLarge", err)
-	}
-}
-
 func TestWritesArePrivate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "tkauth")
 	f := NewFile(dir)

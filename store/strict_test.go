@@ -1,0 +1,210 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+// seeded returns a store in a new directory holding sampleState.
+func seeded(t *testing.T) *File {
+	t.Helper()
+	f := NewFile(filepath.Join(t.TempDir(), "tkauth"))
+	err := f.Update(context.Background(), func(st *session.State, commit func() error) error {
+		*st = *sampleState()
+		return commit()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// refused checks that f cannot be loaded or changed, with an error that
+// wraps ErrUnsafe and says each of says, and that the file is unchanged.
+func refused(t *testing.T, f *File, says ...string) {
+	t.Helper()
+	before, _ := os.ReadFile(f.Path())
+	_, err := f.Load(context.Background())
+	if !errors.Is(err, ErrUnsafe) {
+		t.Fatalf("Load: %v, want ErrUnsafe", err)
+	}
+	for _, s := range says {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not say %q", err, s)
+		}
+	}
+	err = f.Update(context.Background(), func(st *session.State, commit func() error) error {
+		st.Active = ""
+		return commit()
+	})
+	if !errors.Is(err, ErrUnsafe) {
+		t.Errorf("Update: %v, want ErrUnsafe", err)
+	}
+	if after, _ := os.ReadFile(f.Path()); string(after) != string(before) {
+		t.Error("an unsafe store was written")
+	}
+}
+
+func TestStrictModes(t *testing.T) {
+	t.Run("directory others can write", func(t *testing.T) {
+		f := seeded(t)
+		os.Chmod(f.Dir(), 0o777)
+		refused(t, f, "others can write "+f.Dir(), "mode 0777", "chmod go-w "+f.Dir())
+	})
+	t.Run("file the group can write", func(t *testing.T) {
+		f := seeded(t)
+		os.Chmod(f.Path(), 0o620)
+		refused(t, f, "chmod go-w "+f.Path())
+	})
+	t.Run("symlinked session file", func(t *testing.T) {
+		f := seeded(t)
+		real := filepath.Join(t.TempDir(), "elsewhere.json")
+		data, _ := os.ReadFile(f.Path())
+		os.WriteFile(real, data, 0o600)
+		os.Remove(f.Path())
+		if err := os.Symlink(real, f.Path()); err != nil {
+			t.Fatal(err)
+		}
+		refused(t, f, "is a symbolic link")
+		if after, _ := os.ReadFile(real); string(after) != string(data) {
+			t.Error("the link's target was written")
+		}
+	})
+	t.Run("owned by another user", func(t *testing.T) {
+		if os.Getuid() != 0 {
+			t.Skip("only root can give a file to another user")
+		}
+		f := seeded(t)
+		if err := os.Chown(f.Path(), 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+		refused(t, f, "owned by user 65534, not by you", "chown 0 "+f.Path())
+	})
+	t.Run("symlinked directory is fine", func(t *testing.T) {
+		f := seeded(t)
+		link := filepath.Join(t.TempDir(), "link")
+		if err := os.Symlink(f.Dir(), link); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := NewFile(link).Load(context.Background()); err != nil || len(st.Sessions) != 2 {
+			t.Fatalf("through a symlinked directory: %v", err)
+		}
+	})
+}
+
+func TestWritesArePrivateWhateverTheUmask(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	f := seeded(t)
+	for _, p := range []string{f.Dir(), f.Path(), filepath.Join(f.Dir(), lockName)} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s: mode %04o under umask 0", p, perm)
+		}
+	}
+}
+
+// A huge store file is refused before it is read: memory stays bounded.
+func TestHugeFileIsRefusedWithoutReadingIt(t *testing.T) {
+	f := seeded(t)
+	if err := os.Truncate(f.Path(), 100<<20); err != nil { // sparse: 100 MiB
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := f.Load(context.Background())
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "100 MiB, over 64 MiB") {
+		t.Fatalf("err = %v", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<20 {
+		t.Errorf("refusing a 100 MiB file allocated %d bytes", alloc)
+	}
+}
+
+// tinyDisk mounts a tmpfs of size bytes for the test (root only), holding
+// a seeded store.
+func tinyDisk(t *testing.T, size string) *File {
+	t.Helper()
+	if os.Getuid() != 0 {
+		t.Skip("mounting a tiny file system needs root")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size+",mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
+		msg := "cannot mount a tmpfs: " + strings.TrimSpace(string(out))
+		if os.Getenv("TKAUTH_REQUIRE_KEYRING") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
+	f := NewFile(filepath.Join(dir, "tkauth"))
+	err := f.Update(context.Background(), func(st *session.State, commit func() error) error {
+		*st = *sampleState()
+		return commit()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// growBy adds a session with an n-byte token: a write that needs room.
+func growBy(f *File, n int) error {
+	return f.Update(context.Background(), func(st *session.State, commit func() error) error {
+		st.Sessions["big"] = session.Session{Key: "big", Token: strings.Repeat("x", n), Claims: session.Claims{PublicKey: "p"}}
+		return commit()
+	})
+}
+
+func intact(t *testing.T, f *File, before []byte) {
+	t.Helper()
+	if after, _ := os.ReadFile(f.Path()); string(after) != string(before) {
+		t.Error("the previous store was changed")
+	}
+	if st, err := f.Load(context.Background()); err != nil || len(st.Sessions) != 2 {
+		t.Errorf("the previous store does not load: %v", err)
+	}
+	entries, _ := os.ReadDir(f.Dir())
+	for _, e := range entries {
+		if e.Name() != fileName && e.Name() != lockName {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
+func TestFullDiskLeavesTheStoreIntact(t *testing.T) {
+	f := tinyDisk(t, "256k")
+	before, _ := os.ReadFile(f.Path())
+	err := growBy(f, 512<<10)
+	if err == nil || !strings.Contains(err.Error(), "the previous one is intact") || !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("err = %v, want no space, and the previous store intact", err)
+	}
+	intact(t, f, before)
+}
+
+func TestReadOnlyDiskLeavesTheStoreIntact(t *testing.T) {
+	f := tinyDisk(t, "1m")
+	before, _ := os.ReadFile(f.Path())
+	mnt := filepath.Dir(f.Dir())
+	if out, err := exec.Command("mount", "-o", "remount,ro", mnt).CombinedOutput(); err != nil {
+		t.Fatalf("remount read-only: %v %s", err, out)
+	}
+	err := growBy(f, 10)
+	if err == nil || !errors.Is(err, syscall.EROFS) {
+		t.Fatalf("err = %v, want read-only file system", err)
+	}
+	intact(t, f, before)
+}
