@@ -2,6 +2,10 @@ package ui
 
 import (
 	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -127,4 +131,38 @@ func TestGoldenTooSmall(t *testing.T) {
 	tm := startTUI(t, testConfig(mgr), 40, 10)
 	waitFor(t, tm, "needs at least")
 	golden.RequireEqual(t, finalScreen(t, tm))
+}
+
+// The demo flow in the TUI shows no private key, and no token until t.
+func TestTUIShowsNoSecrets(t *testing.T) {
+	mgr, dir := demoManager(t)
+	var privs []string
+	files, _ := filepath.Glob(filepath.Join(dir, "keys", "*.private"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		privs = append(privs, strings.TrimSpace(string(b)))
+	}
+	st, _ := mgr.State(context.Background())
+	tm := startTUI(t, testConfig(mgr), 120, 40)
+	waitFor(t, tm, "initech/dev", "present")
+	for _, k := range []string{"j", "d", "esc", "j", "L", "n", "D", "esc", "p", "/", "a", "c", "enter", "esc", "?", "?", "end", "home", "j", "d", "y"} {
+		tm.Send(keyMsg(k))
+	}
+	waitFor(t, tm, "Logged out acme/admin")
+	stream, _ := io.ReadAll(tm.Output())
+	seen := string(stream) + tm.screen.Load().(string)
+	for _, p := range privs {
+		if strings.Contains(seen, p) {
+			t.Error("a private key reached the terminal")
+		}
+	}
+	for _, s := range st.Sessions {
+		if strings.Contains(seen, s.Token) || strings.Contains(seen, s.Token[:40]) {
+			t.Errorf("the token of %s was shown without t", s.Key)
+		}
+	}
+	// The control: t shows it.
+	tm.Send(keyMsg("t"))
+	waitFor(t, tm, "eyJ")
+	finalScreen(t, tm)
 }
