@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -36,6 +37,33 @@ func buildTkauth(t *testing.T) string {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
+}
+
+// binRun is one run of the built binary.
+type binRun struct {
+	code        int
+	out, errOut string
+	took        time.Duration
+}
+
+// runBin runs bin with env and stdin.
+func runBin(t *testing.T, bin string, env []string, stdin string, args ...string) binRun {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env, cmd.Stdin = env, strings.NewReader(stdin)
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	start := time.Now()
+	err := cmd.Run()
+	r := binRun{out: out.String(), errOut: errOut.String(), took: time.Since(start)}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return r
 }
 
 // e2eKeyStore is the real keyring under a service of the test's own when

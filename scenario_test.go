@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -29,21 +27,11 @@ func TestScenarioThroughTheBinary(t *testing.T) {
 
 	tkauth := func(wantCode int, stdin string, args ...string) string {
 		t.Helper()
-		cmd := exec.Command(bin, args...)
-		cmd.Env, cmd.Stdin = env, strings.NewReader(stdin)
-		var out, errOut bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errOut
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
+		r := runBin(t, bin, env, stdin, args...)
+		if r.code != wantCode {
+			t.Fatalf("tkauth %s: exit %d, want %d\n%s%s", strings.Join(args, " "), r.code, wantCode, r.out, r.errOut)
 		}
-		if code != wantCode {
-			t.Fatalf("tkauth %s: exit %d, want %d\n%s%s", strings.Join(args, " "), code, wantCode, out.String(), errOut.String())
-		}
-		return out.String()
+		return r.out
 	}
 	// check asserts the stored sessions, the active one, and which key
 	// pairs are in tkauth's index and in the key store.

@@ -322,9 +322,20 @@ func (m *Manager) dropKeyPairs(ctx context.Context, st *State, commit func() err
 		return nil, nil, err
 	}
 	failed = map[string]error{}
+	// A key store that failed once is not asked again in this call: a
+	// frozen keyring costs one timeout, not one a key pair.
+	down := map[string]error{}
 	for _, pub := range pubs {
 		kp := st.KeyPairs[pub]
-		if err := m.deleteKey(ctx, kp); err != nil {
+		err, isDown := down[kp.KeyStore]
+		if !isDown {
+			if err = m.deleteKey(ctx, kp); err != nil {
+				down[kp.KeyStore] = err
+			}
+		} else {
+			err = fmt.Errorf("key pair %s not tried: %w", Short(pub), err)
+		}
+		if err != nil {
 			failed[pub] = err
 			kp.Deleting = false
 			st.KeyPairs[pub] = kp
@@ -411,10 +422,12 @@ const (
 // KeyPairPresence asks the key stores whether they hold the private key of
 // each key pair in st, the sessions' and those in tkauth's index: tkauth's
 // own in the store that holds them, imported ones in the current store. It
-// never fails as a whole; a store that cannot be asked gives
-// PresenceUnknown.
+// never fails as a whole: a store that cannot be asked gives
+// PresenceUnknown, and once a store has failed it is not asked again in
+// this call, so a frozen keyring costs one timeout, not one a key pair.
 func (m *Manager) KeyPairPresence(ctx context.Context, st *State) map[string]Presence {
 	out := map[string]Presence{}
+	failed := map[string]bool{}
 	ask := func(pub string) {
 		if _, done := out[pub]; done {
 			return
@@ -427,8 +440,13 @@ func (m *Manager) KeyPairPresence(ctx context.Context, st *State) map[string]Pre
 				return
 			}
 		}
+		if failed[ks.Name()] {
+			out[pub] = PresenceUnknown
+			return
+		}
 		switch has, err := ks.Has(ctx, pub); {
 		case err != nil:
+			failed[ks.Name()] = true
 			out[pub] = PresenceUnknown
 		case has:
 			out[pub] = Present
@@ -466,7 +484,9 @@ func PruneCandidates(st *State, now time.Time, includeNew bool) (prune, keptNew 
 // does, and returns its public key in compressed hex. The private key goes
 // only to the key store. The index entry is written before the key store
 // item, so that a crash between the two leaves an entry that the next
-// ClearUnusedKeyPairs removes, never an item tkauth has forgotten.
+// ClearUnusedKeyPairs removes, never an item tkauth has forgotten. For
+// the same reason a failed Put leaves the entry, marked for deletion: a
+// keyring that timed out may still store the item when it wakes.
 func (m *Manager) CreateKeyPair(ctx context.Context) (string, error) {
 	priv, pub, err := NewPrivateKey()
 	if err != nil {
@@ -482,7 +502,9 @@ func (m *Manager) CreateKeyPair(ctx context.Context) (string, error) {
 			return err
 		}
 		if err := m.keys.Put(ctx, pub, secret); err != nil {
-			delete(st.KeyPairs, pub)
+			kp := st.KeyPairs[pub]
+			kp.Deleting = true
+			st.KeyPairs[pub] = kp
 			if cerr := commit(); cerr != nil {
 				return errors.Join(err, cerr)
 			}

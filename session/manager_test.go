@@ -434,8 +434,25 @@ func TestCreateKeyPair(t *testing.T) {
 	if _, err := f.m.CreateKeyPair(ctx); err == nil || !strings.Contains(err.Error(), "keyring locked") {
 		t.Fatalf("err = %v", err)
 	}
-	if n := len(f.state().KeyPairs); n != 1 {
-		t.Errorf("%d key pairs indexed after a failed create, want 1", n)
+	// The entry stays, marked for deletion: a keyring that timed out may
+	// still store the item later, and the next prune must find it.
+	st := f.state()
+	if n := len(st.KeyPairs); n != 2 {
+		t.Fatalf("%d key pairs indexed after a failed create, want 2", n)
+	}
+	var failed string
+	for p, kp := range st.KeyPairs {
+		if p != pub {
+			failed = p
+			if !kp.Deleting {
+				t.Error("the failed key pair is not marked for deletion")
+			}
+		}
+	}
+	f.keys.failPut = nil
+	res, err := f.m.ClearUnusedKeyPairs(ctx, false)
+	if err != nil || !slices.Equal(res.Deleted, []string{failed}) {
+		t.Errorf("prune after a failed create: %+v, %v", res, err)
 	}
 }
 

@@ -97,7 +97,7 @@ func TestSystemKeysRoundTrip(t *testing.T) {
 func TestSystemKeysConcurrentDelete(t *testing.T) {
 	ctx := context.Background()
 	k := realKeyring(t)
-	for round := range 5 {
+	for round := range 40 {
 		pub := "03" + strings.Repeat(hex.EncodeToString([]byte{byte(round)}), 32)
 		if err := k.Put(ctx, pub, "x"); err != nil {
 			t.Fatal(err)

@@ -42,6 +42,11 @@ var usesDBus = runtime.GOOS != "darwin" && runtime.GOOS != "windows"
 // time.
 var ErrKeyringTimeout = errors.New("the system keyring did not answer in time (is it locked, or waiting on a prompt? unlock it, or use --keyring file)")
 
+// ErrKeyringLocked is returned when the keyring's collection is locked and
+// could not be unlocked: no prompt can be shown here (SSH, no desktop), or
+// it was dismissed.
+var ErrKeyringLocked = errors.New("the system keyring is locked and could not be unlocked here: unlock it (log in to the desktop, or run gnome-keyring-daemon --unlock), or use --keyring file")
+
 // checkPublicKey refuses anything but 66 hex digits, so a public key is
 // always safe as a file name or keyring attribute.
 func checkPublicKey(pub string) error {
@@ -231,8 +236,10 @@ func (k *SystemKeys) Probe(ctx context.Context) error {
 // isNotFound recognises go-keyring's not-found, and the D-Bus error the
 // Secret Service gives when an item found by a search is deleted by another
 // process before this one deletes or reads it: gnome-keyring answers
-// UnknownMethod, `No such interface “org.freedesktop.Secret.Item”`; other
-// services answer UnknownObject or UnknownInterface.
+// UnknownMethod, with `No such interface “org.freedesktop.Secret.Item”` or
+// `Object does not exist at path “/org/freedesktop/secrets/collection/…”`
+// (both seen in TestSystemKeysConcurrentDelete); other services answer
+// UnknownObject or UnknownInterface.
 func isNotFound(err error) bool {
 	if err == nil {
 		return false
@@ -248,7 +255,9 @@ func isNotFound(err error) bool {
 	case "org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownInterface":
 		return true
 	case "org.freedesktop.DBus.Error.UnknownMethod":
-		return strings.Contains(de.Error(), "org.freedesktop.Secret.Item")
+		msg := de.Error()
+		return strings.Contains(msg, "org.freedesktop.Secret.Item") ||
+			(strings.Contains(msg, "Object does not exist at path") && strings.Contains(msg, "/org/freedesktop/secrets/collection/"))
 	}
 	return false
 }
@@ -263,10 +272,15 @@ func (k *SystemKeys) call(ctx context.Context, f func() error) error {
 	go func() { done <- f() }()
 	select {
 	case err := <-done:
-		if err != nil && !isNotFound(err) {
-			return fmt.Errorf("system keyring: %w", err)
+		switch {
+		case err == nil || isNotFound(err):
+			return err
+		case strings.Contains(err.Error(), "failed to unlock correct collection"):
+			// go-keyring's words when Unlock gives nothing back: locked, and
+			// no prompt could be shown or it was dismissed.
+			return fmt.Errorf("%w (%v)", ErrKeyringLocked, err)
 		}
-		return err
+		return fmt.Errorf("system keyring: %w", err)
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return fmt.Errorf("%w (waited %s)", ErrKeyringTimeout, k.timeout)

@@ -72,7 +72,7 @@ func logoutCmd(s Sessions, key string) tea.Cmd {
 	return action(func(ctx context.Context) (string, error) {
 		res, err := s.Logout(ctx, key)
 		if err != nil {
-			return "", fmt.Errorf("logout of %s failed: %w", clean(key), err)
+			return "", fmt.Errorf("Logout failed: %w", err)
 		}
 		return DescribeLogout(res), nil
 	})

@@ -321,7 +321,7 @@ func TestActionFailureKeepsSession(t *testing.T) {
 	m := loaded(t, testConfig(mgr), 100, 30)
 	got, _ := press(t, m, "j", "d", "y")
 	got = finish(t, got)
-	if !got.statusErr || !strings.Contains(got.status, "logout of acme/admin failed") || !strings.Contains(got.status, "did not answer in time") {
+	if !got.statusErr || !strings.Contains(got.status, `Logout failed: session "acme/admin" was not logged out`) || !strings.Contains(got.status, "did not answer in time") {
 		t.Errorf("status %q", got.status)
 	}
 	if len(got.rows) != 6 || got.state.Active != "acme/admin" {

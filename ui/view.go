@@ -100,17 +100,31 @@ func (m Model) footerLines() []string {
 	case m.mode == modeFilter:
 		status = m.filter.View()
 	case m.status != "" && m.statusErr:
-		status = st.Error.Render(m.status)
+		status = st.Error.Render(m.wrapStatus())
 	case m.status != "":
-		status = st.Success.Render(m.status)
+		status = st.Success.Render(m.wrapStatus())
 	case m.filter.Value() != "":
 		status = st.Dim.Render("filter: " + clean(m.filter.Value()) + " (esc clears)")
 	}
-	return append([]string{status}, strings.Split(m.help.View(m.keys), "\n")...)
+	return append(strings.Split(status, "\n"), strings.Split(m.help.View(m.keys), "\n")...)
 }
 
 // gap is the space between columns.
 const gap = 2
+
+// maxStatusLines bounds how much of the screen a long message may take.
+const maxStatusLines = 3
+
+// wrapStatus wraps the status to the width, so that the end of a long
+// error (usually the part that says why) is not cut off.
+func (m Model) wrapStatus() string {
+	lines := strings.Split(lipgloss.Wrap(clean(m.status), max(m.width, 1), " "), "\n")
+	if len(lines) > maxStatusLines {
+		lines = lines[:maxStatusLines]
+		lines[maxStatusLines-1] = ansi.Truncate(lines[maxStatusLines-1], m.width-1, "") + "…"
+	}
+	return strings.Join(lines, "\n")
+}
 
 // column is one column of the session table.
 type column struct {
