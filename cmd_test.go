@@ -189,9 +189,11 @@ func TestAddRefusesAHugeToken(t *testing.T) {
 	if r.code != exitFailure || !strings.Contains(r.errOut, "larger than the 65536 a session token can be") {
 		t.Fatalf("exit %d: %q", r.code, r.errOut)
 	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+	alloc := after.TotalAlloc - before.TotalAlloc
+	if alloc > 4<<20 {
 		t.Errorf("refusing a 10 MB token allocated %d bytes", alloc)
 	}
+	t.Logf("refusing a 10 MB token through tkauth add allocated %d bytes", alloc)
 	if len(c.state().Sessions) != 0 {
 		t.Error("something was stored")
 	}
