@@ -74,7 +74,7 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 	}
 	switch {
 	case opts.JSON:
-		j := toJSON(s, st, presence, now)
+		j := toJSON(*s, st, presence, now)
 		stored := s.StoredAt
 		j.StoredAt, j.SharedWith = &stored, shared
 		if opts.Token {

@@ -37,11 +37,11 @@ type crashStore struct {
 	crash func(string)
 }
 
-func (c crashStore) Update(ctx context.Context, fn func(*session.State, func() error) error) error {
-	return c.Store.Update(ctx, func(st *session.State, commit func() error) error {
-		return fn(st, func() error {
+func (c crashStore) Update(ctx context.Context, fn func(*session.State, session.Commit) error) error {
+	return c.Store.Update(ctx, func(st *session.State, commit session.Commit) error {
+		return fn(st, func(opts ...session.CommitOption) error {
 			c.crash("before commit")
-			err := commit()
+			err := commit(opts...)
 			c.crash("after commit")
 			return err
 		})

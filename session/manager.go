@@ -68,12 +68,12 @@ func (m *Manager) Get(ctx context.Context, key string) (Session, error) {
 	if !ok {
 		return Session{}, notFound(key)
 	}
-	return s, nil
+	return *s, nil
 }
 
 // SetActive makes the session stored under key the active one.
 func (m *Manager) SetActive(ctx context.Context, key string) error {
-	return m.store.Update(ctx, func(st *State, commit func() error) error {
+	return m.store.Update(ctx, func(st *State, commit Commit) error {
 		if _, ok := st.Sessions[key]; !ok {
 			return notFound(key)
 		}
@@ -115,11 +115,11 @@ func (m *Manager) Put(ctx context.Context, s Session, key string) (StoreResult, 
 	}
 	s.Key = key
 	var res StoreResult
-	err := m.store.Update(ctx, func(st *State, commit func() error) error {
+	err := m.store.Update(ctx, func(st *State, commit Commit) error {
 		res = StoreResult{}
 		s.StoredAt = m.now().UTC()
 		old, replaced := st.Sessions[key]
-		st.Sessions[key] = s
+		st.Sessions[key] = &s
 		st.Active = key
 		if kp, ok := st.KeyPairs[s.PublicKey]; ok && (kp.Deleting || kp.Unclaimed) {
 			// Claimed by the session; or left by a crash mid-logout, and
@@ -216,7 +216,7 @@ func (m *Manager) LogoutExpired(ctx context.Context) (LogoutResult, error) {
 // loads, and ClearUnusedKeyPairs finishes the job.
 func (m *Manager) remove(ctx context.Context, pick func(*State) ([]string, error)) (LogoutResult, error) {
 	var res LogoutResult
-	err := m.store.Update(ctx, func(st *State, commit func() error) error {
+	err := m.store.Update(ctx, func(st *State, commit Commit) error {
 		res = LogoutResult{}
 		keys, err := pick(st)
 		if err != nil || len(keys) == 0 {
@@ -224,7 +224,7 @@ func (m *Manager) remove(ctx context.Context, pick func(*State) ([]string, error
 		}
 		plan := PlanLogout(st, keys)
 		res.KeptKeyPairs, res.Unmanaged = plan.Kept, plan.Unmanaged
-		removed := make(map[string]Session, len(keys))
+		removed := make(map[string]*Session, len(keys))
 		for _, k := range keys {
 			removed[k] = st.Sessions[k]
 			delete(st.Sessions, k)
@@ -312,7 +312,7 @@ func PlanLogout(st *State, keys []string) LogoutPlan {
 // store; drop the deleted ones from the index, unmark the rest, commit. It
 // returns the deleted keys and, for the others, why not. err is a failed
 // commit, after which nothing is known to be written.
-func (m *Manager) dropKeyPairs(ctx context.Context, st *State, commit func() error, pubs []string) (deleted []string, failed map[string]error, err error) {
+func (m *Manager) dropKeyPairs(ctx context.Context, st *State, commit Commit, pubs []string) (deleted []string, failed map[string]error, err error) {
 	for _, pub := range pubs {
 		kp := st.KeyPairs[pub]
 		kp.Deleting = true
@@ -345,7 +345,14 @@ func (m *Manager) dropKeyPairs(ctx context.Context, st *State, commit func() err
 		deleted = append(deleted, pub)
 	}
 	if len(pubs) > 0 {
-		if err := commit(); err != nil {
+		// If this write is lost to a crash, the key pairs stay marked
+		// Deleting, and the next clear of unused key pairs finishes: it need
+		// not be durable at once.
+		opts := []CommitOption{Recoverable}
+		if len(failed) > 0 {
+			opts = nil // it unmarks key pairs still in use: make that durable
+		}
+		if err := commit(opts...); err != nil {
 			return deleted, failed, err
 		}
 	}
@@ -394,7 +401,7 @@ type PruneResult struct {
 // session without its key.
 func (m *Manager) ClearUnusedKeyPairs(ctx context.Context, includeNew bool) (PruneResult, error) {
 	var res PruneResult
-	err := m.store.Update(ctx, func(st *State, commit func() error) error {
+	err := m.store.Update(ctx, func(st *State, commit Commit) error {
 		prune, kept := PruneCandidates(st, m.now(), includeNew)
 		deleted, failed, err := m.dropKeyPairs(ctx, st, commit, prune)
 		res = PruneResult{Deleted: deleted, Failed: failed, KeptNew: kept}
@@ -496,7 +503,7 @@ func (m *Manager) CreateKeyPair(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	err = m.store.Update(ctx, func(st *State, commit func() error) error {
+	err = m.store.Update(ctx, func(st *State, commit Commit) error {
 		st.KeyPairs[pub] = KeyPair{PublicKey: pub, KeyStore: m.keys.Name(), CreatedAt: m.now().UTC(), Unclaimed: true}
 		if err := commit(); err != nil {
 			return err

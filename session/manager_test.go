@@ -464,7 +464,7 @@ func TestCrashMidLogoutIsFinishedByClearUnused(t *testing.T) {
 	a := f.keyPair()
 	f.add("a", a)
 	st := store.NewFile(f.dir)
-	err := st.Update(ctx, func(s *session.State, commit func() error) error {
+	err := st.Update(ctx, func(s *session.State, commit session.Commit) error {
 		delete(s.Sessions, "a")
 		s.Active = ""
 		kp := s.KeyPairs[a]
@@ -494,7 +494,7 @@ func TestStoreReclaimsKeyPairMarkedDeleting(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	a := f.keyPair()
-	err := store.NewFile(f.dir).Update(ctx, func(s *session.State, commit func() error) error {
+	err := store.NewFile(f.dir).Update(ctx, func(s *session.State, commit session.Commit) error {
 		kp := s.KeyPairs[a]
 		kp.Deleting = true
 		s.KeyPairs[a] = kp
@@ -566,9 +566,9 @@ func TestKeyPairPresence(t *testing.T) {
 	}
 	// A key pair held by a key store not in use cannot be asked about.
 	elsewhere := "03" + strings.Repeat("77", 32)
-	err := store.NewFile(f.dir).Update(ctx, func(st *session.State, commit func() error) error {
+	err := store.NewFile(f.dir).Update(ctx, func(st *session.State, commit session.Commit) error {
 		st.KeyPairs[elsewhere] = session.KeyPair{PublicKey: elsewhere, KeyStore: "system"}
-		st.Sessions["elsewhere"] = session.Session{Key: "elsewhere", Token: "t", Claims: session.Claims{PublicKey: elsewhere}}
+		st.Sessions["elsewhere"] = &session.Session{Key: "elsewhere", Token: "t", Claims: session.Claims{PublicKey: elsewhere}}
 		return commit()
 	})
 	if err != nil {

@@ -3,29 +3,32 @@ package session
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
-	"strings"
 )
 
 // State is everything tkauth persists except private keys.
+//
+// A *Session in Sessions is never changed in place: a change stores a new
+// one under the key. So a copy of the map (which stores keep, to skip
+// decoding) shares sessions safely and costs a pointer a session.
 type State struct {
-	Sessions map[string]Session // by session key
+	Sessions map[string]*Session // by session key
 	Active   string             // session key of the active session, or ""
 	KeyPairs map[string]KeyPair // tkauth's own key pairs, by public key
 }
 
 // NewState returns an empty State.
 func NewState() *State {
-	return &State{Sessions: map[string]Session{}, KeyPairs: map[string]KeyPair{}}
+	return &State{Sessions: map[string]*Session{}, KeyPairs: map[string]KeyPair{}}
 }
 
 // List returns the sessions ordered by session key.
 func (st *State) List() []Session {
 	out := make([]Session, 0, len(st.Sessions))
-	for _, s := range st.Sessions {
-		out = append(out, s)
+	for _, k := range slices.Sorted(maps.Keys(st.Sessions)) {
+		out = append(out, *st.Sessions[k])
 	}
-	slices.SortFunc(out, func(a, b Session) int { return strings.Compare(a.Key, b.Key) })
 	return out
 }
 
@@ -51,8 +54,21 @@ type Store interface {
 	// durably; it may commit several times under the one lock, so that each
 	// step of a change survives a crash. What was committed stays written
 	// whatever fn returns; Update returns fn's error.
-	Update(ctx context.Context, fn func(st *State, commit func() error) error) error
+	Update(ctx context.Context, fn func(st *State, commit Commit) error) error
 }
+
+// Commit writes the state being changed. Without options the write is
+// durable when Commit returns.
+type Commit func(opts ...CommitOption) error
+
+// CommitOption relaxes a commit.
+type CommitOption int
+
+// Recoverable marks a commit that a crash may undo: the state before it is
+// one tkauth recovers from (the last step of a logout, which only drops key
+// pairs already deleted). The file is still synced before it replaces the
+// old one; the directory is not, which saves an fsync.
+const Recoverable CommitOption = 1
 
 // ErrKeyNotFound is returned by KeyStore.Get for a key it does not hold.
 var ErrKeyNotFound = errors.New("private key not found in the key store")

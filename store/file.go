@@ -5,8 +5,8 @@
 package store
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,8 +15,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
+	json "github.com/goccy/go-json"
 	"github.com/gofrs/flock"
 	"github.com/google/renameio/v2"
 
@@ -94,10 +96,30 @@ func DefaultDir() (string, error) {
 // File is the session store: one JSON file in a private directory, changed
 // only under an exclusive lock on a sibling lock file, and replaced whole by
 // an atomic rename.
+//
+// A File keeps the state it last read or wrote, with each session's
+// encoding. While the file on disk is the one it knows (same inode, size,
+// modification and change times; every write is a rename to a new inode),
+// reading costs a copy instead of a decode, and writing encodes only the
+// sessions that changed. The cache is checked under the lock before every
+// change, so another process's write is always seen.
 type File struct {
 	dir string
 	// lockRetry is how often a waiting Update tries the lock again.
 	lockRetry time.Duration
+
+	mu    sync.Mutex
+	known fileID
+	state *session.State      // as last read or written; never handed out
+	frags map[string]fragment // session key -> its encoding
+	buf   bytes.Buffer        // reused by each write
+}
+
+// fragment is one session's encoding in the session file. Sessions are
+// never changed in place, so the same pointer means the same encoding.
+type fragment struct {
+	s    *session.Session
+	json []byte
 }
 
 var _ session.Store = (*File)(nil)
@@ -121,7 +143,7 @@ func (f *File) Load(ctx context.Context) (*session.State, error) {
 
 // Update implements session.Store: it locks, reads, and lets fn commit.
 // The lock waits as long as ctx allows.
-func (f *File) Update(ctx context.Context, fn func(st *session.State, commit func() error) error) error {
+func (f *File) Update(ctx context.Context, fn func(st *session.State, commit session.Commit) error) error {
 	if err := os.MkdirAll(f.dir, dirPerm); err != nil {
 		return fmt.Errorf("creating the store directory: %w", err)
 	}
@@ -142,7 +164,14 @@ func (f *File) Update(ctx context.Context, fn func(st *session.State, commit fun
 	if err != nil {
 		return err
 	}
-	return fn(st, func() error { return f.write(st) })
+	return fn(st, func(opts ...session.CommitOption) error {
+		return f.write(st, !slices.Contains(opts, session.Recoverable))
+	})
+}
+
+// clone copies st, so that what a caller changes is not the cache.
+func clone(st *session.State) *session.State {
+	return &session.State{Sessions: maps.Clone(st.Sessions), Active: st.Active, KeyPairs: maps.Clone(st.KeyPairs)}
 }
 
 func (f *File) read() (*session.State, error) {
@@ -168,6 +197,12 @@ func (f *File) read() (*session.State, error) {
 	if err != nil {
 		return nil, err
 	}
+	id := identity(fi)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.state != nil && id == f.known {
+		return clone(f.state), nil
+	}
 	if fi.Size() > MaxFileSize {
 		return nil, fmt.Errorf("%s: %w (%d MiB, over %d MiB); it was left as it is", path, ErrTooLarge, fi.Size()>>20, MaxFileSize>>20)
 	}
@@ -182,18 +217,37 @@ func (f *File) read() (*session.State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w; it was left as it is", path, err)
 	}
-	return st, nil
+	f.known, f.state, f.frags = id, st, nil
+	return clone(st), nil
 }
 
-func (f *File) write(st *session.State) error {
-	data, err := Encode(st)
+// write replaces the session file with st; syncDir says whether the
+// rename must be durable before write returns.
+func (f *File) write(st *session.State, syncDirToo bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.buf.Reset()
+	frags, err := encode(&f.buf, st, f.frags)
 	if err != nil {
 		return err
 	}
-	if err := renameio.WriteFile(f.Path(), data, filePerm, renameio.WithStaticPermissions(filePerm)); err != nil {
+	if err := renameio.WriteFile(f.Path(), f.buf.Bytes(), filePerm, renameio.WithStaticPermissions(filePerm), renameio.WithTempDir(f.dir)); err != nil {
+		f.state = nil // what is on disk is no longer known for sure
 		return fmt.Errorf("writing the session file (the previous one is intact): %w", err)
 	}
-	return syncDir(f.dir)
+	if syncDirToo {
+		if err := syncDir(f.dir); err != nil {
+			f.state = nil
+			return err
+		}
+	}
+	fi, err := os.Lstat(f.Path())
+	if err != nil {
+		f.state = nil
+		return nil // written; the next read decodes it again
+	}
+	f.known, f.state, f.frags = identity(fi), clone(st), frags
+	return nil
 }
 
 // syncDir makes a rename in dir durable.
@@ -240,54 +294,106 @@ type fileKeyPair struct {
 	Unclaimed bool      `json:"unclaimed,omitempty"`
 }
 
-// Encode returns st in the session file's format, sessions and key pairs
-// ordered by key so that equal states encode equally.
+// Encode returns st in the session file's format: compact JSON, one
+// session a line, sessions and key pairs ordered by key so that equal
+// states encode equally.
 func Encode(st *session.State) ([]byte, error) {
-	ff := fileFormat{Version: FormatVersion, Active: st.Active, Sessions: []fileSession{}, KeyPairs: []fileKeyPair{}}
-	for _, s := range st.List() {
-		ff.Sessions = append(ff.Sessions, fileSession{
-			SessionKey:       s.Key,
-			Token:            s.Token,
-			PublicKey:        s.PublicKey,
-			UserID:           s.UserID,
-			OrganizationID:   s.OrganizationID,
-			SessionType:      string(s.Type),
-			Expiry:           s.Expiry.Unix(),
-			SessionProfileID: s.SessionProfileID,
-			Scope:            s.Scope,
-			Verified:         s.Verified,
-			StoredAt:         s.StoredAt,
-		})
+	var b bytes.Buffer
+	_, err := encode(&b, st, nil)
+	return b.Bytes(), err
+}
+
+// encode writes st to b as Encode does, reusing the encodings in frags of
+// sessions that have not changed; it returns the encodings of st's
+// sessions.
+func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment) (map[string]fragment, error) {
+	keys := slices.Sorted(maps.Keys(st.Sessions))
+	next := make(map[string]fragment, len(keys))
+	size := 256
+	for _, k := range keys {
+		s := st.Sessions[k]
+		fr, ok := frags[k]
+		if !ok || fr.s != s {
+			enc, err := json.Marshal(fileSession{
+				SessionKey:       s.Key,
+				Token:            s.Token,
+				PublicKey:        s.PublicKey,
+				UserID:           s.UserID,
+				OrganizationID:   s.OrganizationID,
+				SessionType:      string(s.Type),
+				Expiry:           s.Expiry.Unix(),
+				SessionProfileID: s.SessionProfileID,
+				Scope:            s.Scope,
+				Verified:         s.Verified,
+				StoredAt:         s.StoredAt,
+			})
+			if err != nil {
+				return nil, err
+			}
+			fr = fragment{s: s, json: enc}
+		}
+		next[k] = fr
+		size += len(fr.json) + 2
 	}
+	kps := make([]fileKeyPair, 0, len(st.KeyPairs))
 	for _, pub := range slices.Sorted(maps.Keys(st.KeyPairs)) {
 		kp := st.KeyPairs[pub]
-		ff.KeyPairs = append(ff.KeyPairs, fileKeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting, Unclaimed: kp.Unclaimed})
+		kps = append(kps, fileKeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting, Unclaimed: kp.Unclaimed})
 	}
-	return json.MarshalIndent(ff, "", "  ")
+	active, err := json.Marshal(st.Active)
+	if err != nil {
+		return nil, err
+	}
+	b.Grow(size + 200*len(kps))
+	fmt.Fprintf(b, `{"version":%d,"active":%s,"sessions":[`, FormatVersion, active)
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n")
+		b.Write(next[k].json)
+	}
+	b.WriteString("\n],\"keyPairs\":[")
+	for i, kp := range kps {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, err := json.Marshal(kp)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString("\n")
+		b.Write(kb)
+	}
+	b.WriteString("\n]}\n")
+	return next, nil
 }
 
 // Decode parses a session file. It returns an error wrapping ErrCorrupt or
 // ErrNewerVersion for a file it cannot take as it is.
 func Decode(data []byte) (*session.State, error) {
-	var probe struct {
-		Version *int `json:"version"`
-	}
-	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	switch {
-	case probe.Version == nil:
-		return nil, fmt.Errorf("%w: no format version", ErrCorrupt)
-	case *probe.Version > FormatVersion:
-		return nil, fmt.Errorf("%w (format version %d; this tkauth reads up to %d): upgrade tkauth", ErrNewerVersion, *probe.Version, FormatVersion)
-	case *probe.Version < 1:
-		return nil, fmt.Errorf("%w: format version %d", ErrCorrupt, *probe.Version)
-	}
 	var ff fileFormat
 	if err := json.Unmarshal(data, &ff); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		// A newer format may not fit this one's types: say so, not corrupt.
+		var probe struct {
+			Version int `json:"version"`
+		}
+		if json.Unmarshal(data, &probe) == nil && probe.Version > FormatVersion {
+			ff.Version = probe.Version
+		} else {
+			return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+	}
+	switch {
+	case ff.Version == 0:
+		return nil, fmt.Errorf("%w: no format version", ErrCorrupt)
+	case ff.Version > FormatVersion:
+		return nil, fmt.Errorf("%w (format version %d; this tkauth reads up to %d): upgrade tkauth", ErrNewerVersion, ff.Version, FormatVersion)
+	case ff.Version < 1:
+		return nil, fmt.Errorf("%w: format version %d", ErrCorrupt, ff.Version)
 	}
 	st := session.NewState()
+	st.Sessions = make(map[string]*session.Session, len(ff.Sessions))
 	for i, fs := range ff.Sessions {
 		if fs.SessionKey == "" || fs.Token == "" || fs.PublicKey == "" {
 			return nil, fmt.Errorf("%w: session %d lacks its key, token or public key", ErrCorrupt, i)
@@ -295,7 +401,7 @@ func Decode(data []byte) (*session.State, error) {
 		if _, dup := st.Sessions[fs.SessionKey]; dup {
 			return nil, fmt.Errorf("%w: session key %q appears twice", ErrCorrupt, fs.SessionKey)
 		}
-		st.Sessions[fs.SessionKey] = session.Session{
+		st.Sessions[fs.SessionKey] = &session.Session{
 			Key:   fs.SessionKey,
 			Token: fs.Token,
 			Claims: session.Claims{

@@ -20,10 +20,10 @@ func sampleState() *session.State {
 	st := session.NewState()
 	exp := time.Date(2026, 11, 25, 12, 15, 0, 0, time.UTC)
 	stored := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	st.Sessions["a"] = session.Session{Key: "a", Token: "tok.a.sig", Claims: session.Claims{
+	st.Sessions["a"] = &session.Session{Key: "a", Token: "tok.a.sig", Claims: session.Claims{
 		Expiry: exp, PublicKey: "02" + strings.Repeat("aa", 32), Type: session.ReadWrite, UserID: "u", OrganizationID: "o", Scope: "s",
 	}, Verified: true, StoredAt: stored}
-	st.Sessions["b"] = session.Session{Key: "b", Token: "tok.b.sig", Claims: session.Claims{
+	st.Sessions["b"] = &session.Session{Key: "b", Token: "tok.b.sig", Claims: session.Claims{
 		Expiry: exp, PublicKey: "03" + strings.Repeat("bb", 32), Type: session.ReadOnly, UserID: "u2", OrganizationID: "o", SessionProfileID: "p",
 	}, StoredAt: stored}
 	st.Active = "b"
@@ -46,7 +46,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 		t.Errorf("round trip changed the file:\n%s\nthen\n%s", data, again)
 	}
 	pub := "02" + strings.Repeat("aa", 32)
-	if got.Active != "b" || got.Sessions["a"] != want.Sessions["a"] || got.Sessions["b"] != want.Sessions["b"] || got.KeyPairs[pub] != want.KeyPairs[pub] {
+	if got.Active != "b" || *got.Sessions["a"] != *want.Sessions["a"] || *got.Sessions["b"] != *want.Sessions["b"] || got.KeyPairs[pub] != want.KeyPairs[pub] {
 		t.Errorf("decoded %+v", got)
 	}
 }
@@ -85,7 +85,7 @@ func TestBadFileIsReportedAndKept(t *testing.T) {
 				t.Fatalf("Load err = %v; want %v, naming %s and saying %q", err, tt.want, f.Path(), tt.says)
 			}
 			called := false
-			err = f.Update(context.Background(), func(st *session.State, commit func() error) error {
+			err = f.Update(context.Background(), func(st *session.State, commit session.Commit) error {
 				called = true
 				return commit()
 			})
@@ -102,7 +102,7 @@ func TestBadFileIsReportedAndKept(t *testing.T) {
 func TestWritesArePrivate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "tkauth")
 	f := NewFile(dir)
-	err := f.Update(context.Background(), func(st *session.State, commit func() error) error {
+	err := f.Update(context.Background(), func(st *session.State, commit session.Commit) error {
 		*st = *sampleState()
 		return commit()
 	})
@@ -149,8 +149,8 @@ func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 			defer wg.Done()
 			for i := range each {
 				key := fmt.Sprintf("w%d-%d", w, i)
-				errs <- f.Update(context.Background(), func(st *session.State, commit func() error) error {
-					st.Sessions[key] = session.Session{Key: key, Token: "t", Claims: session.Claims{PublicKey: "p"}}
+				errs <- f.Update(context.Background(), func(st *session.State, commit session.Commit) error {
+					st.Sessions[key] = &session.Session{Key: key, Token: "t", Claims: session.Claims{PublicKey: "p"}}
 					return commit()
 				})
 			}
@@ -182,7 +182,7 @@ func TestUpdateWaitsForTheLockOnlyAsLongAsAllowed(t *testing.T) {
 	defer other.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	err := f.Update(ctx, func(*session.State, func() error) error {
+	err := f.Update(ctx, func(*session.State, session.Commit) error {
 		t.Error("fn ran while another holder had the lock")
 		return nil
 	})

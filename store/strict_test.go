@@ -18,7 +18,7 @@ import (
 func seeded(t *testing.T) *File {
 	t.Helper()
 	f := NewFile(filepath.Join(t.TempDir(), "tkauth"))
-	err := f.Update(context.Background(), func(st *session.State, commit func() error) error {
+	err := f.Update(context.Background(), func(st *session.State, commit session.Commit) error {
 		*st = *sampleState()
 		return commit()
 	})
@@ -42,7 +42,7 @@ func refused(t *testing.T, f *File, says ...string) {
 			t.Errorf("error %q does not say %q", err, s)
 		}
 	}
-	err = f.Update(context.Background(), func(st *session.State, commit func() error) error {
+	err = f.Update(context.Background(), func(st *session.State, commit session.Commit) error {
 		st.Active = ""
 		return commit()
 	})
@@ -153,7 +153,7 @@ func tinyDisk(t *testing.T, size string) *File {
 	}
 	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
 	f := NewFile(filepath.Join(dir, "tkauth"))
-	err := f.Update(context.Background(), func(st *session.State, commit func() error) error {
+	err := f.Update(context.Background(), func(st *session.State, commit session.Commit) error {
 		*st = *sampleState()
 		return commit()
 	})
@@ -165,8 +165,8 @@ func tinyDisk(t *testing.T, size string) *File {
 
 // growBy adds a session with an n-byte token: a write that needs room.
 func growBy(f *File, n int) error {
-	return f.Update(context.Background(), func(st *session.State, commit func() error) error {
-		st.Sessions["big"] = session.Session{Key: "big", Token: strings.Repeat("x", n), Claims: session.Claims{PublicKey: "p"}}
+	return f.Update(context.Background(), func(st *session.State, commit session.Commit) error {
+		st.Sessions["big"] = &session.Session{Key: "big", Token: strings.Repeat("x", n), Claims: session.Claims{PublicKey: "p"}}
 		return commit()
 	})
 }
