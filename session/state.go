@@ -14,8 +14,8 @@ import (
 // decoding) shares sessions safely and costs a pointer a session.
 type State struct {
 	Sessions map[string]*Session // by session key
-	Active   string             // session key of the active session, or ""
-	KeyPairs map[string]KeyPair // tkauth's own key pairs, by public key
+	Active   string              // session key of the active session, or ""
+	KeyPairs map[string]KeyPair  // tkauth's own key pairs, by public key
 }
 
 // NewState returns an empty State.
