@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -69,6 +70,11 @@ type Model struct {
 	presence map[string]session.Presence
 	gen      int // numbers loads, so stale presence answers are dropped
 
+	// Indexes of state, built at each load so that a frame costs the rows
+	// on screen, not the sessions stored.
+	expiries []time.Time        // sorted
+	usersOf  map[string][]string // public key -> session keys, sorted
+
 	busy      string // the action running now, if any
 	status    string
 	statusErr bool
@@ -131,6 +137,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.loadErr = nil
 		m.state = msg.state
 		m.gen++
+		m.index()
 		m.refilter()
 		return m, presenceCmd(m.cfg.Sessions, msg.state, m.gen)
 	case presenceMsg:
@@ -329,6 +336,28 @@ func (m *Model) scroll() {
 		m.offset = m.cursor - h + 1
 	}
 	m.offset = max(0, min(m.offset, len(m.rows)-h))
+}
+
+// index builds the indexes of m.state that frames read.
+func (m *Model) index() {
+	m.expiries = m.expiries[:0]
+	m.usersOf = make(map[string][]string, len(m.state.KeyPairs))
+	for _, s := range m.state.List() {
+		m.expiries = append(m.expiries, s.Expiry)
+		m.usersOf[s.PublicKey] = append(m.usersOf[s.PublicKey], s.Key)
+	}
+	slices.SortFunc(m.expiries, time.Time.Compare)
+}
+
+// expiredCount is how many sessions have expired at m.now.
+func (m Model) expiredCount() int {
+	i, _ := slices.BinarySearchFunc(m.expiries, m.now, func(e, now time.Time) int {
+		if now.Before(e) {
+			return 1
+		}
+		return -1
+	})
+	return i
 }
 
 // refilter rebuilds rows from the state and the filter, keeping the

@@ -34,8 +34,8 @@ func (m Model) render() string {
 		msg := fmt.Sprintf("The terminal is %dx%d.\ntkauth needs at least %dx%d:\nmake it bigger (q or ctrl+c quits).", m.width, m.height, minWidth, minHeight)
 		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, msg)
 	}
-	header, footer := m.headerLines(), m.footerLines()
-	bodyH := m.height - len(header) - len(footer)
+	l := m.layout()
+	bodyH := m.height - len(l.header) - len(l.footer)
 	var body []string
 	switch {
 	case m.mode == modeConfirm || m.mode == modeTyped:
@@ -45,10 +45,10 @@ func (m Model) render() string {
 	case len(m.rows) == 0:
 		body = m.emptyLines()
 	default:
-		body = append(m.tableLines(), m.detailLines()...)
+		body = append(m.tableLines(l.listH), l.details...)
 	}
-	lines := append(header, fitHeight(body, bodyH)...)
-	lines = append(lines, footer...)
+	lines := append(l.header, fitHeight(body, bodyH)...)
+	lines = append(lines, l.footer...)
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, m.width, "…")
 	}
@@ -69,13 +69,7 @@ func (m Model) headerLines() []string {
 	st := m.styles
 	info := []string{clean(m.cfg.Dir), "key store: " + m.cfg.KeyStore}
 	if m.state != nil {
-		expired := 0
-		for _, s := range m.state.Sessions {
-			if s.Expired(m.now) {
-				expired++
-			}
-		}
-		info = append(info, fmt.Sprintf("%s, %d expired", Plural(len(m.state.Sessions), "session"), expired))
+		info = append(info, fmt.Sprintf("%s, %d expired", Plural(len(m.state.Sessions), "session"), m.expiredCount()))
 	}
 	lines := []string{st.Title.Render("tkauth") + st.Header.Render("  "+strings.Join(info, " · "))}
 	if m.cfg.KeyStore == "file" {
@@ -162,7 +156,7 @@ func (m Model) columns() []column {
 	return cols
 }
 
-func (m Model) tableLines() []string {
+func (m Model) tableLines(listH int) []string {
 	cols := m.columns()
 	var head strings.Builder
 	head.WriteString("   ")
@@ -170,7 +164,7 @@ func (m Model) tableLines() []string {
 		head.WriteString(pad(c.title, c.width) + strings.Repeat(" ", gap))
 	}
 	lines := []string{m.styles.ColumnHeader.Render(strings.TrimRight(head.String(), " "))}
-	end := min(m.offset+m.listHeight(), len(m.rows))
+	end := min(m.offset+listH, len(m.rows))
 	for i := m.offset; i < end; i++ {
 		lines = append(lines, m.rowLine(cols, i))
 	}
@@ -233,16 +227,6 @@ func pad(s string, w int) string {
 	return s + strings.Repeat(" ", max(0, w-lipgloss.Width(s)))
 }
 
-// detailLines is the pane under the table: the selected session in full.
-func (m Model) detailLines() []string {
-	lines := m.details()
-	h := m.detailHeight()
-	if h == 0 {
-		return nil
-	}
-	return lines[:min(h, len(lines))]
-}
-
 func (m Model) details() []string {
 	if m.cursor >= len(m.rows) {
 		return nil
@@ -297,37 +281,49 @@ func (m Model) keyPairText(s session.Session) string {
 	default:
 		text = string(p) + " in the " + kp.KeyStore + " key store"
 	}
-	var others []string
-	for _, k := range m.state.UsersOf(s.PublicKey) {
-		if k != s.Key {
-			others = append(others, k)
-		}
-	}
-	if len(others) > 0 {
-		text += "; shared with " + cleanJoin(others)
+	if others := m.usersOf[s.PublicKey]; len(others) > 1 {
+		text += "; shared with " + sharedWith(others, s.Key)
 	}
 	return text
 }
 
-// layout: the rows on screen, and the details pane's height.
-func (m Model) listHeight() int {
-	return max(1, m.mainHeight()-1-m.detailHeight())
-}
-
-// mainHeight is what is left for the table and details.
-func (m Model) mainHeight() int {
-	return m.height - len(m.headerLines()) - len(m.footerLines())
-}
-
-// detailHeight is the details pane's height: all of it while at least
-// three rows still fit, none otherwise.
-func (m Model) detailHeight() int {
-	n := len(m.details())
-	if m.mainHeight()-1-n < 3 {
-		return 0
+// sharedWith names the sessions in users other than self: a few, and how
+// many more.
+func sharedWith(users []string, self string) string {
+	const most = 3
+	var names []string
+	for _, u := range users {
+		if u != self && len(names) < most {
+			names = append(names, u)
+		}
 	}
-	return n
+	text := cleanJoin(names)
+	if rest := len(users) - 1 - len(names); rest > 0 {
+		text += fmt.Sprintf(" and %d more", rest)
+	}
+	return text
 }
+
+// layout is a frame's parts and the rows that fit between them.
+type layout struct {
+	header, footer, details []string
+	listH                   int
+}
+
+// layout works out a frame once: the details pane is shown whole while at
+// least three rows still fit, else not at all.
+func (m Model) layout() layout {
+	l := layout{header: m.headerLines(), footer: m.footerLines(), details: m.details()}
+	main := m.height - len(l.header) - len(l.footer) - 1 // the column header
+	if main-len(l.details) < 3 {
+		l.details = nil
+	}
+	l.listH = max(1, main-len(l.details))
+	return l
+}
+
+// listHeight is how many rows fit on screen.
+func (m Model) listHeight() int { return m.layout().listH }
 
 func (m Model) emptyLines() []string {
 	st := m.styles
