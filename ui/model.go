@@ -72,7 +72,7 @@ type Model struct {
 
 	// Indexes of state, built at each load so that a frame costs the rows
 	// on screen, not the sessions stored.
-	expiries []time.Time        // sorted
+	expiries []time.Time         // sorted
 	usersOf  map[string][]string // public key -> session keys, sorted
 
 	busy      string // the action running now, if any
