@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tkauth/tkauth/session"
 )
 
 // ListOptions holds what `tkauth list` needs.
@@ -46,11 +50,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	now := env.Manager.Now()
 	out := opts.Factory.IO.Out
 	if opts.JSON {
-		list := make([]jsonSession, 0, len(st.Sessions))
-		for _, s := range st.List() {
-			list = append(list, toJSON(s, st, presence, now))
-		}
-		return writeJSON(out, list)
+		return writeSessionsJSON(out, st, presence, now)
 	}
 	if len(st.Sessions) == 0 {
 		fmt.Fprintf(out, "No sessions in %s.\nStore one with `tkauth add --token-file FILE`, or try `tkauth demo`.\n", env.Store.Dir())
@@ -58,6 +58,29 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	}
 	writeSessions(out, st, presence, now, opts.Factory.IO.IsTerminal)
 	return nil
+}
+
+// writeSessionsJSON writes the sessions as a JSON array, one at a time, so
+// that 10,000 of them need no 5 MB buffer.
+func writeSessionsJSON(w io.Writer, st *session.State, presence map[string]session.Presence, now time.Time) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	for i, k := range st.Keys() {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		b, err := json.MarshalIndent(toJSON(*st.Sessions[k], st, presence, now), "  ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString("\n  ")
+		bw.Write(b)
+	}
+	if len(st.Sessions) > 0 {
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
+	return bw.Flush()
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -431,41 +431,59 @@ const (
 // own in the store that holds them, imported ones in the current store. It
 // never fails as a whole: a store that cannot be asked gives
 // PresenceUnknown, and once a store has failed it is not asked again in
-// this call, so a frozen keyring costs one timeout, not one a key pair.
+// this call, so a frozen keyring costs one timeout, not one a key pair. A
+// store that can answer for many keys at once is asked once.
 func (m *Manager) KeyPairPresence(ctx context.Context, st *State) map[string]Presence {
 	out := map[string]Presence{}
-	failed := map[string]bool{}
-	ask := func(pub string) {
-		if _, done := out[pub]; done {
+	byStore := map[KeyStore][]string{}
+	var order []KeyStore
+	want := func(pub string) {
+		if _, seen := out[pub]; seen {
 			return
 		}
+		out[pub] = PresenceUnknown
 		ks := m.keys
 		if kp, ok := st.KeyPairs[pub]; ok {
 			var err error
 			if ks, err = m.keyStore(kp.KeyStore); err != nil {
-				out[pub] = PresenceUnknown
 				return
 			}
 		}
-		if failed[ks.Name()] {
-			out[pub] = PresenceUnknown
-			return
+		if _, ok := byStore[ks]; !ok {
+			order = append(order, ks)
 		}
-		switch has, err := ks.Has(ctx, pub); {
-		case err != nil:
-			failed[ks.Name()] = true
-			out[pub] = PresenceUnknown
-		case has:
+		byStore[ks] = append(byStore[ks], pub)
+	}
+	for _, k := range st.Keys() {
+		want(st.Sessions[k].PublicKey)
+	}
+	for _, pub := range slices.Sorted(maps.Keys(st.KeyPairs)) {
+		want(pub)
+	}
+	answer := func(pub string, has bool) {
+		if has {
 			out[pub] = Present
-		default:
+		} else {
 			out[pub] = Missing
 		}
 	}
-	for _, s := range st.List() {
-		ask(s.PublicKey)
-	}
-	for _, pub := range slices.Sorted(maps.Keys(st.KeyPairs)) {
-		ask(pub)
+	for _, ks := range order {
+		pubs := byStore[ks]
+		if b, ok := ks.(BatchKeyStore); ok {
+			if have, err := b.HasMany(ctx, pubs); err == nil {
+				for _, pub := range pubs {
+					answer(pub, have[pub])
+				}
+			}
+			continue
+		}
+		for _, pub := range pubs {
+			has, err := ks.Has(ctx, pub)
+			if err != nil {
+				break // the rest stay unknown
+			}
+			answer(pub, has)
+		}
 	}
 	return out
 }

@@ -26,10 +26,16 @@ func NewState() *State {
 // List returns the sessions ordered by session key.
 func (st *State) List() []Session {
 	out := make([]Session, 0, len(st.Sessions))
-	for _, k := range slices.Sorted(maps.Keys(st.Sessions)) {
+	for _, k := range st.Keys() {
 		out = append(out, *st.Sessions[k])
 	}
 	return out
+}
+
+// Keys returns the session keys in order: for walking many sessions
+// without copying them.
+func (st *State) Keys() []string {
+	return slices.Sorted(maps.Keys(st.Sessions))
 }
 
 // UsersOf returns the keys, in order, of the sessions bound to publicKey.
@@ -87,4 +93,11 @@ type KeyStore interface {
 	Has(ctx context.Context, publicKey string) (bool, error)
 	// Delete removes the key; a key that is not there counts as deleted.
 	Delete(ctx context.Context, publicKey string) error
+}
+
+// BatchKeyStore is a KeyStore that can say in one go which of many keys it
+// holds, where asking one at a time costs a round trip each.
+type BatchKeyStore interface {
+	KeyStore
+	HasMany(ctx context.Context, publicKeys []string) (map[string]bool, error)
 }

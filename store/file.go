@@ -5,6 +5,7 @@
 package store
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -206,14 +207,10 @@ func (f *File) read() (*session.State, error) {
 	if fi.Size() > MaxFileSize {
 		return nil, fmt.Errorf("%s: %w (%d MiB, over %d MiB); it was left as it is", path, ErrTooLarge, fi.Size()>>20, MaxFileSize>>20)
 	}
-	data, err := io.ReadAll(io.LimitReader(file, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%s: %w (over %d MiB); it was left as it is", path, ErrTooLarge, MaxFileSize>>20)
-	}
-	st, err := Decode(data)
+	// Decoded as it is read: neither the file's bytes nor a copy of them
+	// is held beside the sessions, which keeps peak memory near the
+	// sessions' own size.
+	st, err := decodeFrom(file)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w; it was left as it is", path, err)
 	}
@@ -265,12 +262,10 @@ func syncDir(dir string) error {
 
 // The on-disk form. Field names match Turnkey's Session type where one
 // exists; expiry is Unix seconds, as in the JWT.
-type fileFormat struct {
-	Version  int           `json:"version"`
-	Active   string        `json:"active,omitempty"`
-	Sessions []fileSession `json:"sessions"`
-	KeyPairs []fileKeyPair `json:"keyPairs"`
-}
+//
+// The file is one JSON object: {"version": FormatVersion, "active": key,
+// "sessions": [fileSession...], "keyPairs": [fileKeyPair...]}. Encode
+// writes it and walk reads it, field by field.
 
 type fileSession struct {
 	SessionKey       string    `json:"sessionKey"`
@@ -372,34 +367,111 @@ func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment) (map[
 // Decode parses a session file. It returns an error wrapping ErrCorrupt or
 // ErrNewerVersion for a file it cannot take as it is.
 func Decode(data []byte) (*session.State, error) {
-	var ff fileFormat
-	if err := json.Unmarshal(data, &ff); err != nil {
-		// A newer format may not fit this one's types: say so, not corrupt.
+	return decodeFrom(bytes.NewReader(data))
+}
+
+// decodeFrom decodes a session file as it reads it, one session at a time
+// straight into the state: no copy of the file and no slice of all the
+// sessions is held beside it. When that fails, it reads the file again for
+// its version alone, to tell a newer format from a corrupt one.
+func decodeFrom(r io.ReadSeeker) (*session.State, error) {
+	st, version, err := walk(json.NewDecoder(bufio.NewReaderSize(r, 64<<10)))
+	if err != nil && version <= FormatVersion {
 		var probe struct {
 			Version int `json:"version"`
 		}
-		if json.Unmarshal(data, &probe) == nil && probe.Version > FormatVersion {
-			ff.Version = probe.Version
-		} else {
-			return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		if _, serr := r.Seek(0, io.SeekStart); serr == nil && json.NewDecoder(r).Decode(&probe) == nil {
+			version = probe.Version
 		}
 	}
 	switch {
-	case ff.Version == 0:
+	case version > FormatVersion:
+		return nil, fmt.Errorf("%w (format version %d; this tkauth reads up to %d): upgrade tkauth", ErrNewerVersion, version, FormatVersion)
+	case err != nil:
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	case version == 0:
 		return nil, fmt.Errorf("%w: no format version", ErrCorrupt)
-	case ff.Version > FormatVersion:
-		return nil, fmt.Errorf("%w (format version %d; this tkauth reads up to %d): upgrade tkauth", ErrNewerVersion, ff.Version, FormatVersion)
-	case ff.Version < 1:
-		return nil, fmt.Errorf("%w: format version %d", ErrCorrupt, ff.Version)
+	case version < 1:
+		return nil, fmt.Errorf("%w: format version %d", ErrCorrupt, version)
 	}
+	return st, nil
+}
+
+// walk reads the file's top-level object field by field. It stops at a
+// version newer than FormatVersion, before any session.
+func walk(dec *json.Decoder) (*session.State, int, error) {
 	st := session.NewState()
-	st.Sessions = make(map[string]*session.Session, len(ff.Sessions))
-	for i, fs := range ff.Sessions {
+	version := 0
+	if err := expect(dec, '{'); err != nil {
+		return nil, 0, err
+	}
+	var active string
+	var keyPairs []fileKeyPair
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, version, err
+		}
+		switch tok {
+		case "version":
+			if err := dec.Decode(&version); err != nil {
+				return nil, version, err
+			}
+			if version > FormatVersion {
+				return nil, version, nil
+			}
+		case "active":
+			err = dec.Decode(&active)
+		case "sessions":
+			err = walkSessions(dec, st)
+		case "keyPairs":
+			err = dec.Decode(&keyPairs)
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return nil, version, err
+		}
+	}
+	if err := expect(dec, '}'); err != nil {
+		return nil, version, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, version, errors.New("data after the end of the file's JSON object")
+	}
+	if err := finish(st, active, keyPairs); err != nil {
+		return nil, version, err
+	}
+	return st, version, nil
+}
+
+func expect(dec *json.Decoder, d json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != d {
+		return fmt.Errorf("want %q, found %v", d, tok)
+	}
+	return nil
+}
+
+// walkSessions decodes the sessions array into st, one at a time.
+func walkSessions(dec *json.Decoder, st *session.State) error {
+	if err := expect(dec, '['); err != nil {
+		return err
+	}
+	for i := 0; dec.More(); i++ {
+		var fs fileSession
+		if err := dec.Decode(&fs); err != nil {
+			return err
+		}
 		if fs.SessionKey == "" || fs.Token == "" || fs.PublicKey == "" {
-			return nil, fmt.Errorf("%w: session %d lacks its key, token or public key", ErrCorrupt, i)
+			return fmt.Errorf("session %d lacks its key, token or public key", i)
 		}
 		if _, dup := st.Sessions[fs.SessionKey]; dup {
-			return nil, fmt.Errorf("%w: session key %q appears twice", ErrCorrupt, fs.SessionKey)
+			return fmt.Errorf("session key %q appears twice", fs.SessionKey)
 		}
 		st.Sessions[fs.SessionKey] = &session.Session{
 			Key:   fs.SessionKey,
@@ -417,20 +489,25 @@ func Decode(data []byte) (*session.State, error) {
 			StoredAt: fs.StoredAt,
 		}
 	}
-	for i, kp := range ff.KeyPairs {
+	return expect(dec, ']')
+}
+
+// finish adds the key pairs and the active session to st, checking them.
+func finish(st *session.State, active string, keyPairs []fileKeyPair) error {
+	for i, kp := range keyPairs {
 		if kp.PublicKey == "" {
-			return nil, fmt.Errorf("%w: key pair %d lacks its public key", ErrCorrupt, i)
+			return fmt.Errorf("key pair %d lacks its public key", i)
 		}
 		if _, dup := st.KeyPairs[kp.PublicKey]; dup {
-			return nil, fmt.Errorf("%w: key pair %s appears twice", ErrCorrupt, kp.PublicKey)
+			return fmt.Errorf("key pair %s appears twice", kp.PublicKey)
 		}
 		st.KeyPairs[kp.PublicKey] = session.KeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting, Unclaimed: kp.Unclaimed}
 	}
-	if ff.Active != "" {
-		if _, ok := st.Sessions[ff.Active]; !ok {
-			return nil, fmt.Errorf("%w: active session %q is not stored", ErrCorrupt, ff.Active)
+	if active != "" {
+		if _, ok := st.Sessions[active]; !ok {
+			return fmt.Errorf("active session %q is not stored", active)
 		}
 	}
-	st.Active = ff.Active
-	return st, nil
+	st.Active = active
+	return nil
 }

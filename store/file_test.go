@@ -248,3 +248,13 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestTrailingDataIsCorrupt(t *testing.T) {
+	good, _ := Encode(sampleState())
+	if _, err := Decode(append(good, []byte(`{"version":1}`)...)); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("err = %v, want ErrCorrupt", err)
+	}
+	if _, err := Decode(append(good, []byte("\n\n")...)); err != nil {
+		t.Fatalf("trailing white space: %v", err)
+	}
+}

@@ -229,3 +229,22 @@ func TestOpenKeyStores(t *testing.T) {
 		t.Fatalf("auto without a bus, in a child process: %v\n%s", err, out)
 	}
 }
+
+// HasMany answers for many keys in one batch, agreeing with Has.
+func TestSystemKeysHasMany(t *testing.T) {
+	ctx := context.Background()
+	k := realKeyring(t)
+	in, out := "02"+strings.Repeat("a1", 32), "03"+strings.Repeat("b2", 32)
+	if err := k.Put(ctx, in, "x"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := k.HasMany(ctx, []string{in, out})
+	if err != nil || !got[in] || got[out] || len(got) != 2 {
+		t.Fatalf("HasMany = %v, %v", got, err)
+	}
+	for pub, want := range got {
+		if has, err := k.Has(ctx, pub); has != want || err != nil {
+			t.Errorf("Has(%s) = %v, %v; HasMany said %v", pub[:6], has, err, want)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	dbus "github.com/godbus/dbus/v5"
 	"github.com/google/renameio/v2"
 	"github.com/zalando/go-keyring"
+	ss "github.com/zalando/go-keyring/secret_service"
 
 	"github.com/tkauth/tkauth/session"
 )
@@ -148,7 +149,7 @@ type SystemKeys struct {
 	timeout time.Duration
 }
 
-var _ session.KeyStore = (*SystemKeys)(nil)
+var _ session.BatchKeyStore = (*SystemKeys)(nil)
 
 // NewSystemKeys returns the system key store using service (SystemService
 // outside tests), each call bounded by timeout.
@@ -181,10 +182,47 @@ func (k *SystemKeys) Get(ctx context.Context, pub string) (string, error) {
 		secret, err = keyring.Get(k.service, pub)
 		return err
 	})
-	if isNotFound(err) {
+	switch {
+	case isNotFound(err):
 		return "", session.ErrKeyNotFound
+	case err != nil:
+		return "", err // on a timeout, the call may still be writing secret
 	}
-	return secret, err
+	return secret, nil
+}
+
+// HasMany implements session.BatchKeyStore: one connection, every search
+// sent before any answer is awaited, no secret read. Searching needs no
+// unlock, so it answers for a locked keyring too.
+func (k *SystemKeys) HasMany(ctx context.Context, pubs []string) (map[string]bool, error) {
+	var found map[string]bool
+	err := k.call(ctx, func() error {
+		svc, err := ss.NewSecretService()
+		if err != nil {
+			return err
+		}
+		coll := svc.GetLoginCollection()
+		calls := make([]*dbus.Call, len(pubs))
+		for i, pub := range pubs {
+			calls[i] = coll.Go("org.freedesktop.Secret.Collection.SearchItems", 0, nil,
+				map[string]string{"service": k.service, "username": pub})
+		}
+		m := make(map[string]bool, len(pubs))
+		for i, c := range calls {
+			<-c.Done
+			var paths []dbus.ObjectPath
+			if err := c.Store(&paths); err != nil {
+				return err
+			}
+			m[pubs[i]] = len(paths) > 0
+		}
+		found = m
+		return nil
+	})
+	if err != nil {
+		return nil, err // on a timeout, the call may still be writing found
+	}
+	return found, nil
 }
 
 // Has implements session.KeyStore. go-keyring has no existence check, so

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -62,16 +63,17 @@ type Model struct {
 
 	state    *session.State
 	loadErr  error
-	rows     []session.Session // the sessions shown, filtered, in order
-	cursor   int               // index in rows
-	offset   int               // first row on screen
-	selected string            // session key under the cursor, kept across reloads
-	reveal   bool              // show the selected session's token
+	rows     []*session.Session // the sessions shown, filtered, in order
+	cursor   int                // index in rows
+	offset   int                // first row on screen
+	selected string             // session key under the cursor, kept across reloads
+	reveal   bool               // show the selected session's token
 	presence map[string]session.Presence
 	gen      int // numbers loads, so stale presence answers are dropped
 
 	// Indexes of state, built at each load so that a frame costs the rows
 	// on screen, not the sessions stored.
+	all      []*session.Session  // every session, by key
 	expiries []time.Time         // sorted
 	usersOf  map[string][]string // public key -> session keys, sorted
 
@@ -340,9 +342,13 @@ func (m *Model) scroll() {
 
 // index builds the indexes of m.state that frames read.
 func (m *Model) index() {
-	m.expiries = m.expiries[:0]
+	n := len(m.state.Sessions)
+	m.all = make([]*session.Session, 0, n)
+	m.expiries = make([]time.Time, 0, n)
 	m.usersOf = make(map[string][]string, len(m.state.KeyPairs))
-	for _, s := range m.state.List() {
+	for _, k := range slices.Sorted(maps.Keys(m.state.Sessions)) {
+		s := m.state.Sessions[k]
+		m.all = append(m.all, s)
 		m.expiries = append(m.expiries, s.Expiry)
 		m.usersOf[s.PublicKey] = append(m.usersOf[s.PublicKey], s.Key)
 	}
@@ -366,7 +372,7 @@ func (m *Model) refilter() {
 	m.rows = m.rows[:0]
 	if m.state != nil {
 		q := strings.ToLower(m.filter.Value())
-		for _, s := range m.state.List() {
+		for _, s := range m.all {
 			if q == "" || strings.Contains(strings.ToLower(s.Key), q) ||
 				strings.Contains(strings.ToLower(s.UserID), q) || strings.Contains(strings.ToLower(s.OrganizationID), q) {
 				m.rows = append(m.rows, s)

@@ -183,7 +183,7 @@ func (m Model) rowLine(cols []column, i int) string {
 	var b strings.Builder
 	b.WriteString(cursor + m.styles.Active.Render(active) + " ")
 	for _, c := range cols {
-		b.WriteString(pad(c.cell(m, s), c.width) + strings.Repeat(" ", gap))
+		b.WriteString(pad(c.cell(m, *s), c.width) + strings.Repeat(" ", gap))
 	}
 	line := strings.TrimRight(b.String(), " ")
 	switch {
@@ -231,7 +231,7 @@ func (m Model) details() []string {
 	if m.cursor >= len(m.rows) {
 		return nil
 	}
-	s, st := m.rows[m.cursor], m.styles
+	s, st := *m.rows[m.cursor], m.styles
 	title := clean(s.Key)
 	if m.state != nil && s.Key == m.state.Active {
 		title += " · active"
