@@ -40,7 +40,7 @@ type Server struct {
 
 type apiKey struct {
 	id, org, user, name string
-	expiring           bool
+	expiring            bool
 }
 
 // New starts a fake API. Close it when done.
