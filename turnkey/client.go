@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tkauth/tkauth/session"
 )
 
 // DefaultBaseURL is Turnkey's API.
@@ -69,6 +71,7 @@ func classify(status, code int, msg string) error {
 }
 
 // Client calls Turnkey's API. The zero value is not usable: use New.
+// It implements session.TurnkeyAPI.
 type Client struct {
 	BaseURL        string
 	HTTP           *http.Client
@@ -143,7 +146,7 @@ func (c *Client) post(ctx context.Context, path string, key Key, req, resp any) 
 func (c *Client) once(ctx context.Context, path string, key Key, body []byte) (int, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.RequestTimeout)
 	defer cancel()
-	stamp, err := key.Stamp(body)
+	stamp, err := Stamp(key, body)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -226,6 +229,8 @@ func (c *Client) submit(ctx context.Context, path string, key Key, req any, org 
 }
 
 func (c *Client) timestamp() string { return strconv.FormatInt(c.Now().UnixMilli(), 10) }
+
+var _ session.TurnkeyAPI = (*Client)(nil)
 
 // StampLogin asks Turnkey for a session bound to publicKey, stamped by
 // key, and returns the session JWT.

@@ -21,10 +21,7 @@ const SignatureScheme = "SIGNATURE_SCHEME_TK_API_P256"
 
 // Key is a P-256 key pair that stamps requests: a user's long-lived API
 // key, or a session's own key pair.
-type Key struct {
-	PublicKey string // compressed, hex
-	Private   *ecdsa.PrivateKey
-}
+type Key = session.Signer
 
 // stamp is the X-Stamp header's JSON.
 type stamp struct {
@@ -36,7 +33,7 @@ type stamp struct {
 // Stamp returns the X-Stamp header for body: base64url (no padding) of
 // {"publicKey", "signature": hex of the DER ECDSA signature over
 // sha256(body), "scheme"}.
-func (k Key) Stamp(body []byte) (string, error) {
+func Stamp(k Key, body []byte) (string, error) {
 	if k.Private == nil {
 		return "", errors.New("no private key to stamp with")
 	}

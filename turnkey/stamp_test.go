@@ -22,7 +22,7 @@ func TestStampWithTurnkeyKeyVector(t *testing.T) {
 		t.Fatalf("public key %s, want the vector's %s", k.PublicKey, vectorPublic)
 	}
 	body := []byte(`{"type":"ACTIVITY_TYPE_STAMP_LOGIN","timestampMs":"1700000000000","organizationId":"o"}`)
-	h, err := k.Stamp(body)
+	h, err := Stamp(k, body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,156 @@
+package session_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/turnkey/turnkeytest"
+)
+
+// apiFixture is a store, and a fake Turnkey where user u of org o holds
+// apiKey.
+type apiFixture struct {
+	*fixture
+	srv    *turnkeytest.Server
+	api    *turnkey.Client
+	apiKey session.Signer
+}
+
+func newAPIFixture(t *testing.T) *apiFixture {
+	t.Helper()
+	f := newFixture(t)
+	f.m.WithClock(time.Now)
+	srv := turnkeytest.New()
+	t.Cleanup(srv.Close)
+	priv, pub, _ := session.NewPrivateKey()
+	srv.AddAPIKey("o", "u", pub)
+	api := turnkey.New(srv.URL)
+	api.RetryBase, api.PollInterval, api.RequestTimeout = time.Millisecond, time.Millisecond, 200*time.Millisecond
+	return &apiFixture{fixture: f, srv: srv, api: api, apiKey: session.Signer{PublicKey: pub, Private: priv}}
+}
+
+// snapshot is the store file and the key files, to compare after a failure.
+func (f *apiFixture) snapshot() string {
+	f.t.Helper()
+	b, _ := os.ReadFile(filepath.Join(f.dir, "sessions.json"))
+	files, _ := filepath.Glob(filepath.Join(f.dir, "keys", "*.private"))
+	slices.Sort(files)
+	return string(b) + "\n" + filepath.Join(files...)
+}
+
+func TestLogin(t *testing.T) {
+	ctx := context.Background()
+	f := newAPIFixture(t)
+	res, err := f.m.Login(ctx, f.api, f.apiKey, "o", "work", 10*time.Minute, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Session
+	if s.Key != "work" || s.UserID != "u" || s.OrganizationID != "o" || time.Until(s.Expiry) < 9*time.Minute {
+		t.Errorf("session %+v", s)
+	}
+	f.check([]string{"work"}, "work", []string{s.PublicKey}, nil)
+	if f.state().KeyPairs[s.PublicKey].Unclaimed {
+		t.Error("the session's key pair is still unclaimed")
+	}
+	if !f.srv.HasKey(s.PublicKey) {
+		t.Error("Turnkey does not know the session's key")
+	}
+}
+
+func TestLoginFailureLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name  string
+		setup func(f *apiFixture) session.Signer
+		want  error
+	}{
+		{"bad credentials", func(f *apiFixture) session.Signer {
+			priv, pub, _ := session.NewPrivateKey()
+			return session.Signer{PublicKey: pub, Private: priv}
+		}, turnkey.ErrBadCredentials},
+		{"server errors", func(f *apiFixture) session.Signer { f.srv.FailNext(500, 500, 500, 500); return f.apiKey }, nil},
+		{"timeout", func(f *apiFixture) session.Signer { f.srv.DelayNext(time.Second); return f.apiKey }, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newAPIFixture(t)
+			f.add("old", f.keyPair())
+			before := f.snapshot()
+			by := tt.setup(f)
+			_, err := f.m.Login(ctx, f.api, by, "o", "work", 0, false)
+			if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) {
+				t.Fatalf("err = %v", err)
+			}
+			if after := f.snapshot(); after != before {
+				t.Errorf("a failed login changed the store:\n%s\nthen\n%s", before, after)
+			}
+		})
+	}
+}
+
+func TestRefresh(t *testing.T) {
+	ctx := context.Background()
+	f := newAPIFixture(t)
+	old, err := f.m.Login(ctx, f.api, f.apiKey, "o", "work", time.Minute, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := f.keyPair()
+	f.add("other", other) // now active
+	res, err := f.m.Refresh(ctx, f.api, "work", 20*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Session
+	if s.PublicKey == old.Session.PublicKey || s.Token == old.Session.Token || time.Until(s.Expiry) < 19*time.Minute {
+		t.Errorf("refreshed session %+v", s.Claims)
+	}
+	if !slices.Equal(res.DeletedKeyPairs, []string{old.Session.PublicKey}) {
+		t.Errorf("deleted %q, want the old key pair", res.DeletedKeyPairs)
+	}
+	// As Turnkey's refreshSession: stored under the same key, active.
+	f.check([]string{"other", "work"}, "work", []string{s.PublicKey, other}, []string{old.Session.PublicKey})
+
+	before := f.snapshot()
+	f.srv.FailNext(400)
+	if _, err := f.m.Refresh(ctx, f.api, "work", 0); err == nil {
+		t.Fatal("refresh succeeded against a 400")
+	}
+	if after := f.snapshot(); after != before {
+		t.Error("a failed refresh changed the store or the key store")
+	}
+	if _, err := f.m.Refresh(ctx, f.api, "nope", 0); !errors.Is(err, session.ErrNotFound) {
+		t.Errorf("refresh of an unknown key: %v", err)
+	}
+}
+
+func TestRevoke(t *testing.T) {
+	ctx := context.Background()
+	f := newAPIFixture(t)
+	res, err := f.m.Login(ctx, f.api, f.apiKey, "o", "work", 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv.FailNext(500, 500, 500, 500)
+	if err := f.m.Revoke(ctx, f.api, "work"); err == nil {
+		t.Fatal("revoke succeeded against 500s")
+	}
+	if !f.srv.HasKey(res.Session.PublicKey) {
+		t.Fatal("setup: the key went anyway")
+	}
+	if err := f.m.Revoke(ctx, f.api, "work"); err != nil {
+		t.Fatal(err)
+	}
+	if f.srv.HasKey(res.Session.PublicKey) {
+		t.Error("Turnkey still has the session's key")
+	}
+	// Revoking does not log out; that is the caller's next step.
+	f.check([]string{"work"}, "work", []string{res.Session.PublicKey}, nil)
+}
