@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey"
 	"github.com/tkauth/tkauth/ui"
 )
 
@@ -20,6 +21,8 @@ type LogoutOptions struct {
 	All     bool
 	Expired bool
 	Yes     bool
+	Revoke  bool
+	Force   bool
 }
 
 func newCmdLogout(f *Factory, runF func(context.Context, *LogoutOptions) error) *cobra.Command {
@@ -33,6 +36,12 @@ pointed there; no other session is promoted. The session's key pair is deleted
 from its key store unless another stored session uses it, and a key pair tkauth
 did not create is never touched. It does not call Turnkey's API.
 
+With --revoke it first deletes the session's key on Turnkey (found with
+get_api_keys for the session's user, deleted with delete_api_keys, both signed
+by the session's own key pair), so that a stolen token and key stop working at
+once, not at expiry. If that fails, the session is not logged out here either,
+unless --force.
+
 On a terminal it asks first unless --yes is given. Without a terminal, --all
 needs --yes.`,
 		Args: usageArgs(cobra.MaximumNArgs(1)),
@@ -42,6 +51,12 @@ needs --yes.`,
 			}
 			if (opts.Key != "" && (opts.All || opts.Expired)) || (opts.All && opts.Expired) {
 				return usageError{errors.New("give one of KEY, --all or --expired")}
+			}
+			if opts.Revoke && (opts.All || opts.Expired) {
+				return usageError{errors.New("--revoke logs out one session: name it, or leave it out for the active one")}
+			}
+			if opts.Force && !opts.Revoke {
+				return usageError{errors.New("--force goes with --revoke")}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -53,6 +68,8 @@ needs --yes.`,
 	cmd.Flags().BoolVar(&opts.All, "all", false, "log out every session")
 	cmd.Flags().BoolVar(&opts.Expired, "expired", false, "log out every expired session")
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
+	cmd.Flags().BoolVar(&opts.Revoke, "revoke", false, "also delete the session's key on Turnkey first")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "with --revoke: log out here even if revoking fails")
 	return cmd
 }
 
@@ -74,13 +91,22 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 		return nil
 	}
 	if !opts.Yes && ios.CanPrompt() {
-		fmt.Fprintln(ios.ErrOut, describePlan(st, keys))
+		plan := describePlan(st, keys)
+		if opts.Revoke {
+			plan += "\nFirst it revokes the session's key on Turnkey."
+		}
+		fmt.Fprintln(ios.ErrOut, plan)
 		ok, err := ios.confirm("Log out?")
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return errDeclined
+		}
+	}
+	if opts.Revoke {
+		if err := revoke(ctx, opts, env, keys[0]); err != nil {
+			return err
 		}
 	}
 	var res session.LogoutResult
@@ -143,4 +169,21 @@ func describePlan(st *session.State, keys []string) string {
 	}
 	b.WriteString(strings.Join(ui.PlanLines(session.PlanLogout(st, keys), st.KeyPairs), "\n"))
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// revoke deletes key's session key on Turnkey before the local logout.
+func revoke(ctx context.Context, opts *LogoutOptions, env *Env, key string) error {
+	ios := opts.Factory.IO
+	err := env.Manager.Revoke(ctx, opts.Factory.API(), key)
+	switch {
+	case err == nil:
+		fmt.Fprintf(ios.Out, "Revoked %s's key on Turnkey: the token no longer works.\n", ui.Clean(key))
+	case errors.Is(err, turnkey.ErrKeyNotOnTurnkey):
+		fmt.Fprintf(ios.Out, "Turnkey has no key for %s any more (revoked already, or expired).\n", ui.Clean(key))
+	case opts.Force:
+		fmt.Fprintf(ios.ErrOut, "tkauth: warning: revoking %s on Turnkey failed (%v); logging out here anyway (--force): the token works until it expires\n", ui.Clean(key), err)
+	default:
+		return fmt.Errorf("revoking %s on Turnkey failed, so it was not logged out here either (--force logs out here anyway): %w", ui.Clean(key), err)
+	}
+	return nil
 }

@@ -90,6 +90,19 @@ func (c *cli) state() *session.State {
 	return st
 }
 
+// keysHave reports whether the file key store holds pub.
+func (c *cli) keysHave(pub string) (bool, error) {
+	return store.NewFileKeys(c.home).Has(context.Background(), pub)
+}
+
+// snapshot is the session file and the key files, to compare after a
+// failure.
+func (c *cli) snapshot() string {
+	b, _ := os.ReadFile(filepath.Join(c.home, "sessions.json"))
+	files, _ := filepath.Glob(filepath.Join(c.home, "keys", "*.private"))
+	return string(b) + strings.Join(files, "\n")
+}
+
 func (c *cli) listJSON() []jsonSession {
 	c.t.Helper()
 	var list []jsonSession

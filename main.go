@@ -15,6 +15,7 @@ import (
 
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/turnkey"
 	"github.com/tkauth/tkauth/ui"
 )
 
@@ -92,7 +93,12 @@ type Factory struct {
 	KeyringTimeout time.Duration
 	// KeyringService is the system keyring's service name (tests change it).
 	KeyringService string
+	// APIURL is Turnkey's API base URL.
+	APIURL string
 }
+
+// API is a client of Turnkey's API at the URL the flags select.
+func (f *Factory) API() *turnkey.Client { return turnkey.New(f.APIURL) }
 
 // Env is what the global flags select: the store, its Manager, and the key
 // store new key pairs go to.
@@ -178,10 +184,12 @@ Try it safely first: tkauth demo`,
 	pf.StringVar(&f.Home, "home", os.Getenv("TKAUTH_HOME"), "store directory (env TKAUTH_HOME; default: the user config directory/tkauth)")
 	pf.StringVar(&f.Keyring, "keyring", envOr("TKAUTH_KEYRING", store.KeyringAuto), "where private keys go: auto, system or file (env TKAUTH_KEYRING)")
 	pf.DurationVar(&f.KeyringTimeout, "keyring-timeout", store.DefaultKeyringTimeout, "how long to wait for the system keyring on each call")
+	pf.StringVar(&f.APIURL, "api-url", envOr("TURNKEY_API_BASE_URL", turnkey.DefaultBaseURL), "Turnkey's API (env TURNKEY_API_BASE_URL)")
 
 	root.AddCommand(
 		newCmdList(f, nil), newCmdAdd(f, nil), newCmdSwitch(f, nil), newCmdLogout(f, nil),
 		newCmdShow(f, nil), newCmdKeys(f), newCmdDemo(f, nil), newCmdVersion(f),
+		newCmdLogin(f, nil), newCmdRefresh(f, nil),
 	)
 	return root
 }

@@ -3,6 +3,7 @@ package turnkey
 import (
 	"encoding/base64"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -43,5 +44,34 @@ func TestStampWithTurnkeyKeyVector(t *testing.T) {
 	// The signature covers the exact bytes: one more space breaks it.
 	if _, err := VerifyStamp(h, append(body, ' ')); err == nil {
 		t.Error("a stamp verified over different bytes")
+	}
+}
+
+func TestLoadCLIKey(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	keys := dir + "/turnkey/keys/"
+	os.MkdirAll(keys, 0o700)
+	os.WriteFile(keys+"default.private", []byte(vectorPrivate+"\n"), 0o600)
+	os.WriteFile(keys+"default.public", []byte(vectorPublic+"\n"), 0o644)
+	os.WriteFile(keys+"suffixed.private", []byte(vectorPrivate+":p256"), 0o600)
+	os.WriteFile(keys+"k1.private", []byte(vectorPrivate+":secp256k1"), 0o600)
+	os.WriteFile(keys+"bad.private", []byte(vectorPrivate), 0o600)
+	os.WriteFile(keys+"bad.public", []byte("02"+strings.Repeat("00", 32)), 0o644)
+	for _, name := range []string{"", "default", "suffixed"} {
+		k, err := LoadCLIKey(name)
+		if err != nil || k.PublicKey != vectorPublic {
+			t.Errorf("%q: %v", name, err)
+		}
+	}
+	for name, says := range map[string]string{
+		"k1":      "Turnkey's API stamps need a P-256",
+		"bad":     "does not match",
+		"missing": "tkcli generate api-key",
+		"../x":    "is not a name",
+	} {
+		if _, err := LoadCLIKey(name); err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("%q: err = %v, want it to say %q", name, err, says)
+		}
 	}
 }

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/ui"
+)
+
+// LoginOptions holds what `tkauth login` needs.
+type LoginOptions struct {
+	Factory            *Factory
+	Org                string
+	APIKey             string
+	APIKeyFile         string
+	SessionKey         string
+	Expires            time.Duration
+	InvalidateExisting bool
+}
+
+func newCmdLogin(f *Factory, runF func(context.Context, *LoginOptions) error) *cobra.Command {
+	opts := &LoginOptions{Factory: f}
+	var seconds int
+	cmd := &cobra.Command{
+		Use:   "login --org ORG",
+		Short: "Log in to a Turnkey organization with your API key; the session becomes active",
+		Long: `login makes a new key pair, asks Turnkey for a session bound to it (stamp_login,
+signed by your long-lived API key) and stores the session, active.
+
+The API key is the one Turnkey's CLI (tkcli) keeps: turnkey/keys/NAME.private in
+your config directory (NAME is "default" unless --api-key says otherwise), or
+the file --api-key-file names. If the login fails, the new key pair is deleted.`,
+		Example: `  tkauth login --org 3f1c2a9e-7b4d-4e1a-9c2f-5d6e7f8a9b0c
+  tkauth login --org $ORG --api-key ci --session-key acme/ci --expires 3600`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Org == "" {
+				return usageError{errors.New("--org is required: the organization to log in to")}
+			}
+			opts.Expires = time.Duration(seconds) * time.Second
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return loginRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Org, "org", "", "the organization ID")
+	cmd.Flags().StringVar(&opts.APIKey, "api-key", turnkey.DefaultKeyName, "the name of the API key in Turnkey's CLI key directory")
+	cmd.Flags().StringVar(&opts.APIKeyFile, "api-key-file", "", "read the API key from this file instead (tkcli's format)")
+	cmd.Flags().StringVar(&opts.SessionKey, "session-key", session.DefaultKey, "store the session under this key")
+	cmd.Flags().IntVar(&seconds, "expires", int(session.DefaultLifetime/time.Second), "the session's lifetime in seconds")
+	cmd.Flags().BoolVar(&opts.InvalidateExisting, "invalidate-existing", false, "have Turnkey end your other sessions")
+	return cmd
+}
+
+func loginRun(ctx context.Context, opts *LoginOptions) error {
+	var key turnkey.Key
+	var err error
+	if opts.APIKeyFile != "" {
+		key, err = turnkey.LoadKeyFile(opts.APIKeyFile)
+	} else {
+		key, err = turnkey.LoadCLIKey(opts.APIKey)
+	}
+	if err != nil {
+		return err
+	}
+	env, err := opts.Factory.OpenPlain(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := env.Manager.Login(ctx, opts.Factory.API(), key, opts.Org, opts.SessionKey, opts.Expires, opts.InvalidateExisting)
+	if err != nil {
+		return fmt.Errorf("login failed (nothing was stored): %w", err)
+	}
+	s := res.Session
+	fmt.Fprintf(opts.Factory.IO.Out, "Logged in to organization %s as user %s: session %s (now active), %s, %s.\n",
+		ui.Clean(s.OrganizationID), ui.Clean(s.UserID), ui.Clean(s.Key), s.Type, ui.ExpiryText(env.Manager.Now(), s.Expiry))
+	return nil
+}
+
+// RefreshOptions holds what `tkauth refresh` needs.
+type RefreshOptions struct {
+	Factory *Factory
+	Key     string
+	Expires time.Duration
+}
+
+func newCmdRefresh(f *Factory, runF func(context.Context, *RefreshOptions) error) *cobra.Command {
+	opts := &RefreshOptions{Factory: f}
+	var seconds int
+	cmd := &cobra.Command{
+		Use:   "refresh [KEY]",
+		Short: "Renew a session (the active one unless KEY is given) before it expires",
+		Long: `refresh does what Turnkey's refreshSession does: a new key pair, a stamp_login
+signed by the session's own key pair, the new session stored under the same key
+(and made active), the old key pair deleted if nothing else uses it. If it
+fails, the new key pair is deleted and the session stays as it was.`,
+		Args: usageArgs(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Key = args[0]
+			}
+			opts.Expires = time.Duration(seconds) * time.Second
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return refreshRun(cmd.Context(), opts)
+		},
+		ValidArgsFunction: completeSessionKeys(f),
+	}
+	cmd.Flags().IntVar(&seconds, "expires", int(session.DefaultLifetime/time.Second), "the new session's lifetime in seconds")
+	return cmd
+}
+
+func refreshRun(ctx context.Context, opts *RefreshOptions) error {
+	env, st, err := opts.Factory.OpenState(ctx)
+	if err != nil {
+		return err
+	}
+	key := opts.Key
+	if key == "" {
+		if st.Active == "" {
+			return notFoundError("no active session to refresh: name one (`tkauth refresh KEY`), or choose one with `tkauth switch KEY`")
+		}
+		key = st.Active
+	}
+	res, err := env.Manager.Refresh(ctx, opts.Factory.API(), key, opts.Expires)
+	if err != nil {
+		return withHint(fmt.Errorf("refresh failed (the session is as it was): %w", err))
+	}
+	fmt.Fprintf(opts.Factory.IO.Out, "Refreshed %s (now active): %s.\n", ui.Clean(key), ui.ExpiryText(env.Manager.Now(), res.Session.Expiry))
+	return nil
+}
