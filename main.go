@@ -95,6 +95,8 @@ type Factory struct {
 	KeyringService string
 	// APIURL is Turnkey's API base URL.
 	APIURL string
+	// AutoRefresh: the TUI refreshes the active session before it expires.
+	AutoRefresh bool
 }
 
 // API is a client of Turnkey's API at the URL the flags select.
@@ -180,6 +182,7 @@ Try it safely first: tkauth demo`,
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.Flags().BoolVar(&f.AutoRefresh, "auto-refresh", false, "in the TUI, refresh the active session in its last minute")
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.Home, "home", os.Getenv("TKAUTH_HOME"), "store directory (env TKAUTH_HOME; default: the user config directory/tkauth)")
 	pf.StringVar(&f.Keyring, "keyring", envOr("TKAUTH_KEYRING", store.KeyringAuto), "where private keys go: auto, system or file (env TKAUTH_KEYRING)")
@@ -200,5 +203,6 @@ func tuiRun(ctx context.Context, f *Factory) error {
 	if err != nil {
 		return err
 	}
-	return ui.Run(ui.Config{Sessions: env.Manager, Dir: env.Store.Dir(), KeyStore: env.KeyStore, Note: env.Note, Watch: true})
+	return ui.Run(ui.Config{Sessions: env.Manager, Dir: env.Store.Dir(), KeyStore: env.KeyStore, Note: env.Note, Watch: true,
+		API: f.API(), AutoRefresh: f.AutoRefresh})
 }

@@ -22,6 +22,7 @@ type Sessions interface {
 	ClearAll(ctx context.Context) (session.LogoutResult, error)
 	ClearUnusedKeyPairs(ctx context.Context, includeNew bool) (session.PruneResult, error)
 	KeyPairPresence(ctx context.Context, st *session.State) map[string]session.Presence
+	Refresh(ctx context.Context, api session.TurnkeyAPI, key string, expires time.Duration) (session.StoreResult, error)
 }
 
 // actionTimeout bounds one action: waiting for another process's lock, and
@@ -75,6 +76,16 @@ func logoutCmd(s Sessions, key string) tea.Cmd {
 			return "", fmt.Errorf("Logout failed: %w", err)
 		}
 		return DescribeLogout(res), nil
+	})
+}
+
+func refreshCmd(s Sessions, api session.TurnkeyAPI, key string, now func() time.Time) tea.Cmd {
+	return action(func(ctx context.Context) (string, error) {
+		res, err := s.Refresh(ctx, api, key, 0)
+		if err != nil {
+			return "", fmt.Errorf("Refresh of %s failed (it is as it was): %w", clean(key), err)
+		}
+		return "Refreshed " + clean(key) + ": " + ExpiryText(now(), res.Session.Expiry) + ".", nil
 	})
 }
 

@@ -8,7 +8,7 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	Up, Down, PageUp, PageDown, Home, End key.Binding
 
-	Activate, Logout, LogoutActive, LogoutAll, Prune, Reload, Filter, Reveal key.Binding
+	Activate, Logout, LogoutActive, LogoutAll, Prune, Reload, Filter, Reveal, Refresh key.Binding
 
 	Confirm, Cancel, Apply, ClearFilter key.Binding
 
@@ -32,6 +32,7 @@ func newKeyMap() keyMap {
 		Reload:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Reveal:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "show/hide token")),
+		Refresh:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh")),
 
 		Confirm:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
 		Cancel:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel")),
@@ -50,6 +51,7 @@ type can struct {
 	sessions bool // sessions are stored
 	active   bool // one of them is active
 	filtered bool // a filter is applied
+	api      bool // Turnkey's API is at hand (not in the demo)
 }
 
 // setMode enables the bindings that mean something in mode, given what
@@ -63,6 +65,7 @@ func (k *keyMap) setMode(m mode, c can) {
 	for _, b := range []*key.Binding{&k.Activate, &k.Logout, &k.Reveal} {
 		b.SetEnabled(list && hasRows)
 	}
+	k.Refresh.SetEnabled(list && hasRows && c.api)
 	k.LogoutActive.SetEnabled(list && c.active)
 	k.LogoutAll.SetEnabled(list && c.sessions)
 	for _, b := range []*key.Binding{&k.Prune, &k.Reload, &k.Filter, &k.Help, &k.Quit} {
@@ -77,14 +80,14 @@ func (k *keyMap) setMode(m mode, c can) {
 
 // ShortHelp implements help.KeyMap.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Confirm, k.Apply, k.Cancel, k.ClearFilter, k.Up, k.Down, k.Activate, k.Logout, k.LogoutActive, k.Filter, k.Help, k.Quit}
+	return []key.Binding{k.Confirm, k.Apply, k.Cancel, k.ClearFilter, k.Up, k.Down, k.Activate, k.Logout, k.LogoutActive, k.Refresh, k.Filter, k.Help, k.Quit}
 }
 
 // FullHelp implements help.KeyMap.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Activate, k.Logout, k.LogoutActive, k.LogoutAll, k.Prune},
+		{k.Activate, k.Refresh, k.Logout, k.LogoutActive, k.LogoutAll, k.Prune},
 		{k.Filter, k.ClearFilter, k.Reveal, k.Reload, k.Help, k.Quit},
 		{k.Confirm, k.Apply, k.Cancel},
 	}

@@ -34,7 +34,16 @@ type Config struct {
 	Note     string // how the key store was chosen, when the user must know
 	Clock    func() time.Time
 	Watch    bool // reload when the store changes on disk
+	// API is Turnkey's API, for R (refresh); nil in the demo.
+	API session.TurnkeyAPI
+	// AutoRefresh refreshes the active session, and only it, in its last
+	// RefreshWindow, as Turnkey's React kit does.
+	AutoRefresh bool
 }
+
+// RefreshWindow is how close to expiry a session is highlighted, with a
+// hint to refresh it, and the active one refreshed when AutoRefresh is on.
+const RefreshWindow = 60 * time.Second
 
 // dialog is a pending confirmation.
 type dialog struct {
@@ -77,6 +86,7 @@ type Model struct {
 	expiries []time.Time         // sorted
 	usersOf  map[string][]string // public key -> session keys, sorted
 
+	autoTried string // the token auto-refresh last tried, so it tries once
 	busy      string // the action running now, if any
 	status    string
 	statusErr bool
@@ -130,7 +140,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Styles = m.styles.Help
 	case tickMsg:
 		m.now = time.Time(msg)
-		return m, tickCmd(m.cfg.Clock)
+		return m, tea.Batch(tickCmd(m.cfg.Clock), m.autoRefresh())
 	case loadedMsg:
 		if msg.err != nil {
 			m.loadErr = msg.err
@@ -192,7 +202,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 // syncKeys enables the bindings that mean something now.
 func (m *Model) syncKeys() {
-	c := can{rows: len(m.rows) > 0, filtered: m.filter.Value() != ""}
+	c := can{rows: len(m.rows) > 0, filtered: m.filter.Value() != "", api: m.cfg.API != nil}
 	if m.state != nil {
 		c.sessions, c.active = len(m.state.Sessions) > 0, m.state.Active != ""
 	}
@@ -228,6 +238,11 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Activate):
 		s := m.rows[m.cursor]
 		return m.start("Switching to "+clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key))
+	case key.Matches(msg, k.Refresh):
+		s := m.rows[m.cursor]
+		return m.start("Refreshing "+clean(s.Key), refreshCmd(m.cfg.Sessions, m.cfg.API, s.Key, m.cfg.Clock))
+	case msg.String() == "R" && len(m.rows) > 0:
+		m.status, m.statusErr = "Refreshing needs Turnkey's API: the demo has none.", true
 	case key.Matches(msg, k.Logout):
 		m.confirmLogout(m.rows[m.cursor].Key)
 	case key.Matches(msg, k.LogoutActive):
@@ -338,6 +353,24 @@ func (m *Model) scroll() {
 		m.offset = m.cursor - h + 1
 	}
 	m.offset = max(0, min(m.offset, len(m.rows)-h))
+}
+
+// autoRefresh starts a refresh of the active session, and of no other,
+// once it is within RefreshWindow of expiry: once a token, so that a
+// failure is reported, not retried every second.
+func (m *Model) autoRefresh() tea.Cmd {
+	if !m.cfg.AutoRefresh || m.cfg.API == nil || m.busy != "" || m.state == nil {
+		return nil
+	}
+	s, ok := m.state.Sessions[m.state.Active]
+	if !ok || s.Token == m.autoTried {
+		return nil
+	}
+	if left := s.Expiry.Sub(m.now); left <= 0 || left > RefreshWindow {
+		return nil
+	}
+	m.autoTried = s.Token
+	return m.start("Refreshing "+clean(s.Key)+" before it expires", refreshCmd(m.cfg.Sessions, m.cfg.API, s.Key, m.cfg.Clock))
 }
 
 // index builds the indexes of m.state that frames read.

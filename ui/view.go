@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -14,9 +13,6 @@ import (
 
 // The smallest terminal the TUI draws in; below it, it asks for more.
 const minWidth, minHeight = 50, 12
-
-// soon is how close to expiry a session is highlighted.
-const soon = 60 * time.Second
 
 // View implements tea.Model.
 func (m Model) View() tea.View {
@@ -197,7 +193,7 @@ func (m Model) rowLine(cols []column, i int) string {
 
 func (m Model) expiryCell(s session.Session) string {
 	text := ExpiryText(m.now, s.Expiry)
-	if left := s.Expiry.Sub(m.now); left > 0 && left < soon {
+	if left := s.Expiry.Sub(m.now); left > 0 && left < RefreshWindow {
 		return m.styles.Soon.Render(text)
 	}
 	return text
@@ -243,7 +239,11 @@ func (m Model) details() []string {
 	row("user", clean(s.UserID))
 	row("organization", clean(s.OrganizationID))
 	row("type", s.Type.String()+" ("+clean(string(s.Type))+")")
-	row("expires", s.Expiry.UTC().Format("2006-01-02 15:04:05 UTC")+" · "+ExpiryText(m.now, s.Expiry))
+	expires := s.Expiry.UTC().Format("2006-01-02 15:04:05 UTC") + " · " + ExpiryText(m.now, s.Expiry)
+	if left := s.Expiry.Sub(m.now); left > 0 && left < RefreshWindow && m.cfg.API != nil {
+		expires += st.Soon.Render(" · R refreshes it")
+	}
+	row("expires", expires)
 	row("stored", s.StoredAt.UTC().Format("2006-01-02 15:04:05 UTC"))
 	row("public key", clean(s.PublicKey))
 	row("key pair", m.keyPairText(s))

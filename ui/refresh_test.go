@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/turnkey/turnkeytest"
+)
+
+// loggedIn is a Manager with two sessions from a fake Turnkey: "soon"
+// expiring in 30 s, and "later" in 10 minutes, active.
+func loggedIn(t *testing.T) (*session.Manager, *turnkey.Client) {
+	t.Helper()
+	ctx := context.Background()
+	srv := turnkeytest.New()
+	t.Cleanup(srv.Close)
+	priv, pub, _ := session.NewPrivateKey()
+	srv.AddAPIKey("o", "u", pub)
+	api := turnkey.New(srv.URL)
+	api.RetryBase, api.PollInterval = time.Millisecond, time.Millisecond
+	dir := t.TempDir()
+	m := session.NewManager(store.NewFile(dir), store.NewFileKeys(dir))
+	by := session.Signer{PublicKey: pub, Private: priv}
+	for _, s := range []struct {
+		key string
+		exp time.Duration
+	}{{"soon", 30 * time.Second}, {"later", 10 * time.Minute}} {
+		if _, err := m.Login(ctx, api, by, "o", s.key, s.exp, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m, api
+}
+
+// runAction runs the action a key or tick started and feeds back its
+// outcome and the reload.
+func runAction(t *testing.T, m Model, cmd tea.Cmd) Model {
+	t.Helper()
+	batch, ok := cmd().(tea.BatchMsg)
+	if !ok || len(batch) == 0 {
+		t.Fatalf("no action started")
+	}
+	var tm tea.Model = m
+	tm, reload := tm.Update(batch[0]())
+	tm, presence := tm.Update(reload())
+	tm, _ = tm.Update(presence())
+	return tm.(Model)
+}
+
+func TestAutoRefreshOnlyTheActiveSession(t *testing.T) {
+	mgr, api := loggedIn(t)
+	cfg := Config{Sessions: mgr, Dir: "d", KeyStore: "file", Clock: time.Now, API: api, AutoRefresh: true}
+	m := loaded(t, cfg, 100, 30)
+	if cmd := m.autoRefresh(); cmd != nil || m.busy != "" {
+		t.Fatal("auto-refresh started for a session that is not the active one")
+	}
+	before, _ := mgr.Get(context.Background(), "soon")
+	if err := mgr.SetActive(context.Background(), "soon"); err != nil {
+		t.Fatal(err)
+	}
+	m = loaded(t, cfg, 100, 30)
+	cmd := m.autoRefresh()
+	if cmd == nil || m.busy != "Refreshing soon before it expires" {
+		t.Fatalf("no auto-refresh of the active session in its last minute (busy %q)", m.busy)
+	}
+	if again := m.autoRefresh(); again != nil {
+		t.Error("auto-refresh tried the same token twice")
+	}
+	m = runAction(t, m, cmd)
+	after, _ := mgr.Get(context.Background(), "soon")
+	if after.Token == before.Token || time.Until(after.Expiry) < 10*time.Minute {
+		t.Errorf("not refreshed: expires %s", after.Expiry)
+	}
+	if !strings.HasPrefix(m.status, "Refreshed soon: expires in 1") {
+		t.Errorf("status %q", m.status)
+	}
+}
+
+func TestRefreshKey(t *testing.T) {
+	mgr, api := loggedIn(t)
+	m := loaded(t, Config{Sessions: mgr, Dir: "d", KeyStore: "file", Clock: time.Now, API: api}, 100, 30)
+	// Rows: later, soon. The hint shows on the one in its last minute.
+	m, _ = press(t, m, "j")
+	if m.selected != "soon" || !strings.Contains(screen(m), "R refreshes it") {
+		t.Fatalf("no refresh hint for soon:\n%s", screen(m))
+	}
+	m, cmd := press(t, m, "R")
+	if m.busy != "Refreshing soon" {
+		t.Fatalf("R: busy %q", m.busy)
+	}
+	m = runAction(t, m, cmd)
+	if !strings.HasPrefix(m.status, "Refreshed soon: expires in 1") || m.statusErr {
+		t.Errorf("status %q", m.status)
+	}
+	// Without Turnkey's API (the demo), R says why it does nothing.
+	demo, _ := demoManager(t)
+	d, cmd := press(t, loaded(t, testConfig(demo), 100, 30), "R")
+	if cmd != nil || !strings.Contains(d.status, "the demo has none") {
+		t.Errorf("R in the demo: %q", d.status)
+	}
+}
