@@ -123,12 +123,9 @@ func refreshRun(ctx context.Context, opts *RefreshOptions) error {
 	if err != nil {
 		return err
 	}
-	key := opts.Key
-	if key == "" {
-		if st.Active == "" {
-			return notFoundError("no active session to refresh: name one (`tkauth refresh KEY`), or choose one with `tkauth switch KEY`")
-		}
-		key = st.Active
+	key, err := keyOrActive(st, opts.Key, "refresh")
+	if err != nil {
+		return err
 	}
 	res, err := env.Manager.Refresh(ctx, opts.Factory.API(), key, opts.Expires)
 	if err != nil {

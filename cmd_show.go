@@ -52,12 +52,9 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	key := opts.Key
-	if key == "" {
-		if st.Active == "" {
-			return notFoundError("no active session to show: name one (`tkauth show KEY`), or choose one with `tkauth switch KEY`")
-		}
-		key = st.Active
+	key, err := keyOrActive(st, opts.Key, "show")
+	if err != nil {
+		return err
 	}
 	s, ok := st.Sessions[key]
 	if !ok {

@@ -46,6 +46,18 @@ func switchRun(ctx context.Context, opts *SwitchOptions) error {
 	return nil
 }
 
+// keyOrActive is key, or the active session's key when key is empty; with
+// none active, it says so, with the way out for command verb.
+func keyOrActive(st *session.State, key, verb string) (string, error) {
+	if key != "" {
+		return key, nil
+	}
+	if st.Active == "" {
+		return "", notFoundError(fmt.Sprintf("no active session to %s: name one (`tkauth %s KEY`), or choose one with `tkauth switch KEY`", verb, verb))
+	}
+	return st.Active, nil
+}
+
 // withHint adds the way out to the errors a person can fix.
 func withHint(err error) error {
 	switch {

@@ -29,11 +29,9 @@ func newAPIFixture(t *testing.T) *apiFixture {
 	f.m.WithClock(time.Now)
 	srv := turnkeytest.New()
 	t.Cleanup(srv.Close)
-	priv, pub, _ := session.NewPrivateKey()
-	srv.AddAPIKey("o", "u", pub)
-	api := turnkey.New(srv.URL)
-	api.RetryBase, api.PollInterval, api.RequestTimeout = time.Millisecond, time.Millisecond, 200*time.Millisecond
-	return &apiFixture{fixture: f, srv: srv, api: api, apiKey: session.Signer{PublicKey: pub, Private: priv}}
+	api := srv.Client()
+	api.RequestTimeout = 200 * time.Millisecond // for the timeout case
+	return &apiFixture{fixture: f, srv: srv, api: api, apiKey: srv.NewAPIKey("o", "u")}
 }
 
 // snapshot is the store file and the key files, to compare after a failure.

@@ -19,11 +19,7 @@ func setup(t *testing.T) (*turnkeytest.Server, *turnkey.Client, turnkey.Key) {
 	t.Helper()
 	srv := turnkeytest.New()
 	t.Cleanup(srv.Close)
-	priv, pub, _ := session.NewPrivateKey()
-	srv.AddAPIKey("o", "u", pub)
-	c := turnkey.New(srv.URL)
-	c.RetryBase, c.PollInterval, c.RequestTimeout = time.Millisecond, time.Millisecond, 2*time.Second
-	return srv, c, turnkey.Key{PublicKey: pub, Private: priv}
+	return srv, srv.Client(), srv.NewAPIKey("o", "u")
 }
 
 func newPub(t *testing.T) (turnkey.Key, string) {

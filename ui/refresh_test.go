@@ -21,13 +21,9 @@ func loggedIn(t *testing.T) (*session.Manager, *turnkey.Client) {
 	ctx := context.Background()
 	srv := turnkeytest.New()
 	t.Cleanup(srv.Close)
-	priv, pub, _ := session.NewPrivateKey()
-	srv.AddAPIKey("o", "u", pub)
-	api := turnkey.New(srv.URL)
-	api.RetryBase, api.PollInterval = time.Millisecond, time.Millisecond
+	api, by := srv.Client(), srv.NewAPIKey("o", "u")
 	dir := t.TempDir()
 	m := session.NewManager(store.NewFile(dir), store.NewFileKeys(dir))
-	by := session.Signer{PublicKey: pub, Private: priv}
 	for _, s := range []struct {
 		key string
 		exp time.Duration

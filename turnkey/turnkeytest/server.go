@@ -63,6 +63,25 @@ func (s *Server) AddAPIKey(org, user, publicKey string) {
 	s.keys[publicKey] = &apiKey{id: fmt.Sprintf("apikey-%d", s.next), org: org, user: user, name: "cli"}
 }
 
+// NewAPIKey makes a P-256 key pair and registers it as a long-lived API
+// key of user in org.
+func (s *Server) NewAPIKey(org, user string) session.Signer {
+	priv, pub, err := session.NewPrivateKey()
+	if err != nil {
+		panic(err)
+	}
+	s.AddAPIKey(org, user, pub)
+	return session.Signer{PublicKey: pub, Private: priv}
+}
+
+// Client is a client of the fake API that retries and polls at once, so
+// that tests of failures are quick.
+func (s *Server) Client() *turnkey.Client {
+	c := turnkey.New(s.URL)
+	c.RetryBase, c.PollInterval, c.RequestTimeout = time.Millisecond, time.Millisecond, 2*time.Second
+	return c
+}
+
 // HasKey reports whether publicKey is a registered API key.
 func (s *Server) HasKey(publicKey string) bool {
 	s.mu.Lock()
