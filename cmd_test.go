@@ -95,10 +95,14 @@ func (c *cli) keysHave(pub string) (bool, error) {
 	return store.NewFileKeys(c.home).Has(context.Background(), pub)
 }
 
-// snapshot is the session file and the key files, to compare after a
-// failure.
+// genStamp is the session file's generation stamp, new at every write.
+var genStamp = regexp.MustCompile(`"gen":"[0-9a-f]{16}",`)
+
+// snapshot is the session file (less its generation stamp) and the key
+// files, to compare after a failure.
 func (c *cli) snapshot() string {
 	b, _ := os.ReadFile(filepath.Join(c.home, "sessions.json"))
+	b = genStamp.ReplaceAll(b, nil)
 	files, _ := filepath.Glob(filepath.Join(c.home, "keys", "*.private"))
 	return string(b) + strings.Join(files, "\n")
 }

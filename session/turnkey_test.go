@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -34,10 +35,15 @@ func newAPIFixture(t *testing.T) *apiFixture {
 	return &apiFixture{fixture: f, srv: srv, api: api, apiKey: srv.NewAPIKey("o", "u")}
 }
 
-// snapshot is the store file and the key files, to compare after a failure.
+// genStamp is the store file's generation stamp, new at every write.
+var genStamp = regexp.MustCompile(`"gen":"[0-9a-f]{16}",`)
+
+// snapshot is the store file (less its generation stamp) and the key
+// files, to compare after a failure.
 func (f *apiFixture) snapshot() string {
 	f.t.Helper()
 	b, _ := os.ReadFile(filepath.Join(f.dir, "sessions.json"))
+	b = genStamp.ReplaceAll(b, nil)
 	files, _ := filepath.Glob(filepath.Join(f.dir, "keys", "*.private"))
 	slices.Sort(files)
 	return string(b) + "\n" + filepath.Join(files...)

@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -99,11 +100,13 @@ func DefaultDir() (string, error) {
 // an atomic rename.
 //
 // A File keeps the state it last read or wrote, with each session's
-// encoding. While the file on disk is the one it knows (same inode, size,
-// modification and change times; every write is a rename to a new inode),
-// reading costs a copy instead of a decode, and writing encodes only the
-// sessions that changed. The cache is checked under the lock before every
-// change, so another process's write is always seen.
+// encoding. While the file on disk is the one it knows, reading costs a
+// copy instead of a decode, and writing encodes only the sessions that
+// changed. "The one it knows" is checked under the lock before every
+// change: same inode, size, modification and change times (every write is a
+// rename to a new inode), and the same random generation stamp in the
+// file's first bytes, since a freed inode can be reused, and times on some
+// file systems are only to the second.
 type File struct {
 	dir string
 	// lockRetry is how often a waiting Update tries the lock again.
@@ -111,6 +114,7 @@ type File struct {
 
 	mu    sync.Mutex
 	known fileID
+	gen   string              // the generation stamp of the file known
 	state *session.State      // as last read or written; never handed out
 	frags map[string]fragment // session key -> its encoding
 	buf   bytes.Buffer        // reused by each write
@@ -198,10 +202,10 @@ func (f *File) read() (*session.State, error) {
 	if err != nil {
 		return nil, err
 	}
-	id := identity(fi)
+	id, gen := identity(fi), readGen(file)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.state != nil && id == f.known {
+	if f.state != nil && id == f.known && gen != "" && gen == f.gen {
 		return clone(f.state), nil
 	}
 	if fi.Size() > MaxFileSize {
@@ -214,8 +218,28 @@ func (f *File) read() (*session.State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w; it was left as it is", path, err)
 	}
-	f.known, f.state, f.frags = id, st, nil
+	f.known, f.gen, f.state, f.frags = id, gen, st, nil
 	return clone(st), nil
+}
+
+// genField starts the generation stamp in the file's header.
+const genField = `,"gen":"`
+
+// newGen returns a fresh generation stamp. It needs to be unique, not
+// secret: math/rand/v2's generator is seeded afresh in every process.
+func newGen() string {
+	return fmt.Sprintf("%016x", rand.Uint64())
+}
+
+// readGen returns the generation stamp in the file's first bytes, or "".
+func readGen(file *os.File) string {
+	head := make([]byte, 64)
+	n, _ := file.ReadAt(head, 0)
+	_, rest, ok := bytes.Cut(head[:n], []byte(genField))
+	if !ok || len(rest) < 17 || rest[16] != '"' {
+		return ""
+	}
+	return string(rest[:16])
 }
 
 // write replaces the session file with st; syncDir says whether the
@@ -224,7 +248,8 @@ func (f *File) write(st *session.State, syncDirToo bool) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.buf.Reset()
-	frags, err := encode(&f.buf, st, f.frags)
+	gen := newGen()
+	frags, err := encode(&f.buf, st, f.frags, gen)
 	if err != nil {
 		return err
 	}
@@ -243,7 +268,7 @@ func (f *File) write(st *session.State, syncDirToo bool) error {
 		f.state = nil
 		return nil // written; the next read decodes it again
 	}
-	f.known, f.state, f.frags = identity(fi), clone(st), frags
+	f.known, f.gen, f.state, f.frags = identity(fi), gen, clone(st), frags
 	return nil
 }
 
@@ -294,14 +319,14 @@ type fileKeyPair struct {
 // states encode equally.
 func Encode(st *session.State) ([]byte, error) {
 	var b bytes.Buffer
-	_, err := encode(&b, st, nil)
+	_, err := encode(&b, st, nil, "")
 	return b.Bytes(), err
 }
 
-// encode writes st to b as Encode does, reusing the encodings in frags of
-// sessions that have not changed; it returns the encodings of st's
-// sessions.
-func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment) (map[string]fragment, error) {
+// encode writes st to b as Encode does, with the generation stamp gen if
+// not empty, reusing the encodings in frags of sessions that have not
+// changed; it returns the encodings of st's sessions.
+func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment, gen string) (map[string]fragment, error) {
 	keys := slices.Sorted(maps.Keys(st.Sessions))
 	next := make(map[string]fragment, len(keys))
 	size := 256
@@ -340,7 +365,11 @@ func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment) (map[
 		return nil, err
 	}
 	b.Grow(size + 200*len(kps))
-	fmt.Fprintf(b, `{"version":%d,"active":%s,"sessions":[`, FormatVersion, active)
+	fmt.Fprintf(b, `{"version":%d`, FormatVersion)
+	if gen != "" {
+		b.WriteString(genField + gen + `"`)
+	}
+	fmt.Fprintf(b, `,"active":%s,"sessions":[`, active)
 	for i, k := range keys {
 		if i > 0 {
 			b.WriteByte(',')

@@ -258,3 +258,38 @@ func TestTrailingDataIsCorrupt(t *testing.T) {
 		t.Fatalf("trailing white space: %v", err)
 	}
 }
+
+// A cached state is trusted only while the file is the one last read: an
+// identity (inode, size, times) that matches by chance, a reused inode in
+// the same second, is caught by the generation stamp.
+func TestCacheTrustsTheGenerationStamp(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	f := NewFile(dir)
+	other := NewFile(dir)
+	write := func(fl *File, active string) {
+		err := fl.Update(ctx, func(st *session.State, commit session.Commit) error {
+			*st = *sampleState()
+			st.Active = active
+			return commit()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(f, "a")
+	if st, _ := f.Load(ctx); st.Active != "a" {
+		t.Fatal("setup")
+	}
+	write(other, "b") // another process, same size
+	fi, err := os.Lstat(f.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.known = identity(fi) // as if inode, size and times matched by chance
+	f.mu.Unlock()
+	if st, _ := f.Load(ctx); st.Active != "b" {
+		t.Errorf("a stale cache was trusted: active %q, the file says b", st.Active)
+	}
+}
