@@ -129,16 +129,14 @@ func logoutTargets(st *session.State, opts *LogoutOptions, now time.Time) ([]str
 	var keys []string
 	switch {
 	case opts.All:
-		for _, s := range st.List() {
-			keys = append(keys, s.Key)
-		}
+		keys = st.Keys()
 		if len(keys) == 0 {
 			return nil, fmt.Errorf("%w: there are no sessions to log out", session.ErrNotFound)
 		}
 	case opts.Expired:
-		for _, s := range st.List() {
-			if s.Expired(now) {
-				keys = append(keys, s.Key)
+		for _, k := range st.Keys() {
+			if st.Sessions[k].Expired(now) {
+				keys = append(keys, k)
 			}
 		}
 	case opts.Key != "":
@@ -165,7 +163,12 @@ func describePlan(st *session.State, keys []string) string {
 		}
 		b.WriteString(".\n")
 	} else {
-		fmt.Fprintf(&b, "This logs out %d sessions: %s.\n", len(keys), ui.Clean(strings.Join(keys, ", ")))
+		const most = 5
+		names := ui.Clean(strings.Join(keys[:min(most, len(keys))], ", "))
+		if len(keys) > most {
+			names += fmt.Sprintf(" and %d more", len(keys)-most)
+		}
+		fmt.Fprintf(&b, "This logs out %d sessions: %s.\n", len(keys), names)
 	}
 	b.WriteString(strings.Join(ui.PlanLines(session.PlanLogout(st, keys), st.KeyPairs), "\n"))
 	return strings.TrimSuffix(b.String(), "\n")
