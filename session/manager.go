@@ -283,6 +283,7 @@ func PlanLogout(st *State, keys []string) LogoutPlan {
 	}
 	var plan LogoutPlan
 	seen := map[string]bool{}
+	usersOf := st.UsersByKeyPair()
 	for _, k := range keys {
 		s, ok := st.Sessions[k]
 		if !ok || seen[s.PublicKey] {
@@ -290,7 +291,7 @@ func PlanLogout(st *State, keys []string) LogoutPlan {
 		}
 		seen[s.PublicKey] = true
 		var users []string
-		for _, u := range st.UsersOf(s.PublicKey) {
+		for _, u := range usersOf[s.PublicKey] {
 			if !leaving[u] {
 				users = append(users, u)
 			}
@@ -491,8 +492,9 @@ func (m *Manager) KeyPairPresence(ctx context.Context, st *State) map[string]Pre
 // PruneCandidates says which key pairs ClearUnusedKeyPairs would delete at
 // now, and which new, unclaimed ones it would keep.
 func PruneCandidates(st *State, now time.Time, includeNew bool) (prune, keptNew []string) {
+	usersOf := st.UsersByKeyPair()
 	for _, pub := range slices.Sorted(maps.Keys(st.KeyPairs)) {
-		if len(st.UsersOf(pub)) > 0 {
+		if len(usersOf[pub]) > 0 {
 			continue
 		}
 		kp := st.KeyPairs[pub]

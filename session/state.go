@@ -50,6 +50,17 @@ func (st *State) UsersOf(publicKey string) []string {
 	return keys
 }
 
+// UsersByKeyPair maps each public key to the keys, in order, of the
+// sessions bound to it: UsersOf for all key pairs at once, in one pass.
+func (st *State) UsersByKeyPair() map[string][]string {
+	out := make(map[string][]string, len(st.KeyPairs))
+	for _, k := range st.Keys() {
+		pub := st.Sessions[k].PublicKey
+		out[pub] = append(out[pub], k)
+	}
+	return out
+}
+
 // Store persists State. Implementations make Update exclusive across
 // processes.
 type Store interface {

@@ -450,10 +450,7 @@ func (m *Model) confirmLogoutAll() {
 		m.status, m.statusErr = "No sessions to log out.", true
 		return
 	}
-	keys := make([]string, 0, len(m.state.Sessions))
-	for _, s := range m.state.List() {
-		keys = append(keys, s.Key)
-	}
+	keys := m.state.Keys()
 	plan := session.PlanLogout(m.state, keys)
 	m.dialog = dialog{
 		title: "Log out all " + Plural(len(keys), "session") + "?",
