@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -164,5 +165,19 @@ func TestRevokeSessionKey(t *testing.T) {
 	var apiErr *turnkey.APIError
 	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusUnauthorized {
 		t.Errorf("err = %#v", err)
+	}
+}
+
+// Turnkey's answer to an expired key, in its error shape, becomes words.
+func TestExpiredKeyInWords(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"code":16,"message":"api key expired","details":[]}`))
+	}))
+	defer srv.Close()
+	k, _ := newPub(t)
+	_, err := turnkey.New(srv.URL).GetAPIKeys(context.Background(), k, "o", "u")
+	if !errors.Is(err, turnkey.ErrExpiredKey) || !strings.Contains(err.Error(), "log in again") {
+		t.Fatalf("err = %v", err)
 	}
 }
