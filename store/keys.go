@@ -191,10 +191,23 @@ func (k *SystemKeys) Get(ctx context.Context, pub string) (string, error) {
 	return secret, nil
 }
 
-// HasMany implements session.BatchKeyStore: one connection, every search
-// sent before any answer is awaited, no secret read. Searching needs no
-// unlock, so it answers for a locked keyring too.
+// HasMany implements session.BatchKeyStore. Over D-Bus (the Secret
+// Service): one connection, every search sent before any answer is
+// awaited, no secret read; searching needs no unlock, so it answers for a
+// locked keyring too. Elsewhere (the macOS Keychain) it asks one key at a
+// time, through go-keyring.
 func (k *SystemKeys) HasMany(ctx context.Context, pubs []string) (map[string]bool, error) {
+	if !usesDBus {
+		found := make(map[string]bool, len(pubs))
+		for _, pub := range pubs {
+			has, err := k.Has(ctx, pub)
+			if err != nil {
+				return nil, err
+			}
+			found[pub] = has
+		}
+		return found, nil
+	}
 	var found map[string]bool
 	err := k.call(ctx, func() error {
 		svc, err := ss.NewSecretService()

@@ -18,19 +18,3 @@ func owner(fi os.FileInfo) (uid int, ok bool) {
 	}
 	return int(st.Uid), true
 }
-
-// fileID identifies one version of a file: a write through renameio makes
-// a new inode, a write in place changes the times.
-type fileID struct {
-	ino          uint64
-	size         int64
-	mtime, ctime int64
-}
-
-func identity(fi os.FileInfo) fileID {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return fileID{size: fi.Size(), mtime: fi.ModTime().UnixNano()}
-	}
-	return fileID{ino: uint64(st.Ino), size: st.Size, mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano()}
-}

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command firstframe times how long a terminal program takes from its
 // start to drawing a marker: it runs the program on a pseudo-terminal of a
 // fixed size, reads what it draws, and stops it once the marker shows.
