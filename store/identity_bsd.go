@@ -2,23 +2,7 @@
 
 package store
 
-import (
-	"os"
-	"syscall"
-)
+import "syscall"
 
-// fileID identifies one version of a file: a write through renameio makes
-// a new inode, a write in place changes the times.
-type fileID struct {
-	ino          uint64
-	size         int64
-	mtime, ctime int64
-}
-
-func identity(fi os.FileInfo) fileID {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return fileID{size: fi.Size(), mtime: fi.ModTime().UnixNano()}
-	}
-	return fileID{ino: uint64(st.Ino), size: st.Size, mtime: st.Mtimespec.Nano(), ctime: st.Ctimespec.Nano()}
-}
+// changeTime is the inode's change time, in nanoseconds.
+func changeTime(st *syscall.Stat_t) int64 { return st.Ctimespec.Nano() }
