@@ -85,30 +85,38 @@ func finalScreen(t *testing.T, tm tui) []byte {
 	return []byte(screen(m))
 }
 
-func TestGoldenDemoList(t *testing.T) {
+// demoTUI is the TUI over the demo store at 100x30, loaded, key pair
+// presence known.
+func demoTUI(t *testing.T) tui {
+	t.Helper()
 	mgr, _ := demoManager(t)
 	tm := startTUI(t, testConfig(mgr), 100, 30)
 	waitFor(t, tm, "initech/dev", "present")
+	return tm
+}
+
+// logoutDialog selects acme/admin and asks to log it out.
+func logoutDialog(t *testing.T, tm tui) {
+	t.Helper()
+	tm.Send(keyMsg("j"))
+	tm.Send(keyMsg("d"))
+	waitFor(t, tm, "Log out acme/admin?")
+}
+
+func TestGoldenDemoList(t *testing.T) {
+	tm := demoTUI(t)
 	golden.RequireEqual(t, finalScreen(t, tm))
 }
 
 func TestGoldenConfirmDialog(t *testing.T) {
-	mgr, _ := demoManager(t)
-	tm := startTUI(t, testConfig(mgr), 100, 30)
-	waitFor(t, tm, "initech/dev", "present")
-	tm.Send(keyMsg("j"))
-	tm.Send(keyMsg("d"))
-	waitFor(t, tm, "Log out acme/admin?")
+	tm := demoTUI(t)
+	logoutDialog(t, tm)
 	golden.RequireEqual(t, finalScreen(t, tm))
 }
 
 func TestGoldenAfterLogout(t *testing.T) {
-	mgr, _ := demoManager(t)
-	tm := startTUI(t, testConfig(mgr), 100, 30)
-	waitFor(t, tm, "initech/dev", "present")
-	tm.Send(keyMsg("j"))
-	tm.Send(keyMsg("d"))
-	waitFor(t, tm, "Log out acme/admin?")
+	tm := demoTUI(t)
+	logoutDialog(t, tm)
 	tm.Send(keyMsg("y"))
 	waitFor(t, tm, "5 sessions", "Logged out acme/admin", "── acme/viewer ──")
 	out := finalScreen(t, tm)
