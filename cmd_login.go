@@ -129,7 +129,7 @@ func refreshRun(ctx context.Context, opts *RefreshOptions) error {
 	}
 	res, err := env.Manager.Refresh(ctx, opts.Factory.API(), key, opts.Expires)
 	if err != nil {
-		return withHint(fmt.Errorf("refresh failed (the session is as it was): %w", err))
+		return withHint(fmt.Errorf("refresh failed (the session is as it was): %w", err), "refresh")
 	}
 	fmt.Fprintf(opts.Factory.IO.Out, "Refreshed %s (now active): %s.\n", ui.Clean(key), ui.ExpiryText(env.Manager.Now(), res.Session.Expiry))
 	return nil

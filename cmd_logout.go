@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tkauth/tkauth/session"
-	"github.com/tkauth/tkauth/turnkey"
 	"github.com/tkauth/tkauth/ui"
 )
 
@@ -82,9 +80,9 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	if err != nil {
 		return err
 	}
-	keys, err := logoutTargets(st, opts, env.Manager.Now())
+	keys, err := session.Targets(st, session.Pick{Key: opts.Key, All: opts.All, Expired: opts.Expired}, env.Manager.Now())
 	if err != nil {
-		return withHint(err)
+		return withHint(err, "logout")
 	}
 	if len(keys) == 0 {
 		fmt.Fprintln(ios.Out, "No expired sessions.")
@@ -104,53 +102,21 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 			return errDeclined
 		}
 	}
-	if opts.Revoke {
-		if err := revoke(ctx, opts, env, keys[0]); err != nil {
-			return err
-		}
-	}
 	var res session.LogoutResult
-	switch {
-	case opts.All:
-		res, err = env.Manager.ClearAll(ctx)
-	case opts.Expired:
-		res, err = env.Manager.LogoutExpired(ctx)
-	default:
-		res, err = env.Manager.Logout(ctx, keys[0])
+	if opts.Revoke {
+		res, err = env.Manager.RevokeAndLogout(ctx, opts.Factory.API(), opts.Force, keys...)
+		describeRevocations(ios, res.Revoked, opts.Force)
+		var re *session.RevokeError
+		if errors.As(err, &re) {
+			err = fmt.Errorf("revoking %s on Turnkey failed, so it was not logged out here either (--force logs out here anyway): %w", ui.Clean(re.Key), re.Err)
+		}
+	} else {
+		res, err = env.Manager.Logout(ctx, keys...)
 	}
 	if len(res.Sessions) > 0 {
 		fmt.Fprintln(ios.Out, ui.DescribeLogout(res))
 	}
-	return withHint(err)
-}
-
-// logoutTargets are the session keys opts will log out, as st stands.
-func logoutTargets(st *session.State, opts *LogoutOptions, now time.Time) ([]string, error) {
-	var keys []string
-	switch {
-	case opts.All:
-		keys = st.Keys()
-		if len(keys) == 0 {
-			return nil, fmt.Errorf("%w: there are no sessions to log out", session.ErrNotFound)
-		}
-	case opts.Expired:
-		for _, k := range st.Keys() {
-			if st.Sessions[k].Expired(now) {
-				keys = append(keys, k)
-			}
-		}
-	case opts.Key != "":
-		if _, ok := st.Sessions[opts.Key]; !ok {
-			return nil, fmt.Errorf("%w: no session with key %q", session.ErrNotFound, opts.Key)
-		}
-		keys = []string{opts.Key}
-	default:
-		if st.Active == "" {
-			return nil, session.ErrNoActiveSession
-		}
-		keys = []string{st.Active}
-	}
-	return keys, nil
+	return withHint(err, "logout")
 }
 
 // describePlan says what logging out keys will remove and keep.
@@ -174,19 +140,19 @@ func describePlan(st *session.State, keys []string) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// revoke deletes key's session key on Turnkey before the local logout.
-func revoke(ctx context.Context, opts *LogoutOptions, env *Env, key string) error {
-	ios := opts.Factory.IO
-	err := env.Manager.Revoke(ctx, opts.Factory.API(), key)
-	switch {
-	case err == nil:
-		fmt.Fprintf(ios.Out, "Revoked %s's key on Turnkey: the token no longer works.\n", ui.Clean(key))
-	case errors.Is(err, turnkey.ErrKeyNotOnTurnkey):
-		fmt.Fprintf(ios.Out, "Turnkey has no key for %s any more (revoked already, or expired).\n", ui.Clean(key))
-	case opts.Force:
-		fmt.Fprintf(ios.ErrOut, "tkauth: warning: revoking %s on Turnkey failed (%v); logging out here anyway (--force): the token works until it expires\n", ui.Clean(key), err)
-	default:
-		return fmt.Errorf("revoking %s on Turnkey failed, so it was not logged out here either (--force logs out here anyway): %w", ui.Clean(key), err)
+// describeRevocations says what revoking each session's key on Turnkey
+// came to. A failure that kept its session (not forced) is left to the
+// command's error.
+func describeRevocations(ios *IOStreams, revoked []session.Revocation, forced bool) {
+	for _, r := range revoked {
+		key := ui.Clean(r.Key)
+		switch {
+		case r.AlreadyGone:
+			fmt.Fprintf(ios.Out, "Turnkey has no key for %s any more (revoked already, or expired).\n", key)
+		case r.Err == nil:
+			fmt.Fprintf(ios.Out, "Revoked %s's key on Turnkey: the token no longer works.\n", key)
+		case forced:
+			fmt.Fprintf(ios.ErrOut, "tkauth: warning: revoking %s on Turnkey failed (%v); logging out here anyway (--force): the token works until it expires\n", key, r.Err)
+		}
 	}
-	return nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/ui"
 )
 
@@ -56,10 +55,7 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	s, ok := st.Sessions[key]
-	if !ok {
-		return withHint(fmt.Errorf("%w: no session with key %q", session.ErrNotFound, key))
-	}
+	s := st.Sessions[key]
 	out := opts.Factory.IO.Out
 	now := env.Manager.Now()
 	presence := env.Manager.KeyPairPresence(ctx, st)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -40,29 +41,27 @@ func switchRun(ctx context.Context, opts *SwitchOptions) error {
 		return err
 	}
 	if err := env.Manager.SetActive(ctx, opts.Key); err != nil {
-		return withHint(err)
+		return withHint(err, "switch")
 	}
 	fmt.Fprintf(opts.Factory.IO.Out, "Active session: %s\n", ui.Clean(opts.Key))
 	return nil
 }
 
-// keyOrActive is key, or the active session's key when key is empty; with
-// none active, it says so, with the way out for command verb.
-func keyOrActive(st *session.State, key, verb string) (string, error) {
-	if key != "" {
-		return key, nil
+// keyOrActive is key if it is stored, or the active session's key when
+// key is empty; the errors say the way out for command.
+func keyOrActive(st *session.State, key, command string) (string, error) {
+	keys, err := session.Targets(st, session.Pick{Key: key}, time.Time{})
+	if err != nil {
+		return "", withHint(err, command)
 	}
-	if st.Active == "" {
-		return "", notFoundError(fmt.Sprintf("no active session to %s: name one (`tkauth %s KEY`), or choose one with `tkauth switch KEY`", verb, verb))
-	}
-	return st.Active, nil
+	return keys[0], nil
 }
 
-// withHint adds the way out to the errors a person can fix.
-func withHint(err error) error {
+// withHint adds the way out to the errors a person can fix, for command.
+func withHint(err error, command string) error {
 	switch {
 	case errors.Is(err, session.ErrNoActiveSession):
-		return fmt.Errorf("%w: choose one with `tkauth switch KEY`, or name one: `tkauth logout KEY`", err)
+		return fmt.Errorf("%w: name one (`tkauth %s KEY`), or choose one with `tkauth switch KEY`", err, command)
 	case errors.Is(err, session.ErrNotFound):
 		return fmt.Errorf("%w; `tkauth list` shows the stored session keys", err)
 	}

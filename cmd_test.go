@@ -332,7 +332,7 @@ func TestLogout(t *testing.T) {
 		t.Errorf("logout: %q", out)
 	}
 	r = c.run("", false, "logout")
-	if r.code != exitNotFound || !strings.Contains(r.errOut, "no active session to log out from: choose one with `tkauth switch KEY`, or name one: `tkauth logout KEY`") {
+	if r.code != exitNotFound || r.errOut != "tkauth: no active session: name one (`tkauth logout KEY`), or choose one with `tkauth switch KEY`\n" {
 		t.Errorf("no active: %d %q", r.code, r.errOut)
 	}
 	if r := c.run("", false, "logout", "zz"); r.code != exitNotFound {

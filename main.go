@@ -54,21 +54,14 @@ func run(args []string, ios *IOStreams) int {
 
 func exitCode(err error) int {
 	var ue usageError
-	var nf notFoundError
 	switch {
 	case errors.As(err, &ue):
 		return exitUsage
-	case errors.As(err, &nf), errors.Is(err, session.ErrNotFound), errors.Is(err, session.ErrNoActiveSession):
+	case errors.Is(err, session.ErrNotFound), errors.Is(err, session.ErrNoActiveSession):
 		return exitNotFound
 	}
 	return exitFailure
 }
-
-// notFoundError is a not-found condition worded for its command; like
-// session.ErrNotFound it exits with exitNotFound.
-type notFoundError string
-
-func (e notFoundError) Error() string { return string(e) }
 
 // usageError marks a mistake in how tkauth was called.
 type usageError struct{ error }

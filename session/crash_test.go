@@ -99,11 +99,11 @@ var crashOps = []struct {
 		return err
 	}},
 	{"logout expired", []string{"d"}, nil, func(ctx context.Context, m *session.Manager, _ crashFixture) error {
-		_, err := m.LogoutExpired(ctx)
+		_, err := logoutPicked(ctx, m, session.Pick{Expired: true})
 		return err
 	}},
 	{"clear all", []string{"a", "b", "c", "d", "imp"}, nil, func(ctx context.Context, m *session.Manager, _ crashFixture) error {
-		_, err := m.ClearAll(ctx)
+		_, err := logoutPicked(ctx, m, session.Pick{All: true})
 		return err
 	}},
 	{"clear unused key pairs", nil, nil, func(ctx context.Context, m *session.Manager, _ crashFixture) error {

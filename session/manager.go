@@ -13,16 +13,13 @@ import (
 var (
 	// ErrNotFound: no session is stored under the given key.
 	ErrNotFound = errors.New("session not found")
-	// ErrNoActiveSession: logout without a key, and no session is active.
-	ErrNoActiveSession = errors.New("no active session to log out from")
+	// ErrNoActiveSession: a command that acts on the active session when
+	// none is named, and none is active. The front ends add the way out.
+	ErrNoActiveSession = errors.New("no active session")
 	// ErrKeyStoreUnavailable: a key pair is held by a key store that is not
 	// in use, so its private key cannot be deleted now.
 	ErrKeyStoreUnavailable = errors.New("key store not available")
 )
-
-func notFound(key string) error {
-	return fmt.Errorf("%w: no session with key %q", ErrNotFound, key)
-}
 
 // Manager implements Turnkey's session operations over a Store and a
 // KeyStore. Every operation runs under the store's lock from first read to
@@ -146,166 +143,6 @@ func (m *Manager) Put(ctx context.Context, s Session, key string) (StoreResult, 
 		return nil
 	})
 	return res, err
-}
-
-// KeptKeyPair is a key pair a logout left in place because other sessions
-// still use it.
-type KeptKeyPair struct {
-	PublicKey string
-	UsedBy    []string // session keys
-}
-
-// LogoutResult is what a logout removed and what it kept.
-type LogoutResult struct {
-	Sessions        []string // session keys removed
-	ClearedActive   bool     // the active pointer pointed at one of them
-	DeletedKeyPairs []string // private keys deleted from the key store
-	KeptKeyPairs    []KeptKeyPair
-	// Unmanaged are key pairs tkauth did not create (the session was
-	// imported): tkauth never deletes those.
-	Unmanaged []string
-}
-
-// Logout logs out the session stored under key, or the active session if
-// key is empty, as Turnkey's logout does: the session is removed, the active
-// pointer cleared if it pointed there (no other session is promoted), and
-// its key pair deleted unless another session still uses it.
-//
-// If the key pair cannot be deleted (key store locked, timing out), the
-// session is put back and the error says why: nothing is half-done.
-func (m *Manager) Logout(ctx context.Context, key string) (LogoutResult, error) {
-	return m.remove(ctx, func(st *State) ([]string, error) {
-		if key == "" {
-			if st.Active == "" {
-				return nil, ErrNoActiveSession
-			}
-			key = st.Active
-		}
-		if _, ok := st.Sessions[key]; !ok {
-			return nil, notFound(key)
-		}
-		return []string{key}, nil
-	})
-}
-
-// ClearAll logs out every session, under one lock.
-func (m *Manager) ClearAll(ctx context.Context) (LogoutResult, error) {
-	return m.remove(ctx, func(st *State) ([]string, error) {
-		return slices.Sorted(maps.Keys(st.Sessions)), nil
-	})
-}
-
-// LogoutExpired logs out every session that has expired, under one lock.
-func (m *Manager) LogoutExpired(ctx context.Context) (LogoutResult, error) {
-	return m.remove(ctx, func(st *State) ([]string, error) {
-		now := m.now()
-		var keys []string
-		for _, s := range st.List() {
-			if s.Expired(now) {
-				keys = append(keys, s.Key)
-			}
-		}
-		return keys, nil
-	})
-}
-
-// remove logs out the sessions pick chooses, in three durable steps under
-// one lock: (1) write the state without them and with their key pairs
-// marked Deleting; (2) delete those private keys; (3) write the state
-// without the deleted key pairs. A crash between steps leaves a state that
-// loads, and ClearUnusedKeyPairs finishes the job.
-func (m *Manager) remove(ctx context.Context, pick func(*State) ([]string, error)) (LogoutResult, error) {
-	var res LogoutResult
-	err := m.store.Update(ctx, func(st *State, commit Commit) error {
-		res = LogoutResult{}
-		keys, err := pick(st)
-		if err != nil || len(keys) == 0 {
-			return err
-		}
-		plan := PlanLogout(st, keys)
-		res.KeptKeyPairs, res.Unmanaged = plan.Kept, plan.Unmanaged
-		removed := make(map[string]*Session, len(keys))
-		for _, k := range keys {
-			removed[k] = st.Sessions[k]
-			delete(st.Sessions, k)
-		}
-		activeBefore := st.Active
-		if _, ok := removed[st.Active]; ok {
-			st.Active = ""
-		}
-
-		deleted, failed, err := m.dropKeyPairs(ctx, st, commit, plan.Delete)
-		res.DeletedKeyPairs = deleted
-		if err != nil {
-			return err
-		}
-		// Put back the sessions whose key pair is still there, so that
-		// what is listed is what can still be used.
-		var errs []error
-		for _, k := range keys {
-			s := removed[k]
-			if ferr, ok := failed[s.PublicKey]; ok {
-				st.Sessions[k] = s
-				if activeBefore == k {
-					st.Active = k
-				}
-				errs = append(errs, fmt.Errorf("session %q was not logged out: %w", k, ferr))
-				continue
-			}
-			res.Sessions = append(res.Sessions, k)
-		}
-		res.ClearedActive = activeBefore != "" && st.Active == ""
-		if len(errs) > 0 {
-			if err := commit(); err != nil {
-				return err
-			}
-			return errors.Join(errs...)
-		}
-		return nil
-	})
-	return res, err
-}
-
-// LogoutPlan is what logging out some sessions would do to their key pairs.
-type LogoutPlan struct {
-	Delete    []string      // tkauth's key pairs no remaining session uses
-	Kept      []KeptKeyPair // key pairs other sessions still use
-	Unmanaged []string      // key pairs tkauth did not create: left alone
-}
-
-// PlanLogout says, without changing st, what logging out the sessions
-// under keys would do to their key pairs. Logout does exactly this, and a
-// confirmation can show it beforehand.
-func PlanLogout(st *State, keys []string) LogoutPlan {
-	leaving := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		leaving[k] = true
-	}
-	var plan LogoutPlan
-	seen := map[string]bool{}
-	usersOf := st.UsersByKeyPair()
-	for _, k := range keys {
-		s, ok := st.Sessions[k]
-		if !ok || seen[s.PublicKey] {
-			continue
-		}
-		seen[s.PublicKey] = true
-		var users []string
-		for _, u := range usersOf[s.PublicKey] {
-			if !leaving[u] {
-				users = append(users, u)
-			}
-		}
-		switch {
-		case len(users) > 0:
-			plan.Kept = append(plan.Kept, KeptKeyPair{PublicKey: s.PublicKey, UsedBy: users})
-		case isIndexed(st, s.PublicKey):
-			plan.Delete = append(plan.Delete, s.PublicKey)
-		default:
-			plan.Unmanaged = append(plan.Unmanaged, s.PublicKey)
-		}
-	}
-	return plan
 }
 
 // dropKeyPairs deletes the private keys of pubs (all in tkauth's index) in

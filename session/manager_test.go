@@ -133,6 +133,20 @@ func (f *fixture) check(sessions []string, active string, present, absent []stri
 	}
 }
 
+// logoutPicked logs out what p picks, as the front ends do: Targets on
+// the state as read, then Logout of exactly those.
+func logoutPicked(ctx context.Context, m *session.Manager, p session.Pick) (session.LogoutResult, error) {
+	st, err := m.State(ctx)
+	if err != nil {
+		return session.LogoutResult{}, err
+	}
+	keys, err := session.Targets(st, p, m.Now())
+	if err != nil {
+		return session.LogoutResult{}, err
+	}
+	return m.Logout(ctx, keys...)
+}
+
 // Each test ports one behaviour of Turnkey's SDK (or fixes one of its bugs).
 func TestManagerTurnkeySemantics(t *testing.T) {
 	ctx := context.Background()
@@ -157,7 +171,7 @@ func TestManagerTurnkeySemantics(t *testing.T) {
 			a, b := f.keyPair(), f.keyPair()
 			f.add("a", a)
 			f.add("b", b) // storing makes b active
-			res, err := f.m.Logout(ctx, "")
+			res, err := logoutPicked(ctx, f.m, session.Pick{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,7 +183,7 @@ func TestManagerTurnkeySemantics(t *testing.T) {
 		{"logout with no active session is its own error and changes nothing", func(t *testing.T, f *fixture) {
 			a := f.keyPair()
 			f.add("a", a)
-			if _, err := f.m.Logout(ctx, ""); err != nil {
+			if _, err := logoutPicked(ctx, f.m, session.Pick{}); err != nil {
 				t.Fatal(err)
 			}
 			b := f.keyPair()
@@ -177,8 +191,8 @@ func TestManagerTurnkeySemantics(t *testing.T) {
 			if _, err := f.m.Logout(ctx, "b"); err != nil {
 				t.Fatal(err)
 			}
-			_, err := f.m.Logout(ctx, "")
-			if !errors.Is(err, session.ErrNoActiveSession) || err.Error() != "no active session to log out from" {
+			_, err := logoutPicked(ctx, f.m, session.Pick{})
+			if !errors.Is(err, session.ErrNoActiveSession) || err.Error() != "no active session" {
 				t.Fatalf("err = %v, want ErrNoActiveSession", err)
 			}
 			f.check(nil, "", nil, []string{a, b})
@@ -257,7 +271,7 @@ func TestManagerTurnkeySemantics(t *testing.T) {
 			f.add("a", a)
 			f.add("b", b)
 			f.add("c", b)
-			res, err := f.m.ClearAll(ctx)
+			res, err := logoutPicked(ctx, f.m, session.Pick{All: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -335,7 +349,7 @@ func TestManagerTurnkeySemantics(t *testing.T) {
 			if _, err := f.m.StoreSession(ctx, f.token(b, time.Second), "new"); err != nil {
 				t.Fatal(err)
 			}
-			res, err := f.m.LogoutExpired(ctx)
+			res, err := logoutPicked(ctx, f.m, session.Pick{Expired: true})
 			if err != nil || !slices.Equal(res.Sessions, []string{"old"}) {
 				t.Fatalf("result %+v, %v", res, err)
 			}
@@ -389,7 +403,7 @@ func TestLogoutKeyStoreFailureKeepsSession(t *testing.T) {
 	}
 
 	// Clear all with one store failing: nothing is half-done.
-	res, err = f.m.ClearAll(ctx)
+	res, err = logoutPicked(ctx, f.m, session.Pick{All: true})
 	if err == nil {
 		t.Fatal("clear all succeeded with a failing key store")
 	}

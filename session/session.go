@@ -64,9 +64,17 @@ func NewPrivateKey() (*ecdsa.PrivateKey, string, error) {
 	return k, CompressPublicKey(&k.PublicKey), nil
 }
 
-// CompressPublicKey returns pub as compressed hex, Turnkey's key pair ID.
+// CompressPublicKey returns pub as compressed hex, Turnkey's key pair ID;
+// "" if pub is not a valid P-256 key.
 func CompressPublicKey(pub *ecdsa.PublicKey) string {
-	return hex.EncodeToString(elliptic.MarshalCompressed(elliptic.P256(), pub.X, pub.Y))
+	b, err := pub.Bytes() // 04 || X || Y
+	if err != nil || len(b) != 65 {
+		return ""
+	}
+	out := make([]byte, 33)
+	out[0] = 2 | b[64]&1 // 02 for an even Y, 03 for an odd one
+	copy(out[1:], b[1:33])
+	return hex.EncodeToString(out)
 }
 
 // EncodePrivateKey returns k as 64 hex digits, the form Turnkey's SDKs keep.

@@ -204,7 +204,11 @@ func ParsePublicKey(h string) (*ecdsa.PublicKey, error) {
 	if x == nil {
 		return nil, errors.New("not a point on P-256")
 	}
-	return &ecdsa.PublicKey{Curve: elliptic.P256(), X: x, Y: y}, nil
+	full := make([]byte, 65)
+	full[0] = 4
+	x.FillBytes(full[1:33])
+	y.FillBytes(full[33:])
+	return ecdsa.ParseUncompressedPublicKey(elliptic.P256(), full)
 }
 
 // verify checks the notarizer's raw r||s signature over

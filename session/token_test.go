@@ -153,6 +153,26 @@ func TestKeyVector(t *testing.T) {
 	}
 }
 
+// Compressing and parsing round-trip for keys of either Y parity (02 and
+// 03 prefixes), without the raw coordinates Go 1.26 deprecates.
+func TestCompressRoundTrip(t *testing.T) {
+	seen := map[byte]bool{}
+	for range 64 {
+		k, pub, err := session.NewPrivateKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[pub[1]] = true
+		back, err := session.ParsePublicKey(pub)
+		if err != nil || !back.Equal(&k.PublicKey) {
+			t.Fatalf("%s does not parse back to its key: %v", pub, err)
+		}
+	}
+	if !seen['2'] || !seen['3'] {
+		t.Errorf("64 keys gave prefixes %v; want both 02 and 03", seen)
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	tok, err := os.ReadFile("testdata/turnkey-production.jwt")
 	if err != nil {

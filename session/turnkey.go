@@ -104,7 +104,7 @@ func (m *Manager) newSession(ctx context.Context, key string, issue func(pub str
 	}
 	s, err := Parse(token)
 	if err != nil {
-		return fail(fmt.Errorf("Turnkey's session token: %w", err))
+		return fail(fmt.Errorf("the session token Turnkey sent: %w", err))
 	}
 	if s.PublicKey != pub {
 		return fail(fmt.Errorf("%w (bound to %s)", ErrWrongKey, Short(s.PublicKey)))

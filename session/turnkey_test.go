@@ -157,4 +157,18 @@ func TestRevoke(t *testing.T) {
 	}
 	// Revoking does not log out; that is the caller's next step.
 	f.check([]string{"work"}, "work", []string{res.Session.PublicKey}, nil)
+
+	// Revoke, then log out, in one: against the fake Turnkey.
+	res, err = f.m.Login(ctx, f.api, f.apiKey, "o", "next", 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.m.RevokeAndLogout(ctx, f.api, false, "next")
+	if err != nil || !slices.Equal(out.Sessions, []string{"next"}) || len(out.Revoked) != 1 || out.Revoked[0].Err != nil {
+		t.Fatalf("revoke and log out: %+v, %v", out, err)
+	}
+	if f.srv.HasKey(res.Session.PublicKey) {
+		t.Error("Turnkey still has the logged-out session's key")
+	}
+	f.check([]string{"work"}, "", nil, []string{res.Session.PublicKey}) // next was active
 }

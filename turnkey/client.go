@@ -295,12 +295,9 @@ func (c *Client) DeleteAPIKeys(ctx context.Context, key Key, org, userID string,
 	return err
 }
 
-// ErrKeyNotOnTurnkey: the user has no API key with that public key (the
-// session was already revoked, or expired and was evicted).
-var ErrKeyNotOnTurnkey = errors.New("Turnkey has no API key with that public key for the user")
-
 // RevokeSessionKey finds the user's API key whose public key is publicKey
-// and deletes it, stamped by key (the session's own key pair).
+// and deletes it, stamped by key (the session's own key pair). When the
+// user has no such key, it returns session.ErrKeyNotOnTurnkey.
 func (c *Client) RevokeSessionKey(ctx context.Context, key Key, org, userID, publicKey string) error {
 	keys, err := c.GetAPIKeys(ctx, key, org, userID)
 	if err != nil {
@@ -311,5 +308,5 @@ func (c *Client) RevokeSessionKey(ctx context.Context, key Key, org, userID, pub
 			return c.DeleteAPIKeys(ctx, key, org, userID, []string{k.ID})
 		}
 	}
-	return ErrKeyNotOnTurnkey
+	return session.ErrKeyNotOnTurnkey
 }

@@ -18,8 +18,7 @@ import (
 type Sessions interface {
 	State(ctx context.Context) (*session.State, error)
 	SetActive(ctx context.Context, key string) error
-	Logout(ctx context.Context, key string) (session.LogoutResult, error)
-	ClearAll(ctx context.Context) (session.LogoutResult, error)
+	Logout(ctx context.Context, keys ...string) (session.LogoutResult, error)
 	ClearUnusedKeyPairs(ctx context.Context, includeNew bool) (session.PruneResult, error)
 	KeyPairPresence(ctx context.Context, st *session.State) map[string]session.Presence
 	Refresh(ctx context.Context, api session.TurnkeyAPI, key string, expires time.Duration) (session.StoreResult, error)
@@ -69,9 +68,11 @@ func setActiveCmd(s Sessions, key string) tea.Cmd {
 	})
 }
 
-func logoutCmd(s Sessions, key string) tea.Cmd {
+// logoutCmd logs out exactly the sessions under keys: those the dialog
+// named.
+func logoutCmd(s Sessions, keys []string) tea.Cmd {
 	return action(func(ctx context.Context) (string, error) {
-		res, err := s.Logout(ctx, key)
+		res, err := s.Logout(ctx, keys...)
 		if err != nil {
 			return "", fmt.Errorf("Logout failed: %w", err)
 		}
@@ -86,16 +87,6 @@ func refreshCmd(s Sessions, api session.TurnkeyAPI, key string, now func() time.
 			return "", fmt.Errorf("Refresh of %s failed (it is as it was): %w", clean(key), err)
 		}
 		return "Refreshed " + clean(key) + ": " + ExpiryText(now(), res.Session.Expiry) + ".", nil
-	})
-}
-
-func logoutAllCmd(s Sessions) tea.Cmd {
-	return action(func(ctx context.Context) (string, error) {
-		res, err := s.ClearAll(ctx)
-		if err != nil {
-			return "", fmt.Errorf("logging out all sessions failed: %w", err)
-		}
-		return DescribeLogout(res), nil
 	})
 }
 

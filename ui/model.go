@@ -244,14 +244,14 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case msg.String() == "R" && len(m.rows) > 0:
 		m.status, m.statusErr = "Refreshing needs Turnkey's API: the demo has none.", true
 	case key.Matches(msg, k.Logout):
-		m.confirmLogout(m.rows[m.cursor].Key)
+		m.confirmLogout(session.Pick{Key: m.rows[m.cursor].Key})
 	case key.Matches(msg, k.LogoutActive):
-		m.confirmLogout(m.state.Active)
+		m.confirmLogout(session.Pick{})
 	case msg.String() == "L" && len(m.rows) > 0:
 		// L is off with no active session; say why rather than nothing.
 		m.status, m.statusErr = "No active session to log out from: choose one with enter, or log out the selected one with d.", true
 	case key.Matches(msg, k.LogoutAll):
-		m.confirmLogoutAll()
+		m.confirmLogout(session.Pick{All: true})
 	case key.Matches(msg, k.Prune):
 		m.confirmPrune()
 	}
@@ -429,8 +429,32 @@ func (m *Model) start(busy string, cmd tea.Cmd) tea.Cmd {
 	return tea.Batch(cmd, m.spin.Tick)
 }
 
-func (m *Model) confirmLogout(key string) {
-	plan := session.PlanLogout(m.state, []string{key})
+// confirmLogout asks before logging out what pick picks; the dialog
+// names those sessions, and confirming logs out exactly them.
+func (m *Model) confirmLogout(pick session.Pick) {
+	if m.state == nil {
+		return
+	}
+	keys, err := session.Targets(m.state, pick, m.now)
+	if err != nil {
+		m.status, m.statusErr = err.Error(), true
+		return
+	}
+	plan := session.PlanLogout(m.state, keys)
+	if pick.All {
+		m.dialog = dialog{
+			title: "Log out all " + Plural(len(keys), "session") + "?",
+			lines: append([]string{"Removes every session from this machine."}, PlanLines(plan, m.state.KeyPairs)...),
+			word:  "yes",
+			run:   logoutCmd(m.cfg.Sessions, keys),
+			busy:  "Logging out " + Plural(len(keys), "session"),
+		}
+		m.typed.SetValue("")
+		m.typed.Focus()
+		m.mode = modeTyped
+		return
+	}
+	key := keys[0]
 	lines := []string{"Removes the session " + clean(key) + " from this machine."}
 	if key == m.state.Active {
 		lines = append(lines, "It is the active session: afterwards none is active.")
@@ -439,29 +463,10 @@ func (m *Model) confirmLogout(key string) {
 	m.dialog = dialog{
 		title: "Log out " + clean(key) + "?",
 		lines: lines,
-		run:   logoutCmd(m.cfg.Sessions, key),
+		run:   logoutCmd(m.cfg.Sessions, keys),
 		busy:  "Logging out " + clean(key),
 	}
 	m.mode = modeConfirm
-}
-
-func (m *Model) confirmLogoutAll() {
-	if m.state == nil || len(m.state.Sessions) == 0 {
-		m.status, m.statusErr = "No sessions to log out.", true
-		return
-	}
-	keys := m.state.Keys()
-	plan := session.PlanLogout(m.state, keys)
-	m.dialog = dialog{
-		title: "Log out all " + Plural(len(keys), "session") + "?",
-		lines: append([]string{"Removes every session from this machine."}, PlanLines(plan, m.state.KeyPairs)...),
-		word:  "yes",
-		run:   logoutAllCmd(m.cfg.Sessions),
-		busy:  "Logging out " + Plural(len(keys), "session"),
-	}
-	m.typed.SetValue("")
-	m.typed.Focus()
-	m.mode = modeTyped
 }
 
 func (m *Model) confirmPrune() {

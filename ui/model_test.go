@@ -186,7 +186,7 @@ func TestListKeysAct(t *testing.T) {
 
 func TestLogoutActiveWithNoneActive(t *testing.T) {
 	mgr, _ := demoManager(t)
-	if _, err := mgr.Logout(context.Background(), ""); err != nil {
+	if _, err := mgr.Logout(context.Background(), DemoActive); err != nil {
 		t.Fatal(err)
 	}
 	m := loaded(t, testConfig(mgr), 100, 30)
@@ -250,6 +250,38 @@ func TestTypedConfirmation(t *testing.T) {
 	}
 	if !strings.Contains(screen(got), "No sessions yet.") {
 		t.Errorf("empty state not shown:\n%s", screen(got))
+	}
+}
+
+// D logs out the sessions its dialog named, not whatever is stored when
+// the user confirms: a session another terminal adds meanwhile stays.
+func TestLogoutAllIsWhatTheDialogShowed(t *testing.T) {
+	ctx := context.Background()
+	mgr, _ := demoManager(t)
+	m := loaded(t, testConfig(mgr), 100, 30)
+	m, _ = press(t, m, "D")
+	if m.dialog.title != "Log out all 6 sessions?" {
+		t.Fatalf("dialog %q", m.dialog.title)
+	}
+	pub, err := mgr.CreateKeyPair(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notarizer, _, _ := session.NewPrivateKey()
+	tok, err := session.NewToken(session.Claims{Expiry: t0.Add(time.Hour), PublicKey: pub, Type: session.ReadWrite, UserID: "u", OrganizationID: "o"}, notarizer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mgr.StoreSession(ctx, tok, "newcomer"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := press(t, m, "y", "e", "s", "enter")
+	got = finish(t, got)
+	if got.status != "Logged out 6 sessions; 5 key pairs deleted." {
+		t.Errorf("status %q", got.status)
+	}
+	if len(got.rows) != 1 || got.rows[0].Key != "newcomer" || got.state.Active != "newcomer" {
+		t.Errorf("after log out all: %d rows, active %q; want only newcomer, still active", len(got.rows), got.state.Active)
 	}
 }
 

@@ -1,0 +1,284 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Pick says which sessions a command acts on: the one stored under Key,
+// every session (All), every expired one (Expired), or, as the zero Pick,
+// the active one, as Turnkey's logout does when given no key.
+type Pick struct {
+	Key     string
+	All     bool
+	Expired bool
+}
+
+// Targets returns the keys, in order, of the sessions p picks in st at now.
+// It is the one place that decides what a logout (or show, or refresh) is
+// about: the front ends confirm what it returns and hand exactly that to
+// Logout.
+//
+// A Key that is not stored is ErrNotFound; the active session when none is
+// active is ErrNoActiveSession; All with no session stored is ErrNotFound.
+// Expired with none expired is no keys and no error.
+func Targets(st *State, p Pick, now time.Time) ([]string, error) {
+	switch {
+	case (p.Key != "" && (p.All || p.Expired)) || (p.All && p.Expired):
+		return nil, errors.New("pick one of a session key, all sessions or the expired ones")
+	case p.All:
+		if len(st.Sessions) == 0 {
+			return nil, fmt.Errorf("%w: there are no sessions to log out", ErrNotFound)
+		}
+		return st.Keys(), nil
+	case p.Expired:
+		var keys []string
+		for _, k := range st.Keys() {
+			if st.Sessions[k].Expired(now) {
+				keys = append(keys, k)
+			}
+		}
+		return keys, nil
+	case p.Key != "":
+		if _, ok := st.Sessions[p.Key]; !ok {
+			return nil, notFound(p.Key)
+		}
+		return []string{p.Key}, nil
+	case st.Active == "":
+		return nil, ErrNoActiveSession
+	}
+	return []string{st.Active}, nil
+}
+
+// KeptKeyPair is a key pair a logout left in place because other sessions
+// still use it.
+type KeptKeyPair struct {
+	PublicKey string
+	UsedBy    []string // session keys
+}
+
+// LogoutResult is what a logout removed and what it kept.
+type LogoutResult struct {
+	Sessions        []string // session keys removed
+	ClearedActive   bool     // the active pointer pointed at one of them
+	DeletedKeyPairs []string // private keys deleted from the key store
+	KeptKeyPairs    []KeptKeyPair
+	// Unmanaged are key pairs tkauth did not create (the session was
+	// imported): tkauth never deletes those.
+	Unmanaged []string
+	// Gone are sessions asked for that were no longer stored when the
+	// logout ran: another process logged them out first.
+	Gone []string
+	// Revoked says, for RevokeAndLogout, what revoking each session's key
+	// on Turnkey came to.
+	Revoked []Revocation
+}
+
+// Logout logs out exactly the sessions stored under keys, as Turnkey's
+// logout does for each: the session is removed, the active pointer cleared
+// if it pointed at one of them (no other session is promoted), and each
+// key pair deleted unless a session that stays still uses it. Targets says
+// which keys a request means; a confirmation shows them (and PlanLogout);
+// Logout then removes those and no others.
+//
+// A key no longer stored when Logout runs is reported in Gone; if none of
+// keys is stored, the error wraps ErrNotFound and nothing changes.
+//
+// If a key pair cannot be deleted (key store locked, timing out), the
+// sessions on it are put back and the error says why: nothing is
+// half-done.
+func (m *Manager) Logout(ctx context.Context, keys ...string) (LogoutResult, error) {
+	var res LogoutResult
+	err := m.store.Update(ctx, func(st *State, commit Commit) error {
+		res = LogoutResult{}
+		var here []string
+		seen := make(map[string]bool, len(keys))
+		for _, k := range keys {
+			switch {
+			case seen[k]:
+				continue
+			case st.Sessions[k] != nil:
+				here = append(here, k)
+			default:
+				res.Gone = append(res.Gone, k)
+			}
+			seen[k] = true
+		}
+		if len(here) == 0 {
+			if len(res.Gone) == 0 {
+				return nil
+			}
+			return notFound(res.Gone...)
+		}
+		return m.remove(ctx, st, commit, here, &res)
+	})
+	return res, err
+}
+
+// remove logs out the sessions under keys (all stored), in three durable
+// steps under the caller's lock: (1) write the state without them and
+// with their key pairs marked Deleting; (2) delete those private keys; (3)
+// write the state without the deleted key pairs. A crash between steps
+// leaves a state that loads, and ClearUnusedKeyPairs finishes the job.
+func (m *Manager) remove(ctx context.Context, st *State, commit Commit, keys []string, res *LogoutResult) error {
+	plan := PlanLogout(st, keys)
+	res.KeptKeyPairs, res.Unmanaged = plan.Kept, plan.Unmanaged
+	removed := make(map[string]*Session, len(keys))
+	for _, k := range keys {
+		removed[k] = st.Sessions[k]
+		delete(st.Sessions, k)
+	}
+	activeBefore := st.Active
+	if _, ok := removed[st.Active]; ok {
+		st.Active = ""
+	}
+
+	deleted, failed, err := m.dropKeyPairs(ctx, st, commit, plan.Delete)
+	res.DeletedKeyPairs = deleted
+	if err != nil {
+		return err
+	}
+	// Put back the sessions whose key pair is still there, so that what
+	// is listed is what can still be used.
+	var errs []error
+	for _, k := range keys {
+		s := removed[k]
+		if ferr, ok := failed[s.PublicKey]; ok {
+			st.Sessions[k] = s
+			if activeBefore == k {
+				st.Active = k
+			}
+			errs = append(errs, fmt.Errorf("session %q was not logged out: %w", k, ferr))
+			continue
+		}
+		res.Sessions = append(res.Sessions, k)
+	}
+	res.ClearedActive = activeBefore != "" && st.Active == ""
+	if len(errs) > 0 {
+		if err := commit(); err != nil {
+			return err
+		}
+		return errors.Join(errs...)
+	}
+	return nil
+}
+
+// LogoutPlan is what logging out some sessions would do to their key pairs.
+type LogoutPlan struct {
+	Delete    []string      // tkauth's key pairs no remaining session uses
+	Kept      []KeptKeyPair // key pairs other sessions still use
+	Unmanaged []string      // key pairs tkauth did not create: left alone
+}
+
+// PlanLogout says, without changing st, what logging out the sessions
+// under keys would do to their key pairs. Logout does exactly this, and a
+// confirmation can show it beforehand.
+func PlanLogout(st *State, keys []string) LogoutPlan {
+	leaving := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		leaving[k] = true
+	}
+	var plan LogoutPlan
+	seen := map[string]bool{}
+	usersOf := st.UsersByKeyPair()
+	for _, k := range keys {
+		s, ok := st.Sessions[k]
+		if !ok || seen[s.PublicKey] {
+			continue
+		}
+		seen[s.PublicKey] = true
+		var users []string
+		for _, u := range usersOf[s.PublicKey] {
+			if !leaving[u] {
+				users = append(users, u)
+			}
+		}
+		switch {
+		case len(users) > 0:
+			plan.Kept = append(plan.Kept, KeptKeyPair{PublicKey: s.PublicKey, UsedBy: users})
+		case isIndexed(st, s.PublicKey):
+			plan.Delete = append(plan.Delete, s.PublicKey)
+		default:
+			plan.Unmanaged = append(plan.Unmanaged, s.PublicKey)
+		}
+	}
+	return plan
+}
+
+// Revocation is what revoking one session's key on Turnkey came to.
+type Revocation struct {
+	Key string
+	// AlreadyGone: Turnkey had no such key (revoked before, or expired and
+	// evicted), which counts as revoked.
+	AlreadyGone bool
+	// Err says why revoking failed; the session was then logged out only
+	// if forced.
+	Err error
+}
+
+// RevokeError says that revoking a session's key on Turnkey failed, so
+// that session was not logged out here either.
+type RevokeError struct {
+	Key string
+	Err error
+}
+
+func (e *RevokeError) Error() string {
+	return fmt.Sprintf("revoking %s on Turnkey failed, so it was not logged out here either: %v", strconv.Quote(e.Key), e.Err)
+}
+
+func (e *RevokeError) Unwrap() error { return e.Err }
+
+// RevokeAndLogout revokes the key of each session under keys on Turnkey
+// (Revoke), then logs out here those whose key is revoked, or all of them
+// if force. A session whose revocation failed is, unless force, not logged
+// out, so that it can still sign another try; the error then holds a
+// *RevokeError for it. res.Revoked says what each revocation came to.
+func (m *Manager) RevokeAndLogout(ctx context.Context, api TurnkeyAPI, force bool, keys ...string) (LogoutResult, error) {
+	var revoked []Revocation
+	var keep []string
+	var errs []error
+	for _, k := range keys {
+		r := Revocation{Key: k}
+		switch err := m.Revoke(ctx, api, k); {
+		case errors.Is(err, ErrKeyNotOnTurnkey):
+			r.AlreadyGone = true
+		case err != nil:
+			r.Err = err
+			if !force {
+				errs = append(errs, &RevokeError{Key: k, Err: err})
+				revoked = append(revoked, r)
+				continue
+			}
+		}
+		revoked = append(revoked, r)
+		keep = append(keep, k)
+	}
+	var res LogoutResult
+	if len(keep) > 0 {
+		var err error
+		res, err = m.Logout(ctx, keep...)
+		errs = append(errs, err)
+	}
+	res.Revoked = revoked
+	return res, errors.Join(errs...)
+}
+
+// ErrKeyNotOnTurnkey: the user has no API key with that public key on
+// Turnkey (the session was already revoked, or expired and was evicted).
+// A TurnkeyAPI's RevokeSessionKey returns it, wrapped or not.
+var ErrKeyNotOnTurnkey = errors.New("the user has no API key on Turnkey with that public key")
+
+func notFound(keys ...string) error {
+	quoted := make([]string, len(keys))
+	for i, k := range keys {
+		quoted[i] = strconv.Quote(k)
+	}
+	slices.Sort(quoted)
+	return fmt.Errorf("%w: no session with key %s", ErrNotFound, strings.Join(quoted, ", "))
+}
