@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
-	"github.com/tkauth/tkauth/ui"
 )
 
 // AddOptions holds what `tkauth add` needs.
@@ -74,8 +74,8 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	if res.Replaced {
 		verb = "Replaced"
 	}
-	fmt.Fprintf(ios.Out, "%s session %s (now active): user %s, organization %s, %s, %s.\n", verb, ui.Clean(s.Key),
-		ui.Clean(s.UserID), ui.Clean(s.OrganizationID), s.Type, ui.ExpiryText(env.Manager.Now(), s.Expiry))
+	fmt.Fprintf(ios.Out, "%s session %s (now active): user %s, organization %s, %s, %s.\n", verb, text.Clean(s.Key),
+		text.Clean(s.UserID), text.Clean(s.OrganizationID), s.Type, text.Expiry(env.Manager.Now(), s.Expiry))
 	if !s.Verified {
 		fmt.Fprintln(ios.Out, "The token is not signed by Turnkey's production key: it is shown as unverified.")
 	}

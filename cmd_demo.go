@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/ui"
@@ -52,7 +53,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	}
 	keys := store.NewFileKeys(dir)
 	m := session.NewManager(store.NewFile(dir), keys).WithClock(opts.Now)
-	if err := ui.SeedDemo(ctx, m); err != nil {
+	if err := fixture.SeedDemo(ctx, m); err != nil {
 		return fmt.Errorf("seeding the demo store in %s: %w", dir, err)
 	}
 	ios := opts.Factory.IO

@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
-	"github.com/tkauth/tkauth/ui"
 )
 
 // KeysOptions holds what the `tkauth keys` commands need.
@@ -125,7 +125,7 @@ func keysListRun(ctx context.Context, opts *KeysOptions) error {
 		fmt.Fprintln(tw, "PUBLIC KEY\tKEY STORE\tCREATED\tKEY PAIR\tUSED BY")
 	}
 	for _, k := range list {
-		used := ui.Clean(strings.Join(k.UsedBy, ", "))
+		used := text.Clean(strings.Join(k.UsedBy, ", "))
 		if used == "" {
 			used = "unused"
 			if k.New {
@@ -149,7 +149,7 @@ func keysPruneRun(ctx context.Context, opts *KeysOptions) error {
 	unused, kept := session.PruneCandidates(st, env.Manager.Now(), opts.IncludeNew)
 	keptNote := func() {
 		if len(kept) > 0 {
-			fmt.Fprintf(ios.Out, "Kept %s that no session has used yet: a login may be about to (--include-new deletes them too).\n", ui.Plural(len(kept), "new key pair"))
+			fmt.Fprintf(ios.Out, "Kept %s that no session has used yet: a login may be about to (--include-new deletes them too).\n", text.Plural(len(kept), "new key pair"))
 		}
 	}
 	if len(unused) == 0 {

@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
-	"github.com/tkauth/tkauth/ui"
 )
 
 // LoginOptions holds what `tkauth login` needs.
@@ -80,7 +80,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	}
 	s := res.Session
 	fmt.Fprintf(opts.Factory.IO.Out, "Logged in to organization %s as user %s: session %s (now active), %s, %s.\n",
-		ui.Clean(s.OrganizationID), ui.Clean(s.UserID), ui.Clean(s.Key), s.Type, ui.ExpiryText(env.Manager.Now(), s.Expiry))
+		text.Clean(s.OrganizationID), text.Clean(s.UserID), text.Clean(s.Key), s.Type, text.Expiry(env.Manager.Now(), s.Expiry))
 	return nil
 }
 
@@ -131,6 +131,6 @@ func refreshRun(ctx context.Context, opts *RefreshOptions) error {
 	if err != nil {
 		return withHint(fmt.Errorf("refresh failed (the session is as it was): %w", err), "refresh")
 	}
-	fmt.Fprintf(opts.Factory.IO.Out, "Refreshed %s (now active): %s.\n", ui.Clean(key), ui.ExpiryText(env.Manager.Now(), res.Session.Expiry))
+	fmt.Fprintf(opts.Factory.IO.Out, "Refreshed %s (now active): %s.\n", text.Clean(key), text.Expiry(env.Manager.Now(), res.Session.Expiry))
 	return nil
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
-	"github.com/tkauth/tkauth/ui"
 )
 
 // LogoutOptions holds what `tkauth logout` needs.
@@ -108,13 +108,13 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 		describeRevocations(ios, res.Revoked, opts.Force)
 		var re *session.RevokeError
 		if errors.As(err, &re) {
-			err = fmt.Errorf("revoking %s on Turnkey failed, so it was not logged out here either (--force logs out here anyway): %w", ui.Clean(re.Key), re.Err)
+			err = fmt.Errorf("revoking %s on Turnkey failed, so it was not logged out here either (--force logs out here anyway): %w", text.Clean(re.Key), re.Err)
 		}
 	} else {
 		res, err = env.Manager.Logout(ctx, keys...)
 	}
 	if len(res.Sessions) > 0 {
-		fmt.Fprintln(ios.Out, ui.DescribeLogout(res))
+		fmt.Fprintln(ios.Out, text.Logout(res))
 	}
 	return withHint(err, "logout")
 }
@@ -123,20 +123,20 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 func describePlan(st *session.State, keys []string) string {
 	var b strings.Builder
 	if len(keys) == 1 {
-		fmt.Fprintf(&b, "This logs out %s", ui.Clean(keys[0]))
+		fmt.Fprintf(&b, "This logs out %s", text.Clean(keys[0]))
 		if keys[0] == st.Active {
 			b.WriteString(" (the active session)")
 		}
 		b.WriteString(".\n")
 	} else {
 		const most = 5
-		names := ui.Clean(strings.Join(keys[:min(most, len(keys))], ", "))
+		names := text.Clean(strings.Join(keys[:min(most, len(keys))], ", "))
 		if len(keys) > most {
 			names += fmt.Sprintf(" and %d more", len(keys)-most)
 		}
 		fmt.Fprintf(&b, "This logs out %d sessions: %s.\n", len(keys), names)
 	}
-	b.WriteString(strings.Join(ui.PlanLines(session.PlanLogout(st, keys), st.KeyPairs), "\n"))
+	b.WriteString(strings.Join(text.PlanLines(session.PlanLogout(st, keys), st.KeyPairs), "\n"))
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
@@ -145,7 +145,7 @@ func describePlan(st *session.State, keys []string) string {
 // command's error.
 func describeRevocations(ios *IOStreams, revoked []session.Revocation, forced bool) {
 	for _, r := range revoked {
-		key := ui.Clean(r.Key)
+		key := text.Clean(r.Key)
 		switch {
 		case r.AlreadyGone:
 			fmt.Fprintf(ios.Out, "Turnkey has no key for %s any more (revoked already, or expired).\n", key)

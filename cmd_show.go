@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/ui"
+	"github.com/tkauth/tkauth/internal/text"
 )
 
 // ShowOptions holds what `tkauth show` needs.
@@ -80,21 +80,21 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	row := func(label, value string) { fmt.Fprintf(tw, "%s\t%s\n", label, value) }
-	title := ui.Clean(s.Key)
+	title := text.Clean(s.Key)
 	if s.Key == st.Active {
 		title += " (active)"
 	}
 	row("Session", title)
-	row("User", ui.Clean(s.UserID))
-	row("Organization", ui.Clean(s.OrganizationID))
-	row("Type", fmt.Sprintf("%s (%s)", s.Type, ui.Clean(string(s.Type))))
-	row("Expires", s.Expiry.UTC().Format(time.DateTime+" UTC")+" ("+ui.ExpiryText(now, s.Expiry)+")")
+	row("User", text.Clean(s.UserID))
+	row("Organization", text.Clean(s.OrganizationID))
+	row("Type", fmt.Sprintf("%s (%s)", s.Type, text.Clean(string(s.Type))))
+	row("Expires", s.Expiry.UTC().Format(time.DateTime+" UTC")+" ("+text.Expiry(now, s.Expiry)+")")
 	row("Stored", s.StoredAt.UTC().Format(time.DateTime+" UTC"))
 	if s.SessionProfileID != "" {
-		row("Profile", ui.Clean(s.SessionProfileID))
+		row("Profile", text.Clean(s.SessionProfileID))
 	}
 	if s.Scope != "" {
-		row("Scope", ui.Clean(s.Scope))
+		row("Scope", text.Clean(s.Scope))
 	}
 	row("Public key", s.PublicKey)
 	kp := string(presence[s.PublicKey])
@@ -104,7 +104,7 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 		kp += "; not created by tkauth, so never deleted by it"
 	}
 	if len(shared) > 0 {
-		kp += "; shared with " + ui.Clean(strings.Join(shared, ", "))
+		kp += "; shared with " + text.Clean(strings.Join(shared, ", "))
 	}
 	row("Key pair", kp)
 	if s.Verified {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
-	"github.com/tkauth/tkauth/ui"
 )
 
 // SwitchOptions holds what `tkauth switch` needs.
@@ -43,7 +43,7 @@ func switchRun(ctx context.Context, opts *SwitchOptions) error {
 	if err := env.Manager.SetActive(ctx, opts.Key); err != nil {
 		return withHint(err, "switch")
 	}
-	fmt.Fprintf(opts.Factory.IO.Out, "Active session: %s\n", ui.Clean(opts.Key))
+	fmt.Fprintf(opts.Factory.IO.Out, "Active session: %s\n", text.Clean(opts.Key))
 	return nil
 }
 

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
-	"github.com/tkauth/tkauth/ui"
 )
 
 // skipUnlessRequired skips the test, unless CI requires the real parts
@@ -141,7 +141,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	keys, service := e2eKeyStore(t, dir)
 	m := session.NewManager(store.NewFile(dir), keys)
-	if err := ui.SeedDemo(ctx, m); err != nil {
+	if err := fixture.SeedDemo(ctx, m); err != nil {
 		t.Fatal(err)
 	}
 	before, err := m.Get(ctx, "acme/admin")

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
-	"github.com/tkauth/tkauth/ui"
 )
 
 var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -71,7 +71,7 @@ func TestDemoSeedsWhatItPromises(t *testing.T) {
 			shared++
 		}
 	}
-	if len(st.Sessions) != 6 || len(orgs) != 3 || readOnly != 1 || expired != 1 || soon != 1 || shared != 1 || st.Active != ui.DemoActive {
+	if len(st.Sessions) != 6 || len(orgs) != 3 || readOnly != 1 || expired != 1 || soon != 1 || shared != 1 || st.Active != fixture.DemoActive {
 		t.Errorf("demo store: %d sessions, %d orgs, %d read-only, %d expired, %d expiring soon, %d shared key pairs, active %q",
 			len(st.Sessions), len(orgs), readOnly, expired, soon, shared, st.Active)
 	}
@@ -106,7 +106,7 @@ func TestListOutput(t *testing.T) {
 	}
 	for _, line := range lines {
 		key := strings.Fields(strings.TrimPrefix(line, "*"))[0]
-		if active := strings.HasPrefix(line, "* "); active != (key == ui.DemoActive) {
+		if active := strings.HasPrefix(line, "* "); active != (key == fixture.DemoActive) {
 			t.Errorf("line %q: active mark %v", line, active)
 		}
 		if !strings.Contains(line, "unverified") {

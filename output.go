@@ -7,8 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
-	"github.com/tkauth/tkauth/ui"
 )
 
 // jsonSession is a session in --json output. Its fields are a stable,
@@ -58,9 +58,9 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 		if s.Key == st.Active {
 			mark = "*"
 		}
-		cells := []string{mark + " " + ui.Clean(s.Key), "user " + ui.Clean(session.Short(s.UserID)), "org " + ui.Clean(session.Short(s.OrganizationID)), s.Type.String(), ui.ExpiryText(now, s.Expiry)}
+		cells := []string{mark + " " + text.Clean(s.Key), "user " + text.Clean(session.Short(s.UserID)), "org " + text.Clean(session.Short(s.OrganizationID)), s.Type.String(), text.Expiry(now, s.Expiry)}
 		if table {
-			cells[1], cells[2] = ui.Clean(session.Short(s.UserID)), ui.Clean(session.Short(s.OrganizationID))
+			cells[1], cells[2] = text.Clean(session.Short(s.UserID)), text.Clean(session.Short(s.OrganizationID))
 			verified := "unverified"
 			if s.Verified {
 				verified = "verified"

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -64,7 +64,7 @@ func setActiveCmd(s Sessions, key string) tea.Cmd {
 		if err := s.SetActive(ctx, key); err != nil {
 			return "", err
 		}
-		return "Active session: " + clean(key), nil
+		return "Active session: " + text.Clean(key), nil
 	})
 }
 
@@ -76,7 +76,7 @@ func logoutCmd(s Sessions, keys []string) tea.Cmd {
 		if err != nil {
 			return "", fmt.Errorf("Logout failed: %w", err)
 		}
-		return DescribeLogout(res), nil
+		return text.Logout(res), nil
 	})
 }
 
@@ -84,9 +84,9 @@ func refreshCmd(s Sessions, api session.TurnkeyAPI, key string, now func() time.
 	return action(func(ctx context.Context) (string, error) {
 		res, err := s.Refresh(ctx, api, key, 0)
 		if err != nil {
-			return "", fmt.Errorf("Refresh of %s failed (it is as it was): %w", clean(key), err)
+			return "", fmt.Errorf("Refresh of %s failed (it is as it was): %w", text.Clean(key), err)
 		}
-		return "Refreshed " + clean(key) + ": " + ExpiryText(now(), res.Session.Expiry) + ".", nil
+		return "Refreshed " + text.Clean(key) + ": " + text.Expiry(now(), res.Session.Expiry) + ".", nil
 	})
 }
 
@@ -94,9 +94,9 @@ func pruneCmd(s Sessions) tea.Cmd {
 	return action(func(ctx context.Context) (string, error) {
 		res, err := s.ClearUnusedKeyPairs(ctx, false)
 		if err != nil {
-			return "", fmt.Errorf("deleted %s, but not all: %w", Plural(len(res.Deleted), "unused key pair"), err)
+			return "", fmt.Errorf("deleted %s, but not all: %w", text.Plural(len(res.Deleted), "unused key pair"), err)
 		}
-		return "Deleted " + Plural(len(res.Deleted), "unused key pair") + ".", nil
+		return "Deleted " + text.Plural(len(res.Deleted), "unused key pair") + ".", nil
 	})
 }
 
@@ -150,45 +150,4 @@ func waitChangeCmd(w *fsnotify.Watcher) tea.Cmd {
 			}
 		}
 	}
-}
-
-// DescribeLogout says in one line what a logout did: "Logged out X; 1 key
-// pair deleted", with what was kept and why.
-func DescribeLogout(res session.LogoutResult) string {
-	if len(res.Sessions) == 0 {
-		return "No session to log out."
-	}
-	var b strings.Builder
-	if len(res.Sessions) == 1 {
-		b.WriteString("Logged out " + clean(res.Sessions[0]))
-	} else {
-		b.WriteString("Logged out " + Plural(len(res.Sessions), "session"))
-	}
-	b.WriteString("; " + Plural(len(res.DeletedKeyPairs), "key pair") + " deleted")
-	for _, k := range res.KeptKeyPairs {
-		b.WriteString("; key pair kept: used by " + cleanJoin(k.UsedBy))
-	}
-	if n := len(res.Unmanaged); n > 0 {
-		b.WriteString("; " + Plural(n, "key pair") + " not created by tkauth left alone")
-	}
-	if res.ClearedActive {
-		b.WriteString("; no session is active now")
-	}
-	return b.String() + "."
-}
-
-// Plural says "1 noun" or "n nouns".
-func Plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-func cleanJoin(keys []string) string {
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = clean(k)
-	}
-	return strings.Join(out, ", ")
 }

@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -237,10 +238,10 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Activate):
 		s := m.rows[m.cursor]
-		return m.start("Switching to "+clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key))
+		return m.start("Switching to "+text.Clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key))
 	case key.Matches(msg, k.Refresh):
 		s := m.rows[m.cursor]
-		return m.start("Refreshing "+clean(s.Key), refreshCmd(m.cfg.Sessions, m.cfg.API, s.Key, m.cfg.Clock))
+		return m.start("Refreshing "+text.Clean(s.Key), refreshCmd(m.cfg.Sessions, m.cfg.API, s.Key, m.cfg.Clock))
 	case msg.String() == "R" && len(m.rows) > 0:
 		m.status, m.statusErr = "Refreshing needs Turnkey's API: the demo has none.", true
 	case key.Matches(msg, k.Logout):
@@ -370,7 +371,7 @@ func (m *Model) autoRefresh() tea.Cmd {
 		return nil
 	}
 	m.autoTried = s.Token
-	return m.start("Refreshing "+clean(s.Key)+" before it expires", refreshCmd(m.cfg.Sessions, m.cfg.API, s.Key, m.cfg.Clock))
+	return m.start("Refreshing "+text.Clean(s.Key)+" before it expires", refreshCmd(m.cfg.Sessions, m.cfg.API, s.Key, m.cfg.Clock))
 }
 
 // index builds the indexes of m.state that frames read.
@@ -443,11 +444,11 @@ func (m *Model) confirmLogout(pick session.Pick) {
 	plan := session.PlanLogout(m.state, keys)
 	if pick.All {
 		m.dialog = dialog{
-			title: "Log out all " + Plural(len(keys), "session") + "?",
-			lines: append([]string{"Removes every session from this machine."}, PlanLines(plan, m.state.KeyPairs)...),
+			title: "Log out all " + text.Plural(len(keys), "session") + "?",
+			lines: append([]string{"Removes every session from this machine."}, text.PlanLines(plan, m.state.KeyPairs)...),
 			word:  "yes",
 			run:   logoutCmd(m.cfg.Sessions, keys),
-			busy:  "Logging out " + Plural(len(keys), "session"),
+			busy:  "Logging out " + text.Plural(len(keys), "session"),
 		}
 		m.typed.SetValue("")
 		m.typed.Focus()
@@ -455,16 +456,16 @@ func (m *Model) confirmLogout(pick session.Pick) {
 		return
 	}
 	key := keys[0]
-	lines := []string{"Removes the session " + clean(key) + " from this machine."}
+	lines := []string{"Removes the session " + text.Clean(key) + " from this machine."}
 	if key == m.state.Active {
 		lines = append(lines, "It is the active session: afterwards none is active.")
 	}
-	lines = append(lines, PlanLines(plan, m.state.KeyPairs)...)
+	lines = append(lines, text.PlanLines(plan, m.state.KeyPairs)...)
 	m.dialog = dialog{
-		title: "Log out " + clean(key) + "?",
+		title: "Log out " + text.Clean(key) + "?",
 		lines: lines,
 		run:   logoutCmd(m.cfg.Sessions, keys),
-		busy:  "Logging out " + clean(key),
+		busy:  "Logging out " + text.Clean(key),
 	}
 	m.mode = modeConfirm
 }
@@ -477,38 +478,22 @@ func (m *Model) confirmPrune() {
 	if len(unused) == 0 {
 		m.status, m.statusErr = "No unused key pairs: every key pair tkauth made is used by a session.", false
 		if len(kept) > 0 {
-			m.status = "No key pairs to delete; " + Plural(len(kept), "new key pair") + " kept: no session has used it yet, a login may be about to."
+			m.status = "No key pairs to delete; " + text.Plural(len(kept), "new key pair") + " kept: no session has used it yet, a login may be about to."
 		}
 		return
 	}
-	lines := []string{"Deletes " + Plural(len(unused), "key pair") + " that tkauth created and no session uses:"}
+	lines := []string{"Deletes " + text.Plural(len(unused), "key pair") + " that tkauth created and no session uses:"}
 	for _, pub := range unused {
 		lines = append(lines, "  "+session.Short(pub)+" ("+m.state.KeyPairs[pub].KeyStore+" key store)")
 	}
 	if len(kept) > 0 {
-		lines = append(lines, "Keeps "+Plural(len(kept), "new key pair")+" no session has used yet: a login may be about to (kept for "+Duration(session.ClaimWindow)+" after creation).")
+		lines = append(lines, "Keeps "+text.Plural(len(kept), "new key pair")+" no session has used yet: a login may be about to (kept for "+text.Duration(session.ClaimWindow)+" after creation).")
 	}
 	m.dialog = dialog{
-		title: "Delete " + Plural(len(unused), "unused key pair") + "?",
+		title: "Delete " + text.Plural(len(unused), "unused key pair") + "?",
 		lines: lines,
 		run:   pruneCmd(m.cfg.Sessions),
 		busy:  "Deleting unused key pairs",
 	}
 	m.mode = modeConfirm
-}
-
-// PlanLines says what a logout plan does to key pairs, one line each; the
-// plain logout command asks with the same words.
-func PlanLines(plan session.LogoutPlan, index map[string]session.KeyPair) []string {
-	var lines []string
-	for _, pub := range plan.Delete {
-		lines = append(lines, "Deletes key pair "+session.Short(pub)+" from the "+index[pub].KeyStore+" key store.")
-	}
-	for _, k := range plan.Kept {
-		lines = append(lines, "Key pair kept: used by "+cleanJoin(k.UsedBy)+".")
-	}
-	for _, pub := range plan.Unmanaged {
-		lines = append(lines, "Key pair "+session.Short(pub)+" was not created by tkauth: left alone.")
-	}
-	return lines
 }

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 )
@@ -25,7 +26,7 @@ func demoManager(t *testing.T) (*session.Manager, string) {
 	cryptotest.SetGlobalRandom(t, 1)
 	dir := t.TempDir()
 	m := session.NewManager(store.NewFile(dir), store.NewFileKeys(dir)).WithClock(clock)
-	if err := SeedDemo(context.Background(), m); err != nil {
+	if err := fixture.SeedDemo(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
 	return m, dir
@@ -186,7 +187,7 @@ func TestListKeysAct(t *testing.T) {
 
 func TestLogoutActiveWithNoneActive(t *testing.T) {
 	mgr, _ := demoManager(t)
-	if _, err := mgr.Logout(context.Background(), DemoActive); err != nil {
+	if _, err := mgr.Logout(context.Background(), fixture.DemoActive); err != nil {
 		t.Fatal(err)
 	}
 	m := loaded(t, testConfig(mgr), 100, 30)
@@ -346,7 +347,7 @@ func TestActionFailureKeepsSession(t *testing.T) {
 	dir := t.TempDir()
 	keys := &failingKeys{FileKeys: store.NewFileKeys(dir)}
 	mgr := session.NewManager(store.NewFile(dir), keys).WithClock(clock)
-	if err := SeedDemo(context.Background(), mgr); err != nil {
+	if err := fixture.SeedDemo(context.Background(), mgr); err != nil {
 		t.Fatal(err)
 	}
 	keys.fail = store.ErrKeyringTimeout

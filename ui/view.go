@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -63,9 +64,9 @@ func fitHeight(lines []string, h int) []string {
 
 func (m Model) headerLines() []string {
 	st := m.styles
-	info := []string{clean(m.cfg.Dir), "key store: " + m.cfg.KeyStore}
+	info := []string{text.Clean(m.cfg.Dir), "key store: " + m.cfg.KeyStore}
 	if m.state != nil {
-		info = append(info, fmt.Sprintf("%s, %d expired", Plural(len(m.state.Sessions), "session"), m.expiredCount()))
+		info = append(info, fmt.Sprintf("%s, %d expired", text.Plural(len(m.state.Sessions), "session"), m.expiredCount()))
 	}
 	lines := []string{st.Title.Render("tkauth") + st.Header.Render("  "+strings.Join(info, " · "))}
 	if m.cfg.KeyStore == "file" {
@@ -94,7 +95,7 @@ func (m Model) footerLines() []string {
 	case m.status != "":
 		status = st.Success.Render(m.wrapStatus())
 	case m.filter.Value() != "":
-		status = st.Dim.Render("filter: " + clean(m.filter.Value()) + " (esc clears)")
+		status = st.Dim.Render("filter: " + text.Clean(m.filter.Value()) + " (esc clears)")
 	}
 	return append(strings.Split(status, "\n"), strings.Split(m.help.View(m.keys), "\n")...)
 }
@@ -108,7 +109,7 @@ const maxStatusLines = 3
 // wrapStatus wraps the status to the width, so that the end of a long
 // error (usually the part that says why) is not cut off.
 func (m Model) wrapStatus() string {
-	lines := strings.Split(lipgloss.Wrap(clean(m.status), max(m.width, 1), " "), "\n")
+	lines := strings.Split(lipgloss.Wrap(text.Clean(m.status), max(m.width, 1), " "), "\n")
 	if len(lines) > maxStatusLines {
 		lines = lines[:maxStatusLines]
 		lines[maxStatusLines-1] = ansi.Truncate(lines[maxStatusLines-1], m.width-1, "") + "…"
@@ -127,13 +128,13 @@ type column struct {
 // needed first; the session key takes what is left.
 func (m Model) columns() []column {
 	all := []column{
-		{"SESSION", 0, func(_ Model, s session.Session) string { return clean(s.Key) }},
+		{"SESSION", 0, func(_ Model, s session.Session) string { return text.Clean(s.Key) }},
 		{"EXPIRES", 18, Model.expiryCell},
 		{"TYPE", 10, func(_ Model, s session.Session) string { return s.Type.String() }},
-		{"ORG", 13, func(_ Model, s session.Session) string { return clean(session.Short(s.OrganizationID)) }},
+		{"ORG", 13, func(_ Model, s session.Session) string { return text.Clean(session.Short(s.OrganizationID)) }},
 		{"TOKEN", 10, Model.verifiedCell},
 		{"KEY PAIR", 8, Model.presenceCell},
-		{"USER", 13, func(_ Model, s session.Session) string { return clean(session.Short(s.UserID)) }},
+		{"USER", 13, func(_ Model, s session.Session) string { return text.Clean(session.Short(s.UserID)) }},
 	}
 	const markW, keyMin, keyMax = 3, 20, 32
 	keep := len(all)
@@ -192,7 +193,7 @@ func (m Model) rowLine(cols []column, i int) string {
 }
 
 func (m Model) expiryCell(s session.Session) string {
-	text := ExpiryText(m.now, s.Expiry)
+	text := text.Expiry(m.now, s.Expiry)
 	if left := s.Expiry.Sub(m.now); left > 0 && left < RefreshWindow {
 		return m.styles.Soon.Render(text)
 	}
@@ -228,7 +229,7 @@ func (m Model) details() []string {
 		return nil
 	}
 	s, st := *m.rows[m.cursor], m.styles
-	title := clean(s.Key)
+	title := text.Clean(s.Key)
 	if m.state != nil && s.Key == m.state.Active {
 		title += " · active"
 	}
@@ -236,16 +237,16 @@ func (m Model) details() []string {
 	row := func(label, value string) {
 		lines = append(lines, "  "+st.Label.Render(pad(label, 14))+value)
 	}
-	row("user", clean(s.UserID))
-	row("organization", clean(s.OrganizationID))
-	row("type", s.Type.String()+" ("+clean(string(s.Type))+")")
-	expires := s.Expiry.UTC().Format("2006-01-02 15:04:05 UTC") + " · " + ExpiryText(m.now, s.Expiry)
+	row("user", text.Clean(s.UserID))
+	row("organization", text.Clean(s.OrganizationID))
+	row("type", s.Type.String()+" ("+text.Clean(string(s.Type))+")")
+	expires := s.Expiry.UTC().Format("2006-01-02 15:04:05 UTC") + " · " + text.Expiry(m.now, s.Expiry)
 	if left := s.Expiry.Sub(m.now); left > 0 && left < RefreshWindow && m.cfg.API != nil {
 		expires += st.Soon.Render(" · R refreshes it")
 	}
 	row("expires", expires)
 	row("stored", s.StoredAt.UTC().Format("2006-01-02 15:04:05 UTC"))
-	row("public key", clean(s.PublicKey))
+	row("public key", text.Clean(s.PublicKey))
 	row("key pair", m.keyPairText(s))
 	if s.Verified {
 		row("token", st.Verified.Render("verified: signed by Turnkey"))
@@ -253,14 +254,14 @@ func (m Model) details() []string {
 		row("token", st.Unverified.Render("unverified: not signed by Turnkey's production key"))
 	}
 	if s.SessionProfileID != "" || s.Scope != "" {
-		row("profile", clean(s.SessionProfileID)+"  scope "+clean(s.Scope))
+		row("profile", text.Clean(s.SessionProfileID)+"  scope "+text.Clean(s.Scope))
 	}
 	if !m.reveal {
 		row("secret", st.Dim.Render("token hidden; t shows it"))
 		return lines
 	}
 	w := max(m.width-18, 20)
-	for i, part := range strings.Split(lipgloss.Wrap(clean(s.Token), w, ""), "\n") {
+	for i, part := range strings.Split(lipgloss.Wrap(text.Clean(s.Token), w, ""), "\n") {
 		if i == 0 {
 			row("secret", part)
 		} else {
@@ -297,7 +298,7 @@ func sharedWith(users []string, self string) string {
 			names = append(names, u)
 		}
 	}
-	text := cleanJoin(names)
+	text := text.CleanJoin(names)
 	if rest := len(users) - 1 - len(names); rest > 0 {
 		text += fmt.Sprintf(" and %d more", rest)
 	}
@@ -328,7 +329,7 @@ func (m Model) listHeight() int { return m.layout().listH }
 func (m Model) emptyLines() []string {
 	st := m.styles
 	if m.filter.Value() != "" {
-		return []string{"", "  No session matches " + clean(m.filter.Value()) + ".", "", st.Dim.Render("  esc clears the filter.")}
+		return []string{"", "  No session matches " + text.Clean(m.filter.Value()) + ".", "", st.Dim.Render("  esc clears the filter.")}
 	}
 	if m.state == nil {
 		return nil

@@ -1,0 +1,134 @@
+// Package text is the wording tkauth's two front ends share: the TUI and
+// the plain commands. Untrusted text (from tokens, servers and files) is
+// escaped here before it reaches a terminal; durations, plurals and what a
+// logout did or will do are said here, once.
+package text
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+// MaxField is the most of one untrusted string Clean shows; the rest is
+// cut.
+const MaxField = 256
+
+// Clean makes a string from a token, the store or a server safe to print
+// on a terminal: control characters (escape sequences among them) and
+// bidirectional overrides are shown escaped, never passed through, and a
+// very long string is cut at MaxField characters.
+func Clean(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == MaxField {
+			b.WriteString("…")
+			break
+		}
+		n++
+		switch {
+		case r == unicode.ReplacementChar:
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case unicode.Is(unicode.Bidi_Control, r), r == '\u200b', r == '\ufeff':
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// CleanJoin is the strings, each Cleaned, joined with ", ".
+func CleanJoin(ss []string) string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = Clean(s)
+	}
+	return strings.Join(out, ", ")
+}
+
+// Expiry says when a session expires, relative to now: "expires in 14m",
+// "expires in 45s", "expired 4m ago".
+func Expiry(now, expiry time.Time) string {
+	d := expiry.Sub(now)
+	if d <= 0 {
+		return "expired " + Duration(-d) + " ago"
+	}
+	return "expires in " + Duration(d)
+}
+
+// Duration is d rounded down to what a person needs at its size: seconds
+// under a minute, minutes and seconds under ten minutes, then minutes,
+// hours and minutes, days and hours.
+func Duration(d time.Duration) string {
+	s := int64(d / time.Second)
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%ds", s)
+	case s < 10*60:
+		return fmt.Sprintf("%dm%02ds", s/60, s%60)
+	case s < 60*60:
+		return fmt.Sprintf("%dm", s/60)
+	case s < 24*60*60:
+		return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
+	}
+	return fmt.Sprintf("%dd%dh", s/86400, s%86400/3600)
+}
+
+// Plural says "1 noun" or "n nouns".
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// Logout says in one line what a logout did: "Logged out X; 1 key pair
+// deleted", with what was kept and why.
+func Logout(res session.LogoutResult) string {
+	if len(res.Sessions) == 0 {
+		return "No session to log out."
+	}
+	var b strings.Builder
+	if len(res.Sessions) == 1 {
+		b.WriteString("Logged out " + Clean(res.Sessions[0]))
+	} else {
+		b.WriteString("Logged out " + Plural(len(res.Sessions), "session"))
+	}
+	b.WriteString("; " + Plural(len(res.DeletedKeyPairs), "key pair") + " deleted")
+	for _, k := range res.KeptKeyPairs {
+		b.WriteString("; key pair kept: used by " + CleanJoin(k.UsedBy))
+	}
+	if n := len(res.Unmanaged); n > 0 {
+		b.WriteString("; " + Plural(n, "key pair") + " not created by tkauth left alone")
+	}
+	if len(res.Gone) > 0 {
+		b.WriteString("; already logged out elsewhere: " + CleanJoin(res.Gone))
+	}
+	if res.ClearedActive {
+		b.WriteString("; no session is active now")
+	}
+	return b.String() + "."
+}
+
+// PlanLines says what a logout plan does to key pairs, one line each; the
+// TUI's dialogs and the logout command's question use the same words.
+func PlanLines(plan session.LogoutPlan, index map[string]session.KeyPair) []string {
+	var lines []string
+	for _, pub := range plan.Delete {
+		lines = append(lines, "Deletes key pair "+session.Short(pub)+" from the "+index[pub].KeyStore+" key store.")
+	}
+	for _, k := range plan.Kept {
+		lines = append(lines, "Key pair kept: used by "+CleanJoin(k.UsedBy)+".")
+	}
+	for _, pub := range plan.Unmanaged {
+		lines = append(lines, "Key pair "+session.Short(pub)+" was not created by tkauth: left alone.")
+	}
+	return lines
+}
