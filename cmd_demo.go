@@ -51,14 +51,14 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 			return err
 		}
 	}
-	keys := store.NewFileKeys(dir)
-	m := session.NewManager(store.NewFile(dir), keys).WithClock(opts.Now)
+	keys, file := store.NewFileKeys(dir), store.NewFile(dir)
+	m := session.NewManager(file, keys).WithClock(opts.Now)
 	if err := fixture.SeedDemo(ctx, m); err != nil {
 		return fmt.Errorf("seeding the demo store in %s: %w", dir, err)
 	}
 	ios := opts.Factory.IO
 	if ios.IsTerminal {
-		err := ui.Run(ui.Config{Sessions: m, Dir: dir, KeyStore: keys.Name(), Note: "demo store: sample sessions, private keys in files here; your keyring is not touched", Watch: true})
+		err := ui.Run(ctx, ui.Config{Sessions: m, StorePath: file.Path(), KeyStore: keys.Name(), Note: "demo store: sample sessions, private keys in files here; your keyring is not touched", Watch: true})
 		fmt.Fprintf(ios.ErrOut, "The demo store stays in %s; use it with TKAUTH_HOME=%s TKAUTH_KEYRING=file tkauth\n", dir, dir)
 		return err
 	}

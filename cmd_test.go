@@ -101,9 +101,9 @@ var genStamp = regexp.MustCompile(`"gen":"[0-9a-f]{16}",`)
 // snapshot is the session file (less its generation stamp) and the key
 // files, to compare after a failure.
 func (c *cli) snapshot() string {
-	b, _ := os.ReadFile(filepath.Join(c.home, "sessions.json"))
+	b, _ := os.ReadFile(store.NewFile(c.home).Path())
 	b = genStamp.ReplaceAll(b, nil)
-	files, _ := filepath.Glob(filepath.Join(c.home, "keys", "*.private"))
+	files, _ := filepath.Glob(filepath.Join(store.NewFileKeys(c.home).Dir(), "*.private"))
 	return string(b) + strings.Join(files, "\n")
 }
 
@@ -228,7 +228,7 @@ func TestListAndShow(t *testing.T) {
 	tokA := token(t, a, time.Hour)
 	c.add("a", tokA)
 	c.add("b", token(t, b, -time.Minute))
-	os.Remove(filepath.Join(c.home, "keys", b+".private"))
+	os.Remove(filepath.Join(store.NewFileKeys(c.home).Dir(), b+".private"))
 
 	list := c.listJSON()
 	if len(list) != 2 {

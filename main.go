@@ -108,12 +108,9 @@ type Env struct {
 
 // Open opens the store and key stores the flags select.
 func (f *Factory) Open(ctx context.Context) (*Env, error) {
-	dir := f.Home
-	if dir == "" {
-		var err error
-		if dir, err = store.DefaultDir(); err != nil {
-			return nil, err
-		}
+	dir, err := store.ResolveDir(f.Home)
+	if err != nil {
+		return nil, err
 	}
 	ks, err := store.OpenKeyStores(ctx, f.Keyring, dir, f.KeyringService, f.KeyringTimeout)
 	if err != nil {
@@ -177,7 +174,7 @@ Try it safely first: tkauth demo`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.Flags().BoolVar(&f.AutoRefresh, "auto-refresh", false, "in the TUI, refresh the active session in its last minute")
 	pf := root.PersistentFlags()
-	pf.StringVar(&f.Home, "home", os.Getenv("TKAUTH_HOME"), "store directory (env TKAUTH_HOME; default: the user config directory/tkauth)")
+	pf.StringVar(&f.Home, "home", "", "store directory (env "+store.HomeEnv+"; default: the user config directory/tkauth)")
 	pf.StringVar(&f.Keyring, "keyring", envOr("TKAUTH_KEYRING", store.KeyringAuto), "where private keys go: auto, system or file (env TKAUTH_KEYRING)")
 	pf.DurationVar(&f.KeyringTimeout, "keyring-timeout", store.DefaultKeyringTimeout, "how long to wait for the system keyring on each call")
 	pf.StringVar(&f.APIURL, "api-url", envOr("TURNKEY_API_BASE_URL", turnkey.DefaultBaseURL), "Turnkey's API (env TURNKEY_API_BASE_URL)")
@@ -196,6 +193,9 @@ func tuiRun(ctx context.Context, f *Factory) error {
 	if err != nil {
 		return err
 	}
-	return ui.Run(ui.Config{Sessions: env.Manager, Dir: env.Store.Dir(), KeyStore: env.KeyStore, Note: env.Note, Watch: true,
+	if err := env.Store.MakeDir(); err != nil {
+		return err
+	}
+	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), KeyStore: env.KeyStore, Note: env.Note, Watch: true,
 		API: f.API(), AutoRefresh: f.AutoRefresh})
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -133,7 +132,7 @@ func TestListOutput(t *testing.T) {
 
 func TestErrorsAndExitCodes(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "sessions.json"), []byte(`{"version": 99}`), 0o600); err != nil {
+	if err := os.WriteFile(store.NewFile(dir).Path(), []byte(`{"version": 99}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

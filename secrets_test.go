@@ -71,7 +71,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	tkauth("", "version")
 	demoDir := t.TempDir()
 	tkauth("", "demo", "--dir", demoDir)
-	demoKeys, _ := filepath.Glob(filepath.Join(demoDir, "keys", "*.private"))
+	demoKeys, _ := filepath.Glob(filepath.Join(store.NewFileKeys(demoDir).Dir(), "*.private"))
 	for _, f := range demoKeys {
 		b, _ := os.ReadFile(f)
 		privs = append(privs, strings.TrimSpace(string(b)))

@@ -270,7 +270,7 @@ func checkAfterCrash(dir string, before *session.State, mayGo, mayCome []string)
 		}
 	}
 	onDisk := func() []string {
-		files, _ := filepath.Glob(filepath.Join(dir, "keys", "*.private"))
+		files, _ := filepath.Glob(filepath.Join(store.NewFileKeys(dir).Dir(), "*.private"))
 		var pubs []string
 		for _, f := range files {
 			pubs = append(pubs, strings.TrimSuffix(filepath.Base(f), ".private"))

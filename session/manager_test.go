@@ -436,7 +436,7 @@ func TestCreateKeyPair(t *testing.T) {
 		t.Fatalf("stored private key does not match %s: %v", pub, err)
 	}
 	// The private key is in the key store only, never the session file.
-	data, err := os.ReadFile(filepath.Join(f.dir, "sessions.json"))
+	data, err := os.ReadFile(store.NewFile(f.dir).Path())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -575,7 +575,7 @@ func TestKeyPairPresence(t *testing.T) {
 	if _, err := f.m.StoreSession(ctx, f.token(vectorPub, time.Hour), "imported"); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Remove(filepath.Join(f.dir, "keys", gone+".private")); err != nil {
+	if err := os.Remove(filepath.Join(store.NewFileKeys(f.dir).Dir(), gone+".private")); err != nil {
 		t.Fatal(err)
 	}
 	// A key pair held by a key store not in use cannot be asked about.

@@ -147,7 +147,7 @@ func TestManyProcessesLoseNothing(t *testing.T) {
 	if !slices.Equal(indexed, pubs) {
 		t.Errorf("indexed key pairs %d, sessions' key pairs %d", len(indexed), len(pubs))
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "keys", "*.private"))
+	files, _ := filepath.Glob(filepath.Join(store.NewFileKeys(dir).Dir(), "*.private"))
 	var onDisk []string
 	for _, f := range files {
 		onDisk = append(onDisk, strings.TrimSuffix(filepath.Base(f), ".private"))

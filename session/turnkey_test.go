@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey"
 	"github.com/tkauth/tkauth/turnkey/turnkeytest"
 )
@@ -42,9 +43,9 @@ var genStamp = regexp.MustCompile(`"gen":"[0-9a-f]{16}",`)
 // files, to compare after a failure.
 func (f *apiFixture) snapshot() string {
 	f.t.Helper()
-	b, _ := os.ReadFile(filepath.Join(f.dir, "sessions.json"))
+	b, _ := os.ReadFile(store.NewFile(f.dir).Path())
 	b = genStamp.ReplaceAll(b, nil)
-	files, _ := filepath.Glob(filepath.Join(f.dir, "keys", "*.private"))
+	files, _ := filepath.Glob(filepath.Join(store.NewFileKeys(f.dir).Dir(), "*.private"))
 	slices.Sort(files)
 	return string(b) + "\n" + filepath.Join(files...)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
 )
 
 var benchSizes = []int{10, 1000, 10000}
@@ -33,7 +34,7 @@ func benchModel(b *testing.B, n int) Model {
 		presence[list[i].PublicKey] = session.Present
 	}
 	st.Active = list[0].Key
-	var tm tea.Model = New(Config{Dir: "/home/ada/.config/tkauth", KeyStore: "system", Clock: clock})
+	var tm tea.Model = New(Config{StorePath: store.NewFile("/home/ada/.config/tkauth").Path(), KeyStore: "system", Clock: clock})
 	tm, _ = tm.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	tm, _ = tm.Update(loadedMsg{state: st})
 	tm, _ = tm.Update(presenceMsg{gen: 1, presence: presence})

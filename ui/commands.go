@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -100,21 +99,19 @@ func pruneCmd(s Sessions) tea.Cmd {
 	})
 }
 
-// watchCmd starts watching dir (creating it, private, if need be).
-func watchCmd(dir string) tea.Cmd {
+// watchCmd starts watching the directory of the session file at path (a
+// file replaced by a rename is watched through its directory).
+func watchCmd(path string) tea.Cmd {
 	return func() tea.Msg {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return watchErrMsg{err}
-		}
 		w, err := fsnotify.NewWatcher()
 		if err != nil {
 			return watchErrMsg{err}
 		}
-		if err := w.Add(dir); err != nil {
+		if err := w.Add(filepath.Dir(path)); err != nil {
 			w.Close()
 			return watchErrMsg{err}
 		}
-		return watchingMsg{w}
+		return watchingMsg{w: w, file: filepath.Base(path)}
 	}
 }
 
@@ -122,9 +119,9 @@ func watchCmd(dir string) tea.Cmd {
 // reported: a logout writes the file up to three times.
 const debounce = 150 * time.Millisecond
 
-// waitChangeCmd waits for the session file in w's directory to change,
-// then for a quiet spell, and reports it once.
-func waitChangeCmd(w *fsnotify.Watcher) tea.Cmd {
+// waitChangeCmd waits for file in w's directory to change, then for a
+// quiet spell, and reports it once.
+func waitChangeCmd(w *fsnotify.Watcher, file string) tea.Cmd {
 	return func() tea.Msg {
 		changed := false
 		var quiet <-chan time.Time
@@ -134,7 +131,7 @@ func waitChangeCmd(w *fsnotify.Watcher) tea.Cmd {
 				if !ok {
 					return nil
 				}
-				if filepath.Base(ev.Name) == "sessions.json" {
+				if filepath.Base(ev.Name) == file {
 					changed = true
 					quiet = time.After(debounce)
 				}

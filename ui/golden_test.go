@@ -15,6 +15,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/tkauth/tkauth/store"
 )
 
 // Golden screens, rendered by the real program loop at a fixed size,
@@ -145,7 +147,7 @@ func TestGoldenTooSmall(t *testing.T) {
 func TestTUIShowsNoSecrets(t *testing.T) {
 	mgr, dir := demoManager(t)
 	var privs []string
-	files, _ := filepath.Glob(filepath.Join(dir, "keys", "*.private"))
+	files, _ := filepath.Glob(filepath.Join(store.NewFileKeys(dir).Dir(), "*.private"))
 	for _, f := range files {
 		b, _ := os.ReadFile(f)
 		privs = append(privs, strings.TrimSpace(string(b)))

@@ -11,7 +11,6 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/fsnotify/fsnotify"
 
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
@@ -30,11 +29,13 @@ const (
 // Config is what the TUI is shown over.
 type Config struct {
 	Sessions Sessions
-	Dir      string // the store directory: shown, and watched when Watch
-	KeyStore string // name of the key store in use
-	Note     string // how the key store was chosen, when the user must know
-	Clock    func() time.Time
-	Watch    bool // reload when the store changes on disk
+	// StorePath is the session file: its directory is shown, and the
+	// file watched when Watch. The directory must exist.
+	StorePath string
+	KeyStore  string // name of the key store in use
+	Note      string // how the key store was chosen, when the user must know
+	Clock     func() time.Time
+	Watch     bool // reload when the store changes on disk
 	// API is Turnkey's API, for R (refresh); nil in the demo.
 	API session.TurnkeyAPI
 	// AutoRefresh refreshes the active session, and only it, in its last
@@ -91,7 +92,7 @@ type Model struct {
 	busy      string // the action running now, if any
 	status    string
 	statusErr bool
-	watcher   *fsnotify.Watcher
+	watching  watchingMsg // the watcher, once started
 }
 
 // New returns the TUI over cfg.
@@ -123,7 +124,7 @@ func New(cfg Config) Model {
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{loadCmd(m.cfg.Sessions), tickCmd(m.cfg.Clock), tea.RequestBackgroundColor}
 	if m.cfg.Watch {
-		cmds = append(cmds, watchCmd(m.cfg.Dir))
+		cmds = append(cmds, watchCmd(m.cfg.StorePath))
 	}
 	return tea.Batch(cmds...)
 }
@@ -172,10 +173,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
 	case watchingMsg:
-		m.watcher = msg.w
-		return m, waitChangeCmd(msg.w)
+		m.watching = msg
+		return m, waitChangeCmd(msg.w, msg.file)
 	case storeChangedMsg:
-		return m, tea.Batch(loadCmd(m.cfg.Sessions), waitChangeCmd(m.watcher))
+		return m, tea.Batch(loadCmd(m.cfg.Sessions), waitChangeCmd(m.watching.w, m.watching.file))
 	case watchErrMsg:
 		m.status, m.statusErr = "Not watching the store for changes ("+msg.err.Error()+"); press r to reload.", true
 	case tea.KeyPressMsg:

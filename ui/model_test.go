@@ -33,7 +33,7 @@ func demoManager(t *testing.T) (*session.Manager, string) {
 }
 
 func testConfig(m *session.Manager) Config {
-	return Config{Sessions: m, Dir: "/home/ada/.config/tkauth", KeyStore: "file", Clock: clock}
+	return Config{Sessions: m, StorePath: store.NewFile("/home/ada/.config/tkauth").Path(), KeyStore: "file", Clock: clock}
 }
 
 // loaded returns the model after a resize and a load, with key pair

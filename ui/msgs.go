@@ -30,8 +30,11 @@ type actionDoneMsg struct {
 	err    error
 }
 
-// watchingMsg says the store directory is being watched by w.
-type watchingMsg struct{ w *fsnotify.Watcher }
+// watchingMsg says the session file's directory is being watched by w.
+type watchingMsg struct {
+	w    *fsnotify.Watcher
+	file string // the session file's name in it
+}
 
 // storeChangedMsg says another process (or this one) changed the store.
 type storeChangedMsg struct{}

@@ -52,7 +52,7 @@ func runAction(t *testing.T, m Model, cmd tea.Cmd) Model {
 
 func TestAutoRefreshOnlyTheActiveSession(t *testing.T) {
 	mgr, api := loggedIn(t)
-	cfg := Config{Sessions: mgr, Dir: "d", KeyStore: "file", Clock: time.Now, API: api, AutoRefresh: true}
+	cfg := Config{Sessions: mgr, KeyStore: "file", Clock: time.Now, API: api, AutoRefresh: true}
 	m := loaded(t, cfg, 100, 30)
 	if cmd := m.autoRefresh(); cmd != nil || m.busy != "" {
 		t.Fatal("auto-refresh started for a session that is not the active one")
@@ -81,7 +81,7 @@ func TestAutoRefreshOnlyTheActiveSession(t *testing.T) {
 
 func TestRefreshKey(t *testing.T) {
 	mgr, api := loggedIn(t)
-	m := loaded(t, Config{Sessions: mgr, Dir: "d", KeyStore: "file", Clock: time.Now, API: api}, 100, 30)
+	m := loaded(t, Config{Sessions: mgr, KeyStore: "file", Clock: time.Now, API: api}, 100, 30)
 	// Rows: later, soon. The hint shows on the one in its last minute.
 	m, _ = press(t, m, "j")
 	if m.selected != "soon" || !strings.Contains(screen(m), "R refreshes it") {

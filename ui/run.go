@@ -1,9 +1,13 @@
 package ui
 
-import tea "charm.land/bubbletea/v2"
+import (
+	"context"
 
-// Run shows the TUI until the user quits.
-func Run(cfg Config) error {
-	_, err := tea.NewProgram(New(cfg)).Run()
+	tea "charm.land/bubbletea/v2"
+)
+
+// Run shows the TUI until the user quits or ctx ends.
+func Run(ctx context.Context, cfg Config) error {
+	_, err := tea.NewProgram(New(cfg), tea.WithContext(ctx)).Run()
 	return err
 }

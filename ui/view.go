@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -64,7 +65,7 @@ func fitHeight(lines []string, h int) []string {
 
 func (m Model) headerLines() []string {
 	st := m.styles
-	info := []string{text.Clean(m.cfg.Dir), "key store: " + m.cfg.KeyStore}
+	info := []string{text.Clean(filepath.Dir(m.cfg.StorePath)), "key store: " + m.cfg.KeyStore}
 	if m.state != nil {
 		info = append(info, fmt.Sprintf("%s, %d expired", text.Plural(len(m.state.Sessions), "session"), m.expiredCount()))
 	}

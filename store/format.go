@@ -1,0 +1,297 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"time"
+
+	json "github.com/goccy/go-json"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+// FormatVersion is the version of the session file this tkauth writes, and
+// the newest it reads.
+const FormatVersion = 1
+
+// Errors about the session file's content; test with errors.Is.
+var (
+	ErrCorrupt      = errors.New("session file is corrupt")
+	ErrNewerVersion = errors.New("session file was written by a newer tkauth")
+)
+
+// The on-disk form. Field names match Turnkey's Session type where one
+// exists; expiry is Unix seconds, as in the JWT.
+//
+// The file is one JSON object: {"version": FormatVersion, "active": key,
+// "sessions": [fileSession...], "keyPairs": [fileKeyPair...]}. Encode
+// writes it and walk reads it, field by field.
+
+type fileSession struct {
+	SessionKey       string    `json:"sessionKey"`
+	Token            string    `json:"token"`
+	PublicKey        string    `json:"publicKey"`
+	UserID           string    `json:"userId"`
+	OrganizationID   string    `json:"organizationId"`
+	SessionType      string    `json:"sessionType"`
+	Expiry           int64     `json:"expiry"`
+	SessionProfileID string    `json:"sessionProfileId,omitempty"`
+	Scope            string    `json:"scope,omitempty"`
+	Verified         bool      `json:"verified"`
+	StoredAt         time.Time `json:"storedAt"`
+}
+
+type fileKeyPair struct {
+	PublicKey string    `json:"publicKey"`
+	KeyStore  string    `json:"keyStore"`
+	CreatedAt time.Time `json:"createdAt"`
+	Deleting  bool      `json:"deleting,omitempty"`
+	Unclaimed bool      `json:"unclaimed,omitempty"`
+}
+
+// Encode returns st in the session file's format: compact JSON, one
+// session a line, sessions and key pairs ordered by key so that equal
+// states encode equally.
+func Encode(st *session.State) ([]byte, error) {
+	var b bytes.Buffer
+	_, err := encode(&b, st, nil, "")
+	return b.Bytes(), err
+}
+
+// encode writes st to b as Encode does, with the generation stamp gen if
+// not empty, reusing the encodings in frags of sessions that have not
+// changed; it returns the encodings of st's sessions.
+func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment, gen string) (map[string]fragment, error) {
+	keys := slices.Sorted(maps.Keys(st.Sessions))
+	next := make(map[string]fragment, len(keys))
+	size := 256
+	for _, k := range keys {
+		s := st.Sessions[k]
+		fr, ok := frags[k]
+		if !ok || fr.s != s {
+			enc, err := json.Marshal(fileSession{
+				SessionKey:       s.Key,
+				Token:            s.Token,
+				PublicKey:        s.PublicKey,
+				UserID:           s.UserID,
+				OrganizationID:   s.OrganizationID,
+				SessionType:      string(s.Type),
+				Expiry:           s.Expiry.Unix(),
+				SessionProfileID: s.SessionProfileID,
+				Scope:            s.Scope,
+				Verified:         s.Verified,
+				StoredAt:         s.StoredAt,
+			})
+			if err != nil {
+				return nil, err
+			}
+			fr = fragment{s: s, json: enc}
+		}
+		next[k] = fr
+		size += len(fr.json) + 2
+	}
+	kps := make([]fileKeyPair, 0, len(st.KeyPairs))
+	for _, pub := range slices.Sorted(maps.Keys(st.KeyPairs)) {
+		kp := st.KeyPairs[pub]
+		kps = append(kps, fileKeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting, Unclaimed: kp.Unclaimed})
+	}
+	active, err := json.Marshal(st.Active)
+	if err != nil {
+		return nil, err
+	}
+	b.Grow(size + 200*len(kps))
+	fmt.Fprintf(b, `{"version":%d`, FormatVersion)
+	if gen != "" {
+		b.WriteString(genField + gen + `"`)
+	}
+	fmt.Fprintf(b, `,"active":%s,"sessions":[`, active)
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n")
+		b.Write(next[k].json)
+	}
+	b.WriteString("\n],\"keyPairs\":[")
+	for i, kp := range kps {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, err := json.Marshal(kp)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString("\n")
+		b.Write(kb)
+	}
+	b.WriteString("\n]}\n")
+	return next, nil
+}
+
+// Decode parses a session file. It returns an error wrapping ErrCorrupt or
+// ErrNewerVersion for a file it cannot take as it is.
+func Decode(data []byte) (*session.State, error) {
+	return decodeFrom(bytes.NewReader(data))
+}
+
+// decodeFrom decodes a session file as it reads it, one session at a time
+// straight into the state: no copy of the file and no slice of all the
+// sessions is held beside it. When that fails, it reads the file again for
+// its version alone, to tell a newer format from a corrupt one.
+func decodeFrom(r io.ReadSeeker) (*session.State, error) {
+	st, version, err := walk(json.NewDecoder(bufio.NewReaderSize(r, 64<<10)))
+	if err != nil && version <= FormatVersion {
+		var probe struct {
+			Version int `json:"version"`
+		}
+		if _, serr := r.Seek(0, io.SeekStart); serr == nil && json.NewDecoder(r).Decode(&probe) == nil {
+			version = probe.Version
+		}
+	}
+	switch {
+	case version > FormatVersion:
+		return nil, fmt.Errorf("%w (format version %d; this tkauth reads up to %d): upgrade tkauth", ErrNewerVersion, version, FormatVersion)
+	case err != nil:
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	case version == 0:
+		return nil, fmt.Errorf("%w: no format version", ErrCorrupt)
+	case version < 1:
+		return nil, fmt.Errorf("%w: format version %d", ErrCorrupt, version)
+	}
+	return st, nil
+}
+
+// walk reads the file's top-level object field by field. It stops at a
+// version newer than FormatVersion, before any session.
+func walk(dec *json.Decoder) (*session.State, int, error) {
+	st := session.NewState()
+	version := 0
+	if err := expect(dec, '{'); err != nil {
+		return nil, 0, err
+	}
+	var active string
+	var keyPairs []fileKeyPair
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, version, err
+		}
+		switch tok {
+		case "version":
+			if err := dec.Decode(&version); err != nil {
+				return nil, version, err
+			}
+			if version > FormatVersion {
+				return nil, version, nil
+			}
+		case "active":
+			err = dec.Decode(&active)
+		case "sessions":
+			err = walkSessions(dec, st)
+		case "keyPairs":
+			err = dec.Decode(&keyPairs)
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return nil, version, err
+		}
+	}
+	if err := expect(dec, '}'); err != nil {
+		return nil, version, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, version, errors.New("data after the end of the file's JSON object")
+	}
+	if err := finish(st, active, keyPairs); err != nil {
+		return nil, version, err
+	}
+	return st, version, nil
+}
+
+func expect(dec *json.Decoder, d json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != d {
+		return fmt.Errorf("want %q, found %v", d, tok)
+	}
+	return nil
+}
+
+// walkSessions decodes the sessions array into st, one at a time.
+func walkSessions(dec *json.Decoder, st *session.State) error {
+	if err := expect(dec, '['); err != nil {
+		return err
+	}
+	for i := 0; dec.More(); i++ {
+		var fs fileSession
+		if err := dec.Decode(&fs); err != nil {
+			return err
+		}
+		if fs.SessionKey == "" || fs.Token == "" || fs.PublicKey == "" {
+			return fmt.Errorf("session %d lacks its key, token or public key", i)
+		}
+		if _, dup := st.Sessions[fs.SessionKey]; dup {
+			return fmt.Errorf("session key %q appears twice", fs.SessionKey)
+		}
+		st.Sessions[fs.SessionKey] = &session.Session{
+			Key:   fs.SessionKey,
+			Token: fs.Token,
+			Claims: session.Claims{
+				Expiry:           time.Unix(fs.Expiry, 0).UTC(),
+				PublicKey:        fs.PublicKey,
+				Type:             session.Type(fs.SessionType),
+				UserID:           fs.UserID,
+				OrganizationID:   fs.OrganizationID,
+				SessionProfileID: fs.SessionProfileID,
+				Scope:            fs.Scope,
+			},
+			Verified: fs.Verified,
+			StoredAt: fs.StoredAt,
+		}
+	}
+	return expect(dec, ']')
+}
+
+// finish adds the key pairs and the active session to st, checking them.
+func finish(st *session.State, active string, keyPairs []fileKeyPair) error {
+	for i, kp := range keyPairs {
+		if kp.PublicKey == "" {
+			return fmt.Errorf("key pair %d lacks its public key", i)
+		}
+		if _, dup := st.KeyPairs[kp.PublicKey]; dup {
+			return fmt.Errorf("key pair %s appears twice", kp.PublicKey)
+		}
+		st.KeyPairs[kp.PublicKey] = session.KeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting, Unclaimed: kp.Unclaimed}
+	}
+	if active != "" {
+		if _, ok := st.Sessions[active]; !ok {
+			return fmt.Errorf("active session %q is not stored", active)
+		}
+	}
+	st.Active = active
+	return nil
+}
+
+// genField starts the generation stamp in the file's header.
+const genField = `,"gen":"`
+
+// readGen returns the generation stamp in the file's first bytes, or "".
+func readGen(file *os.File) string {
+	head := make([]byte, 64)
+	n, _ := file.ReadAt(head, 0)
+	_, rest, ok := bytes.Cut(head[:n], []byte(genField))
+	if !ok || len(rest) < 17 || rest[16] != '"' {
+		return ""
+	}
+	return string(rest[:16])
+}

@@ -1,0 +1,210 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gofrs/flock"
+	"github.com/google/renameio/v2"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+// MaxFileSize bounds the session file tkauth reads: far above 10,000
+// sessions, far below what would exhaust memory.
+const MaxFileSize = 64 << 20
+
+// ErrTooLarge: the session file is over MaxFileSize.
+var ErrTooLarge = errors.New("session file is too large")
+
+// File is the session store: one JSON file in a private directory, changed
+// only under an exclusive lock on a sibling lock file, and replaced whole by
+// an atomic rename.
+//
+// A File keeps the state it last read or wrote, with each session's
+// encoding. While the file on disk is the one it knows, reading costs a
+// copy instead of a decode, and writing encodes only the sessions that
+// changed. "The one it knows" is checked under the lock before every
+// change: same inode, size, modification and change times (every write is a
+// rename to a new inode), and the same random generation stamp in the
+// file's first bytes, since a freed inode can be reused, and times on some
+// file systems are only to the second.
+type File struct {
+	dir string
+	// lockRetry is how often a waiting Update tries the lock again.
+	lockRetry time.Duration
+
+	mu    sync.Mutex
+	known fileID
+	gen   string              // the generation stamp of the file known
+	state *session.State      // as last read or written; never handed out
+	frags map[string]fragment // session key -> its encoding
+	buf   bytes.Buffer        // reused by each write
+}
+
+// fragment is one session's encoding in the session file. Sessions are
+// never changed in place, so the same pointer means the same encoding.
+type fragment struct {
+	s    *session.Session
+	json []byte
+}
+
+var _ session.Store = (*File)(nil)
+
+// NewFile returns the store in dir. Nothing is created until the first
+// change.
+func NewFile(dir string) *File {
+	return &File{dir: dir, lockRetry: 5 * time.Millisecond}
+}
+
+// Dir is the store's directory.
+func (f *File) Dir() string { return f.dir }
+
+// Path is the session file's path.
+func (f *File) Path() string { return filepath.Join(f.dir, fileName) }
+
+// MakeDir creates the store directory, private, unless it is there, and
+// checks that it is safe to use.
+func (f *File) MakeDir() error {
+	if err := os.MkdirAll(f.dir, dirPerm); err != nil {
+		return fmt.Errorf("creating the store directory: %w", err)
+	}
+	return f.checkDir()
+}
+
+// Load reads the session file. A missing file is an empty store.
+func (f *File) Load(ctx context.Context) (*session.State, error) {
+	return f.read()
+}
+
+// Update implements session.Store: it locks, reads, and lets fn commit.
+// The lock waits as long as ctx allows.
+func (f *File) Update(ctx context.Context, fn func(st *session.State, commit session.Commit) error) error {
+	if err := f.MakeDir(); err != nil {
+		return err
+	}
+	lock := flock.New(filepath.Join(f.dir, lockName), flock.SetPermissions(filePerm))
+	ok, err := lock.TryLockContext(ctx, f.lockRetry)
+	if err != nil || !ok {
+		if err == nil {
+			err = ctx.Err()
+		}
+		return fmt.Errorf("waiting for the lock on %s: %w", f.dir, err)
+	}
+	defer lock.Unlock()
+
+	st, err := f.read()
+	if err != nil {
+		return err
+	}
+	return fn(st, func(opts ...session.CommitOption) error {
+		return f.write(st, !slices.Contains(opts, session.Recoverable))
+	})
+}
+
+// clone copies st, so that what a caller changes is not the cache.
+func clone(st *session.State) *session.State {
+	return &session.State{Sessions: maps.Clone(st.Sessions), Active: st.Active, KeyPairs: maps.Clone(st.KeyPairs)}
+}
+
+func (f *File) read() (*session.State, error) {
+	if err := f.checkDir(); err != nil {
+		return nil, err
+	}
+	path := f.Path()
+	if fi, err := os.Lstat(path); err == nil {
+		if err := checkSafe(path, fi); err != nil {
+			return nil, err
+		}
+	}
+	// O_NOFOLLOW closes the gap between the check and the open.
+	file, err := os.OpenFile(path, os.O_RDONLY|noFollow, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return session.NewState(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the session file: %w", err)
+	}
+	defer file.Close()
+	fi, err := file.Stat()
+	if err != nil {
+		return nil, err
+	}
+	id, gen := identity(fi), readGen(file)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.state != nil && id == f.known && gen != "" && gen == f.gen {
+		return clone(f.state), nil
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s: %w (%d MiB, over %d MiB); it was left as it is", path, ErrTooLarge, fi.Size()>>20, MaxFileSize>>20)
+	}
+	// Decoded as it is read: neither the file's bytes nor a copy of them
+	// is held beside the sessions, which keeps peak memory near the
+	// sessions' own size.
+	st, err := decodeFrom(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w; it was left as it is", path, err)
+	}
+	f.known, f.gen, f.state, f.frags = id, gen, st, nil
+	return clone(st), nil
+}
+
+// newGen returns a fresh generation stamp. It needs to be unique, not
+// secret: math/rand/v2's generator is seeded afresh in every process.
+func newGen() string {
+	return fmt.Sprintf("%016x", rand.Uint64())
+}
+
+// write replaces the session file with st; syncDirToo says whether the
+// rename must be durable before write returns.
+func (f *File) write(st *session.State, syncDirToo bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.buf.Reset()
+	gen := newGen()
+	frags, err := encode(&f.buf, st, f.frags, gen)
+	if err != nil {
+		return err
+	}
+	if err := renameio.WriteFile(f.Path(), f.buf.Bytes(), filePerm, renameio.WithStaticPermissions(filePerm), renameio.WithTempDir(f.dir)); err != nil {
+		f.state = nil // what is on disk is no longer known for sure
+		return fmt.Errorf("writing the session file (the previous one is intact): %w", err)
+	}
+	if syncDirToo {
+		if err := syncDir(f.dir); err != nil {
+			f.state = nil
+			return err
+		}
+	}
+	fi, err := os.Lstat(f.Path())
+	if err != nil {
+		f.state = nil
+		return nil // written; the next read decodes it again
+	}
+	f.known, f.gen, f.state, f.frags = identity(fi), gen, clone(st), frags
+	return nil
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	return nil
+}

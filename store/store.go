@@ -1,0 +1,50 @@
+// Package store persists tkauth's state, and owns where it lives: the
+// store directory (TKAUTH_HOME, or the user config directory), its
+// permissions, the session file in it (locked, written atomically, held to
+// OpenSSH's StrictModes) and the key stores that hold private keys (the OS
+// keyring, or files as an explicit fallback). It implements the interfaces
+// of package session; no other package spells its file names.
+//
+// By concern:
+//   - store.go: where the store lives, and its permissions;
+//   - sessionfile.go: the session file's lock, atomic writes and cache;
+//   - format.go: the session file's format;
+//   - safety.go: the StrictModes checks;
+//   - filekeys.go, systemkeys.go, secretservice.go: the key stores (files;
+//     the OS keyring through go-keyring; the Secret Service over D-Bus,
+//     where go-keyring cannot do what tkauth needs);
+//   - keystores.go: choosing among them.
+package store
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// HomeEnv names the environment variable that chooses the store directory.
+const HomeEnv = "TKAUTH_HOME"
+
+const (
+	fileName = "sessions.json"
+	lockName = "sessions.lock"
+	keysDir  = "keys"
+	dirPerm  = 0o700
+	filePerm = 0o600
+)
+
+// ResolveDir is the store directory: dir when given (a --home flag),
+// else $TKAUTH_HOME, else os.UserConfigDir()/tkauth.
+func ResolveDir(dir string) (string, error) {
+	if dir != "" {
+		return dir, nil
+	}
+	if d := os.Getenv(HomeEnv); d != "" {
+		return d, nil
+	}
+	cfg, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the config directory (set %s instead): %w", HomeEnv, err)
+	}
+	return filepath.Join(cfg, "tkauth"), nil
+}

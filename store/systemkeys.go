@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+// DefaultKeyringTimeout bounds each call to the system keyring. The Secret
+// Service can wait forever on an unlock prompt that nobody sees.
+const DefaultKeyringTimeout = 5 * time.Second
+
+// SystemService is the keyring service name tkauth's items are stored under;
+// the item's user is the key pair's public key.
+const SystemService = "tkauth"
+
+// ErrKeyringTimeout is returned when the system keyring does not answer in
+// time.
+var ErrKeyringTimeout = errors.New("the system keyring did not answer in time (is it locked, or waiting on a prompt? unlock it, or use --keyring file)")
+
+// ErrKeyringLocked is returned when the keyring's collection is locked and
+// could not be unlocked: no prompt can be shown here (SSH, no desktop), or
+// it was dismissed.
+var ErrKeyringLocked = errors.New("the system keyring is locked and could not be unlocked here: unlock it (log in to the desktop, or run gnome-keyring-daemon --unlock), or use --keyring file")
+
+// SystemKeys keeps private keys in the OS keyring (the Secret Service on
+// Linux, the Keychain on macOS) through go-keyring: service SystemService,
+// user the public key. Every call is bounded by a timeout.
+type SystemKeys struct {
+	service string
+	timeout time.Duration
+}
+
+var _ session.BatchKeyStore = (*SystemKeys)(nil)
+
+// NewSystemKeys returns the system key store using service (SystemService
+// outside tests), each call bounded by timeout.
+func NewSystemKeys(service string, timeout time.Duration) *SystemKeys {
+	if timeout <= 0 {
+		timeout = DefaultKeyringTimeout
+	}
+	return &SystemKeys{service: service, timeout: timeout}
+}
+
+// Name implements session.KeyStore.
+func (k *SystemKeys) Name() string { return KeyringSystem }
+
+// Put implements session.KeyStore.
+func (k *SystemKeys) Put(ctx context.Context, pub, priv string) error {
+	if err := checkPublicKey(pub); err != nil {
+		return err
+	}
+	return k.call(ctx, func() error { return keyring.Set(k.service, pub, priv) })
+}
+
+// Get implements session.KeyStore.
+func (k *SystemKeys) Get(ctx context.Context, pub string) (string, error) {
+	if err := checkPublicKey(pub); err != nil {
+		return "", err
+	}
+	var secret string
+	err := k.call(ctx, func() error {
+		var err error
+		secret, err = keyring.Get(k.service, pub)
+		return err
+	})
+	switch {
+	case isNotFound(err):
+		return "", session.ErrKeyNotFound
+	case err != nil:
+		return "", err // on a timeout, the call may still be writing secret
+	}
+	return secret, nil
+}
+
+// Has implements session.KeyStore. go-keyring has no existence check, so
+// this reads the item and drops the secret at once.
+func (k *SystemKeys) Has(ctx context.Context, pub string) (bool, error) {
+	_, err := k.Get(ctx, pub)
+	if errors.Is(err, session.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Delete implements session.KeyStore. An item that is already gone,
+// including one another process deleted while this one looked it up,
+// counts as deleted.
+func (k *SystemKeys) Delete(ctx context.Context, pub string) error {
+	if err := checkPublicKey(pub); err != nil {
+		return err
+	}
+	err := k.call(ctx, func() error { return keyring.Delete(k.service, pub) })
+	if isNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// ErrNoSessionBus: on Linux and the BSDs the Secret Service is reached over
+// the D-Bus session bus, and there is none (an SSH login, CI, a container).
+var ErrNoSessionBus = errors.New("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service")
+
+// Probe reports whether the system keyring answers, without creating or
+// reading any item.
+func (k *SystemKeys) Probe(ctx context.Context) error {
+	if usesDBus && os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		// godbus would otherwise try to autolaunch a bus with dbus-launch,
+		// leaving a stray daemon behind.
+		return ErrNoSessionBus
+	}
+	err := k.call(ctx, func() error {
+		_, err := keyring.Get(k.service, "tkauth-probe")
+		return err
+	})
+	if isNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// call runs f, giving up after k.timeout or when ctx ends. go-keyring takes
+// no context, so on time-out f is left to finish in the background; its
+// result is discarded.
+func (k *SystemKeys) call(ctx context.Context, f func() error) error {
+	ctx, cancel := context.WithTimeout(ctx, k.timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		switch {
+		case err == nil || isNotFound(err):
+			return err
+		case strings.Contains(err.Error(), "failed to unlock correct collection"):
+			// go-keyring's words when Unlock gives nothing back: locked, and
+			// no prompt could be shown or it was dismissed.
+			return fmt.Errorf("%w (%v)", ErrKeyringLocked, err)
+		}
+		return fmt.Errorf("system keyring: %w", err)
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return fmt.Errorf("%w (waited %s)", ErrKeyringTimeout, k.timeout)
+		}
+		return ctx.Err()
+	}
+}
