@@ -17,11 +17,11 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"golang.org/x/sys/unix"
+
+	"github.com/tkauth/tkauth/internal/pty"
 )
 
 func main() {
@@ -49,20 +49,14 @@ func main() {
 
 // once runs args on a new 120x40 pseudo-terminal until marker is drawn.
 func once(args []string, marker string, timeout time.Duration) (time.Duration, error) {
-	ptmx, tty, err := openPTY(120, 40)
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	start := time.Now()
+	ptmx, err := pty.Start(cmd, 120, 40)
 	if err != nil {
 		return 0, err
 	}
 	defer ptmx.Close()
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return 0, err
-	}
-	tty.Close()
 	defer func() {
 		cmd.Process.Kill()
 		cmd.Wait()
@@ -91,33 +85,4 @@ func once(args []string, marker string, timeout time.Duration) (time.Duration, e
 	case <-time.After(timeout):
 		return 0, fmt.Errorf("%q never showed %q in %s", strings.Join(args, " "), marker, timeout)
 	}
-}
-
-// openPTY opens a pseudo-terminal pair and sizes it.
-func openPTY(cols, rows uint16) (ptmx, tty *os.File, err error) {
-	ptmx, err = os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	fd := int(ptmx.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		ptmx.Close()
-		return nil, nil, err
-	}
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err != nil {
-		ptmx.Close()
-		return nil, nil, err
-	}
-	tty, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		ptmx.Close()
-		return nil, nil, err
-	}
-	if err := unix.IoctlSetWinsize(int(tty.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: rows, Col: cols}); err != nil {
-		ptmx.Close()
-		tty.Close()
-		return nil, nil, err
-	}
-	return ptmx, tty, nil
 }

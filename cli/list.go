@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -15,12 +15,13 @@ import (
 
 // ListOptions holds what `tkauth list` needs.
 type ListOptions struct {
-	Factory *Factory
-	JSON    bool
+	IO   *IOStreams
+	Open func(context.Context) (*Env, error)
+	JSON bool
 }
 
 func newCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
-	opts := &ListOptions{Factory: f}
+	opts := &ListOptions{IO: f.IO, Open: f.OpenPlain}
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"status"},
@@ -42,13 +43,13 @@ otherwise one line a session. --json prints the schema the README documents.`,
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
-	env, st, err := opts.Factory.OpenState(ctx)
+	env, st, err := openState(ctx, opts.Open)
 	if err != nil {
 		return err
 	}
 	presence := env.Manager.KeyPairPresence(ctx, st)
 	now := env.Manager.Now()
-	out := opts.Factory.IO.Out
+	out := opts.IO.Out
 	if opts.JSON {
 		return writeSessionsJSON(out, st, presence, now)
 	}
@@ -56,7 +57,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		fmt.Fprintf(out, "No sessions in %s.\nStore one with `tkauth add --token-file FILE`, or try `tkauth demo`.\n", env.Store.Dir())
 		return nil
 	}
-	writeSessions(out, st, presence, now, opts.Factory.IO.IsTerminal)
+	writeSessions(out, st, presence, now, opts.IO.IsTerminal)
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -16,13 +16,14 @@ import (
 
 // AddOptions holds what `tkauth add` needs.
 type AddOptions struct {
-	Factory    *Factory
+	IO         *IOStreams
+	Open       func(context.Context) (*Env, error)
 	SessionKey string
 	TokenFile  string
 }
 
 func newCmdAdd(f *Factory, runF func(context.Context, *AddOptions) error) *cobra.Command {
-	opts := &AddOptions{Factory: f}
+	opts := &AddOptions{IO: f.IO, Open: f.OpenPlain}
 	cmd := &cobra.Command{
 		Use:   "add [--session-key KEY] [--token-file FILE]",
 		Short: "Store a Turnkey session token; it becomes the active session",
@@ -56,12 +57,12 @@ in your shell history and shown by ps.`,
 }
 
 func addRun(ctx context.Context, opts *AddOptions) error {
-	ios := opts.Factory.IO
+	ios := opts.IO
 	token, err := readToken(ios, opts.TokenFile)
 	if err != nil {
 		return err
 	}
-	env, err := opts.Factory.OpenPlain(ctx)
+	env, err := opts.Open(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -14,7 +14,9 @@ import (
 
 // LogoutOptions holds what `tkauth logout` needs.
 type LogoutOptions struct {
-	Factory *Factory
+	IO      *IOStreams
+	Open    func(context.Context) (*Env, error)
+	API     func() session.TurnkeyAPI
 	Key     string
 	All     bool
 	Expired bool
@@ -24,7 +26,7 @@ type LogoutOptions struct {
 }
 
 func newCmdLogout(f *Factory, runF func(context.Context, *LogoutOptions) error) *cobra.Command {
-	opts := &LogoutOptions{Factory: f}
+	opts := &LogoutOptions{IO: f.IO, Open: f.OpenPlain, API: f.API}
 	cmd := &cobra.Command{
 		Use:   "logout [KEY | --all | --expired]",
 		Short: "Log out a session (the active one unless KEY is given) and delete its key pair",
@@ -61,7 +63,7 @@ needs --yes.`,
 			}
 			return logoutRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeSessionKeys(f),
+		ValidArgsFunction: completeSessionKeys(f.Open),
 	}
 	cmd.Flags().BoolVar(&opts.All, "all", false, "log out every session")
 	cmd.Flags().BoolVar(&opts.Expired, "expired", false, "log out every expired session")
@@ -72,11 +74,11 @@ needs --yes.`,
 }
 
 func logoutRun(ctx context.Context, opts *LogoutOptions) error {
-	ios := opts.Factory.IO
+	ios := opts.IO
 	if opts.All && !opts.Yes && !ios.CanPrompt() {
 		return usageError{errors.New("logout --all needs --yes when no one is at a terminal to confirm")}
 	}
-	env, st, err := opts.Factory.OpenState(ctx)
+	env, st, err := openState(ctx, opts.Open)
 	if err != nil {
 		return err
 	}
@@ -104,7 +106,7 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	}
 	var res session.LogoutResult
 	if opts.Revoke {
-		res, err = env.Manager.RevokeAndLogout(ctx, opts.Factory.API(), opts.Force, keys...)
+		res, err = env.Manager.RevokeAndLogout(ctx, opts.API(), opts.Force, keys...)
 		describeRevocations(ios, res.Revoked, opts.Force)
 		var re *session.RevokeError
 		if errors.As(err, &re) {

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -21,22 +21,23 @@ var jwtRE = regexp.MustCompile(`eyJ[\w-]+\.[\w-]+\.[\w-]+`)
 // token unless show --token asked for it, and with the system keyring no
 // private key is written to disk.
 func TestNoSecretLeaks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
 	ctx := context.Background()
-	home, tmp := t.TempDir(), t.TempDir()
-	t.Setenv("TMPDIR", tmp) // so that anything tkauth writes to temp is scanned
+	bin, home, tmp := buildTkauth(t), t.TempDir(), t.TempDir()
 	keys, service := e2eKeyStore(t, home)
-	t.Setenv("TKAUTH_KEYRING_SERVICE", service)
+	// TMPDIR: anything tkauth writes to temp is scanned too.
+	env := append(os.Environ(), "TKAUTH_HOME="+home, "TKAUTH_KEYRING="+keys.Name(), "TKAUTH_KEYRING_SERVICE="+service, "TMPDIR="+tmp)
 	var printed bytes.Buffer
 	tkauth := func(stdin string, args ...string) string {
 		t.Helper()
-		var out, errOut bytes.Buffer
-		ios := &IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut}
-		code := run(append([]string{"--home", home, "--keyring", keys.Name()}, args...), ios)
-		if code != 0 {
-			t.Fatalf("tkauth %s: exit %d: %s", strings.Join(args, " "), code, errOut.String())
+		r := runBin(t, bin, env, stdin, args...)
+		if r.code != 0 {
+			t.Fatalf("tkauth %s: exit %d: %s", strings.Join(args, " "), r.code, r.errOut)
 		}
-		printed.WriteString(out.String() + errOut.String())
-		return out.String()
+		printed.WriteString(r.out + r.errOut)
+		return r.out
 	}
 	var privs, tokens []string
 	newKey := func() string {

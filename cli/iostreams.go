@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -34,6 +34,3 @@ func (s *IOStreams) confirm(question string) (bool, error) {
 	a := strings.ToLower(strings.TrimSpace(line))
 	return a == "y" || a == "yes", nil
 }
-
-// errDeclined: the user answered no to a confirmation.
-var errDeclined = fmt.Errorf("cancelled; nothing was changed")

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -14,14 +14,15 @@ import (
 
 // ShowOptions holds what `tkauth show` needs.
 type ShowOptions struct {
-	Factory *Factory
-	Key     string
-	JSON    bool
-	Token   bool
+	IO    *IOStreams
+	Open  func(context.Context) (*Env, error)
+	Key   string
+	JSON  bool
+	Token bool
 }
 
 func newCmdShow(f *Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
-	opts := &ShowOptions{Factory: f}
+	opts := &ShowOptions{IO: f.IO, Open: f.OpenPlain}
 	cmd := &cobra.Command{
 		Use:   "show [KEY]",
 		Short: "Show one session in full (the active one unless KEY is given)",
@@ -39,7 +40,7 @@ key. The token is a secret: it is printed only with --token, alone on its line
 			}
 			return showRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeSessionKeys(f),
+		ValidArgsFunction: completeSessionKeys(f.Open),
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the session as JSON")
 	cmd.Flags().BoolVar(&opts.Token, "token", false, "print the session token (a secret)")
@@ -47,7 +48,7 @@ key. The token is a secret: it is printed only with --token, alone on its line
 }
 
 func showRun(ctx context.Context, opts *ShowOptions) error {
-	env, st, err := opts.Factory.OpenState(ctx)
+	env, st, err := openState(ctx, opts.Open)
 	if err != nil {
 		return err
 	}
@@ -56,7 +57,7 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 		return err
 	}
 	s := st.Sessions[key]
-	out := opts.Factory.IO.Out
+	out := opts.IO.Out
 	now := env.Manager.Now()
 	presence := env.Manager.KeyPairPresence(ctx, st)
 	var shared []string

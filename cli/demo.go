@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -16,14 +16,14 @@ import (
 
 // DemoOptions holds what `tkauth demo` needs.
 type DemoOptions struct {
-	Factory *Factory
+	IO *IOStreams
 	// Dir is the demo store's directory; empty means a new temporary one.
 	Dir string
 	Now func() time.Time
 }
 
 func newCmdDemo(f *Factory, runF func(context.Context, *DemoOptions) error) *cobra.Command {
-	opts := &DemoOptions{Factory: f, Now: time.Now}
+	opts := &DemoOptions{IO: f.IO, Now: time.Now}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Try tkauth on a throw-away store of sample sessions (never touches your keyring)",
@@ -56,7 +56,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	if err := fixture.SeedDemo(ctx, m); err != nil {
 		return fmt.Errorf("seeding the demo store in %s: %w", dir, err)
 	}
-	ios := opts.Factory.IO
+	ios := opts.IO
 	if ios.IsTerminal {
 		err := ui.Run(ctx, ui.Config{Sessions: m, StorePath: file.Path(), KeyStore: keys.Name(), Note: "demo store: sample sessions, private keys in files here; your keyring is not touched", Watch: true})
 		fmt.Fprintf(ios.ErrOut, "The demo store stays in %s; use it with TKAUTH_HOME=%s TKAUTH_KEYRING=file tkauth\n", dir, dir)

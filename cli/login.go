@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -15,7 +15,9 @@ import (
 
 // LoginOptions holds what `tkauth login` needs.
 type LoginOptions struct {
-	Factory            *Factory
+	IO                 *IOStreams
+	Open               func(context.Context) (*Env, error)
+	API                func() session.TurnkeyAPI
 	Org                string
 	APIKey             string
 	APIKeyFile         string
@@ -25,7 +27,7 @@ type LoginOptions struct {
 }
 
 func newCmdLogin(f *Factory, runF func(context.Context, *LoginOptions) error) *cobra.Command {
-	opts := &LoginOptions{Factory: f}
+	opts := &LoginOptions{IO: f.IO, Open: f.OpenPlain, API: f.API}
 	var seconds int
 	cmd := &cobra.Command{
 		Use:   "login --org ORG",
@@ -70,67 +72,16 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	env, err := opts.Factory.OpenPlain(ctx)
+	env, err := opts.Open(ctx)
 	if err != nil {
 		return err
 	}
-	res, err := env.Manager.Login(ctx, opts.Factory.API(), key, opts.Org, opts.SessionKey, opts.Expires, opts.InvalidateExisting)
+	res, err := env.Manager.Login(ctx, opts.API(), key, opts.Org, opts.SessionKey, opts.Expires, opts.InvalidateExisting)
 	if err != nil {
 		return fmt.Errorf("login failed (nothing was stored): %w", err)
 	}
 	s := res.Session
-	fmt.Fprintf(opts.Factory.IO.Out, "Logged in to organization %s as user %s: session %s (now active), %s, %s.\n",
+	fmt.Fprintf(opts.IO.Out, "Logged in to organization %s as user %s: session %s (now active), %s, %s.\n",
 		text.Clean(s.OrganizationID), text.Clean(s.UserID), text.Clean(s.Key), s.Type, text.Expiry(env.Manager.Now(), s.Expiry))
-	return nil
-}
-
-// RefreshOptions holds what `tkauth refresh` needs.
-type RefreshOptions struct {
-	Factory *Factory
-	Key     string
-	Expires time.Duration
-}
-
-func newCmdRefresh(f *Factory, runF func(context.Context, *RefreshOptions) error) *cobra.Command {
-	opts := &RefreshOptions{Factory: f}
-	var seconds int
-	cmd := &cobra.Command{
-		Use:   "refresh [KEY]",
-		Short: "Renew a session (the active one unless KEY is given) before it expires",
-		Long: `refresh does what Turnkey's refreshSession does: a new key pair, a stamp_login
-signed by the session's own key pair, the new session stored under the same key
-(and made active), the old key pair deleted if nothing else uses it. If it
-fails, the new key pair is deleted and the session stays as it was.`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Key = args[0]
-			}
-			opts.Expires = time.Duration(seconds) * time.Second
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return refreshRun(cmd.Context(), opts)
-		},
-		ValidArgsFunction: completeSessionKeys(f),
-	}
-	cmd.Flags().IntVar(&seconds, "expires", int(session.DefaultLifetime/time.Second), "the new session's lifetime in seconds")
-	return cmd
-}
-
-func refreshRun(ctx context.Context, opts *RefreshOptions) error {
-	env, st, err := opts.Factory.OpenState(ctx)
-	if err != nil {
-		return err
-	}
-	key, err := keyOrActive(st, opts.Key, "refresh")
-	if err != nil {
-		return err
-	}
-	res, err := env.Manager.Refresh(ctx, opts.Factory.API(), key, opts.Expires)
-	if err != nil {
-		return withHint(fmt.Errorf("refresh failed (the session is as it was): %w", err), "refresh")
-	}
-	fmt.Fprintf(opts.Factory.IO.Out, "Refreshed %s (now active): %s.\n", text.Clean(key), text.Expiry(env.Manager.Now(), res.Session.Expiry))
 	return nil
 }

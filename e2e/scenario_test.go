@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tkauth/tkauth/cli"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 )
@@ -72,7 +73,7 @@ func TestScenarioThroughTheBinary(t *testing.T) {
 	tkauth(0, token(t, solo, time.Hour), "add", "--session-key", "org-b/ops")
 	check("add three", []string{"org-a/admin", "org-a/viewer", "org-b/ops"}, "org-b/ops", []string{shared, solo, spare}, nil)
 
-	var list []jsonSession
+	var list []listedSession
 	if err := json.Unmarshal([]byte(tkauth(0, "", "list", "--json")), &list); err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func TestScenarioThroughTheBinary(t *testing.T) {
 	}
 	check("logout without a key", []string{"org-a/viewer"}, "", []string{shared}, nil)
 
-	tkauth(exitNotFound, "", "logout")
+	tkauth(cli.ExitNotFound, "", "logout")
 	check("logout with no active session", []string{"org-a/viewer"}, "", []string{shared}, nil)
 
 	// spare is new: prune keeps it for the login it may be made for.
@@ -104,7 +105,7 @@ func TestScenarioThroughTheBinary(t *testing.T) {
 	}
 	check("prune", []string{"org-a/viewer"}, "", []string{shared}, []string{spare})
 
-	tkauth(exitUsage, "", "logout", "--all")
+	tkauth(cli.ExitUsage, "", "logout", "--all")
 	tkauth(0, "", "logout", "--all", "--yes")
 	check("logout --all", nil, "", nil, []string{shared, solo, spare})
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -8,16 +8,18 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at release with -ldflags "-X main.version=v1.2.3".
+// version is set at release with
+// -ldflags "-X github.com/tkauth/tkauth/cli.version=v1.2.3".
 var version = "dev"
 
 func newCmdVersion(f *Factory) *cobra.Command {
+	ios := f.IO
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print tkauth's version, commit and Go version",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(f.IO.Out, versionString())
+			fmt.Fprintln(ios.Out, versionString())
 			return nil
 		},
 	}

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tkauth/tkauth/cli"
 	"github.com/tkauth/tkauth/store"
 )
 
@@ -44,7 +45,7 @@ func TestKeyringOutages(t *testing.T) {
 	}
 	env = append(env, "TKAUTH_OUTAGE_CHILD=1", "TKAUTH_OUTAGE_BIN="+buildTkauth(t), "HOME="+home,
 		"XDG_DATA_HOME="+filepath.Join(home, "data"), "XDG_CACHE_HOME="+filepath.Join(home, "cache"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
-	cmd := exec.Command("scripts/with-keyring", os.Args[0], "-test.run=^TestKeyringOutages$", "-test.v", "-test.count=1")
+	cmd := exec.Command(withKeyring, os.Args[0], "-test.run=^TestKeyringOutages$", "-test.v", "-test.count=1")
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	for _, line := range strings.Split(string(out), "\n") {
@@ -119,7 +120,7 @@ func outages(t *testing.T) {
 		for _, s := range says {
 			said = said || strings.Contains(r.errOut, s)
 		}
-		if r.code != exitFailure || !said {
+		if r.code != cli.ExitFailure || !said {
 			t.Errorf("%s: tkauth %s: exit %d, %q; want exit 1 saying one of %q", outage, strings.Join(args, " "), r.code, r.errOut, says)
 		}
 		if r.took > timeout+2*time.Second {

@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+func TestAdd(t *testing.T) {
+	c := newCLI(t)
+	pub := c.keyPair()
+	tok := token(t, pub, time.Hour)
+
+	// From stdin, when stdin is not a terminal.
+	r := c.run(tok+"\n", false, "add")
+	if r.code != 0 || !strings.Contains(r.out, "Stored session "+session.DefaultKey+" (now active)") || !strings.Contains(r.out, "unverified") {
+		t.Fatalf("add from stdin: %d %q %q", r.code, r.out, r.errOut)
+	}
+	// From a file, under a key; then replaced from stdin with -.
+	file := filepath.Join(t.TempDir(), "tok.jwt")
+	os.WriteFile(file, []byte(tok), 0o600)
+	if out := c.ok("add", "--session-key", "a", "--token-file", file); !strings.Contains(out, "Stored session a") {
+		t.Errorf("add --token-file: %q", out)
+	}
+	pub2 := c.keyPair()
+	r = c.run(token(t, pub2, time.Hour), true, "add", "--session-key", session.DefaultKey, "--token-file", "-")
+	if r.code != 0 || !strings.Contains(r.out, "Replaced session") || strings.Contains(r.out, "Deleted the replaced") {
+		t.Errorf("replace (old key pair still used by a): %q", r.out)
+	}
+	st := c.state()
+	if st.Active != session.DefaultKey || st.Sessions[session.DefaultKey].PublicKey != pub2 {
+		t.Errorf("active %q", st.Active)
+	}
+	// An imported token, its key pair not tkauth's.
+	imported := "02f739f8c77b32f4d5f13265861febd76e7a9c61a1140d296b8c16302508870316"
+	if r := c.run(token(t, imported, time.Hour), false, "add", "--session-key", "imp"); !strings.Contains(r.out, "was not created by tkauth") {
+		t.Errorf("imported: %q", r.out)
+	}
+
+	for _, tt := range []struct {
+		name  string
+		stdin string
+		tty   bool
+		args  []string
+		code  int
+		says  string
+	}{
+		{"token as an argument", "", false, []string{"add", tok}, ExitUsage, "shell history"},
+		{"nothing on a terminal", "", true, []string{"add"}, ExitUsage, "give --token-file FILE"},
+		{"empty stdin", "", false, []string{"add"}, ExitFailure, "input was empty"},
+		{"malformed", "a.b", false, []string{"add"}, ExitFailure, "3 dot-separated parts"},
+		{"missing file", "", false, []string{"add", "--token-file", "/nonexistent/t"}, ExitFailure, "no such file"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := c.state()
+			r := c.run(tt.stdin, tt.tty, tt.args...)
+			if r.code != tt.code || !strings.Contains(r.errOut, tt.says) {
+				t.Errorf("exit %d, stderr %q; want %d saying %q", r.code, r.errOut, tt.code, tt.says)
+			}
+			if len(c.state().Sessions) != len(before.Sessions) {
+				t.Error("a failed add changed the store")
+			}
+		})
+	}
+	c.noSecrets()
+}
+
+// A 10 MB "token" is refused with a clear error, having read no more of it
+// than a token can be.
+func TestAddRefusesAHugeToken(t *testing.T) {
+	c := newCLI(t)
+	huge := strings.Repeat("A", 10<<20)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r := c.run(huge, false, "add")
+	runtime.ReadMemStats(&after)
+	if r.code != ExitFailure || !strings.Contains(r.errOut, "larger than the 65536 a session token can be") {
+		t.Fatalf("exit %d: %q", r.code, r.errOut)
+	}
+	alloc := after.TotalAlloc - before.TotalAlloc
+	if alloc > 4<<20 {
+		t.Errorf("refusing a 10 MB token allocated %d bytes", alloc)
+	}
+	t.Logf("refusing a 10 MB token through tkauth add allocated %d bytes", alloc)
+	if len(c.state().Sessions) != 0 {
+		t.Error("something was stored")
+	}
+}

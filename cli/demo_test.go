@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tkauth/tkauth/internal/fixture"
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+)
+
+func TestDemoSeedsWhatItPromises(t *testing.T) {
+	dir := t.TempDir()
+	out := seededDemo(t, dir, t0)
+	if !strings.Contains(out, dir) || !strings.Contains(out, "your keyring is not touched") {
+		t.Errorf("demo does not say where its store is:\n%s", out)
+	}
+	st, err := store.NewFile(dir).Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgs := map[string]bool{}
+	users := map[string][]string{}
+	var readOnly, expired, soon int
+	for _, s := range st.List() {
+		orgs[s.OrganizationID] = true
+		users[s.PublicKey] = append(users[s.PublicKey], s.Key)
+		if s.Type == session.ReadOnly {
+			readOnly++
+		}
+		if s.Expired(t0) {
+			expired++
+		} else if s.Expiry.Sub(t0) < 5*time.Minute {
+			soon++
+		}
+		if s.Verified {
+			t.Errorf("demo session %s shows as verified by Turnkey", s.Key)
+		}
+	}
+	shared := 0
+	for _, keys := range users {
+		if len(keys) == 2 {
+			shared++
+		}
+	}
+	if len(st.Sessions) != 6 || len(orgs) != 3 || readOnly != 1 || expired != 1 || soon != 1 || shared != 1 || st.Active != fixture.DemoActive {
+		t.Errorf("demo store: %d sessions, %d orgs, %d read-only, %d expired, %d expiring soon, %d shared key pairs, active %q",
+			len(st.Sessions), len(orgs), readOnly, expired, soon, shared, st.Active)
+	}
+	// Every key pair is tkauth's own and sits in the demo's file key store.
+	keys := store.NewFileKeys(dir)
+	for pub, kp := range st.KeyPairs {
+		priv, err := keys.Get(context.Background(), pub)
+		if err != nil || kp.KeyStore != store.KeyringFile {
+			t.Errorf("key pair %s: store %q, %v", pub, kp.KeyStore, err)
+		}
+		if strings.Contains(out, priv) {
+			t.Error("demo printed a private key")
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/turnkey"
+)
+
+// Factory holds the global flags and makes, from them, what commands
+// need. Commands do not hold it: each takes the few of its methods it uses
+// into its options.
+type Factory struct {
+	IO             *IOStreams
+	Home           string // --home; empty: store.ResolveDir decides
+	Keyring        string
+	KeyringTimeout time.Duration
+	// KeyringService is the system keyring's service name (tests change it).
+	KeyringService string
+	// APIURL is Turnkey's API base URL.
+	APIURL string
+}
+
+// Env is what the global flags select: the store, its Manager, and the key
+// store new key pairs go to.
+type Env struct {
+	Manager  *session.Manager
+	Store    *store.File
+	KeyStore string
+	// Note says why the key store is not the one asked for; the user must
+	// see it.
+	Note string
+}
+
+// Open opens the store and key stores the flags select. The TUI shows
+// env.Note in its header.
+func (f *Factory) Open(ctx context.Context) (*Env, error) {
+	dir, err := store.ResolveDir(f.Home)
+	if err != nil {
+		return nil, err
+	}
+	ks, err := store.OpenKeyStores(ctx, f.Keyring, dir, f.KeyringService, f.KeyringTimeout)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	st := store.NewFile(dir)
+	return &Env{Manager: session.NewManager(st, ks.Keys, ks.Others...), Store: st, KeyStore: ks.Keys.Name(), Note: ks.Note}, nil
+}
+
+// OpenPlain is Open for a plain command: the note goes to stderr.
+func (f *Factory) OpenPlain(ctx context.Context) (*Env, error) {
+	env, err := f.Open(ctx)
+	if err == nil && env.Note != "" {
+		fmt.Fprintf(f.IO.ErrOut, "tkauth: warning: %s\n", env.Note)
+	}
+	return env, err
+}
+
+// API is a client of Turnkey's API at the URL the flags select.
+func (f *Factory) API() session.TurnkeyAPI { return turnkey.New(f.APIURL) }
+
+// openState opens the store with open and reads its state as it is now.
+func openState(ctx context.Context, open func(context.Context) (*Env, error)) (*Env, *session.State, error) {
+	env, err := open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := env.Manager.State(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return env, st, nil
+}
+
+// keyOrActive is key if it is stored, or the active session's key when
+// key is empty; the errors say the way out for command.
+func keyOrActive(st *session.State, key, command string) (string, error) {
+	keys, err := session.Targets(st, session.Pick{Key: key}, time.Time{})
+	if err != nil {
+		return "", withHint(err, command)
+	}
+	return keys[0], nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// KeysCreateOptions holds what `tkauth keys create` needs.
+type KeysCreateOptions struct {
+	IO   *IOStreams
+	Open func(context.Context) (*Env, error)
+}
+
+func newCmdKeysCreate(f *Factory, runF func(context.Context, *KeysCreateOptions) error) *cobra.Command {
+	opts := &KeysCreateOptions{IO: f.IO, Open: f.OpenPlain}
+	return &cobra.Command{
+		Use:   "create",
+		Short: "Create a key pair and print its public key (for a Turnkey login)",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return keysCreateRun(cmd.Context(), opts)
+		},
+	}
+}
+
+func keysCreateRun(ctx context.Context, opts *KeysCreateOptions) error {
+	env, err := opts.Open(ctx)
+	if err != nil {
+		return err
+	}
+	pub, err := env.Manager.CreateKeyPair(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Created a key pair in the %s key store; its public key:\n", env.KeyStore)
+	fmt.Fprintln(opts.IO.Out, pub)
+	return nil
+}

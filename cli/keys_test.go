@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestKeysCommands(t *testing.T) {
+	c := newCLI(t)
+	if out := c.ok("keys", "list"); !strings.Contains(out, "no key pairs") {
+		t.Errorf("empty keys list: %q", out)
+	}
+	used, spare := c.keyPair(), c.keyPair()
+	c.add("a", token(t, used, time.Hour))
+	var keys []jsonKeyPair
+	json.Unmarshal([]byte(c.ok("keys", "list", "--json")), &keys)
+	if len(keys) != 2 {
+		t.Fatalf("%d key pairs", len(keys))
+	}
+	for _, k := range keys {
+		wantUsers := []string{}
+		if k.PublicKey == used {
+			wantUsers = []string{"a"}
+		}
+		if !slices.Equal(k.UsedBy, wantUsers) || k.KeyStore != "file" || k.KeyPair != "present" || k.New != (k.PublicKey == spare) {
+			t.Errorf("key pair %+v", k)
+		}
+	}
+	// spare is new and unclaimed: a login may be about to use it.
+	if out := c.ok("keys", "prune"); out != "No unused key pairs to delete.\nKept 1 new key pair that no session has used yet: a login may be about to (--include-new deletes them too).\n" || len(c.state().KeyPairs) != 2 {
+		t.Errorf("prune of a new key pair: %q", out)
+	}
+	r := c.run("n\n", true, "keys", "prune", "--include-new")
+	if r.code != ExitFailure || !strings.Contains(r.errOut, spare) || len(c.state().KeyPairs) != 2 {
+		t.Errorf("prune declined: %d %q", r.code, r.errOut)
+	}
+	if out := c.ok("keys", "prune", "--include-new"); out != "Deleted key pair "+spare+"\n" {
+		t.Errorf("prune --include-new: %q", out)
+	}
+	if out := c.ok("keys", "prune"); out != "No unused key pairs to delete.\n" {
+		t.Errorf("prune again: %q", out)
+	}
+	if r := c.run("", false, "keys", "bogus"); r.code != ExitUsage {
+		t.Errorf("keys bogus: %d", r.code)
+	}
+	c.noSecrets()
+}

@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tkauth/tkauth/internal/fixture"
+	"github.com/tkauth/tkauth/store"
+)
+
+func TestListOutput(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := tkauth(t, "--home", dir, "--keyring", "file", "list")
+	if code != ExitOK || !strings.Contains(out, "No sessions in "+dir) || !strings.Contains(out, "tkauth demo") {
+		t.Fatalf("empty store: code %d\n%s%s", code, out, errOut)
+	}
+
+	seededDemo(t, dir, time.Now()) // list reads the real clock
+	code, out, errOut = tkauth(t, "--home", dir, "--keyring", "file", "list")
+	if code != ExitOK || errOut != "" {
+		t.Fatalf("code %d, stderr %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 6 {
+		t.Fatalf("%d lines, want 6:\n%s", len(lines), out)
+	}
+	for _, line := range lines {
+		key := strings.Fields(strings.TrimPrefix(line, "*"))[0]
+		if active := strings.HasPrefix(line, "* "); active != (key == fixture.DemoActive) {
+			t.Errorf("line %q: active mark %v", line, active)
+		}
+		if !strings.Contains(line, "unverified") {
+			t.Errorf("line %q: demo tokens are unverified", line)
+		}
+		if key == "globex/ci" && !strings.Contains(line, "expired ") {
+			t.Errorf("line %q: not labelled expired", line)
+		}
+		if strings.HasSuffix(line, " ") {
+			t.Errorf("line %q ends in spaces", line)
+		}
+	}
+	st, _ := store.NewFile(dir).Load(context.Background())
+	for _, s := range st.Sessions {
+		if strings.Contains(out, s.Token) {
+			t.Error("list printed a token")
+		}
+	}
+	// `tkauth` with no arguments lists too (the TUI comes in issue 2 of 6).
+	if _, bare, _ := tkauth(t, "--home", dir, "--keyring", "file"); bare != out {
+		t.Errorf("bare tkauth printed\n%s\nwant\n%s", bare, out)
+	}
+}
+
+func TestList(t *testing.T) {
+	c := newCLI(t)
+	if out := c.ok("list"); !strings.Contains(out, "No sessions in "+c.home) {
+		t.Errorf("empty list: %q", out)
+	}
+	if out := c.ok("list", "--json"); strings.TrimSpace(out) != "[]" {
+		t.Errorf("empty list --json: %q", out)
+	}
+	a, _, _ := twoSessions(t, c)
+
+	list := c.listJSON()
+	if len(list) != 2 {
+		t.Fatalf("%d sessions", len(list))
+	}
+	want := jsonSession{SessionKey: "a", Active: false, UserID: "user-" + a[2:8], OrganizationID: "org-1", SessionType: "SESSION_TYPE_READ_WRITE",
+		Expiry: list[0].Expiry, Expired: false, Verified: false, PublicKey: a, KeyPair: "present"}
+	if !reflect.DeepEqual(list[0], want) || list[0].Expiry < time.Now().Unix() {
+		t.Errorf("list --json a = %+v\nwant %+v", list[0], want)
+	}
+	if !list[1].Active || !list[1].Expired || list[1].KeyPair != "missing" {
+		t.Errorf("list --json b = %+v", list[1])
+	}
+	// The JSON field names are the documented schema.
+	var raw []map[string]any
+	json.Unmarshal([]byte(c.ok("list", "--json")), &raw)
+	var fields []string
+	for k := range raw[0] {
+		fields = append(fields, k)
+	}
+	slices.Sort(fields)
+	if got := strings.Join(fields, " "); got != "active expired expiry keyPair organizationId publicKey sessionKey sessionType userId verified" {
+		t.Errorf("fields: %s", got)
+	}
+
+	plain := c.ok("list")
+	if !regexp.MustCompile(`(?m)^\* b .*expired .* ago.*unverified, key pair missing$`).MatchString(plain) {
+		t.Errorf("plain list:\n%s", plain)
+	}
+	table := c.run("", true, "list").out
+	if !strings.HasPrefix(table, "  SESSION") || !strings.Contains(table, "KEY PAIR") {
+		t.Errorf("table on a terminal:\n%s", table)
+	}
+
+	c.noSecrets()
+}
+
+// twoSessions stores in c session a (a key pair's, an hour left) and b
+// (expired, active, its private key deleted), and returns their public
+// keys and a's token.
+func twoSessions(t *testing.T, c *harness) (a, b, tokA string) {
+	t.Helper()
+	a, b = c.keyPair(), c.keyPair()
+	tokA = token(t, a, time.Hour)
+	c.add("a", tokA)
+	c.add("b", token(t, b, -time.Minute))
+	if err := os.Remove(filepath.Join(store.NewFileKeys(c.home).Dir(), b+".private")); err != nil {
+		t.Fatal(err)
+	}
+	return a, b, tokA
+}

@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLogout(t *testing.T) {
+	c := newCLI(t)
+	shared, own, old := c.keyPair(), c.keyPair(), c.keyPair()
+	c.add("s1", token(t, shared, time.Hour))
+	c.add("s2", token(t, shared, time.Hour))
+	c.add("old", token(t, old, -time.Hour))
+	c.add("own", token(t, own, time.Hour))
+
+	// A terminal asks first; no keeps everything.
+	r := c.run("n\n", true, "logout", "s1")
+	if r.code != ExitFailure || !strings.Contains(r.errOut, "Key pair kept: used by s2.") || len(c.state().Sessions) != 4 {
+		t.Errorf("declined: %d %q", r.code, r.errOut)
+	}
+	r = c.run("y\n", true, "logout", "s1")
+	if r.code != 0 || r.out != "Logged out s1; 0 key pairs deleted; key pair kept: used by s2.\n" {
+		t.Errorf("confirmed: %d %q %q", r.code, r.out, r.errOut)
+	}
+	// Without a key, the active session; then there is none.
+	if out := c.ok("logout"); out != "Logged out own; 1 key pair deleted; no session is active now.\n" {
+		t.Errorf("logout: %q", out)
+	}
+	r = c.run("", false, "logout")
+	if r.code != ExitNotFound || r.errOut != "tkauth: no active session: name one (`tkauth logout KEY`), or choose one with `tkauth switch KEY`\n" {
+		t.Errorf("no active: %d %q", r.code, r.errOut)
+	}
+	if r := c.run("", false, "logout", "zz"); r.code != ExitNotFound {
+		t.Errorf("unknown key: %d", r.code)
+	}
+	for _, args := range [][]string{{"logout", "s2", "--all"}, {"logout", "--all", "--expired"}, {"logout", "a", "b"}} {
+		if r := c.run("", false, args...); r.code != ExitUsage {
+			t.Errorf("%v: %d", args, r.code)
+		}
+	}
+	if out := c.ok("logout", "--expired"); out != "Logged out old; 1 key pair deleted.\n" {
+		t.Errorf("--expired: %q", out)
+	}
+	if out := c.ok("logout", "--expired"); out != "No expired sessions.\n" {
+		t.Errorf("--expired again: %q", out)
+	}
+	// --all needs --yes without a terminal.
+	r = c.run("", false, "logout", "--all")
+	if r.code != ExitUsage || !strings.Contains(r.errOut, "--yes") || len(c.state().Sessions) != 1 {
+		t.Errorf("--all without --yes: %d %q", r.code, r.errOut)
+	}
+	if out := c.ok("logout", "--all", "--yes"); out != "Logged out s2; 1 key pair deleted.\n" {
+		t.Errorf("--all --yes: %q", out)
+	}
+	st := c.state()
+	if len(st.Sessions) != 0 || len(st.KeyPairs) != 0 {
+		t.Errorf("left %d sessions, %d key pairs", len(st.Sessions), len(st.KeyPairs))
+	}
+	c.noSecrets()
+}
+
+func TestLogoutRevoke(t *testing.T) {
+	srv, _ := withAPI(t)
+	c := newCLI(t)
+	c.ok("login", "--org", "o", "--session-key", "a")
+	c.ok("login", "--org", "o", "--session-key", "b")
+	a, b := c.state().Sessions["a"].PublicKey, c.state().Sessions["b"].PublicKey
+
+	out := c.ok("logout", "a", "--revoke")
+	if !strings.Contains(out, "Revoked a's key on Turnkey") || !strings.Contains(out, "Logged out a") || srv.HasKey(a) {
+		t.Errorf("logout --revoke: %q; Turnkey still has the key: %v", out, srv.HasKey(a))
+	}
+
+	// Revocation fails: nothing happens here either, unless --force.
+	srv.FailNext(400)
+	r := c.run("", false, "logout", "--revoke")
+	if r.code != ExitFailure || !strings.Contains(r.errOut, "was not logged out here either") || c.state().Sessions["b"] == nil {
+		t.Errorf("failed revoke: exit %d %q", r.code, r.errOut)
+	}
+	srv.FailNext(400)
+	r = c.run("", false, "logout", "--revoke", "--force")
+	if r.code != 0 || !strings.Contains(r.errOut, "logging out here anyway") || c.state().Sessions["b"] != nil || !srv.HasKey(b) {
+		t.Errorf("--force: exit %d %q", r.code, r.errOut)
+	}
+	for _, args := range [][]string{{"logout", "--all", "--revoke"}, {"logout", "a", "--force"}} {
+		if r := c.run("", false, args...); r.code != ExitUsage {
+			t.Errorf("%v: exit %d", args, r.code)
+		}
+	}
+	c.noSecrets()
+}

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/ui"
+)
+
+// TUIOptions holds what the TUI (tkauth with no command, on a terminal)
+// needs.
+type TUIOptions struct {
+	Open func(context.Context) (*Env, error)
+	API  func() session.TurnkeyAPI
+	// AutoRefresh: refresh the active session in its last minute.
+	AutoRefresh bool
+}
+
+// NewRootCmd returns tkauth's root command, its global flags and every
+// subcommand, writing to ios.
+func NewRootCmd(ios *IOStreams) *cobra.Command {
+	// TKAUTH_KEYRING_SERVICE is for tests: it keeps their keyring items
+	// apart from the user's.
+	f := &Factory{IO: ios, KeyringService: envOr("TKAUTH_KEYRING_SERVICE", store.SystemService)}
+	tui := &TUIOptions{Open: f.Open, API: f.API}
+	root := &cobra.Command{
+		Use:   "tkauth",
+		Short: "Manage the Turnkey sessions held on this machine",
+		Long: `tkauth lists the Turnkey sessions stored on this machine, marks the active one,
+and logs sessions out, deleting their key pairs from the OS keyring unless
+another session still uses them.
+
+Try it safely first: tkauth demo`,
+		Args:          usageArgs(cobra.NoArgs),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !ios.IsTerminal {
+				return listRun(cmd.Context(), &ListOptions{IO: ios, Open: f.OpenPlain})
+			}
+			return tuiRun(cmd.Context(), tui)
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.Flags().BoolVar(&tui.AutoRefresh, "auto-refresh", false, "in the TUI, refresh the active session in its last minute")
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.Home, "home", "", "store directory (env "+store.HomeEnv+"; default: the user config directory/tkauth)")
+	pf.StringVar(&f.Keyring, "keyring", envOr("TKAUTH_KEYRING", store.KeyringAuto), "where private keys go: auto, system or file (env TKAUTH_KEYRING)")
+	pf.DurationVar(&f.KeyringTimeout, "keyring-timeout", store.DefaultKeyringTimeout, "how long to wait for the system keyring on each call")
+	pf.StringVar(&f.APIURL, "api-url", envOr("TURNKEY_API_BASE_URL", turnkey.DefaultBaseURL), "Turnkey's API (env TURNKEY_API_BASE_URL)")
+
+	root.AddCommand(
+		newCmdList(f, nil), newCmdAdd(f, nil), newCmdSwitch(f, nil), newCmdLogout(f, nil),
+		newCmdShow(f, nil), newCmdKeys(f), newCmdDemo(f, nil), newCmdVersion(f),
+		newCmdLogin(f, nil), newCmdRefresh(f, nil),
+	)
+	return root
+}
+
+// tuiRun opens the TUI over the store the flags select.
+func tuiRun(ctx context.Context, opts *TUIOptions) error {
+	env, err := opts.Open(ctx)
+	if err != nil {
+		return err
+	}
+	if err := env.Store.MakeDir(); err != nil {
+		return err
+	}
+	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), KeyStore: env.KeyStore, Note: env.Note, Watch: true,
+		API: opts.API(), AutoRefresh: opts.AutoRefresh})
+}

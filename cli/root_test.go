@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+)
+
+func TestErrorsAndExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(store.NewFile(dir).Path(), []byte(`{"version": 99}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		says string
+	}{
+		{"unknown command", []string{"frobnicate"}, ExitUsage, `unknown command "frobnicate"`},
+		{"unknown flag", []string{"list", "--frob"}, ExitUsage, "unknown flag: --frob"},
+		{"extra argument", []string{"list", "x"}, ExitUsage, "unknown command"},
+		{"unknown key store", []string{"--home", t.TempDir(), "--keyring", "vault", "list"}, ExitUsage, `unknown key store "vault"`},
+		{"newer store file", []string{"--home", dir, "--keyring", "file", "list"}, ExitFailure, "written by a newer tkauth"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := tkauth(t, tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.says) || !strings.HasPrefix(errOut, "tkauth: ") {
+				t.Errorf("code %d, stderr %q; want %d saying %q", code, errOut, tt.code, tt.says)
+			}
+		})
+	}
+}
+
+func TestExitCodeForNotFound(t *testing.T) {
+	for _, err := range []error{session.ErrNotFound, session.ErrNoActiveSession} {
+		if got := exitCode(err); got != ExitNotFound {
+			t.Errorf("exitCode(%v) = %d, want %d", err, got, ExitNotFound)
+		}
+	}
+}
+
+// With no active session, every command that would act on it gives the
+// one error, with the way out for that command.
+func TestNoActiveSessionIsOneError(t *testing.T) {
+	c := newCLI(t)
+	c.add("a", token(t, c.keyPair(), time.Hour))
+	c.ok("logout", "a")
+	c.add("b", token(t, c.keyPair(), time.Hour))
+	c.ok("logout") // b was active: now none is
+	for _, command := range []string{"logout", "show", "refresh"} {
+		r := c.run("", false, command)
+		want := "tkauth: no active session: name one (`tkauth " + command + " KEY`), or choose one with `tkauth switch KEY`\n"
+		if r.code != ExitNotFound || r.errOut != want {
+			t.Errorf("%s: exit %d, stderr %q; want %d, %q", command, r.code, r.errOut, ExitNotFound, want)
+		}
+	}
+}
