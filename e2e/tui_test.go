@@ -50,8 +50,8 @@ func TestTUIEndToEnd(t *testing.T) {
 	x.run("send-keys", "-t", "tk", "j", "d")
 	x.waitFor("Log out acme/admin?")
 	x.run("send-keys", "-t", "tk", "y")
-	s := x.waitFor("Logged out acme/admin")
-	s = x.waitScreen("acme/admin to leave the table", 5*time.Second, func(s string) bool { return !listed("acme/admin").MatchString(s) })
+	x.waitFor("Logged out acme/admin")
+	s := x.waitScreen("acme/admin to leave the table", 5*time.Second, func(s string) bool { return !listed("acme/admin").MatchString(s) })
 	if !listed("acme/viewer").MatchString(s) {
 		t.Errorf("the other sessions are gone too:\n%s", s)
 	}

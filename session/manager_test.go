@@ -38,11 +38,10 @@ func (k *flakyKeys) Delete(ctx context.Context, pub string) error {
 }
 
 type fixture struct {
-	t         *testing.T
-	dir       string
-	m         *session.Manager
-	keys      *flakyKeys
-	notarizer string
+	t    *testing.T
+	dir  string
+	m    *session.Manager
+	keys *flakyKeys
 }
 
 func newFixture(t *testing.T) *fixture {

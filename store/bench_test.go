@@ -19,9 +19,8 @@ import (
 
 var sizes = []int{10, 1000, 10000}
 
-// fixtureDir is a store of n sessions, made once per size and run.
-var fixtures = map[string]string{}
-
+// fixtureDir makes a store of n sessions, its private keys in the key
+// store keys returns.
 func fixtureDir(b *testing.B, n int, keys func(dir string) session.KeyStore) string {
 	b.Helper()
 	dir := filepath.Join(b.TempDir(), "tkauth")

@@ -48,18 +48,25 @@ func tickCmd(clock func() time.Time) tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg(clock()) })
 }
 
-// action runs f as a command and reports its outcome.
-func action(f func(ctx context.Context) (string, error)) tea.Cmd {
+// action runs f as a command and reports its outcome: what f says, or
+// failed (when not empty) and why f failed.
+func action(failed string, f func(ctx context.Context) (string, error)) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
 		status, err := f(ctx)
+		switch {
+		case err != nil && failed != "":
+			status = failed + ": " + err.Error()
+		case err != nil:
+			status = err.Error()
+		}
 		return actionDoneMsg{status: status, err: err}
 	}
 }
 
 func setActiveCmd(s Sessions, key string) tea.Cmd {
-	return action(func(ctx context.Context) (string, error) {
+	return action("", func(ctx context.Context) (string, error) {
 		if err := s.SetActive(ctx, key); err != nil {
 			return "", err
 		}
@@ -70,27 +77,27 @@ func setActiveCmd(s Sessions, key string) tea.Cmd {
 // logoutCmd logs out exactly the sessions under keys: those the dialog
 // named.
 func logoutCmd(s Sessions, keys []string) tea.Cmd {
-	return action(func(ctx context.Context) (string, error) {
+	return action("Logout failed", func(ctx context.Context) (string, error) {
 		res, err := s.Logout(ctx, keys...)
 		if err != nil {
-			return "", fmt.Errorf("Logout failed: %w", err)
+			return "", err
 		}
 		return text.Logout(res), nil
 	})
 }
 
 func refreshCmd(s Sessions, api session.TurnkeyAPI, key string, now func() time.Time) tea.Cmd {
-	return action(func(ctx context.Context) (string, error) {
+	return action("Refresh of "+text.Clean(key)+" failed (it is as it was)", func(ctx context.Context) (string, error) {
 		res, err := s.Refresh(ctx, api, key, 0)
 		if err != nil {
-			return "", fmt.Errorf("Refresh of %s failed (it is as it was): %w", text.Clean(key), err)
+			return "", err
 		}
 		return "Refreshed " + text.Clean(key) + ": " + text.Expiry(now(), res.Session.Expiry) + ".", nil
 	})
 }
 
 func pruneCmd(s Sessions) tea.Cmd {
-	return action(func(ctx context.Context) (string, error) {
+	return action("", func(ctx context.Context) (string, error) {
 		res, err := s.ClearUnusedKeyPairs(ctx, false)
 		if err != nil {
 			return "", fmt.Errorf("deleted %s, but not all: %w", text.Plural(len(res.Deleted), "unused key pair"), err)

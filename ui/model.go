@@ -161,9 +161,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case actionDoneMsg:
 		m.busy = ""
 		m.status, m.statusErr = msg.status, msg.err != nil
-		if msg.err != nil {
-			m.status = msg.err.Error()
-		}
 		return m, loadCmd(m.cfg.Sessions)
 	case spinner.TickMsg:
 		if m.busy == "" {

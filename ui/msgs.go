@@ -24,7 +24,8 @@ type presenceMsg struct {
 // tickMsg is the clock's time, once a second, for the countdowns.
 type tickMsg time.Time
 
-// actionDoneMsg ends an action: what to tell the user, or why it failed.
+// actionDoneMsg ends an action: what to tell the user, and err if it
+// failed.
 type actionDoneMsg struct {
 	status string
 	err    error
