@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey/turnkeytest"
@@ -83,12 +84,10 @@ func (c *harness) keyPair() string {
 	return pub
 }
 
-var testNotarizer, _, _ = session.NewPrivateKey()
-
+// token mints a session token bound to pub, expiring in d (fixture.Token).
 func token(t *testing.T, pub string, d time.Duration) string {
 	t.Helper()
-	tok, err := session.NewToken(session.Claims{Expiry: time.Now().Add(d), PublicKey: pub, Type: session.ReadWrite,
-		UserID: "user-" + pub[2:8], OrganizationID: "org-1"}, testNotarizer)
+	tok, err := fixture.Token(pub, time.Now().Add(d))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 )
@@ -68,14 +69,10 @@ func TestMain(m *testing.M) {
 // Service for the command it runs.
 var withKeyring = filepath.Join("..", "scripts", "with-keyring")
 
-var testNotarizer, _, _ = session.NewPrivateKey()
-
-// token mints a session token bound to pub, expiring in d, signed by a
-// throw-away notarizer (so it shows as unverified).
+// token mints a session token bound to pub, expiring in d (fixture.Token).
 func token(t *testing.T, pub string, d time.Duration) string {
 	t.Helper()
-	tok, err := session.NewToken(session.Claims{Expiry: time.Now().Add(d), PublicKey: pub, Type: session.ReadWrite,
-		UserID: "user-" + pub[2:8], OrganizationID: "org-1"}, testNotarizer)
+	tok, err := fixture.Token(pub, time.Now().Add(d))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,11 @@ func TestHostileClaimsNeverReachTheTerminalRaw(t *testing.T) {
 		org = "org\u202etxt.exe"
 	)
 	user := "user\x1b]52;c;cHduZWQ=\x07" + strings.Repeat("u", 10000)
-	tok, err := session.NewToken(session.Claims{Expiry: time.Now().Add(time.Hour), PublicKey: pub, Type: session.ReadOnly, UserID: user, OrganizationID: org}, testNotarizer)
+	notarizer, _, err := session.NewPrivateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := session.NewToken(session.Claims{Expiry: time.Now().Add(time.Hour), PublicKey: pub, Type: session.ReadOnly, UserID: user, OrganizationID: org}, notarizer)
 	if err != nil {
 		t.Fatal(err)
 	}
