@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -34,7 +33,9 @@ is replaced, and its key pair deleted if no other session uses it.
 
 The token is read from --token-file, or from stdin (with --token-file - or when
 stdin is not a terminal). It is never taken as an argument: arguments are kept
-in your shell history and shown by ps.`,
+in your shell history and shown by ps. What you paste may be the bare token,
+"Bearer " and the token, a JSON string, or a JSON object with the token in its
+"token" or "session" field; only the token is stored.`,
 		Example: `  tkauth add --token-file session.jwt
   tkauth add --session-key acme/admin < session.jwt
   pbpaste | tkauth add`,
@@ -93,7 +94,8 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 }
 
 // readToken reads a token from file, or from stdin when file is "-", or
-// when file is empty and stdin is not a terminal.
+// when file is empty and stdin is not a terminal. It takes the forms
+// people paste (session.Pasted): the bare token is what is stored.
 func readToken(ios *IOStreams, file string) (string, error) {
 	var r io.Reader
 	switch {
@@ -113,11 +115,10 @@ func readToken(ios *IOStreams, file string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("reading the token: %w", err)
 	}
-	token := strings.TrimSpace(string(b))
-	if token == "" {
-		return "", fmt.Errorf("%w: no token was given (the input was empty)", session.ErrMalformedToken)
+	if len(b) > session.MaxTokenSize {
+		return "", fmt.Errorf("%w: the input is larger than the %d bytes a session token can be", session.ErrMalformedToken, session.MaxTokenSize)
 	}
-	return token, nil
+	return session.Pasted(string(b))
 }
 
 // mustState is the store's state, or an empty one if it cannot be read

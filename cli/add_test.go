@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -79,7 +80,7 @@ func TestAddRefusesAHugeToken(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	r := c.run(huge, false, "add")
 	runtime.ReadMemStats(&after)
-	if r.code != ExitFailure || !strings.Contains(r.errOut, "larger than the 65536 a session token can be") {
+	if r.code != ExitFailure || !strings.Contains(r.errOut, "larger than the 65536 bytes a session token can be") {
 		t.Fatalf("exit %d: %q", r.code, r.errOut)
 	}
 	alloc := after.TotalAlloc - before.TotalAlloc
@@ -89,5 +90,46 @@ func TestAddRefusesAHugeToken(t *testing.T) {
 	t.Logf("refusing a 10 MB token through tkauth add allocated %d bytes", alloc)
 	if len(c.state().Sessions) != 0 {
 		t.Error("something was stored")
+	}
+}
+
+// What people paste is taken, and only the bare token is stored: show
+// --token prints it back exactly. Anything else is refused, saying what
+// was found, and nothing is stored.
+func TestAddTakesWhatPeoplePaste(t *testing.T) {
+	c := newCLI(t)
+	pub := c.keyPair()
+	tok := token(t, pub, time.Hour)
+	for i, in := range []string{
+		"Bearer " + tok + "\n",
+		`"` + tok + `"`,
+		`{"session": "` + tok + `"}`,
+		"\t" + tok + "\r\n",
+	} {
+		key := fmt.Sprintf("k%d", i)
+		if r := c.run(in, false, "add", "--session-key", key); r.code != 0 {
+			t.Fatalf("add %q: exit %d %s", in, r.code, r.errOut)
+		}
+		if got := c.ok("show", key, "--token"); got != tok+"\n" {
+			t.Errorf("add %.30q stored %.40q, want the bare token", in, got)
+		}
+	}
+	before := c.snapshot()
+	for in, says := range map[string]string{
+		tok[:50] + "\n" + tok[50:]:       "the input has 2 lines",
+		"Token: " + tok:                  "':' at byte 6 cannot be in a token",
+		`{"access_token":"` + tok + `"}`: `no "token" or "session" field`,
+		tok + "\x1b[2J":                  "the control character U+001B",
+	} {
+		r := c.run(in, false, "add", "--session-key", "bad")
+		if r.code != ExitFailure || !strings.Contains(r.errOut, says) || strings.Contains(r.errOut, "\x1b") {
+			t.Errorf("add %.30q: exit %d, %q; want 1 saying %q", in, r.code, r.errOut, says)
+		}
+	}
+	if c.snapshot() != before {
+		t.Error("a refused add changed the store")
+	}
+	if r := c.run(tok, false, "add", "--session-key", "evil\x1b[2J"); r.code != ExitFailure || !strings.Contains(r.errOut, "invalid session key") || strings.Contains(r.errOut, "\x1b") {
+		t.Errorf("add under a key with escapes: exit %d, %q", r.code, r.errOut)
 	}
 }

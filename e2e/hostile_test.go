@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
 )
 
 // Claims and keys that try to drive the terminal: the built binary shows
@@ -17,8 +19,8 @@ func TestHostileClaimsNeverReachTheTerminalRaw(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := buildTkauth(t)
-	env := append(os.Environ(), "TKAUTH_HOME="+t.TempDir(), "TKAUTH_KEYRING=file")
+	bin, home := buildTkauth(t), t.TempDir()
+	env := append(os.Environ(), "TKAUTH_HOME="+home, "TKAUTH_KEYRING=file")
 	tk := func(stdin string, args ...string) binRun {
 		t.Helper()
 		return runBin(t, bin, env, stdin, args...)
@@ -39,12 +41,25 @@ func TestHostileClaimsNeverReachTheTerminalRaw(t *testing.T) {
 	}
 	outputs := map[string]string{}
 	record := func(name string, r binRun) {
-		if r.code != 0 && !strings.Contains(name, "unknown") && !strings.Contains(name, "prompt") {
+		if r.code != 0 && !strings.Contains(name, "unknown") && !strings.Contains(name, "prompt") && !strings.Contains(name, "refused") {
 			t.Errorf("%s: exit %d\n%s%s", name, r.code, r.out, r.errOut)
 		}
 		outputs[name] = r.out + r.errOut
 	}
-	record("add", tk(tok, "add", "--session-key", key))
+	record("add under a hostile key, refused", tk(tok, "add", "--session-key", key))
+	record("add", tk(tok, "add", "--session-key", "plain"))
+	// tkauth refuses such a key, but a store written by hand or by an
+	// older tkauth may hold one: rename the session in the file itself.
+	err = store.NewFile(home).Update(context.Background(), func(st *session.State, commit session.Commit) error {
+		s := *st.Sessions["plain"]
+		s.Key = key
+		delete(st.Sessions, "plain")
+		st.Sessions[key], st.Active = &s, key
+		return commit()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	record("list", tk("", "list"))
 	record("list on a terminal", onTerminal(t, bin, env, "", "list"))
 	record("show", tk("", "show"))

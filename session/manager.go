@@ -105,7 +105,8 @@ func (m *Manager) StoreSession(ctx context.Context, token, key string) (StoreRes
 	return m.Put(ctx, s, key)
 }
 
-// Put stores an already parsed session; see StoreSession.
+// Put stores an already parsed session; see StoreSession. A new key must
+// pass CheckKey.
 func (m *Manager) Put(ctx context.Context, s Session, key string) (StoreResult, error) {
 	if key == "" {
 		key = DefaultKey
@@ -116,6 +117,12 @@ func (m *Manager) Put(ctx context.Context, s Session, key string) (StoreResult, 
 		res = StoreResult{}
 		s.StoredAt = m.now().UTC()
 		old, replaced := st.Sessions[key]
+		if !replaced {
+			// Keys stored before this check existed stay usable.
+			if err := CheckKey(key); err != nil {
+				return err
+			}
+		}
 		st.Sessions[key] = &s
 		st.Active = key
 		if kp, ok := st.KeyPairs[s.PublicKey]; ok && (kp.Deleting || kp.Unclaimed) {

@@ -11,11 +11,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/big"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ErrMalformedToken is wrapped by every error Parse returns for a token that
@@ -99,6 +102,14 @@ func Parse(token string) (Session, error) {
 
 // ParseWithNotarizer is Parse with another notarizer key, for tests and
 // non-production Turnkey deployments.
+//
+// A token is three parts of base64url (canonical, without padding) joined
+// by dots: a header that is a JSON object with alg ES256 (and typ JWT, if
+// any), a payload that is a JSON object of claims, and a 64-byte signature.
+// Anything else is refused: characters outside that alphabet, JSON with a
+// key twice or anything after the object, text that is not UTF-8. So the
+// token stored is exactly the token checked, and it is safe to print.
+// White space around it is dropped.
 func ParseWithNotarizer(token string, notarizer *ecdsa.PublicKey) (Session, error) {
 	if len(token) > MaxTokenSize {
 		return Session{}, fmt.Errorf("%w: %d bytes is larger than the %d a session token can be", ErrMalformedToken, len(token), MaxTokenSize)
@@ -107,13 +118,31 @@ func ParseWithNotarizer(token string, notarizer *ecdsa.PublicKey) (Session, erro
 	if token == "" {
 		return Session{}, fmt.Errorf("%w: the token is empty", ErrMalformedToken)
 	}
+	if i := strings.IndexFunc(token, notTokenRune); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(token[i:])
+		return Session{}, fmt.Errorf("%w: %s at byte %d cannot be in a token, which is base64url text in three parts joined by dots", ErrMalformedToken, describeRune(r, token[i:]), i+1)
+	}
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
 		return Session{}, fmt.Errorf("%w: a JWT has 3 dot-separated parts, this has %d", ErrMalformedToken, len(parts))
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	header, err := decodePart("header", parts[0])
 	if err != nil {
-		return Session{}, fmt.Errorf("%w: payload is not base64url: %v", ErrMalformedToken, err)
+		return Session{}, err
+	}
+	if err := checkHeader(header); err != nil {
+		return Session{}, err
+	}
+	payload, err := decodePart("payload", parts[1])
+	if err != nil {
+		return Session{}, err
+	}
+	sig, err := decodePart("signature", parts[2])
+	if err != nil {
+		return Session{}, err
+	}
+	if len(sig) != 64 {
+		return Session{}, fmt.Errorf("%w: the signature is %d bytes; an ES256 signature is 64", ErrMalformedToken, len(sig))
 	}
 	c, err := decodeClaims(payload)
 	if err != nil {
@@ -122,15 +151,115 @@ func ParseWithNotarizer(token string, notarizer *ecdsa.PublicKey) (Session, erro
 	return Session{
 		Token:    token,
 		Claims:   c,
-		Verified: verify(parts, notarizer),
+		Verified: verify(parts[0]+"."+parts[1], sig, notarizer),
 	}, nil
 }
 
+// notTokenRune reports whether r cannot be in a token: anything but
+// base64url's alphabet and the dots between parts.
+func notTokenRune(r rune) bool {
+	return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
+}
+
+// describeRune names r, found at the start of rest, safely for a terminal.
+func describeRune(r rune, rest string) string {
+	switch {
+	case r == utf8.RuneError && !strings.HasPrefix(rest, "\uFFFD"):
+		return "a byte that is not UTF-8"
+	case r == ' ':
+		return "a space"
+	case r == '\n' || r == '\r':
+		return "a line break"
+	case r == '=':
+		return "padding (=)"
+	case r < 0x20 || r == 0x7f || !unicode.IsPrint(r):
+		return fmt.Sprintf("the control character %U", r)
+	}
+	return strconv.QuoteRune(r)
+}
+
+// strict is base64url without padding, refusing the non-canonical forms
+// (trailing bits set) that would let two strings decode alike.
+var strict = base64.RawURLEncoding.Strict()
+
+func decodePart(name, part string) ([]byte, error) {
+	b, err := strict.DecodeString(part)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the %s is not base64url: %v", ErrMalformedToken, name, err)
+	}
+	if name != "signature" && !utf8.Valid(b) {
+		return nil, fmt.Errorf("%w: the %s is not UTF-8 text", ErrMalformedToken, name)
+	}
+	return b, nil
+}
+
+// checkHeader accepts a JSON object whose alg is ES256, the algorithm
+// Turnkey signs sessions with, and whose typ, if any, is JWT.
+func checkHeader(header []byte) error {
+	if err := checkObject(header); err != nil {
+		return fmt.Errorf("%w: the header is not a JSON object: %v", ErrMalformedToken, err)
+	}
+	var h struct {
+		Alg *string `json:"alg"`
+		Typ *string `json:"typ"`
+	}
+	if err := json.Unmarshal(header, &h); err != nil {
+		return fmt.Errorf("%w: the header: %v", ErrMalformedToken, err)
+	}
+	if h.Alg == nil || *h.Alg != "ES256" {
+		alg := "none"
+		if h.Alg != nil {
+			alg = strconv.QuoteToASCII(*h.Alg)
+		}
+		return fmt.Errorf("%w: the header's algorithm is %s; Turnkey signs sessions with ES256", ErrMalformedToken, alg)
+	}
+	if h.Typ != nil && *h.Typ != "JWT" {
+		return fmt.Errorf("%w: the header's type is %s, not JWT", ErrMalformedToken, strconv.QuoteToASCII(*h.Typ))
+	}
+	return nil
+}
+
+// checkObject accepts exactly one JSON object with no key twice at its top
+// level, and nothing after it but white space. encoding/json would take a
+// repeated key's last value and ignore what follows, so two readers could
+// see different claims in one token.
+func checkObject(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return errors.New("it does not start with {")
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		if seen[key] {
+			return fmt.Errorf("%s appears twice", strconv.QuoteToASCII(key))
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("there is more after the object")
+	}
+	return nil
+}
+
 func decodeClaims(payload []byte) (Claims, error) {
-	var w wireClaims
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	if err := dec.Decode(&w); err != nil {
+	if err := checkObject(payload); err != nil {
 		return Claims{}, fmt.Errorf("%w: payload is not a JSON object: %v", ErrMalformedToken, err)
+	}
+	var w wireClaims
+	if err := json.Unmarshal(payload, &w); err != nil {
+		return Claims{}, fmt.Errorf("%w: payload is not a JSON object of claims: %v", ErrMalformedToken, err)
 	}
 	var missing []string
 	for _, f := range []struct {
@@ -211,19 +340,15 @@ func ParsePublicKey(h string) (*ecdsa.PublicKey, error) {
 	return ecdsa.ParseUncompressedPublicKey(elliptic.P256(), full)
 }
 
-// verify checks the notarizer's raw r||s signature over
-// sha256(sha256(header.payload)), the digest Turnkey signs.
-func verify(parts []string, notarizer *ecdsa.PublicKey) bool {
-	if notarizer == nil {
-		return false
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil || len(sig) != 64 {
+// verify checks the notarizer's raw r||s signature sig over
+// sha256(sha256(signingInput)), the digest Turnkey signs.
+func verify(signingInput string, sig []byte, notarizer *ecdsa.PublicKey) bool {
+	if notarizer == nil || len(sig) != 64 {
 		return false
 	}
 	r := new(big.Int).SetBytes(sig[:32])
 	s := new(big.Int).SetBytes(sig[32:])
-	return ecdsa.Verify(notarizer, digest(parts[0]+"."+parts[1]), r, s)
+	return ecdsa.Verify(notarizer, digest(signingInput), r, s)
 }
 
 func digest(signingInput string) []byte {

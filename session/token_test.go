@@ -17,10 +17,11 @@ const vectorPub = "02f739f8c77b32f4d5f13265861febd76e7a9c61a1140d296b8c163025088
 
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
+// hdr and sig are Turnkey's header and a junk signature of the right size.
+var hdr, sig = b64(`{"alg":"ES256","typ":"JWT"}`), b64(strings.Repeat("s", 64))
+
 // jwt assembles a token from a raw JSON payload, with a junk signature.
-func jwt(payload string) string {
-	return b64(`{"alg":"ES256","typ":"JWT"}`) + "." + b64(payload) + "." + b64(strings.Repeat("s", 64))
-}
+func jwt(payload string) string { return hdr + "." + b64(payload) + "." + sig }
 
 const goodPayload = `{"exp":1900000000,"public_key":"` + vectorPub + `","session_type":"SESSION_TYPE_READ_ONLY","user_id":"u-1","organization_id":"o-1"}`
 
@@ -51,9 +52,25 @@ func TestParseRejects(t *testing.T) {
 		{"empty", "", "empty"},
 		{"two parts", "a.b", "3 dot-separated parts, this has 2"},
 		{"four parts", "a.b.c.d", "this has 4"},
-		{"payload not base64url", "x.!!!.y", "not base64url"},
-		{"payload not JSON", "x." + b64("{nope") + ".y", "not a JSON object"},
-		{"payload a JSON array", "x." + b64("[1]") + ".y", "not a JSON object"},
+		{"a character outside base64url", "x.!!!.y", "'!' at byte 3 cannot be in a token"},
+		{"payload not base64url", hdr + ".a.y", "the payload is not base64url"},
+		{"payload not JSON", hdr + "." + b64("{nope") + "." + sig, "not a JSON object"},
+		{"payload a JSON array", hdr + "." + b64("[1]") + "." + sig, "not a JSON object"},
+		{"a claim twice", jwt(strings.Replace(goodPayload, `{"exp":1900000000,`, `{"exp":1,"exp":1900000000,`, 1)), `"exp" appears twice`},
+		{"bytes after the payload", jwt(goodPayload + `{}`), "there is more after the object"},
+		{"payload not UTF-8", jwt(strings.Replace(goodPayload, "u-1", "u-\xff", 1)), "the payload is not UTF-8"},
+		{"escapes in place of the header", "\x1b[2J." + b64(goodPayload) + "." + sig, "the control character U+001B at byte 1"},
+		{"a line break inside", hdr + "." + b64(goodPayload)[:10] + "\n" + b64(goodPayload)[10:] + "." + sig, "a line break at byte"},
+		{"a space inside", hdr + " ." + b64(goodPayload) + "." + sig, "a space at byte"},
+		{"not UTF-8", hdr + "\xff." + b64(goodPayload) + "." + sig, "a byte that is not UTF-8"},
+		{"padding", hdr + "=." + b64(goodPayload) + "." + sig, "padding (=)"},
+		{"non-canonical base64", jwt(goodPayload)[:len(jwt(goodPayload))-1] + "x", "the signature is not base64url"}, // its last character ends in bits a decoder drops
+		{"header not JSON", b64("ES256") + "." + b64(goodPayload) + "." + sig, "the header is not a JSON object"},
+		{"header with another algorithm", b64(`{"alg":"HS256","typ":"JWT"}`) + "." + b64(goodPayload) + "." + sig, `algorithm is "HS256"`},
+		{"header without an algorithm", b64(`{"typ":"JWT"}`) + "." + b64(goodPayload) + "." + sig, "algorithm is none"},
+		{"header with an escape in its type", b64(`{"alg":"ES256","typ":"JWT\u001b[31m"}`) + "." + b64(goodPayload) + "." + sig, `type is "JWT\x1b[31m"`},
+		{"header with the algorithm twice", b64(`{"alg":"none","alg":"ES256"}`) + "." + b64(goodPayload) + "." + sig, `"alg" appears twice`},
+		{"a short signature", hdr + "." + b64(goodPayload) + "." + b64("short"), "the signature is 5 bytes"},
 		{"missing user_id", jwt(`{"exp":1,"public_key":"` + vectorPub + `","session_type":"SESSION_TYPE_READ_ONLY","organization_id":"o"}`), "missing required claim user_id"},
 		{"missing several", jwt(`{"exp":1}`), "missing required claim public_key, session_type, user_id, organization_id"},
 		{"exp null", jwt(`{"exp":null,"public_key":"` + vectorPub + `","session_type":"SESSION_TYPE_READ_ONLY","user_id":"u","organization_id":"o"}`), "missing required claim exp"},

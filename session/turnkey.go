@@ -34,6 +34,12 @@ const DefaultLifetime = 900 * time.Second
 // it, and stores that session under key, active. If anything fails, the new
 // key pair is deleted and nothing else changes.
 func (m *Manager) Login(ctx context.Context, api TurnkeyAPI, apiKey Signer, org, key string, expires time.Duration, invalidateExisting bool) (StoreResult, error) {
+	if key == "" {
+		key = DefaultKey
+	}
+	if err := CheckKey(key); err != nil {
+		return StoreResult{}, err
+	}
 	return m.newSession(ctx, key, func(pub string) (string, error) {
 		return api.StampLogin(ctx, apiKey, org, pub, lifetime(expires), invalidateExisting)
 	})

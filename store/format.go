@@ -9,7 +9,9 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	json "github.com/goccy/go-json"
 
@@ -75,6 +77,9 @@ func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment, gen s
 		s := st.Sessions[k]
 		fr, ok := frags[k]
 		if !ok || fr.s != s {
+			if err := readsBack(s); err != nil {
+				return nil, err
+			}
 			enc, err := json.Marshal(fileSession{
 				SessionKey:       s.Key,
 				Token:            s.Token,
@@ -132,6 +137,18 @@ func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment, gen s
 	}
 	b.WriteString("\n]}\n")
 	return next, nil
+}
+
+// readsBack refuses a session whose strings JSON would not keep as they
+// are: text that is not UTF-8 is written as U+FFFD, so two such session
+// keys would read back as one, and tkauth would refuse its own file.
+func readsBack(s *session.Session) error {
+	for _, f := range []string{s.Key, s.Token, s.PublicKey, s.UserID, s.OrganizationID, s.SessionProfileID, s.Scope} {
+		if !utf8.ValidString(f) {
+			return fmt.Errorf("not writing the session file: session %s holds text that is not UTF-8, which the file cannot keep as it is", strconv.QuoteToASCII(s.Key))
+		}
+	}
+	return nil
 }
 
 // Decode parses a session file. It returns an error wrapping ErrCorrupt or

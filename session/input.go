@@ -1,0 +1,98 @@
+package session
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxKeyLength is the most characters a session key may have.
+const MaxKeyLength = 128
+
+// ErrInvalidKey is wrapped by CheckKey's errors.
+var ErrInvalidKey = errors.New("invalid session key")
+
+// CheckKey accepts a session key that prints as itself: UTF-8 text of at
+// most MaxKeyLength characters, without control characters, bidirectional
+// overrides or invisible characters. A key that is not UTF-8 would be
+// changed by the store's encoding (two such keys can become one), and one
+// with controls could not be typed to log it out.
+func CheckKey(key string) error {
+	switch {
+	case key == "":
+		return fmt.Errorf("%w: it is empty", ErrInvalidKey)
+	case !utf8.ValidString(key):
+		return fmt.Errorf("%w: it is not UTF-8 text", ErrInvalidKey)
+	case utf8.RuneCountInString(key) > MaxKeyLength:
+		return fmt.Errorf("%w: it has %d characters; the most is %d", ErrInvalidKey, utf8.RuneCountInString(key), MaxKeyLength)
+	}
+	for i, r := range key {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u200b' || r == '\ufeff' {
+			return fmt.Errorf("%w: it has the control character %U at byte %d", ErrInvalidKey, r, i+1)
+		}
+	}
+	return nil
+}
+
+// Pasted returns the bare token in what a person pasted or piped in: the
+// token itself, with white space around it; after "Bearer "; as a JSON
+// string; or in a JSON object, under "token" or "session" (as Turnkey's
+// answers and storage hold it). Anything else is refused, saying what was
+// found, so that nothing but a token is ever stored.
+func Pasted(input string) (string, error) {
+	s := strings.TrimSpace(input)
+	switch {
+	case s == "":
+		return "", fmt.Errorf("%w: no token was given (the input was empty)", ErrMalformedToken)
+	case len(s) > MaxTokenSize:
+		return "", fmt.Errorf("%w: %d bytes is larger than the %d a session token can be", ErrMalformedToken, len(s), MaxTokenSize)
+	case strings.HasPrefix(s, `"`):
+		var tok string
+		if err := json.Unmarshal([]byte(s), &tok); err != nil {
+			return "", fmt.Errorf("%w: the input starts with a quote but is not a JSON string: %v", ErrMalformedToken, err)
+		}
+		s = strings.TrimSpace(tok)
+	case strings.HasPrefix(s, "{"):
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(s), &fields); err != nil {
+			return "", fmt.Errorf("%w: the input starts with { but is not a JSON object: %v", ErrMalformedToken, err)
+		}
+		tok, err := tokenField(fields)
+		if err != nil {
+			return "", err
+		}
+		s = strings.TrimSpace(tok)
+	case len(s) > 7 && strings.EqualFold(s[:7], "bearer "):
+		s = strings.TrimSpace(s[7:])
+	}
+	if n := strings.Count(s, "\n") + 1; n > 1 {
+		return "", fmt.Errorf("%w: the input has %d lines; a token is one line (was it broken over lines when copied?)", ErrMalformedToken, n)
+	}
+	return s, nil
+}
+
+// tokenField is the token in a JSON object's "token" or "session" field.
+func tokenField(fields map[string]json.RawMessage) (string, error) {
+	var found []string
+	for _, name := range []string{"token", "session"} {
+		raw, ok := fields[name]
+		if !ok {
+			continue
+		}
+		var tok string
+		if err := json.Unmarshal(raw, &tok); err != nil {
+			return "", fmt.Errorf("%w: the JSON object's %q field is not a string", ErrMalformedToken, name)
+		}
+		found = append(found, tok)
+	}
+	switch {
+	case len(found) == 2 && found[0] != found[1]:
+		return "", fmt.Errorf("%w: the JSON object has both a \"token\" and a \"session\" field, and they differ", ErrMalformedToken)
+	case len(found) == 0:
+		return "", fmt.Errorf("%w: the JSON object has no \"token\" or \"session\" field holding the token", ErrMalformedToken)
+	}
+	return found[0], nil
+}
