@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tkauth/tkauth/internal/fixture"
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/ui"
@@ -39,7 +40,7 @@ prints them). The tokens are signed by a demo key, so they show as unverified.`,
 			return demoRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Dir, "dir", "", "create the demo store here instead of in a new temporary directory")
+	cmd.Flags().StringVar(&opts.Dir, "dir", "", "create the demo store here (a new or empty directory) instead of in a new temporary one")
 	return cmd
 }
 
@@ -50,6 +51,10 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		if dir, err = os.MkdirTemp("", "tkauth-demo-"); err != nil {
 			return err
 		}
+	} else if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		// It may be a real store: seeding would replace its sessions and
+		// delete their private keys.
+		return fmt.Errorf("demo writes only into a store of its own, and %s already holds files (a real store?): give a new or empty directory", text.Clean(dir))
 	}
 	keys, file := store.NewFileKeys(dir), store.NewFile(dir)
 	m := session.NewManager(file, keys).WithClock(opts.Now)

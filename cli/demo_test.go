@@ -61,3 +61,21 @@ func TestDemoSeedsWhatItPromises(t *testing.T) {
 		}
 	}
 }
+
+// demo never writes into a store it did not create: pointed at a real
+// one, it refuses and changes nothing.
+func TestDemoLeavesARealStoreAlone(t *testing.T) {
+	c := newCLI(t)
+	c.add("mine", token(t, c.keyPair(), time.Hour))
+	before := c.snapshot()
+	r := c.run("", false, "demo", "--dir", c.home)
+	if r.code != ExitFailure || !strings.Contains(r.errOut, "already holds files") {
+		t.Errorf("demo --dir on a real store: exit %d, %q", r.code, r.errOut)
+	}
+	if c.snapshot() != before {
+		t.Error("demo changed the real store")
+	}
+	if has, err := c.keysHave(c.state().Sessions["mine"].PublicKey); !has || err != nil {
+		t.Errorf("the real store's private key is gone: %v", err)
+	}
+}

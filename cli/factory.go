@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -40,6 +41,9 @@ type Env struct {
 // env.Note in its header.
 func (f *Factory) Open(ctx context.Context) (*Env, error) {
 	dir, err := store.ResolveDir(f.Home)
+	if errors.Is(err, store.ErrBadDir) {
+		return nil, usageError{err}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -61,3 +61,28 @@ func TestNoActiveSessionIsOneError(t *testing.T) {
 		}
 	}
 }
+
+// A store directory that is not an absolute path is refused before
+// anything is written: TKAUTH_HOME='~/x' used to put the store, private
+// keys included, in a directory named ~ under the current one.
+func TestRelativeStoreDirectoryIsRefused(t *testing.T) {
+	cwd := t.TempDir()
+	t.Chdir(cwd)
+	for _, tt := range []struct {
+		env  string
+		args []string
+	}{
+		{"~/x", []string{"keys", "create"}},
+		{"", []string{"--home", "~/x", "keys", "create"}},
+		{"rel", []string{"list"}},
+	} {
+		t.Setenv("TKAUTH_HOME", tt.env)
+		code, _, errOut := tkauth(t, append([]string{"--keyring", "file"}, tt.args...)...)
+		if code != ExitUsage || !strings.Contains(errOut, "not a store directory") {
+			t.Errorf("TKAUTH_HOME=%q tkauth %q: exit %d, %q", tt.env, tt.args, code, errOut)
+		}
+	}
+	if entries, _ := os.ReadDir(cwd); len(entries) > 0 {
+		t.Errorf("something was written in the current directory: %s", entries[0].Name())
+	}
+}

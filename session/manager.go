@@ -243,10 +243,17 @@ type PruneResult struct {
 // Unlike Turnkey's, it keeps a new key pair that no session has claimed
 // yet, for ClaimWindow after its creation, unless includeNew: another
 // process may be logging in with it, and deleting it would leave that
-// session without its key.
+// session without its key. First it tidies the key stores that can be.
 func (m *Manager) ClearUnusedKeyPairs(ctx context.Context, includeNew bool) (PruneResult, error) {
 	var res PruneResult
 	err := m.store.Update(ctx, func(st *State, commit Commit) error {
+		for _, ks := range append([]KeyStore{m.keys}, m.other...) {
+			if t, ok := ks.(Tidier); ok {
+				if err := t.Tidy(ctx); err != nil {
+					return fmt.Errorf("tidying the %s key store: %w", ks.Name(), err)
+				}
+			}
+		}
 		prune, kept := PruneCandidates(st, m.now(), includeNew)
 		deleted, failed, err := m.dropKeyPairs(ctx, st, commit, prune)
 		res = PruneResult{Deleted: deleted, Failed: failed, KeptNew: kept}

@@ -106,6 +106,12 @@ type KeyStore interface {
 	Delete(ctx context.Context, publicKey string) error
 }
 
+// Tidier is a KeyStore that can remove what crashes left in it (files
+// half-written by an older tkauth). ClearUnusedKeyPairs calls Tidy.
+type Tidier interface {
+	Tidy(ctx context.Context) error
+}
+
 // BatchKeyStore is a KeyStore that can say in one go which of many keys it
 // holds, where asking one at a time costs a round trip each.
 type BatchKeyStore interface {

@@ -3,12 +3,14 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 )
 
-// ErrUnsafe: the store directory or file could be changed by someone else,
-// or the file is a symbolic link (OpenSSH's StrictModes).
+// ErrUnsafe: the store directory or a file in it could be changed (or a
+// private key read) by someone else, or the file is a symbolic link or not
+// a regular file (OpenSSH's StrictModes).
 var ErrUnsafe = errors.New("unsafe store")
 
 // checkSafe refuses, as OpenSSH's StrictModes does, a store directory or
@@ -28,15 +30,113 @@ func checkSafe(path string, fi os.FileInfo) error {
 	return nil
 }
 
-// checkDir checks the store directory, following a link to it (a
-// symlinked config directory is common and fine).
-func (f *File) checkDir() error {
-	fi, err := os.Stat(f.dir)
+// checkDir checks the store directory.
+func (f *File) checkDir() error { return checkDirAt(f.dir) }
+
+// openRegular opens path for reading, refusing a symbolic link and
+// anything but a regular file (a named pipe would block every command, or
+// feed it without end), without waiting on the open.
+func openRegular(path string) (*os.File, os.FileInfo, error) {
+	file, err := os.OpenFile(path, os.O_RDONLY|noFollow|nonBlock, 0)
+	if err != nil {
+		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
+			return nil, nil, checkRegular(path, fi) // O_NOFOLLOW's ELOOP, in words
+		}
+		return nil, nil, err
+	}
+	fi, err := file.Stat()
+	if err == nil {
+		err = checkRegular(path, fi)
+	}
+	if err != nil {
+		file.Close()
+		return nil, nil, err
+	}
+	return file, fi, nil
+}
+
+// checkRegular refuses anything at path but a regular file.
+func checkRegular(path string, fi os.FileInfo) error {
+	if fi.Mode().IsRegular() {
+		return nil
+	}
+	what := "not a regular file"
+	switch t := fi.Mode().Type(); {
+	case t&os.ModeSymlink != 0:
+		what = "a symbolic link"
+	case t&os.ModeNamedPipe != 0:
+		what = "a named pipe"
+	case t&os.ModeSocket != 0:
+		what = "a socket"
+	case t&os.ModeDevice != 0:
+		what = "a device"
+	case t.IsDir():
+		what = "a directory"
+	}
+	return fmt.Errorf("%w: %s is %s; tkauth only uses a regular file there: move it away", ErrUnsafe, path, what)
+}
+
+// checkPrivate refuses, as OpenSSH does for private keys, a key file that
+// is not a regular file, is another user's, or that others can read or
+// write.
+func checkPrivate(path string, fi os.FileInfo) error {
+	if err := checkRegular(path, fi); err != nil {
+		return err
+	}
+	if uid, ok := owner(fi); ok && uid != os.Getuid() {
+		return fmt.Errorf("%w: %s is owned by user %d, not by you (user %d): run `chown %d %s`", ErrUnsafe, path, uid, os.Getuid(), os.Getuid(), path)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("%w: others can read or write the private key %s (mode %04o): run `chmod 600 %s`", ErrUnsafe, path, perm, path)
+	}
+	return nil
+}
+
+// checkDirAt checks a directory of the store, following a link to it (a
+// symlinked config directory is common and fine). A missing one is fine:
+// it will be created private.
+func checkDirAt(dir string) error {
+	fi, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	return checkSafe(f.dir, fi)
+	if !fi.IsDir() {
+		return fmt.Errorf("%w: %s is not a directory", ErrUnsafe, dir)
+	}
+	return checkSafe(dir, fi)
+}
+
+// limitedFile reads a file, failing with ErrTooLarge past max bytes: a cap
+// on what is read, not on what the file claims to hold.
+type limitedFile struct {
+	f    *os.File
+	max  int64
+	n    int64 // read since the last seek to the start
+	over bool  // more than max bytes were there to read
+}
+
+func (l *limitedFile) Read(p []byte) (int, error) {
+	if l.n >= l.max {
+		var one [1]byte
+		if n, _ := l.f.Read(one[:]); n > 0 {
+			l.over = true
+			return 0, ErrTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.max-l.n {
+		p = p[:l.max-l.n]
+	}
+	n, err := l.f.Read(p)
+	l.n += int64(n)
+	return n, err
+}
+
+func (l *limitedFile) Seek(offset int64, whence int) (int64, error) {
+	pos, err := l.f.Seek(offset, whence)
+	l.n = pos
+	return pos, err
 }

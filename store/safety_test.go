@@ -179,11 +179,22 @@ func intact(t *testing.T, f *File, before []byte) {
 	if st, err := f.Load(context.Background()); err != nil || len(st.Sessions) != 2 {
 		t.Errorf("the previous store does not load: %v", err)
 	}
-	entries, _ := os.ReadDir(f.Dir())
+	noLeftovers(t, f.Dir())
+}
+
+// noLeftovers checks that the store directory dir holds only the session
+// file, its lock, the key directory, and an empty directory of files
+// being written.
+func noLeftovers(t *testing.T, dir string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if e.Name() != fileName && e.Name() != lockName {
+		if e.Name() != fileName && e.Name() != lockName && e.Name() != keysDir && e.Name() != tmpDir {
 			t.Errorf("left behind: %s", e.Name())
 		}
+	}
+	if tmp, _ := os.ReadDir(filepath.Join(dir, tmpDir)); len(tmp) > 0 {
+		t.Errorf("left behind in %s: %s", tmpDir, tmp[0].Name())
 	}
 }
 

@@ -12,9 +12,9 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 
-	"github.com/gofrs/flock"
 	"github.com/google/renameio/v2"
 
 	"github.com/tkauth/tkauth/session"
@@ -88,20 +88,20 @@ func (f *File) Load(ctx context.Context) (*session.State, error) {
 }
 
 // Update implements session.Store: it locks, reads, and lets fn commit.
-// The lock waits as long as ctx allows.
+// The lock waits as long as ctx allows. Under the lock, before anything
+// else, it removes what a crash left of earlier writes.
 func (f *File) Update(ctx context.Context, fn func(st *session.State, commit session.Commit) error) error {
 	if err := f.MakeDir(); err != nil {
 		return err
 	}
-	lock := flock.New(filepath.Join(f.dir, lockName), flock.SetPermissions(filePerm))
-	ok, err := lock.TryLockContext(ctx, f.lockRetry)
-	if err != nil || !ok {
-		if err == nil {
-			err = ctx.Err()
-		}
-		return fmt.Errorf("waiting for the lock on %s: %w", f.dir, err)
+	unlock, err := f.lock(ctx)
+	if err != nil {
+		return err
 	}
-	defer lock.Unlock()
+	defer unlock()
+	if err := removeLeftovers(f.dir); err != nil {
+		return err
+	}
 
 	st, err := f.read()
 	if err != nil {
@@ -110,6 +110,44 @@ func (f *File) Update(ctx context.Context, fn func(st *session.State, commit ses
 	return fn(st, func(opts ...session.CommitOption) error {
 		return f.write(st, !slices.Contains(opts, session.Recoverable))
 	})
+}
+
+// errWouldBlock: another process holds the lock.
+var errWouldBlock = errors.New("the lock is held")
+
+// lock takes the store's exclusive lock, waiting as long as ctx allows, and
+// returns what releases it. The lock file must be a regular file: a named
+// pipe in its place would otherwise block every command.
+func (f *File) lock(ctx context.Context) (unlock func(), err error) {
+	path := filepath.Join(f.dir, lockName)
+	file, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|noFollow|nonBlock, filePerm)
+	if err != nil {
+		return nil, fmt.Errorf("opening the lock file: %w", err)
+	}
+	fi, err := file.Stat()
+	if err == nil {
+		err = checkRegular(path, fi)
+	}
+	for err == nil {
+		switch err = flock(file, lockExclusive); {
+		case err == nil:
+			return func() {
+				flock(file, lockRelease)
+				file.Close()
+			}, nil
+		case errors.Is(err, errWouldBlock):
+			select {
+			case <-ctx.Done():
+				err = fmt.Errorf("waiting for the lock on %s: %w", f.dir, ctx.Err())
+			case <-time.After(f.lockRetry):
+				err = nil
+			}
+		default:
+			err = fmt.Errorf("locking %s: %w", path, err)
+		}
+	}
+	file.Close()
+	return nil, err
 }
 
 // clone copies st, so that what a caller changes is not the cache.
@@ -128,7 +166,7 @@ func (f *File) read() (*session.State, error) {
 		}
 	}
 	// O_NOFOLLOW closes the gap between the check and the open.
-	file, err := os.OpenFile(path, os.O_RDONLY|noFollow, 0)
+	file, fi, err := openRegular(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return session.NewState(), nil
 	}
@@ -136,8 +174,7 @@ func (f *File) read() (*session.State, error) {
 		return nil, fmt.Errorf("reading the session file: %w", err)
 	}
 	defer file.Close()
-	fi, err := file.Stat()
-	if err != nil {
+	if err := checkSafe(path, fi); err != nil {
 		return nil, err
 	}
 	id, gen := identity(fi), readGen(file)
@@ -152,7 +189,11 @@ func (f *File) read() (*session.State, error) {
 	// Decoded as it is read: neither the file's bytes nor a copy of them
 	// is held beside the sessions, which keeps peak memory near the
 	// sessions' own size.
-	st, err := decodeFrom(file)
+	lf := &limitedFile{f: file, max: MaxFileSize}
+	st, err := decodeFrom(lf)
+	if lf.over {
+		err = fmt.Errorf("%w (more than %d MiB were read)", ErrTooLarge, MaxFileSize>>20)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w; it was left as it is", path, err)
 	}
@@ -177,7 +218,7 @@ func (f *File) write(st *session.State, syncDirToo bool) error {
 	if err != nil {
 		return err
 	}
-	if err := renameio.WriteFile(f.Path(), f.buf.Bytes(), filePerm, renameio.WithStaticPermissions(filePerm), renameio.WithTempDir(f.dir)); err != nil {
+	if err := writeFile(f.dir, f.Path(), f.buf.Bytes()); err != nil {
 		f.state = nil // what is on disk is no longer known for sure
 		return fmt.Errorf("writing the session file (the previous one is intact): %w", err)
 	}
@@ -196,14 +237,74 @@ func (f *File) write(st *session.State, syncDirToo bool) error {
 	return nil
 }
 
-// syncDir makes a rename in dir durable.
+// tmpDir is the store directory's directory of files being written: each
+// is written there, synced, and renamed into place. So no private key or
+// token passes through $TMPDIR, and what a crash leaves is in one place.
+const tmpDir = ".tmp"
+
+// writeFile replaces path, in the store in dir, with data, atomically:
+// through a private file in dir/.tmp.
+func writeFile(dir, path string, data []byte) error {
+	tmp := filepath.Join(dir, tmpDir)
+	if err := os.Mkdir(tmp, dirPerm); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	fi, err := os.Lstat(tmp)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return checkRegular(tmp, fi) // says what is there instead
+	}
+	if err := checkSafe(tmp, fi); err != nil {
+		return err
+	}
+	return renameio.WriteFile(path, data, filePerm, renameio.WithStaticPermissions(filePerm), renameio.WithTempDir(tmp))
+}
+
+// removeLeftovers deletes what writes a crash interrupted left behind in
+// the store directory dir: session files, which hold the tokens of
+// sessions since logged out, and private keys. It runs under the store's
+// lock, so no write of tkauth's is under way. (Before .tmp, session files
+// were written beside the session file, as .sessions.json and digits.)
+func removeLeftovers(dir string) error {
+	tmp := filepath.Join(dir, tmpDir)
+	entries, err := os.ReadDir(tmp)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.Remove(filepath.Join(tmp, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing what an interrupted write left: %w", err)
+		}
+	}
+	old, err := filepath.Glob(filepath.Join(dir, "."+fileName+"[0-9]*"))
+	if err != nil {
+		return err
+	}
+	for _, p := range old {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing what an interrupted write left: %w", err)
+		}
+	}
+	return nil
+}
+
+// syncDirFile syncs an open directory; tests replace it to play a file
+// system that cannot.
+var syncDirFile = (*os.File).Sync
+
+// syncDir makes a rename in dir durable. A file system that cannot sync a
+// directory at all (some FUSE and network file systems answer EINVAL) is
+// taken at its word, as SQLite does: there is nothing more to do there,
+// and the write itself succeeded.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := d.Sync(); err != nil {
+	if err := syncDirFile(d); err != nil && !cannotSyncDir(err) {
 		return fmt.Errorf("syncing %s: %w", dir, err)
 	}
 	return nil

@@ -8,10 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
-
-	"github.com/gofrs/flock"
 
 	"github.com/tkauth/tkauth/session"
 )
@@ -119,6 +118,7 @@ func TestWritesArePrivate(t *testing.T) {
 		f.Path():                     0o600,
 		filepath.Join(dir, lockName): 0o600,
 		keys.Dir():                   0o700,
+		filepath.Join(dir, tmpDir):   0o700,
 		filepath.Join(keys.Dir(), pub+".private"): 0o600,
 	} {
 		fi, err := os.Stat(path)
@@ -129,12 +129,7 @@ func TestWritesArePrivate(t *testing.T) {
 			t.Errorf("%s: mode %o, want %o", path, got, want)
 		}
 	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if strings.Contains(e.Name(), ".tmp") || strings.HasPrefix(e.Name(), ".sessions") {
-			t.Errorf("temporary file left behind: %s", e.Name())
-		}
-	}
+	noLeftovers(t, dir)
 }
 
 // Many writers at once, each adding its own sessions: none is lost.
@@ -175,14 +170,19 @@ func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 func TestUpdateWaitsForTheLockOnlyAsLongAsAllowed(t *testing.T) {
 	dir := t.TempDir()
 	f := NewFile(dir)
-	other := flock.New(filepath.Join(dir, lockName))
-	if err := other.Lock(); err != nil {
+	// Another process's lock: flock locks belong to an open file, so a
+	// second open of the lock file stands for one.
+	other, err := os.OpenFile(filepath.Join(dir, lockName), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
 		t.Fatal(err)
 	}
-	defer other.Unlock()
+	defer other.Close()
+	if err := syscall.Flock(int(other.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	err := f.Update(ctx, func(*session.State, session.Commit) error {
+	err = f.Update(ctx, func(*session.State, session.Commit) error {
 		t.Error("fn ran while another holder had the lock")
 		return nil
 	})

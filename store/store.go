@@ -17,9 +17,12 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 )
 
 // HomeEnv names the environment variable that chooses the store directory.
@@ -34,17 +37,30 @@ const (
 )
 
 // ResolveDir is the store directory: dir when given (a --home flag),
-// else $TKAUTH_HOME, else os.UserConfigDir()/tkauth.
+// else $TKAUTH_HOME, else os.UserConfigDir()/tkauth. A directory given
+// must be an absolute path: a relative one would put the store, private
+// keys included, wherever tkauth happens to be run, and a leading ~ is not
+// the home directory unless a shell expanded it.
 func ResolveDir(dir string) (string, error) {
-	if dir != "" {
-		return dir, nil
+	from := "--home"
+	if dir == "" {
+		dir, from = os.Getenv(HomeEnv), HomeEnv
 	}
-	if d := os.Getenv(HomeEnv); d != "" {
-		return d, nil
+	if dir == "" {
+		cfg, err := os.UserConfigDir()
+		if err != nil {
+			return "", fmt.Errorf("finding the config directory (set %s instead): %w", HomeEnv, err)
+		}
+		return filepath.Join(cfg, "tkauth"), nil
 	}
-	cfg, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("finding the config directory (set %s instead): %w", HomeEnv, err)
+	switch {
+	case strings.HasPrefix(dir, "~"):
+		return "", fmt.Errorf("%w: %s is %s: a ~ is not expanded here; write $HOME%s, or let the shell expand it (--home ~/x, not --home=~/x)", ErrBadDir, from, strconv.Quote(dir), strings.TrimPrefix(dir, "~"))
+	case !filepath.IsAbs(dir):
+		return "", fmt.Errorf("%w: %s is %s, a relative path: give an absolute one, so that the store is the same wherever tkauth runs", ErrBadDir, from, strconv.Quote(dir))
 	}
-	return filepath.Join(cfg, "tkauth"), nil
+	return filepath.Clean(dir), nil
 }
+
+// ErrBadDir: the store directory given is not an absolute path.
+var ErrBadDir = errors.New("not a store directory")

@@ -1,0 +1,247 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+// within runs f, failing the test if it has not returned within d: what
+// is tested here used to block forever.
+func within[T any](t *testing.T, d time.Duration, f func() T) T {
+	t.Helper()
+	done := make(chan T, 1)
+	go func() { done <- f() }()
+	select {
+	case v := <-done:
+		return v
+	case <-time.After(d):
+		t.Fatalf("still blocked after %s", d)
+		panic("unreachable")
+	}
+}
+
+// A named pipe in place of the session file, the lock file or a key file
+// is refused at once, not waited on (nor read without end when fed).
+func TestNamedPipesAreRefused(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{fileName, lockName} {
+		t.Run(name, func(t *testing.T) {
+			f := seeded(t)
+			if err := os.Remove(filepath.Join(f.Dir(), name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				t.Fatal(err)
+			}
+			if err := syscall.Mkfifo(filepath.Join(f.Dir(), name), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			err := within(t, 5*time.Second, func() error {
+				if name == fileName {
+					if _, err := f.Load(ctx); err != nil {
+						return err
+					}
+				}
+				return f.Update(ctx, func(*session.State, session.Commit) error { return nil })
+			})
+			if !errors.Is(err, ErrUnsafe) || !strings.Contains(err.Error(), "is a named pipe") {
+				t.Errorf("err = %v, want ErrUnsafe: a named pipe", err)
+			}
+		})
+	}
+	t.Run("key file", func(t *testing.T) {
+		dir := t.TempDir()
+		keys := NewFileKeys(dir)
+		pub := "02" + strings.Repeat("ab", 32)
+		if err := keys.Put(ctx, pub, "secret"); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(keys.Dir(), pub+".private")
+		os.Remove(p)
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := within(t, 5*time.Second, func() error {
+			_, err := keys.Get(ctx, pub)
+			return err
+		})
+		if !errors.Is(err, ErrUnsafe) {
+			t.Errorf("Get of a named pipe: %v, want ErrUnsafe", err)
+		}
+	})
+}
+
+// The size cap counts what is read, not what the file says it holds.
+func TestReadsAreCappedByBytesRead(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(p, bytes.Repeat([]byte("x"), 100), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	l := &limitedFile{f: file, max: 64}
+	b, err := io.ReadAll(l)
+	if !errors.Is(err, ErrTooLarge) || len(b) != 64 || !l.over {
+		t.Errorf("read %d bytes, %v, over %v; want 64, ErrTooLarge", len(b), err, l.over)
+	}
+	l = &limitedFile{f: file, max: 100}
+	if _, err := l.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(l); err != nil || len(b) != 100 || l.over {
+		t.Errorf("a file of exactly the cap: %d bytes, %v", len(b), err)
+	}
+}
+
+// Key files and their directory are held to the rules the store
+// directory and session file are: a private key that others can read, a
+// key directory others can write, or a link, is refused, not used.
+func TestKeyFilesAreHeldToStrictModes(t *testing.T) {
+	ctx := context.Background()
+	pub := "02" + strings.Repeat("cd", 32)
+	setup := func(t *testing.T) (*FileKeys, string) {
+		keys := NewFileKeys(t.TempDir())
+		if err := keys.Put(ctx, pub, "secret"); err != nil {
+			t.Fatal(err)
+		}
+		return keys, filepath.Join(keys.Dir(), pub+".private")
+	}
+	for _, tt := range []struct {
+		name  string
+		spoil func(t *testing.T, keys *FileKeys, p string)
+		says  string
+	}{
+		{"a key others can read", func(t *testing.T, _ *FileKeys, p string) { os.Chmod(p, 0o644) }, "others can read or write the private key"},
+		{"a key in a group-writable file", func(t *testing.T, _ *FileKeys, p string) { os.Chmod(p, 0o620) }, "mode 0620"},
+		{"a key directory others can write", func(t *testing.T, keys *FileKeys, _ string) { os.Chmod(keys.Dir(), 0o777) }, "others can write"},
+		{"a key that is a link", func(t *testing.T, _ *FileKeys, p string) {
+			other := filepath.Join(t.TempDir(), "elsewhere")
+			os.WriteFile(other, []byte("secret"), 0o600)
+			os.Remove(p)
+			os.Symlink(other, p)
+		}, "symbolic link"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			keys, p := setup(t)
+			tt.spoil(t, keys, p)
+			if _, err := keys.Get(ctx, pub); !errors.Is(err, ErrUnsafe) || !strings.Contains(err.Error(), tt.says) {
+				t.Errorf("Get: %v, want ErrUnsafe saying %q", err, tt.says)
+			}
+			if _, err := keys.Has(ctx, pub); !errors.Is(err, ErrUnsafe) {
+				t.Errorf("Has: %v, want ErrUnsafe", err)
+			}
+		})
+	}
+}
+
+// Private keys and session files are written in the store's own .tmp
+// directory, never in $TMPDIR, even on the same file system; what a crash
+// leaves there is removed by the next change, and the dot files an older
+// tkauth left beside keys by keys prune.
+func TestTemporaryFilesStayInTheStore(t *testing.T) {
+	ctx := context.Background()
+	tmp := t.TempDir() // the same file system as the store
+	t.Setenv("TMPDIR", tmp)
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.Add(tmp); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "tkauth")
+	m := session.NewManager(NewFile(dir), NewFileKeys(dir))
+	if _, err := m.CreateKeyPair(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case ev := <-w.Events:
+		t.Errorf("tkauth wrote in $TMPDIR: %s", ev)
+	case <-time.After(100 * time.Millisecond):
+	}
+
+	// What crashes left: in .tmp, beside the session file (older tkauth),
+	// and beside the keys (older tkauth).
+	keys := NewFileKeys(dir)
+	leftovers := []string{
+		filepath.Join(dir, tmpDir, ".sessions.json4242"),
+		filepath.Join(dir, tmpDir, ".02"+strings.Repeat("ef", 32)+".private77"),
+		filepath.Join(dir, ".sessions.json1234"),
+		filepath.Join(keys.Dir(), ".02"+strings.Repeat("ef", 32)+".private5678"),
+	}
+	for _, p := range leftovers {
+		if err := os.WriteFile(p, []byte("a secret"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := NewFile(dir).Update(ctx, func(*session.State, session.Commit) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range leftovers[:3] {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s survived the next change", p)
+		}
+	}
+	if _, err := m.ClearUnusedKeyPairs(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(leftovers[3]); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s survived keys prune", leftovers[3])
+	}
+	noLeftovers(t, dir)
+}
+
+// A file system that cannot sync a directory (some FUSE and network file
+// systems answer EINVAL) is not a failed write: logout deletes the key,
+// prune counts right, add stores.
+func TestFileSystemsThatCannotSyncADirectory(t *testing.T) {
+	ctx := context.Background()
+	syncDirFile = func(*os.File) error { return &os.PathError{Op: "sync", Path: "dir", Err: syscall.EINVAL} }
+	t.Cleanup(func() { syncDirFile = (*os.File).Sync })
+	dir := t.TempDir()
+	keys := NewFileKeys(dir)
+	m := session.NewManager(NewFile(dir), keys)
+	a, err := m.CreateKeyPair(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spare, err := m.CreateKeyPair(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notarizer, _, _ := session.NewPrivateKey()
+	tok, _ := session.NewToken(session.Claims{Expiry: time.Now().Add(time.Hour), PublicKey: a, Type: session.ReadWrite, UserID: "u", OrganizationID: "o"}, notarizer)
+	if _, err := m.StoreSession(ctx, tok, "a"); err != nil {
+		t.Fatalf("add: %v", err)
+	}
+	res, err := m.Logout(ctx, "a")
+	if err != nil || len(res.DeletedKeyPairs) != 1 {
+		t.Fatalf("logout: %+v, %v", res, err)
+	}
+	if has, _ := keys.Has(ctx, a); has {
+		t.Error("logout left the private key")
+	}
+	pr, err := m.ClearUnusedKeyPairs(ctx, true)
+	if err != nil || len(pr.Deleted) != 1 || pr.Deleted[0] != spare || len(pr.Failed) != 0 {
+		t.Errorf("prune: %+v, %v", pr, err)
+	}
+
+	// Any other failure to sync is still a failure.
+	syncDirFile = func(*os.File) error { return &os.PathError{Op: "sync", Path: "dir", Err: syscall.EIO} }
+	if _, err := m.CreateKeyPair(ctx); !errors.Is(err, syscall.EIO) {
+		t.Errorf("an I/O error on sync: %v", err)
+	}
+}
