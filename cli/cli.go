@@ -8,6 +8,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/charmbracelet/x/term"
@@ -35,19 +36,45 @@ func Main() int {
 }
 
 // Run executes tkauth with args and returns the exit code. Errors are
-// printed to ios.ErrOut, prefixed "tkauth: ".
+// printed to ios.ErrOut, prefixed "tkauth: ". A command whose output could
+// not be written (a full disk, a closed pipe) fails, whatever it did.
 func Run(args []string, ios *IOStreams) int {
-	root := NewRootCmd(ios)
+	out := &checkedWriter{w: ios.Out}
+	checked := *ios
+	checked.Out = out
+	root := NewRootCmd(&checked)
 	root.SetArgs(args)
 	root.SetIn(ios.In)
-	root.SetOut(ios.Out)
+	root.SetOut(out)
 	root.SetErr(ios.ErrOut)
 	err := root.Execute()
+	if err == nil && out.err != nil {
+		err = fmt.Errorf("writing the output: %w", out.err)
+	}
 	if err == nil {
 		return ExitOK
 	}
 	fmt.Fprintf(ios.ErrOut, "tkauth: %v\n", err)
 	return exitCode(err)
+}
+
+// checkedWriter remembers the first error writing to w, and writes
+// nothing after it.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	c.err = err
+	return n, err
 }
 
 func exitCode(err error) int {

@@ -38,6 +38,12 @@ func keysCreateRun(ctx context.Context, opts *KeysCreateOptions) error {
 		return err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Created a key pair in the %s key store; its public key:\n", env.KeyStore)
-	fmt.Fprintln(opts.IO.Out, pub)
+	if _, err := fmt.Fprintln(opts.IO.Out, pub); err != nil {
+		// Nobody learnt its public key: nothing can use it.
+		if derr := env.Manager.DeleteKeyPair(ctx, pub); derr != nil {
+			return fmt.Errorf("printing the public key: %w; the new key pair %s could not be deleted either (%v): `tkauth keys prune --include-new` deletes it", err, pub, derr)
+		}
+		return fmt.Errorf("printing the public key: %w; the new key pair was deleted", err)
+	}
 	return nil
 }

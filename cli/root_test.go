@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -84,5 +86,31 @@ func TestRelativeStoreDirectoryIsRefused(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(cwd); len(entries) > 0 {
 		t.Errorf("something was written in the current directory: %s", entries[0].Name())
+	}
+}
+
+// fullWriter fails as /dev/full does.
+type fullWriter struct{}
+
+func (fullWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// A command whose output was not delivered fails, whatever it did; keys
+// create does not leave behind a key pair whose public key nobody saw.
+func TestOutputThatCannotBeWrittenFails(t *testing.T) {
+	c := newCLI(t)
+	c.add("a", token(t, c.keyPair(), time.Hour))
+	c.ok("keys", "prune", "--include-new")
+	for _, args := range [][]string{
+		{"list"}, {"list", "--json"}, {"show"}, {"show", "--token"}, {"show", "--json"},
+		{"keys", "list"}, {"keys", "list", "--json"}, {"switch", "a"}, {"version"}, {"keys", "create"},
+	} {
+		var errOut bytes.Buffer
+		code := Run(append([]string{"--home", c.home, "--keyring", "file"}, args...), &IOStreams{In: strings.NewReader(""), Out: fullWriter{}, ErrOut: &errOut})
+		if code != ExitFailure || !strings.Contains(errOut.String(), "no space left on device") {
+			t.Errorf("tkauth %s > /dev/full: exit %d, %q", strings.Join(args, " "), code, errOut.String())
+		}
+	}
+	if n := len(c.state().KeyPairs); n != 1 {
+		t.Errorf("%d key pairs after keys create could not print, want the session's 1", n)
 	}
 }
