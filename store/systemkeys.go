@@ -57,7 +57,12 @@ func (k *SystemKeys) Put(ctx context.Context, pub, priv string) error {
 	if err := checkPublicKey(pub); err != nil {
 		return err
 	}
-	return k.call(ctx, func() error { return keyring.Set(k.service, pub, priv) })
+	return k.call(ctx, func() error {
+		if usesDBus {
+			return k.putDBus(pub, priv)
+		}
+		return keyring.Set(k.service, pub, priv)
+	})
 }
 
 // Get implements session.KeyStore.
@@ -68,7 +73,11 @@ func (k *SystemKeys) Get(ctx context.Context, pub string) (string, error) {
 	var secret string
 	err := k.call(ctx, func() error {
 		var err error
-		secret, err = keyring.Get(k.service, pub)
+		if usesDBus {
+			secret, err = k.getDBus(pub)
+		} else {
+			secret, err = keyring.Get(k.service, pub)
+		}
 		return err
 	})
 	switch {
@@ -97,7 +106,12 @@ func (k *SystemKeys) Delete(ctx context.Context, pub string) error {
 	if err := checkPublicKey(pub); err != nil {
 		return err
 	}
-	err := k.call(ctx, func() error { return keyring.Delete(k.service, pub) })
+	err := k.call(ctx, func() error {
+		if usesDBus {
+			return k.deleteDBus(pub)
+		}
+		return keyring.Delete(k.service, pub)
+	})
 	if isNotFound(err) {
 		return nil
 	}
@@ -117,6 +131,9 @@ func (k *SystemKeys) Probe(ctx context.Context) error {
 		return ErrNoSessionBus
 	}
 	err := k.call(ctx, func() error {
+		if usesDBus {
+			return probeDBus()
+		}
 		_, err := keyring.Get(k.service, "tkauth-probe")
 		return err
 	})

@@ -248,3 +248,68 @@ func TestSystemKeysHasMany(t *testing.T) {
 		}
 	}
 }
+
+// foreignItem stores, through secret-tool, another program's item that has
+// tkauth's attributes for pub and one more: a search for tkauth's finds it.
+func foreignItem(t *testing.T, service, pub, secret string) {
+	t.Helper()
+	cmd := exec.Command("secret-tool", "store", "--label=another program's", "service", service, "username", pub, "app", "other")
+	cmd.Stdin = strings.NewReader(secret)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("secret-tool store: %v %s", err, out)
+	}
+}
+
+// foreignSecret reads, through secret-tool, the other program's secret for
+// pub; "" if its item is gone.
+func foreignSecret(t *testing.T, service, pub string) string {
+	t.Helper()
+	out, _ := exec.Command("secret-tool", "lookup", "service", service, "username", pub, "app", "other").Output()
+	return string(out)
+}
+
+// Only what tkauth made, exactly: another program's item that carries
+// tkauth's attributes among others (and was stored first, so a search
+// lists it first) is never read, replaced, counted or deleted; tkauth's
+// own item is, and a delete is checked to have happened.
+func TestForeignItemsWithTkauthsAttributesAreLeftAlone(t *testing.T) {
+	ctx := context.Background()
+	k := realKeyring(t)
+	pub := "02" + strings.Repeat("3c", 32)
+	foreignItem(t, k.service, pub, "theirs")
+
+	if has, err := k.HasMany(ctx, []string{pub}); err != nil || has[pub] {
+		t.Fatalf("before tkauth stores anything: HasMany = %v, %v; want not held", has, err)
+	}
+	if _, err := k.Get(ctx, pub); !errors.Is(err, session.ErrKeyNotFound) {
+		t.Fatalf("Get read another program's item: %v", err)
+	}
+	if err := k.Delete(ctx, pub); err != nil {
+		t.Fatal(err)
+	}
+	if foreignSecret(t, k.service, pub) != "theirs" {
+		t.Fatal("Delete of a key tkauth does not hold deleted another program's item")
+	}
+
+	if err := k.Put(ctx, pub, "ours"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := k.Get(ctx, pub); got != "ours" || err != nil {
+		t.Errorf("Get = %q, %v; want tkauth's own secret", got, err)
+	}
+	if has, err := k.HasMany(ctx, []string{pub}); err != nil || !has[pub] {
+		t.Errorf("HasMany = %v, %v", has, err)
+	}
+	if err := k.Delete(ctx, pub); err != nil {
+		t.Fatal(err)
+	}
+	if foreignSecret(t, k.service, pub) != "theirs" {
+		t.Error("Delete deleted another program's item")
+	}
+	if _, err := k.Get(ctx, pub); !errors.Is(err, session.ErrKeyNotFound) {
+		t.Errorf("tkauth's own item survived Delete: %v", err)
+	}
+	if n := itemsOutside(t, k.service, pub); n != 1 {
+		t.Errorf("%d items left, want only the other program's", n)
+	}
+}
