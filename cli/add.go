@@ -87,9 +87,7 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	for _, pub := range res.DeletedKeyPairs {
 		fmt.Fprintf(ios.Out, "Deleted the replaced session's key pair %s.\n", session.Short(pub))
 	}
-	if res.Leftover != nil {
-		fmt.Fprintf(ios.ErrOut, "tkauth: warning: the replaced session's key pair could not be deleted (%v); `tkauth keys prune` will retry\n", res.Leftover)
-	}
+	ios.leftover(res.Leftover)
 	return nil
 }
 

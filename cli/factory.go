@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"time"
 
@@ -59,7 +58,7 @@ func (f *Factory) Open(ctx context.Context) (*Env, error) {
 func (f *Factory) OpenPlain(ctx context.Context) (*Env, error) {
 	env, err := f.Open(ctx)
 	if err == nil && env.Note != "" {
-		fmt.Fprintf(f.IO.ErrOut, "tkauth: warning: %s\n", env.Note)
+		f.IO.warn("%s", env.Note)
 	}
 	return env, err
 }

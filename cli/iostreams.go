@@ -23,6 +23,20 @@ type IOStreams struct {
 // CanPrompt reports whether a person is there to answer a question.
 func (s *IOStreams) CanPrompt() bool { return s.IsTerminal && s.StdinTerminal }
 
+// warn prints a warning on stderr: something the user must know that did
+// not stop the command.
+func (s *IOStreams) warn(format string, a ...any) {
+	fmt.Fprintf(s.ErrOut, "tkauth: warning: "+format+"\n", a...)
+}
+
+// leftover warns, if err, that a session was stored but the key pair it
+// replaced is not wholly done with, and how that ends.
+func (s *IOStreams) leftover(err error) {
+	if err != nil {
+		s.warn("the session is stored, but the key pair it replaced is not done with: %v; `tkauth keys prune` finishes it", err)
+	}
+}
+
 // confirm asks question on stderr and reads a yes or no from stdin; anything
 // but y or yes is no.
 func (s *IOStreams) confirm(question string) (bool, error) {

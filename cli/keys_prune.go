@@ -80,8 +80,11 @@ func keysPruneRun(ctx context.Context, opts *KeysPruneOptions) error {
 	}
 	kept = res.KeptNew
 	keptNote()
-	if err != nil {
-		return fmt.Errorf("%d key pairs could not be deleted (they stay listed; prune again later): %w", len(res.Failed), err)
+	if res.Unrecorded != nil {
+		opts.IO.warn("%v", res.Unrecorded)
 	}
-	return nil
+	if err != nil && len(res.Failed) > 0 {
+		return fmt.Errorf("%s not deleted (they stay listed; prune again later): %w", text.Plural(len(res.Failed), "key pair"), err)
+	}
+	return err
 }

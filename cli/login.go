@@ -80,6 +80,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return fmt.Errorf("login failed (nothing was stored): %w", err)
 	}
+	defer opts.IO.leftover(res.Leftover)
 	s := res.Session
 	fmt.Fprintf(opts.IO.Out, "Logged in to organization %s as user %s: session %s (now active), %s, %s.\n",
 		text.Clean(s.OrganizationID), text.Clean(s.UserID), text.Clean(s.Key), s.Type, text.Expiry(env.Manager.Now(), s.Expiry))

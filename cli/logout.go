@@ -118,6 +118,9 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	if len(res.Sessions) > 0 {
 		fmt.Fprintln(ios.Out, text.Logout(res))
 	}
+	if res.Unrecorded != nil {
+		ios.warn("%v", res.Unrecorded)
+	}
 	return withHint(err, "logout")
 }
 
@@ -154,7 +157,7 @@ func describeRevocations(ios *IOStreams, revoked []session.Revocation, forced bo
 		case r.Err == nil:
 			fmt.Fprintf(ios.Out, "Revoked %s's key on Turnkey: the token no longer works.\n", key)
 		case forced:
-			fmt.Fprintf(ios.ErrOut, "tkauth: warning: revoking %s on Turnkey failed (%v); logging out here anyway (--force): the token works until it expires\n", key, r.Err)
+			ios.warn("revoking %s on Turnkey failed (%v); logging out here anyway (--force): the token works until it expires", key, r.Err)
 		}
 	}
 }

@@ -1,9 +1,16 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
 )
 
 func TestLogout(t *testing.T) {
@@ -90,3 +97,66 @@ func TestLogoutRevoke(t *testing.T) {
 	}
 	c.noSecrets()
 }
+
+// roStore is a session store whose directory turns read-only after n
+// more commits: later commits fail, writing nothing.
+type roStore struct {
+	*store.File
+	n int
+}
+
+func (s *roStore) Update(ctx context.Context, fn func(*session.State, session.Commit) error) error {
+	return s.File.Update(ctx, func(st *session.State, commit session.Commit) error {
+		return fn(st, func(opts ...session.CommitOption) error {
+			if s.n == 0 {
+				return fmt.Errorf("writing the session file (the previous one is intact): %w", syscall.EROFS)
+			}
+			s.n--
+			return commit(opts...)
+		})
+	})
+}
+
+// What logout prints is what is on disk when its last step cannot be
+// written: logged out and deleted, with a warning; or, when a session
+// could not be put back, logged out, its key pair left for a prune.
+func TestLogoutSaysWhatIsOnDisk(t *testing.T) {
+	run := func(c *harness, n int, keys session.KeyStore) result {
+		var out, errOut bytes.Buffer
+		ro := &roStore{File: store.NewFile(c.home), n: n}
+		opts := &LogoutOptions{IO: &IOStreams{Out: &out, ErrOut: &errOut}, Key: "a", Yes: true,
+			Open: func(context.Context) (*Env, error) {
+				return &Env{Manager: session.NewManager(ro, keys), Store: ro.File, KeyStore: keys.Name()}, nil
+			}}
+		err := logoutRun(context.Background(), opts)
+		code := ExitOK
+		if err != nil {
+			fmt.Fprintf(&errOut, "tkauth: %v\n", err)
+			code = exitCode(err)
+		}
+		return result{code, out.String(), errOut.String()}
+	}
+
+	c := newCLI(t)
+	c.add("a", token(t, c.keyPair(), time.Hour))
+	r := run(c, 1, store.NewFileKeys(c.home))
+	if r.code != ExitOK || r.out != "Logged out a; 1 key pair deleted; no session is active now.\n" || !strings.Contains(r.errOut, "warning: the store could not record the last step") {
+		t.Errorf("last step unrecorded: exit %d, %q, %q", r.code, r.out, r.errOut)
+	}
+
+	c = newCLI(t)
+	c.add("a", token(t, c.keyPair(), time.Hour))
+	r = run(c, 1, lockedKeys{store.NewFileKeys(c.home)})
+	if r.code != ExitFailure || !strings.Contains(r.out, "Logged out a; 0 key pairs deleted; 1 key pair not yet deleted") ||
+		!strings.Contains(r.errOut, "they stay logged out") || strings.Contains(r.errOut, "was not logged out") {
+		t.Errorf("session not put back: exit %d, %q, %q", r.code, r.out, r.errOut)
+	}
+	if _, ok := c.state().Sessions["a"]; ok {
+		t.Error("a is stored, but logout said it was logged out")
+	}
+}
+
+// lockedKeys is a file key store whose deletes a locked keyring refuses.
+type lockedKeys struct{ *store.FileKeys }
+
+func (lockedKeys) Delete(context.Context, string) error { return store.ErrKeyringLocked }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -57,9 +58,13 @@ func refreshRun(ctx context.Context, opts *RefreshOptions) error {
 		return err
 	}
 	res, err := env.Manager.Refresh(ctx, opts.API(), key, opts.Expires)
-	if err != nil {
+	switch {
+	case errors.Is(err, session.ErrChanged):
+		return fmt.Errorf("refresh failed: %w", err) // the error says what is stored
+	case err != nil:
 		return withHint(fmt.Errorf("refresh failed (the session is as it was): %w", err), "refresh")
 	}
+	defer opts.IO.leftover(res.Leftover)
 	fmt.Fprintf(opts.IO.Out, "Refreshed %s (now active): %s.\n", text.Clean(key), text.Expiry(env.Manager.Now(), res.Session.Expiry))
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tkauth/tkauth/cli"
+	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 )
 
@@ -82,34 +83,66 @@ func outages(t *testing.T) {
 	tk := func(args ...string) binRun {
 		return runBin(t, bin, env, "", append([]string{"--keyring-timeout", timeout.String()}, args...)...)
 	}
-	var pubs []string
-	for _, key := range []string{"a", "b", "c"} {
-		r := tk("keys", "create")
-		if r.code != 0 {
-			t.Fatalf("setup: %s", r.errOut)
+	keys := []string{"a", "b", "c"}
+	// ensure stores, with the keyring answering, whichever of a, b and c
+	// an earlier outage logged out, each on a key pair of its own.
+	ensure := func() {
+		t.Helper()
+		st, err := store.NewFile(dir).Load(ctx)
+		if err != nil {
+			t.Fatal(err)
 		}
-		pub := strings.TrimSpace(r.out)
-		pubs = append(pubs, pub)
-		if r := runBin(t, bin, env, token(t, pub, time.Hour), "add", "--session-key", key); r.code != 0 {
-			t.Fatalf("setup: %s", r.errOut)
+		for _, key := range keys {
+			if _, ok := st.Sessions[key]; ok {
+				continue
+			}
+			r := tk("keys", "create")
+			if r.code != 0 {
+				t.Fatalf("setup: %s", r.errOut)
+			}
+			if r := runBin(t, bin, env, token(t, strings.TrimSpace(r.out), time.Hour), "add", "--session-key", key); r.code != 0 {
+				t.Fatalf("setup: %s", r.errOut)
+			}
 		}
 	}
-	// nothingLost: all three sessions stored, their key pairs indexed,
-	// none marked for deletion.
-	nothingLost := func(when string) {
+	// consistent: what the store says is what is so. A stored session's
+	// key pair is indexed and not being deleted; a session that is gone
+	// has left its key pair, if at all, listed as being deleted (its key
+	// store did not answer: the delete may still happen); a new key pair
+	// whose key did not reach the keyring is listed as being deleted too.
+	consistent := func(when string) *session.State {
 		t.Helper()
 		st, err := store.NewFile(dir).Load(ctx)
 		if err != nil {
 			t.Fatalf("%s: the store does not load: %v", when, err)
 		}
-		for i, key := range []string{"a", "b", "c"} {
-			s, ok := st.Sessions[key]
-			kp, indexed := st.KeyPairs[pubs[i]]
-			if !ok || s.PublicKey != pubs[i] || !indexed || kp.Deleting {
-				t.Errorf("%s: session %s or its key pair was touched", when, key)
+		users := st.UsersByKeyPair()
+		for pub, kp := range st.KeyPairs {
+			if used := len(users[pub]) > 0; used == kp.Deleting {
+				t.Errorf("%s: key pair %s: used by %q, being deleted %v", when, session.Short(pub), users[pub], kp.Deleting)
 			}
 		}
+		for k, s := range st.Sessions {
+			if _, ok := st.KeyPairs[s.PublicKey]; !ok {
+				t.Errorf("%s: session %s has lost its key pair's index entry", when, k)
+			}
+		}
+		return st
 	}
+	// settled: once the keyring answers again and a prune has run, the
+	// keyring holds tkauth's items for the stored sessions and no others,
+	// whatever the frozen calls did when the daemon woke.
+	settled := func(when string) {
+		t.Helper()
+		if r := tk("keys", "prune", "--yes", "--include-new"); r.code != 0 {
+			t.Errorf("%s: prune: %s", when, r.errOut)
+		}
+		st := consistent(when)
+		if n, want := keyringItems(t, service), len(st.KeyPairs); n != want || len(st.KeyPairs) != len(st.Sessions) {
+			t.Errorf("%s: the keyring holds %d items of tkauth's, the store lists %d key pairs for %d sessions", when, n, want, len(st.Sessions))
+		}
+	}
+	ensure()
 	pid := secretServicePID(t)
 
 	// fails checks that a command failed, in time, saying one of says.
@@ -133,8 +166,9 @@ func outages(t *testing.T) {
 	lists := func(outage string, labels ...string) {
 		t.Helper()
 		r := tk("list")
+		st := consistent(outage)
 		lines := strings.Split(strings.TrimSpace(r.out), "\n")
-		ok := r.code == 0 && len(lines) == 3
+		ok := r.code == 0 && len(lines) == len(st.Sessions)
 		for _, line := range lines {
 			said := false
 			for _, l := range labels {
@@ -143,7 +177,7 @@ func outages(t *testing.T) {
 			ok = ok && said
 		}
 		if !ok {
-			t.Errorf("%s: list: exit %d, want each key pair %q\n%s%s", outage, r.code, labels, r.out, r.errOut)
+			t.Errorf("%s: list: exit %d, want %d lines, each key pair %q\n%s%s", outage, r.code, len(st.Sessions), labels, r.out, r.errOut)
 		}
 		if r.took > timeout+2*time.Second {
 			t.Errorf("%s: list took %s: the keyring was asked more than once", outage, r.took)
@@ -155,32 +189,36 @@ func outages(t *testing.T) {
 		fails(outage, says, "logout", "--all", "--yes")
 		fails(outage, says, "keys", "create")
 		lists(outage, listSays...)
-		nothingLost(outage)
+		consistent(outage)
 	}
 
 	// Frozen: the daemon stops answering (kill -STOP), as it does on an
-	// unlock prompt nobody sees.
+	// unlock prompt nobody sees. A delete sent to it may be carried out
+	// when it wakes, so a session whose key it did not delete in time is
+	// logged out all the same, its key pair listed as being deleted until
+	// a prune: nothing is reported failed that then happens.
 	syscall.Kill(pid, syscall.SIGSTOP)
-	scenario("frozen", []string{"did not answer in time"}, "key pair unknown")
 	tuiUnderFrozenKeyring(t, bin, env)
 	syscall.Kill(pid, syscall.SIGCONT)
-	nothingLost("thawed")
-	// keys create timed out, but the item may have landed on waking; its
-	// index entry is marked for deletion, so prune leaves nothing behind.
-	if r := tk("keys", "prune", "--yes"); r.code != 0 {
-		t.Errorf("prune after thawing: %s", r.errOut)
-	}
-	if n := keyringItems(t, service); n != 3 {
-		t.Errorf("after thawing and pruning, the keyring holds %d items of tkauth's, want 3", n)
-	}
+	settled("after the TUI's logout, thawed")
+	ensure()
+	syscall.Kill(pid, syscall.SIGSTOP)
+	scenario("frozen", []string{"did not answer in time"}, "key pair unknown")
+	syscall.Kill(pid, syscall.SIGCONT)
+	settled("thawed")
+	ensure()
 
-	// Locked: the collection is locked, and no prompt can be shown here.
+	// Locked: the collection is locked, and no prompt can be shown here:
+	// a definite refusal, so every session stays as it was.
 	if out, err := exec.Command("dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.secrets", "/org/freedesktop/secrets",
 		"org.freedesktop.Secret.Service.Lock", "array:objpath:/org/freedesktop/secrets/collection/login").CombinedOutput(); err != nil {
 		t.Fatalf("locking: %v %s", err, out)
 	}
 	// Searching needs no unlock: list still sees the key pairs.
 	scenario("locked", []string{"locked and could not be unlocked"}, "")
+	if st := consistent("locked"); len(st.Sessions) != 3 {
+		t.Errorf("locked: %d sessions stored, want all 3: a refused delete logs nothing out", len(st.Sessions))
+	}
 
 	// Stopped: the daemon dies. D-Bus starts a new one on demand, with no
 	// unlocked collection: it refuses as a locked one does, or, while it
@@ -206,8 +244,9 @@ func keyringItems(t *testing.T, service string) int {
 }
 
 // tuiUnderFrozenKeyring: a logout that waits on a frozen keyring leaves the
-// TUI responsive (the cursor still moves), then says what happened, and
-// the session stays listed.
+// TUI responsive (the cursor still moves) and the row in place until the
+// outcome is known; then it says what happened: a is logged out, its key
+// pair not yet deleted.
 func tuiUnderFrozenKeyring(t *testing.T, bin string, env []string) {
 	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
 	var cmd strings.Builder
@@ -227,14 +266,21 @@ func tuiUnderFrozenKeyring(t *testing.T, bin string, env []string) {
 	x.run("send-keys", "-t", "tk", "y")
 	x.waitFor("Logging out a")
 	x.run("send-keys", "-t", "tk", "j")
-	x.waitScreen("the cursor to move while the logout waits", 2*time.Second, func(s string) bool {
-		return strings.Contains(s, "Logging out a") && listed("b").MatchString(s) && strings.Contains(s, "›  b")
+	x.waitScreen("the cursor to move while the logout waits, the row still there", 2*time.Second, func(s string) bool {
+		return strings.Contains(s, "Logging out a") && listed("a").MatchString(s) && strings.Contains(s, "›  b")
 	})
-	s := x.waitFor("did not answer in time")
-	fmt.Printf("outage: frozen: the TUI reported the failed logout after %s, responsive meanwhile\n", time.Since(start).Round(time.Millisecond))
-	if !listed("a").MatchString(s) {
-		t.Errorf("after the failed logout, a is not listed:\n%s", s)
+	// The store already holds the logout's first step; the row stays until
+	// the outcome is known.
+	time.Sleep(500 * time.Millisecond)
+	if s := x.screen(); strings.Contains(s, "Logging out a") && !listed("a").MatchString(s) {
+		t.Errorf("a's row went before the outcome was known:\n%s", s)
 	}
+	s := x.waitFor("not yet deleted")
+	fmt.Printf("outage: frozen: the TUI reported the logout after %s, responsive meanwhile\n", time.Since(start).Round(time.Millisecond))
+	if !strings.Contains(s, "did not answer in time") || !strings.Contains(s, "Logged out a") {
+		t.Errorf("the status does not say what happened:\n%s", s)
+	}
+	x.waitScreen("a to leave the table", 3*time.Second, func(s string) bool { return !listed("a").MatchString(s) })
 }
 
 func strconvQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

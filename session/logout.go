@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,6 +75,14 @@ type LogoutResult struct {
 	// Gone are sessions asked for that were no longer stored when the
 	// logout ran: another process logged them out first.
 	Gone []string
+	// Pending are key pairs of the logged-out sessions whose key store did
+	// not answer in time: the delete may still happen, so they stay listed
+	// as being deleted, and the next ClearUnusedKeyPairs finishes it.
+	Pending []string
+	// Unrecorded: everything was done, but the store could not record the
+	// last step; the key pairs concerned stay listed as being deleted
+	// until a prune.
+	Unrecorded error
 	// Revoked says, for RevokeAndLogout, what revoking each session's key
 	// on Turnkey came to.
 	Revoked []Revocation
@@ -125,6 +134,15 @@ func (m *Manager) Logout(ctx context.Context, keys ...string) (LogoutResult, err
 // with their key pairs marked Deleting; (2) delete those private keys; (3)
 // write the state without the deleted key pairs. A crash between steps
 // leaves a state that loads, and ClearUnusedKeyPairs finishes the job.
+//
+// What it reports is what is on disk. Step 1 failing changes nothing. A
+// key store that refuses in step 2 gets the sessions on its key pairs put
+// back; one that does not answer does not, since its delete may yet
+// happen: those sessions are logged out and their key pairs stay listed
+// as being deleted (res.Pending). If step 3 cannot be written, what steps
+// 1 and 2 did stands: with nothing to put back, all is done but recorded
+// (res.Unrecorded); with sessions to put back, they stay logged out and
+// their key pairs too are left for a prune.
 func (m *Manager) remove(ctx context.Context, st *State, commit Commit, keys []string, res *LogoutResult) error {
 	plan := PlanLogout(st, keys)
 	res.KeptKeyPairs, res.Unmanaged = plan.Kept, plan.Unmanaged
@@ -137,35 +155,54 @@ func (m *Manager) remove(ctx context.Context, st *State, commit Commit, keys []s
 	if _, ok := removed[st.Active]; ok {
 		st.Active = ""
 	}
-
-	deleted, failed, err := m.dropKeyPairs(ctx, st, commit, plan.Delete)
-	res.DeletedKeyPairs = deleted
-	if err != nil {
-		return err
+	markDeleting(st, plan.Delete)
+	if err := commit(); err != nil {
+		return fmt.Errorf("%w; nothing was logged out", err)
 	}
+
+	out := m.deleteKeys(ctx, st, plan.Delete)
+	res.DeletedKeyPairs = out.deleted
 	// Put back the sessions whose key pair is still there, so that what
 	// is listed is what can still be used.
-	var errs []error
+	var putBack []string
 	for _, k := range keys {
-		s := removed[k]
-		if ferr, ok := failed[s.PublicKey]; ok {
-			st.Sessions[k] = s
+		if _, ok := out.refused[removed[k].PublicKey]; ok {
+			st.Sessions[k] = removed[k]
 			if activeBefore == k {
 				st.Active = k
 			}
-			errs = append(errs, fmt.Errorf("session %q was not logged out: %w", k, ferr))
-			continue
+			putBack = append(putBack, k)
 		}
-		res.Sessions = append(res.Sessions, k)
 	}
+	var errs []error
+	if cerr := commit(out.commitOptions()...); cerr != nil {
+		if len(putBack) == 0 {
+			res.Unrecorded = unrecorded(cerr)
+		} else {
+			// On disk, step 1 stands: every session is logged out, every
+			// key pair marked as being deleted.
+			maps.Copy(out.pending, out.refused)
+			out.refused = nil
+			putBack = nil
+			st.Active = ""
+			if _, ok := removed[activeBefore]; !ok {
+				st.Active = activeBefore
+			}
+			errs = append(errs, fmt.Errorf("the store could not put back the sessions whose key pairs were not deleted (%w): they stay logged out, their key pairs listed as being deleted until a prune", cerr))
+		}
+	}
+	for _, k := range putBack {
+		errs = append(errs, fmt.Errorf("session %s was not logged out: %w", strconv.Quote(k), out.refused[removed[k].PublicKey]))
+	}
+	for _, k := range keys {
+		if !slices.Contains(putBack, k) {
+			res.Sessions = append(res.Sessions, k)
+		}
+	}
+	res.Pending = slices.Sorted(maps.Keys(out.pending))
+	errs = append(errs, values(out.pending)...)
 	res.ClearedActive = activeBefore != "" && st.Active == ""
-	if len(errs) > 0 {
-		if err := commit(); err != nil {
-			return err
-		}
-		return errors.Join(errs...)
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // LogoutPlan is what logging out some sessions would do to their key pairs.

@@ -19,6 +19,15 @@ var (
 	// ErrKeyStoreUnavailable: a key pair is held by a key store that is not
 	// in use, so its private key cannot be deleted now.
 	ErrKeyStoreUnavailable = errors.New("key store not available")
+	// ErrNoAnswer is wrapped by a KeyStore's error when the store did not
+	// answer in time: what was asked may still happen when it wakes (a
+	// keyring's D-Bus call cannot be taken back). The Manager then reports
+	// a delete as under way, never as failed.
+	ErrNoAnswer = errors.New("the key store did not answer in time")
+	// ErrChanged: a login or refresh found, when it came to store its
+	// session, that the session it would replace was no longer the one it
+	// had read: another process logged it out or stored another.
+	ErrChanged = errors.New("the session changed meanwhile")
 )
 
 // Manager implements Turnkey's session operations over a Store and a
@@ -89,8 +98,10 @@ type StoreResult struct {
 	// DeletedKeyPairs: the replaced session's key pair, when nothing else
 	// used it.
 	DeletedKeyPairs []string
-	// Leftover is set when that key pair could not be deleted; the session
-	// is stored all the same and ClearUnusedKeyPairs will retry.
+	// Leftover says why that key pair is not deleted yet (the key store
+	// refused or did not answer), or that the store could not record that
+	// it was: the session is stored all the same, and ClearUnusedKeyPairs
+	// finishes the job.
 	Leftover error
 }
 
@@ -108,6 +119,16 @@ func (m *Manager) StoreSession(ctx context.Context, token, key string) (StoreRes
 // Put stores an already parsed session; see StoreSession. A new key must
 // pass CheckKey.
 func (m *Manager) Put(ctx context.Context, s Session, key string) (StoreResult, error) {
+	return m.put(ctx, s, key, nil)
+}
+
+// put is Put; with unchanged, only if unchanged accepts what is stored
+// under key when the lock is held (else ErrChanged, and nothing changes).
+//
+// Once the session is stored (the first commit), put reports success: a
+// replaced key pair that is not deleted after it, or a store that cannot
+// record that it was, is res.Leftover.
+func (m *Manager) put(ctx context.Context, s Session, key string, unchanged func(cur *Session) error) (StoreResult, error) {
 	if key == "" {
 		key = DefaultKey
 	}
@@ -117,6 +138,11 @@ func (m *Manager) Put(ctx context.Context, s Session, key string) (StoreResult, 
 		res = StoreResult{}
 		s.StoredAt = m.now().UTC()
 		old, replaced := st.Sessions[key]
+		if unchanged != nil {
+			if err := unchanged(old); err != nil {
+				return err
+			}
+		}
 		if !replaced {
 			// Keys stored before this check existed stay usable.
 			if err := CheckKey(key); err != nil {
@@ -131,77 +157,111 @@ func (m *Manager) Put(ctx context.Context, s Session, key string) (StoreResult, 
 			kp.Deleting, kp.Unclaimed = false, false
 			st.KeyPairs[s.PublicKey] = kp
 		}
-		res.Session, res.Replaced = s, replaced
 		var doomed []string
 		if replaced && old.PublicKey != s.PublicKey && len(st.UsersOf(old.PublicKey)) == 0 {
 			if _, ours := st.KeyPairs[old.PublicKey]; ours {
 				doomed = append(doomed, old.PublicKey)
 			}
 		}
+		markDeleting(st, doomed)
+		if err := commit(); err != nil {
+			return err // nothing was stored
+		}
+		res.Session, res.Replaced = s, replaced
 		if len(doomed) == 0 {
-			return commit()
+			return nil
 		}
-		deleted, failed, err := m.dropKeyPairs(ctx, st, commit, doomed)
-		res.DeletedKeyPairs = deleted
-		if err != nil {
-			return err
+		out := m.deleteKeys(ctx, st, doomed)
+		res.DeletedKeyPairs = out.deleted
+		res.Leftover = errors.Join(out.why()...)
+		if err := commit(out.commitOptions()...); err != nil {
+			res.Leftover = errors.Join(res.Leftover, unrecorded(err))
 		}
-		res.Leftover = errors.Join(values(failed)...)
 		return nil
 	})
 	return res, err
 }
 
-// dropKeyPairs deletes the private keys of pubs (all in tkauth's index) in
-// three steps: mark them Deleting and commit; delete each from its key
-// store; drop the deleted ones from the index, unmark the rest, commit. It
-// returns the deleted keys and, for the others, why not. err is a failed
-// commit, after which nothing is known to be written.
-func (m *Manager) dropKeyPairs(ctx context.Context, st *State, commit Commit, pubs []string) (deleted []string, failed map[string]error, err error) {
+// unrecorded words a failed last commit, after which what was done stays
+// done, the index still lists the key pairs it dropped as being deleted,
+// and the next ClearUnusedKeyPairs tidies them away.
+func unrecorded(err error) error {
+	return fmt.Errorf("the store could not record the last step (%w); the key pairs concerned stay listed as being deleted until a prune", err)
+}
+
+// markDeleting marks tkauth's key pairs pubs as being deleted: committed
+// before their private keys are deleted, so that a crash in between
+// leaves an entry the next ClearUnusedKeyPairs finishes.
+func markDeleting(st *State, pubs []string) {
 	for _, pub := range pubs {
 		kp := st.KeyPairs[pub]
 		kp.Deleting = true
 		st.KeyPairs[pub] = kp
 	}
-	if err := commit(); err != nil {
-		return nil, nil, err
+}
+
+// keyDeletion is what deleting some private keys came to.
+type keyDeletion struct {
+	deleted []string
+	// refused: the key store said no, or was not asked; the key is there.
+	refused map[string]error
+	// pending: the key store did not answer in time (ErrNoAnswer); the
+	// delete may still happen. The key pair stays marked Deleting.
+	pending map[string]error
+}
+
+// why is every reason a key pair is not deleted, refused then pending,
+// each in the order of the keys.
+func (d keyDeletion) why() []error {
+	return append(values(d.refused), values(d.pending)...)
+}
+
+// commitOptions are those of the commit that records d: it may be undone
+// by a crash unless it puts back key pairs that are still there.
+func (d keyDeletion) commitOptions() []CommitOption {
+	if len(d.refused) > 0 {
+		return nil
 	}
-	failed = map[string]error{}
-	// A key store that failed once is not asked again in this call: a
-	// frozen keyring costs one timeout, not one a key pair.
+	return []CommitOption{Recoverable}
+}
+
+// deleteKeys deletes the private keys of pubs, tkauth's key pairs already
+// marked Deleting and committed so, each from its key store, and records
+// the outcome in st for the caller to commit: a deleted key pair leaves the
+// index; one its store refused is unmarked, since it is still there; one
+// whose store did not answer stays marked, since its delete may yet
+// happen, and the next ClearUnusedKeyPairs finishes it. A key store that
+// failed once is not asked again: a frozen keyring costs one timeout, not
+// one a key pair.
+func (m *Manager) deleteKeys(ctx context.Context, st *State, pubs []string) keyDeletion {
+	d := keyDeletion{refused: map[string]error{}, pending: map[string]error{}}
 	down := map[string]error{}
 	for _, pub := range pubs {
 		kp := st.KeyPairs[pub]
 		err, isDown := down[kp.KeyStore]
-		if !isDown {
-			if err = m.deleteKey(ctx, kp); err != nil {
+		switch {
+		case isDown:
+			d.refused[pub] = fmt.Errorf("key pair %s not tried: %w", Short(pub), err)
+		default:
+			err = m.deleteKey(ctx, kp)
+			if err != nil {
 				down[kp.KeyStore] = err
 			}
-		} else {
-			err = fmt.Errorf("key pair %s not tried: %w", Short(pub), err)
+			switch {
+			case err == nil:
+				delete(st.KeyPairs, pub)
+				d.deleted = append(d.deleted, pub)
+				continue
+			case errors.Is(err, ErrNoAnswer):
+				d.pending[pub] = err
+				continue
+			}
+			d.refused[pub] = err
 		}
-		if err != nil {
-			failed[pub] = err
-			kp.Deleting = false
-			st.KeyPairs[pub] = kp
-			continue
-		}
-		delete(st.KeyPairs, pub)
-		deleted = append(deleted, pub)
+		kp.Deleting = false
+		st.KeyPairs[pub] = kp
 	}
-	if len(pubs) > 0 {
-		// If this write is lost to a crash, the key pairs stay marked
-		// Deleting, and the next clear of unused key pairs finishes: it need
-		// not be durable at once.
-		opts := []CommitOption{Recoverable}
-		if len(failed) > 0 {
-			opts = nil // it unmarks key pairs still in use: make that durable
-		}
-		if err := commit(opts...); err != nil {
-			return deleted, failed, err
-		}
-	}
-	return deleted, failed, nil
+	return d
 }
 
 func (m *Manager) deleteKey(ctx context.Context, kp KeyPair) error {
@@ -231,14 +291,21 @@ func (m *Manager) keyStore(name string) (KeyStore, error) {
 // the new key pairs it kept.
 type PruneResult struct {
 	Deleted []string
+	// Failed: the key store refused (the key pair stays, to prune again),
+	// or did not answer in time (it stays marked as being deleted: the
+	// delete may still happen, and the next prune finishes it).
 	Failed  map[string]error
 	KeptNew []string // unclaimed and younger than ClaimWindow
+	// Unrecorded: the keys were deleted, but the store could not record
+	// it; the next prune tidies the index.
+	Unrecorded error
 }
 
 // ClearUnusedKeyPairs deletes every key pair in tkauth's index that no
 // stored session uses, as Turnkey's clearUnusedKeyPairs does, but only
 // among key pairs tkauth created: no other key store item is touched. It
-// also finishes deletions a crash interrupted.
+// also finishes deletions a crash interrupted, or a key store that did not
+// answer left under way.
 //
 // Unlike Turnkey's, it keeps a new key pair that no session has claimed
 // yet, for ClaimWindow after its creation, unless includeNew: another
@@ -247,6 +314,7 @@ type PruneResult struct {
 func (m *Manager) ClearUnusedKeyPairs(ctx context.Context, includeNew bool) (PruneResult, error) {
 	var res PruneResult
 	err := m.store.Update(ctx, func(st *State, commit Commit) error {
+		res = PruneResult{}
 		for _, ks := range append([]KeyStore{m.keys}, m.other...) {
 			if t, ok := ks.(Tidier); ok {
 				if err := t.Tidy(ctx); err != nil {
@@ -255,13 +323,22 @@ func (m *Manager) ClearUnusedKeyPairs(ctx context.Context, includeNew bool) (Pru
 			}
 		}
 		prune, kept := PruneCandidates(st, m.now(), includeNew)
-		deleted, failed, err := m.dropKeyPairs(ctx, st, commit, prune)
-		res = PruneResult{Deleted: deleted, Failed: failed, KeptNew: kept}
-		if err != nil {
+		res.KeptNew = kept
+		if len(prune) == 0 {
+			return nil
+		}
+		markDeleting(st, prune)
+		if err := commit(); err != nil {
 			return err
 		}
-		if len(failed) > 0 {
-			return errors.Join(values(failed)...)
+		out := m.deleteKeys(ctx, st, prune)
+		res.Deleted, res.Failed = out.deleted, out.refused
+		maps.Copy(res.Failed, out.pending)
+		if err := commit(out.commitOptions()...); err != nil {
+			res.Unrecorded = unrecorded(err)
+		}
+		if len(res.Failed) > 0 {
+			return errors.Join(out.why()...)
 		}
 		return nil
 	})
@@ -380,13 +457,12 @@ func (m *Manager) CreateKeyPair(ctx context.Context) (string, error) {
 			return err
 		}
 		if err := m.keys.Put(ctx, pub, secret); err != nil {
-			kp := st.KeyPairs[pub]
-			kp.Deleting = true
-			st.KeyPairs[pub] = kp
+			err = fmt.Errorf("storing the private key in the %s key store: %w", m.keys.Name(), err)
+			markDeleting(st, []string{pub})
 			if cerr := commit(); cerr != nil {
-				return errors.Join(err, cerr)
+				return fmt.Errorf("%w; and the store could not mark the new key pair for deletion (%v): it stays listed as new, and a prune deletes it after %s", err, cerr, ClaimWindow)
 			}
-			return fmt.Errorf("storing the private key in the %s key store: %w", m.keys.Name(), err)
+			return err
 		}
 		return nil
 	})

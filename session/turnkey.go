@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -32,7 +33,9 @@ const DefaultLifetime = 900 * time.Second
 // Login logs in as Turnkey's SDK does with an API key: it makes a key
 // pair, asks Turnkey (stamp_login, signed by apiKey) for a session bound to
 // it, and stores that session under key, active. If anything fails, the new
-// key pair is deleted and nothing else changes.
+// key pair is deleted and nothing else changes; that includes another
+// process storing a session under key, or logging out the one there, while
+// Turnkey is asked (ErrChanged).
 func (m *Manager) Login(ctx context.Context, api TurnkeyAPI, apiKey Signer, org, key string, expires time.Duration, invalidateExisting bool) (StoreResult, error) {
 	if key == "" {
 		key = DefaultKey
@@ -40,7 +43,11 @@ func (m *Manager) Login(ctx context.Context, api TurnkeyAPI, apiKey Signer, org,
 	if err := CheckKey(key); err != nil {
 		return StoreResult{}, err
 	}
-	return m.newSession(ctx, key, func(pub string) (string, error) {
+	st, err := m.store.Load(ctx)
+	if err != nil {
+		return StoreResult{}, err
+	}
+	return m.newSession(ctx, key, st.Sessions[key], func(pub string) (string, error) {
 		return api.StampLogin(ctx, apiKey, org, pub, lifetime(expires), invalidateExisting)
 	})
 }
@@ -49,7 +56,10 @@ func (m *Manager) Login(ctx context.Context, api TurnkeyAPI, apiKey Signer, org,
 // does: a new key pair, a stamp_login signed by the session's own key pair,
 // the new session stored under the same key (active), and the old key pair
 // deleted if nothing else uses it. If anything fails, the new key pair is
-// deleted and the old session stays as it was.
+// deleted and the old session stays as it was. If, when the new session
+// comes, the old one is no longer stored as it was read (another process
+// logged it out, or stored another), the new one is not stored: the error
+// wraps ErrChanged.
 func (m *Manager) Refresh(ctx context.Context, api TurnkeyAPI, key string, expires time.Duration) (StoreResult, error) {
 	s, err := m.Get(ctx, key)
 	if err != nil {
@@ -59,7 +69,7 @@ func (m *Manager) Refresh(ctx context.Context, api TurnkeyAPI, key string, expir
 	if err != nil {
 		return StoreResult{}, fmt.Errorf("cannot refresh %q: %w", key, err)
 	}
-	return m.newSession(ctx, key, func(pub string) (string, error) {
+	return m.newSession(ctx, key, &s, func(pub string) (string, error) {
 		return api.StampLogin(ctx, by, s.OrganizationID, pub, lifetime(expires), false)
 	})
 }
@@ -91,16 +101,16 @@ func lifetime(d time.Duration) time.Duration {
 var ErrWrongKey = errors.New("the session Turnkey issued is not bound to the new key pair")
 
 // newSession makes a key pair, has issue turn its public key into a
-// session token, and stores the session under key. On failure the key pair
-// is deleted.
-func (m *Manager) newSession(ctx context.Context, key string, issue func(pub string) (string, error)) (StoreResult, error) {
+// session token, and stores the session under key, if what is stored
+// there is still read (nil: nothing). On failure the key pair is deleted.
+func (m *Manager) newSession(ctx context.Context, key string, read *Session, issue func(pub string) (string, error)) (StoreResult, error) {
 	pub, err := m.CreateKeyPair(ctx)
 	if err != nil {
 		return StoreResult{}, err
 	}
 	fail := func(cause error) (StoreResult, error) {
 		if err := m.DeleteKeyPair(ctx, pub); err != nil {
-			cause = errors.Join(cause, fmt.Errorf("the new key pair %s could not be deleted either (keys prune will): %w", Short(pub), err))
+			cause = errors.Join(cause, fmt.Errorf("the new key pair %s could not be deleted either (a prune will): %w", Short(pub), err))
 		}
 		return StoreResult{}, cause
 	}
@@ -115,11 +125,28 @@ func (m *Manager) newSession(ctx context.Context, key string, issue func(pub str
 	if s.PublicKey != pub {
 		return fail(fmt.Errorf("%w (bound to %s)", ErrWrongKey, Short(s.PublicKey)))
 	}
-	res, err := m.Put(ctx, s, key)
+	res, err := m.put(ctx, s, key, func(cur *Session) error { return unchangedSince(key, read, cur) })
 	if err != nil {
 		return fail(err)
 	}
 	return res, nil
+}
+
+// unchangedSince says, as ErrChanged, how what is stored under key (cur)
+// differs from what was read before Turnkey was asked.
+func unchangedSince(key string, read, cur *Session) error {
+	var what string
+	switch {
+	case read == nil && cur == nil, read != nil && cur != nil && cur.Token == read.Token:
+		return nil
+	case cur == nil:
+		what = "was logged out"
+	case read == nil:
+		what = "was stored"
+	default:
+		what = "was replaced"
+	}
+	return fmt.Errorf("%w: %s %s by another process; the new session was not stored", ErrChanged, strconv.Quote(key), what)
 }
 
 // DeleteKeyPair deletes one of tkauth's key pairs that no session uses.
@@ -132,11 +159,15 @@ func (m *Manager) DeleteKeyPair(ctx context.Context, pub string) error {
 		if !isIndexed(st, pub) {
 			return nil
 		}
-		_, failed, err := m.dropKeyPairs(ctx, st, commit, []string{pub})
-		if err != nil {
+		markDeleting(st, []string{pub})
+		if err := commit(); err != nil {
 			return err
 		}
-		return failed[pub]
+		out := m.deleteKeys(ctx, st, []string{pub})
+		if err := commit(out.commitOptions()...); err != nil && len(out.deleted) == 0 {
+			return errors.Join(append(out.why(), unrecorded(err))...)
+		}
+		return errors.Join(out.why()...)
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,4 +173,84 @@ func TestRevoke(t *testing.T) {
 		t.Error("Turnkey still has the logged-out session's key")
 	}
 	f.check([]string{"work"}, "", nil, []string{res.Session.PublicKey}) // next was active
+}
+
+// hookedAPI runs before ahead of each StampLogin: what another process
+// does while Turnkey is being asked.
+type hookedAPI struct {
+	session.TurnkeyAPI
+	before func()
+}
+
+func (h hookedAPI) StampLogin(ctx context.Context, by session.Signer, org, pub string, expires time.Duration, invalidate bool) (string, error) {
+	h.before()
+	return h.TurnkeyAPI.StampLogin(ctx, by, org, pub, expires, invalidate)
+}
+
+// A login or refresh stores its session only if what it replaces is still
+// what it read: it never undoes a logout, nor overwrites a session stored
+// meanwhile. It deletes its new key pair and says what happened.
+func TestLoginAndRefreshDoNotUndoOtherProcesses(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name      string
+		refresh   bool
+		meanwhile func(f *apiFixture, other *session.Manager) error
+		says      string
+		want      []string // sessions stored after
+	}{
+		{"refresh while the session is logged out", true, func(f *apiFixture, other *session.Manager) error {
+			_, err := other.Logout(ctx, "work")
+			return err
+		}, `"work" was logged out by another process`, nil},
+		{"refresh while another session is stored under its key", true, func(f *apiFixture, other *session.Manager) error {
+			_, err := other.StoreSession(ctx, f.token(f.keyPair(), time.Hour), "work")
+			return err
+		}, `"work" was replaced by another process`, []string{"work"}},
+		{"login while a session is stored under its key", false, func(f *apiFixture, other *session.Manager) error {
+			_, err := other.StoreSession(ctx, f.token(f.keyPair(), time.Hour), "work")
+			return err
+		}, `"work" was stored by another process`, []string{"work"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newAPIFixture(t)
+			if tt.refresh {
+				if _, err := f.m.Login(ctx, f.api, f.apiKey, "o", "work", 0, false); err != nil {
+					t.Fatal(err)
+				}
+			}
+			other := session.NewManager(store.NewFile(f.dir), store.NewFileKeys(f.dir))
+			var theirs *session.State
+			api := hookedAPI{TurnkeyAPI: f.api, before: func() {
+				if err := tt.meanwhile(f, other); err != nil {
+					t.Fatal(err)
+				}
+				theirs = f.state()
+			}}
+			var err error
+			if tt.refresh {
+				_, err = f.m.Refresh(ctx, api, "work", 0)
+			} else {
+				_, err = f.m.Login(ctx, api, f.apiKey, "o", "work", 0, false)
+			}
+			if !errors.Is(err, session.ErrChanged) || !strings.Contains(err.Error(), tt.says) {
+				t.Fatalf("err = %v, want ErrChanged saying %q", err, tt.says)
+			}
+			// What the other process left is what is stored; the new key
+			// pair is gone.
+			st := f.state()
+			if len(st.Sessions) != len(tt.want) || (len(tt.want) > 0 && st.Sessions["work"].Token != theirs.Sessions["work"].Token) {
+				t.Errorf("stored %v, want the other process's", st.Keys())
+			}
+			for pub, kp := range theirs.KeyPairs {
+				_, kept := st.KeyPairs[pub]
+				switch {
+				case kp.Unclaimed && kept: // the login's own, not yet used
+					t.Errorf("the new key pair %s was left behind", session.Short(pub))
+				case !kp.Unclaimed && !kept:
+					t.Errorf("the other process's key pair %s was deleted", session.Short(pub))
+				}
+			}
+		})
+	}
 }

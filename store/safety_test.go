@@ -7,9 +7,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/tkauth/tkauth/session"
 )
@@ -220,4 +222,53 @@ func TestReadOnlyDiskLeavesTheStoreIntact(t *testing.T) {
 		t.Fatalf("err = %v, want read-only file system", err)
 	}
 	intact(t, f, before)
+}
+
+// remountingKeys is a file key store elsewhere whose Delete first remounts
+// the store's file system read-only: the disk changes between a logout's
+// steps, for real.
+type remountingKeys struct {
+	*FileKeys
+	t   *testing.T
+	mnt string
+}
+
+func (k remountingKeys) Delete(ctx context.Context, pub string) error {
+	if out, err := exec.Command("mount", "-o", "remount,ro", k.mnt).CombinedOutput(); err != nil {
+		k.t.Fatalf("remount read-only: %v %s", err, out)
+	}
+	return k.FileKeys.Delete(ctx, pub)
+}
+
+// The store's file system turns read-only between a logout's steps: the
+// session is logged out and its key deleted, and the result says that,
+// and that the last step was not recorded, not that nothing happened.
+func TestReadOnlyBetweenTheStepsOfALogout(t *testing.T) {
+	ctx := context.Background()
+	f := tinyDisk(t, "1m")
+	keys := remountingKeys{FileKeys: NewFileKeys(t.TempDir()), t: t, mnt: filepath.Dir(f.Dir())}
+	m := session.NewManager(f, keys)
+	pub, err := m.CreateKeyPair(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notarizer, _, _ := session.NewPrivateKey()
+	tok, _ := session.NewToken(session.Claims{Expiry: time.Now().Add(time.Hour), PublicKey: pub, Type: session.ReadWrite, UserID: "u", OrganizationID: "o"}, notarizer)
+	if _, err := m.StoreSession(ctx, tok, "mine"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Logout(ctx, "mine")
+	if err != nil || !slices.Equal(res.Sessions, []string{"mine"}) || !slices.Equal(res.DeletedKeyPairs, []string{pub}) || !errors.Is(res.Unrecorded, syscall.EROFS) {
+		t.Fatalf("logout: %+v, %v; want mine logged out, its key deleted, the last step unrecorded", res, err)
+	}
+	st, err := f.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if has, _ := keys.Has(ctx, pub); has {
+		t.Error("the private key is still there")
+	}
+	if _, ok := st.Sessions["mine"]; ok || !st.KeyPairs[pub].Deleting {
+		t.Errorf("on disk: session %v, key pair %+v; want the session gone, the key pair listed as being deleted", ok, st.KeyPairs[pub])
+	}
 }

@@ -120,7 +120,9 @@ var errWouldBlock = errors.New("the lock is held")
 // pipe in its place would otherwise block every command.
 func (f *File) lock(ctx context.Context) (unlock func(), err error) {
 	path := filepath.Join(f.dir, lockName)
-	file, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|noFollow|nonBlock, filePerm)
+	// Read-only: flock needs no more, and a file open for writing would keep
+	// the file system from being remounted read-only.
+	file, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|noFollow|nonBlock, filePerm)
 	if err != nil {
 		return nil, fmt.Errorf("opening the lock file: %w", err)
 	}

@@ -143,9 +143,11 @@ func (k *SystemKeys) Probe(ctx context.Context) error {
 	return err
 }
 
-// call runs f, giving up after k.timeout or when ctx ends. go-keyring takes
-// no context, so on time-out f is left to finish in the background; its
-// result is discarded.
+// call runs f, giving up after k.timeout or when ctx ends. A D-Bus call
+// cannot be taken back: on time-out f is left to finish in the
+// background, its result discarded, and what it asked may still happen.
+// The error says so (session.ErrNoAnswer), and the Manager reports a
+// delete as under way, never as failed.
 func (k *SystemKeys) call(ctx context.Context, f func() error) error {
 	ctx, cancel := context.WithTimeout(ctx, k.timeout)
 	defer cancel()
@@ -163,9 +165,26 @@ func (k *SystemKeys) call(ctx context.Context, f func() error) error {
 		}
 		return fmt.Errorf("system keyring: %w", err)
 	case <-ctx.Done():
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return fmt.Errorf("%w (waited %s)", ErrKeyringTimeout, k.timeout)
-		}
-		return ctx.Err()
+		return noAnswer{waited: k.timeout, cause: ctx.Err()}
 	}
 }
+
+// noAnswer: the keyring did not answer before the time-out (or ctx ended).
+// It is ErrKeyringTimeout and session.ErrNoAnswer.
+type noAnswer struct {
+	waited time.Duration
+	cause  error // ctx's error
+}
+
+func (e noAnswer) Error() string {
+	if errors.Is(e.cause, context.DeadlineExceeded) {
+		return fmt.Sprintf("%v (waited %s)", ErrKeyringTimeout, e.waited)
+	}
+	return fmt.Sprintf("the system keyring had not answered when tkauth stopped waiting: %v", e.cause)
+}
+
+func (e noAnswer) Is(target error) bool {
+	return target == ErrKeyringTimeout || target == session.ErrNoAnswer
+}
+
+func (e noAnswer) Unwrap() error { return e.cause }

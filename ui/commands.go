@@ -2,7 +2,7 @@ package ui
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"path/filepath"
 	"time"
 
@@ -48,14 +48,17 @@ func tickCmd(clock func() time.Time) tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg(clock()) })
 }
 
-// action runs f as a command and reports its outcome: what f says, or
-// failed (when not empty) and why f failed.
+// action runs f as a command and reports its outcome: what f says; if f
+// fails, what it says done and why it failed, or, if it says nothing,
+// failed (when not empty) and why.
 func action(failed string, f func(ctx context.Context) (string, error)) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
 		status, err := f(ctx)
 		switch {
+		case err != nil && status != "":
+			status += " " + err.Error()
 		case err != nil && failed != "":
 			status = failed + ": " + err.Error()
 		case err != nil:
@@ -79,30 +82,41 @@ func setActiveCmd(s Sessions, key string) tea.Cmd {
 func logoutCmd(s Sessions, keys []string) tea.Cmd {
 	return action("Logout failed", func(ctx context.Context) (string, error) {
 		res, err := s.Logout(ctx, keys...)
-		if err != nil {
+		if len(res.Sessions) == 0 {
 			return "", err
 		}
-		return text.Logout(res), nil
+		// Some or all are logged out: say so, and what did not happen.
+		if res.Unrecorded != nil {
+			err = errors.Join(err, res.Unrecorded)
+		}
+		return text.Logout(res), err
 	})
 }
 
 func refreshCmd(s Sessions, api session.TurnkeyAPI, key string, now func() time.Time) tea.Cmd {
 	return action("Refresh of "+text.Clean(key)+" failed (it is as it was)", func(ctx context.Context) (string, error) {
 		res, err := s.Refresh(ctx, api, key, 0)
+		if errors.Is(err, session.ErrChanged) {
+			return "Refresh of " + text.Clean(key) + " not stored:", err // the error says what is
+		}
 		if err != nil {
 			return "", err
 		}
-		return "Refreshed " + text.Clean(key) + ": " + text.Expiry(now(), res.Session.Expiry) + ".", nil
+		return "Refreshed " + text.Clean(key) + ": " + text.Expiry(now(), res.Session.Expiry) + ".", res.Leftover
 	})
 }
 
 func pruneCmd(s Sessions) tea.Cmd {
 	return action("", func(ctx context.Context) (string, error) {
 		res, err := s.ClearUnusedKeyPairs(ctx, false)
-		if err != nil {
-			return "", fmt.Errorf("deleted %s, but not all: %w", text.Plural(len(res.Deleted), "unused key pair"), err)
+		if res.Unrecorded != nil {
+			err = errors.Join(err, res.Unrecorded)
 		}
-		return "Deleted " + text.Plural(len(res.Deleted), "unused key pair") + ".", nil
+		done := "Deleted " + text.Plural(len(res.Deleted), "unused key pair") + "."
+		if err != nil && len(res.Deleted) == 0 {
+			done = ""
+		}
+		return done, err
 	})
 }
 

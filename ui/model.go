@@ -173,6 +173,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.watching = msg
 		return m, waitChangeCmd(msg.w, msg.file)
 	case storeChangedMsg:
+		if m.busy != "" {
+			// An action of this TUI's own is under way, and the store holds
+			// its steps, not its outcome: no row goes before the outcome is
+			// known. Its end reloads the store anyway.
+			return m, waitChangeCmd(m.watching.w, m.watching.file)
+		}
 		return m, tea.Batch(loadCmd(m.cfg.Sessions), waitChangeCmd(m.watching.w, m.watching.file))
 	case watchErrMsg:
 		m.status, m.statusErr = "Not watching the store for changes ("+msg.err.Error()+"); press r to reload.", true

@@ -108,6 +108,9 @@ func Logout(res session.LogoutResult) string {
 	if n := len(res.Unmanaged); n > 0 {
 		b.WriteString("; " + Plural(n, "key pair") + " not created by tkauth left alone")
 	}
+	if n := len(res.Pending); n > 0 {
+		b.WriteString("; " + Plural(n, "key pair") + " not yet deleted, listed as being deleted: a prune finishes it")
+	}
 	if len(res.Gone) > 0 {
 		b.WriteString("; already logged out elsewhere: " + CleanJoin(res.Gone))
 	}

@@ -77,6 +77,8 @@ func TestLogout(t *testing.T) {
 			`Logged out a\x1b; 1 key pair deleted; no session is active now.`},
 		{session.LogoutResult{Sessions: []string{"a", "b"}, KeptKeyPairs: []session.KeptKeyPair{{UsedBy: []string{"c", "d"}}}, Unmanaged: []string{"x"}, Gone: []string{"e"}},
 			"Logged out 2 sessions; 0 key pairs deleted; key pair kept: used by c, d; 1 key pair not created by tkauth left alone; already logged out elsewhere: e."},
+		{session.LogoutResult{Sessions: []string{"a", "b"}, DeletedKeyPairs: []string{"p"}, Pending: []string{"q"}},
+			"Logged out 2 sessions; 1 key pair deleted; 1 key pair not yet deleted, listed as being deleted: a prune finishes it."},
 	} {
 		if got := text.Logout(tt.res); got != tt.want {
 			t.Errorf("Logout(%+v) =\n%q, want\n%q", tt.res, got, tt.want)
