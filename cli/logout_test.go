@@ -5,10 +5,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 )
@@ -98,35 +98,17 @@ func TestLogoutRevoke(t *testing.T) {
 	c.noSecrets()
 }
 
-// roStore is a session store whose directory turns read-only after n
-// more commits: later commits fail, writing nothing.
-type roStore struct {
-	*store.File
-	n int
-}
-
-func (s *roStore) Update(ctx context.Context, fn func(*session.State, session.Commit) error) error {
-	return s.File.Update(ctx, func(st *session.State, commit session.Commit) error {
-		return fn(st, func(opts ...session.CommitOption) error {
-			if s.n == 0 {
-				return fmt.Errorf("writing the session file (the previous one is intact): %w", syscall.EROFS)
-			}
-			s.n--
-			return commit(opts...)
-		})
-	})
-}
-
 // What logout prints is what is on disk when its last step cannot be
 // written: logged out and deleted, with a warning; or, when a session
 // could not be put back, logged out, its key pair left for a prune.
 func TestLogoutSaysWhatIsOnDisk(t *testing.T) {
 	run := func(c *harness, n int, keys session.KeyStore) result {
 		var out, errOut bytes.Buffer
-		ro := &roStore{File: store.NewFile(c.home), n: n}
+		file := store.NewFile(c.home)
+		ro := &fixture.ReadOnlyAfter{Store: file, N: n}
 		opts := &LogoutOptions{IO: &IOStreams{Out: &out, ErrOut: &errOut}, Key: "a", Yes: true,
 			Open: func(context.Context) (*Env, error) {
-				return &Env{Manager: session.NewManager(ro, keys), Store: ro.File, KeyStore: keys.Name()}, nil
+				return &Env{Manager: session.NewManager(ro, keys), Store: file, KeyStore: keys.Name()}, nil
 			}}
 		err := logoutRun(context.Background(), opts)
 		code := ExitOK

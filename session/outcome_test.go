@@ -4,20 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	fixtures "github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 )
 
-// noAnswer is a key store's error for a call it did not answer in time,
+// errNoAnswer is a key store's error for a call it did not answer in time,
 // as store's keyring gives it.
-var noAnswer = fmt.Errorf("the system keyring did not answer in time (waited 5s): %w", session.ErrNoAnswer)
+var errNoAnswer = fmt.Errorf("the system keyring did not answer in time (waited 5s): %w", session.ErrNoAnswer)
 
 // A key store that does not answer a delete may still carry it out when
 // it wakes. Logout must not then have said that the session was not
@@ -31,7 +31,7 @@ func TestLogoutWhenTheKeyStoreDoesNotAnswer(t *testing.T) {
 			a, b := f.keyPair(), f.keyPair()
 			f.add("a", a)
 			f.add("b", b)
-			f.keys.failDelete, f.keys.late = noAnswer, late
+			f.keys.failDelete, f.keys.late = errNoAnswer, late
 			res, err := f.m.Logout(ctx, "b")
 			if !errors.Is(err, session.ErrNoAnswer) {
 				t.Fatalf("err = %v, want ErrNoAnswer", err)
@@ -53,31 +53,11 @@ func TestLogoutWhenTheKeyStoreDoesNotAnswer(t *testing.T) {
 	}
 }
 
-// roStore is the session file in a directory that turns read-only after
-// n commits, as a remount would: later commits fail, writing nothing,
-// with the error the store gives.
-type roStore struct {
-	session.Store
-	n int
-}
-
-func (s *roStore) Update(ctx context.Context, fn func(*session.State, session.Commit) error) error {
-	return s.Store.Update(ctx, func(st *session.State, commit session.Commit) error {
-		return fn(st, func(opts ...session.CommitOption) error {
-			if s.n == 0 {
-				return fmt.Errorf("writing the session file (the previous one is intact): %w", &os.PathError{Op: "open", Path: "sessions.json", Err: syscall.EROFS})
-			}
-			s.n--
-			return commit(opts...)
-		})
-	})
-}
-
 // roFixture is a fixture whose Manager's store turns read-only after n
 // more commits (set later).
-func roFixture(t *testing.T) (*fixture, *roStore) {
+func roFixture(t *testing.T) (*fixture, *fixtures.ReadOnlyAfter) {
 	f := newFixture(t)
-	ro := &roStore{Store: store.NewFile(f.dir), n: 1 << 30}
+	ro := &fixtures.ReadOnlyAfter{Store: store.NewFile(f.dir), N: 1 << 30}
 	f.m = session.NewManager(ro, f.keys).WithClock(func() time.Time { return t0 })
 	return f, ro
 }
@@ -90,7 +70,7 @@ func TestLaterStepsFailingAfterEarlierOnes(t *testing.T) {
 		f, ro := roFixture(t)
 		a := f.keyPair()
 		f.add("a", a)
-		ro.n = 0
+		ro.N = 0
 		res, err := f.m.Logout(ctx, "a")
 		if !errors.Is(err, syscall.EROFS) || !strings.Contains(err.Error(), "nothing was logged out") || len(res.Sessions) != 0 {
 			t.Errorf("%+v, %v", res, err)
@@ -101,7 +81,7 @@ func TestLaterStepsFailingAfterEarlierOnes(t *testing.T) {
 		f, ro := roFixture(t)
 		a := f.keyPair()
 		f.add("a", a)
-		ro.n = 1
+		ro.N = 1
 		res, err := f.m.Logout(ctx, "a")
 		if err != nil || !slices.Equal(res.Sessions, []string{"a"}) || !slices.Equal(res.DeletedKeyPairs, []string{a}) || !errors.Is(res.Unrecorded, syscall.EROFS) {
 			t.Fatalf("%+v, %v: want a logged out, its key deleted, the last step unrecorded", res, err)
@@ -110,7 +90,7 @@ func TestLaterStepsFailingAfterEarlierOnes(t *testing.T) {
 		if _, ok := st.Sessions["a"]; ok || !st.KeyPairs[a].Deleting || f.has(a) {
 			t.Errorf("on disk: session %v, key pair %+v, key %v", ok, st.KeyPairs[a], f.has(a))
 		}
-		ro.n = 1 << 30
+		ro.N = 1 << 30
 		if pr, err := f.m.ClearUnusedKeyPairs(ctx, false); err != nil || !slices.Equal(pr.Deleted, []string{a}) {
 			t.Errorf("prune: %+v, %v", pr, err)
 		}
@@ -120,7 +100,7 @@ func TestLaterStepsFailingAfterEarlierOnes(t *testing.T) {
 		f, ro := roFixture(t)
 		a := f.keyPair()
 		f.add("a", a)
-		ro.n, f.keys.failDelete = 1, store.ErrKeyringLocked
+		ro.N, f.keys.failDelete = 1, store.ErrKeyringLocked
 		res, err := f.m.Logout(ctx, "a")
 		if !errors.Is(err, syscall.EROFS) || !strings.Contains(err.Error(), "they stay logged out") || !slices.Equal(res.Sessions, []string{"a"}) || !slices.Equal(res.Pending, []string{a}) {
 			t.Fatalf("%+v, %v: want a logged out, its key pair left for a prune", res, err)
@@ -129,7 +109,7 @@ func TestLaterStepsFailingAfterEarlierOnes(t *testing.T) {
 		if _, ok := st.Sessions["a"]; ok || !st.KeyPairs[a].Deleting || !f.has(a) {
 			t.Errorf("on disk: session %v, key pair %+v, key %v", ok, st.KeyPairs[a], f.has(a))
 		}
-		ro.n, f.keys.failDelete = 1<<30, nil
+		ro.N, f.keys.failDelete = 1<<30, nil
 		if _, err := f.m.ClearUnusedKeyPairs(ctx, false); err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +119,7 @@ func TestLaterStepsFailingAfterEarlierOnes(t *testing.T) {
 		f, ro := roFixture(t)
 		old, repl := f.keyPair(), f.keyPair()
 		f.add("a", old)
-		ro.n = 1
+		ro.N = 1
 		res, err := f.m.StoreSession(ctx, f.token(repl, time.Hour), "a")
 		if err != nil || res.Session.PublicKey != repl || !slices.Equal(res.DeletedKeyPairs, []string{old}) || !errors.Is(res.Leftover, syscall.EROFS) {
 			t.Fatalf("%+v, %v: want the session stored, the old key deleted, unrecorded", res, err)
@@ -151,7 +131,7 @@ func TestLaterStepsFailingAfterEarlierOnes(t *testing.T) {
 	t.Run("prune: deleted, not recorded", func(t *testing.T) {
 		f, ro := roFixture(t)
 		spare := f.keyPair()
-		ro.n = 1
+		ro.N = 1
 		res, err := f.m.ClearUnusedKeyPairs(ctx, true)
 		if err != nil || !slices.Equal(res.Deleted, []string{spare}) || len(res.Failed) != 0 || !errors.Is(res.Unrecorded, syscall.EROFS) {
 			t.Errorf("%+v, %v", res, err)

@@ -103,12 +103,8 @@ func (k *SystemKeys) findExact(svc *ss.SecretService, coll dbus.BusObject, pub s
 // Service to replace an item with the same attributes, and gnome-keyring
 // then replaces another program's item that has them among others.
 func (k *SystemKeys) putDBus(pub, priv string) error {
-	svc, err := ss.NewSecretService()
+	svc, coll, err := unlockedLogin()
 	if err != nil {
-		return err
-	}
-	coll := svc.GetLoginCollection()
-	if err := svc.Unlock(coll.Path()); err != nil {
 		return err
 	}
 	if err := k.deleteExact(svc, coll, pub); err != nil {
@@ -134,24 +130,32 @@ func (k *SystemKeys) putDBus(pub, priv string) error {
 	return nil
 }
 
-// probeDBus asks the Secret Service to unlock the login collection, as
-// every call that reads or writes a key does, and reads nothing.
-func probeDBus() error {
+// unlockedLogin connects to the Secret Service and unlocks its login
+// collection, as go-keyring does before every read or write (a prompt, if
+// one can be shown, asks the user).
+func unlockedLogin() (*ss.SecretService, dbus.BusObject, error) {
 	svc, err := ss.NewSecretService()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	return svc.Unlock(svc.GetLoginCollection().Path())
+	coll := svc.GetLoginCollection()
+	if err := svc.Unlock(coll.Path()); err != nil {
+		return nil, nil, err
+	}
+	return svc, coll, nil
+}
+
+// probeDBus unlocks the login collection, as every call that reads or
+// writes a key does, and reads nothing.
+func probeDBus() error {
+	_, _, err := unlockedLogin()
+	return err
 }
 
 // getDBus reads pub's private key from tkauth's own item.
 func (k *SystemKeys) getDBus(pub string) (string, error) {
-	svc, err := ss.NewSecretService()
+	svc, coll, err := unlockedLogin()
 	if err != nil {
-		return "", err
-	}
-	coll := svc.GetLoginCollection()
-	if err := svc.Unlock(coll.Path()); err != nil {
 		return "", err
 	}
 	items, err := k.findExact(svc, coll, pub)
@@ -178,12 +182,8 @@ func (k *SystemKeys) getDBus(pub string) (string, error) {
 
 // deleteDBus deletes every item of tkauth's for pub, and no other.
 func (k *SystemKeys) deleteDBus(pub string) error {
-	svc, err := ss.NewSecretService()
+	svc, coll, err := unlockedLogin()
 	if err != nil {
-		return err
-	}
-	coll := svc.GetLoginCollection()
-	if err := svc.Unlock(coll.Path()); err != nil {
 		return err
 	}
 	return k.deleteExact(svc, coll, pub)
