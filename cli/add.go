@@ -77,7 +77,7 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 		verb = "Replaced"
 	}
 	fmt.Fprintf(ios.Out, "%s session %s (now active): user %s, organization %s, %s, %s.\n", verb, text.Clean(s.Key),
-		text.Clean(s.UserID), text.Clean(s.OrganizationID), s.Type, text.Expiry(env.Manager.Now(), s.Expiry))
+		text.Clean(s.UserID), text.Clean(s.OrganizationID), text.Type(s.Type), text.Expiry(env.Manager.Now(), s.Expiry))
 	if !s.Verified {
 		fmt.Fprintln(ios.Out, "The token is not signed by Turnkey's production key: it is shown as unverified.")
 	}

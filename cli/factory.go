@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/tkauth/tkauth/session"
@@ -63,8 +64,63 @@ func (f *Factory) OpenPlain(ctx context.Context) (*Env, error) {
 	return env, err
 }
 
-// API is a client of Turnkey's API at the URL the flags select.
-func (f *Factory) API() session.TurnkeyAPI { return turnkey.New(f.APIURL) }
+// APIEnv names the environment variable that chooses Turnkey's API, as in
+// Turnkey's own examples.
+const APIEnv = "TURNKEY_API_BASE_URL"
+
+// namedAPI is the API URL the user named, by --api-url or APIEnv, or "".
+func (f *Factory) namedAPI() (string, error) {
+	u := f.APIURL
+	if u == "" {
+		u = os.Getenv(APIEnv)
+	}
+	if u == "" {
+		return "", nil
+	}
+	u = strings.TrimRight(u, "/")
+	if err := turnkey.CheckBaseURL(u); err != nil {
+		return "", usageError{err}
+	}
+	return u, nil
+}
+
+// API is a client of the Turnkey API the user named, or Turnkey's own:
+// where a login goes.
+func (f *Factory) API() (session.TurnkeyAPI, error) {
+	u, err := f.namedAPI()
+	if err != nil {
+		return nil, err
+	}
+	if u == "" {
+		u = turnkey.DefaultBaseURL
+	}
+	return turnkey.New(u), nil
+}
+
+// Servers says where each session's requests go (session.Servers): the
+// API it was logged in with; one the user named that differs is refused
+// unless force.
+func (f *Factory) Servers(force bool) (session.Servers, error) {
+	u, err := f.namedAPI()
+	if err != nil {
+		return session.Servers{}, err
+	}
+	return session.Servers{
+		Dial:    func(base string) session.TurnkeyAPI { return turnkey.New(base) },
+		Named:   u,
+		Default: turnkey.DefaultBaseURL,
+		Force:   force,
+	}, nil
+}
+
+// loadAPIKey loads the user's long-lived API key: the file, if given,
+// else the one Turnkey's CLI keeps under name.
+func loadAPIKey(name, file string) (session.Signer, error) {
+	if file != "" {
+		return turnkey.LoadKeyFile(file)
+	}
+	return turnkey.LoadCLIKey(name)
+}
 
 // openState opens the store with open and reads its state as it is now.
 func openState(ctx context.Context, open func(context.Context) (*Env, error)) (*Env, *session.State, error) {

@@ -17,7 +17,7 @@ import (
 type LoginOptions struct {
 	IO                 *IOStreams
 	Open               func(context.Context) (*Env, error)
-	API                func() session.TurnkeyAPI
+	API                func() (session.TurnkeyAPI, error)
 	Org                string
 	APIKey             string
 	APIKeyFile         string
@@ -37,7 +37,11 @@ signed by your long-lived API key) and stores the session, active.
 
 The API key is the one Turnkey's CLI (tkcli) keeps: turnkey/keys/NAME.private in
 your config directory (NAME is "default" unless --api-key says otherwise), or
-the file --api-key-file names. If the login fails, the new key pair is deleted.`,
+the file --api-key-file names; P-256, secp256k1 and Ed25519 keys all work.
+Before the login, Turnkey is asked who the key belongs to (whoami); a session
+issued for another organization or user is refused. The session records the
+API it was logged in with (--api-url): refresh, revoke and checks go there.
+If the login fails, the new key pair is deleted.`,
 		Example: `  tkauth login --org 3f1c2a9e-7b4d-4e1a-9c2f-5d6e7f8a9b0c
   tkauth login --org $ORG --api-key ci --session-key acme/ci --expires 3600`,
 		Args: usageArgs(cobra.NoArgs),
@@ -62,13 +66,11 @@ the file --api-key-file names. If the login fails, the new key pair is deleted.`
 }
 
 func loginRun(ctx context.Context, opts *LoginOptions) error {
-	var key turnkey.Key
-	var err error
-	if opts.APIKeyFile != "" {
-		key, err = turnkey.LoadKeyFile(opts.APIKeyFile)
-	} else {
-		key, err = turnkey.LoadCLIKey(opts.APIKey)
+	key, err := loadAPIKey(opts.APIKey, opts.APIKeyFile)
+	if err != nil {
+		return err
 	}
+	api, err := opts.API()
 	if err != nil {
 		return err
 	}
@@ -76,13 +78,13 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := env.Manager.Login(ctx, opts.API(), key, opts.Org, opts.SessionKey, opts.Expires, opts.InvalidateExisting)
+	res, err := env.Manager.Login(ctx, api, key, opts.Org, session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting})
 	if err != nil {
 		return fmt.Errorf("login failed (nothing was stored): %w", err)
 	}
 	defer opts.IO.leftover(res.Leftover)
 	s := res.Session
 	fmt.Fprintf(opts.IO.Out, "Logged in to organization %s as user %s: session %s (now active), %s, %s.\n",
-		text.Clean(s.OrganizationID), text.Clean(s.UserID), text.Clean(s.Key), s.Type, text.Expiry(env.Manager.Now(), s.Expiry))
+		text.Clean(s.OrganizationID), text.Clean(s.UserID), text.Clean(s.Key), text.Type(s.Type), text.Expiry(env.Manager.Now(), s.Expiry))
 	return nil
 }

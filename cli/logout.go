@@ -4,29 +4,36 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey"
 )
 
 // LogoutOptions holds what `tkauth logout` needs.
 type LogoutOptions struct {
 	IO      *IOStreams
 	Open    func(context.Context) (*Env, error)
-	API     func() session.TurnkeyAPI
+	Servers func(force bool) (session.Servers, error)
 	Key     string
 	All     bool
 	Expired bool
 	Yes     bool
 	Revoke  bool
 	Force   bool
+	// UseAPIKey: with Revoke, sign the revocations with the user's
+	// long-lived API key (APIKeyFile, or APIKey in Turnkey's CLI key
+	// directory) instead of each session's own key.
+	UseAPIKey          bool
+	APIKey, APIKeyFile string
 }
 
 func newCmdLogout(f *Factory, runF func(context.Context, *LogoutOptions) error) *cobra.Command {
-	opts := &LogoutOptions{IO: f.IO, Open: f.OpenPlain, API: f.API}
+	opts := &LogoutOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
 	cmd := &cobra.Command{
 		Use:   "logout [KEY | --all | --expired]",
 		Short: "Log out a session (the active one unless KEY is given) and delete its key pair",
@@ -37,10 +44,17 @@ from its key store unless another stored session uses it, and a key pair tkauth
 did not create is never touched. It does not call Turnkey's API.
 
 With --revoke it first deletes the session's key on Turnkey (found with
-get_api_keys for the session's user, deleted with delete_api_keys, both signed
-by the session's own key pair), so that a stolen token and key stop working at
-once, not at expiry. If that fails, the session is not logged out here either,
-unless --force.
+get_api_keys for the session's user, deleted with delete_api_keys), so that a
+stolen token and key stop working at once, not at expiry. The requests are
+signed by the session's own key pair, or, with --api-key NAME or
+--api-key-file FILE, by your long-lived API key (as login takes it). A key
+Turnkey no longer has (the session expired, was revoked elsewhere, or a later
+login invalidated it) counts as revoked already: Turnkey refuses a dead key at
+authentication, so it cannot sign its own revocation, and need not. Revoking
+a key pair ends every session on it, so those are named and logged out too.
+If revoking fails, the session is not logged out here either, unless --force.
+Each request goes to the API the session was logged in with; --force also
+sends it to --api-url when that names another.
 
 On a terminal it asks first unless --yes is given. Without a terminal, --all
 needs --yes.`,
@@ -52,11 +66,12 @@ needs --yes.`,
 			if (opts.Key != "" && (opts.All || opts.Expired)) || (opts.All && opts.Expired) {
 				return usageError{errors.New("give one of KEY, --all or --expired")}
 			}
-			if opts.Revoke && (opts.All || opts.Expired) {
-				return usageError{errors.New("--revoke logs out one session: name it, or leave it out for the active one")}
-			}
 			if opts.Force && !opts.Revoke {
 				return usageError{errors.New("--force goes with --revoke")}
+			}
+			opts.UseAPIKey = opts.APIKeyFile != "" || cmd.Flags().Changed("api-key")
+			if opts.UseAPIKey && !opts.Revoke {
+				return usageError{errors.New("--api-key and --api-key-file go with --revoke: they sign the revocations")}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -70,6 +85,8 @@ needs --yes.`,
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
 	cmd.Flags().BoolVar(&opts.Revoke, "revoke", false, "also delete the session's key on Turnkey first")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "with --revoke: log out here even if revoking fails")
+	cmd.Flags().StringVar(&opts.APIKey, "api-key", turnkey.DefaultKeyName, "with --revoke: sign with this API key of Turnkey's CLI key directory")
+	cmd.Flags().StringVar(&opts.APIKeyFile, "api-key-file", "", "with --revoke: sign with the API key in this file (tkcli's format)")
 	return cmd
 }
 
@@ -90,10 +107,22 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 		fmt.Fprintln(ios.Out, "No expired sessions.")
 		return nil
 	}
+	var by session.Signer // nil: each session's own key signs its revocation
+	var sv session.Servers
+	if opts.Revoke {
+		if opts.UseAPIKey {
+			if by, err = loadAPIKey(opts.APIKey, opts.APIKeyFile); err != nil {
+				return err
+			}
+		}
+		if sv, err = opts.Servers(opts.Force); err != nil {
+			return err
+		}
+	}
 	if !opts.Yes && ios.CanPrompt() {
 		plan := describePlan(st, keys)
 		if opts.Revoke {
-			plan += "\nFirst it revokes the session's key on Turnkey."
+			plan += "\n" + describeRevoke(st, keys, by)
 		}
 		fmt.Fprintln(ios.ErrOut, plan)
 		ok, err := ios.confirm("Log out?")
@@ -106,11 +135,11 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	}
 	var res session.LogoutResult
 	if opts.Revoke {
-		res, err = env.Manager.RevokeAndLogout(ctx, opts.API(), opts.Force, keys...)
+		res, err = env.Manager.RevokeAndLogout(ctx, sv, by, opts.Force, keys...)
 		describeRevocations(ios, res.Revoked, opts.Force)
 		var re *session.RevokeError
 		if errors.As(err, &re) {
-			err = fmt.Errorf("revoking %s on Turnkey failed, so it was not logged out here either (--force logs out here anyway): %w", text.Clean(re.Key), re.Err)
+			err = fmt.Errorf("%w (--force logs out here anyway)", err)
 		}
 	} else {
 		res, err = env.Manager.Logout(ctx, keys...)
@@ -145,6 +174,26 @@ func describePlan(st *session.State, keys []string) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
+// describeRevoke says, for a confirmation, what revoking keys does on
+// Turnkey, and which other sessions it ends with them.
+func describeRevoke(st *session.State, keys []string, by session.Signer) string {
+	signer := "by each session's own key"
+	if by != nil {
+		signer = "by your API key " + session.Short(by.PublicKey())
+	}
+	line := "First it revokes on Turnkey the key of each, signed " + signer + "."
+	if all := session.RevokeTargets(st, keys); len(all) > len(keys) {
+		var more []string
+		for _, k := range all {
+			if !slices.Contains(keys, k) {
+				more = append(more, k)
+			}
+		}
+		line += "\nRevoking a key pair ends every session on it: " + text.CleanJoin(more) + " share one, and are logged out too."
+	}
+	return line
+}
+
 // describeRevocations says what revoking each session's key on Turnkey
 // came to. A failure that kept its session (not forced) is left to the
 // command's error.
@@ -153,7 +202,7 @@ func describeRevocations(ios *IOStreams, revoked []session.Revocation, forced bo
 		key := text.Clean(r.Key)
 		switch {
 		case r.AlreadyGone:
-			fmt.Fprintf(ios.Out, "Turnkey has no key for %s any more (revoked already, or expired).\n", key)
+			fmt.Fprintf(ios.Out, "Turnkey no longer had %s's key: it was revoked already, or expired.\n", key)
 		case r.Err == nil:
 			fmt.Fprintf(ios.Out, "Revoked %s's key on Turnkey: the token no longer works.\n", key)
 		case forced:

@@ -58,7 +58,7 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 		if s.Key == st.Active {
 			mark = "*"
 		}
-		cells := []string{mark + " " + text.Clean(s.Key), "user " + text.Clean(session.Short(s.UserID)), "org " + text.Clean(session.Short(s.OrganizationID)), s.Type.String(), text.Expiry(now, s.Expiry)}
+		cells := []string{mark + " " + text.Clean(s.Key), "user " + text.Clean(session.Short(s.UserID)), "org " + text.Clean(session.Short(s.OrganizationID)), text.Type(s.Type), text.Expiry(now, s.Expiry)}
 		if table {
 			cells[1], cells[2] = text.Clean(session.Short(s.UserID)), text.Clean(session.Short(s.OrganizationID))
 			verified := "unverified"

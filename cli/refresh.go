@@ -16,21 +16,30 @@ import (
 type RefreshOptions struct {
 	IO      *IOStreams
 	Open    func(context.Context) (*Env, error)
-	API     func() session.TurnkeyAPI
+	Servers func(force bool) (session.Servers, error)
 	Key     string
-	Expires time.Duration
+	Expires time.Duration // 0: the session's own lifetime
+	Force   bool          // send it to --api-url even if it was logged in elsewhere
 }
 
 func newCmdRefresh(f *Factory, runF func(context.Context, *RefreshOptions) error) *cobra.Command {
-	opts := &RefreshOptions{IO: f.IO, Open: f.OpenPlain, API: f.API}
+	opts := &RefreshOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
 	var seconds int
 	cmd := &cobra.Command{
 		Use:   "refresh [KEY]",
 		Short: "Renew a session (the active one unless KEY is given) before it expires",
 		Long: `refresh does what Turnkey's refreshSession does: a new key pair, a stamp_login
-signed by the session's own key pair, the new session stored under the same key
-(and made active), the old key pair deleted if nothing else uses it. If it
-fails, the new key pair is deleted and the session stays as it was.`,
+signed by the session's own key pair, for as long as the session had when it
+was stored (unless --expires) and in its session profile if it has one, the
+new session stored under the same key, the old key pair deleted if nothing else
+uses it. It changes the token and nothing else: the active session stays as it
+is, and a session Turnkey issues for another user or organization, or with
+another scope, is refused. Then the old key is deleted on Turnkey too, so that
+the session has one live key (unless other sessions share it).
+
+The request goes to the API the session was logged in with; --api-url naming
+another is refused unless --force. If the refresh fails, the new key pair is
+deleted and the session stays as it was.`,
 		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -44,7 +53,8 @@ fails, the new key pair is deleted and the session stays as it was.`,
 		},
 		ValidArgsFunction: completeSessionKeys(f.Open),
 	}
-	cmd.Flags().IntVar(&seconds, "expires", int(session.DefaultLifetime/time.Second), "the new session's lifetime in seconds")
+	cmd.Flags().IntVar(&seconds, "expires", 0, "the new session's lifetime in seconds (default: the session's own)")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "send it to --api-url even if the session was logged in with another API")
 	return cmd
 }
 
@@ -57,14 +67,23 @@ func refreshRun(ctx context.Context, opts *RefreshOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := env.Manager.Refresh(ctx, opts.API(), key, opts.Expires)
+	sv, err := opts.Servers(opts.Force)
+	if err != nil {
+		return err
+	}
+	res, err := env.Manager.Refresh(ctx, sv, key, opts.Expires)
 	switch {
 	case errors.Is(err, session.ErrChanged):
 		return fmt.Errorf("refresh failed: %w", err) // the error says what is stored
+	case errors.Is(err, session.ErrSignerDead):
+		return fmt.Errorf("refresh failed (the session is as it was, and dead on Turnkey): %w; `tkauth login` makes a new one", err)
 	case err != nil:
 		return withHint(fmt.Errorf("refresh failed (the session is as it was): %w", err), "refresh")
 	}
 	defer opts.IO.leftover(res.Leftover)
-	fmt.Fprintf(opts.IO.Out, "Refreshed %s (now active): %s.\n", text.Clean(key), text.Expiry(env.Manager.Now(), res.Session.Expiry))
+	fmt.Fprintf(opts.IO.Out, "Refreshed %s: %s.\n", text.Clean(key), text.Expiry(env.Manager.Now(), res.Session.Expiry))
+	if res.OldKeyRevoked != nil {
+		opts.IO.warn("the replaced key was not deleted on Turnkey: %v; it works there until it expires", res.OldKeyRevoked)
+	}
 	return nil
 }

@@ -14,8 +14,8 @@ import (
 // TUIOptions holds what the TUI (tkauth with no command, on a terminal)
 // needs.
 type TUIOptions struct {
-	Open func(context.Context) (*Env, error)
-	API  func() session.TurnkeyAPI
+	Open    func(context.Context) (*Env, error)
+	Servers func(force bool) (session.Servers, error)
 	// AutoRefresh: refresh the active session in its last minute.
 	AutoRefresh bool
 }
@@ -26,7 +26,7 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	// TKAUTH_KEYRING_SERVICE is for tests: it keeps their keyring items
 	// apart from the user's.
 	f := &Factory{IO: ios, KeyringService: envOr("TKAUTH_KEYRING_SERVICE", store.SystemService)}
-	tui := &TUIOptions{Open: f.Open, API: f.API}
+	tui := &TUIOptions{Open: f.Open, Servers: f.Servers}
 	root := &cobra.Command{
 		Use:   "tkauth",
 		Short: "Manage the Turnkey sessions held on this machine",
@@ -51,7 +51,7 @@ Try it safely first: tkauth demo`,
 	pf.StringVar(&f.Home, "home", "", "store directory (env "+store.HomeEnv+"; default: the user config directory/tkauth)")
 	pf.StringVar(&f.Keyring, "keyring", envOr("TKAUTH_KEYRING", store.KeyringAuto), "where private keys go: auto, system or file (env TKAUTH_KEYRING)")
 	pf.DurationVar(&f.KeyringTimeout, "keyring-timeout", store.DefaultKeyringTimeout, "how long to wait for the system keyring on each call")
-	pf.StringVar(&f.APIURL, "api-url", envOr("TURNKEY_API_BASE_URL", turnkey.DefaultBaseURL), "Turnkey's API (env TURNKEY_API_BASE_URL)")
+	pf.StringVar(&f.APIURL, "api-url", "", "Turnkey's API (env "+APIEnv+"; default "+turnkey.DefaultBaseURL+", or the one a session was logged in with)")
 
 	root.AddCommand(
 		newCmdList(f, nil), newCmdAdd(f, nil), newCmdSwitch(f, nil), newCmdLogout(f, nil),
@@ -70,6 +70,10 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	if err := env.Store.MakeDir(); err != nil {
 		return err
 	}
+	sv, err := opts.Servers(false)
+	if err != nil {
+		return err
+	}
 	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), KeyStore: env.KeyStore, Note: env.Note, Watch: true,
-		API: opts.API(), AutoRefresh: opts.AutoRefresh})
+		Servers: &sv, AutoRefresh: opts.AutoRefresh})
 }

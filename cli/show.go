@@ -88,7 +88,7 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 	row("Session", title)
 	row("User", text.Clean(s.UserID))
 	row("Organization", text.Clean(s.OrganizationID))
-	row("Type", fmt.Sprintf("%s (%s)", s.Type, text.Clean(string(s.Type))))
+	row("Type", fmt.Sprintf("%s (%s)", text.Type(s.Type), text.Clean(string(s.Type))))
 	row("Expires", s.Expiry.UTC().Format(time.DateTime+" UTC")+" ("+text.Expiry(now, s.Expiry)+")")
 	row("Stored", s.StoredAt.UTC().Format(time.DateTime+" UTC"))
 	if s.SessionProfileID != "" {

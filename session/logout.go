@@ -271,29 +271,67 @@ func (e *RevokeError) Error() string {
 
 func (e *RevokeError) Unwrap() error { return e.Err }
 
-// RevokeAndLogout revokes the key of each session under keys on Turnkey
-// (Revoke), then logs out here those whose key is revoked, or all of them
-// if force. A session whose revocation failed is, unless force, not logged
-// out, so that it can still sign another try; the error then holds a
-// *RevokeError for it. res.Revoked says what each revocation came to.
-func (m *Manager) RevokeAndLogout(ctx context.Context, api TurnkeyAPI, force bool, keys ...string) (LogoutResult, error) {
+// RevokeTargets returns keys and every other session stored on the same
+// key pairs, in order: revoking a key pair on Turnkey ends every session
+// bound to it, so a confirmation names them all and all are logged out.
+func RevokeTargets(st *State, keys []string) []string {
+	pubs := map[string]bool{}
+	for _, k := range keys {
+		if s, ok := st.Sessions[k]; ok {
+			pubs[s.PublicKey] = true
+		}
+	}
+	out := slices.Clone(keys)
+	for _, k := range st.Keys() {
+		if pubs[st.Sessions[k].PublicKey] && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// RevokeAndLogout revokes on Turnkey the key of each session under keys,
+// and of every session sharing its key pair (RevokeTargets), each key pair
+// once, signed by by (a user's long-lived API key) or, if by is nil, by
+// each session's own key pair; each request goes to the session's own API
+// (sv). Then it logs out here the sessions whose key is revoked, or all of
+// them if force. A key Turnkey no longer has counts as revoked; a session
+// whose revocation failed is, unless force, not logged out, so that it
+// can still sign another try: the error then holds a *RevokeError for it.
+// res.Revoked says what each revocation came to.
+func (m *Manager) RevokeAndLogout(ctx context.Context, sv Servers, by Signer, force bool, keys ...string) (LogoutResult, error) {
+	st, err := m.store.Load(ctx)
+	if err != nil {
+		return LogoutResult{}, err
+	}
+	keys = RevokeTargets(st, keys)
+	outcome := map[string]Revocation{} // by public key
 	var revoked []Revocation
 	var keep []string
 	var errs []error
 	for _, k := range keys {
-		r := Revocation{Key: k}
-		switch err := m.Revoke(ctx, api, k); {
-		case errors.Is(err, ErrKeyNotOnTurnkey):
-			r.AlreadyGone = true
-		case err != nil:
-			r.Err = err
-			if !force {
-				errs = append(errs, &RevokeError{Key: k, Err: err})
-				revoked = append(revoked, r)
-				continue
-			}
+		s, ok := st.Sessions[k]
+		if !ok {
+			keep = append(keep, k) // gone: Logout reports it
+			continue
 		}
+		r, done := outcome[s.PublicKey]
+		if !done {
+			switch err := m.Revoke(ctx, sv, by, k); {
+			case errors.Is(err, ErrKeyNotOnTurnkey):
+				r.AlreadyGone = true
+			case err != nil:
+				r.Err = err
+			}
+			outcome[s.PublicKey] = r
+		}
+		r.Key = k
 		revoked = append(revoked, r)
+		if r.Err != nil && !force {
+			errs = append(errs, &RevokeError{Key: k, Err: r.Err})
+			continue
+		}
 		keep = append(keep, k)
 	}
 	var res LogoutResult

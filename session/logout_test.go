@@ -91,6 +91,8 @@ type revokeAPI struct {
 	asked   []string
 }
 
+func (a *revokeAPI) BaseURL() string { return "https://api.example" }
+
 func (a *revokeAPI) RevokeSessionKey(_ context.Context, _ session.Signer, _, _, publicKey string) error {
 	a.asked = append(a.asked, publicKey)
 	return a.answers[publicKey]
@@ -106,7 +108,8 @@ func TestRevokeAndLogout(t *testing.T) {
 	errDown := errors.New("Turnkey answered 503")
 	api := &revokeAPI{answers: map[string]error{gone: session.ErrKeyNotOnTurnkey, down: errDown}}
 
-	res, err := f.m.RevokeAndLogout(ctx, api, false, "ok", "gone", "down")
+	sv := session.Servers{Dial: func(string) session.TurnkeyAPI { return api }}
+	res, err := f.m.RevokeAndLogout(ctx, sv, nil, false, "ok", "gone", "down")
 	var re *session.RevokeError
 	if !errors.As(err, &re) || re.Key != "down" || !errors.Is(err, errDown) {
 		t.Fatalf("err = %v, want a RevokeError for down", err)
@@ -114,7 +117,7 @@ func TestRevokeAndLogout(t *testing.T) {
 	if len(api.asked) != 3 {
 		t.Errorf("asked Turnkey about %d keys, want 3", len(api.asked))
 	}
-	want := []session.Revocation{{Key: "ok"}, {Key: "gone", AlreadyGone: true}, {Key: "down", Err: errDown}}
+	want := []session.Revocation{{Key: "down", Err: errDown}, {Key: "gone", AlreadyGone: true}, {Key: "ok"}}
 	if !slices.EqualFunc(res.Revoked, want, func(a, b session.Revocation) bool {
 		return a.Key == b.Key && a.AlreadyGone == b.AlreadyGone && errors.Is(a.Err, b.Err)
 	}) {
@@ -122,13 +125,13 @@ func TestRevokeAndLogout(t *testing.T) {
 	}
 	// A key Turnkey no longer has counts as revoked; a failed revocation
 	// keeps its session, so that it can sign another try.
-	if !slices.Equal(res.Sessions, []string{"ok", "gone"}) {
+	if !slices.Equal(res.Sessions, []string{"gone", "ok"}) {
 		t.Errorf("logged out %q, want ok and gone", res.Sessions)
 	}
 	f.check([]string{"down"}, "down", []string{down}, []string{ok, gone})
 
 	// Forced: logged out all the same, the failure still reported.
-	res, err = f.m.RevokeAndLogout(ctx, api, true, "down")
+	res, err = f.m.RevokeAndLogout(ctx, sv, nil, true, "down")
 	if err != nil || !slices.Equal(res.Sessions, []string{"down"}) || len(res.Revoked) != 1 || !errors.Is(res.Revoked[0].Err, errDown) {
 		t.Errorf("forced: %+v, %v", res, err)
 	}

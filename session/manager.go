@@ -119,16 +119,25 @@ func (m *Manager) StoreSession(ctx context.Context, token, key string) (StoreRes
 // Put stores an already parsed session; see StoreSession. A new key must
 // pass CheckKey.
 func (m *Manager) Put(ctx context.Context, s Session, key string) (StoreResult, error) {
-	return m.put(ctx, s, key, nil)
+	return m.put(ctx, s, key, putOptions{})
 }
 
-// put is Put; with unchanged, only if unchanged accepts what is stored
-// under key when the lock is held (else ErrChanged, and nothing changes).
+// putOptions qualify a put.
+type putOptions struct {
+	// unchanged, if set, must accept what is stored under the key when
+	// the lock is held (else ErrChanged, and nothing changes).
+	unchanged func(cur *Session) error
+	// keepActive leaves the active session as it is (a refresh);
+	// otherwise the session stored becomes active, as in Turnkey's SDK.
+	keepActive bool
+}
+
+// put is Put, qualified by o.
 //
 // Once the session is stored (the first commit), put reports success: a
 // replaced key pair that is not deleted after it, or a store that cannot
 // record that it was, is res.Leftover.
-func (m *Manager) put(ctx context.Context, s Session, key string, unchanged func(cur *Session) error) (StoreResult, error) {
+func (m *Manager) put(ctx context.Context, s Session, key string, o putOptions) (StoreResult, error) {
 	if key == "" {
 		key = DefaultKey
 	}
@@ -138,8 +147,8 @@ func (m *Manager) put(ctx context.Context, s Session, key string, unchanged func
 		res = StoreResult{}
 		s.StoredAt = m.now().UTC()
 		old, replaced := st.Sessions[key]
-		if unchanged != nil {
-			if err := unchanged(old); err != nil {
+		if o.unchanged != nil {
+			if err := o.unchanged(old); err != nil {
 				return err
 			}
 		}
@@ -150,7 +159,9 @@ func (m *Manager) put(ctx context.Context, s Session, key string, unchanged func
 			}
 		}
 		st.Sessions[key] = &s
-		st.Active = key
+		if !o.keepActive {
+			st.Active = key
+		}
 		if kp, ok := st.KeyPairs[s.PublicKey]; ok && (kp.Deleting || kp.Unclaimed) {
 			// Claimed by the session; or left by a crash mid-logout, and
 			// needed again.
@@ -492,4 +503,26 @@ func values(m map[string]error) []error {
 		out = append(out, m[k])
 	}
 	return out
+}
+
+// DeleteKeyPair deletes one of tkauth's key pairs that no session uses.
+// A key pair tkauth does not know is left alone.
+func (m *Manager) DeleteKeyPair(ctx context.Context, pub string) error {
+	return m.store.Update(ctx, func(st *State, commit Commit) error {
+		if users := st.UsersOf(pub); len(users) > 0 {
+			return fmt.Errorf("key pair %s is used by %v", Short(pub), users)
+		}
+		if !isIndexed(st, pub) {
+			return nil
+		}
+		markDeleting(st, []string{pub})
+		if err := commit(); err != nil {
+			return err
+		}
+		out := m.deleteKeys(ctx, st, []string{pub})
+		if err := commit(out.commitOptions()...); err != nil && len(out.deleted) == 0 {
+			return errors.Join(append(out.why(), unrecorded(err))...)
+		}
+		return errors.Join(out.why()...)
+	})
 }

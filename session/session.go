@@ -27,6 +27,9 @@ type Session struct {
 	Claims          // decoded from Token
 	Verified bool   // signed by Turnkey's production notarizer
 	StoredAt time.Time
+	// APIBaseURL is the Turnkey API tkauth logged the session in with, if
+	// it did: refresh, revoke and checks go there.
+	APIBaseURL string
 }
 
 // Expired reports whether the session has expired at now.

@@ -50,13 +50,15 @@ func mustParseUncompressed(h string) *ecdsa.PublicKey {
 // Type is a session's permission level, spelled as Turnkey spells it.
 type Type string
 
-// The session types Turnkey issues.
+// The session types Turnkey issues without a session profile; with one,
+// session_type is the profile's name.
 const (
 	ReadWrite Type = "SESSION_TYPE_READ_WRITE"
 	ReadOnly  Type = "SESSION_TYPE_READ_ONLY"
 )
 
-// String returns the short human form: "read-write" or "read-only".
+// String returns the short human form: "read-write", "read-only", or a
+// session profile's name (not escaped).
 func (t Type) String() string {
 	switch t {
 	case ReadWrite:
@@ -66,6 +68,13 @@ func (t Type) String() string {
 	}
 	return string(t)
 }
+
+// Scoped reports whether t names a session profile, which scopes what the
+// session may do, rather than one of Turnkey's two plain types.
+func (t Type) Scoped() bool { return t != ReadWrite && t != ReadOnly }
+
+// maxProfileName bounds a session profile's name in session_type.
+const maxProfileName = 256
 
 // Claims are the payload fields of a Turnkey session JWT that tkauth uses.
 type Claims struct {
@@ -285,9 +294,11 @@ func decodeClaims(payload []byte) (Claims, error) {
 	if err := checkCompressedKey(w.PublicKey); err != nil {
 		return Claims{}, fmt.Errorf("%w: public_key: %v", ErrMalformedToken, err)
 	}
+	// Turnkey puts a session profile's name in session_type for a scoped
+	// session (its docs on session profiles; the SDK does not check it).
 	t := Type(w.SessionType)
-	if t != ReadWrite && t != ReadOnly {
-		return Claims{}, fmt.Errorf("%w: unknown session_type %q (want %s or %s)", ErrMalformedToken, w.SessionType, ReadWrite, ReadOnly)
+	if len(w.SessionType) > maxProfileName {
+		return Claims{}, fmt.Errorf("%w: session_type is %d bytes long; a session profile's name is at most %d", ErrMalformedToken, len(w.SessionType), maxProfileName)
 	}
 	return Claims{
 		Expiry:           exp,

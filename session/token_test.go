@@ -80,7 +80,7 @@ func TestParseRejects(t *testing.T) {
 		{"public_key not hex", jwt(strings.Replace(goodPayload, vectorPub, "zz"+vectorPub[2:], 1)), "public_key: not hex"},
 		{"public_key uncompressed prefix", jwt(strings.Replace(goodPayload, vectorPub, "04"+vectorPub[2:], 1)), "prefix 04 is not 02 or 03"},
 		{"public_key off the curve", jwt(strings.Replace(goodPayload, vectorPub, "02"+strings.Repeat("ff", 32), 1)), "not a point on P-256"},
-		{"unknown session_type", jwt(strings.Replace(goodPayload, "SESSION_TYPE_READ_ONLY", "SESSION_TYPE_ADMIN", 1)), `unknown session_type "SESSION_TYPE_ADMIN"`},
+		{"a session_type too long for a profile's name", jwt(strings.Replace(goodPayload, "SESSION_TYPE_READ_ONLY", strings.Repeat("p", 300), 1)), "session_type is 300 bytes long"},
 		{"oversized", strings.Repeat("a", session.MaxTokenSize+1), "larger than"},
 	}
 	for _, tt := range tests {

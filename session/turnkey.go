@@ -2,41 +2,120 @@ package session
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 )
 
-// Signer is a P-256 key pair that signs requests to Turnkey: a user's
-// long-lived API key, or a session's own key pair.
-type Signer struct {
-	PublicKey string // compressed, hex
-	Private   *ecdsa.PrivateKey
+// LoginRequest is a stamp_login: a session bound to PublicKey, in Org,
+// lasting Expires, scoped by a session profile if SessionProfileID.
+type LoginRequest struct {
+	Org                string
+	PublicKey          string
+	Expires            time.Duration
+	InvalidateExisting bool
+	SessionProfileID   string
 }
 
-// TurnkeyAPI is what Login, Refresh and Revoke need of Turnkey's API;
-// turnkey.Client implements it.
+// Identity is who Turnkey says a key belongs to (whoami).
+type Identity struct {
+	OrganizationID, UserID, Username string
+}
+
+// TurnkeyAPI is what the Manager needs of Turnkey's API; turnkey.Client
+// implements it. A request signed by a key Turnkey no longer has (expired,
+// evicted, deleted) is refused at authentication: its error wraps
+// ErrSignerDead.
 type TurnkeyAPI interface {
-	// StampLogin asks for a session bound to publicKey, signed by by.
-	StampLogin(ctx context.Context, by Signer, org, publicKey string, expires time.Duration, invalidateExisting bool) (token string, err error)
+	// BaseURL is the API's address, recorded with each session it logs in.
+	BaseURL() string
+	// StampLogin asks for a session, signed by by.
+	StampLogin(ctx context.Context, by Signer, r LoginRequest) (token string, err error)
 	// RevokeSessionKey deletes the user's API key whose public key is
-	// publicKey, signed by by.
+	// publicKey, signed by by; ErrKeyNotOnTurnkey if the user has none.
 	RevokeSessionKey(ctx context.Context, by Signer, org, userID, publicKey string) error
+	// Whoami says who by is in org.
+	Whoami(ctx context.Context, by Signer, org string) (Identity, error)
+}
+
+// ErrSignerDead: Turnkey refused a request at authentication because it
+// no longer has the key that signed it (expired, evicted, deleted, or
+// invalidated by a later login). For a session's own key, the session is
+// dead on Turnkey.
+var ErrSignerDead = errors.New("the key that signed is no longer accepted by Turnkey")
+
+// ErrOtherServer: a session is to be sent to another Turnkey API than the
+// one it was logged in with.
+var ErrOtherServer = errors.New("the session belongs to another Turnkey API")
+
+// Servers says which Turnkey API each session's requests go to: the one
+// the session was logged in with. Named is the API the user named (a flag
+// or the environment), "" if none; a session that records none (stored by
+// add, or by an older tkauth) goes to Named, else to Default. A session
+// that records another API than Named is refused unless Force.
+type Servers struct {
+	Dial    func(baseURL string) TurnkeyAPI
+	Named   string
+	Default string
+	Force   bool
+}
+
+// For returns the API s is sent to, by the rule above.
+func (sv Servers) For(s Session) (TurnkeyAPI, error) {
+	switch {
+	case s.APIBaseURL == "" && sv.Named != "":
+		return sv.Dial(sv.Named), nil
+	case s.APIBaseURL == "":
+		return sv.Dial(sv.Default), nil
+	case sv.Named != "" && sv.Named != s.APIBaseURL && !sv.Force:
+		return nil, fmt.Errorf("%w: %s was logged in with %s, not %s; leave the API URL out, or force it", ErrOtherServer, strconv.Quote(s.Key), s.APIBaseURL, sv.Named)
+	case sv.Named != "" && sv.Force:
+		return sv.Dial(sv.Named), nil
+	}
+	return sv.Dial(s.APIBaseURL), nil
 }
 
 // DefaultLifetime is how long a session lasts unless asked otherwise, as
 // in Turnkey's SDK.
 const DefaultLifetime = 900 * time.Second
 
-// Login logs in as Turnkey's SDK does with an API key: it makes a key
-// pair, asks Turnkey (stamp_login, signed by apiKey) for a session bound to
-// it, and stores that session under key, active. If anything fails, the new
-// key pair is deleted and nothing else changes; that includes another
-// process storing a session under key, or logging out the one there, while
-// Turnkey is asked (ErrChanged).
-func (m *Manager) Login(ctx context.Context, api TurnkeyAPI, apiKey Signer, org, key string, expires time.Duration, invalidateExisting bool) (StoreResult, error) {
+// MaxLifetime is the longest session Turnkey issues: a year.
+const MaxLifetime = 365 * 24 * time.Hour
+
+// Lifetime is how long s was to last when it was stored, as Turnkey's
+// kit computes a session's expirationSeconds when it stores it; a refresh
+// asks for as much again. DefaultLifetime if that is not a sane duration.
+func (s Session) Lifetime() time.Duration {
+	d := s.Expiry.Sub(s.StoredAt)
+	if d <= 0 || d > MaxLifetime || s.StoredAt.IsZero() {
+		return DefaultLifetime
+	}
+	return time.Duration(math.Ceil(d.Seconds())) * time.Second
+}
+
+// LoginOptions are what a login asks for besides the organization.
+type LoginOptions struct {
+	Key                string // the session key to store it under; DefaultKey if ""
+	Expires            time.Duration
+	InvalidateExisting bool
+}
+
+// ErrWrongSession: Turnkey issued a session that is not the one asked for:
+// bound to another key, for another organization or user, or wider than
+// the session it refreshes. It is not stored.
+var ErrWrongSession = errors.New("turnkey issued a session other than the one asked for")
+
+// Login logs in as Turnkey's SDK does with an API key: it asks Turnkey who
+// apiKey is in org (whoami), makes a key pair, asks Turnkey (stamp_login,
+// signed by apiKey) for a session bound to it, checks that the session is
+// that user's in org, and stores it under o.Key, active, recording api's
+// address. If anything fails, the new key pair is deleted and nothing else
+// changes; that includes another process storing a session under o.Key,
+// or logging out the one there, while Turnkey is asked (ErrChanged).
+func (m *Manager) Login(ctx context.Context, api TurnkeyAPI, apiKey Signer, org string, o LoginOptions) (StoreResult, error) {
+	key := o.Key
 	if key == "" {
 		key = DefaultKey
 	}
@@ -47,46 +126,180 @@ func (m *Manager) Login(ctx context.Context, api TurnkeyAPI, apiKey Signer, org,
 	if err != nil {
 		return StoreResult{}, err
 	}
-	return m.newSession(ctx, key, st.Sessions[key], func(pub string) (string, error) {
-		return api.StampLogin(ctx, apiKey, org, pub, lifetime(expires), invalidateExisting)
-	})
+	who, err := api.Whoami(ctx, apiKey, org)
+	if err != nil {
+		return StoreResult{}, fmt.Errorf("asking Turnkey whose API key this is: %w", err)
+	}
+	want := Claims{OrganizationID: org, UserID: who.UserID}
+	return m.newSession(ctx, key, st.Sessions[key], sessionPlan{api: api, activate: true, want: want},
+		func(pub string) (string, error) {
+			return api.StampLogin(ctx, apiKey, LoginRequest{Org: org, PublicKey: pub, Expires: lifetime(o.Expires), InvalidateExisting: o.InvalidateExisting})
+		})
 }
 
+// RefreshResult is what Refresh did.
+type RefreshResult struct {
+	StoreResult
+	// OldKeyRevoked says what deleting the replaced session key on Turnkey
+	// came to: nil when done or already gone there; ErrKeyShared when
+	// other sessions still use it, so it was left alone.
+	OldKeyRevoked error
+}
+
+// ErrKeyShared: a key pair other stored sessions also use.
+var ErrKeyShared = errors.New("other sessions use the same key pair")
+
 // Refresh renews the session stored under key as Turnkey's refreshSession
-// does: a new key pair, a stamp_login signed by the session's own key pair,
-// the new session stored under the same key (active), and the old key pair
-// deleted if nothing else uses it. If anything fails, the new key pair is
-// deleted and the old session stays as it was. If, when the new session
-// comes, the old one is no longer stored as it was read (another process
-// logged it out, or stored another), the new one is not stored: the error
-// wraps ErrChanged.
-func (m *Manager) Refresh(ctx context.Context, api TurnkeyAPI, key string, expires time.Duration) (StoreResult, error) {
+// does: a new key pair, a stamp_login signed by the session's own key pair
+// for as long as the session had (unless expires), in its session profile
+// if any, and the new session stored under the same key. It changes the
+// token and nothing else: the active session stays as it was, and a
+// session that Turnkey issues wider (another type or profile), or for
+// another user or organization, is refused. It goes to the API the
+// session was logged in with (sv). Then it deletes the replaced key on
+// Turnkey (best effort, reported), so that the session has one live key.
+//
+// If anything fails, the new key pair is deleted and the session stays as
+// it was. If, when the new session comes, the old one is no longer stored
+// as it was read (another process logged it out, or stored another), the
+// new one is not stored: ErrChanged. A session key Turnkey no longer has
+// is ErrSignerDead: the session expired or was revoked there.
+func (m *Manager) Refresh(ctx context.Context, sv Servers, key string, expires time.Duration) (RefreshResult, error) {
 	s, err := m.Get(ctx, key)
 	if err != nil {
-		return StoreResult{}, err
+		return RefreshResult{}, err
+	}
+	api, err := sv.For(s)
+	if err != nil {
+		return RefreshResult{}, err
 	}
 	by, err := m.Signer(ctx, s.PublicKey)
 	if err != nil {
-		return StoreResult{}, fmt.Errorf("cannot refresh %q: %w", key, err)
+		return RefreshResult{}, fmt.Errorf("cannot refresh %s: %w", strconv.Quote(key), err)
 	}
-	return m.newSession(ctx, key, &s, func(pub string) (string, error) {
-		return api.StampLogin(ctx, by, s.OrganizationID, pub, lifetime(expires), false)
-	})
+	if expires <= 0 {
+		expires = s.Lifetime()
+	}
+	res, err := m.newSession(ctx, key, &s, sessionPlan{api: api, want: s.Claims, sameScope: true},
+		func(pub string) (string, error) {
+			tok, err := api.StampLogin(ctx, by, LoginRequest{Org: s.OrganizationID, PublicKey: pub, Expires: expires, SessionProfileID: s.SessionProfileID})
+			if errors.Is(err, ErrSignerDead) {
+				err = fmt.Errorf("Turnkey no longer accepts the session %s: it expired, or was revoked there; log in again: %w", strconv.Quote(key), err)
+			}
+			return tok, err
+		})
+	if err != nil {
+		return RefreshResult{}, err
+	}
+	out := RefreshResult{StoreResult: res}
+	if others, err := m.usersOf(ctx, s.PublicKey); err != nil {
+		out.OldKeyRevoked = err
+	} else if len(others) > 0 {
+		out.OldKeyRevoked = fmt.Errorf("%w (%v): the replaced key stays live on Turnkey", ErrKeyShared, others)
+	} else {
+		newKey, err := m.Signer(ctx, res.Session.PublicKey)
+		if err == nil {
+			err = api.RevokeSessionKey(ctx, newKey, s.OrganizationID, s.UserID, s.PublicKey)
+		}
+		if err != nil && !errors.Is(err, ErrKeyNotOnTurnkey) {
+			out.OldKeyRevoked = err
+		}
+	}
+	return out, nil
+}
+
+// usersOf is the keys of the sessions stored now on key pair pub.
+func (m *Manager) usersOf(ctx context.Context, pub string) ([]string, error) {
+	st, err := m.store.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.UsersOf(pub), nil
 }
 
 // Revoke deletes the session's key from Turnkey (the user's API key with
-// its public key), signed by the session's own key pair, so that the token
-// and key are dead at once rather than at expiry. It does not log out.
-func (m *Manager) Revoke(ctx context.Context, api TurnkeyAPI, key string) error {
+// its public key), so that the token and key are dead at once rather than
+// at expiry, signed by by, or by the session's own key pair if by is nil.
+// It does not log out. A session key Turnkey no longer has counts as
+// revoked (ErrKeyNotOnTurnkey): the key is dead there already, and a
+// request it signs is refused at authentication.
+func (m *Manager) Revoke(ctx context.Context, sv Servers, by Signer, key string) error {
 	s, err := m.Get(ctx, key)
 	if err != nil {
 		return err
 	}
+	api, err := sv.For(s)
+	if err != nil {
+		return err
+	}
+	own := by == nil
+	if own {
+		if by, err = m.Signer(ctx, s.PublicKey); err != nil {
+			return fmt.Errorf("cannot revoke %s with its own key: %w", strconv.Quote(key), err)
+		}
+	}
+	err = api.RevokeSessionKey(ctx, by, s.OrganizationID, s.UserID, s.PublicKey)
+	if own && errors.Is(err, ErrSignerDead) {
+		return fmt.Errorf("%w (Turnkey refused the session's own key: %v)", ErrKeyNotOnTurnkey, err)
+	}
+	return err
+}
+
+// Check is what Turnkey says of a session.
+type Check struct {
+	Key    string
+	Status CheckStatus
+	// Identity is who Turnkey says the session is, when Valid.
+	Identity Identity
+	// Why says why it is not Valid.
+	Why error
+}
+
+// CheckStatus is Turnkey's verdict on a session.
+type CheckStatus string
+
+// The verdicts.
+const (
+	Valid       CheckStatus = "valid"       // Turnkey accepts its key, for its user
+	Rejected    CheckStatus = "rejected"    // Turnkey refuses it (Why says why)
+	Unreachable CheckStatus = "unreachable" // Turnkey could not be asked
+	Unchecked   CheckStatus = "unchecked"   // its key pair cannot sign here
+)
+
+// Check asks Turnkey, signed by the session's own key pair, whether it
+// still accepts the session (whoami): Valid, Rejected (its key is dead, or
+// belongs to someone else), Unreachable (no answer, or an error that says
+// nothing of the session), or Unchecked (the key pair cannot sign here).
+func (m *Manager) Check(ctx context.Context, sv Servers, key string) Check {
+	c := Check{Key: key}
+	s, err := m.Get(ctx, key)
+	if err != nil {
+		c.Status, c.Why = Unchecked, err
+		return c
+	}
+	api, err := sv.For(s)
+	if err != nil {
+		c.Status, c.Why = Unchecked, err
+		return c
+	}
 	by, err := m.Signer(ctx, s.PublicKey)
 	if err != nil {
-		return fmt.Errorf("cannot revoke %q: %w", key, err)
+		c.Status, c.Why = Unchecked, err
+		return c
 	}
-	return api.RevokeSessionKey(ctx, by, s.OrganizationID, s.UserID, s.PublicKey)
+	who, err := api.Whoami(ctx, by, s.OrganizationID)
+	switch {
+	case errors.Is(err, ErrSignerDead):
+		c.Status, c.Why = Rejected, err
+	case err != nil:
+		c.Status, c.Why = Unreachable, err
+	case who.UserID != s.UserID || who.OrganizationID != s.OrganizationID:
+		c.Status = Rejected
+		c.Why = fmt.Errorf("Turnkey says the session's key is user %s's in organization %s, not the session's", strconv.Quote(who.UserID), strconv.Quote(who.OrganizationID))
+	default:
+		c.Status, c.Identity = Valid, who
+	}
+	return c
 }
 
 func lifetime(d time.Duration) time.Duration {
@@ -100,10 +313,23 @@ func lifetime(d time.Duration) time.Duration {
 // asked for.
 var ErrWrongKey = errors.New("the session Turnkey issued is not bound to the new key pair")
 
+// sessionPlan is what newSession expects of the session Turnkey issues,
+// and how it stores it.
+type sessionPlan struct {
+	api TurnkeyAPI
+	// want: the organization and user it must be for.
+	want Claims
+	// sameScope: its type and session profile must be want's too.
+	sameScope bool
+	// activate: store it as the active session.
+	activate bool
+}
+
 // newSession makes a key pair, has issue turn its public key into a
-// session token, and stores the session under key, if what is stored
-// there is still read (nil: nothing). On failure the key pair is deleted.
-func (m *Manager) newSession(ctx context.Context, key string, read *Session, issue func(pub string) (string, error)) (StoreResult, error) {
+// session token, checks it against plan, and stores the session under
+// key, if what is stored there is still read (nil: nothing). On failure
+// the key pair is deleted.
+func (m *Manager) newSession(ctx context.Context, key string, read *Session, plan sessionPlan, issue func(pub string) (string, error)) (StoreResult, error) {
 	pub, err := m.CreateKeyPair(ctx)
 	if err != nil {
 		return StoreResult{}, err
@@ -122,14 +348,35 @@ func (m *Manager) newSession(ctx context.Context, key string, read *Session, iss
 	if err != nil {
 		return fail(fmt.Errorf("the session token Turnkey sent: %w", err))
 	}
-	if s.PublicKey != pub {
-		return fail(fmt.Errorf("%w (bound to %s)", ErrWrongKey, Short(s.PublicKey)))
+	if err := plan.check(s, pub); err != nil {
+		return fail(err)
 	}
-	res, err := m.put(ctx, s, key, func(cur *Session) error { return unchangedSince(key, read, cur) })
+	s.APIBaseURL = plan.api.BaseURL()
+	res, err := m.put(ctx, s, key, putOptions{
+		unchanged: func(cur *Session) error { return unchangedSince(key, read, cur) },
+		keepActive: !plan.activate,
+	})
 	if err != nil {
 		return fail(err)
 	}
 	return res, nil
+}
+
+// check refuses a session that is not the one asked for.
+func (p sessionPlan) check(s Session, pub string) error {
+	q := strconv.Quote
+	switch {
+	case s.PublicKey != pub:
+		return fmt.Errorf("%w (bound to %s)", ErrWrongKey, Short(s.PublicKey))
+	case s.OrganizationID != p.want.OrganizationID:
+		return fmt.Errorf("%w: it is for organization %s, not %s; nothing was stored", ErrWrongSession, q(s.OrganizationID), q(p.want.OrganizationID))
+	case s.UserID != p.want.UserID:
+		return fmt.Errorf("%w: it is for user %s, not %s; nothing was stored", ErrWrongSession, q(s.UserID), q(p.want.UserID))
+	case p.sameScope && (s.Type != p.want.Type || s.SessionProfileID != p.want.SessionProfileID):
+		return fmt.Errorf("%w: it is %s (profile %s), the session was %s (profile %s): a refresh never changes a session's scope; nothing was stored",
+			ErrWrongSession, q(string(s.Type)), q(s.SessionProfileID), q(string(p.want.Type)), q(p.want.SessionProfileID))
+	}
+	return nil
 }
 
 // unchangedSince says, as ErrChanged, how what is stored under key (cur)
@@ -147,53 +394,4 @@ func unchangedSince(key string, read, cur *Session) error {
 		what = "was replaced"
 	}
 	return fmt.Errorf("%w: %s %s by another process; the new session was not stored", ErrChanged, strconv.Quote(key), what)
-}
-
-// DeleteKeyPair deletes one of tkauth's key pairs that no session uses.
-// A key pair tkauth does not know is left alone.
-func (m *Manager) DeleteKeyPair(ctx context.Context, pub string) error {
-	return m.store.Update(ctx, func(st *State, commit Commit) error {
-		if users := st.UsersOf(pub); len(users) > 0 {
-			return fmt.Errorf("key pair %s is used by %v", Short(pub), users)
-		}
-		if !isIndexed(st, pub) {
-			return nil
-		}
-		markDeleting(st, []string{pub})
-		if err := commit(); err != nil {
-			return err
-		}
-		out := m.deleteKeys(ctx, st, []string{pub})
-		if err := commit(out.commitOptions()...); err != nil && len(out.deleted) == 0 {
-			return errors.Join(append(out.why(), unrecorded(err))...)
-		}
-		return errors.Join(out.why()...)
-	})
-}
-
-// Signer returns the key pair of publicKey from its key store, to sign
-// requests to Turnkey.
-func (m *Manager) Signer(ctx context.Context, publicKey string) (Signer, error) {
-	st, err := m.store.Load(ctx)
-	if err != nil {
-		return Signer{}, err
-	}
-	ks := m.keys
-	if kp, ok := st.KeyPairs[publicKey]; ok {
-		if ks, err = m.keyStore(kp.KeyStore); err != nil {
-			return Signer{}, err
-		}
-	}
-	secret, err := ks.Get(ctx, publicKey)
-	if errors.Is(err, ErrKeyNotFound) {
-		return Signer{}, fmt.Errorf("the private key of %s is not in the %s key store, so it cannot sign", Short(publicKey), ks.Name())
-	}
-	if err != nil {
-		return Signer{}, err
-	}
-	k, err := DecodePrivateKey(secret)
-	if err != nil || CompressPublicKey(&k.PublicKey) != publicKey {
-		return Signer{}, fmt.Errorf("the %s key store's private key for %s is not its own", ks.Name(), Short(publicKey))
-	}
-	return Signer{PublicKey: publicKey, Private: k}, nil
 }

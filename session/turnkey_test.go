@@ -37,6 +37,14 @@ func newAPIFixture(t *testing.T) *apiFixture {
 	return &apiFixture{fixture: f, srv: srv, api: api, apiKey: srv.NewAPIKey("o", "u")}
 }
 
+// sv sends every session's requests to the fake Turnkey.
+func (f *apiFixture) sv() session.Servers { return f.svOf(f.api) }
+
+// svOf sends every session's requests to api.
+func (f *apiFixture) svOf(api session.TurnkeyAPI) session.Servers {
+	return session.Servers{Dial: func(string) session.TurnkeyAPI { return api }, Default: api.BaseURL()}
+}
+
 // genStamp is the store file's generation stamp, new at every write.
 var genStamp = regexp.MustCompile(`"gen":"[0-9a-f]{16}",`)
 
@@ -54,7 +62,7 @@ func (f *apiFixture) snapshot() string {
 func TestLogin(t *testing.T) {
 	ctx := context.Background()
 	f := newAPIFixture(t)
-	res, err := f.m.Login(ctx, f.api, f.apiKey, "o", "work", 10*time.Minute, false)
+	res, err := f.m.Login(ctx, f.api, f.apiKey, "o", session.LoginOptions{Key: "work", Expires: 10 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +88,7 @@ func TestLoginFailureLeavesNothing(t *testing.T) {
 	}{
 		{"bad credentials", func(f *apiFixture) session.Signer {
 			priv, pub, _ := session.NewPrivateKey()
-			return session.Signer{PublicKey: pub, Private: priv}
+			return session.P256Key{Public: pub, Private: priv}
 		}, turnkey.ErrBadCredentials},
 		{"server errors", func(f *apiFixture) session.Signer { f.srv.FailNext(500, 500, 500, 500); return f.apiKey }, nil},
 		{"timeout", func(f *apiFixture) session.Signer { f.srv.DelayNext(time.Second); return f.apiKey }, nil},
@@ -90,7 +98,7 @@ func TestLoginFailureLeavesNothing(t *testing.T) {
 			f.add("old", f.keyPair())
 			before := f.snapshot()
 			by := tt.setup(f)
-			_, err := f.m.Login(ctx, f.api, by, "o", "work", 0, false)
+			_, err := f.m.Login(ctx, f.api, by, "o", session.LoginOptions{Key: "work", Expires: 0})
 			if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) {
 				t.Fatalf("err = %v", err)
 			}
@@ -104,13 +112,13 @@ func TestLoginFailureLeavesNothing(t *testing.T) {
 func TestRefresh(t *testing.T) {
 	ctx := context.Background()
 	f := newAPIFixture(t)
-	old, err := f.m.Login(ctx, f.api, f.apiKey, "o", "work", time.Minute, false)
+	old, err := f.m.Login(ctx, f.api, f.apiKey, "o", session.LoginOptions{Key: "work", Expires: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
 	other := f.keyPair()
 	f.add("other", other) // now active
-	res, err := f.m.Refresh(ctx, f.api, "work", 20*time.Minute)
+	res, err := f.m.Refresh(ctx, f.sv(), "work", 20*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,18 +129,18 @@ func TestRefresh(t *testing.T) {
 	if !slices.Equal(res.DeletedKeyPairs, []string{old.Session.PublicKey}) {
 		t.Errorf("deleted %q, want the old key pair", res.DeletedKeyPairs)
 	}
-	// As Turnkey's refreshSession: stored under the same key, active.
-	f.check([]string{"other", "work"}, "work", []string{s.PublicKey, other}, []string{old.Session.PublicKey})
+	// Stored under the same key; the active session is not changed.
+	f.check([]string{"other", "work"}, "other", []string{s.PublicKey, other}, []string{old.Session.PublicKey})
 
 	before := f.snapshot()
 	f.srv.FailNext(400)
-	if _, err := f.m.Refresh(ctx, f.api, "work", 0); err == nil {
+	if _, err := f.m.Refresh(ctx, f.sv(), "work", 0); err == nil {
 		t.Fatal("refresh succeeded against a 400")
 	}
 	if after := f.snapshot(); after != before {
 		t.Error("a failed refresh changed the store or the key store")
 	}
-	if _, err := f.m.Refresh(ctx, f.api, "nope", 0); !errors.Is(err, session.ErrNotFound) {
+	if _, err := f.m.Refresh(ctx, f.sv(), "nope", 0); !errors.Is(err, session.ErrNotFound) {
 		t.Errorf("refresh of an unknown key: %v", err)
 	}
 }
@@ -140,18 +148,18 @@ func TestRefresh(t *testing.T) {
 func TestRevoke(t *testing.T) {
 	ctx := context.Background()
 	f := newAPIFixture(t)
-	res, err := f.m.Login(ctx, f.api, f.apiKey, "o", "work", 0, false)
+	res, err := f.m.Login(ctx, f.api, f.apiKey, "o", session.LoginOptions{Key: "work", Expires: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.srv.FailNext(500, 500, 500, 500)
-	if err := f.m.Revoke(ctx, f.api, "work"); err == nil {
+	if err := f.m.Revoke(ctx, f.sv(), nil, "work"); err == nil {
 		t.Fatal("revoke succeeded against 500s")
 	}
 	if !f.srv.HasKey(res.Session.PublicKey) {
 		t.Fatal("setup: the key went anyway")
 	}
-	if err := f.m.Revoke(ctx, f.api, "work"); err != nil {
+	if err := f.m.Revoke(ctx, f.sv(), nil, "work"); err != nil {
 		t.Fatal(err)
 	}
 	if f.srv.HasKey(res.Session.PublicKey) {
@@ -161,11 +169,11 @@ func TestRevoke(t *testing.T) {
 	f.check([]string{"work"}, "work", []string{res.Session.PublicKey}, nil)
 
 	// Revoke, then log out, in one: against the fake Turnkey.
-	res, err = f.m.Login(ctx, f.api, f.apiKey, "o", "next", 0, false)
+	res, err = f.m.Login(ctx, f.api, f.apiKey, "o", session.LoginOptions{Key: "next", Expires: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := f.m.RevokeAndLogout(ctx, f.api, false, "next")
+	out, err := f.m.RevokeAndLogout(ctx, f.sv(), nil, false, "next")
 	if err != nil || !slices.Equal(out.Sessions, []string{"next"}) || len(out.Revoked) != 1 || out.Revoked[0].Err != nil {
 		t.Fatalf("revoke and log out: %+v, %v", out, err)
 	}
@@ -182,9 +190,9 @@ type hookedAPI struct {
 	before func()
 }
 
-func (h hookedAPI) StampLogin(ctx context.Context, by session.Signer, org, pub string, expires time.Duration, invalidate bool) (string, error) {
+func (h hookedAPI) StampLogin(ctx context.Context, by session.Signer, r session.LoginRequest) (string, error) {
 	h.before()
-	return h.TurnkeyAPI.StampLogin(ctx, by, org, pub, expires, invalidate)
+	return h.TurnkeyAPI.StampLogin(ctx, by, r)
 }
 
 // A login or refresh stores its session only if what it replaces is still
@@ -215,7 +223,7 @@ func TestLoginAndRefreshDoNotUndoOtherProcesses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newAPIFixture(t)
 			if tt.refresh {
-				if _, err := f.m.Login(ctx, f.api, f.apiKey, "o", "work", 0, false); err != nil {
+				if _, err := f.m.Login(ctx, f.api, f.apiKey, "o", session.LoginOptions{Key: "work", Expires: 0}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -229,9 +237,9 @@ func TestLoginAndRefreshDoNotUndoOtherProcesses(t *testing.T) {
 			}}
 			var err error
 			if tt.refresh {
-				_, err = f.m.Refresh(ctx, api, "work", 0)
+				_, err = f.m.Refresh(ctx, f.svOf(api), "work", 0)
 			} else {
-				_, err = f.m.Login(ctx, api, f.apiKey, "o", "work", 0, false)
+				_, err = f.m.Login(ctx, api, f.apiKey, "o", session.LoginOptions{Key: "work", Expires: 0})
 			}
 			if !errors.Is(err, session.ErrChanged) || !strings.Contains(err.Error(), tt.says) {
 				t.Fatalf("err = %v, want ErrChanged saying %q", err, tt.says)

@@ -47,6 +47,7 @@ type fileSession struct {
 	Scope            string    `json:"scope,omitempty"`
 	Verified         bool      `json:"verified"`
 	StoredAt         time.Time `json:"storedAt"`
+	APIBaseURL       string    `json:"apiBaseUrl,omitempty"`
 }
 
 type fileKeyPair struct {
@@ -92,6 +93,7 @@ func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment, gen s
 				Scope:            s.Scope,
 				Verified:         s.Verified,
 				StoredAt:         s.StoredAt,
+				APIBaseURL:       s.APIBaseURL,
 			})
 			if err != nil {
 				return nil, err
@@ -143,7 +145,7 @@ func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment, gen s
 // are: text that is not UTF-8 is written as U+FFFD, so two such session
 // keys would read back as one, and tkauth would refuse its own file.
 func readsBack(s *session.Session) error {
-	for _, f := range []string{s.Key, s.Token, s.PublicKey, s.UserID, s.OrganizationID, s.SessionProfileID, s.Scope} {
+	for _, f := range []string{s.Key, s.Token, s.PublicKey, s.UserID, s.OrganizationID, s.SessionProfileID, s.Scope, string(s.Type), s.APIBaseURL} {
 		if !utf8.ValidString(f) {
 			return fmt.Errorf("not writing the session file: session %s holds text that is not UTF-8, which the file cannot keep as it is", strconv.QuoteToASCII(s.Key))
 		}
@@ -272,8 +274,9 @@ func walkSessions(dec *json.Decoder, st *session.State) error {
 				SessionProfileID: fs.SessionProfileID,
 				Scope:            fs.Scope,
 			},
-			Verified: fs.Verified,
-			StoredAt: fs.StoredAt,
+			Verified:   fs.Verified,
+			StoredAt:   fs.StoredAt,
+			APIBaseURL: fs.APIBaseURL,
 		}
 	}
 	return expect(dec, ']')

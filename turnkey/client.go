@@ -9,11 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -23,37 +26,51 @@ const DefaultBaseURL = "https://api.turnkey.com"
 // Errors an APIError wraps, by what went wrong; test with errors.Is.
 var (
 	ErrBadCredentials      = errors.New("Turnkey did not accept the key that signed the request")
+	ErrUnknownKey          = errors.New("Turnkey does not know the key that signed the request")
 	ErrExpiredKey          = errors.New("the key that signed the request has expired")
 	ErrUnknownOrganization = errors.New("Turnkey does not know that organization")
 	ErrRateLimited         = errors.New("Turnkey is limiting the rate of requests")
 	ErrActivityFailed      = errors.New("the Turnkey activity did not complete")
 )
 
+// said is server text made safe to print: escaped, and cut.
+func said(msg string) string { return text.Clean(msg) }
+
 // APIError is an error answer from Turnkey, in words.
 type APIError struct {
 	Path    string
 	Status  int    // HTTP status
 	Code    int    // gRPC code in Turnkey's error body
-	Message string // Turnkey's own words
+	Message string // Turnkey's own words, as they came: Error escapes them
 	kind    error
 }
 
 func (e *APIError) Error() string {
+	msg := said(e.Message)
 	switch e.kind {
 	case ErrBadCredentials:
-		return fmt.Sprintf("%v: is the API key registered in this organization? (Turnkey: %s)", e.kind, e.Message)
+		return fmt.Sprintf("%v: is the API key registered in this organization? (Turnkey: %s)", e.kind, msg)
+	case ErrUnknownKey:
+		return fmt.Sprintf("%v: it was never registered in this organization, or was deleted or evicted since (Turnkey: %s)", e.kind, msg)
 	case ErrExpiredKey:
-		return fmt.Sprintf("%v: log in again (Turnkey: %s)", e.kind, e.Message)
+		return fmt.Sprintf("%v (Turnkey: %s)", e.kind, msg)
 	case ErrUnknownOrganization:
-		return fmt.Sprintf("%v: check the organization ID (Turnkey: %s)", e.kind, e.Message)
+		return fmt.Sprintf("%v: check the organization ID (Turnkey: %s)", e.kind, msg)
 	case ErrRateLimited:
 		return fmt.Sprintf("%v: wait a minute and try again", e.kind)
 	}
-	return fmt.Sprintf("Turnkey answered %d to %s: %s", e.Status, e.Path, e.Message)
+	return fmt.Sprintf("Turnkey answered %d to %s: %s", e.Status, e.Path, msg)
 }
 
 // Unwrap returns what kind of error it is.
 func (e *APIError) Unwrap() error { return e.kind }
+
+// Is reports a key Turnkey does not know or no longer accepts (unknown,
+// expired) as session.ErrSignerDead, and as bad credentials, too.
+func (e *APIError) Is(target error) bool {
+	dead := e.kind == ErrUnknownKey || e.kind == ErrExpiredKey
+	return dead && (target == session.ErrSignerDead || target == ErrBadCredentials)
+}
 
 // classify names what an error answer means.
 func classify(status, code int, msg string) error {
@@ -61,8 +78,10 @@ func classify(status, code int, msg string) error {
 	switch {
 	case status == http.StatusTooManyRequests || code == 8:
 		return ErrRateLimited
-	case strings.Contains(m, "expired"):
+	case strings.Contains(m, "expired api key") || (strings.Contains(m, "expired") && strings.Contains(m, "key")):
 		return ErrExpiredKey
+	case strings.Contains(m, "could not find public key"):
+		return ErrUnknownKey
 	case strings.Contains(m, "organization") && (status == http.StatusNotFound || code == 5 || strings.Contains(m, "not found")):
 		return ErrUnknownOrganization
 	case status == http.StatusUnauthorized || status == http.StatusForbidden || code == 16 || code == 7 ||
@@ -75,7 +94,7 @@ func classify(status, code int, msg string) error {
 // Client calls Turnkey's API. The zero value is not usable: use New.
 // It implements session.TurnkeyAPI.
 type Client struct {
-	BaseURL        string
+	URL            string // the API's base URL
 	HTTP           *http.Client
 	RequestTimeout time.Duration // each request
 	Retries        int           // more tries after a 429 or 5xx
@@ -86,13 +105,17 @@ type Client struct {
 }
 
 // New returns a Client of the API at baseURL (DefaultBaseURL if empty).
+// It never follows a redirect: a stamped request goes where it was sent,
+// or nowhere.
 func New(baseURL string) *Client {
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
 	}
 	return &Client{
-		BaseURL:        strings.TrimRight(baseURL, "/"),
-		HTTP:           &http.Client{},
+		URL: strings.TrimRight(baseURL, "/"),
+		HTTP: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}},
 		RequestTimeout: 15 * time.Second,
 		Retries:        3,
 		RetryBase:      500 * time.Millisecond,
@@ -102,15 +125,45 @@ func New(baseURL string) *Client {
 	}
 }
 
-// rpcStatus is Turnkey's error body.
-type rpcStatus struct {
+// ErrInsecureURL: an API URL that would send stamps in the clear.
+var ErrInsecureURL = errors.New("not an https URL")
+
+// CheckBaseURL refuses an API base URL that is not https, except http to
+// this machine (a local test server): a stamped request carries what lets
+// anyone on the way replay it.
+func CheckBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("%w: %s is not a URL like https://api.turnkey.com", ErrInsecureURL, text.Clean(raw))
+	}
+	if u.Scheme == "https" {
+		return nil
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("%w: %s would send signed requests in the clear; only this machine (localhost, 127.0.0.1, ::1) may be reached over http", ErrInsecureURL, text.Clean(raw))
+}
+
+// BaseURL implements session.TurnkeyAPI: the API this client calls.
+func (c *Client) BaseURL() string { return c.URL }
+
+// Failure is Turnkey's error body, and an activity's failure.
+type Failure struct {
 	Code    int    `json:"code"`
 	Message string `json:"message"`
 }
 
+// maxBody bounds what is read of an answer.
+const maxBody = 4 << 20
+
 // post sends req to path, stamped by key, and decodes the answer into
 // resp. 429 and 5xx answers are tried again after a backoff; nothing else is.
-func (c *Client) post(ctx context.Context, path string, key Key, req, resp any) error {
+func (c *Client) post(ctx context.Context, path string, key session.Signer, req, resp any) error {
+	if err := CheckBaseURL(c.URL); err != nil {
+		return err
+	}
 	body, err := json.Marshal(req)
 	if err != nil {
 		return err
@@ -123,11 +176,11 @@ func (c *Client) post(ctx context.Context, path string, key Key, req, resp any) 
 		}
 		if status == http.StatusOK {
 			if err := json.Unmarshal(data, resp); err != nil {
-				return fmt.Errorf("Turnkey's answer to %s is not what was expected: %w", path, err)
+				return fmt.Errorf("Turnkey's answer to %s is not what was expected: %s", path, said(err.Error()))
 			}
 			return nil
 		}
-		var rs rpcStatus
+		var rs Failure
 		if json.Unmarshal(data, &rs) != nil || rs.Message == "" {
 			rs.Message = strings.TrimSpace(http.StatusText(status))
 		}
@@ -144,15 +197,17 @@ func (c *Client) post(ctx context.Context, path string, key Key, req, resp any) 
 	}
 }
 
-// once is one request, bounded by RequestTimeout.
-func (c *Client) once(ctx context.Context, path string, key Key, body []byte) (int, []byte, error) {
+// once is one request, bounded by RequestTimeout, headers and body alike.
+// A redirect is an answer, never followed: it would carry the stamp and
+// the body elsewhere.
+func (c *Client) once(ctx context.Context, path string, key session.Signer, body []byte) (int, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.RequestTimeout)
 	defer cancel()
 	stamp, err := Stamp(key, body)
 	if err != nil {
 		return 0, nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.BaseURL+path, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL+path, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -166,18 +221,25 @@ func (c *Client) once(ctx context.Context, path string, key Key, body []byte) (i
 		return 0, nil, err
 	}
 	defer res.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(res.Body, 4<<20))
+	if res.StatusCode >= 300 && res.StatusCode < 400 {
+		return 0, nil, fmt.Errorf("the server answered %d, a redirect to %s, which tkauth does not follow with a signed request: check --api-url",
+			res.StatusCode, said(res.Header.Get("Location")))
+	}
+	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
+	if errors.Is(err, context.DeadlineExceeded) {
+		return 0, nil, fmt.Errorf("the answer did not arrive whole within %s", c.RequestTimeout)
+	}
 	return res.StatusCode, data, err
 }
 
 // Activity is the part of a Turnkey activity tkauth reads.
 type Activity struct {
-	ID             string     `json:"id"`
-	OrganizationID string     `json:"organizationId"`
-	Status         string     `json:"status"`
-	Type           string     `json:"type"`
-	Result         result     `json:"result"`
-	Failure        *rpcStatus `json:"failure,omitempty"`
+	ID             string   `json:"id"`
+	OrganizationID string   `json:"organizationId"`
+	Status         string   `json:"status"`
+	Type           string   `json:"type"`
+	Result         result   `json:"result"`
+	Failure        *Failure `json:"failure,omitempty"`
 }
 
 type result struct {
@@ -195,7 +257,7 @@ type activityResponse struct {
 
 // submit posts an activity and waits, polling get_activity, until it is
 // done or PollTimeout passes.
-func (c *Client) submit(ctx context.Context, path string, key Key, req any, org string) (Activity, error) {
+func (c *Client) submit(ctx context.Context, path string, key session.Signer, req any, org string) (Activity, error) {
 	var resp activityResponse
 	if err := c.post(ctx, path, key, req, &resp); err != nil {
 		return Activity{}, err
@@ -204,7 +266,7 @@ func (c *Client) submit(ctx context.Context, path string, key Key, req any, org 
 	deadline := c.Now().Add(c.PollTimeout)
 	for a.Status == "ACTIVITY_STATUS_CREATED" || a.Status == "ACTIVITY_STATUS_PENDING" {
 		if c.Now().After(deadline) {
-			return a, fmt.Errorf("%w: activity %s still %s after %s", ErrActivityFailed, a.ID, a.Status, c.PollTimeout)
+			return a, fmt.Errorf("%w: activity %s still %s after %s", ErrActivityFailed, said(a.ID), said(a.Status), c.PollTimeout)
 		}
 		select {
 		case <-time.After(c.PollInterval):
@@ -217,44 +279,73 @@ func (c *Client) submit(ctx context.Context, path string, key Key, req any, org 
 		}
 		a = resp.Activity
 	}
+	return a, activityOutcome(a)
+}
+
+// activityOutcome says, for an activity that ended otherwise than
+// completed, what that means, in words.
+func activityOutcome(a Activity) error {
+	id := said(a.ID)
 	switch a.Status {
 	case "ACTIVITY_STATUS_COMPLETED":
-		return a, nil
+		return nil
 	case "ACTIVITY_STATUS_CONSENSUS_NEEDED":
-		return a, fmt.Errorf("%w: activity %s needs approval by other users of the organization", ErrActivityFailed, a.ID)
+		return fmt.Errorf("%w: activity %s needs the approval of other members of the organization (its policies ask for consensus); nothing was done yet", ErrActivityFailed, id)
+	case "ACTIVITY_STATUS_REJECTED":
+		return fmt.Errorf("%w: activity %s was rejected by the organization's approvers; nothing was done", ErrActivityFailed, id)
+	case "ACTIVITY_STATUS_FAILED":
+		why := "no reason given"
+		if a.Failure != nil && a.Failure.Message != "" {
+			why = said(a.Failure.Message)
+		}
+		return fmt.Errorf("%w: activity %s failed: %s", ErrActivityFailed, id, why)
 	}
-	why := a.Status
-	if a.Failure != nil && a.Failure.Message != "" {
-		why += ": " + a.Failure.Message
-	}
-	return a, fmt.Errorf("%w: activity %s: %s", ErrActivityFailed, a.ID, why)
+	return fmt.Errorf("%w: activity %s ended as %s, which tkauth does not know", ErrActivityFailed, id, said(a.Status))
 }
 
 func (c *Client) timestamp() string { return strconv.FormatInt(c.Now().UnixMilli(), 10) }
 
 var _ session.TurnkeyAPI = (*Client)(nil)
 
-// StampLogin asks Turnkey for a session bound to publicKey, stamped by
+// StampLogin asks Turnkey for a session bound to r.PublicKey, stamped by
 // key, and returns the session JWT.
-func (c *Client) StampLogin(ctx context.Context, key Key, org, publicKey string, expires time.Duration, invalidateExisting bool) (string, error) {
+func (c *Client) StampLogin(ctx context.Context, key session.Signer, r session.LoginRequest) (string, error) {
+	params := map[string]any{
+		"publicKey":          r.PublicKey,
+		"expirationSeconds":  strconv.Itoa(int(r.Expires / time.Second)),
+		"invalidateExisting": r.InvalidateExisting,
+	}
+	if r.SessionProfileID != "" {
+		params["sessionProfileId"] = r.SessionProfileID
+	}
 	req := map[string]any{
 		"type":           "ACTIVITY_TYPE_STAMP_LOGIN",
 		"timestampMs":    c.timestamp(),
-		"organizationId": org,
-		"parameters": map[string]any{
-			"publicKey":          publicKey,
-			"expirationSeconds":  strconv.Itoa(int(expires / time.Second)),
-			"invalidateExisting": invalidateExisting,
-		},
+		"organizationId": r.Org,
+		"parameters":     params,
 	}
-	a, err := c.submit(ctx, "/public/v1/submit/stamp_login", key, req, org)
+	a, err := c.submit(ctx, "/public/v1/submit/stamp_login", key, req, r.Org)
 	if err != nil {
 		return "", err
 	}
 	if a.Result.StampLoginResult == nil || a.Result.StampLoginResult.Session == "" {
-		return "", fmt.Errorf("%w: activity %s completed without a session", ErrActivityFailed, a.ID)
+		return "", fmt.Errorf("%w: activity %s completed without a session", ErrActivityFailed, said(a.ID))
 	}
 	return a.Result.StampLoginResult.Session, nil
+}
+
+// Whoami asks Turnkey who key is in org: the cheapest way to learn whether
+// Turnkey still accepts it.
+func (c *Client) Whoami(ctx context.Context, key session.Signer, org string) (session.Identity, error) {
+	var resp struct {
+		OrganizationID string `json:"organizationId"`
+		UserID         string `json:"userId"`
+		Username       string `json:"username"`
+	}
+	if err := c.post(ctx, "/public/v1/query/whoami", key, map[string]string{"organizationId": org}, &resp); err != nil {
+		return session.Identity{}, err
+	}
+	return session.Identity{OrganizationID: resp.OrganizationID, UserID: resp.UserID, Username: resp.Username}, nil
 }
 
 // APIKeyInfo is one of a user's API keys.
@@ -265,7 +356,7 @@ type APIKeyInfo struct {
 }
 
 // GetAPIKeys lists the user's API keys, stamped by key.
-func (c *Client) GetAPIKeys(ctx context.Context, key Key, org, userID string) ([]APIKeyInfo, error) {
+func (c *Client) GetAPIKeys(ctx context.Context, key session.Signer, org, userID string) ([]APIKeyInfo, error) {
 	var resp struct {
 		APIKeys []struct {
 			APIKeyID   string `json:"apiKeyId"`
@@ -286,7 +377,7 @@ func (c *Client) GetAPIKeys(ctx context.Context, key Key, org, userID string) ([
 }
 
 // DeleteAPIKeys deletes the user's API keys ids, stamped by key.
-func (c *Client) DeleteAPIKeys(ctx context.Context, key Key, org, userID string, ids []string) error {
+func (c *Client) DeleteAPIKeys(ctx context.Context, key session.Signer, org, userID string, ids []string) error {
 	req := map[string]any{
 		"type":           "ACTIVITY_TYPE_DELETE_API_KEYS",
 		"timestampMs":    c.timestamp(),
@@ -300,7 +391,7 @@ func (c *Client) DeleteAPIKeys(ctx context.Context, key Key, org, userID string,
 // RevokeSessionKey finds the user's API key whose public key is publicKey
 // and deletes it, stamped by key (the session's own key pair). When the
 // user has no such key, it returns session.ErrKeyNotOnTurnkey.
-func (c *Client) RevokeSessionKey(ctx context.Context, key Key, org, userID, publicKey string) error {
+func (c *Client) RevokeSessionKey(ctx context.Context, key session.Signer, org, userID, publicKey string) error {
 	keys, err := c.GetAPIKeys(ctx, key, org, userID)
 	if err != nil {
 		return err

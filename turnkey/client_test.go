@@ -16,25 +16,25 @@ import (
 )
 
 // setup is a fake API where the user u holds the API key apiKey in org o.
-func setup(t *testing.T) (*turnkeytest.Server, *turnkey.Client, turnkey.Key) {
+func setup(t *testing.T) (*turnkeytest.Server, *turnkey.Client, session.Signer) {
 	t.Helper()
 	srv := turnkeytest.New()
 	t.Cleanup(srv.Close)
 	return srv, srv.Client(), srv.NewAPIKey("o", "u")
 }
 
-func newPub(t *testing.T) (turnkey.Key, string) {
+func newPub(t *testing.T) (session.Signer, string) {
 	priv, pub, err := session.NewPrivateKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return turnkey.Key{PublicKey: pub, Private: priv}, pub
+	return session.P256Key{Public: pub, Private: priv}, pub
 }
 
 func TestStampLogin(t *testing.T) {
 	srv, c, apiKey := setup(t)
 	_, pub := newPub(t)
-	tok, err := c.StampLogin(context.Background(), apiKey, "o", pub, 10*time.Minute, false)
+	tok, err := c.StampLogin(context.Background(), apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: 10*time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestPendingActivityIsPolled(t *testing.T) {
 	srv, c, apiKey := setup(t)
 	srv.PendingNext()
 	_, pub := newPub(t)
-	if _, err := c.StampLogin(context.Background(), apiKey, "o", pub, time.Minute, false); err != nil {
+	if _, err := c.StampLogin(context.Background(), apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: time.Minute}); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.Requests(); !slices.Equal(got, []string{"/public/v1/submit/stamp_login", "/public/v1/query/get_activity"}) {
@@ -71,7 +71,7 @@ func TestRetries(t *testing.T) {
 		srv, c, apiKey := setup(t)
 		srv.FailNext(429, 500, 503)
 		_, pub := newPub(t)
-		if _, err := c.StampLogin(ctx, apiKey, "o", pub, time.Minute, false); err != nil {
+		if _, err := c.StampLogin(ctx, apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: time.Minute}); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(srv.Requests()); n != 4 {
@@ -82,7 +82,7 @@ func TestRetries(t *testing.T) {
 		srv, c, apiKey := setup(t)
 		srv.FailNext(400)
 		_, pub := newPub(t)
-		if _, err := c.StampLogin(ctx, apiKey, "o", pub, time.Minute, false); err == nil {
+		if _, err := c.StampLogin(ctx, apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: time.Minute}); err == nil {
 			t.Fatal("a 400 succeeded")
 		}
 		if n := len(srv.Requests()); n != 1 {
@@ -93,7 +93,7 @@ func TestRetries(t *testing.T) {
 		srv, c, apiKey := setup(t)
 		srv.FailNext(429, 429, 429, 429, 429)
 		_, pub := newPub(t)
-		_, err := c.StampLogin(ctx, apiKey, "o", pub, time.Minute, false)
+		_, err := c.StampLogin(ctx, apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: time.Minute})
 		if !errors.Is(err, turnkey.ErrRateLimited) || !strings.Contains(err.Error(), "try again") {
 			t.Fatalf("err = %v", err)
 		}
@@ -109,7 +109,7 @@ func TestRequestTimeout(t *testing.T) {
 	srv.DelayNext(2 * time.Second)
 	_, pub := newPub(t)
 	start := time.Now()
-	_, err := c.StampLogin(context.Background(), apiKey, "o", pub, time.Minute, false)
+	_, err := c.StampLogin(context.Background(), apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: time.Minute})
 	if err == nil || !strings.Contains(err.Error(), "no answer within 50ms") {
 		t.Fatalf("err = %v", err)
 	}
@@ -125,15 +125,15 @@ func TestErrorsInWords(t *testing.T) {
 	_, pub := newPub(t)
 	for _, tt := range []struct {
 		name string
-		key  turnkey.Key
+		key  session.Signer
 		org  string
 		want error
 		says string
 	}{
-		{"unregistered API key", stranger, "o", turnkey.ErrBadCredentials, "is the API key registered in this organization?"},
+		{"unregistered API key", stranger, "o", turnkey.ErrUnknownKey, "never registered in this organization, or was deleted or evicted since"},
 		{"unknown organization", apiKey, "nope", turnkey.ErrUnknownOrganization, "check the organization ID"},
 	} {
-		_, err := c.StampLogin(ctx, tt.key, tt.org, pub, time.Minute, false)
+		_, err := c.StampLogin(ctx, tt.key, session.LoginRequest{Org: tt.org, PublicKey: pub, Expires: time.Minute})
 		if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.says) || strings.Contains(err.Error(), "{") {
 			t.Errorf("%s: err = %v", tt.name, err)
 		}
@@ -144,7 +144,7 @@ func TestRevokeSessionKey(t *testing.T) {
 	ctx := context.Background()
 	srv, c, apiKey := setup(t)
 	sessionKey, pub := newPub(t)
-	if _, err := c.StampLogin(ctx, apiKey, "o", pub, time.Minute, false); err != nil {
+	if _, err := c.StampLogin(ctx, apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: time.Minute}); err != nil {
 		t.Fatal(err)
 	}
 	// Stamped by the session's own key pair, as tkauth logout --revoke does.
@@ -154,7 +154,7 @@ func TestRevokeSessionKey(t *testing.T) {
 	if srv.HasKey(pub) {
 		t.Error("the session key is still registered")
 	}
-	if !srv.HasKey(apiKey.PublicKey) {
+	if !srv.HasKey(apiKey.PublicKey()) {
 		t.Error("revoking the session deleted the user's API key")
 	}
 	// Now dead: it cannot stamp anything.
@@ -177,7 +177,7 @@ func TestExpiredKeyInWords(t *testing.T) {
 	defer srv.Close()
 	k, _ := newPub(t)
 	_, err := turnkey.New(srv.URL).GetAPIKeys(context.Background(), k, "o", "u")
-	if !errors.Is(err, turnkey.ErrExpiredKey) || !strings.Contains(err.Error(), "log in again") {
+	if !errors.Is(err, turnkey.ErrExpiredKey) || !errors.Is(err, session.ErrSignerDead) || !strings.Contains(err.Error(), "has expired") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/tkauth/tkauth/session"
 )
 
 // DefaultKeyName is the API key Turnkey's CLI (tkcli) uses unless told
@@ -36,42 +38,53 @@ func CLIKeyDir() (string, error) {
 }
 
 // LoadCLIKey loads the API key name from Turnkey's CLI's key directory.
-func LoadCLIKey(name string) (Key, error) {
+func LoadCLIKey(name string) (session.Signer, error) {
 	if name == "" {
 		name = DefaultKeyName
 	}
 	if strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
-		return Key{}, fmt.Errorf("API key name %q is not a name: use --api-key-file for a path", name)
+		return nil, fmt.Errorf("API key name %q is not a name: use --api-key-file for a path", name)
 	}
 	dir, err := CLIKeyDir()
 	if err != nil {
-		return Key{}, err
+		return nil, err
 	}
 	return LoadKeyFile(filepath.Join(dir, name+".private"))
 }
 
-// LoadKeyFile loads an API key in tkcli's format: 64 hex digits of the
-// private key, and optionally ":" and the curve (p256 when absent). When a
-// .public file sits beside a .private one, it must agree.
-func LoadKeyFile(path string) (Key, error) {
+// LoadKeyFile loads an API key in tkcli's format: the private key in hex,
+// and optionally ":" and the curve: p256 when absent, secp256k1 or
+// ed25519 (tkhq/go-sdk crypto/apikey.go). When a .public file sits beside
+// a .private one, it must agree.
+func LoadKeyFile(path string) (session.Signer, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return Key{}, fmt.Errorf("no API key at %s: create one with Turnkey's CLI (tkcli generate api-key), or name another with --api-key or --api-key-file", path)
+		return nil, fmt.Errorf("no API key at %s: create one with Turnkey's CLI (tkcli generate api-key), or name another with --api-key or --api-key-file", path)
 	}
 	if err != nil {
-		return Key{}, err
+		return nil, err
 	}
 	priv, curve, _ := strings.Cut(strings.TrimSpace(string(b)), ":")
-	if curve != "" && curve != "p256" && curve != "secp256r1" {
-		return Key{}, fmt.Errorf("%s: the key is on curve %s; Turnkey's API stamps need a P-256 (p256) key", path, curve)
+	var k session.Signer
+	switch curve {
+	case "", "p256", "secp256r1":
+		k, err = KeyFromHex(priv)
+	case "secp256k1":
+		k, err = Secp256k1KeyFromHex(priv)
+	case "ed25519":
+		k, err = Ed25519KeyFromHex(priv)
+	default:
+		return nil, fmt.Errorf("%s: the key is on curve %q; Turnkey's API keys are p256, secp256k1 or ed25519", path, curve)
 	}
-	k, err := KeyFromHex(priv)
 	if err != nil {
-		return Key{}, fmt.Errorf("%s: not a P-256 private key in hex: %w", path, err)
+		if curve == "" {
+			curve = "p256"
+		}
+		return nil, fmt.Errorf("%s: not a %s private key in hex: %w", path, curve, err)
 	}
 	if pubPath, ok := strings.CutSuffix(path, ".private"); ok {
-		if pb, err := os.ReadFile(pubPath + ".public"); err == nil && strings.TrimSpace(string(pb)) != k.PublicKey {
-			return Key{}, fmt.Errorf("%s.public does not match %s", pubPath, path)
+		if pb, err := os.ReadFile(pubPath + ".public"); err == nil && !strings.EqualFold(strings.TrimSpace(string(pb)), k.PublicKey()) {
+			return nil, fmt.Errorf("%s.public does not match %s", pubPath, path)
 		}
 	}
 	return k, nil

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"time"
 
@@ -20,7 +21,8 @@ type Sessions interface {
 	Logout(ctx context.Context, keys ...string) (session.LogoutResult, error)
 	ClearUnusedKeyPairs(ctx context.Context, includeNew bool) (session.PruneResult, error)
 	KeyPairPresence(ctx context.Context, st *session.State) map[string]session.Presence
-	Refresh(ctx context.Context, api session.TurnkeyAPI, key string, expires time.Duration) (session.StoreResult, error)
+	Refresh(ctx context.Context, sv session.Servers, key string, expires time.Duration) (session.RefreshResult, error)
+	Check(ctx context.Context, sv session.Servers, key string) session.Check
 }
 
 // actionTimeout bounds one action: waiting for another process's lock, and
@@ -93,17 +95,32 @@ func logoutCmd(s Sessions, keys []string) tea.Cmd {
 	})
 }
 
-func refreshCmd(s Sessions, api session.TurnkeyAPI, key string, now func() time.Time) tea.Cmd {
+// refreshCmd refreshes the session under key for as long as it had, as
+// Turnkey's kit does.
+func refreshCmd(s Sessions, sv session.Servers, key string, now func() time.Time) tea.Cmd {
 	return action("Refresh of "+text.Clean(key)+" failed (it is as it was)", func(ctx context.Context) (string, error) {
-		res, err := s.Refresh(ctx, api, key, 0)
+		res, err := s.Refresh(ctx, sv, key, 0)
 		if errors.Is(err, session.ErrChanged) {
 			return "Refresh of " + text.Clean(key) + " not stored:", err // the error says what is
 		}
 		if err != nil {
 			return "", err
 		}
-		return "Refreshed " + text.Clean(key) + ": " + text.Expiry(now(), res.Session.Expiry) + ".", res.Leftover
+		done := "Refreshed " + text.Clean(key) + ": " + text.Expiry(now(), res.Session.Expiry) + "."
+		if res.OldKeyRevoked != nil {
+			err = errors.Join(res.Leftover, fmt.Errorf("the replaced key was not deleted on Turnkey: %w", res.OldKeyRevoked))
+		}
+		return done, errors.Join(res.Leftover, err)
 	})
+}
+
+// checkCmd asks Turnkey whether it still accepts the session under key.
+func checkCmd(s Sessions, sv session.Servers, key string, now func() time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		return checkedMsg{check: s.Check(ctx, sv, key), at: now()}
+	}
 }
 
 func pruneCmd(s Sessions) tea.Cmd {

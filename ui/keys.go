@@ -8,7 +8,7 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	Up, Down, PageUp, PageDown, Home, End key.Binding
 
-	Activate, Logout, LogoutActive, LogoutAll, Prune, Reload, Filter, Reveal, Refresh key.Binding
+	Activate, Logout, LogoutActive, LogoutAll, Prune, Reload, Filter, Reveal, Refresh, Check key.Binding
 
 	Confirm, Cancel, Apply, ClearFilter key.Binding
 
@@ -33,6 +33,7 @@ func newKeyMap() keyMap {
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Reveal:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "show/hide token")),
 		Refresh:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh")),
+		Check:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check on Turnkey")),
 
 		Confirm:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
 		Cancel:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel")),
@@ -66,6 +67,7 @@ func (k *keyMap) setMode(m mode, c can) {
 		b.SetEnabled(list && hasRows)
 	}
 	k.Refresh.SetEnabled(list && hasRows && c.api)
+	k.Check.SetEnabled(list && hasRows && c.api)
 	k.LogoutActive.SetEnabled(list && c.active)
 	k.LogoutAll.SetEnabled(list && c.sessions)
 	for _, b := range []*key.Binding{&k.Prune, &k.Reload, &k.Filter, &k.Help, &k.Quit} {
@@ -87,7 +89,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Activate, k.Refresh, k.Logout, k.LogoutActive, k.LogoutAll, k.Prune},
+		{k.Activate, k.Refresh, k.Check, k.Logout, k.LogoutActive, k.LogoutAll, k.Prune},
 		{k.Filter, k.ClearFilter, k.Reveal, k.Reload, k.Help, k.Quit},
 		{k.Confirm, k.Apply, k.Cancel},
 	}

@@ -36,8 +36,9 @@ type Config struct {
 	Note      string // how the key store was chosen, when the user must know
 	Clock     func() time.Time
 	Watch     bool // reload when the store changes on disk
-	// API is Turnkey's API, for R (refresh); nil in the demo.
-	API session.TurnkeyAPI
+	// Servers says where each session's requests to Turnkey go, for R
+	// (refresh) and c (check); nil in the demo.
+	Servers *session.Servers
 	// AutoRefresh refreshes the active session, and only it, in its last
 	// RefreshWindow, as Turnkey's React kit does.
 	AutoRefresh bool
@@ -88,8 +89,10 @@ type Model struct {
 	expiries []time.Time         // sorted
 	usersOf  map[string][]string // public key -> session keys, sorted
 
-	autoTried string // the token auto-refresh last tried, so it tries once
-	busy      string // the action running now, if any
+	autoTried string                // the token auto-refresh last tried, so it tries once
+	checks    map[string]checkedMsg // Turnkey's last verdict, by session key
+	checking  map[string]bool       // sessions being checked now
+	busy      string                // the action running now, if any
 	status    string
 	statusErr bool
 	watching  watchingMsg // the watcher, once started
@@ -158,6 +161,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen == m.gen {
 			m.presence = msg.presence
 		}
+	case checkedMsg:
+		c := msg.check
+		delete(m.checking, c.Key)
+		if m.checks == nil {
+			m.checks = map[string]checkedMsg{}
+		}
+		m.checks[c.Key] = msg
+		m.status, m.statusErr = checkText(c), c.Status != session.Valid
+		return m, nil
 	case actionDoneMsg:
 		m.busy = ""
 		m.status, m.statusErr = msg.status, msg.err != nil
@@ -207,7 +219,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 // syncKeys enables the bindings that mean something now.
 func (m *Model) syncKeys() {
-	c := can{rows: len(m.rows) > 0, filtered: m.filter.Value() != "", api: m.cfg.API != nil}
+	c := can{rows: len(m.rows) > 0, filtered: m.filter.Value() != "", api: m.cfg.Servers != nil}
 	if m.state != nil {
 		c.sessions, c.active = len(m.state.Sessions) > 0, m.state.Active != ""
 	}
@@ -245,9 +257,21 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.start("Switching to "+text.Clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key))
 	case key.Matches(msg, k.Refresh):
 		s := m.rows[m.cursor]
-		return m.start("Refreshing "+text.Clean(s.Key), refreshCmd(m.cfg.Sessions, m.cfg.API, s.Key, m.cfg.Clock))
+		return m.start("Refreshing "+text.Clean(s.Key), refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
 	case msg.String() == "R" && len(m.rows) > 0:
 		m.status, m.statusErr = "Refreshing needs Turnkey's API: the demo has none.", true
+	case key.Matches(msg, k.Check):
+		s := m.rows[m.cursor]
+		if m.checking[s.Key] {
+			return nil
+		}
+		if m.checking == nil {
+			m.checking = map[string]bool{}
+		}
+		m.checking[s.Key] = true
+		return checkCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock)
+	case msg.String() == "c" && len(m.rows) > 0:
+		m.status, m.statusErr = "Checking needs Turnkey's API: the demo has none.", true
 	case key.Matches(msg, k.Logout):
 		m.confirmLogout(session.Pick{Key: m.rows[m.cursor].Key})
 	case key.Matches(msg, k.LogoutActive):
@@ -364,7 +388,7 @@ func (m *Model) scroll() {
 // once it is within RefreshWindow of expiry: once a token, so that a
 // failure is reported, not retried every second.
 func (m *Model) autoRefresh() tea.Cmd {
-	if !m.cfg.AutoRefresh || m.cfg.API == nil || m.busy != "" || m.state == nil {
+	if !m.cfg.AutoRefresh || m.cfg.Servers == nil || m.busy != "" || m.state == nil {
 		return nil
 	}
 	s, ok := m.state.Sessions[m.state.Active]
@@ -375,7 +399,7 @@ func (m *Model) autoRefresh() tea.Cmd {
 		return nil
 	}
 	m.autoTried = s.Token
-	return m.start("Refreshing "+text.Clean(s.Key)+" before it expires", refreshCmd(m.cfg.Sessions, m.cfg.API, s.Key, m.cfg.Clock))
+	return m.start("Refreshing "+text.Clean(s.Key)+" before it expires", refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
 }
 
 // index builds the indexes of m.state that frames read.
@@ -500,4 +524,18 @@ func (m *Model) confirmPrune() {
 		busy:  "Deleting unused key pairs",
 	}
 	m.mode = modeConfirm
+}
+
+// checkText says Turnkey's verdict on a session in a line.
+func checkText(c session.Check) string {
+	key := text.Clean(c.Key)
+	switch c.Status {
+	case session.Valid:
+		return "Turnkey accepts " + key + "."
+	case session.Rejected:
+		return "Turnkey rejects " + key + ": " + c.Why.Error()
+	case session.Unreachable:
+		return "Turnkey could not be asked about " + key + ": " + c.Why.Error()
+	}
+	return key + " cannot be checked here: " + c.Why.Error()
 }

@@ -43,3 +43,9 @@ type storeChangedMsg struct{}
 // watchErrMsg says watching the store failed; the view still reloads after
 // each action and on r.
 type watchErrMsg struct{ err error }
+
+// checkedMsg is Turnkey's verdict on a session, asked at at.
+type checkedMsg struct {
+	check session.Check
+	at    time.Time
+}

@@ -131,7 +131,7 @@ func (m Model) columns() []column {
 	all := []column{
 		{"SESSION", 0, func(_ Model, s session.Session) string { return text.Clean(s.Key) }},
 		{"EXPIRES", 18, Model.expiryCell},
-		{"TYPE", 10, func(_ Model, s session.Session) string { return s.Type.String() }},
+		{"TYPE", 10, func(_ Model, s session.Session) string { return text.Type(s.Type) }},
 		{"ORG", 13, func(_ Model, s session.Session) string { return text.Clean(session.Short(s.OrganizationID)) }},
 		{"TOKEN", 10, Model.verifiedCell},
 		{"KEY PAIR", 8, Model.presenceCell},
@@ -240,9 +240,9 @@ func (m Model) details() []string {
 	}
 	row("user", text.Clean(s.UserID))
 	row("organization", text.Clean(s.OrganizationID))
-	row("type", s.Type.String()+" ("+text.Clean(string(s.Type))+")")
+	row("type", text.Type(s.Type)+" ("+text.Clean(string(s.Type))+")")
 	expires := s.Expiry.UTC().Format("2006-01-02 15:04:05 UTC") + " · " + text.Expiry(m.now, s.Expiry)
-	if left := s.Expiry.Sub(m.now); left > 0 && left < RefreshWindow && m.cfg.API != nil {
+	if left := s.Expiry.Sub(m.now); left > 0 && left < RefreshWindow && m.cfg.Servers != nil {
 		expires += st.Soon.Render(" · R refreshes it")
 	}
 	row("expires", expires)
@@ -253,6 +253,9 @@ func (m Model) details() []string {
 		row("token", st.Verified.Render("verified: signed by Turnkey"))
 	} else {
 		row("token", st.Unverified.Render("unverified: not signed by Turnkey's production key"))
+	}
+	if m.cfg.Servers != nil {
+		row("turnkey", m.checkCell(s.Key))
 	}
 	if s.SessionProfileID != "" || s.Scope != "" {
 		row("profile", text.Clean(s.SessionProfileID)+"  scope "+text.Clean(s.Scope))
@@ -361,4 +364,24 @@ func (m Model) dialogBox() string {
 		lines = append(lines, "y: confirm   n or esc: cancel")
 	}
 	return st.Dialog.Width(w).Render(strings.Join(lines, "\n"))
+}
+
+// checkCell says what Turnkey said of the session, when asked.
+func (m Model) checkCell(key string) string {
+	st := m.styles
+	if m.checking[key] {
+		return st.Dim.Render("asking…")
+	}
+	c, ok := m.checks[key]
+	if !ok {
+		return st.Dim.Render("not checked; c asks Turnkey")
+	}
+	at := " (" + c.at.Format("15:04:05") + ")"
+	switch c.check.Status {
+	case session.Valid:
+		return st.Verified.Render("valid") + at
+	case session.Rejected:
+		return st.Error.Render("rejected") + at + ": " + text.Clean(c.check.Why.Error())
+	}
+	return st.Unverified.Render(string(c.check.Status)) + at + ": " + text.Clean(c.check.Why.Error())
 }

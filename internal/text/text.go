@@ -81,6 +81,15 @@ func Duration(d time.Duration) string {
 	return fmt.Sprintf("%dd%dh", s/86400, s%86400/3600)
 }
 
+// Type says a session's type: "read-write", "read-only", or, for a
+// session scoped by a session profile, "profile" and its name, escaped.
+func Type(t session.Type) string {
+	if t.Scoped() {
+		return "profile " + Clean(string(t))
+	}
+	return t.String()
+}
+
 // Plural says "1 noun" or "n nouns".
 func Plural(n int, noun string) string {
 	if n == 1 {

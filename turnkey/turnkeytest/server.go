@@ -1,25 +1,66 @@
 // Package turnkeytest is a fake of the parts of Turnkey's API that tkauth
 // calls, for tests, in the manner of net/http/httptest. It behaves as the
-// API spec says: every request's X-Stamp must be a valid signature over
-// the exact body by an API key registered in the organization; stamp_login
-// issues a session JWT (signed by a test notarizer, so it is unverified) and
-// registers its public key as an expiring API key of the user; errors come
-// in Turnkey's shape. It also fails on demand.
+// real API does, refusals included:
+//
+//   - every request's X-Stamp must be a valid signature over the exact
+//     body, in the scheme of the key's curve (P-256, secp256k1, Ed25519),
+//     by an API key of the organization that Turnkey still has: a key that
+//     was deleted, evicted or never registered is refused at
+//     authentication ("could not find public key in organization or its
+//     parent organization"), an expired one likewise ("expired api key");
+//   - API keys expire: stamp_login registers the session's public key as
+//     a login credential of the user that lasts as long as the session,
+//     keeps at most 10 such keys a user (the oldest is evicted), and with
+//     invalidateExisting deletes the user's other session keys; keys can
+//     also be deleted or expired behind tkauth's back;
+//   - activities must carry their type and a timestampMs; delete_api_keys
+//     fails for a key that does not exist or is another user's;
+//   - whoami answers for the stamping key; session profiles scope a login;
+//   - activities can end in consensus-needed, rejected or failed, and any
+//     request can fail or be slow, on demand.
+//
+// Its clock can be moved forward. Errors come in Turnkey's shape.
 package turnkeytest
 
 import (
 	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
+)
+
+// Turnkey's words, as its API gives them (tkhq/sdk packages/core
+// utils.ts matches on them).
+const (
+	MsgUnknownKey = "could not find public key in organization or its parent organization"
+	MsgExpiredKey = "Unauthenticated desc = expired api key publicKey"
+)
+
+// MaxSessionKeys is how many expiring API keys a user holds; a new one
+// evicts the oldest.
+const MaxSessionKeys = 10
+
+// Credential types in get_api_keys.
+const (
+	CredentialLogin = "CREDENTIAL_TYPE_LOGIN"
+	credentialP256  = "CREDENTIAL_TYPE_API_KEY_P256"
+	credentialK1    = "CREDENTIAL_TYPE_API_KEY_SECP256K1"
+	credentialEd    = "CREDENTIAL_TYPE_API_KEY_ED25519"
 )
 
 // Server is the fake API. Its fields may be set before requests are made.
@@ -29,18 +70,29 @@ type Server struct {
 
 	mu         sync.Mutex
 	keys       map[string]*apiKey // public key -> key
-	orgs       map[string]bool
+	orgs       map[string]string  // id -> name
+	users      map[string]string  // id -> username
+	profiles   map[string]Profile // id -> profile
 	next       int
+	skew       time.Duration // added to the real clock
 	failures   []int         // statuses the next requests answer
 	delay      time.Duration // before answering the next request
 	pending    bool          // the next activity answers pending first
+	endAs      []string      // statuses the next activities end in
 	activities map[string]turnkey.Activity
 	requests   []string // paths, in order
+	bodies     []string // request bodies, in order
+}
+
+// Profile is a session profile: a login with it yields a session whose
+// session_type is the profile's name.
+type Profile struct {
+	ID, Name string
 }
 
 type apiKey struct {
-	id, org, user, name string
-	expiring            bool
+	id, org, user, name, credential string
+	created, expires                time.Time // expires: zero for long-lived
 }
 
 // New starts a fake API. Close it when done.
@@ -49,29 +101,103 @@ func New() *Server {
 	if err != nil {
 		panic(err)
 	}
-	s := &Server{Notarizer: notarizer, keys: map[string]*apiKey{}, orgs: map[string]bool{}, activities: map[string]turnkey.Activity{}}
+	s := &Server{Notarizer: notarizer, keys: map[string]*apiKey{}, orgs: map[string]string{}, users: map[string]string{},
+		profiles: map[string]Profile{}, activities: map[string]turnkey.Activity{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
 
-// AddAPIKey registers publicKey as a long-lived API key of user in org.
-func (s *Server) AddAPIKey(org, user, publicKey string) {
+func (s *Server) now() time.Time { return time.Now().Add(s.skew) }
+
+// Advance moves the server's clock forward by d: keys expire by it.
+func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.orgs[org] = true
+	s.skew += d
+}
+
+// AddAPIKey registers publicKey (hex, as Turnkey takes it) as a long-lived
+// P-256 API key of user in org.
+func (s *Server) AddAPIKey(org, user, publicKey string) {
+	s.addKey(org, user, publicKey, credentialP256)
+}
+
+func (s *Server) addKey(org, user, publicKey, credential string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.orgs[org] == "" {
+		s.orgs[org] = "org " + org
+	}
+	if s.users[user] == "" {
+		s.users[user] = "user " + user
+	}
 	s.next++
-	s.keys[publicKey] = &apiKey{id: fmt.Sprintf("apikey-%d", s.next), org: org, user: user, name: "cli"}
+	s.keys[publicKey] = &apiKey{id: fmt.Sprintf("apikey-%d", s.next), org: org, user: user, name: "cli", credential: credential, created: s.now()}
 }
 
 // NewAPIKey makes a P-256 key pair and registers it as a long-lived API
 // key of user in org.
 func (s *Server) NewAPIKey(org, user string) session.Signer {
-	priv, pub, err := session.NewPrivateKey()
+	return s.NewAPIKeyOn(org, user, "p256")
+}
+
+// NewAPIKeyOn makes an API key on curve (p256, secp256k1 or ed25519, as
+// Turnkey's CLI makes them) and registers it as a long-lived API key of
+// user in org. It returns the key, and its private key in Turnkey's CLI
+// format (hex, ":curve").
+func (s *Server) NewAPIKeyOn(org, user, curve string) session.Signer {
+	k, _ := s.NewAPIKeyFile(org, user, curve)
+	return k
+}
+
+// NewAPIKeyFile is NewAPIKeyOn, and the private key in Turnkey's CLI
+// format: hex, then ":curve" unless p256.
+func (s *Server) NewAPIKeyFile(org, user, curve string) (session.Signer, string) {
+	var k session.Signer
+	var private, credential string
+	var err error
+	switch curve {
+	case "p256":
+		priv, _, gerr := session.NewPrivateKey()
+		if gerr != nil {
+			panic(gerr)
+		}
+		private, _ = session.EncodePrivateKey(priv)
+		k, err = turnkey.KeyFromHex(private)
+		credential = credentialP256
+	case "secp256k1":
+		priv, gerr := secp256k1.GeneratePrivateKey()
+		if gerr != nil {
+			panic(gerr)
+		}
+		private = hex.EncodeToString(priv.Serialize())
+		k, err = turnkey.Secp256k1KeyFromHex(private)
+		private += ":secp256k1"
+		credential = credentialK1
+	case "ed25519":
+		_, priv, gerr := ed25519.GenerateKey(rand.Reader)
+		if gerr != nil {
+			panic(gerr)
+		}
+		private = hex.EncodeToString(priv)
+		k, err = turnkey.Ed25519KeyFromHex(private)
+		private += ":ed25519"
+		credential = credentialEd
+	default:
+		panic("turnkeytest: no curve " + curve)
+	}
 	if err != nil {
 		panic(err)
 	}
-	s.AddAPIKey(org, user, pub)
-	return session.Signer{PublicKey: pub, Private: priv}
+	s.addKey(org, user, k.PublicKey(), credential)
+	return k, private
+}
+
+// AddProfile makes a session profile in org.
+func (s *Server) AddProfile(id, name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.profiles[id] = Profile{ID: id, Name: name}
 }
 
 // Client is a client of the fake API that retries and polls at once, so
@@ -82,12 +208,33 @@ func (s *Server) Client() *turnkey.Client {
 	return c
 }
 
-// HasKey reports whether publicKey is a registered API key.
+// HasKey reports whether publicKey is an API key Turnkey would accept now.
 func (s *Server) HasKey(publicKey string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.keys[publicKey]
-	return ok
+	k, ok := s.keys[publicKey]
+	return ok && !s.expired(k)
+}
+
+// DeleteKey deletes publicKey behind tkauth's back (from another machine,
+// the dashboard).
+func (s *Server) DeleteKey(publicKey string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.keys, publicKey)
+}
+
+// ExpireKey makes publicKey expire now.
+func (s *Server) ExpireKey(publicKey string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if k, ok := s.keys[publicKey]; ok {
+		k.expires = s.now().Add(-time.Second)
+	}
+}
+
+func (s *Server) expired(k *apiKey) bool {
+	return !k.expires.IsZero() && !s.now().Before(k.expires)
 }
 
 // FailNext makes the next requests answer these statuses, one each.
@@ -105,18 +252,34 @@ func (s *Server) DelayNext(d time.Duration) {
 }
 
 // PendingNext makes the next activity answer pending; get_activity then
-// finds it completed.
+// finds it as it ended.
 func (s *Server) PendingNext() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pending = true
 }
 
+// EndNextAs makes the next activities end in these statuses, one each:
+// ACTIVITY_STATUS_CONSENSUS_NEEDED, _REJECTED or _FAILED; nothing they
+// would do is done.
+func (s *Server) EndNextAs(statuses ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.endAs = append(s.endAs, statuses...)
+}
+
 // Requests returns the paths requested so far.
 func (s *Server) Requests() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]string(nil), s.requests...)
+	return slices.Clone(s.requests)
+}
+
+// Bodies returns the bodies of the requests so far.
+func (s *Server) Bodies() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.bodies)
 }
 
 func writeError(w http.ResponseWriter, status, code int, msg string) {
@@ -130,10 +293,19 @@ func writeJSON(w http.ResponseWriter, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
+// activityTypes are the type each activity path must carry.
+var activityTypes = map[string]string{
+	"/public/v1/submit/stamp_login":     "ACTIVITY_TYPE_STAMP_LOGIN",
+	"/public/v1/submit/delete_api_keys": "ACTIVITY_TYPE_DELETE_API_KEYS",
+}
+
+var digits = regexp.MustCompile(`^[0-9]{10,16}$`)
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
 	s.requests = append(s.requests, r.URL.Path)
+	s.bodies = append(s.bodies, string(body))
 	delay := s.delay
 	s.delay = 0
 	var fail int
@@ -162,6 +334,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req struct {
+		Type           string          `json:"type"`
+		TimestampMs    string          `json:"timestampMs"`
 		OrganizationID string          `json:"organizationId"`
 		Parameters     json.RawMessage `json:"parameters"`
 		UserID         string          `json:"userId"`
@@ -173,14 +347,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.orgs[req.OrganizationID] {
+	if s.orgs[req.OrganizationID] == "" {
 		writeError(w, http.StatusNotFound, 5, "organization not found: "+req.OrganizationID)
 		return
 	}
 	k, ok := s.keys[signer]
-	if !ok || k.org != req.OrganizationID {
-		writeError(w, http.StatusUnauthorized, 16, "could not find public key in organization")
+	switch {
+	case !ok || k.org != req.OrganizationID:
+		writeError(w, http.StatusUnauthorized, 16, MsgUnknownKey)
 		return
+	case s.expired(k):
+		writeError(w, http.StatusUnauthorized, 16, MsgExpiredKey+" "+signer)
+		return
+	}
+	if typ, isActivity := activityTypes[r.URL.Path]; isActivity {
+		switch {
+		case req.Type != typ:
+			writeError(w, http.StatusBadRequest, 3, fmt.Sprintf("invalid activity type %q for this endpoint, want %s", req.Type, typ))
+			return
+		case !digits.MatchString(req.TimestampMs):
+			writeError(w, http.StatusBadRequest, 3, "timestampMs must be a string of milliseconds")
+			return
+		}
 	}
 	switch r.URL.Path {
 	case "/public/v1/submit/stamp_login":
@@ -191,33 +379,56 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusNotFound, 5, "activity not found")
 			return
 		}
-		a.Status = "ACTIVITY_STATUS_COMPLETED"
 		writeJSON(w, map[string]any{"activity": a})
+	case "/public/v1/query/whoami":
+		writeJSON(w, map[string]string{"organizationId": k.org, "organizationName": s.orgs[k.org], "userId": k.user, "username": s.users[k.user]})
 	case "/public/v1/query/get_api_keys":
-		var list []map[string]any
+		list := []map[string]any{}
 		for pub, key := range s.keys {
-			if key.user == req.UserID && key.org == req.OrganizationID {
-				list = append(list, map[string]any{"apiKeyId": key.id, "apiKeyName": key.name, "credential": map[string]string{"publicKey": pub, "type": "CREDENTIAL_TYPE_API_KEY_P256"}})
+			if key.user == req.UserID && key.org == req.OrganizationID && !s.expired(key) {
+				entry := map[string]any{"apiKeyId": key.id, "apiKeyName": key.name, "credential": map[string]string{"publicKey": pub, "type": key.credential}}
+				if !key.expires.IsZero() {
+					entry["expirationSeconds"] = strconv.Itoa(int(key.expires.Sub(key.created) / time.Second))
+				}
+				list = append(list, entry)
 			}
 		}
 		writeJSON(w, map[string]any{"apiKeys": list})
 	case "/public/v1/submit/delete_api_keys":
-		var p struct {
-			UserID    string   `json:"userId"`
-			APIKeyIDs []string `json:"apiKeyIds"`
-		}
-		json.Unmarshal(req.Parameters, &p)
-		for pub, key := range s.keys {
-			for _, id := range p.APIKeyIDs {
-				if key.id == id && key.user == p.UserID {
-					delete(s.keys, pub)
-				}
-			}
-		}
-		s.finish(w, "ACTIVITY_TYPE_DELETE_API_KEYS", req.OrganizationID, map[string]any{"deleteApiKeysResult": map[string]any{"apiKeyIds": p.APIKeyIDs}})
+		s.deleteAPIKeys(w, req.OrganizationID, req.Parameters)
 	default:
 		writeError(w, http.StatusNotFound, 5, "no such endpoint")
 	}
+}
+
+func (s *Server) deleteAPIKeys(w http.ResponseWriter, org string, params json.RawMessage) {
+	var p struct {
+		UserID    string   `json:"userId"`
+		APIKeyIDs []string `json:"apiKeyIds"`
+	}
+	if err := json.Unmarshal(params, &p); err != nil || p.UserID == "" || len(p.APIKeyIDs) == 0 {
+		writeError(w, http.StatusBadRequest, 3, "malformed parameters: userId and apiKeyIds are required")
+		return
+	}
+	doomed := map[string]bool{}
+	for _, id := range p.APIKeyIDs {
+		found := false
+		for pub, key := range s.keys {
+			if key.id == id && key.user == p.UserID && key.org == org {
+				doomed[pub], found = true, true
+			}
+		}
+		if !found {
+			// Nothing is deleted.
+			writeError(w, http.StatusNotFound, 5, fmt.Sprintf("api key not found for user %s: %s", p.UserID, id))
+			return
+		}
+	}
+	s.finish(w, "ACTIVITY_TYPE_DELETE_API_KEYS", org, map[string]any{"deleteApiKeysResult": map[string]any{"apiKeyIds": p.APIKeyIDs}}, func() {
+		for pub := range doomed {
+			delete(s.keys, pub)
+		}
+	})
 }
 
 func (s *Server) stampLogin(w http.ResponseWriter, k *apiKey, org string, params json.RawMessage) {
@@ -225,6 +436,7 @@ func (s *Server) stampLogin(w http.ResponseWriter, k *apiKey, org string, params
 		PublicKey          string `json:"publicKey"`
 		ExpirationSeconds  string `json:"expirationSeconds"`
 		InvalidateExisting bool   `json:"invalidateExisting"`
+		SessionProfileID   string `json:"sessionProfileId"`
 	}
 	if err := json.Unmarshal(params, &p); err != nil {
 		writeError(w, http.StatusBadRequest, 3, "malformed parameters")
@@ -234,42 +446,87 @@ func (s *Server) stampLogin(w http.ResponseWriter, k *apiKey, org string, params
 		writeError(w, http.StatusBadRequest, 3, "invalid publicKey: "+err.Error())
 		return
 	}
-	secs, err := strconv.Atoi(p.ExpirationSeconds)
-	if err != nil || secs <= 0 {
-		secs = 900
-	}
-	if p.InvalidateExisting {
-		for pub, key := range s.keys {
-			if key.user == k.user && key.expiring {
-				delete(s.keys, pub)
-			}
+	secs := 900
+	if p.ExpirationSeconds != "" {
+		n, err := strconv.Atoi(p.ExpirationSeconds)
+		if err != nil || n <= 0 || n > 31536000 {
+			writeError(w, http.StatusBadRequest, 3, "invalid expirationSeconds: "+p.ExpirationSeconds)
+			return
 		}
+		secs = n
 	}
-	s.next++
-	s.keys[p.PublicKey] = &apiKey{id: fmt.Sprintf("apikey-%d", s.next), org: org, user: k.user, name: "session", expiring: true}
+	typ := session.ReadWrite
+	if p.SessionProfileID != "" {
+		prof, ok := s.profiles[p.SessionProfileID]
+		if !ok {
+			writeError(w, http.StatusNotFound, 5, "session profile not found: "+p.SessionProfileID)
+			return
+		}
+		typ = session.Type(prof.Name)
+	}
+	now := s.now()
 	tok, err := session.NewToken(session.Claims{
-		Expiry: time.Now().Add(time.Duration(secs) * time.Second), PublicKey: p.PublicKey,
-		Type: session.ReadWrite, UserID: k.user, OrganizationID: org,
+		Expiry: now.Add(time.Duration(secs) * time.Second), PublicKey: p.PublicKey,
+		Type: typ, UserID: k.user, OrganizationID: org, SessionProfileID: p.SessionProfileID,
 	}, s.Notarizer)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, 13, err.Error())
 		return
 	}
-	s.finish(w, "ACTIVITY_TYPE_STAMP_LOGIN", org, map[string]any{"stampLoginResult": map[string]string{"session": tok}})
+	s.finish(w, "ACTIVITY_TYPE_STAMP_LOGIN", org, map[string]any{"stampLoginResult": map[string]string{"session": tok}}, func() {
+		if p.InvalidateExisting {
+			for pub, key := range s.keys {
+				if key.user == k.user && key.credential == CredentialLogin {
+					delete(s.keys, pub)
+				}
+			}
+		}
+		s.next++
+		s.keys[p.PublicKey] = &apiKey{id: fmt.Sprintf("apikey-%d", s.next), org: org, user: k.user, name: "session",
+			credential: CredentialLogin, created: now, expires: now.Add(time.Duration(secs) * time.Second)}
+		s.evict(k.user)
+	})
 }
 
-// finish answers an activity: completed, or pending once if asked.
-func (s *Server) finish(w http.ResponseWriter, typ, org string, res map[string]any) {
+// evict deletes user's oldest expiring keys past MaxSessionKeys.
+func (s *Server) evict(user string) {
+	var expiring []string
+	for pub, key := range s.keys {
+		if key.user == user && !key.expires.IsZero() {
+			expiring = append(expiring, pub)
+		}
+	}
+	slices.SortFunc(expiring, func(a, b string) int { return s.keys[a].created.Compare(s.keys[b].created) })
+	for len(expiring) > MaxSessionKeys {
+		delete(s.keys, expiring[0])
+		expiring = expiring[1:]
+	}
+}
+
+// finish answers an activity: completed (doing do), pending once if
+// asked, or ended as EndNextAs says (doing nothing).
+func (s *Server) finish(w http.ResponseWriter, typ, org string, res map[string]any, do func()) {
+	status := "ACTIVITY_STATUS_COMPLETED"
+	if len(s.endAs) > 0 {
+		status, s.endAs = s.endAs[0], s.endAs[1:]
+	}
 	s.next++
 	id := fmt.Sprintf("activity-%d", s.next)
-	raw, _ := json.Marshal(res)
-	a := turnkey.Activity{ID: id, OrganizationID: org, Status: "ACTIVITY_STATUS_COMPLETED", Type: typ}
-	json.Unmarshal(raw, &a.Result)
+	a := turnkey.Activity{ID: id, OrganizationID: org, Status: status, Type: typ}
+	switch status {
+	case "ACTIVITY_STATUS_COMPLETED":
+		raw, _ := json.Marshal(res)
+		json.Unmarshal(raw, &a.Result)
+		do()
+	case "ACTIVITY_STATUS_FAILED":
+		a.Failure = &turnkey.Failure{Code: 3, Message: "the activity failed in the enclave"}
+	}
 	s.activities[id] = a
 	if s.pending {
 		s.pending = false
 		a.Status = "ACTIVITY_STATUS_PENDING"
 		a.Result = turnkey.Activity{}.Result
+		a.Failure = nil
 	}
 	writeJSON(w, map[string]any{"activity": a})
 }
