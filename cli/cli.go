@@ -54,7 +54,9 @@ func Run(args []string, ios *IOStreams) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintf(ios.ErrOut, "tkauth: %v\n", err)
+	if q := (quiet{}); !errors.As(err, &q) {
+		fmt.Fprintf(ios.ErrOut, "tkauth: %v\n", err)
+	}
 	return exitCode(err)
 }
 

@@ -72,7 +72,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		return err
 	}
 	fmt.Fprintf(ios.Out, "Demo store in %s (private keys in files there; your keyring is not touched).\n\n", dir)
-	writeSessions(ios.Out, state, m.KeyPairPresence(ctx, state), m.Now(), false)
+	writeSessions(ios.Out, state, m.KeyPairPresence(ctx, state), nil, m.Now(), false)
 	fmt.Fprintf(ios.Out, "\nUse it with any command: TKAUTH_HOME=%s TKAUTH_KEYRING=file tkauth list\n", dir)
 	return nil
 }

@@ -38,3 +38,9 @@ func withHint(err error, command string) error {
 	}
 	return err
 }
+
+// quiet is an error the command has already told the user: Run exits
+// with its code and prints nothing more.
+type quiet struct{ error }
+
+func (q quiet) Unwrap() error { return q.error }

@@ -15,21 +15,24 @@ import (
 
 // ListOptions holds what `tkauth list` needs.
 type ListOptions struct {
-	IO   *IOStreams
-	Open func(context.Context) (*Env, error)
-	JSON bool
+	IO      *IOStreams
+	Open    func(context.Context) (*Env, error)
+	Servers func(force bool) (session.Servers, error)
+	JSON    bool
+	Check   bool // ask Turnkey about each session
 }
 
 func newCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
-	opts := &ListOptions{IO: f.IO, Open: f.OpenPlain}
+	opts := &ListOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
 	cmd := &cobra.Command{
-		Use:     "list",
-		Aliases: []string{"status"},
-		Short:   "List the stored sessions; * marks the active one",
+		Use:   "list",
+		Short: "List the stored sessions; * marks the active one",
 		Long: `list shows every stored session: * marks the active one, then the session key,
 user, organization, type and time to expiry, and whether the token is signed by
 Turnkey and the key pair is in its key store. On a terminal it is a table;
-otherwise one line a session. --json prints the schema the README documents.`,
+otherwise one line a session. --json prints the schema the README documents.
+--check asks Turnkey about every session, a few at a time, signed by each
+session's own key: valid, rejected, or unreachable.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -39,6 +42,7 @@ otherwise one line a session. --json prints the schema the README documents.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array of sessions")
+	cmd.Flags().BoolVar(&opts.Check, "check", false, "ask Turnkey whether it still accepts each session (whoami, signed by its key)")
 	return cmd
 }
 
@@ -48,29 +52,39 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		return err
 	}
 	presence := env.Manager.KeyPairPresence(ctx, st)
+	var checks map[string]*session.Check
+	if opts.Check {
+		sv, err := opts.Servers(false)
+		if err != nil {
+			return err
+		}
+		checks = checkAll(ctx, env.Manager, sv, st.Keys())
+	}
 	now := env.Manager.Now()
 	out := opts.IO.Out
 	if opts.JSON {
-		return writeSessionsJSON(out, st, presence, now)
+		return writeSessionsJSON(out, st, presence, checks, now)
 	}
 	if len(st.Sessions) == 0 {
 		fmt.Fprintf(out, "No sessions in %s.\nStore one with `tkauth add --token-file FILE`, or try `tkauth demo`.\n", env.Store.Dir())
 		return nil
 	}
-	writeSessions(out, st, presence, now, opts.IO.IsTerminal)
+	writeSessions(out, st, presence, checks, now, opts.IO.IsTerminal)
 	return nil
 }
 
 // writeSessionsJSON writes the sessions as a JSON array, one at a time, so
 // that 10,000 of them need no 5 MB buffer.
-func writeSessionsJSON(w io.Writer, st *session.State, presence map[string]session.Presence, now time.Time) error {
+func writeSessionsJSON(w io.Writer, st *session.State, presence map[string]session.Presence, checks map[string]*session.Check, now time.Time) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("[")
 	for i, k := range st.Keys() {
 		if i > 0 {
 			bw.WriteString(",")
 		}
-		b, err := json.MarshalIndent(toJSON(*st.Sessions[k], st, presence, now), "  ", "  ")
+		j := toJSON(*st.Sessions[k], st, presence, now)
+		j.withCheck(checks[k])
+		b, err := json.MarshalIndent(j, "  ", "  ")
 		if err != nil {
 			return err
 		}

@@ -90,7 +90,7 @@ func TestLogoutRevoke(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.errOut, "logging out here anyway") || c.state().Sessions["b"] != nil || !srv.HasKey(b) {
 		t.Errorf("--force: exit %d %q", r.code, r.errOut)
 	}
-	for _, args := range [][]string{{"logout", "--all", "--revoke"}, {"logout", "a", "--force"}} {
+	for _, args := range [][]string{{"logout", "a", "--force"}, {"logout", "a", "--api-key", "x"}} {
 		if r := c.run("", false, args...); r.code != ExitUsage {
 			t.Errorf("%v: exit %d", args, r.code)
 		}

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -26,6 +28,14 @@ type jsonSession struct {
 	KeyPair          string `json:"keyPair"`
 	SessionProfileID string `json:"sessionProfileId,omitempty"`
 	Scope            string `json:"scope,omitempty"`
+	APIBaseURL       string `json:"apiBaseUrl,omitempty"`
+	// With --check: what Turnkey said (valid, rejected, unreachable,
+	// unchecked), and why if not valid.
+	Server       string `json:"server,omitempty"`
+	ServerReason string `json:"serverReason,omitempty"`
+	// Only in status --json:
+	Usable   *bool    `json:"usable,omitempty"`
+	Problems []string `json:"problems,omitempty"`
 	// Only in show --json:
 	StoredAt   *time.Time `json:"storedAt,omitempty"`
 	SharedWith []string   `json:"sharedWith,omitempty"`
@@ -40,18 +50,66 @@ func toJSON(s session.Session, st *session.State, presence map[string]session.Pr
 	return jsonSession{
 		SessionKey: s.Key, Active: s.Key == st.Active, UserID: s.UserID, OrganizationID: s.OrganizationID,
 		SessionType: string(s.Type), Expiry: s.Expiry.Unix(), Expired: s.Expired(now), Verified: s.Verified,
-		PublicKey: s.PublicKey, KeyPair: string(p), SessionProfileID: s.SessionProfileID, Scope: s.Scope,
+		PublicKey: s.PublicKey, KeyPair: string(p), SessionProfileID: s.SessionProfileID, Scope: s.Scope, APIBaseURL: s.APIBaseURL,
 	}
+}
+
+// withCheck adds Turnkey's verdict on the session, if it was asked.
+func (j *jsonSession) withCheck(c *session.Check) {
+	if c == nil {
+		return
+	}
+	j.Server = string(c.Status)
+	if c.Why != nil {
+		j.ServerReason = c.Why.Error()
+	}
+}
+
+// checkLabel words Turnkey's verdict for a list: "" when valid.
+func checkLabel(c *session.Check) string {
+	if c == nil || c.Status == session.Valid {
+		return ""
+	}
+	return "turnkey " + string(c.Status)
+}
+
+// maxChecks bounds how many sessions are checked with Turnkey at once.
+const maxChecks = 8
+
+// checkAll asks Turnkey about each of keys, maxChecks at a time.
+func checkAll(ctx context.Context, m *session.Manager, sv session.Servers, keys []string) map[string]*session.Check {
+	out := make(map[string]*session.Check, len(keys))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, maxChecks)
+	for _, k := range keys {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			c := m.Check(ctx, sv, k)
+			mu.Lock()
+			out[k] = &c
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // writeSessions prints the sessions: on a terminal a table with a header;
 // otherwise one plain line a session. Either way * marks the active one,
 // expiry is relative ("expired 4m ago"), and what needs attention is
 // labelled: an unverified token, a key pair missing from its key store.
-func writeSessions(w io.Writer, st *session.State, presence map[string]session.Presence, now time.Time, table bool) {
+func writeSessions(w io.Writer, st *session.State, presence map[string]session.Presence, checks map[string]*session.Check, now time.Time, table bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if table {
-		fmt.Fprintln(tw, "  SESSION\tUSER\tORGANIZATION\tTYPE\tEXPIRES\tTOKEN\tKEY PAIR")
+		head := "  SESSION\tUSER\tORGANIZATION\tTYPE\tEXPIRES\tTOKEN\tKEY PAIR"
+		if checks != nil {
+			head += "\tTURNKEY"
+		}
+		fmt.Fprintln(tw, head)
 	}
 	for _, s := range st.List() {
 		mark := " "
@@ -70,6 +128,9 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 				p = session.PresenceUnknown
 			}
 			cells = append(cells, verified, string(p))
+			if checks != nil {
+				cells = append(cells, string(checks[s.Key].Status))
+			}
 		} else {
 			var labels []string
 			if !s.Verified {
@@ -77,6 +138,9 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 			}
 			if p := presence[s.PublicKey]; p != session.Present && presence != nil {
 				labels = append(labels, "key pair "+string(p))
+			}
+			if l := checkLabel(checks[s.Key]); l != "" {
+				labels = append(labels, l)
 			}
 			if len(labels) > 0 {
 				cells = append(cells, strings.Join(labels, ", "))

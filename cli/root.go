@@ -40,7 +40,7 @@ Try it safely first: tkauth demo`,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !ios.IsTerminal {
-				return listRun(cmd.Context(), &ListOptions{IO: ios, Open: f.OpenPlain})
+				return listRun(cmd.Context(), &ListOptions{IO: ios, Open: f.OpenPlain, Servers: f.Servers})
 			}
 			return tuiRun(cmd.Context(), tui)
 		},
@@ -56,7 +56,7 @@ Try it safely first: tkauth demo`,
 	root.AddCommand(
 		newCmdList(f, nil), newCmdAdd(f, nil), newCmdSwitch(f, nil), newCmdLogout(f, nil),
 		newCmdShow(f, nil), newCmdKeys(f), newCmdDemo(f, nil), newCmdVersion(f),
-		newCmdLogin(f, nil), newCmdRefresh(f, nil),
+		newCmdLogin(f, nil), newCmdRefresh(f, nil), newCmdStatus(f, nil),
 	)
 	return root
 }

@@ -97,6 +97,9 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 	if s.Scope != "" {
 		row("Scope", text.Clean(s.Scope))
 	}
+	if s.APIBaseURL != "" {
+		row("API", text.Clean(s.APIBaseURL))
+	}
 	row("Public key", s.PublicKey)
 	kp := string(presence[s.PublicKey])
 	if rec, ours := st.KeyPairs[s.PublicKey]; ours {

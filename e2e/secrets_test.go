@@ -60,7 +60,7 @@ func TestNoSecretLeaks(t *testing.T) {
 		tkauth(tok, "add", "--session-key", s.key)
 	}
 	tkauth("", "list")
-	tkauth("", "status", "--json")
+	tkauth("", "status", "b", "--json")
 	tkauth("", "show")
 	tkauth("", "show", "b", "--json")
 	tkauth("", "switch", "a")

@@ -184,7 +184,7 @@ func (m *Manager) Refresh(ctx context.Context, sv Servers, key string, expires t
 		func(pub string) (string, error) {
 			tok, err := api.StampLogin(ctx, by, LoginRequest{Org: s.OrganizationID, PublicKey: pub, Expires: expires, SessionProfileID: s.SessionProfileID})
 			if errors.Is(err, ErrSignerDead) {
-				err = fmt.Errorf("Turnkey no longer accepts the session %s: it expired, or was revoked there; log in again: %w", strconv.Quote(key), err)
+				err = fmt.Errorf("the session %s is no longer accepted by Turnkey: it expired, or was revoked there; log in again: %w", strconv.Quote(key), err)
 			}
 			return tok, err
 		})
@@ -295,7 +295,7 @@ func (m *Manager) Check(ctx context.Context, sv Servers, key string) Check {
 		c.Status, c.Why = Unreachable, err
 	case who.UserID != s.UserID || who.OrganizationID != s.OrganizationID:
 		c.Status = Rejected
-		c.Why = fmt.Errorf("Turnkey says the session's key is user %s's in organization %s, not the session's", strconv.Quote(who.UserID), strconv.Quote(who.OrganizationID))
+		c.Why = fmt.Errorf("the session's key belongs, Turnkey says, to user %s in organization %s, not to the session's", strconv.Quote(who.UserID), strconv.Quote(who.OrganizationID))
 	default:
 		c.Status, c.Identity = Valid, who
 	}
@@ -353,7 +353,7 @@ func (m *Manager) newSession(ctx context.Context, key string, read *Session, pla
 	}
 	s.APIBaseURL = plan.api.BaseURL()
 	res, err := m.put(ctx, s, key, putOptions{
-		unchanged: func(cur *Session) error { return unchangedSince(key, read, cur) },
+		unchanged:  func(cur *Session) error { return unchangedSince(key, read, cur) },
 		keepActive: !plan.activate,
 	})
 	if err != nil {

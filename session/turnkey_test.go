@@ -262,3 +262,173 @@ func TestLoginAndRefreshDoNotUndoOtherProcesses(t *testing.T) {
 		})
 	}
 }
+
+// lyingAPI answers a login with a session for other claims than asked,
+// bound to the asked key, as a broken or hostile server might.
+type lyingAPI struct {
+	session.TurnkeyAPI
+	srv    *turnkeytest.Server
+	change func(c *session.Claims)
+}
+
+func (l lyingAPI) StampLogin(ctx context.Context, by session.Signer, r session.LoginRequest) (string, error) {
+	tok, err := l.TurnkeyAPI.StampLogin(ctx, by, r)
+	if err != nil {
+		return "", err
+	}
+	s, err := session.ParseWithNotarizer(tok, nil)
+	if err != nil {
+		return "", err
+	}
+	l.change(&s.Claims)
+	return session.NewToken(s.Claims, l.srv.Notarizer)
+}
+
+// What Turnkey sends back is checked: a session for another organization
+// or user, or, on refresh, with another scope, is refused; nothing is
+// stored and the new key pair is deleted.
+func TestTurnkeysAnswerIsChecked(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name    string
+		refresh bool
+		change  func(c *session.Claims)
+		says    string
+	}{
+		{"login for another organization", false, func(c *session.Claims) { c.OrganizationID = "b" }, `for organization "b", not "o"`},
+		{"login for another user", false, func(c *session.Claims) { c.UserID = "mallory" }, `for user "mallory", not "u"`},
+		{"refresh for another user", true, func(c *session.Claims) { c.UserID = "mallory" }, `for user "mallory", not "u"`},
+		{"refresh wider than the session", true, func(c *session.Claims) { c.Type, c.SessionProfileID = session.ReadWrite, "" }, "never changes a session's scope"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newAPIFixture(t)
+			f.srv.AddProfile("prof-1", "signing-only")
+			f.add("bystander", f.keyPair())
+			if tt.refresh {
+				// A scoped session, as a login with a session profile gives.
+				pub := f.keyPair()
+				tok, err := f.api.StampLogin(ctx, f.apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: time.Hour, SessionProfileID: "prof-1"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.m.StoreSession(ctx, tok, "work"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := f.snapshot()
+			api := lyingAPI{TurnkeyAPI: f.api, srv: f.srv, change: tt.change}
+			var err error
+			if tt.refresh {
+				_, err = f.m.Refresh(ctx, f.svOf(api), "work", 0)
+			} else {
+				_, err = f.m.Login(ctx, api, f.apiKey, "o", session.LoginOptions{Key: "work"})
+			}
+			if !errors.Is(err, session.ErrWrongSession) || !strings.Contains(err.Error(), tt.says) {
+				t.Fatalf("err = %v, want ErrWrongSession saying %q", err, tt.says)
+			}
+			if f.snapshot() != before {
+				t.Error("a refused session changed the store or the key store")
+			}
+		})
+	}
+}
+
+// A scoped session (a session profile's name in session_type) is taken,
+// and a refresh asks for the same profile and gets it.
+func TestScopedSessionsRefreshInTheirProfile(t *testing.T) {
+	ctx := context.Background()
+	f := newAPIFixture(t)
+	f.srv.AddProfile("prof-1", "signing-only")
+	pub := f.keyPair()
+	tok, err := f.api.StampLogin(ctx, f.apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: time.Hour, SessionProfileID: "prof-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.m.StoreSession(ctx, tok, "scoped")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := res.Session; s.Type != "signing-only" || !s.Type.Scoped() || s.SessionProfileID != "prof-1" {
+		t.Fatalf("stored %+v", s.Claims)
+	}
+	out, err := f.m.Refresh(ctx, f.sv(), "scoped", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := out.Session; s.Type != "signing-only" || s.SessionProfileID != "prof-1" {
+		t.Errorf("refreshed into %q (profile %q)", s.Type, s.SessionProfileID)
+	}
+	var login string
+	for _, b := range f.srv.Bodies() {
+		if strings.Contains(b, "ACTIVITY_TYPE_STAMP_LOGIN") {
+			login = b // the last: the refresh's
+		}
+	}
+	if !strings.Contains(login, `"sessionProfileId":"prof-1"`) {
+		t.Errorf("the refresh did not ask for the profile: %s", login)
+	}
+}
+
+func TestServersFor(t *testing.T) {
+	dial := func(u string) session.TurnkeyAPI { return urlAPI(u) }
+	at := func(u string) session.Session { return session.Session{Key: "k", APIBaseURL: u} }
+	for _, tt := range []struct {
+		name  string
+		sv    session.Servers
+		s     session.Session
+		want  string
+		fails bool
+	}{
+		{"its own", session.Servers{Dial: dial, Default: "https://prod"}, at("https://preprod"), "https://preprod", false},
+		{"none recorded: the default", session.Servers{Dial: dial, Default: "https://prod"}, at(""), "https://prod", false},
+		{"none recorded: the one named", session.Servers{Dial: dial, Default: "https://prod", Named: "https://x"}, at(""), "https://x", false},
+		{"named alike", session.Servers{Dial: dial, Named: "https://preprod"}, at("https://preprod"), "https://preprod", false},
+		{"named otherwise", session.Servers{Dial: dial, Named: "https://prod"}, at("https://preprod"), "", true},
+		{"named otherwise, forced", session.Servers{Dial: dial, Named: "https://prod", Force: true}, at("https://preprod"), "https://prod", false},
+	} {
+		api, err := tt.sv.For(tt.s)
+		if tt.fails {
+			if !errors.Is(err, session.ErrOtherServer) {
+				t.Errorf("%s: %v, want ErrOtherServer", tt.name, err)
+			}
+			continue
+		}
+		if err != nil || api.BaseURL() != tt.want {
+			t.Errorf("%s: %v, %v; want %s", tt.name, api, err, tt.want)
+		}
+	}
+}
+
+// urlAPI is a TurnkeyAPI that only knows its address.
+type urlAPI string
+
+func (u urlAPI) BaseURL() string { return string(u) }
+func (urlAPI) StampLogin(context.Context, session.Signer, session.LoginRequest) (string, error) {
+	return "", errors.New("not here")
+}
+func (urlAPI) RevokeSessionKey(context.Context, session.Signer, string, string, string) error {
+	return errors.New("not here")
+}
+func (urlAPI) Whoami(context.Context, session.Signer, string) (session.Identity, error) {
+	return session.Identity{}, errors.New("not here")
+}
+
+func TestCheck(t *testing.T) {
+	ctx := context.Background()
+	f := newAPIFixture(t)
+	if _, err := f.m.Login(ctx, f.api, f.apiKey, "o", session.LoginOptions{Key: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.m.Check(ctx, f.sv(), "a"); c.Status != session.Valid || c.Identity.UserID != "u" {
+		t.Errorf("a live session: %+v", c)
+	}
+	s, _ := f.m.Get(ctx, "a")
+	f.srv.ExpireKey(s.PublicKey)
+	if c := f.m.Check(ctx, f.sv(), "a"); c.Status != session.Rejected || !errors.Is(c.Why, session.ErrSignerDead) {
+		t.Errorf("an expired key: %+v", c)
+	}
+	f.srv.Close()
+	if c := f.m.Check(ctx, f.sv(), "a"); c.Status != session.Unreachable {
+		t.Errorf("no server: %+v", c)
+	}
+}

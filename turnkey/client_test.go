@@ -3,6 +3,7 @@ package turnkey_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -34,7 +35,7 @@ func newPub(t *testing.T) (session.Signer, string) {
 func TestStampLogin(t *testing.T) {
 	srv, c, apiKey := setup(t)
 	_, pub := newPub(t)
-	tok, err := c.StampLogin(context.Background(), apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: 10*time.Minute})
+	tok, err := c.StampLogin(context.Background(), apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: 10 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,4 +181,72 @@ func TestExpiredKeyInWords(t *testing.T) {
 	if !errors.Is(err, turnkey.ErrExpiredKey) || !errors.Is(err, session.ErrSignerDead) || !strings.Contains(err.Error(), "has expired") {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+// A hostile or broken server: its text reaches no terminal raw and not
+// at length; a redirect is never followed with a stamped request; the
+// stamp never goes in the clear except to this machine; a slow answer is
+// said for what it is.
+func TestAHostileServer(t *testing.T) {
+	ctx := context.Background()
+	k, _ := newPub(t)
+	t.Run("escapes and size", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, `{"code":3,"message":"\u001b]0;pwned\u0007\u001b]52;c;cHduZWQ=\u0007 rtl\u202e%s"}`, strings.Repeat("A", 3<<20))
+		}))
+		defer srv.Close()
+		_, err := turnkey.New(srv.URL).Whoami(ctx, k, "o")
+		msg := err.Error()
+		if strings.ContainsAny(msg, "\x1b\x07\u202e") || len(msg) > 1000 || !strings.Contains(msg, `\x1b]0;pwned`) {
+			t.Errorf("%d bytes, raw controls %v: %.200q", len(msg), strings.ContainsAny(msg, "\x1b\x07\u202e"), msg)
+		}
+	})
+	t.Run("a redirect elsewhere", func(t *testing.T) {
+		var stolen []string
+		thief := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			stolen = append(stolen, r.Header.Get("X-Stamp"))
+		}))
+		defer thief.Close()
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, thief.URL+r.URL.Path, http.StatusTemporaryRedirect)
+		}))
+		defer srv.Close()
+		_, err := turnkey.New(srv.URL).Whoami(ctx, k, "o")
+		if err == nil || !strings.Contains(err.Error(), "a redirect to "+thief.URL) || len(stolen) != 0 {
+			t.Errorf("err = %v; %d requests reached the other host", err, len(stolen))
+		}
+	})
+	t.Run("http to another host", func(t *testing.T) {
+		for raw, ok := range map[string]bool{
+			"https://api.turnkey.com": true, "http://127.0.0.1:8080": true, "http://localhost:1": true, "http://[::1]:9": true,
+			"http://api.turnkey.com": false, "http://10.0.0.1": false, "ftp://x": false, "api.turnkey.com": false,
+		} {
+			if err := turnkey.CheckBaseURL(raw); (err == nil) != ok {
+				t.Errorf("CheckBaseURL(%q) = %v", raw, err)
+			}
+		}
+		_, err := turnkey.New("http://api.example.com").Whoami(ctx, k, "o")
+		if !errors.Is(err, turnkey.ErrInsecureURL) {
+			t.Errorf("err = %v, want ErrInsecureURL before any request", err)
+		}
+	})
+	t.Run("a slow body", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusOK)
+			w.Write([]byte(`{"organizationId":`))
+			w.(http.Flusher).Flush()
+			select {
+			case <-time.After(5 * time.Second):
+			case <-r.Context().Done():
+			}
+		}))
+		defer srv.Close()
+		c := turnkey.New(srv.URL)
+		c.RequestTimeout = 100 * time.Millisecond
+		_, err := c.Whoami(ctx, k, "o")
+		if err == nil || !strings.Contains(err.Error(), "/public/v1/query/whoami") || !strings.Contains(err.Error(), "within 100ms") {
+			t.Errorf("err = %v", err)
+		}
+	})
 }

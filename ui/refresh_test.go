@@ -18,6 +18,12 @@ import (
 // expiring in 30 s, and "later" in 10 minutes, active; and where their
 // requests go.
 func loggedIn(t *testing.T) (*session.Manager, *session.Servers) {
+	m, sv, _ := loggedInAt(t)
+	return m, sv
+}
+
+// loggedInAt is loggedIn, and the fake Turnkey.
+func loggedInAt(t *testing.T) (*session.Manager, *session.Servers, *turnkeytest.Server) {
 	t.Helper()
 	ctx := context.Background()
 	srv := turnkeytest.New()
@@ -33,7 +39,7 @@ func loggedIn(t *testing.T) (*session.Manager, *session.Servers) {
 			t.Fatal(err)
 		}
 	}
-	return m, &session.Servers{Dial: func(string) session.TurnkeyAPI { return api }, Default: api.BaseURL()}
+	return m, &session.Servers{Dial: func(string) session.TurnkeyAPI { return api }, Default: api.BaseURL()}, srv
 }
 
 // runAction runs the action a key or tick started and feeds back its
@@ -102,5 +108,39 @@ func TestRefreshKey(t *testing.T) {
 	d, cmd := press(t, loaded(t, testConfig(demo), 100, 30), "R")
 	if cmd != nil || !strings.Contains(d.status, "the demo has none") {
 		t.Errorf("R in the demo: %q", d.status)
+	}
+}
+
+// c asks Turnkey about the selected session, and the answer shows in the
+// status line and in the details pane; the demo has no Turnkey to ask.
+func TestCheckKey(t *testing.T) {
+	mgr, sv, srv := loggedInAt(t)
+	m := loaded(t, Config{Sessions: mgr, KeyStore: "file", Clock: time.Now, Servers: sv}, 100, 30)
+	if !strings.Contains(screen(m), "not checked; c asks Turnkey") {
+		t.Fatalf("no hint to check:\n%s", screen(m))
+	}
+	check := func(m Model) Model {
+		t.Helper()
+		m, cmd := press(t, m, "c")
+		if cmd == nil || !strings.Contains(screen(m), "asking") {
+			t.Fatalf("c started nothing:\n%s", screen(m))
+		}
+		tm, _ := m.Update(cmd())
+		return tm.(Model)
+	}
+	m = check(m)
+	if m.status != "Turnkey accepts later." || m.statusErr || !strings.Contains(screen(m), "turnkey       valid (") {
+		t.Errorf("valid: status %q\n%s", m.status, screen(m))
+	}
+	later, _ := mgr.Get(context.Background(), "later")
+	srv.DeleteKey(later.PublicKey)
+	m = check(m)
+	if !strings.HasPrefix(m.status, "Turnkey rejects later: ") || !m.statusErr || !strings.Contains(screen(m), "rejected (") {
+		t.Errorf("rejected: status %q\n%s", m.status, screen(m))
+	}
+	demo, _ := demoManager(t)
+	d, cmd := press(t, loaded(t, testConfig(demo), 100, 30), "c")
+	if cmd != nil || !strings.Contains(d.status, "the demo has none") {
+		t.Errorf("c in the demo: %q", d.status)
 	}
 }

@@ -1,0 +1,132 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/session"
+)
+
+// StatusOptions holds what `tkauth status` needs.
+type StatusOptions struct {
+	IO      *IOStreams
+	Open    func(context.Context) (*Env, error)
+	Servers func(force bool) (session.Servers, error)
+	Key     string
+	Check   bool // ask Turnkey
+	JSON    bool
+	Force   bool // ask --api-url even if the session was logged in elsewhere
+}
+
+func newCmdStatus(f *Factory, runF func(context.Context, *StatusOptions) error) *cobra.Command {
+	opts := &StatusOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
+	cmd := &cobra.Command{
+		Use:   "status [KEY] [--check] [--json]",
+		Short: "Say whether the active session (or KEY) is usable, and what is wrong with it",
+		Long: `status says whether the active session, or the one stored under KEY, can be
+used, and what is wrong with it if not: expired, its key pair missing from its
+key store, or (with --check) rejected by Turnkey.
+
+--check asks Turnkey, signed by the session's own key, whether it still accepts
+it (whoami): valid; rejected, with Turnkey's reason (the session expired, was
+revoked, or a later login invalidated it); or unreachable.
+
+It exits 0 when the session is usable (Turnkey unreachable included: that says
+nothing of the session), 1 when it is not, 3 when there is no such session or
+none is active.`,
+		Args: usageArgs(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Key = args[0]
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return statusRun(cmd.Context(), opts)
+		},
+		ValidArgsFunction: completeSessionKeys(f.Open),
+	}
+	cmd.Flags().BoolVar(&opts.Check, "check", false, "ask Turnkey whether it still accepts the session")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the session and its status as JSON")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "with --check: ask --api-url even if the session was logged in with another API")
+	return cmd
+}
+
+// errUnusable: the session cannot be used; status said why.
+type errUnusable struct{ problems []string }
+
+func (e errUnusable) Error() string { return "not usable: " + strings.Join(e.problems, "; ") }
+
+func statusRun(ctx context.Context, opts *StatusOptions) error {
+	env, st, err := openState(ctx, opts.Open)
+	if err != nil {
+		return err
+	}
+	key, err := keyOrActive(st, opts.Key, "status")
+	if err != nil {
+		return err
+	}
+	s := *st.Sessions[key]
+	now := env.Manager.Now()
+	presence := env.Manager.KeyPairPresence(ctx, st)
+	var check *session.Check
+	if opts.Check {
+		sv, err := opts.Servers(opts.Force)
+		if err != nil {
+			return err
+		}
+		c := env.Manager.Check(ctx, sv, key)
+		check = &c
+	}
+
+	var problems []string
+	if s.Expired(now) {
+		problems = append(problems, text.Expiry(now, s.Expiry))
+	}
+	if presence[s.PublicKey] == session.Missing {
+		problems = append(problems, "its key pair is missing from its key store, so it cannot sign")
+	}
+	if check != nil && check.Status == session.Rejected {
+		problems = append(problems, "rejected by Turnkey: "+text.Clean(check.Why.Error()))
+	}
+
+	out := opts.IO.Out
+	if opts.JSON {
+		j := toJSON(s, st, presence, now)
+		j.withCheck(check)
+		usable := len(problems) == 0
+		j.Usable, j.Problems = &usable, problems
+		if err := writeJSON(out, j); err != nil {
+			return err
+		}
+	} else {
+		title := text.Clean(key)
+		if key == st.Active {
+			title += " (active)"
+		}
+		verdict := "usable"
+		if len(problems) > 0 {
+			verdict = "not usable: " + strings.Join(problems, "; ")
+		}
+		fmt.Fprintf(out, "%s: %s\n", title, verdict)
+		fmt.Fprintf(out, "  user %s, organization %s, %s\n", text.Clean(s.UserID), text.Clean(s.OrganizationID), text.Type(s.Type))
+		fmt.Fprintf(out, "  %s (%s)\n", text.Expiry(now, s.Expiry), s.Expiry.UTC().Format("2006-01-02 15:04:05 UTC"))
+		fmt.Fprintf(out, "  key pair %s\n", presence[s.PublicKey])
+		switch {
+		case check == nil:
+			fmt.Fprintln(out, "  Turnkey: not asked (--check asks it)")
+		case check.Status == session.Valid:
+			fmt.Fprintln(out, "  Turnkey: valid")
+		default:
+			fmt.Fprintf(out, "  Turnkey: %s: %s\n", check.Status, text.Clean(check.Why.Error()))
+		}
+	}
+	if len(problems) > 0 {
+		return quiet{errUnusable{problems}} // said above
+	}
+	return nil
+}
