@@ -158,7 +158,9 @@ func TestTUIShowsNoSecrets(t *testing.T) {
 	for _, k := range []string{"j", "d", "esc", "j", "L", "n", "D", "esc", "p", "/", "a", "c", "enter", "esc", "?", "?", "end", "home", "j", "d", "y"} {
 		tm.Send(keyMsg(k))
 	}
-	waitFor(t, tm, "Logged out acme/admin")
+	// The logout's outcome, and the reload after it (the selection moves
+	// on, which hides a revealed token).
+	waitFor(t, tm, "Logged out acme/admin", "── acme/viewer ──")
 	stream, _ := io.ReadAll(tm.Output())
 	seen := string(stream) + tm.screen.Load().(string)
 	for _, p := range privs {
