@@ -81,10 +81,13 @@ func (c *checkedWriter) Write(p []byte) (int, error) {
 
 func exitCode(err error) int {
 	var ue usageError
+	var ce exitCodeError
 	switch {
+	case errors.As(err, &ce):
+		return ce.code
 	case errors.As(err, &ue):
 		return ExitUsage
-	case errors.Is(err, session.ErrNotFound), errors.Is(err, session.ErrNoActiveSession):
+	case errors.Is(err, session.ErrNotFound), errors.Is(err, session.ErrNoActiveSession), errors.Is(err, session.ErrNoPrevious):
 		return ExitNotFound
 	}
 	return ExitFailure

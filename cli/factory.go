@@ -37,13 +37,19 @@ type Env struct {
 	Note string
 }
 
+// Dir is the store directory the flags select.
+func (f *Factory) Dir() (string, error) {
+	dir, err := store.ResolveDir(f.Home)
+	if errors.Is(err, store.ErrBadDir) {
+		return "", usageError{err}
+	}
+	return dir, err
+}
+
 // Open opens the store and key stores the flags select. The TUI shows
 // env.Note in its header.
 func (f *Factory) Open(ctx context.Context) (*Env, error) {
-	dir, err := store.ResolveDir(f.Home)
-	if errors.Is(err, store.ErrBadDir) {
-		return nil, usageError{err}
-	}
+	dir, err := f.Dir()
 	if err != nil {
 		return nil, err
 	}

@@ -57,6 +57,8 @@ Try it safely first: tkauth demo`,
 		newCmdList(f, nil), newCmdAdd(f, nil), newCmdSwitch(f, nil), newCmdLogout(f, nil),
 		newCmdShow(f, nil), newCmdKeys(f), newCmdDemo(f, nil), newCmdVersion(f),
 		newCmdLogin(f, nil), newCmdRefresh(f, nil), newCmdStatus(f, nil),
+		newCmdExec(f, nil), newCmdEnv(f, nil), newCmdAPI(f, nil), newCmdStamp(f, nil),
+		newCmdCurrent(f, nil), newCmdRename(f, nil),
 	)
 	return root
 }

@@ -2,28 +2,47 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/ui"
 )
 
 // SwitchOptions holds what `tkauth switch` needs.
 type SwitchOptions struct {
 	IO   *IOStreams
 	Open func(context.Context) (*Env, error)
-	Key  string
+	// Pick lets the user choose a session on a terminal; "" is cancelled.
+	Pick func(context.Context, *session.State, time.Time) (string, error)
+	Key  string // "-": the previous one; "": ask
 }
 
 func newCmdSwitch(f *Factory, runF func(context.Context, *SwitchOptions) error) *cobra.Command {
-	opts := &SwitchOptions{IO: f.IO, Open: f.OpenPlain}
+	opts := &SwitchOptions{IO: f.IO, Open: f.OpenPlain, Pick: ui.Pick}
 	return &cobra.Command{
-		Use:   "switch KEY",
-		Short: "Make the session stored under KEY the active one",
-		Args:  usageArgs(cobra.ExactArgs(1)),
+		Use:   "switch [KEY | -]",
+		Short: "Make a session the active one: KEY, the previous one (-), or one you pick",
+		Long: `switch makes the session stored under KEY the active one. "switch -" goes back
+to the session that was active before, as "cd -" does. With no KEY, on a
+terminal, it lets you pick one: type to filter, enter to choose, esc to cancel.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usageError{fmt.Errorf("switch takes one session key, not %d: `tkauth switch KEY`", len(args))}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Key = args[0]
+			if len(args) == 1 {
+				opts.Key = args[0]
+			}
+			if opts.Key == "" && !opts.IO.CanPrompt() {
+				return usageError{errors.New("switch needs the session to make active: `tkauth switch KEY` (`tkauth list` shows them), or `tkauth switch -` for the previous one")}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -34,13 +53,32 @@ func newCmdSwitch(f *Factory, runF func(context.Context, *SwitchOptions) error) 
 }
 
 func switchRun(ctx context.Context, opts *SwitchOptions) error {
-	env, err := opts.Open(ctx)
+	env, st, err := openState(ctx, opts.Open)
 	if err != nil {
 		return err
 	}
-	if err := env.Manager.SetActive(ctx, opts.Key); err != nil {
-		return withHint(err, "switch")
+	key := opts.Key
+	switch key {
+	case "-":
+		if key, err = env.Manager.SwitchBack(ctx); err != nil {
+			return err
+		}
+	case "":
+		if len(st.Sessions) == 0 {
+			return fmt.Errorf("%w: there are no sessions to switch to", session.ErrNotFound)
+		}
+		if key, err = opts.Pick(ctx, st, env.Manager.Now()); err != nil {
+			return err
+		}
+		if key == "" {
+			return errDeclined
+		}
+		fallthrough
+	default:
+		if err := env.Manager.SetActive(ctx, key); err != nil {
+			return withHint(err, "switch")
+		}
 	}
-	fmt.Fprintf(opts.IO.Out, "Active session: %s\n", text.Clean(opts.Key))
+	fmt.Fprintf(opts.IO.Out, "Active session: %s\n", text.Clean(key))
 	return nil
 }

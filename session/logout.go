@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Pick says which sessions a command acts on: the one stored under Key,
@@ -47,7 +48,7 @@ func Targets(st *State, p Pick, now time.Time) ([]string, error) {
 		return keys, nil
 	case p.Key != "":
 		if _, ok := st.Sessions[p.Key]; !ok {
-			return nil, notFound(p.Key)
+			return nil, notFoundIn(st, p.Key)
 		}
 		return []string{p.Key}, nil
 	case st.Active == "":
@@ -151,9 +152,12 @@ func (m *Manager) remove(ctx context.Context, st *State, commit Commit, keys []s
 		removed[k] = st.Sessions[k]
 		delete(st.Sessions, k)
 	}
-	activeBefore := st.Active
+	activeBefore, previousBefore := st.Active, st.Previous
 	if _, ok := removed[st.Active]; ok {
 		st.Active = ""
+	}
+	if _, ok := removed[st.Previous]; ok {
+		st.Previous = ""
 	}
 	markDeleting(st, plan.Delete)
 	if err := commit(); err != nil {
@@ -171,6 +175,9 @@ func (m *Manager) remove(ctx context.Context, st *State, commit Commit, keys []s
 			if activeBefore == k {
 				st.Active = k
 			}
+			if previousBefore == k {
+				st.Previous = k
+			}
 			putBack = append(putBack, k)
 		}
 	}
@@ -184,9 +191,12 @@ func (m *Manager) remove(ctx context.Context, st *State, commit Commit, keys []s
 			maps.Copy(out.pending, out.refused)
 			out.refused = nil
 			putBack = nil
-			st.Active = ""
+			st.Active, st.Previous = "", ""
 			if _, ok := removed[activeBefore]; !ok {
 				st.Active = activeBefore
+			}
+			if _, ok := removed[previousBefore]; !ok {
+				st.Previous = previousBefore
 			}
 			errs = append(errs, fmt.Errorf("the store could not put back the sessions whose key pairs were not deleted (%w): they stay logged out, their key pairs listed as being deleted until a prune", cerr))
 		}
@@ -356,4 +366,70 @@ func notFound(keys ...string) error {
 	}
 	slices.Sort(quoted)
 	return fmt.Errorf("%w: no session with key %s", ErrNotFound, strings.Join(quoted, ", "))
+}
+
+// notFoundIn is notFound for key, with the stored keys nearest to it.
+func notFoundIn(st *State, key string) error {
+	err := notFound(key)
+	if near := Nearest(st, key); len(near) > 0 {
+		quoted := make([]string, len(near))
+		for i, k := range near {
+			quoted[i] = strconv.Quote(k)
+		}
+		err = fmt.Errorf("%w; did you mean %s?", err, strings.Join(quoted, " or "))
+	}
+	return err
+}
+
+// Nearest returns the stored session keys most like key, for a "did you
+// mean": those within a few edits of it (fewer for a short key), or that
+// contain it or it contains, nearest first, at most three.
+func Nearest(st *State, key string) []string {
+	type cand struct {
+		key  string
+		dist int
+	}
+	k := strings.ToLower(key)
+	limit := max(1, min(3, utf8.RuneCountInString(key)/3))
+	var cands []cand
+	for _, s := range st.Keys() {
+		l := strings.ToLower(s)
+		d := editDistance(k, l)
+		switch {
+		case d <= limit:
+		case len(k) >= 3 && (strings.Contains(l, k) || strings.Contains(k, l)):
+			d = limit + 1
+		default:
+			continue
+		}
+		cands = append(cands, cand{s, d})
+	}
+	slices.SortStableFunc(cands, func(a, b cand) int { return a.dist - b.dist })
+	var out []string
+	for _, c := range cands[:min(3, len(cands))] {
+		out = append(out, c.key)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }

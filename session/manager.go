@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -72,21 +73,83 @@ func (m *Manager) Get(ctx context.Context, key string) (Session, error) {
 	}
 	s, ok := st.Sessions[key]
 	if !ok {
-		return Session{}, notFound(key)
+		return Session{}, notFoundIn(st, key)
 	}
 	return *s, nil
 }
 
-// SetActive makes the session stored under key the active one.
+// SetActive makes the session stored under key the active one; the one
+// active before is remembered (State.Previous), for SwitchBack.
 func (m *Manager) SetActive(ctx context.Context, key string) error {
 	return m.store.Update(ctx, func(st *State, commit Commit) error {
 		if _, ok := st.Sessions[key]; !ok {
-			return notFound(key)
+			return notFoundIn(st, key)
 		}
 		if st.Active == key {
 			return nil
 		}
-		st.Active = key
+		st.activate(key)
+		return commit()
+	})
+}
+
+// ErrNoPrevious: no session was active before the active one (or it has
+// been logged out since).
+var ErrNoPrevious = errors.New("no previous session to go back to")
+
+// SwitchBack makes the previously active session active again, as cd -
+// does, and returns its key; the one it replaces becomes the previous.
+func (m *Manager) SwitchBack(ctx context.Context) (string, error) {
+	var key string
+	err := m.store.Update(ctx, func(st *State, commit Commit) error {
+		key = st.Previous
+		if _, ok := st.Sessions[key]; !ok || key == "" {
+			return ErrNoPrevious
+		}
+		st.activate(key)
+		return commit()
+	})
+	return key, err
+}
+
+// activate makes key the active session, remembering the one before.
+func (st *State) activate(key string) {
+	if st.Active != "" && st.Active != key {
+		st.Previous = st.Active
+	}
+	st.Active = key
+}
+
+// ErrExists: a session is already stored under the key asked for.
+var ErrExists = errors.New("a session is already stored under that key")
+
+// Rename moves the session stored under old to new, which must pass
+// CheckKey and not be taken; the active and previous pointers follow.
+func (m *Manager) Rename(ctx context.Context, old, new string) error {
+	if err := CheckKey(new); err != nil {
+		return err
+	}
+	return m.store.Update(ctx, func(st *State, commit Commit) error {
+		s, ok := st.Sessions[old]
+		if !ok {
+			return notFoundIn(st, old)
+		}
+		if _, taken := st.Sessions[new]; taken {
+			return fmt.Errorf("%w: %s", ErrExists, strconv.Quote(new))
+		}
+		if old == new {
+			return nil
+		}
+		moved := *s
+		moved.Key = new
+		delete(st.Sessions, old)
+		st.Sessions[new] = &moved
+		if st.Active == old {
+			st.Active = new
+		}
+		if st.Previous == old {
+			st.Previous = new
+		}
 		return commit()
 	})
 }
@@ -160,7 +223,7 @@ func (m *Manager) put(ctx context.Context, s Session, key string, o putOptions) 
 		}
 		st.Sessions[key] = &s
 		if !o.keepActive {
-			st.Active = key
+			st.activate(key)
 		}
 		if kp, ok := st.KeyPairs[s.PublicKey]; ok && (kp.Deleting || kp.Unclaimed) {
 			// Claimed by the session; or left by a crash mid-logout, and

@@ -15,6 +15,7 @@ import (
 type State struct {
 	Sessions map[string]*Session // by session key
 	Active   string              // session key of the active session, or ""
+	Previous string              // the session active before it (switch -), or ""
 	KeyPairs map[string]KeyPair  // tkauth's own key pairs, by public key
 }
 

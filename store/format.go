@@ -32,6 +32,7 @@ var (
 // exists; expiry is Unix seconds, as in the JWT.
 //
 // The file is one JSON object: {"version": FormatVersion, "active": key,
+// "previous": key (when there is one),
 // "sessions": [fileSession...], "keyPairs": [fileKeyPair...]}. Encode
 // writes it and walk reads it, field by field.
 
@@ -117,7 +118,15 @@ func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment, gen s
 	if gen != "" {
 		b.WriteString(genField + gen + `"`)
 	}
-	fmt.Fprintf(b, `,"active":%s,"sessions":[`, active)
+	fmt.Fprintf(b, `,"active":%s`, active)
+	if st.Previous != "" {
+		previous, err := json.Marshal(st.Previous)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(b, `,"previous":%s`, previous)
+	}
+	b.WriteString(`,"sessions":[`)
 	for i, k := range keys {
 		if i > 0 {
 			b.WriteByte(',')
@@ -194,7 +203,7 @@ func walk(dec *json.Decoder) (*session.State, int, error) {
 	if err := expect(dec, '{'); err != nil {
 		return nil, 0, err
 	}
-	var active string
+	var active, previous string
 	var keyPairs []fileKeyPair
 	for dec.More() {
 		tok, err := dec.Token()
@@ -211,6 +220,8 @@ func walk(dec *json.Decoder) (*session.State, int, error) {
 			}
 		case "active":
 			err = dec.Decode(&active)
+		case "previous":
+			err = dec.Decode(&previous)
 		case "sessions":
 			err = walkSessions(dec, st)
 		case "keyPairs":
@@ -229,7 +240,7 @@ func walk(dec *json.Decoder) (*session.State, int, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, version, errors.New("data after the end of the file's JSON object")
 	}
-	if err := finish(st, active, keyPairs); err != nil {
+	if err := finish(st, active, previous, keyPairs); err != nil {
 		return nil, version, err
 	}
 	return st, version, nil
@@ -283,7 +294,7 @@ func walkSessions(dec *json.Decoder, st *session.State) error {
 }
 
 // finish adds the key pairs and the active session to st, checking them.
-func finish(st *session.State, active string, keyPairs []fileKeyPair) error {
+func finish(st *session.State, active, previous string, keyPairs []fileKeyPair) error {
 	for i, kp := range keyPairs {
 		if kp.PublicKey == "" {
 			return fmt.Errorf("key pair %d lacks its public key", i)
@@ -299,6 +310,9 @@ func finish(st *session.State, active string, keyPairs []fileKeyPair) error {
 		}
 	}
 	st.Active = active
+	if _, ok := st.Sessions[previous]; ok {
+		st.Previous = previous // else it was logged out: no way back
+	}
 	return nil
 }
 

@@ -159,26 +159,37 @@ type Failure struct {
 const maxBody = 4 << 20
 
 // post sends req to path, stamped by key, and decodes the answer into
-// resp. 429 and 5xx answers are tried again after a backoff; nothing else is.
+// resp.
 func (c *Client) post(ctx context.Context, path string, key session.Signer, req, resp any) error {
-	if err := CheckBaseURL(c.URL); err != nil {
-		return err
-	}
 	body, err := json.Marshal(req)
 	if err != nil {
 		return err
+	}
+	data, err := c.Call(ctx, key, path, body)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, resp); err != nil {
+		return fmt.Errorf("Turnkey's answer to %s is not what was expected: %s", path, said(err.Error()))
+	}
+	return nil
+}
+
+// Call posts body, exactly, to path, stamped by key, and returns the
+// answer's body as it came. 429 and 5xx answers are tried again after a
+// backoff; nothing else is. Any other answer but 200 is an *APIError.
+func (c *Client) Call(ctx context.Context, key session.Signer, path string, body []byte) ([]byte, error) {
+	if err := CheckBaseURL(c.URL); err != nil {
+		return nil, err
 	}
 	backoff := c.RetryBase
 	for try := 0; ; try++ {
 		status, data, err := c.once(ctx, path, key, body)
 		if err != nil {
-			return fmt.Errorf("calling Turnkey (%s): %w", path, err)
+			return nil, fmt.Errorf("calling Turnkey (%s): %w", path, err)
 		}
 		if status == http.StatusOK {
-			if err := json.Unmarshal(data, resp); err != nil {
-				return fmt.Errorf("Turnkey's answer to %s is not what was expected: %s", path, said(err.Error()))
-			}
-			return nil
+			return data, nil
 		}
 		var rs Failure
 		if json.Unmarshal(data, &rs) != nil || rs.Message == "" {
@@ -186,12 +197,12 @@ func (c *Client) post(ctx context.Context, path string, key session.Signer, req,
 		}
 		apiErr := &APIError{Path: path, Status: status, Code: rs.Code, Message: rs.Message, kind: classify(status, rs.Code, rs.Message)}
 		if (status != http.StatusTooManyRequests && status < 500) || try >= c.Retries {
-			return apiErr
+			return nil, apiErr
 		}
 		select {
 		case <-time.After(backoff):
 		case <-ctx.Done():
-			return fmt.Errorf("%w (after: %v)", ctx.Err(), apiErr)
+			return nil, fmt.Errorf("%w (after: %v)", ctx.Err(), apiErr)
 		}
 		backoff *= 2
 	}

@@ -17,15 +17,35 @@ import (
 // cut.
 const MaxField = 256
 
+// Escape is Clean without the cut, and keeping line breaks: for text
+// that is meant to run to many lines (a server's JSON answer).
+func Escape(s string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(s, "\n") {
+		body, nl := strings.CutSuffix(line, "\n")
+		escape(&b, body, -1)
+		if nl {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
 // Clean makes a string from a token, the store or a server safe to print
 // on a terminal: control characters (escape sequences among them) and
 // bidirectional overrides are shown escaped, never passed through, and a
 // very long string is cut at MaxField characters.
 func Clean(s string) string {
 	var b strings.Builder
+	escape(&b, s, MaxField)
+	return b.String()
+}
+
+// escape writes s to b as Clean does, cut after most runes if most >= 0.
+func escape(b *strings.Builder, s string, most int) {
 	n := 0
 	for _, r := range s {
-		if n == MaxField {
+		if n == most {
 			b.WriteString("…")
 			break
 		}
@@ -34,14 +54,13 @@ func Clean(s string) string {
 		case r == unicode.ReplacementChar:
 			b.WriteRune(r)
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			fmt.Fprintf(&b, "\\x%02x", r)
+			fmt.Fprintf(b, "\\x%02x", r)
 		case unicode.Is(unicode.Bidi_Control, r), r == '\u200b', r == '\ufeff':
-			fmt.Fprintf(&b, "\\u%04x", r)
+			fmt.Fprintf(b, "\\u%04x", r)
 		default:
 			b.WriteRune(r)
 		}
 	}
-	return b.String()
 }
 
 // CleanJoin is the strings, each Cleaned, joined with ", ".

@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+)
+
+// CurrentOptions holds what `tkauth current` needs: only the store's
+// directory, for current opens no key store and asks no one.
+type CurrentOptions struct {
+	IO     *IOStreams
+	Dir    func() (string, error)
+	Format string
+	Now    func() time.Time
+}
+
+// currentFields are what a --format template can use; each is escaped.
+type currentFields struct {
+	Key, Organization, User, Type, Expires string
+	Expiry                                 time.Time
+	Expired                                bool
+}
+
+func newCmdCurrent(f *Factory, runF func(context.Context, *CurrentOptions) error) *cobra.Command {
+	opts := &CurrentOptions{IO: f.IO, Dir: f.Dir, Now: time.Now}
+	cmd := &cobra.Command{
+		Use:   "current [--format TEMPLATE]",
+		Short: "Print the active session's key (for shell prompts); exit 3 when none",
+		Long: `current prints the active session's key, or, with --format, a Go template of its
+fields: {{.Key}}, {{.Organization}}, {{.User}}, {{.Type}}, {{.Expires}} ("expires
+in 14m"), {{.Expiry}} (a time) and {{.Expired}}. With no active session it prints
+nothing and exits 3.
+
+It is made for shell prompts, which run it every time: it reads the session
+file and nothing else (no keyring, no signature check, no network).`,
+		Example: `  PS1='$(tkauth current 2>/dev/null) \$ '
+  tkauth current --format '{{.Key}} ({{.Expires}})'`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return currentRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "", "a Go template of the session's fields")
+	return cmd
+}
+
+func currentRun(ctx context.Context, opts *CurrentOptions) error {
+	dir, err := opts.Dir()
+	if err != nil {
+		return err
+	}
+	st, err := store.NewFile(dir).Load(ctx)
+	if err != nil {
+		return err
+	}
+	s, ok := st.Sessions[st.Active]
+	if !ok {
+		return quiet{session.ErrNoActiveSession} // a prompt shows nothing
+	}
+	if opts.Format == "" {
+		fmt.Fprintln(opts.IO.Out, text.Clean(s.Key))
+		return nil
+	}
+	tmpl, err := template.New("current").Option("missingkey=error").Parse(opts.Format)
+	if err != nil {
+		return usageError{fmt.Errorf("--format: %w", err)}
+	}
+	now := opts.Now()
+	var b strings.Builder
+	err = tmpl.Execute(&b, currentFields{
+		Key: text.Clean(s.Key), Organization: text.Clean(s.OrganizationID), User: text.Clean(s.UserID),
+		Type: text.Type(s.Type), Expires: text.Expiry(now, s.Expiry), Expiry: s.Expiry, Expired: s.Expired(now),
+	})
+	if err != nil {
+		return usageError{fmt.Errorf("--format: %w", err)}
+	}
+	fmt.Fprintln(opts.IO.Out, b.String())
+	return nil
+}

@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/session"
+)
+
+// ExecOptions holds what `tkauth exec` needs.
+type ExecOptions struct {
+	IO      *IOStreams
+	Open    func(context.Context) (*Env, error)
+	Servers func(force bool) (session.Servers, error)
+	Key     string
+	Command []string
+	Force   bool // nest inside another tkauth exec
+	// Environ is the environment the command starts from.
+	Environ func() []string
+	// Exec replaces tkauth with the program at path (syscall.Exec): its
+	// exit code and signals are then the command's own.
+	Exec func(path string, argv, env []string) error
+}
+
+func newCmdExec(f *Factory, runF func(context.Context, *ExecOptions) error) *cobra.Command {
+	opts := &ExecOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers, Environ: os.Environ, Exec: execProgram}
+	cmd := &cobra.Command{
+		Use:   "exec [KEY] -- CMD [ARGS...]",
+		Short: "Run a command with a session's credentials in its environment, and nothing else",
+		Long: `exec runs CMD with the session (KEY, or the active one) in its environment only:
+API_PUBLIC_KEY, API_PRIVATE_KEY, BASE_URL and ORGANIZATION_ID, as Turnkey's own
+examples read them, the same under a TURNKEY_ prefix, TURNKEY_USER_ID, and
+TKAUTH_SESSION (the session key). The key pair is the session's own, short-lived
+one: never your long-lived API key. tkauth then becomes CMD: its exit code is
+CMD's, and signals reach CMD as they would without tkauth.
+
+An expired session, or one whose key pair is missing, is refused; one that
+expires within a minute is used with a warning. Inside another tkauth exec it
+refuses to run unless --force: which session a command used would be unclear.`,
+		Example: `  tkauth exec -- node scripts/create-wallet.js
+  tkauth exec acme/ci -- go run ./cmd/sign`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			dash := cmd.ArgsLenAtDash()
+			switch {
+			case dash < 0 || dash == len(args):
+				return usageError{errors.New("exec needs the command to run after --: `tkauth exec [KEY] -- CMD [ARGS...]`")}
+			case dash > 1:
+				return usageError{fmt.Errorf("exec takes one session key before --, not %d", dash)}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dash := cmd.ArgsLenAtDash()
+			if dash == 1 {
+				opts.Key = args[0]
+			}
+			opts.Command = args[dash:]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return execRun(cmd.Context(), opts)
+		},
+		ValidArgsFunction: completeSessionKeys(f.Open),
+	}
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "run inside another tkauth exec all the same")
+	return cmd
+}
+
+// exitCodeError ends tkauth with a code of its own.
+type exitCodeError struct {
+	error
+	code int
+}
+
+func (e exitCodeError) Unwrap() error { return e.error }
+
+func execRun(ctx context.Context, opts *ExecOptions) error {
+	environ := opts.Environ()
+	if outer := lookupEnv(environ, sessionEnv); outer != "" && !opts.Force {
+		return usageError{fmt.Errorf("already inside `tkauth exec` for session %s: a nested one would hide which session the command runs as (--force runs it anyway)", text.Clean(outer))}
+	}
+	sv, err := opts.Servers(false)
+	if err != nil {
+		return err
+	}
+	u, err := useSession(ctx, opts.IO, opts.Open, sv, opts.Key, "exec")
+	if err != nil {
+		return err
+	}
+	vars, err := u.vars()
+	if err != nil {
+		return err
+	}
+	path, err := exec.LookPath(opts.Command[0])
+	if err != nil {
+		return exitCodeError{fmt.Errorf("%s: command not found", text.Clean(opts.Command[0])), 127}
+	}
+	return opts.Exec(path, opts.Command, withVars(environ, vars))
+}
+
+// withVars is environ with vars set, replacing any of the same name.
+func withVars(environ []string, vars []envVar) []string {
+	out := slices.DeleteFunc(slices.Clone(environ), func(kv string) bool {
+		name, _, _ := strings.Cut(kv, "=")
+		return slices.ContainsFunc(vars, func(v envVar) bool { return v.name == name })
+	})
+	for _, v := range vars {
+		out = append(out, v.name+"="+v.value)
+	}
+	return out
+}
+
+func lookupEnv(environ []string, name string) string {
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tkauth/tkauth/internal/text"
+)
+
+// RenameOptions holds what `tkauth rename` needs.
+type RenameOptions struct {
+	IO       *IOStreams
+	Open     func(context.Context) (*Env, error)
+	Old, New string
+}
+
+func newCmdRename(f *Factory, runF func(context.Context, *RenameOptions) error) *cobra.Command {
+	opts := &RenameOptions{IO: f.IO, Open: f.OpenPlain}
+	return &cobra.Command{
+		Use:   "rename OLD NEW",
+		Short: "Store the session under another key (the active and previous pointers follow)",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usageError{fmt.Errorf("rename takes the session's key and its new one: `tkauth rename OLD NEW` (got %d arguments)", len(args))}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Old, opts.New = args[0], args[1]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return renameRun(cmd.Context(), opts)
+		},
+		ValidArgsFunction: completeSessionKeys(f.Open),
+	}
+}
+
+func renameRun(ctx context.Context, opts *RenameOptions) error {
+	env, err := opts.Open(ctx)
+	if err != nil {
+		return err
+	}
+	if err := env.Manager.Rename(ctx, opts.Old, opts.New); err != nil {
+		return withHint(err, "rename")
+	}
+	fmt.Fprintf(opts.IO.Out, "Renamed %s to %s.\n", text.Clean(opts.Old), text.Clean(opts.New))
+	return nil
+}

@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/session"
+)
+
+// picker lets the user choose a session: type to filter, up and down to
+// move, enter to choose, esc to cancel. It draws in place, not on the
+// alternate screen, as a prompt does.
+type picker struct {
+	all    []session.Session
+	active string
+	now    time.Time
+	filter textinput.Model
+	rows   []session.Session
+	cursor int
+	chosen string
+	done   bool
+}
+
+// pickerRows is how many sessions the picker shows at once.
+const pickerRows = 10
+
+func newPicker(st *session.State, now time.Time) picker {
+	f := textinput.New()
+	f.Prompt = "switch to: "
+	f.Placeholder = "type to filter"
+	f.Focus()
+	p := picker{all: st.List(), active: st.Active, now: now, filter: f}
+	p.refilter()
+	for i, s := range p.rows {
+		if s.Key == st.Active {
+			p.cursor = i
+		}
+	}
+	return p
+}
+
+func (p *picker) refilter() {
+	q := strings.ToLower(p.filter.Value())
+	p.rows = p.rows[:0]
+	for _, s := range p.all {
+		if q == "" || strings.Contains(strings.ToLower(s.Key), q) || strings.Contains(strings.ToLower(s.OrganizationID), q) {
+			p.rows = append(p.rows, s)
+		}
+	}
+	p.cursor = max(0, min(p.cursor, len(p.rows)-1))
+}
+
+func (p picker) Init() tea.Cmd { return textinput.Blink }
+
+func (p picker) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return p, nil
+	}
+	switch k.String() {
+	case "esc", "ctrl+c":
+		p.done = true
+		return p, tea.Quit
+	case "enter":
+		if len(p.rows) > 0 {
+			p.chosen, p.done = p.rows[p.cursor].Key, true
+			return p, tea.Quit
+		}
+		return p, nil
+	case "up", "ctrl+p":
+		p.cursor = max(0, p.cursor-1)
+		return p, nil
+	case "down", "ctrl+n":
+		p.cursor = min(len(p.rows)-1, p.cursor+1)
+		return p, nil
+	}
+	var cmd tea.Cmd
+	p.filter, cmd = p.filter.Update(msg)
+	p.refilter()
+	return p, cmd
+}
+
+func (p picker) View() tea.View {
+	if p.done {
+		return tea.NewView("")
+	}
+	var b strings.Builder
+	b.WriteString(p.filter.View() + "\n")
+	first := max(0, p.cursor-pickerRows+1)
+	for i := first; i < min(len(p.rows), first+pickerRows); i++ {
+		s := p.rows[i]
+		mark, active := "  ", " "
+		if i == p.cursor {
+			mark = "› "
+		}
+		if s.Key == p.active {
+			active = "●"
+		}
+		b.WriteString(mark + active + " " + text.Clean(s.Key) + "  " + text.Expiry(p.now, s.Expiry) + "\n")
+	}
+	if len(p.rows) == 0 {
+		b.WriteString("  no session matches\n")
+	}
+	b.WriteString("enter: switch  esc: cancel")
+	return tea.NewView(b.String())
+}
+
+// Pick shows st's sessions for the user to choose one, the active one
+// selected, and returns the chosen key, or "" if the user cancelled.
+func Pick(ctx context.Context, st *session.State, now time.Time) (string, error) {
+	m, err := tea.NewProgram(newPicker(st, now), tea.WithContext(ctx)).Run()
+	if err != nil {
+		return "", err
+	}
+	return m.(picker).chosen, nil
+}
