@@ -61,12 +61,11 @@ func currentRun(ctx context.Context, opts *CurrentOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.NewFile(dir).Load(ctx)
+	s, err := store.NewFile(dir).Active(ctx)
 	if err != nil {
 		return err
 	}
-	s, ok := st.Sessions[st.Active]
-	if !ok {
+	if s == nil {
 		return quiet{session.ErrNoActiveSession} // a prompt shows nothing
 	}
 	if opts.Format == "" {

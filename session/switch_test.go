@@ -82,6 +82,7 @@ func TestNearest(t *testing.T) {
 		"initech":     {"initech/dev"},
 		"zzz":         nil,
 		"acme/admins": {"acme/admin"},
+		"acme/amdin":  {"acme/admin"}, // two letters swapped: one edit
 	} {
 		if got := session.Nearest(st, key); !slices.Equal(got, want) {
 			t.Errorf("Nearest(%q) = %q, want %q", key, got, want)

@@ -16,6 +16,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -33,7 +34,9 @@ const MaxTokenSize = 64 << 10
 // Turnkey's production API signs session JWTs.
 const ProductionNotarizerKey = "04d498aa87ac3bf982ac2b5dd9604d0074905cfbda5d62727c5a237b895e6749205e9f7cd566909c4387f6ca25c308445c60884b788560b785f4a96ac33702a469"
 
-var productionNotarizer = mustParseUncompressed(ProductionNotarizerKey)
+// productionNotarizer is parsed on first use, not at start-up: a command
+// that reads no token (tkauth current, in every prompt) does not pay it.
+var productionNotarizer = sync.OnceValue(func() *ecdsa.PublicKey { return mustParseUncompressed(ProductionNotarizerKey) })
 
 func mustParseUncompressed(h string) *ecdsa.PublicKey {
 	b, err := hex.DecodeString(h)
@@ -106,7 +109,7 @@ type wireClaims struct {
 //
 // The returned Session has no Key; the caller names it.
 func Parse(token string) (Session, error) {
-	return ParseWithNotarizer(token, productionNotarizer)
+	return ParseWithNotarizer(token, productionNotarizer())
 }
 
 // ParseWithNotarizer is Parse with another notarizer key, for tests and

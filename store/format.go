@@ -51,6 +51,26 @@ type fileSession struct {
 	APIBaseURL       string    `json:"apiBaseUrl,omitempty"`
 }
 
+// session is the session fs holds.
+func (fs *fileSession) session() *session.Session {
+	return &session.Session{
+		Key:   fs.SessionKey,
+		Token: fs.Token,
+		Claims: session.Claims{
+			Expiry:           time.Unix(fs.Expiry, 0).UTC(),
+			PublicKey:        fs.PublicKey,
+			Type:             session.Type(fs.SessionType),
+			UserID:           fs.UserID,
+			OrganizationID:   fs.OrganizationID,
+			SessionProfileID: fs.SessionProfileID,
+			Scope:            fs.Scope,
+		},
+		Verified:   fs.Verified,
+		StoredAt:   fs.StoredAt,
+		APIBaseURL: fs.APIBaseURL,
+	}
+}
+
 type fileKeyPair struct {
 	PublicKey string    `json:"publicKey"`
 	KeyStore  string    `json:"keyStore"`
@@ -273,22 +293,7 @@ func walkSessions(dec *json.Decoder, st *session.State) error {
 		if _, dup := st.Sessions[fs.SessionKey]; dup {
 			return fmt.Errorf("session key %q appears twice", fs.SessionKey)
 		}
-		st.Sessions[fs.SessionKey] = &session.Session{
-			Key:   fs.SessionKey,
-			Token: fs.Token,
-			Claims: session.Claims{
-				Expiry:           time.Unix(fs.Expiry, 0).UTC(),
-				PublicKey:        fs.PublicKey,
-				Type:             session.Type(fs.SessionType),
-				UserID:           fs.UserID,
-				OrganizationID:   fs.OrganizationID,
-				SessionProfileID: fs.SessionProfileID,
-				Scope:            fs.Scope,
-			},
-			Verified:   fs.Verified,
-			StoredAt:   fs.StoredAt,
-			APIBaseURL: fs.APIBaseURL,
-		}
+		st.Sessions[fs.SessionKey] = fs.session()
 	}
 	return expect(dec, ']')
 }

@@ -3,8 +3,10 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"math/rand/v2"
@@ -310,4 +312,77 @@ func syncDir(dir string) error {
 		return fmt.Errorf("syncing %s: %w", dir, err)
 	}
 	return nil
+}
+
+// Active returns the active session, or nil if none is, reading as little
+// as it can: the file's first line names the active session, and each
+// session is a line of its own, so only that line is decoded. A file not
+// laid out so is decoded whole. It is for prompts, which run it every
+// time (tkauth current); the safety checks are those of Load.
+func (f *File) Active(ctx context.Context) (*session.Session, error) {
+	if err := f.checkDir(); err != nil {
+		return nil, err
+	}
+	path := f.Path()
+	file, fi, err := openRegular(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the session file: %w", err)
+	}
+	defer file.Close()
+	if err := checkSafe(path, fi); err != nil {
+		return nil, err
+	}
+	lf := &limitedFile{f: file, max: MaxFileSize}
+	data, err := io.ReadAll(lf)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if s, ok := activeLine(data); ok {
+		return s, nil
+	}
+	st, err := Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w; it was left as it is", path, err)
+	}
+	return st.Sessions[st.Active], nil
+}
+
+// activeLine finds the active session in a session file as encode lays it
+// out; ok is false if the file is not laid out so.
+func activeLine(data []byte) (s *session.Session, ok bool) {
+	head, rest, found := bytes.Cut(data, []byte("\n"))
+	prefix := fmt.Sprintf(`{"version":%d,`, FormatVersion)
+	if !found || !bytes.HasPrefix(head, []byte(prefix)) || !bytes.HasSuffix(head, []byte(`"sessions":[`)) {
+		return nil, false
+	}
+	var h struct {
+		Active string `json:"active"`
+	}
+	if json.Unmarshal(append(bytes.TrimSuffix(head, []byte(`"sessions":[`)), `"x":0}`...), &h) != nil {
+		return nil, false
+	}
+	if h.Active == "" {
+		return nil, true
+	}
+	key, err := json.Marshal(h.Active)
+	if err != nil {
+		return nil, false
+	}
+	needle := append(append([]byte(`{"sessionKey":`), key...), ',')
+	for len(rest) > 0 {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		if !bytes.HasPrefix(line, needle) {
+			continue
+		}
+		var fs fileSession
+		if json.Unmarshal(bytes.TrimSuffix(line, []byte(",")), &fs) != nil {
+			return nil, false
+		}
+		return fs.session(), true
+	}
+	return nil, false
 }

@@ -1,0 +1,42 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// The picker starts on the active session, filters as the user types,
+// chooses on enter, and cancels on esc.
+func TestPicker(t *testing.T) {
+	mgr, _ := demoManager(t)
+	st, err := mgr.State(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(p picker, keys ...string) picker {
+		var m tea.Model = p
+		for _, k := range keys {
+			m, _ = m.Update(keyMsg(k))
+		}
+		return m.(picker)
+	}
+	p := newPicker(st, t0)
+	if got := p.rows[p.cursor].Key; got != "acme/admin" {
+		t.Errorf("starts on %q, want the active acme/admin", got)
+	}
+	if v := p.View().Content; !strings.Contains(v, "› ● acme/admin") || !strings.Contains(v, "enter: switch") {
+		t.Errorf("view:\n%s", v)
+	}
+	if got := send(p, "g", "l", "o", "down", "enter"); !got.done || got.chosen != "globex/ops" {
+		t.Errorf("glo, down, enter: chose %q", got.chosen)
+	}
+	if got := send(p, "x", "y", "z", "enter"); got.done || !strings.Contains(got.View().Content, "no session matches") {
+		t.Errorf("no match: done %v", got.done)
+	}
+	if got := send(p, "j", "esc"); !got.done || got.chosen != "" {
+		t.Errorf("esc: chose %q", got.chosen)
+	}
+}
