@@ -159,28 +159,43 @@ func clone(st *session.State) *session.State {
 	return &session.State{Sessions: maps.Clone(st.Sessions), Active: st.Active, Previous: st.Previous, KeyPairs: maps.Clone(st.KeyPairs)}
 }
 
-func (f *File) read() (*session.State, error) {
+// open opens the session file for reading, once it and its directory
+// are found safe; nil, nil if there is none.
+func (f *File) open() (*os.File, os.FileInfo, error) {
 	if err := f.checkDir(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	path := f.Path()
 	if fi, err := os.Lstat(path); err == nil {
 		if err := checkSafe(path, fi); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	// O_NOFOLLOW closes the gap between the check and the open.
 	file, fi, err := openRegular(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return session.NewState(), nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the session file: %w", err)
+		return nil, nil, fmt.Errorf("reading the session file: %w", err)
+	}
+	if err := checkSafe(path, fi); err != nil {
+		file.Close()
+		return nil, nil, err
+	}
+	return file, fi, nil
+}
+
+func (f *File) read() (*session.State, error) {
+	file, fi, err := f.open()
+	if file == nil {
+		if err != nil {
+			return nil, err
+		}
+		return session.NewState(), nil
 	}
 	defer file.Close()
-	if err := checkSafe(path, fi); err != nil {
-		return nil, err
-	}
+	path := f.Path()
 	id, gen := identity(fi), readGen(file)
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -320,21 +335,12 @@ func syncDir(dir string) error {
 // laid out so is decoded whole. It is for prompts, which run it every
 // time (tkauth current); the safety checks are those of Load.
 func (f *File) Active(ctx context.Context) (*session.Session, error) {
-	if err := f.checkDir(); err != nil {
+	file, _, err := f.open()
+	if file == nil {
 		return nil, err
-	}
-	path := f.Path()
-	file, fi, err := openRegular(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading the session file: %w", err)
 	}
 	defer file.Close()
-	if err := checkSafe(path, fi); err != nil {
-		return nil, err
-	}
+	path := f.Path()
 	lf := &limitedFile{f: file, max: MaxFileSize}
 	data, err := io.ReadAll(lf)
 	if err != nil {
