@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 if ! command -v hyperfine >/dev/null; then
 	apt-get install -y -qq --no-install-recommends hyperfine >/dev/null
 fi
+# static binaries, as the README installs tkauth; floors built the same way
+export CGO_ENABLED=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/tkauth" .
