@@ -44,7 +44,7 @@ It is made for shell prompts, which run it every time: it reads the session
 file and nothing else (no keyring, no signature check, no network).`,
 		Example: `  PS1='$(tkauth current 2>/dev/null) \$ '
   tkauth current --format '{{.Key}} ({{.Expires}})'`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -18,21 +19,26 @@ import (
 // DemoOptions holds what `tkauth demo` needs.
 type DemoOptions struct {
 	IO *IOStreams
-	// Dir is the demo store's directory; empty means a new temporary one.
-	Dir string
-	Now func() time.Time
+	// Dir is the demo store's directory; empty means a new temporary one,
+	// removed when the demo ends unless Keep.
+	Dir  string
+	Keep bool
+	Now  func() time.Time
+	// Self is how the user runs tkauth from where they are (selfCommand).
+	Self string
 }
 
 func newCmdDemo(f *Factory, runF func(context.Context, *DemoOptions) error) *cobra.Command {
-	opts := &DemoOptions{IO: f.IO, Now: time.Now}
+	opts := &DemoOptions{IO: f.IO, Now: time.Now, Self: selfCommand()}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Try tkauth on a throw-away store of sample sessions (never touches your keyring)",
 		Long: `demo creates a throw-away store in a temporary directory, with private keys in
 files there (never in your keyring), seeds it with sample sessions in three
 organizations, and opens the TUI over it (or, when stdout is not a terminal,
-prints them). The tokens are signed by a demo key, so they show as unverified.`,
-		Args: usageArgs(cobra.NoArgs),
+prints them). The tokens are signed by a demo key, so they show as unverified.
+The store is removed when the demo ends, unless --keep or --dir.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -40,14 +46,14 @@ prints them). The tokens are signed by a demo key, so they show as unverified.`,
 			return demoRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Dir, "dir", "", "create the demo store here (a new or empty directory) instead of in a new temporary one")
+	cmd.Flags().StringVar(&opts.Dir, "dir", "", "create the demo store here (a new or empty directory, kept) instead of in a new temporary one")
+	cmd.Flags().BoolVar(&opts.Keep, "keep", false, "keep the demo store after the demo, to try other commands on it")
 	return cmd
 }
 
-func demoRun(ctx context.Context, opts *DemoOptions) error {
-	dir := opts.Dir
+func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
+	dir, keep := opts.Dir, opts.Keep || opts.Dir != ""
 	if dir == "" {
-		var err error
 		if dir, err = os.MkdirTemp("", "tkauth-demo-"); err != nil {
 			return err
 		}
@@ -56,23 +62,41 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		// delete their private keys.
 		return fmt.Errorf("demo writes only into a store of its own, and %s already holds files (a real store?): give a new or empty directory", text.Clean(dir))
 	}
+	ios := opts.IO
+	if !keep {
+		// The demo's tokens and private keys go with it.
+		defer func() {
+			if rmErr := os.RemoveAll(dir); rmErr != nil {
+				err = errors.Join(err, fmt.Errorf("removing the demo store: %w; remove %s yourself", rmErr, text.Clean(dir)))
+			}
+		}()
+	}
 	keys, file := store.NewFileKeys(dir), store.NewFile(dir)
 	m := session.NewManager(file, keys).WithClock(opts.Now)
 	if err := fixture.SeedDemo(ctx, m); err != nil {
-		return fmt.Errorf("seeding the demo store in %s: %w", dir, err)
+		return fmt.Errorf("seeding the demo store in %s: %w", text.Clean(dir), err)
 	}
-	ios := opts.IO
 	if ios.IsTerminal {
 		err := ui.Run(ctx, ui.Config{Sessions: m, StorePath: file.Path(), KeyStore: keys.Name(), Note: "demo store: sample sessions, private keys in files here; your keyring is not touched", Watch: true})
-		fmt.Fprintf(ios.ErrOut, "The demo store stays in %s; use it with TKAUTH_HOME=%s TKAUTH_KEYRING=file tkauth\n", dir, dir)
+		fmt.Fprintln(ios.ErrOut, demoEnd(opts.Self, dir, keep))
 		return err
 	}
 	state, err := m.State(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(ios.Out, "Demo store in %s (private keys in files there; your keyring is not touched).\n\n", dir)
+	fmt.Fprintf(ios.Out, "Demo store in %s (private keys in files there; your keyring is not touched).\n\n", text.Clean(dir))
 	writeSessions(ios.Out, state, m.KeyPairPresence(ctx, state), nil, m.Now(), false)
-	fmt.Fprintf(ios.Out, "\nUse it with any command: TKAUTH_HOME=%s TKAUTH_KEYRING=file tkauth list\n", dir)
+	fmt.Fprintf(ios.Out, "\n%s\n", demoEnd(opts.Self, dir, keep))
 	return nil
+}
+
+// demoEnd says what became of the demo store, and how to use it when kept,
+// with the command that works from where the user is.
+func demoEnd(self, dir string, kept bool) string {
+	if !kept {
+		return "The demo store is removed. To keep one and try other commands on it: " + self + " demo --keep"
+	}
+	return fmt.Sprintf("The demo store stays in %s. Use it with any command, then remove it:\n  TKAUTH_HOME=%s TKAUTH_KEYRING=file %s list\n  rm -r %s",
+		text.Clean(dir), text.Clean(shellQuote(dir)), self, text.Clean(shellQuote(dir)))
 }

@@ -43,7 +43,7 @@ what env prints stays wherever it goes (a shell's environment, a file).`,
 		Example: `  eval "$(tkauth env)"
   tkauth env acme/ci --format dotenv > .env.session
   tkauth env --format fish | source`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Args: optionalKey("the session whose variables to print; without one, the active one"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Key = args[0]

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/spf13/cobra"
-
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -13,16 +11,6 @@ import (
 type usageError struct{ error }
 
 func (e usageError) Unwrap() error { return e.error }
-
-// usageArgs wraps a cobra argument check so that its error is a usage error.
-func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if err := check(cmd, args); err != nil {
-			return usageError{err}
-		}
-		return nil
-	}
-}
 
 // errDeclined: the user answered no to a confirmation.
 var errDeclined = errors.New("cancelled; nothing was changed")

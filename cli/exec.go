@@ -53,7 +53,7 @@ refuses to run unless --force: which session a command used would be unclear.`,
 			case dash < 0 || dash == len(args):
 				return usageError{errors.New("exec needs the command to run after --: `tkauth exec [KEY] -- CMD [ARGS...]`")}
 			case dash > 1:
-				return usageError{fmt.Errorf("exec takes one session key before --, not %d", dash)}
+				return usageError{fmt.Errorf("`tkauth exec` takes at most one session key before --, but was given %d: %s", dash, quoteArgs(args[:dash]))}
 			}
 			return nil
 		},

@@ -11,7 +11,7 @@ func newCmdKeys(f *Factory) *cobra.Command {
 		Long: `A Turnkey session is bound to a P-256 key pair. tkauth keeps the private keys in
 its key store and an index of the key pairs it created; it only ever deletes
 those.`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newCmdKeysCreate(f, nil), newCmdKeysList(f, nil), newCmdKeysPrune(f, nil))

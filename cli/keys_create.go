@@ -18,7 +18,7 @@ func newCmdKeysCreate(f *Factory, runF func(context.Context, *KeysCreateOptions)
 	return &cobra.Command{
 		Use:   "create",
 		Short: "Create a key pair and print its public key (for a Turnkey login)",
-		Args:  usageArgs(cobra.NoArgs),
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)

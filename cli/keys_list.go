@@ -26,7 +26,7 @@ func newCmdKeysList(f *Factory, runF func(context.Context, *KeysListOptions) err
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List tkauth's key pairs, the sessions that use each, and whether each is in its key store",
-		Args:  usageArgs(cobra.NoArgs),
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -31,7 +31,7 @@ first unless --yes is given.
 A new key pair that no session has used yet is kept for 10 minutes after its
 creation: a login (in another terminal, a script) may be about to store a
 session on it. --include-new deletes those too.`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -33,7 +33,7 @@ Turnkey and the key pair is in its key store. On a terminal it is a table;
 otherwise one line a session. --json prints the schema the README documents.
 --check asks Turnkey about every session, a few at a time, signed by each
 session's own key: valid, rejected, or unreachable.`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)

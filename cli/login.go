@@ -28,7 +28,6 @@ type LoginOptions struct {
 
 func newCmdLogin(f *Factory, runF func(context.Context, *LoginOptions) error) *cobra.Command {
 	opts := &LoginOptions{IO: f.IO, Open: f.OpenPlain, API: f.API}
-	var seconds int
 	cmd := &cobra.Command{
 		Use:   "login --org ORG",
 		Short: "Log in to a Turnkey organization with your API key; the session becomes active",
@@ -44,12 +43,11 @@ API it was logged in with (--api-url): refresh, revoke and checks go there.
 If the login fails, the new key pair is deleted.`,
 		Example: `  tkauth login --org 3f1c2a9e-7b4d-4e1a-9c2f-5d6e7f8a9b0c
   tkauth login --org $ORG --api-key ci --session-key acme/ci --expires 3600`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Org == "" {
 				return usageError{errors.New("--org is required: the organization to log in to")}
 			}
-			opts.Expires = time.Duration(seconds) * time.Second
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -60,7 +58,8 @@ If the login fails, the new key pair is deleted.`,
 	cmd.Flags().StringVar(&opts.APIKey, "api-key", turnkey.DefaultKeyName, "the name of the API key in Turnkey's CLI key directory")
 	cmd.Flags().StringVar(&opts.APIKeyFile, "api-key-file", "", "read the API key from this file instead (tkcli's format)")
 	cmd.Flags().StringVar(&opts.SessionKey, "session-key", session.DefaultKey, "store the session under this key")
-	cmd.Flags().IntVar(&seconds, "expires", int(session.DefaultLifetime/time.Second), "the session's lifetime in seconds")
+	opts.Expires = session.DefaultLifetime
+	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the session's lifetime: 10m, 1h, 7d or seconds, up to a year")
 	cmd.Flags().BoolVar(&opts.InvalidateExisting, "invalidate-existing", false, "have Turnkey end your other sessions")
 	return cmd
 }

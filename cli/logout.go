@@ -58,7 +58,7 @@ sends it to --api-url when that names another.
 
 On a terminal it asks first unless --yes is given. Without a terminal, --all
 needs --yes.`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Args: optionalKey("the session to log out; without one, the active one"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Key = args[0]

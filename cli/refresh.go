@@ -24,7 +24,6 @@ type RefreshOptions struct {
 
 func newCmdRefresh(f *Factory, runF func(context.Context, *RefreshOptions) error) *cobra.Command {
 	opts := &RefreshOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
-	var seconds int
 	cmd := &cobra.Command{
 		Use:   "refresh [KEY]",
 		Short: "Renew a session (the active one unless KEY is given) before it expires",
@@ -40,12 +39,11 @@ the session has one live key (unless other sessions share it).
 The request goes to the API the session was logged in with; --api-url naming
 another is refused unless --force. If the refresh fails, the new key pair is
 deleted and the session stays as it was.`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Args: optionalKey("the session to refresh; without one, the active one"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Key = args[0]
 			}
-			opts.Expires = time.Duration(seconds) * time.Second
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -53,7 +51,7 @@ deleted and the session stays as it was.`,
 		},
 		ValidArgsFunction: completeSessionKeys(f.Open),
 	}
-	cmd.Flags().IntVar(&seconds, "expires", 0, "the new session's lifetime in seconds (default: the session's own)")
+	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the new session's lifetime: 10m, 1h, 7d or seconds, up to a year (default: the session's own)")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "send it to --api-url even if the session was logged in with another API")
 	return cmd
 }

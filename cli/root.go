@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -35,7 +37,7 @@ and logs sessions out, deleting their key pairs from the OS keyring unless
 another session still uses them.
 
 Try it safely first: tkauth demo`,
-		Args:          usageArgs(cobra.NoArgs),
+		Args:          noArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -60,7 +62,34 @@ Try it safely first: tkauth demo`,
 		newCmdExec(f, nil), newCmdEnv(f, nil), newCmdAPI(f, nil), newCmdStamp(f, nil),
 		newCmdCurrent(f, nil), newCmdRename(f, nil),
 	)
+	root.Version = versionString()
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetOut(ios.Out) // before the completion command takes its writer
+	root.SetErr(ios.ErrOut)
+	fixCompletionCmd(root)
 	return root
+}
+
+// fixCompletionCmd makes cobra's completion command refuse a shell it does
+// not know: as cobra makes it, `completion tcsh` prints help and exits 0.
+func fixCompletionCmd(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return nil
+			}
+			var shells []string
+			for _, s := range cmd.Commands() {
+				shells = append(shells, s.Name())
+			}
+			return usageError{fmt.Errorf("tkauth has no completion for %q; it has %s", args[0], strings.Join(shells, ", "))}
+		}
+		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	}
 }
 
 // tuiRun opens the TUI over the store the flags select.

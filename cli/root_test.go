@@ -25,7 +25,7 @@ func TestErrorsAndExitCodes(t *testing.T) {
 	}{
 		{"unknown command", []string{"frobnicate"}, ExitUsage, `unknown command "frobnicate"`},
 		{"unknown flag", []string{"list", "--frob"}, ExitUsage, "unknown flag: --frob"},
-		{"extra argument", []string{"list", "x"}, ExitUsage, "unknown command"},
+		{"extra argument", []string{"list", "x"}, ExitUsage, "takes no arguments"},
 		{"unknown key store", []string{"--home", t.TempDir(), "--keyring", "vault", "list"}, ExitUsage, `unknown key store "vault"`},
 		{"newer store file", []string{"--home", dir, "--keyring", "file", "list"}, ExitFailure, "written by a newer tkauth"},
 	}

@@ -30,7 +30,7 @@ func newCmdShow(f *Factory, runF func(context.Context, *ShowOptions) error) *cob
 key, when it was stored and which sessions share its key pair. Never the private
 key. The token is a secret: it is printed only with --token, alone on its line
 (or in the JSON), so that TOKEN=$(tkauth show --token) works.`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Args: optionalKey("the session to show; without one, the active one"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Key = args[0]

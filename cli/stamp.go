@@ -33,7 +33,7 @@ signs exactly those bytes with the session's key pair (KEY, or the active
 session's), as Turnkey requires of every request.`,
 		Example: `  curl -H "X-Stamp: $(tkauth stamp < body.json)" --data-binary @body.json \
     https://api.turnkey.com/public/v1/query/whoami`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Args: optionalKey("the session whose key pair signs; without one, the active one"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Key = args[0]

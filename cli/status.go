@@ -38,7 +38,7 @@ revoked, or a later login invalidated it); or unreachable.
 It exits 0 when the session is usable (Turnkey unreachable included: that says
 nothing of the session), 1 when it is not, 3 when there is no such session or
 none is active.`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Args: optionalKey("the session to check; without one, the active one"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Key = args[0]

@@ -32,7 +32,7 @@ to the session that was active before, as "cd -" does. With no KEY, on a
 terminal, it lets you pick one: type to filter, enter to choose, esc to cancel.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
-				return usageError{fmt.Errorf("switch takes one session key, not %d: `tkauth switch KEY`", len(args))}
+				return usageError{fmt.Errorf("`tkauth switch` takes one session key (or - for the previous one), but was given %d: %s", len(args), quoteArgs(args))}
 			}
 			return nil
 		},
