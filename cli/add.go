@@ -76,13 +76,30 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	if res.Replaced {
 		verb = "Replaced"
 	}
-	fmt.Fprintf(ios.Out, "%s session %s (now active): user %s, organization %s, %s, %s.\n", verb, text.Clean(s.Key),
-		text.Clean(s.UserID), text.Clean(s.OrganizationID), text.Type(s.Type), text.Expiry(env.Manager.Now(), s.Expiry))
+	now := env.Manager.Now()
+	active := "now active"
+	if res.WasActive != "" {
+		active += ", instead of " + text.Clean(res.WasActive)
+	}
+	fmt.Fprintf(ios.Out, "%s session %s (%s): user %s, organization %s, %s, %s.\n", verb, text.Clean(s.Key), active,
+		text.Clean(s.UserID), text.Clean(s.OrganizationID), text.Type(s.Type), text.Expiry(now, s.Expiry))
 	if !s.Verified {
 		fmt.Fprintln(ios.Out, "The token is not signed by Turnkey's production key: it is shown as unverified.")
 	}
-	if _, ours := mustState(ctx, env).KeyPairs[s.PublicKey]; !ours {
+	st := mustState(ctx, env)
+	if _, ours := st.KeyPairs[s.PublicKey]; !ours {
 		fmt.Fprintf(ios.Out, "Its key pair %s was not created by tkauth: tkauth will never delete it.\n", session.Short(s.PublicKey))
+	}
+	back := ""
+	if res.WasActive != "" {
+		back = "; `tkauth switch -` makes " + text.Clean(res.WasActive) + " active again"
+	}
+	if s.Expired(now) {
+		ios.warn("the session %s; Turnkey refuses it. It is stored and active all the same%s; `tkauth login` gets a live one", text.Expiry(now, s.Expiry), back)
+	}
+	if p := env.Manager.KeyPairPresence(ctx, st)[s.PublicKey]; p == session.Missing {
+		ios.warn("the session's key pair %s is not in the %s key store: the session cannot sign requests (exec, api, stamp, refresh refuse it)%s. "+
+			"Store the key pair the token was issued for first, or log in with `tkauth login`, which makes one", session.Short(s.PublicKey), env.KeyStore, back)
 	}
 	for _, pub := range res.DeletedKeyPairs {
 		fmt.Fprintf(ios.Out, "Deleted the replaced session's key pair %s.\n", session.Short(pub))

@@ -133,3 +133,36 @@ func TestAddTakesWhatPeoplePaste(t *testing.T) {
 		t.Errorf("add under a key with escapes: exit %d, %q", r.code, r.errOut)
 	}
 }
+
+// An expired token, or one whose key pair is not here, is stored (as
+// Turnkey's storeSession does) but never silently: stderr says why it
+// cannot be used, which session was active before, and the way back.
+func TestAddWarnsOfASessionThatCannotBeUsed(t *testing.T) {
+	c := newCLI(t)
+	live := c.keyPair()
+	c.add("acme/admin", token(t, live, time.Hour))
+
+	r := c.run(token(t, c.keyPair(), -72*time.Hour), false, "add", "--session-key", "old")
+	if r.code != 0 || !strings.Contains(r.out, "(now active, instead of acme/admin)") ||
+		!strings.Contains(r.errOut, "tkauth: warning: the session expired 3d0h ago; Turnkey refuses it") ||
+		!strings.Contains(r.errOut, "`tkauth switch -` makes acme/admin active again") {
+		t.Errorf("expired token: exit %d\n%s%s", r.code, r.out, r.errOut)
+	}
+	if strings.Contains(r.errOut, "not in the") {
+		t.Errorf("its key pair is here, yet:\n%s", r.errOut)
+	}
+	c.ok("switch", "-")
+
+	_, elsewhere, _ := session.NewPrivateKey()
+	r = c.run(token(t, elsewhere, time.Hour), false, "add", "--session-key", "browser")
+	if r.code != 0 || !strings.Contains(r.errOut, "is not in the file key store: the session cannot sign requests") ||
+		!strings.Contains(r.errOut, "`tkauth switch -` makes acme/admin active again") || strings.Contains(r.errOut, "expired") {
+		t.Errorf("token for a key pair not here: exit %d\n%s%s", r.code, r.out, r.errOut)
+	}
+
+	// A live token for a key pair that is here: no warning.
+	r = c.run(token(t, live, 2*time.Hour), false, "add", "--session-key", "acme/admin")
+	if r.code != 0 || r.errOut != "" || !strings.Contains(r.out, "instead of browser") {
+		t.Errorf("a usable session warned: exit %d\n%s%s", r.code, r.out, r.errOut)
+	}
+}

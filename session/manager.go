@@ -158,6 +158,9 @@ func (m *Manager) Rename(ctx context.Context, old, new string) error {
 type StoreResult struct {
 	Session  Session
 	Replaced bool // a session was stored under the key before
+	// WasActive is the session active before, when storing made another
+	// one active.
+	WasActive string
 	// DeletedKeyPairs: the replaced session's key pair, when nothing else
 	// used it.
 	DeletedKeyPairs []string
@@ -222,6 +225,7 @@ func (m *Manager) put(ctx context.Context, s Session, key string, o putOptions) 
 			}
 		}
 		st.Sessions[key] = &s
+		wasActive := st.Active
 		if !o.keepActive {
 			st.activate(key)
 		}
@@ -242,6 +246,9 @@ func (m *Manager) put(ctx context.Context, s Session, key string, o putOptions) 
 			return err // nothing was stored
 		}
 		res.Session, res.Replaced = s, replaced
+		if wasActive != st.Active {
+			res.WasActive = wasActive
+		}
 		if len(doomed) == 0 {
 			return nil
 		}
