@@ -170,7 +170,7 @@ func describePlan(st *session.State, keys []string) string {
 		}
 		fmt.Fprintf(&b, "This logs out %d sessions: %s.\n", len(keys), names)
 	}
-	b.WriteString(strings.Join(text.PlanLines(session.PlanLogout(st, keys), st.KeyPairs), "\n"))
+	b.WriteString(strings.Join(text.PlanLines(session.PlanLogout(st, keys), st), "\n"))
 	return strings.TrimSuffix(b.String(), "\n")
 }
 

@@ -47,7 +47,7 @@ func TestTUIEndToEnd(t *testing.T) {
 
 	x.waitFor("initech/dev")
 	x.waitFor("present")
-	x.run("send-keys", "-t", "tk", "j", "d")
+	x.run("send-keys", "-t", "tk", "d") // the cursor starts on the active session
 	x.waitFor("Log out acme/admin?")
 	x.run("send-keys", "-t", "tk", "y")
 	x.waitFor("Logged out acme/admin")
@@ -92,6 +92,64 @@ func TestTUIEndToEnd(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("tkauth did not quit on q; the screen shows:\n%s", x.screen())
+		}
+	}
+}
+
+// TestTUILogoutAllAt80x24 logs out 40 sessions in an 80x24 tmux: the
+// dialog shows its question, its confirm line and its input whole, scrolls
+// to the end of what it deletes, and the store and key store end empty.
+func TestTUILogoutAllAt80x24(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary in tmux")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		skipUnlessRequired(t, "tmux is not installed; .ci/run installs it")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	keys, service := e2eKeyStore(t, dir)
+	if err := fixture.Store(ctx, dir, keys, 40, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.NewFile(dir).Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	cmd := fmt.Sprintf("env TKAUTH_HOME=%q TKAUTH_KEYRING=%s TKAUTH_KEYRING_SERVICE=%s %q",
+		dir, keys.Name(), service, buildTkauth(t))
+	x.run("new-session", "-d", "-s", "tk", "-x", "80", "-y", "24", cmd)
+	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+
+	x.waitFor("40 sessions")
+	x.run("send-keys", "-t", "tk", "D")
+	s := x.waitFor("Log out all 40 sessions?")
+	for _, want := range []string{"Removes from this machine:", "lines", "Type yes and press enter to log out", "│  >", "╰──", "n/esc cancel"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the dialog at 80x24 lacks %q:\n%s", want, s)
+		}
+	}
+	x.run("send-keys", "-t", "tk", "End")
+	s = x.waitFor("Logging out is not revoking")
+	if !strings.Contains(s, "Log out all 40 sessions?") || !strings.Contains(s, fixture.Target) || !strings.Contains(s, "│  >") {
+		t.Errorf("scrolled to the end, the dialog lost its head or foot:\n%s", s)
+	}
+	x.run("send-keys", "-t", "tk", "yes", "Enter")
+	x.waitFor("Logged out 40 sessions")
+	x.waitFor("No sessions yet.")
+
+	after, err := store.NewFile(dir).Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after.Sessions) != 0 {
+		t.Errorf("%d sessions left in the store", len(after.Sessions))
+	}
+	for _, s := range st.Sessions {
+		if has, _ := keys.Has(ctx, s.PublicKey); has {
+			t.Errorf("the key pair of %s is still in the %s key store", s.Key, keys.Name())
 		}
 	}
 }

@@ -19,6 +19,7 @@ type Sessions interface {
 	State(ctx context.Context) (*session.State, error)
 	SetActive(ctx context.Context, key string) error
 	Logout(ctx context.Context, keys ...string) (session.LogoutResult, error)
+	RevokeAndLogout(ctx context.Context, sv session.Servers, by session.Signer, force bool, keys ...string) (session.LogoutResult, error)
 	ClearUnusedKeyPairs(ctx context.Context, includeNew bool) (session.PruneResult, error)
 	KeyPairPresence(ctx context.Context, st *session.State) map[string]session.Presence
 	Refresh(ctx context.Context, sv session.Servers, key string, expires time.Duration) (session.RefreshResult, error)
@@ -70,13 +71,23 @@ func action(failed string, f func(ctx context.Context) (string, error)) tea.Cmd 
 	}
 }
 
-func setActiveCmd(s Sessions, key string) tea.Cmd {
-	return action("", func(ctx context.Context) (string, error) {
+// setActiveCmd makes key the active session; unusable, if not empty, is
+// why it cannot be used, which the outcome warns of.
+func setActiveCmd(s Sessions, key, unusable string) tea.Cmd {
+	done := action("", func(ctx context.Context) (string, error) {
 		if err := s.SetActive(ctx, key); err != nil {
 			return "", err
 		}
+		if unusable != "" {
+			return "Active session: " + text.Clean(key) + ", but " + unusable + ".", nil
+		}
 		return "Active session: " + text.Clean(key), nil
 	})
+	return func() tea.Msg {
+		msg := done().(actionDoneMsg)
+		msg.warn = msg.err == nil && unusable != ""
+		return msg
+	}
 }
 
 // logoutCmd logs out exactly the sessions under keys: those the dialog
@@ -92,6 +103,36 @@ func logoutCmd(s Sessions, keys []string) tea.Cmd {
 			err = errors.Join(err, res.Unrecorded)
 		}
 		return text.Logout(res), err
+	})
+}
+
+// revokeCmd revokes on Turnkey the keys of the sessions under keys, each
+// signed by its own key pair, and logs out those whose key is dead there
+// (RevokeAndLogout): a session whose revocation failed stays, so that it
+// can sign another try.
+func revokeCmd(s Sessions, sv session.Servers, keys []string) tea.Cmd {
+	return action("Revoke failed", func(ctx context.Context) (string, error) {
+		res, err := s.RevokeAndLogout(ctx, sv, nil, false, keys...)
+		if res.Unrecorded != nil {
+			err = errors.Join(err, res.Unrecorded)
+		}
+		revoked, gone := 0, 0
+		for _, r := range res.Revoked {
+			switch {
+			case r.AlreadyGone:
+				gone++
+			case r.Err == nil:
+				revoked++
+			}
+		}
+		say := "Revoked on Turnkey: " + text.Plural(revoked, "session")
+		if gone > 0 {
+			say += " (" + text.Plural(gone, "more") + " dead there already)"
+		}
+		if len(res.Sessions) == 0 {
+			return say + "; none logged out here:", err
+		}
+		return say + ". " + text.Logout(res), err
 	})
 }
 

@@ -3,12 +3,14 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/cryptotest"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -16,6 +18,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/tkauth/tkauth/internal/fixture"
+	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 )
 
@@ -100,20 +104,72 @@ func demoTUI(t *testing.T) tui {
 // logoutDialog selects acme/admin and asks to log it out.
 func logoutDialog(t *testing.T, tm tui) {
 	t.Helper()
-	tm.Send(keyMsg("j"))
 	tm.Send(keyMsg("d"))
 	waitFor(t, tm, "Log out acme/admin?")
 }
 
-func TestGoldenDemoList(t *testing.T) {
-	tm := demoTUI(t)
-	golden.RequireEqual(t, finalScreen(t, tm))
+// sizes are the terminals every screen is drawn in: the smallest tkauth
+// takes, small, the classic, and large.
+var sizes = [][2]int{{50, 12}, {60, 15}, {80, 24}, {120, 35}, {200, 60}}
+
+// TestGoldenScreens draws each screen at each size. Whatever the size, a
+// dialog shows its question, its confirm line and its input; the help bar
+// keeps ? and q; problems are the last columns to go.
+func TestGoldenScreens(t *testing.T) {
+	screens := []struct {
+		name string
+		keys []string
+		want []string // what the screen must show at every size
+	}{
+		{"list", nil, []string{"active: acme/admin", "KEY PAIR", "? help", "q quit"}},
+		{"details", []string{"home"}, []string{"›  @turnkey/", "? help", "q quit"}},
+		{"logout", []string{"d"}, []string{"Log out acme/admin?", "n or esc: cancel"}},
+		{"logout-all", []string{"D"}, []string{"Log out all 6 sessions?", "press enter to log out", "> "}},
+		{"logout-expired", []string{"X"}, []string{"Log out globex/ci?", "n or esc: cancel"}},
+		{"help", []string{"?"}, []string{"Keys", "esc close"}},
+		{"filter", []string{"/", "a", "c", "m", "e"}, []string{"/ acme", "acme/viewer"}},
+		{"token", []string{"t"}, []string{"Token of acme/admin", "esc close"}},
+	}
+	for _, sc := range screens {
+		for _, size := range sizes {
+			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
+				mgr, _ := demoManager(t)
+				tm := startTUI(t, testConfig(mgr), size[0], size[1])
+				waitFor(t, tm, "present")
+				for _, k := range sc.keys {
+					tm.Send(keyMsg(k))
+				}
+				waitFor(t, tm, sc.want...)
+				golden.RequireEqual(t, finalScreen(t, tm))
+			})
+		}
+	}
 }
 
-func TestGoldenConfirmDialog(t *testing.T) {
-	tm := demoTUI(t)
-	logoutDialog(t, tm)
-	golden.RequireEqual(t, finalScreen(t, tm))
+// With 40 sessions, logging out all overflows every terminal: the list of
+// what goes scrolls, and the question, the confirm line and the input stay.
+func TestGoldenLogoutAllOverflows(t *testing.T) {
+	for _, size := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			cryptotest.SetGlobalRandom(t, 2)
+			dir := t.TempDir()
+			keys := store.NewFileKeys(dir)
+			if err := fixture.Store(context.Background(), dir, keys, 40, t0); err != nil {
+				t.Fatal(err)
+			}
+			mgr := session.NewManager(store.NewFile(dir), keys).WithClock(clock)
+			tm := startTUI(t, testConfig(mgr), size[0], size[1])
+			waitFor(t, tm, "40 sessions", "present")
+			tm.Send(keyMsg("D"))
+			waitFor(t, tm, "Log out all 40 sessions?", "press enter to log out", "> ")
+			if size[1] < 60 {
+				waitFor(t, tm, "lines")
+				tm.Send(keyMsg("end"))
+				waitFor(t, tm, "none.)", " lines")
+			}
+			golden.RequireEqual(t, finalScreen(t, tm))
+		})
+	}
 }
 
 func TestGoldenAfterLogout(t *testing.T) {

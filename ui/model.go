@@ -24,6 +24,8 @@ const (
 	modeFilter       // typing a filter
 	modeConfirm      // a y/n confirmation
 	modeTyped        // a confirmation that wants a word typed
+	modeToken        // the selected session's token, whole
+	modeHelp         // every key
 )
 
 // Config is what the TUI is shown over.
@@ -55,7 +57,27 @@ type dialog struct {
 	word  string   // for modeTyped: what must be typed
 	run   tea.Cmd  // what confirming does
 	busy  string   // what the status says while it runs
+	// revoke, when offered, revokes on Turnkey first: r, or revokeWord
+	// typed.
+	revoke               tea.Cmd
+	revokeWord, revoking string
 }
+
+// statusKind is how a status message reads.
+type statusKind int
+
+const (
+	statusOK statusKind = iota
+	statusWarn
+	statusErr
+)
+
+// statusFade is how long a message stays; any key clears it sooner.
+const statusFade = 6 * time.Second
+
+// presenceEvery is how often key pair presence is asked again, so that a
+// key pair deleted behind tkauth's back shows without r.
+const presenceEvery = 5 * time.Second
 
 // Model is the TUI's state. Update and View do no I/O: everything that
 // touches the store or the keyring is a command.
@@ -72,6 +94,8 @@ type Model struct {
 	now           time.Time
 	mode          mode
 	dialog        dialog
+	scrollOff     int  // first line of the overlay's scrolling part
+	yank          bool // y was pressed: the next key says what to copy
 
 	state    *session.State
 	loadErr  error
@@ -79,9 +103,9 @@ type Model struct {
 	cursor   int                // index in rows
 	offset   int                // first row on screen
 	selected string             // session key under the cursor, kept across reloads
-	reveal   bool               // show the selected session's token
 	presence map[string]session.Presence
-	gen      int // numbers loads, so stale presence answers are dropped
+	askedAt  time.Time // when presence was last asked
+	gen      int       // numbers loads, so stale presence answers are dropped
 
 	// Indexes of state, built at each load so that a frame costs the rows
 	// on screen, not the sessions stored.
@@ -94,7 +118,8 @@ type Model struct {
 	checking  map[string]bool       // sessions being checked now
 	busy      string                // the action running now, if any
 	status    string
-	statusErr bool
+	statusAt  time.Time
+	kind      statusKind
 	watching  watchingMsg // the watcher, once started
 }
 
@@ -139,23 +164,37 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
 		m.filter.SetWidth(max(msg.Width-4, 10))
+		m.typed.SetWidth(max(min(msg.Width-6, 72)-10, 10))
 		m.scroll()
 	case tea.BackgroundColorMsg:
 		m.styles = newStyles(msg.IsDark())
 		m.help.Styles = m.styles.Help
 	case tickMsg:
 		m.now = time.Time(msg)
-		return m, tea.Batch(tickCmd(m.cfg.Clock), m.autoRefresh())
+		if m.status != "" && m.busy == "" && m.now.Sub(m.statusAt) >= statusFade {
+			m.status = ""
+		}
+		cmds := []tea.Cmd{tickCmd(m.cfg.Clock), m.autoRefresh()}
+		if m.state != nil && m.busy == "" && m.now.Sub(m.askedAt) >= presenceEvery {
+			m.askedAt = m.now
+			cmds = append(cmds, presenceCmd(m.cfg.Sessions, m.state, m.gen))
+		}
+		return m, tea.Batch(cmds...)
 	case loadedMsg:
 		if msg.err != nil {
 			m.loadErr = msg.err
 			return m, nil
 		}
+		first := m.state == nil
 		m.loadErr = nil
 		m.state = msg.state
 		m.gen++
 		m.index()
+		if first && m.selected == "" {
+			m.selected = m.state.Active // start where the user is
+		}
 		m.refilter()
+		m.askedAt = m.now
 		return m, presenceCmd(m.cfg.Sessions, msg.state, m.gen)
 	case presenceMsg:
 		if msg.gen == m.gen {
@@ -168,11 +207,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.checks = map[string]checkedMsg{}
 		}
 		m.checks[c.Key] = msg
-		m.status, m.statusErr = checkText(c), c.Status != session.Valid
+		kind := statusOK
+		if c.Status != session.Valid {
+			kind = statusErr
+		}
+		m.say(kind, checkText(c))
 		return m, nil
 	case actionDoneMsg:
 		m.busy = ""
-		m.status, m.statusErr = msg.status, msg.err != nil
+		m.say(msg.kind(), msg.status)
 		return m, loadCmd(m.cfg.Sessions)
 	case spinner.TickMsg:
 		if m.busy == "" {
@@ -193,22 +236,38 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(loadCmd(m.cfg.Sessions), waitChangeCmd(m.watching.w, m.watching.file))
 	case watchErrMsg:
-		m.status, m.statusErr = "Not watching the store for changes ("+msg.err.Error()+"); press r to reload.", true
+		m.say(statusErr, "Not watching the store for changes ("+msg.err.Error()+"); press r to reload.")
 	case tea.KeyPressMsg:
 		return m.key(msg)
+	case tea.MouseClickMsg:
+		m.click(msg.Mouse())
+	case tea.MouseWheelMsg:
+		m.wheel(msg.Mouse())
 	}
 	return m, nil
+}
+
+// say shows a status message, which fades after statusFade.
+func (m *Model) say(kind statusKind, status string) {
+	m.status, m.kind, m.statusAt = status, kind, m.now
 }
 
 func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return m, tea.Quit
 	}
+	if m.busy == "" {
+		m.status = "" // a message lasts until the next action
+	}
 	var cmd tea.Cmd
-	switch m.mode {
-	case modeConfirm, modeTyped:
+	switch {
+	case m.yank:
+		cmd = m.yankKey(msg)
+	case m.mode == modeConfirm || m.mode == modeTyped:
 		cmd = m.dialogKey(msg)
-	case modeFilter:
+	case m.mode == modeToken || m.mode == modeHelp:
+		cmd = m.overlayKey(msg)
+	case m.mode == modeFilter:
 		cmd = m.filterKey(msg)
 	default:
 		cmd = m.listKey(msg)
@@ -219,9 +278,10 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 // syncKeys enables the bindings that mean something now.
 func (m *Model) syncKeys() {
-	c := can{rows: len(m.rows) > 0, filtered: m.filter.Value() != "", api: m.cfg.Servers != nil}
+	c := can{rows: len(m.rows) > 0, filtered: m.filter.Value() != "", api: m.cfg.Servers != nil, scroll: m.overlayScrolls()}
 	if m.state != nil {
 		c.sessions, c.active = len(m.state.Sessions) > 0, m.state.Active != ""
+		c.expired = m.expiredCount() > 0
 	}
 	m.keys.setMode(m.mode, c)
 }
@@ -235,7 +295,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.Help):
-		m.help.ShowAll = !m.help.ShowAll
+		m.open(modeHelp)
 	case key.Matches(msg, k.ClearFilter):
 		m.filter.SetValue("")
 		m.refilter()
@@ -243,23 +303,25 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.mode = modeFilter
 		return m.filter.Focus()
 	case key.Matches(msg, k.Reload):
-		m.status, m.statusErr = "Reloaded.", false
+		m.say(statusOK, "Reloaded.")
 		return loadCmd(m.cfg.Sessions)
-	case key.Matches(msg, k.Reveal):
-		m.reveal = !m.reveal
+	case key.Matches(msg, k.Token):
+		m.open(modeToken)
+	case key.Matches(msg, k.Copy):
+		m.startYank()
 	case m.busy != "":
 		// One action at a time; the spinner says one is running.
-		if key.Matches(msg, k.Activate, k.Logout, k.LogoutActive, k.LogoutAll, k.Prune) {
-			m.status, m.statusErr = "Wait: "+m.busy, true
+		if key.Matches(msg, k.Activate, k.Logout, k.LogoutActive, k.LogoutExpired, k.LogoutAll, k.Prune, k.Refresh) {
+			m.say(statusErr, "Wait: "+m.busy)
 		}
 	case key.Matches(msg, k.Activate):
 		s := m.rows[m.cursor]
-		return m.start("Switching to "+text.Clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key))
+		return m.start("Switching to "+text.Clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key, m.unusable(*s)))
 	case key.Matches(msg, k.Refresh):
 		s := m.rows[m.cursor]
 		return m.start("Refreshing "+text.Clean(s.Key), refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
 	case msg.String() == "R" && len(m.rows) > 0:
-		m.status, m.statusErr = "Refreshing needs Turnkey's API: the demo has none.", true
+		m.say(statusErr, "Refreshing needs Turnkey's API: the demo has none.")
 	case key.Matches(msg, k.Check):
 		s := m.rows[m.cursor]
 		if m.checking[s.Key] {
@@ -271,20 +333,35 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.checking[s.Key] = true
 		return checkCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock)
 	case msg.String() == "c" && len(m.rows) > 0:
-		m.status, m.statusErr = "Checking needs Turnkey's API: the demo has none.", true
+		m.say(statusErr, "Checking needs Turnkey's API: the demo has none.")
 	case key.Matches(msg, k.Logout):
 		m.confirmLogout(session.Pick{Key: m.rows[m.cursor].Key})
 	case key.Matches(msg, k.LogoutActive):
 		m.confirmLogout(session.Pick{})
 	case msg.String() == "L" && len(m.rows) > 0:
 		// L is off with no active session; say why rather than nothing.
-		m.status, m.statusErr = "No active session to log out from: choose one with enter, or log out the selected one with d.", true
+		m.say(statusErr, "No active session to log out from: choose one with enter, or log out the selected one with d.")
+	case key.Matches(msg, k.LogoutExpired):
+		m.confirmLogout(session.Pick{Expired: true})
+	case msg.String() == "X" && m.state != nil:
+		m.say(statusOK, "No session has expired.")
 	case key.Matches(msg, k.LogoutAll):
 		m.confirmLogout(session.Pick{All: true})
 	case key.Matches(msg, k.Prune):
 		m.confirmPrune()
 	}
 	return nil
+}
+
+// unusable says why the session cannot sign requests now, or "".
+func (m Model) unusable(s session.Session) string {
+	switch {
+	case s.Expired(m.now):
+		return "it " + text.Expiry(m.now, s.Expiry) + ": Turnkey refuses it; log in again (tkauth login) or log it out (d)"
+	case m.presence[s.PublicKey] == session.Missing:
+		return "its key pair is missing from the key store: it cannot sign requests; log in again (tkauth login)"
+	}
+	return ""
 }
 
 func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -299,7 +376,7 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.filter.Blur()
 		m.mode = modeList
 		return nil
-	case msg.String() == "up" || msg.String() == "down" || msg.String() == "pgup" || msg.String() == "pgdown":
+	case key.Matches(msg, m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown):
 		m.move(msg)
 		return nil
 	}
@@ -310,22 +387,33 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
+	d := m.dialog
 	switch {
+	case m.scrollKey(msg):
+		return nil
 	case key.Matches(msg, m.keys.Cancel):
-		m.status, m.statusErr = "Cancelled; nothing was changed.", false
+		m.say(statusOK, "Cancelled; nothing was changed.")
 		m.mode = modeList
 		return nil
-	case m.mode == modeConfirm && key.Matches(msg, m.keys.Confirm):
+	case key.Matches(msg, m.keys.Confirm):
 		m.mode = modeList
-		return m.start(m.dialog.busy, m.dialog.run)
+		return m.start(d.busy, d.run)
+	case key.Matches(msg, m.keys.Revoke) && d.revoke != nil:
+		m.mode = modeList
+		return m.start(d.revoking, d.revoke)
 	case m.mode == modeTyped && key.Matches(msg, m.keys.Apply):
-		if strings.TrimSpace(m.typed.Value()) != m.dialog.word {
-			m.status, m.statusErr = "Type "+m.dialog.word+" exactly to confirm, or esc to cancel.", true
-			return nil
+		switch typed := strings.TrimSpace(m.typed.Value()); {
+		case typed == d.word:
+			m.typed.Blur()
+			m.mode = modeList
+			return m.start(d.busy, d.run)
+		case d.revoke != nil && typed == d.revokeWord:
+			m.typed.Blur()
+			m.mode = modeList
+			return m.start(d.revoking, d.revoke)
 		}
-		m.typed.Blur()
-		m.mode = modeList
-		return m.start(m.dialog.busy, m.dialog.run)
+		m.say(statusErr, "Type "+m.dialogWords()+" exactly to confirm, or esc to cancel.")
+		return nil
 	case m.mode == modeTyped:
 		var cmd tea.Cmd
 		m.typed, cmd = m.typed.Update(msg)
@@ -334,29 +422,148 @@ func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// move handles the cursor keys; it reports whether msg was one.
-func (m *Model) move(msg tea.KeyPressMsg) bool {
-	k, page := m.keys, max(m.listHeight()-1, 1)
-	last := len(m.rows) - 1
+// dialogWords says what the typed dialog takes.
+func (m Model) dialogWords() string {
+	if m.dialog.revoke != nil {
+		return m.dialog.word + " or " + m.dialog.revokeWord
+	}
+	return m.dialog.word
+}
+
+// overlayKey handles the token and help screens.
+func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case m.scrollKey(msg):
+	case key.Matches(msg, m.keys.Copy):
+		m.startYank()
+	case key.Matches(msg, m.keys.Close), m.mode == modeToken && key.Matches(msg, m.keys.Token), m.mode == modeHelp && msg.String() == "?":
+		m.mode = modeList
+	}
+	return nil
+}
+
+// open shows an overlay from its top.
+func (m *Model) open(md mode) {
+	m.mode, m.scrollOff = md, 0
+}
+
+// scrollKey scrolls an overlay; it reports whether msg was a scroll key.
+func (m *Model) scrollKey(msg tea.KeyPressMsg) bool {
+	k := m.keys
+	page := max(m.overlayPage(), 1)
 	switch {
 	case key.Matches(msg, k.Up):
-		m.cursor--
+		m.scrollOff--
 	case key.Matches(msg, k.Down):
-		m.cursor++
+		m.scrollOff++
 	case key.Matches(msg, k.PageUp):
-		m.cursor -= page
+		m.scrollOff -= page
 	case key.Matches(msg, k.PageDown):
-		m.cursor += page
+		m.scrollOff += page
 	case key.Matches(msg, k.Home):
-		m.cursor = 0
+		m.scrollOff = 0
 	case key.Matches(msg, k.End):
-		m.cursor = last
+		m.scrollOff = m.overlayMaxOff()
 	default:
 		return false
 	}
-	m.cursor = max(0, min(m.cursor, last))
-	m.pick()
+	m.scrollOff = max(0, min(m.scrollOff, m.overlayMaxOff()))
 	return true
+}
+
+// startYank asks which of the selected session's fields to copy.
+func (m *Model) startYank() {
+	if m.cursor >= len(m.rows) {
+		return
+	}
+	m.yank = true
+	m.say(statusOK, "Copy which? t token · k public key · u user ID · o organization ID · esc nothing")
+}
+
+// yankKey copies the field msg names to the clipboard, with OSC 52, which
+// works over SSH where the terminal allows it.
+func (m *Model) yankKey(msg tea.KeyPressMsg) tea.Cmd {
+	m.yank = false
+	if m.cursor >= len(m.rows) {
+		return nil
+	}
+	s := m.rows[m.cursor]
+	var what, value string
+	switch msg.String() {
+	case "t":
+		what, value = "token", s.Token
+	case "k":
+		what, value = "public key", s.PublicKey
+	case "u":
+		what, value = "user ID", s.UserID
+	case "o":
+		what, value = "organization ID", s.OrganizationID
+	default:
+		m.say(statusOK, "Nothing copied.")
+		return nil
+	}
+	m.say(statusOK, "Copied the "+what+" of "+text.Clean(s.Key)+" to the clipboard (OSC 52: if nothing arrives, your terminal does not allow it).")
+	return tea.SetClipboard(value)
+}
+
+// move handles the cursor keys; it reports whether msg was one.
+func (m *Model) move(msg tea.KeyPressMsg) bool {
+	k, page := m.keys, max(m.listHeight()-1, 1)
+	switch {
+	case key.Matches(msg, k.Up):
+		m.moveTo(m.cursor - 1)
+	case key.Matches(msg, k.Down):
+		m.moveTo(m.cursor + 1)
+	case key.Matches(msg, k.PageUp):
+		m.moveTo(m.cursor - page)
+	case key.Matches(msg, k.PageDown):
+		m.moveTo(m.cursor + page)
+	case key.Matches(msg, k.Home):
+		m.moveTo(0)
+	case key.Matches(msg, k.End):
+		m.moveTo(len(m.rows) - 1)
+	default:
+		return false
+	}
+	return true
+}
+
+// moveTo puts the cursor on row i, or the nearest there is.
+func (m *Model) moveTo(i int) {
+	m.cursor = max(0, min(i, len(m.rows)-1))
+	m.pick()
+}
+
+// click selects the row clicked on.
+func (m *Model) click(mouse tea.Mouse) {
+	if mouse.Button != tea.MouseLeft || m.mode != modeList || len(m.rows) == 0 {
+		return
+	}
+	l := m.layout()
+	row := mouse.Y - len(l.header) - 1 // the column header
+	if row >= 0 && row < l.listH && m.offset+row < len(m.rows) {
+		m.status = ""
+		m.moveTo(m.offset + row)
+	}
+}
+
+// wheel moves the cursor in the list, or scrolls an overlay.
+func (m *Model) wheel(mouse tea.Mouse) {
+	step := 0
+	switch mouse.Button {
+	case tea.MouseWheelUp:
+		step = -1
+	case tea.MouseWheelDown:
+		step = 1
+	default:
+		return
+	}
+	switch m.mode {
+	case modeList, modeFilter:
+		m.moveTo(m.cursor + step)
+	case modeConfirm, modeTyped, modeToken, modeHelp:
+		m.scrollOff = max(0, min(m.scrollOff+step, m.overlayMaxOff()))
+	}
 }
 
 // pick remembers the session under the cursor and keeps it on screen.
@@ -364,9 +571,6 @@ func (m *Model) pick() {
 	key := ""
 	if m.cursor < len(m.rows) {
 		key = m.rows[m.cursor].Key
-	}
-	if key != m.selected {
-		m.reveal = false
 	}
 	m.selected = key
 	m.scroll()
@@ -454,48 +658,110 @@ func (m *Model) refilter() {
 
 // start runs an action with the spinner going.
 func (m *Model) start(busy string, cmd tea.Cmd) tea.Cmd {
-	m.busy, m.status, m.statusErr = busy, "", false
+	m.busy, m.status, m.yank = busy, "", false
 	return tea.Batch(cmd, m.spin.Tick)
 }
 
 // confirmLogout asks before logging out what pick picks; the dialog
-// names those sessions, and confirming logs out exactly them.
+// names those sessions and what becomes of their key pairs, says that
+// their tokens live on at Turnkey, and offers to revoke them there first.
+// Confirming acts on exactly the sessions named.
 func (m *Model) confirmLogout(pick session.Pick) {
 	if m.state == nil {
 		return
 	}
-	keys, err := session.Targets(m.state, pick, m.now)
+	st := m.state
+	keys, err := session.Targets(st, pick, m.now)
 	if err != nil {
-		m.status, m.statusErr = err.Error(), true
+		m.say(statusErr, err.Error())
 		return
 	}
-	plan := session.PlanLogout(m.state, keys)
-	if pick.All {
-		m.dialog = dialog{
-			title: "Log out all " + text.Plural(len(keys), "session") + "?",
-			lines: append([]string{"Removes every session from this machine."}, text.PlanLines(plan, m.state.KeyPairs)...),
-			word:  "yes",
-			run:   logoutCmd(m.cfg.Sessions, keys),
-			busy:  "Logging out " + text.Plural(len(keys), "session"),
+	d := dialog{run: logoutCmd(m.cfg.Sessions, keys)}
+	var lines []string
+	if len(keys) == 1 && !pick.All {
+		key := keys[0]
+		d.title = "Log out " + text.Clean(key) + "?"
+		d.busy = "Logging out " + text.Clean(key)
+		lines = append(lines, "Removes the session "+text.Clean(key)+" ("+text.Expiry(m.now, st.Sessions[key].Expiry)+") from this machine.")
+		if key == st.Active {
+			lines = append(lines, "It is the active session: afterwards none is active.")
 		}
+	} else {
+		which := "all " + text.Plural(len(keys), "session")
+		if pick.Expired {
+			which = text.Plural(len(keys), "expired session")
+		}
+		d.title = "Log out " + which + "?"
+		d.busy = "Logging out " + text.Plural(len(keys), "session")
+		lines = append(lines, "Removes from this machine:")
+		for _, k := range keys {
+			mark := ""
+			if k == st.Active {
+				mark = ", active"
+			}
+			lines = append(lines, "  "+text.Clean(k)+" ("+text.Expiry(m.now, st.Sessions[k].Expiry)+mark+")")
+		}
+	}
+	if plan := session.PlanLogout(st, keys); len(keys) == 1 {
+		lines = append(lines, text.PlanLines(plan, st)...)
+	} else {
+		lines = append(lines, text.PlanSummary(plan, st)...)
+	}
+	var live []string
+	for _, k := range keys {
+		if !st.Sessions[k].Expired(m.now) {
+			live = append(live, k)
+		}
+	}
+	if len(live) > 0 {
+		lines = append(lines, "", m.notRevoking(keys, live, &d))
+	}
+	d.lines = lines
+	md := modeConfirm
+	if pick.All {
+		d.word, md = "yes", modeTyped
 		m.typed.SetValue("")
 		m.typed.Focus()
-		m.mode = modeTyped
-		return
 	}
-	key := keys[0]
-	lines := []string{"Removes the session " + text.Clean(key) + " from this machine."}
-	if key == m.state.Active {
-		lines = append(lines, "It is the active session: afterwards none is active.")
+	m.dialog = d
+	m.open(md)
+}
+
+// notRevoking says that a local logout leaves the live tokens working at
+// Turnkey until they expire and, where Turnkey's API is at hand, offers
+// to revoke them there first (d.revoke).
+func (m *Model) notRevoking(keys, live []string, d *dialog) string {
+	st := m.state
+	line := "Logging out is not revoking: Turnkey accepts "
+	if len(keys) == 1 {
+		line += "its token until it " + text.Expiry(m.now, st.Sessions[keys[0]].Expiry) + "."
+	} else {
+		line += "the tokens of " + text.Plural(len(live), "live session") + " until they expire."
 	}
-	lines = append(lines, text.PlanLines(plan, m.state.KeyPairs)...)
-	m.dialog = dialog{
-		title: "Log out " + text.Clean(key) + "?",
-		lines: lines,
-		run:   logoutCmd(m.cfg.Sessions, keys),
-		busy:  "Logging out " + text.Clean(key),
+	if m.cfg.Servers == nil {
+		return line + " (Revoking needs Turnkey's API: the demo has none.)"
 	}
-	m.mode = modeConfirm
+	d.revoke = revokeCmd(m.cfg.Sessions, *m.cfg.Servers, keys)
+	d.revokeWord, d.revoking = "revoke", "Revoking on Turnkey, then logging out"
+	if len(keys) == 1 {
+		line += " r revokes it there first, signed by its own key pair"
+	} else {
+		line += " Type revoke to revoke them there first, each signed by its own key pair"
+	}
+	named := map[string]bool{}
+	for _, k := range keys {
+		named[k] = true
+	}
+	var others []string
+	for _, k := range session.RevokeTargets(st, keys) {
+		if !named[k] {
+			others = append(others, k)
+		}
+	}
+	if len(others) > 0 {
+		line += "; that ends " + text.CleanJoin(others) + " too (same key pair), which are logged out with it"
+	}
+	return line + "."
 }
 
 func (m *Model) confirmPrune() {
@@ -504,10 +770,11 @@ func (m *Model) confirmPrune() {
 	}
 	unused, kept := session.PruneCandidates(m.state, m.now, false)
 	if len(unused) == 0 {
-		m.status, m.statusErr = "No unused key pairs: every key pair tkauth made is used by a session.", false
+		msg := "No unused key pairs: every key pair tkauth made is used by a session."
 		if len(kept) > 0 {
-			m.status = "No key pairs to delete; " + text.Plural(len(kept), "new key pair") + " kept: no session has used it yet, a login may be about to."
+			msg = "No key pairs to delete; " + text.Plural(len(kept), "new key pair") + " kept: no session has used it yet, a login may be about to."
 		}
+		m.say(statusOK, msg)
 		return
 	}
 	lines := []string{"Deletes " + text.Plural(len(unused), "key pair") + " that tkauth created and no session uses:"}
@@ -523,7 +790,7 @@ func (m *Model) confirmPrune() {
 		run:   pruneCmd(m.cfg.Sessions),
 		busy:  "Deleting unused key pairs",
 	}
-	m.mode = modeConfirm
+	m.open(modeConfirm)
 }
 
 // checkText says Turnkey's verdict on a session in a line.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/cryptotest"
@@ -114,12 +115,16 @@ func TestListKeysMove(t *testing.T) {
 		keys []string
 		want string
 	}{
-		{nil, rows[0]},
-		{[]string{"j"}, rows[1]},
-		{[]string{"down", "down"}, rows[2]},
-		{[]string{"j", "j", "k"}, rows[1]},
+		{nil, rows[1]}, // the active session
+		{[]string{"home"}, rows[0]},
+		{[]string{"g"}, rows[0]},
+		{[]string{"j"}, rows[2]},
+		{[]string{"down", "down"}, rows[3]},
+		{[]string{"j", "j", "k"}, rows[2]},
 		{[]string{"up"}, rows[0]},
+		{[]string{"up", "up"}, rows[0]},
 		{[]string{"end"}, rows[5]},
+		{[]string{"G"}, rows[5]},
 		{[]string{"end", "j"}, rows[5]},
 		{[]string{"end", "home"}, rows[0]},
 		{[]string{"pgdown"}, rows[5]},
@@ -136,7 +141,7 @@ func TestListKeysAct(t *testing.T) {
 	mgr, _ := demoManager(t)
 	m := loaded(t, testConfig(mgr), 100, 30)
 
-	got, _ := press(t, m, "j", "d")
+	got, _ := press(t, m, "d")
 	if got.mode != modeConfirm || got.dialog.title != "Log out acme/admin?" {
 		t.Errorf("d: mode %d, dialog %q", got.mode, got.dialog.title)
 	}
@@ -146,7 +151,7 @@ func TestListKeysAct(t *testing.T) {
 			t.Errorf("d on the active session: dialog %q lacks %q", got.dialog.lines, w)
 		}
 	}
-	if got, _ := press(t, m, "delete"); got.dialog.title != "Log out "+session.DefaultKey+"?" ||
+	if got, _ := press(t, m, "home", "delete"); got.dialog.title != "Log out "+session.DefaultKey+"?" ||
 		!strings.Contains(strings.Join(got.dialog.lines, "\n"), "Key pair kept: used by initech/dev") {
 		t.Errorf("delete on a shared key pair: %q %q", got.dialog.title, got.dialog.lines)
 	}
@@ -159,7 +164,7 @@ func TestListKeysAct(t *testing.T) {
 	if got, _ := press(t, m, "p"); got.mode != modeList || !strings.Contains(got.status, "No unused key pairs") {
 		t.Errorf("p with nothing to prune: mode %d, status %q", got.mode, got.status)
 	}
-	if got, cmd := press(t, m, "enter"); got.busy != "Switching to "+session.DefaultKey || cmd == nil {
+	if got, cmd := press(t, m, "home", "enter"); got.busy != "Switching to "+session.DefaultKey || cmd == nil {
 		t.Errorf("enter: busy %q", got.busy)
 	}
 	if got, cmd := press(t, m, "r"); cmd == nil || got.status != "Reloaded." {
@@ -168,14 +173,17 @@ func TestListKeysAct(t *testing.T) {
 	if got, _ := press(t, m, "/"); got.mode != modeFilter {
 		t.Errorf("/: mode %d", got.mode)
 	}
-	if got, _ := press(t, m, "?"); !got.help.ShowAll {
-		t.Error("?: full help not shown")
+	if got, _ := press(t, m, "?"); got.mode != modeHelp || !strings.Contains(screen(got), "log out expired") {
+		t.Errorf("?: mode %d, help not shown:\n%s", got.mode, screen(got))
 	}
-	if got, _ := press(t, m, "t"); !got.reveal || !strings.Contains(screen(got), "eyJ") {
-		t.Error("t: token not revealed")
+	if got, _ := press(t, m, "?", "?"); got.mode != modeList {
+		t.Error("? does not close the help")
 	}
-	if got, _ := press(t, m, "t", "j"); got.reveal {
-		t.Error("moving on keeps the token revealed")
+	if got, _ := press(t, m, "t"); got.mode != modeToken || !strings.Contains(screen(got), "eyJ") {
+		t.Error("t: token not shown")
+	}
+	if got, _ := press(t, m, "t", "esc"); got.mode != modeList || strings.Contains(screen(got), "eyJ") {
+		t.Error("esc keeps the token shown")
 	}
 	if _, cmd := press(t, m, "q"); !isQuit(cmd) {
 		t.Error("q does not quit")
@@ -192,7 +200,7 @@ func TestLogoutActiveWithNoneActive(t *testing.T) {
 	}
 	m := loaded(t, testConfig(mgr), 100, 30)
 	got, _ := press(t, m, "L")
-	if got.mode != modeList || !strings.Contains(got.status, "No active session") || !got.statusErr {
+	if got.mode != modeList || !strings.Contains(got.status, "No active session") || got.kind != statusErr {
 		t.Errorf("L with none active: mode %d, status %q", got.mode, got.status)
 	}
 }
@@ -201,17 +209,17 @@ func TestConfirmDialogKeys(t *testing.T) {
 	mgr, _ := demoManager(t)
 	m := loaded(t, testConfig(mgr), 100, 30)
 	for _, k := range []string{"n", "esc"} {
-		got, _ := press(t, m, "j", "d", k)
+		got, _ := press(t, m, "d", k)
 		if got.mode != modeList || !strings.Contains(got.status, "nothing was changed") {
 			t.Errorf("%s: mode %d, status %q", k, got.mode, got.status)
 		}
 	}
 	// Keys that mean something in the list do nothing in a dialog.
-	if got, _ := press(t, m, "j", "d", "j", "q", "D"); got.mode != modeConfirm || got.selected != "acme/admin" {
+	if got, _ := press(t, m, "d", "j", "q", "D"); got.mode != modeConfirm || got.selected != "acme/admin" {
 		t.Errorf("list keys leaked through the dialog: mode %d, selected %q", got.mode, got.selected)
 	}
 
-	got, cmd := press(t, m, "j", "d", "y")
+	got, cmd := press(t, m, "d", "y")
 	if got.mode != modeList || got.busy != "Logging out acme/admin" || cmd == nil {
 		t.Fatalf("y: mode %d, busy %q", got.mode, got.busy)
 	}
@@ -301,7 +309,7 @@ func TestFilterKeys(t *testing.T) {
 		t.Errorf("down in the filter: selected %q", m2.selected)
 	}
 	kept, _ := press(t, got, "enter")
-	if kept.mode != modeList || len(kept.rows) != 2 || !strings.Contains(screen(kept), "filter: glo (esc clears)") {
+	if kept.mode != modeList || len(kept.rows) != 2 || !strings.Contains(screen(kept), "filter: glo · 2 of 6 (esc clears)") {
 		t.Errorf("enter: mode %d, %d rows", kept.mode, len(kept.rows))
 	}
 	if cleared, _ := press(t, kept, "esc"); len(cleared.rows) != 6 {
@@ -352,9 +360,9 @@ func TestActionFailureKeepsSession(t *testing.T) {
 	}
 	keys.fail = store.ErrKeyringTimeout
 	m := loaded(t, testConfig(mgr), 100, 30)
-	got, _ := press(t, m, "j", "d", "y")
+	got, _ := press(t, m, "d", "y")
 	got = finish(t, got)
-	if !got.statusErr || !strings.Contains(got.status, `Logout failed: session "acme/admin" was not logged out`) || !strings.Contains(got.status, "did not answer in time") {
+	if got.kind != statusErr || !strings.Contains(got.status, `Logout failed: session "acme/admin" was not logged out`) || !strings.Contains(got.status, "did not answer in time") {
 		t.Errorf("status %q", got.status)
 	}
 	if len(got.rows) != 6 || got.state.Active != "acme/admin" {
@@ -418,11 +426,15 @@ func TestHostileClaimsAreEscaped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _ := press(t, loaded(t, testConfig(mgr), 120, 30), "t")
-	raw := m.View().Content
-	for _, bad := range []string{"\x1b]0;", "\x07", "\u202e", "\x1b[31mred"} {
-		if strings.Contains(raw, bad) {
-			t.Errorf("screen passes %q to the terminal", bad)
+	m := loaded(t, testConfig(mgr), 120, 30)
+	token, _ := press(t, m, "t")
+	dialog, _ := press(t, m, "d")
+	for _, screen := range []Model{m, token, dialog} {
+		raw := screen.View().Content
+		for _, bad := range []string{"\x1b]0;", "\x07", "\u202e", "\x1b[31mred"} {
+			if strings.Contains(raw, bad) {
+				t.Errorf("screen passes %q to the terminal", bad)
+			}
 		}
 	}
 	if s := screen(m); !strings.Contains(s, `key\x1b[31mred`) || !strings.Contains(s, `org\u202eexe.txt`) {
@@ -432,4 +444,33 @@ func TestHostileClaimsAreEscaped(t *testing.T) {
 
 func emptyManager(dir string) *session.Manager {
 	return session.NewManager(store.NewFile(dir), store.NewFileKeys(dir)).WithClock(clock)
+}
+
+// t shows the whole token, however long, wrapped; y then a letter copies
+// a field with OSC 52 and says what it copied, never the value.
+func TestTokenViewAndCopy(t *testing.T) {
+	mgr, _ := demoManager(t)
+	m := loaded(t, testConfig(mgr), 80, 60)
+	s := m.state.Sessions[m.state.Active]
+	got, _ := press(t, m, "t")
+	if flat := strings.ReplaceAll(strings.ReplaceAll(screen(got), "\n", ""), " ", ""); !strings.Contains(flat, s.Token) {
+		t.Errorf("the token view does not show the whole token:\n%s", screen(got))
+	}
+	for _, tt := range []struct{ keys, what, value string }{
+		{"t", "token", s.Token}, {"k", "public key", s.PublicKey}, {"u", "user ID", s.UserID}, {"o", "organization ID", s.OrganizationID},
+	} {
+		for _, from := range []Model{m, got} {
+			m2, cmd := press(t, from, "y", tt.keys)
+			if cmd == nil || !strings.Contains(m2.status, "Copied the "+tt.what+" of acme/admin") || strings.Contains(m2.status, tt.value) {
+				t.Errorf("y %s: status %q", tt.keys, m2.status)
+				continue
+			}
+			if msg := fmt.Sprint(cmd()); !strings.Contains(msg, tt.value) {
+				t.Errorf("y %s copies %q", tt.keys, msg)
+			}
+		}
+	}
+	if m2, cmd := press(t, m, "y", "esc"); cmd != nil || m2.status != "Nothing copied." || m2.mode != modeList {
+		t.Errorf("y esc: %q", m2.status)
+	}
 }

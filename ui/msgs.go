@@ -25,10 +25,21 @@ type presenceMsg struct {
 type tickMsg time.Time
 
 // actionDoneMsg ends an action: what to tell the user, and err if it
-// failed.
+// failed, or warn if it did what was asked but the user should know more.
 type actionDoneMsg struct {
 	status string
 	err    error
+	warn   bool
+}
+
+func (a actionDoneMsg) kind() statusKind {
+	switch {
+	case a.err != nil:
+		return statusErr
+	case a.warn:
+		return statusWarn
+	}
+	return statusOK
 }
 
 // watchingMsg says the session file's directory is being watched by w.

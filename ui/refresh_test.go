@@ -100,7 +100,7 @@ func TestRefreshKey(t *testing.T) {
 		t.Fatalf("R: busy %q", m.busy)
 	}
 	m = runAction(t, m, cmd)
-	if !regexp.MustCompile(`^Refreshed soon: expires in (2[89]|30)s\.$`).MatchString(m.status) || m.statusErr { // 30 s again, as it had
+	if !regexp.MustCompile(`^Refreshed soon: expires in (2[89]|30)s\.$`).MatchString(m.status) || m.kind == statusErr { // 30 s again, as it had
 		t.Errorf("status %q", m.status)
 	}
 	// Without Turnkey's API (the demo), R says why it does nothing.
@@ -129,13 +129,13 @@ func TestCheckKey(t *testing.T) {
 		return tm.(Model)
 	}
 	m = check(m)
-	if m.status != "Turnkey accepts later." || m.statusErr || !strings.Contains(screen(m), "turnkey       valid (") {
+	if m.status != "Turnkey accepts later." || m.kind == statusErr || !strings.Contains(screen(m), "turnkey       valid (") {
 		t.Errorf("valid: status %q\n%s", m.status, screen(m))
 	}
 	later, _ := mgr.Get(context.Background(), "later")
 	srv.DeleteKey(later.PublicKey)
 	m = check(m)
-	if !strings.HasPrefix(m.status, "Turnkey rejects later: ") || !m.statusErr || !strings.Contains(screen(m), "rejected (") {
+	if !strings.HasPrefix(m.status, "Turnkey rejects later: ") || m.kind != statusErr || !strings.Contains(screen(m), "rejected (") {
 		t.Errorf("rejected: status %q\n%s", m.status, screen(m))
 	}
 	demo, _ := demoManager(t)

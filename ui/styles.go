@@ -25,6 +25,7 @@ func newStyles(isDark bool) Styles {
 	warn := c(lipgloss.Color("#A15C00"), lipgloss.Color("#F0B429"))
 	bad := c(lipgloss.Color("#B3261E"), lipgloss.Color("#FF6B6B"))
 	good := c(lipgloss.Color("#1B7F3B"), lipgloss.Color("#5FD38D"))
+	soon := c(lipgloss.Color("#B0129B"), lipgloss.Color("#FF7AE0")) // not warn: unverified has it
 	fg := func(col color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(col) }
 	return Styles{
 		Title:        fg(accent).Bold(true),
@@ -37,7 +38,7 @@ func newStyles(isDark bool) Styles {
 		Cursor:       lipgloss.NewStyle().Reverse(true),
 		Active:       fg(accent).Bold(true),
 		Expired:      fg(dim).Faint(true),
-		Soon:         fg(warn).Bold(true),
+		Soon:         fg(soon).Bold(true),
 		Verified:     fg(good),
 		Unverified:   fg(warn),
 		Label:        fg(dim),

@@ -3,8 +3,10 @@ package ui
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -20,6 +22,7 @@ const minWidth, minHeight = 50, 12
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "tkauth"
 	return v
 }
@@ -33,11 +36,13 @@ func (m Model) render() string {
 		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, msg)
 	}
 	l := m.layout()
-	bodyH := m.height - len(l.header) - len(l.footer)
 	var body []string
 	switch {
 	case m.mode == modeConfirm || m.mode == modeTyped:
-		body = strings.Split(lipgloss.Place(m.width, bodyH, lipgloss.Center, lipgloss.Center, m.dialogBox()), "\n")
+		box := m.styles.Dialog.Width(m.dialogWidth()).Render(strings.Join(m.overlayLines(l.bodyH), "\n"))
+		body = strings.Split(lipgloss.Place(m.width, l.bodyH, lipgloss.Center, lipgloss.Center, box), "\n")
+	case m.mode == modeToken || m.mode == modeHelp:
+		body = m.overlayLines(l.bodyH)
 	case m.state == nil && m.loadErr == nil:
 		body = []string{"", "  Loading…"}
 	case len(m.rows) == 0:
@@ -45,7 +50,7 @@ func (m Model) render() string {
 	default:
 		body = append(m.tableLines(l.listH), l.details...)
 	}
-	lines := append(l.header, fitHeight(body, bodyH)...)
+	lines := append(l.header, fitHeight(body, l.bodyH)...)
 	lines = append(lines, l.footer...)
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, m.width, "…")
@@ -63,42 +68,83 @@ func fitHeight(lines []string, h int) []string {
 	return lines
 }
 
+// wrap wraps s to the width and styles each line with st.
+func (m Model) wrap(st lipgloss.Style, s string, width int) []string {
+	lines := strings.Split(lipgloss.Wrap(s, max(width, 1), " "), "\n")
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return lines
+}
+
+// headerLines name the active session first: it is what the user acts
+// on. Warnings wrap, so that none is cut.
 func (m Model) headerLines() []string {
 	st := m.styles
-	info := []string{text.Clean(filepath.Dir(m.cfg.StorePath)), "key store: " + m.cfg.KeyStore}
+	var info []string
 	if m.state != nil {
-		info = append(info, fmt.Sprintf("%s, %d expired", text.Plural(len(m.state.Sessions), "session"), m.expiredCount()))
+		active := "no active session"
+		if m.state.Active != "" {
+			active = "active: " + text.Clean(m.state.Active)
+		}
+		info = append(info, active, fmt.Sprintf("%s, %d expired", text.Plural(len(m.state.Sessions), "session"), m.expiredCount()))
 	}
+	info = append(info, "key store: "+m.cfg.KeyStore, text.Clean(filepath.Dir(m.cfg.StorePath)))
 	lines := []string{st.Title.Render("tkauth") + st.Header.Render("  "+strings.Join(info, " · "))}
 	if m.cfg.KeyStore == "file" {
-		w := "⚠ file key store: private keys are plain files on disk"
+		w := "⚠ file key store: private keys in plain files"
 		if m.cfg.Note != "" {
 			w = "⚠ " + m.cfg.Note
 		}
-		lines = append(lines, st.Warning.Render(w))
+		lines = append(lines, m.wrap(st.Warning, w, m.width)...)
 	}
 	if m.loadErr != nil {
-		lines = append(lines, st.Error.Render("Cannot read the store: "+m.loadErr.Error()))
+		lines = append(lines, m.wrap(st.Error, "Cannot read the store: "+text.Clean(m.loadErr.Error()), m.width)...)
 	}
 	return lines
 }
 
 func (m Model) footerLines() []string {
 	st := m.styles
-	var status string
+	var lines []string
+	if m.filter.Value() != "" && m.mode != modeFilter {
+		n := 0
+		if m.state != nil {
+			n = len(m.state.Sessions)
+		}
+		lines = append(lines, st.Dim.Render(fmt.Sprintf("filter: %s · %d of %d (esc clears)", text.Clean(m.filter.Value()), len(m.rows), n)))
+	}
 	switch {
 	case m.busy != "":
-		status = m.spin.View() + " " + m.busy + "…"
+		lines = append(lines, m.spin.View()+" "+m.busy+"…")
 	case m.mode == modeFilter:
-		status = m.filter.View()
-	case m.status != "" && m.statusErr:
-		status = st.Error.Render(m.wrapStatus())
+		lines = append(lines, m.filter.View())
 	case m.status != "":
-		status = st.Success.Render(m.wrapStatus())
-	case m.filter.Value() != "":
-		status = st.Dim.Render("filter: " + text.Clean(m.filter.Value()) + " (esc clears)")
+		style := map[statusKind]lipgloss.Style{statusOK: st.Success, statusWarn: st.Warning, statusErr: st.Error}[m.kind]
+		lines = append(lines, m.wrapStatus(style)...)
 	}
-	return append(strings.Split(status, "\n"), strings.Split(m.help.View(m.keys), "\n")...)
+	return append(lines, m.helpBar())
+}
+
+// helpBar is one line of the keys that work now. When they do not fit,
+// the least needed go first; ? and q, or what closes the screen shown,
+// always stay.
+func (m Model) helpBar() string {
+	all, must := m.keys.shortHelp()
+	var keep []key.Binding
+	for _, b := range all[:len(all)-must] {
+		if b.Enabled() {
+			keep = append(keep, b)
+		}
+	}
+	tail := all[len(all)-must:]
+	for {
+		line := m.help.ShortHelpView(append(slices.Clip(keep), tail...))
+		if lipgloss.Width(line) <= m.width || len(keep) == 0 {
+			return line
+		}
+		keep = keep[:len(keep)-1]
+	}
 }
 
 // gap is the space between columns.
@@ -109,13 +155,16 @@ const maxStatusLines = 3
 
 // wrapStatus wraps the status to the width, so that the end of a long
 // error (usually the part that says why) is not cut off.
-func (m Model) wrapStatus() string {
-	lines := strings.Split(lipgloss.Wrap(text.Clean(m.status), max(m.width, 1), " "), "\n")
+func (m Model) wrapStatus(st lipgloss.Style) []string {
+	lines := m.wrap(lipgloss.NewStyle(), text.Clean(m.status), m.width)
 	if len(lines) > maxStatusLines {
 		lines = lines[:maxStatusLines]
 		lines[maxStatusLines-1] = ansi.Truncate(lines[maxStatusLines-1], m.width-1, "") + "…"
 	}
-	return strings.Join(lines, "\n")
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return lines
 }
 
 // column is one column of the session table.
@@ -128,16 +177,18 @@ type column struct {
 // columns returns the columns that fit the width, dropping the least
 // needed first; the session key takes what is left.
 func (m Model) columns() []column {
+	// Dropped from the right when the width is short: what shows a
+	// problem (expired, key pair missing, unverified) goes last.
 	all := []column{
 		{"SESSION", 0, func(_ Model, s session.Session) string { return text.Clean(s.Key) }},
-		{"EXPIRES", 18, Model.expiryCell},
+		{"EXPIRES", 17, Model.expiryCell},
+		{"KEY PAIR", 8, Model.presenceCell},
+		{"TOKEN", 10, Model.verifiedCell},
 		{"TYPE", 10, func(_ Model, s session.Session) string { return text.Type(s.Type) }},
 		{"ORG", 13, func(_ Model, s session.Session) string { return text.Clean(session.Short(s.OrganizationID)) }},
-		{"TOKEN", 10, Model.verifiedCell},
-		{"KEY PAIR", 8, Model.presenceCell},
 		{"USER", 13, func(_ Model, s session.Session) string { return text.Clean(session.Short(s.UserID)) }},
 	}
-	const markW, keyMin, keyMax = 3, 20, 32
+	const markW, keyMin, keyMax = 3, 16, 32
 	keep := len(all)
 	used := func(n int) int {
 		w := markW + keyMin
@@ -235,8 +286,14 @@ func (m Model) details() []string {
 		title += " · active"
 	}
 	lines := []string{st.Dim.Render("── ") + st.Title.Render(title) + st.Dim.Render(" "+strings.Repeat("─", max(0, m.width-lipgloss.Width(title)-4)))}
+	const labelW = 16 // two spaces and the label
 	row := func(label, value string) {
-		lines = append(lines, "  "+st.Label.Render(pad(label, 14))+value)
+		for i, part := range strings.Split(lipgloss.Wrap(value, max(m.width-labelW, 10), " "), "\n") {
+			if i > 0 {
+				label = ""
+			}
+			lines = append(lines, "  "+st.Label.Render(pad(label, labelW-2))+part)
+		}
 	}
 	row("user", text.Clean(s.UserID))
 	row("organization", text.Clean(s.OrganizationID))
@@ -260,18 +317,7 @@ func (m Model) details() []string {
 	if s.SessionProfileID != "" || s.Scope != "" {
 		row("profile", text.Clean(s.SessionProfileID)+"  scope "+text.Clean(s.Scope))
 	}
-	if !m.reveal {
-		row("secret", st.Dim.Render("token hidden; t shows it"))
-		return lines
-	}
-	w := max(m.width-18, 20)
-	for i, part := range strings.Split(lipgloss.Wrap(text.Clean(s.Token), w, ""), "\n") {
-		if i == 0 {
-			row("secret", part)
-		} else {
-			row("", part)
-		}
-	}
+	row("secret", st.Dim.Render("token hidden; t shows it, y copies it"))
 	return lines
 }
 
@@ -312,14 +358,18 @@ func sharedWith(users []string, self string) string {
 // layout is a frame's parts and the rows that fit between them.
 type layout struct {
 	header, footer, details []string
-	listH                   int
+	bodyH, listH            int
 }
 
 // layout works out a frame once: the details pane is shown whole while at
 // least three rows still fit, else not at all.
 func (m Model) layout() layout {
-	l := layout{header: m.headerLines(), footer: m.footerLines(), details: m.details()}
-	main := m.height - len(l.header) - len(l.footer) - 1 // the column header
+	l := layout{header: m.headerLines(), footer: m.footerLines()}
+	l.bodyH = max(m.height-len(l.header)-len(l.footer), 1)
+	if m.mode == modeList || m.mode == modeFilter {
+		l.details = m.details()
+	}
+	main := l.bodyH - 1 // the column header
 	if main-len(l.details) < 3 {
 		l.details = nil
 	}
@@ -348,22 +398,6 @@ func (m Model) emptyLines() []string {
 		"",
 		st.Dim.Render("  Or look around first, on sample data: tkauth demo"),
 	}
-}
-
-func (m Model) dialogBox() string {
-	st := m.styles
-	w := min(m.width-6, 72)
-	lines := []string{st.DialogTitle.Render(m.dialog.title), ""}
-	for _, l := range m.dialog.lines {
-		lines = append(lines, lipgloss.Wrap(l, w-4, " "))
-	}
-	lines = append(lines, "")
-	if m.mode == modeTyped {
-		lines = append(lines, "Type "+m.dialog.word+" and press enter to confirm; esc cancels.", m.typed.View())
-	} else {
-		lines = append(lines, "y: confirm   n or esc: cancel")
-	}
-	return st.Dialog.Width(w).Render(strings.Join(lines, "\n"))
 }
 
 // checkCell says what Turnkey said of the session, when asked.

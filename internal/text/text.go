@@ -148,18 +148,47 @@ func Logout(res session.LogoutResult) string {
 	return b.String() + "."
 }
 
-// PlanLines says what a logout plan does to key pairs, one line each; the
-// TUI's dialogs and the logout command's question use the same words.
-func PlanLines(plan session.LogoutPlan, index map[string]session.KeyPair) []string {
-	var lines []string
+// PlanSummary is PlanLines for a confirmation that lists the sessions
+// already: the key pairs deleted, which only those sessions use, are
+// counted by key store rather than listed.
+func PlanSummary(plan session.LogoutPlan, st *session.State) []string {
+	byStore := map[string]int{}
+	var stores []string
 	for _, pub := range plan.Delete {
-		lines = append(lines, "Deletes key pair "+session.Short(pub)+" from the "+index[pub].KeyStore+" key store.")
+		ks := st.KeyPairs[pub].KeyStore
+		if byStore[ks] == 0 {
+			stores = append(stores, ks)
+		}
+		byStore[ks]++
+	}
+	var lines []string
+	for _, ks := range stores {
+		lines = append(lines, "Deletes their "+Plural(byStore[ks], "key pair")+" from the "+ks+" key store.")
+	}
+	rest := PlanLines(session.LogoutPlan{Kept: plan.Kept, Unmanaged: plan.Unmanaged}, st)
+	return append(lines, rest...)
+}
+
+// PlanLines says what a logout plan does to key pairs, one line each,
+// naming the sessions on each; the TUI's dialogs and the logout command's
+// question use the same words.
+func PlanLines(plan session.LogoutPlan, st *session.State) []string {
+	var lines []string
+	byPair := st.UsersByKeyPair()
+	users := func(pub string) string {
+		if u := byPair[pub]; len(u) > 0 {
+			return " (" + CleanJoin(u) + ")"
+		}
+		return ""
+	}
+	for _, pub := range plan.Delete {
+		lines = append(lines, "Deletes key pair "+session.Short(pub)+users(pub)+" from the "+st.KeyPairs[pub].KeyStore+" key store.")
 	}
 	for _, k := range plan.Kept {
 		lines = append(lines, "Key pair kept: used by "+CleanJoin(k.UsedBy)+".")
 	}
 	for _, pub := range plan.Unmanaged {
-		lines = append(lines, "Key pair "+session.Short(pub)+" was not created by tkauth: left alone.")
+		lines = append(lines, "Key pair "+session.Short(pub)+users(pub)+" was not created by tkauth: left alone.")
 	}
 	return lines
 }

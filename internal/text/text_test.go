@@ -1,6 +1,7 @@
 package text_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -89,13 +90,32 @@ func TestLogout(t *testing.T) {
 func TestPlanLines(t *testing.T) {
 	own := "02" + strings.Repeat("ab", 32)
 	plan := session.LogoutPlan{Delete: []string{own}, Kept: []session.KeptKeyPair{{UsedBy: []string{"s2"}}}, Unmanaged: []string{"03" + strings.Repeat("cd", 32)}}
-	got := text.PlanLines(plan, map[string]session.KeyPair{own: {KeyStore: "system"}})
+	st := session.NewState()
+	st.KeyPairs[own] = session.KeyPair{KeyStore: "system"}
+	st.Sessions["s1"] = &session.Session{Key: "s1", Claims: session.Claims{PublicKey: own}}
+	st.Sessions["s\x1b]0;x"] = &session.Session{Key: "s\x1b]0;x", Claims: session.Claims{PublicKey: own}}
+	got := text.PlanLines(plan, st)
 	want := []string{
-		"Deletes key pair 02ababab…abab from the system key store.",
+		`Deletes key pair 02ababab…abab (s\x1b]0;x, s1) from the system key store.`,
 		"Key pair kept: used by s2.",
 		"Key pair 03cdcdcd…cdcd was not created by tkauth: left alone.",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("PlanLines =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestPlanSummary(t *testing.T) {
+	st := session.NewState()
+	plan := session.LogoutPlan{Kept: []session.KeptKeyPair{{UsedBy: []string{"s9"}}}}
+	for i, ks := range []string{"system", "system", "file"} {
+		pub := fmt.Sprintf("02%064x", i)
+		st.KeyPairs[pub] = session.KeyPair{KeyStore: ks}
+		plan.Delete = append(plan.Delete, pub)
+	}
+	got := strings.Join(text.PlanSummary(plan, st), "\n")
+	want := "Deletes their 2 key pairs from the system key store.\nDeletes their 1 key pair from the file key store.\nKey pair kept: used by s9."
+	if got != want {
+		t.Errorf("PlanSummary =\n%s\nwant\n%s", got, want)
 	}
 }

@@ -1,0 +1,196 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/cryptotest"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tkauth/tkauth/internal/fixture"
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+)
+
+// A message fades after statusFade, or at the next key, whichever comes
+// first; the filter's indicator stays while the filter applies.
+func TestStatusFadesAndFilterStays(t *testing.T) {
+	mgr, _ := demoManager(t)
+	m := loaded(t, testConfig(mgr), 100, 30)
+	m, _ = press(t, m, "/", "a", "c", "m", "e", "enter", "p")
+	if !strings.Contains(m.status, "No unused key pairs") || !strings.Contains(screen(m), "filter: acme · 2 of 6") {
+		t.Fatalf("status %q:\n%s", m.status, screen(m))
+	}
+	var tm tea.Model = m
+	tm, _ = tm.Update(tickMsg(t0.Add(statusFade - time.Second)))
+	if tm.(Model).status == "" {
+		t.Error("the message faded early")
+	}
+	tm, _ = tm.Update(tickMsg(t0.Add(statusFade)))
+	if s := screen(tm.(Model)); tm.(Model).status != "" || strings.Contains(s, "No unused") || !strings.Contains(s, "filter: acme · 2 of 6") {
+		t.Errorf("after %v: status %q:\n%s", statusFade, tm.(Model).status, s)
+	}
+	// An error in the status does not hide the filter either.
+	m2, _ := press(t, m, "R")
+	if s := screen(m2); !strings.Contains(s, "Refreshing needs Turnkey's API") || !strings.Contains(s, "filter: acme · 2 of 6") {
+		t.Errorf("an error hides the filter:\n%s", s)
+	}
+	if m3, _ := press(t, m2, "j"); m3.status != "" {
+		t.Errorf("the next key keeps %q", m3.status)
+	}
+}
+
+// Switching to a session that cannot be used says so, as a warning.
+func TestSwitchWarnsOfAnUnusableSession(t *testing.T) {
+	mgr, dir := demoManager(t)
+	m := loaded(t, testConfig(mgr), 100, 30)
+	m, cmd := press(t, m, "home", "j", "j", "j", "enter") // globex/ci, expired
+	if m.selected != "globex/ci" {
+		t.Fatalf("selected %q", m.selected)
+	}
+	m = runAction(t, m, cmd)
+	if m.kind != statusWarn || !strings.HasPrefix(m.status, "Active session: globex/ci, but it expired 4m00s ago: Turnkey refuses it") {
+		t.Errorf("switch to an expired session: %d %q", m.kind, m.status)
+	}
+	// A key pair deleted behind tkauth's back shows within presenceEvery,
+	// without r, and switching to its session warns.
+	viewer := m.state.Sessions["acme/viewer"]
+	if err := os.Remove(filepath.Join(store.NewFileKeys(dir).Dir(), viewer.PublicKey+".private")); err != nil {
+		t.Fatal(err)
+	}
+	var tm tea.Model = m
+	tm, cmd = tm.Update(tickMsg(t0.Add(presenceEvery)))
+	for _, msg := range cmd().(tea.BatchMsg) {
+		if msg == nil {
+			continue
+		}
+		if p, ok := msg().(presenceMsg); ok {
+			tm, _ = tm.Update(p)
+		}
+	}
+	m = tm.(Model)
+	if m.presence[viewer.PublicKey] != session.Missing {
+		t.Fatalf("a deleted key file is not noticed: %v", m.presence[viewer.PublicKey])
+	}
+	m, cmd = press(t, m, "home", "j", "j", "enter")
+	m = runAction(t, m, cmd)
+	if m.kind != statusWarn || !strings.Contains(m.status, "acme/viewer, but its key pair is missing") {
+		t.Errorf("switch to a session without its key pair: %d %q", m.kind, m.status)
+	}
+	// A usable one is plain news.
+	m, cmd = press(t, m, "home", "enter")
+	if m = runAction(t, m, cmd); m.kind != statusOK || m.status != "Active session: "+session.DefaultKey {
+		t.Errorf("switch to a usable session: %d %q", m.kind, m.status)
+	}
+}
+
+// X logs out every expired session and nothing else, after one
+// confirmation that names them.
+func TestLogoutExpired(t *testing.T) {
+	mgr, _ := demoManager(t)
+	m := loaded(t, testConfig(mgr), 100, 30)
+	m, _ = press(t, m, "X")
+	if m.mode != modeConfirm || !strings.Contains(strings.Join(m.dialog.lines, "\n"), "globex/ci (expired 4m00s ago)") {
+		t.Fatalf("X: mode %d, %q %q", m.mode, m.dialog.title, m.dialog.lines)
+	}
+	if strings.Contains(strings.Join(m.dialog.lines, "\n"), "not revoking") {
+		t.Error("an expired token is dead at Turnkey already, yet the dialog offers to revoke it")
+	}
+	m, _ = press(t, m, "y")
+	m = finish(t, m)
+	if _, ok := m.state.Sessions["globex/ci"]; ok || len(m.state.Sessions) != 5 || m.expiredCount() != 0 {
+		t.Errorf("after X y: %d sessions, %d expired; status %q", len(m.state.Sessions), m.expiredCount(), m.status)
+	}
+	if m2, _ := press(t, m, "X"); m2.mode != modeList || m2.status != "No session has expired." {
+		t.Errorf("X with none expired: mode %d, %q", m2.mode, m2.status)
+	}
+}
+
+// The logout dialog says that the token lives on at Turnkey, and r
+// revokes it there before logging out; a session sharing the key pair is
+// named, and ends with it.
+func TestDialogRevokes(t *testing.T) {
+	mgr, sv, srv := loggedInAt(t)
+	cfg := Config{Sessions: mgr, StorePath: filepath.Join(t.TempDir(), "sessions.json"), KeyStore: "file", Clock: time.Now, Servers: sv}
+	m := loaded(t, cfg, 100, 30)
+	later := m.state.Sessions["later"]
+	m, _ = press(t, m, "d")
+	text := strings.Join(m.dialog.lines, "\n")
+	if m.dialog.title != "Log out later?" || !strings.Contains(text, "Logging out is not revoking: Turnkey accepts its token until it expires in") ||
+		!strings.Contains(text, "r revokes it there first") || !strings.Contains(screen(m), "r: revoke on Turnkey, then log out") {
+		t.Fatalf("dialog %q:\n%s", m.dialog.title, screen(m))
+	}
+	m, cmd := press(t, m, "r")
+	if m.busy == "" {
+		t.Fatal("r started nothing")
+	}
+	m = runAction(t, m, cmd)
+	if _, ok := m.state.Sessions["later"]; ok || srv.HasKey(later.PublicKey) || !strings.HasPrefix(m.status, "Revoked on Turnkey: 1 session. Logged out later") {
+		t.Errorf("after r: still stored %v, on Turnkey %v, status %q", ok, srv.HasKey(later.PublicKey), m.status)
+	}
+	if _, ok := m.state.Sessions["soon"]; !ok {
+		t.Error("another session went too")
+	}
+}
+
+// Clicking a row selects it; the wheel moves the cursor in the list and
+// scrolls a dialog.
+func TestMouse(t *testing.T) {
+	cryptotest.SetGlobalRandom(t, 3)
+	dir := t.TempDir()
+	keys := store.NewFileKeys(dir)
+	if err := fixture.Store(context.Background(), dir, keys, 40, t0); err != nil {
+		t.Fatal(err)
+	}
+	mgr := session.NewManager(store.NewFile(dir), keys).WithClock(clock)
+	m := loaded(t, testConfig(mgr), 80, 24)
+	l := m.layout()
+	var tm tea.Model = m
+	tm, _ = tm.Update(tea.MouseClickMsg{X: 5, Y: len(l.header) + 1 + 3, Button: tea.MouseLeft})
+	if got := tm.(Model); got.cursor != 3 || got.selected != got.rows[3].Key {
+		t.Errorf("click on the fourth row: cursor %d", got.cursor)
+	}
+	tm, _ = tm.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	tm, _ = tm.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if got := tm.(Model); got.cursor != 5 {
+		t.Errorf("two wheel steps down: cursor %d", got.cursor)
+	}
+	tm, _ = tm.Update(tea.MouseClickMsg{X: 5, Y: 0, Button: tea.MouseLeft}) // the header
+	if got := tm.(Model); got.cursor != 5 {
+		t.Errorf("a click on the header moved the cursor to %d", got.cursor)
+	}
+	got, _ := press(t, tm.(Model), "D")
+	tm, _ = got.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if got := tm.(Model); got.scrollOff != 1 || !strings.Contains(screen(got), "Log out all 40 sessions?") {
+		t.Errorf("the wheel in a dialog: offset %d", got.scrollOff)
+	}
+}
+
+// In the filter, letters are typed: the help offers only the arrows.
+func TestFilterHelpOffersArrows(t *testing.T) {
+	mgr, _ := demoManager(t)
+	m, _ := press(t, loaded(t, testConfig(mgr), 120, 30), "/")
+	bar := ansi.Strip(m.helpBar())
+	if strings.Contains(bar, "↑/k") || strings.Contains(bar, "↓/j") || !strings.Contains(bar, "↑ up") {
+		t.Errorf("filter help: %q", bar)
+	}
+	if got, _ := press(t, m, "j"); got.filter.Value() != "j" {
+		t.Errorf("j in the filter: %q", got.filter.Value())
+	}
+}
+
+// The countdown's last minute and an unverified token do not share a
+// colour, on dark or light backgrounds.
+func TestSoonIsNotUnverified(t *testing.T) {
+	for _, dark := range []bool{true, false} {
+		st := newStyles(dark)
+		if st.Soon.GetForeground() == st.Unverified.GetForeground() {
+			t.Errorf("dark %v: soon and unverified share %v", dark, st.Soon.GetForeground())
+		}
+	}
+}
