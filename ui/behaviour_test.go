@@ -194,3 +194,28 @@ func TestSoonIsNotUnverified(t *testing.T) {
 		}
 	}
 }
+
+// The store's error and the plain-files warning wrap at the narrowest
+// size: nothing of them is cut.
+func TestWarningsWrapWhole(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(store.NewFile(dir).Path(), []byte(`{"version": 1, "sessions": [`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mgr := emptyManager(dir)
+	cfg := testConfig(mgr)
+	cfg.Note = "no Secret Service (no D-Bus session bus): private keys go to plain files in " + dir
+	var tm tea.Model = New(cfg)
+	tm, _ = tm.Update(tea.WindowSizeMsg{Width: minWidth, Height: minHeight})
+	tm, _ = tm.Update(loadCmd(cfg.Sessions)())
+	m := tm.(Model)
+	if m.loadErr == nil {
+		t.Fatal("the corrupt store loaded")
+	}
+	flat := strings.Join(strings.Fields(screen(m)), "")
+	for _, want := range []string{cfg.Note, "Cannot read the store: " + m.loadErr.Error()} {
+		if !strings.Contains(flat, strings.Join(strings.Fields(want), "")) {
+			t.Errorf("cut at %dx%d: %q\n%s", minWidth, minHeight, want, screen(m))
+		}
+	}
+}
