@@ -259,7 +259,7 @@ func tuiUnderFrozenKeyring(t *testing.T, bin string, env []string) {
 	cmd.WriteString(" " + strconvQuote(bin) + " --keyring-timeout 2s")
 	x.run("new-session", "-d", "-s", "tk", "-x", "110", "-y", "32", cmd.String())
 	defer exec.Command("tmux", "-S", x.sock, "kill-server").Run()
-	x.waitFor("unknown") // presence gave up on the frozen keyring
+	x.waitFor("unknown")                     // presence gave up on the frozen keyring
 	x.run("send-keys", "-t", "tk", "g", "d") // the first row; the cursor starts on the active one, c
 	x.waitFor("Log out a?")
 	start := time.Now()
