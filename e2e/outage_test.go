@@ -259,8 +259,9 @@ func tuiUnderFrozenKeyring(t *testing.T, bin string, env []string) {
 	cmd.WriteString(" " + strconvQuote(bin) + " --keyring-timeout 2s")
 	x.run("new-session", "-d", "-s", "tk", "-x", "110", "-y", "32", cmd.String())
 	defer exec.Command("tmux", "-S", x.sock, "kill-server").Run()
-	x.waitFor("unknown")                     // presence gave up on the frozen keyring
-	x.run("send-keys", "-t", "tk", "g", "d") // the first row; the cursor starts on the active one, c
+	x.waitFor("unknown") // presence gave up on the frozen keyring
+	// g: the first row, a; the cursor starts on the active session, c.
+	x.run("send-keys", "-t", "tk", "g", "d")
 	x.waitFor("Log out a?")
 	start := time.Now()
 	x.run("send-keys", "-t", "tk", "y")
