@@ -18,12 +18,7 @@ import (
 // session, and see it gone from the screen, the store and the keyring;
 // then change the store from this process, and see the screen follow.
 func TestTUIEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary in tmux")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		skipUnlessRequired(t, "tmux is not installed; .ci/run installs it")
-	}
+	needTmux(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	keys, service := e2eKeyStore(t, dir)
@@ -39,11 +34,7 @@ func TestTUIEndToEnd(t *testing.T) {
 		t.Fatalf("setup: key pair not in the %s key store: %v", keys.Name(), err)
 	}
 
-	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
-	cmd := fmt.Sprintf("env TKAUTH_HOME=%q TKAUTH_KEYRING=%s TKAUTH_KEYRING_SERVICE=%s %q",
-		dir, keys.Name(), service, buildTkauth(t))
-	x.run("new-session", "-d", "-s", "tk", "-x", "110", "-y", "32", cmd)
-	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+	x := tuiInTmux(t, dir, keys.Name(), service, 110, 32)
 
 	x.waitFor("initech/dev")
 	x.waitFor("present")
@@ -100,12 +91,7 @@ func TestTUIEndToEnd(t *testing.T) {
 // dialog shows its question, its confirm line and its input whole, scrolls
 // to the end of what it deletes, and the store and key store end empty.
 func TestTUILogoutAllAt80x24(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary in tmux")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		skipUnlessRequired(t, "tmux is not installed; .ci/run installs it")
-	}
+	needTmux(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	keys, service := e2eKeyStore(t, dir)
@@ -117,11 +103,7 @@ func TestTUILogoutAllAt80x24(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
-	cmd := fmt.Sprintf("env TKAUTH_HOME=%q TKAUTH_KEYRING=%s TKAUTH_KEYRING_SERVICE=%s %q",
-		dir, keys.Name(), service, buildTkauth(t))
-	x.run("new-session", "-d", "-s", "tk", "-x", "80", "-y", "24", cmd)
-	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+	x := tuiInTmux(t, dir, keys.Name(), service, 80, 24)
 
 	x.waitFor("40 sessions")
 	x.run("send-keys", "-t", "tk", "D")
@@ -152,4 +134,27 @@ func TestTUILogoutAllAt80x24(t *testing.T) {
 			t.Errorf("the key pair of %s is still in the %s key store", s.Key, keys.Name())
 		}
 	}
+}
+
+// needTmux skips a test that drives the binary in tmux when tmux is not
+// there (unless tests are required to run), or with -short.
+func needTmux(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary in tmux")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		skipUnlessRequired(t, "tmux is not installed; .ci/run installs it")
+	}
+}
+
+// tuiInTmux starts the TUI over the store in dir in a w x h tmux window.
+func tuiInTmux(t *testing.T, dir, keyStore, service string, w, h int) tmux {
+	t.Helper()
+	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	cmd := fmt.Sprintf("env TKAUTH_HOME=%q TKAUTH_KEYRING=%s TKAUTH_KEYRING_SERVICE=%s %q",
+		dir, keyStore, service, buildTkauth(t))
+	x.run("new-session", "-d", "-s", "tk", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd)
+	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+	return x
 }

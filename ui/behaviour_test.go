@@ -1,18 +1,15 @@
 package ui
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/cryptotest"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 )
@@ -141,14 +138,7 @@ func TestDialogRevokes(t *testing.T) {
 // Clicking a row selects it; the wheel moves the cursor in the list and
 // scrolls a dialog.
 func TestMouse(t *testing.T) {
-	cryptotest.SetGlobalRandom(t, 3)
-	dir := t.TempDir()
-	keys := store.NewFileKeys(dir)
-	if err := fixture.Store(context.Background(), dir, keys, 40, t0); err != nil {
-		t.Fatal(err)
-	}
-	mgr := session.NewManager(store.NewFile(dir), keys).WithClock(clock)
-	m := loaded(t, testConfig(mgr), 80, 24)
+	m := loaded(t, testConfig(fortyManager(t)), 80, 24)
 	l := m.layout()
 	var tm tea.Model = m
 	tm, _ = tm.Update(tea.MouseClickMsg{X: 5, Y: len(l.header) + 1 + 3, Button: tea.MouseLeft})

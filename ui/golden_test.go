@@ -146,19 +146,25 @@ func TestGoldenScreens(t *testing.T) {
 	}
 }
 
+// fortyManager is a real Manager over a store of 40 sessions, most of them
+// expired, made deterministic so screens can be compared.
+func fortyManager(t *testing.T) *session.Manager {
+	t.Helper()
+	cryptotest.SetGlobalRandom(t, 2)
+	dir := t.TempDir()
+	keys := store.NewFileKeys(dir)
+	if err := fixture.Store(context.Background(), dir, keys, 40, t0); err != nil {
+		t.Fatal(err)
+	}
+	return session.NewManager(store.NewFile(dir), keys).WithClock(clock)
+}
+
 // With 40 sessions, logging out all overflows every terminal: the list of
 // what goes scrolls, and the question, the confirm line and the input stay.
 func TestGoldenLogoutAllOverflows(t *testing.T) {
 	for _, size := range sizes {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			cryptotest.SetGlobalRandom(t, 2)
-			dir := t.TempDir()
-			keys := store.NewFileKeys(dir)
-			if err := fixture.Store(context.Background(), dir, keys, 40, t0); err != nil {
-				t.Fatal(err)
-			}
-			mgr := session.NewManager(store.NewFile(dir), keys).WithClock(clock)
-			tm := startTUI(t, testConfig(mgr), size[0], size[1])
+			tm := startTUI(t, testConfig(fortyManager(t)), size[0], size[1])
 			waitFor(t, tm, "40 sessions", "present")
 			tm.Send(keyMsg("D"))
 			waitFor(t, tm, "Log out all 40 sessions?", "press enter to log out", "> ")

@@ -166,6 +166,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.filter.SetWidth(max(msg.Width-4, 10))
 		m.typed.SetWidth(max(min(msg.Width-6, 72)-10, 10))
 		m.scroll()
+		m.scrollOff = min(m.scrollOff, m.overlayMaxOff())
+		m.syncKeys() // whether an overlay scrolls depends on the size
 	case tea.BackgroundColorMsg:
 		m.styles = newStyles(msg.IsDark())
 		m.help.Styles = m.styles.Help
