@@ -54,6 +54,9 @@ func TestSwitchWarnsOfAnUnusableSession(t *testing.T) {
 	if m.kind != statusWarn || !strings.HasPrefix(m.status, "Active session: globex/ci, but it expired 4m00s ago: Turnkey refuses it") {
 		t.Errorf("switch to an expired session: %d %q", m.kind, m.status)
 	}
+	if !strings.Contains(screen(m), "active: globex/ci (expired) · ") {
+		t.Errorf("the header does not say the active session expired:\n%s", screen(m))
+	}
 	// A key pair deleted behind tkauth's back shows within presenceEvery,
 	// without r, and switching to its session warns.
 	viewer := m.state.Sessions["acme/viewer"]
@@ -78,6 +81,9 @@ func TestSwitchWarnsOfAnUnusableSession(t *testing.T) {
 	m = runAction(t, m, cmd)
 	if m.kind != statusWarn || !strings.Contains(m.status, "acme/viewer, but its key pair is missing") {
 		t.Errorf("switch to a session without its key pair: %d %q", m.kind, m.status)
+	}
+	if !strings.Contains(screen(m), "active: acme/viewer (key pair missing) · ") {
+		t.Errorf("the header does not say the key pair is missing:\n%s", screen(m))
 	}
 	// A usable one is plain news.
 	m, cmd = press(t, m, "home", "enter")

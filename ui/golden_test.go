@@ -165,7 +165,7 @@ func TestGoldenLogoutAllOverflows(t *testing.T) {
 	for _, size := range sizes {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			tm := startTUI(t, testConfig(fortyManager(t)), size[0], size[1])
-			waitFor(t, tm, "40 sessions", "present")
+			waitFor(t, tm, "org-000/user-00000", "present")
 			tm.Send(keyMsg("D"))
 			waitFor(t, tm, "Log out all 40 sessions?", "press enter to log out", "> ")
 			if size[1] < 60 {

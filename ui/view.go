@@ -82,15 +82,26 @@ func (m Model) wrap(st lipgloss.Style, s string, width int) []string {
 func (m Model) headerLines() []string {
 	st := m.styles
 	var info []string
+	active := ""
 	if m.state != nil {
-		active := "no active session"
-		if m.state.Active != "" {
-			active = "active: " + text.Clean(m.state.Active)
+		active = st.Header.Render("no active session")
+		if s, ok := m.state.Sessions[m.state.Active]; ok {
+			// However it became active (add, another terminal), an active
+			// session that cannot be used says so.
+			switch {
+			case s.Expired(m.now):
+				active = st.Warning.Render("active: " + text.Clean(s.Key) + " (expired)")
+			case m.presence[s.PublicKey] == session.Missing:
+				active = st.Warning.Render("active: " + text.Clean(s.Key) + " (key pair missing)")
+			default:
+				active = st.Header.Render("active: " + text.Clean(s.Key))
+			}
 		}
-		info = append(info, active, fmt.Sprintf("%s, %d expired", text.Plural(len(m.state.Sessions), "session"), m.expiredCount()))
+		active += st.Header.Render(" · ")
+		info = append(info, fmt.Sprintf("%s, %d expired", text.Plural(len(m.state.Sessions), "session"), m.expiredCount()))
 	}
 	info = append(info, "key store: "+m.cfg.KeyStore, text.Clean(filepath.Dir(m.cfg.StorePath)))
-	lines := []string{st.Title.Render("tkauth") + st.Header.Render("  "+strings.Join(info, " · "))}
+	lines := []string{st.Title.Render("tkauth") + "  " + active + st.Header.Render(strings.Join(info, " · "))}
 	if m.cfg.KeyStore == "file" {
 		w := "⚠ file key store: private keys in plain files"
 		if m.cfg.Note != "" {
