@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/store"
 )
@@ -118,4 +119,22 @@ func twoSessions(t *testing.T, c *harness) (a, b, tokA string) {
 		t.Fatal(err)
 	}
 	return a, b, tokA
+}
+
+// The table's columns line up by display width, wide characters included.
+func TestListAlignsByDisplayWidth(t *testing.T) {
+	c := newCLI(t)
+	c.add("会社/管理", token(t, c.keyPair(), time.Hour))
+	c.add("acme/admin-longer", token(t, c.keyPair(), 2*time.Hour))
+	r := c.run("", true, "list")
+	lines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
+	if r.code != 0 || len(lines) != 3 {
+		t.Fatalf("exit %d:\n%s%s", r.code, r.out, r.errOut)
+	}
+	col := func(line, field string) int { return ansi.StringWidth(line[:strings.Index(line, field)]) }
+	for _, l := range lines[1:] {
+		if got, want := col(l, "expires in"), col(lines[0], "EXPIRES"); got != want {
+			t.Errorf("EXPIRES at column %d, want %d:\n%s", got, want, r.out)
+		}
+	}
 }

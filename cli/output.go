@@ -1,13 +1,14 @@
 package cli
 
 import (
+	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
@@ -102,23 +103,18 @@ func checkAll(ctx context.Context, m *session.Manager, sv session.Servers, keys 
 // otherwise one plain line a session. Either way * marks the active one,
 // expiry is relative ("expired 4m ago"), and what needs attention is
 // labelled: an unverified token, a key pair missing from its key store.
+//
+// Columns are aligned in two passes over the sessions, the first for the
+// widths, so that nothing holds the whole table, and the output goes
+// through one buffer: 10,000 sessions are a few writes, not 120,000.
 func writeSessions(w io.Writer, st *session.State, presence map[string]session.Presence, checks map[string]*session.Check, now time.Time, table bool) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	if table {
-		head := "  SESSION\tUSER\tORGANIZATION\tTYPE\tEXPIRES\tTOKEN\tKEY PAIR"
-		if checks != nil {
-			head += "\tTURNKEY"
-		}
-		fmt.Fprintln(tw, head)
-	}
-	for _, s := range st.List() {
+	row := func(s *session.Session, cells []string) []string {
 		mark := " "
 		if s.Key == st.Active {
 			mark = "*"
 		}
-		cells := []string{mark + " " + text.Clean(s.Key), "user " + text.Clean(session.Short(s.UserID)), "org " + text.Clean(session.Short(s.OrganizationID)), text.Type(s.Type), text.Expiry(now, s.Expiry)}
+		cells = append(cells, mark+" "+text.Clean(s.Key))
 		if table {
-			cells[1], cells[2] = text.Clean(session.Short(s.UserID)), text.Clean(session.Short(s.OrganizationID))
 			verified := "unverified"
 			if s.Verified {
 				verified = "verified"
@@ -127,26 +123,78 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 			if p == "" {
 				p = session.PresenceUnknown
 			}
-			cells = append(cells, verified, string(p))
+			cells = append(cells, text.Clean(session.Short(s.UserID)), text.Clean(session.Short(s.OrganizationID)),
+				text.Type(s.Type), text.Expiry(now, s.Expiry), verified, string(p))
 			if checks != nil {
 				cells = append(cells, string(checks[s.Key].Status))
 			}
-		} else {
-			var labels []string
-			if !s.Verified {
-				labels = append(labels, "unverified")
+			return cells
+		}
+		cells = append(cells, "user "+text.Clean(session.Short(s.UserID)), "org "+text.Clean(session.Short(s.OrganizationID)),
+			text.Type(s.Type), text.Expiry(now, s.Expiry))
+		var labels []string
+		if !s.Verified {
+			labels = append(labels, "unverified")
+		}
+		if p := presence[s.PublicKey]; p != session.Present && presence != nil {
+			labels = append(labels, "key pair "+string(p))
+		}
+		if l := checkLabel(checks[s.Key]); l != "" {
+			labels = append(labels, l)
+		}
+		if len(labels) > 0 {
+			cells = append(cells, strings.Join(labels, ", "))
+		}
+		return cells
+	}
+	var head []string
+	if table {
+		head = []string{"  SESSION", "USER", "ORGANIZATION", "TYPE", "EXPIRES", "TOKEN", "KEY PAIR"}
+		if checks != nil {
+			head = append(head, "TURNKEY")
+		}
+	}
+	keys := st.Keys()
+	var widths []int
+	measure := func(cells []string) {
+		for i, c := range cells[:max(len(cells)-1, 0)] { // the last cell is not padded
+			if i == len(widths) {
+				widths = append(widths, 0)
 			}
-			if p := presence[s.PublicKey]; p != session.Present && presence != nil {
-				labels = append(labels, "key pair "+string(p))
-			}
-			if l := checkLabel(checks[s.Key]); l != "" {
-				labels = append(labels, l)
-			}
-			if len(labels) > 0 {
-				cells = append(cells, strings.Join(labels, ", "))
+			widths[i] = max(widths[i], ansi.StringWidth(c))
+		}
+	}
+	cells := make([]string, 0, 8)
+	measure(head)
+	for _, k := range keys {
+		cells = row(st.Sessions[k], cells[:0])
+		measure(cells)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	write := func(cells []string) {
+		for i, c := range cells {
+			bw.WriteString(c)
+			if i < len(cells)-1 {
+				bw.WriteString(spaces(widths[i] - ansi.StringWidth(c) + 2))
 			}
 		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		bw.WriteByte('\n')
 	}
-	tw.Flush()
+	if table {
+		write(head)
+	}
+	for _, k := range keys {
+		cells = row(st.Sessions[k], cells[:0])
+		write(cells)
+	}
+	bw.Flush()
+}
+
+// spaces returns n spaces, without allocating for the usual widths.
+func spaces(n int) string {
+	const blank = "                                                                "
+	if n <= len(blank) {
+		return blank[:max(n, 0)]
+	}
+	return strings.Repeat(" ", n)
 }

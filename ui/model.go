@@ -110,6 +110,7 @@ type Model struct {
 	// Indexes of state, built at each load so that a frame costs the rows
 	// on screen, not the sessions stored.
 	all      []*session.Session  // every session, by key
+	haystack []string            // all[i]'s key, user and organization, lower-cased, for the filter
 	expiries []time.Time         // sorted
 	usersOf  map[string][]string // public key -> session keys, sorted
 
@@ -612,11 +613,13 @@ func (m *Model) autoRefresh() tea.Cmd {
 func (m *Model) index() {
 	n := len(m.state.Sessions)
 	m.all = make([]*session.Session, 0, n)
+	m.haystack = make([]string, 0, n)
 	m.expiries = make([]time.Time, 0, n)
 	m.usersOf = make(map[string][]string, len(m.state.KeyPairs))
 	for _, k := range slices.Sorted(maps.Keys(m.state.Sessions)) {
 		s := m.state.Sessions[k]
 		m.all = append(m.all, s)
+		m.haystack = append(m.haystack, strings.ToLower(s.Key+"\n"+s.UserID+"\n"+s.OrganizationID))
 		m.expiries = append(m.expiries, s.Expiry)
 		m.usersOf[s.PublicKey] = append(m.usersOf[s.PublicKey], s.Key)
 	}
@@ -639,10 +642,10 @@ func (m Model) expiredCount() int {
 func (m *Model) refilter() {
 	m.rows = m.rows[:0]
 	if m.state != nil {
-		q := strings.ToLower(m.filter.Value())
-		for _, s := range m.all {
-			if q == "" || strings.Contains(strings.ToLower(s.Key), q) ||
-				strings.Contains(strings.ToLower(s.UserID), q) || strings.Contains(strings.ToLower(s.OrganizationID), q) {
+		// A query cannot hold a line break, so it matches within one field.
+		q := strings.ToLower(strings.ReplaceAll(m.filter.Value(), "\n", ""))
+		for i, s := range m.all {
+			if q == "" || strings.Contains(m.haystack[i], q) {
 				m.rows = append(m.rows, s)
 			}
 		}
