@@ -227,12 +227,16 @@ type LogoutPlan struct {
 // confirmation can show it beforehand.
 func PlanLogout(st *State, keys []string) LogoutPlan {
 	leaving := make(map[string]bool, len(keys))
+	pubs := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		leaving[k] = true
+		if s, ok := st.Sessions[k]; ok {
+			pubs[s.PublicKey] = true
+		}
 	}
 	var plan LogoutPlan
 	seen := map[string]bool{}
-	usersOf := st.UsersByKeyPair()
+	usersOf := st.usersOfEach(pubs)
 	for _, k := range keys {
 		s, ok := st.Sessions[k]
 		if !ok || seen[s.PublicKey] {

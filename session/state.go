@@ -62,6 +62,22 @@ func (st *State) UsersByKeyPair() map[string][]string {
 	return out
 }
 
+// usersOfEach is UsersByKeyPair for the public keys in pubs only: one pass
+// over the sessions, and only the few lists it makes are sorted, so that
+// logging out one session of 10,000 sorts nothing large.
+func (st *State) usersOfEach(pubs map[string]bool) map[string][]string {
+	out := make(map[string][]string, len(pubs))
+	for k, s := range st.Sessions {
+		if pubs[s.PublicKey] {
+			out[s.PublicKey] = append(out[s.PublicKey], k)
+		}
+	}
+	for _, users := range out {
+		slices.Sort(users)
+	}
+	return out
+}
+
 // Store persists State. Implementations make Update exclusive across
 // processes.
 type Store interface {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -84,56 +83,132 @@ type fileKeyPair struct {
 // states encode equally.
 func Encode(st *session.State) ([]byte, error) {
 	var b bytes.Buffer
-	_, err := encode(&b, st, nil, "")
+	err := encode(&b, st, &encCache{}, "")
 	return b.Bytes(), err
 }
 
-// encode writes st to b as Encode does, with the generation stamp gen if
-// not empty, reusing the encodings in frags of sessions that have not
-// changed; it returns the encodings of st's sessions.
-func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment, gen string) (map[string]fragment, error) {
-	keys := slices.Sorted(maps.Keys(st.Sessions))
-	next := make(map[string]fragment, len(keys))
-	size := 256
-	for _, k := range keys {
-		s := st.Sessions[k]
-		fr, ok := frags[k]
-		if !ok || fr.s != s {
-			if err := readsBack(s); err != nil {
-				return nil, err
-			}
-			enc, err := json.Marshal(fileSession{
-				SessionKey:       s.Key,
-				Token:            s.Token,
-				PublicKey:        s.PublicKey,
-				UserID:           s.UserID,
-				OrganizationID:   s.OrganizationID,
-				SessionType:      string(s.Type),
-				Expiry:           s.Expiry.Unix(),
-				SessionProfileID: s.SessionProfileID,
-				Scope:            s.Scope,
-				Verified:         s.Verified,
-				StoredAt:         s.StoredAt,
-				APIBaseURL:       s.APIBaseURL,
-			})
-			if err != nil {
-				return nil, err
-			}
-			fr = fragment{s: s, json: enc}
-		}
-		next[k] = fr
-		size += len(fr.json) + 2
+// encCache is what a File keeps between writes so that a change costs
+// what changed: each session's and key pair's encoding, and their keys in
+// order. Sessions are never changed in place, so the same pointer means
+// the same encoding; a key pair is a value, compared whole.
+type encCache struct {
+	sessions ordered[*session.Session]
+	keyPairs ordered[session.KeyPair]
+}
+
+// ordered holds the encodings of a map's values and its keys in order.
+type ordered[V comparable] struct {
+	enc  map[string]encoded[V]
+	keys []string
+}
+
+type encoded[V comparable] struct {
+	v    V
+	json []byte
+}
+
+// update brings o up to m, encoding with marshal only the values that
+// are new or changed, and returns m's keys in order. Keeping the order
+// costs a lookup a key, not a sort, unless keys were added; then only
+// those are sorted, and merged in.
+func (o *ordered[V]) update(m map[string]V, marshal func(V) ([]byte, error)) ([]string, error) {
+	if o.enc == nil {
+		o.enc, o.keys = make(map[string]encoded[V], len(m)), nil
 	}
-	kps := make([]fileKeyPair, 0, len(st.KeyPairs))
-	for _, pub := range slices.Sorted(maps.Keys(st.KeyPairs)) {
-		kp := st.KeyPairs[pub]
-		kps = append(kps, fileKeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting, Unclaimed: kp.Unclaimed})
+	keys := make([]string, 0, len(m))
+	for _, k := range o.keys {
+		if _, ok := m[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) < len(m) {
+		var added []string
+		for k := range m {
+			if _, ok := o.enc[k]; !ok {
+				added = append(added, k)
+			}
+		}
+		slices.Sort(added)
+		keys = mergeSorted(keys, added)
+	}
+	for _, k := range keys {
+		v := m[k]
+		if e, ok := o.enc[k]; ok && e.v == v {
+			continue
+		}
+		b, err := marshal(v)
+		if err != nil {
+			o.enc, o.keys = nil, nil
+			return nil, err
+		}
+		o.enc[k] = encoded[V]{v: v, json: b}
+	}
+	if len(o.enc) > len(keys) {
+		for k := range o.enc {
+			if _, ok := m[k]; !ok {
+				delete(o.enc, k)
+			}
+		}
+	}
+	o.keys = keys
+	return keys, nil
+}
+
+// mergeSorted merges two sorted slices of distinct keys.
+func mergeSorted(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]string, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if a[0] < b[0] {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+func marshalSession(s *session.Session) ([]byte, error) {
+	if err := readsBack(s); err != nil {
+		return nil, err
+	}
+	return json.Marshal(fileSession{
+		SessionKey:       s.Key,
+		Token:            s.Token,
+		PublicKey:        s.PublicKey,
+		UserID:           s.UserID,
+		OrganizationID:   s.OrganizationID,
+		SessionType:      string(s.Type),
+		Expiry:           s.Expiry.Unix(),
+		SessionProfileID: s.SessionProfileID,
+		Scope:            s.Scope,
+		Verified:         s.Verified,
+		StoredAt:         s.StoredAt,
+		APIBaseURL:       s.APIBaseURL,
+	})
+}
+
+func marshalKeyPair(kp session.KeyPair) ([]byte, error) {
+	return json.Marshal(fileKeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting, Unclaimed: kp.Unclaimed})
+}
+
+// encode writes st to b as Encode does, with the generation stamp gen if
+// not empty, reusing (and updating) the encodings in c.
+func encode(b *bytes.Buffer, st *session.State, c *encCache, gen string) error {
+	keys, err := c.sessions.update(st.Sessions, marshalSession)
+	if err != nil {
+		return err
+	}
+	pubs, err := c.keyPairs.update(st.KeyPairs, marshalKeyPair)
+	if err != nil {
+		return err
 	}
 	active, err := json.Marshal(st.Active)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	b.Grow(size + 200*len(kps))
 	fmt.Fprintf(b, `{"version":%d`, FormatVersion)
 	if gen != "" {
 		b.WriteString(genField + gen + `"`)
@@ -142,7 +217,7 @@ func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment, gen s
 	if st.Previous != "" {
 		previous, err := json.Marshal(st.Previous)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		fmt.Fprintf(b, `,"previous":%s`, previous)
 	}
@@ -152,22 +227,18 @@ func encode(b *bytes.Buffer, st *session.State, frags map[string]fragment, gen s
 			b.WriteByte(',')
 		}
 		b.WriteString("\n")
-		b.Write(next[k].json)
+		b.Write(c.sessions.enc[k].json)
 	}
 	b.WriteString("\n],\"keyPairs\":[")
-	for i, kp := range kps {
+	for i, pub := range pubs {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		kb, err := json.Marshal(kp)
-		if err != nil {
-			return nil, err
-		}
 		b.WriteString("\n")
-		b.Write(kb)
+		b.Write(c.keyPairs.enc[pub].json)
 	}
 	b.WriteString("\n]}\n")
-	return next, nil
+	return nil
 }
 
 // readsBack refuses a session whose strings JSON would not keep as they

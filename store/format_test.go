@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tkauth/tkauth/session"
 )
@@ -80,4 +81,50 @@ func TestActiveReadsOneLine(t *testing.T) {
 	if got, err := f.Active(ctx); err != nil || got == nil || got.Key != "b" {
 		t.Errorf("an indented file: %+v, %v", got, err)
 	}
+}
+
+// The encodings a File keeps between writes give the bytes a fresh
+// encoding gives, whatever was added, changed, renamed or removed.
+func TestEncodeCacheMatchesAFreshEncoding(t *testing.T) {
+	st := session.NewState()
+	var c encCache
+	put := func(key string, exp time.Duration) {
+		s := &session.Session{Key: key, Token: "t." + key, Claims: session.Claims{PublicKey: "02" + key, Expiry: time.Unix(1e9, 0).Add(exp), Type: session.ReadWrite}}
+		st.Sessions[key] = s
+		st.KeyPairs[s.PublicKey] = session.KeyPair{PublicKey: s.PublicKey, KeyStore: "file"}
+	}
+	check := func(step string) {
+		t.Helper()
+		var cached bytes.Buffer
+		if err := encode(&cached, st, &c, ""); err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := Encode(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(cached.Bytes(), fresh) {
+			t.Fatalf("%s: the cached encoding differs:\n%s\nwant\n%s", step, cached.Bytes(), fresh)
+		}
+	}
+	for _, k := range []string{"m", "c", "x"} {
+		put(k, time.Hour)
+	}
+	check("first")
+	put("a", time.Hour)
+	put("z", time.Hour)
+	put("n", time.Hour)
+	check("added at both ends and between")
+	put("m", 2*time.Hour)
+	check("replaced")
+	delete(st.Sessions, "c")
+	kp := st.KeyPairs["02x"]
+	kp.Deleting = true
+	st.KeyPairs["02x"] = kp
+	check("removed one, marked a key pair")
+	st.Sessions["b"] = st.Sessions["n"]
+	delete(st.Sessions, "n")
+	check("renamed")
+	st.Sessions, st.KeyPairs = map[string]*session.Session{}, map[string]session.KeyPair{}
+	check("emptied")
 }

@@ -48,17 +48,10 @@ type File struct {
 
 	mu    sync.Mutex
 	known fileID
-	gen   string              // the generation stamp of the file known
-	state *session.State      // as last read or written; never handed out
-	frags map[string]fragment // session key -> its encoding
-	buf   bytes.Buffer        // reused by each write
-}
-
-// fragment is one session's encoding in the session file. Sessions are
-// never changed in place, so the same pointer means the same encoding.
-type fragment struct {
-	s    *session.Session
-	json []byte
+	gen   string         // the generation stamp of the file known
+	state *session.State // as last read or written; never handed out
+	cache encCache       // the encodings of state
+	buf   bytes.Buffer   // reused by each write
 }
 
 var _ session.Store = (*File)(nil)
@@ -216,7 +209,7 @@ func (f *File) read() (*session.State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w; it was left as it is", path, err)
 	}
-	f.known, f.gen, f.state, f.frags = id, gen, st, nil
+	f.known, f.gen, f.state, f.cache = id, gen, st, encCache{}
 	return clone(st), nil
 }
 
@@ -233,12 +226,17 @@ func (f *File) write(st *session.State, syncDirToo bool) error {
 	defer f.mu.Unlock()
 	f.buf.Reset()
 	gen := newGen()
-	frags, err := encode(&f.buf, st, f.frags, gen)
-	if err != nil {
+	if f.state == nil {
+		f.cache = encCache{} // the encodings of a state no longer known
+	}
+	if err := encode(&f.buf, st, &f.cache, gen); err != nil {
+		f.state, f.cache = nil, encCache{}
 		return err
 	}
+	// From here the cache holds st's encodings; should the write fail, the
+	// state on disk is not known, and the next read starts afresh.
 	if err := writeFile(f.dir, f.Path(), f.buf.Bytes()); err != nil {
-		f.state = nil // what is on disk is no longer known for sure
+		f.state = nil
 		return fmt.Errorf("writing the session file (the previous one is intact): %w", err)
 	}
 	if syncDirToo {
@@ -252,7 +250,7 @@ func (f *File) write(st *session.State, syncDirToo bool) error {
 		f.state = nil
 		return nil // written; the next read decodes it again
 	}
-	f.known, f.gen, f.state, f.frags = identity(fi), gen, clone(st), frags
+	f.known, f.gen, f.state = identity(fi), gen, clone(st)
 	return nil
 }
 
