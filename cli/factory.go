@@ -61,6 +61,31 @@ func (f *Factory) Open(ctx context.Context) (*Env, error) {
 	return &Env{Manager: session.NewManager(st, ks.Keys, ks.Others...), Store: st, KeyStore: ks.Keys.Name(), Note: ks.Note}, nil
 }
 
+// OpenDeferred is Open for the TUI: with auto, the key store is chosen on
+// first use (store.Deferred), after the first frame, so that a frozen
+// keyring does not hold the screen blank for its whole timeout.
+// env.KeyStore is then empty, and ready says what was chosen.
+func (f *Factory) OpenDeferred(ctx context.Context) (env *Env, ready func(context.Context) (name, note string), err error) {
+	if f.Keyring != store.KeyringAuto && f.Keyring != "" {
+		env, err := f.Open(ctx)
+		return env, nil, err
+	}
+	dir, err := f.Dir()
+	if err != nil {
+		return nil, nil, err
+	}
+	d := store.DeferKeyStores(f.Keyring, dir, f.KeyringService, f.KeyringTimeout)
+	st := store.NewFile(dir)
+	ready = func(ctx context.Context) (string, string) {
+		ks, err := d.Resolve(ctx)
+		if err != nil {
+			return store.KeyringAuto, "the key store is not chosen yet: " + err.Error()
+		}
+		return ks.Keys.Name(), ks.Note
+	}
+	return &Env{Manager: session.NewManager(st, d, store.NewFileKeys(dir)), Store: st}, ready, nil
+}
+
 // OpenPlain is Open for a plain command: the note goes to stderr.
 func (f *Factory) OpenPlain(ctx context.Context) (*Env, error) {
 	env, err := f.Open(ctx)

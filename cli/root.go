@@ -16,7 +16,7 @@ import (
 // TUIOptions holds what the TUI (tkauth with no command, on a terminal)
 // needs.
 type TUIOptions struct {
-	Open    func(context.Context) (*Env, error)
+	Open    func(context.Context) (*Env, func(context.Context) (name, note string), error)
 	Servers func(force bool) (session.Servers, error)
 	// AutoRefresh: refresh the active session in its last minute.
 	AutoRefresh bool
@@ -28,7 +28,7 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	// TKAUTH_KEYRING_SERVICE is for tests: it keeps their keyring items
 	// apart from the user's.
 	f := &Factory{IO: ios, KeyringService: envOr("TKAUTH_KEYRING_SERVICE", store.SystemService)}
-	tui := &TUIOptions{Open: f.Open, Servers: f.Servers}
+	tui := &TUIOptions{Open: f.OpenDeferred, Servers: f.Servers}
 	root := &cobra.Command{
 		Use:   "tkauth",
 		Short: "Manage the Turnkey sessions held on this machine",
@@ -94,7 +94,7 @@ func fixCompletionCmd(root *cobra.Command) {
 
 // tuiRun opens the TUI over the store the flags select.
 func tuiRun(ctx context.Context, opts *TUIOptions) error {
-	env, err := opts.Open(ctx)
+	env, ready, err := opts.Open(ctx)
 	if err != nil {
 		return err
 	}
@@ -105,6 +105,6 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	if err != nil {
 		return err
 	}
-	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), KeyStore: env.KeyStore, Note: env.Note, Watch: true,
-		Servers: &sv, AutoRefresh: opts.AutoRefresh})
+	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), KeyStore: env.KeyStore, Note: env.Note, KeyStoreReady: ready,
+		Watch: true, Servers: &sv, AutoRefresh: opts.AutoRefresh})
 }

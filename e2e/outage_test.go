@@ -199,6 +199,7 @@ func outages(t *testing.T) {
 	// a prune: nothing is reported failed that then happens.
 	syscall.Kill(pid, syscall.SIGSTOP)
 	tuiUnderFrozenKeyring(t, bin, env)
+	autoUnderFrozenKeyring(t, bin, env)
 	syscall.Kill(pid, syscall.SIGCONT)
 	settled("after the TUI's logout, thawed")
 	ensure()
@@ -282,6 +283,32 @@ func tuiUnderFrozenKeyring(t *testing.T, bin string, env []string) {
 		t.Errorf("the status does not say what happened:\n%s", s)
 	}
 	x.waitScreen("a to leave the table", 3*time.Second, func(s string) bool { return !listed("a").MatchString(s) })
+}
+
+// autoUnderFrozenKeyring: with auto, the key store is chosen after the
+// first frame, so a frozen keyring does not keep the sessions off the
+// screen: they show while the header still says it is choosing, and the
+// choice (files, with the reason) follows when the probe gives up.
+func autoUnderFrozenKeyring(t *testing.T, bin string, env []string) {
+	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	var cmd strings.Builder
+	cmd.WriteString("env")
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "TKAUTH_") || strings.HasPrefix(kv, "DBUS_SESSION_BUS_ADDRESS=") {
+			cmd.WriteString(" " + strconvQuote(kv))
+		}
+	}
+	cmd.WriteString(" TKAUTH_KEYRING=auto " + strconvQuote(bin) + " --keyring-timeout 3s")
+	x.run("new-session", "-d", "-s", "tk", "-x", "110", "-y", "32", cmd.String())
+	defer exec.Command("tmux", "-S", x.sock, "kill-server").Run()
+	x.waitScreen("the sessions while the key store is being chosen", 10*time.Second, func(s string) bool {
+		return listed("b").MatchString(s) && strings.Contains(s, "key store: choosing…")
+	})
+	s := x.waitFor("key store: file")
+	if !strings.Contains(s, "no system keyring") {
+		t.Errorf("the fallback to files does not say why:\n%s", s)
+	}
+	x.run("send-keys", "-t", "tk", "q")
 }
 
 func strconvQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -214,4 +215,22 @@ func TestWarningsWrapWhole(t *testing.T) {
 			t.Errorf("cut at %dx%d: %q\n%s", minWidth, minHeight, want, screen(m))
 		}
 	}
+}
+
+// With the key store chosen after the first frame, the sessions show
+// first and the header says it is choosing; the choice, and why, follow.
+func TestKeyStoreChosenAfterTheFirstFrame(t *testing.T) {
+	mgr, _ := demoManager(t)
+	cfg := testConfig(mgr)
+	cfg.KeyStore = ""
+	chosen := make(chan struct{})
+	cfg.KeyStoreReady = func(ctx context.Context) (string, string) {
+		<-chosen
+		return "file", "no system keyring (frozen): private keys go to files"
+	}
+	tm := startTUI(t, cfg, 120, 30)
+	waitFor(t, tm, "acme/admin", "key store: choosing…")
+	close(chosen)
+	waitFor(t, tm, "key store: file", "⚠ no system keyring (frozen)")
+	finalScreen(t, tm)
 }

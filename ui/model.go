@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"maps"
 	"slices"
 	"strings"
@@ -36,6 +37,11 @@ type Config struct {
 	StorePath string
 	KeyStore  string // name of the key store in use
 	Note      string // how the key store was chosen, when the user must know
+	// KeyStoreReady, if set, chooses the key store (KeyStore is then
+	// empty) and says which, and why when the user must know: it runs
+	// after the first frame, since a frozen keyring can take its whole
+	// timeout to answer.
+	KeyStoreReady func(ctx context.Context) (name, note string)
 	Clock     func() time.Time
 	Watch     bool // reload when the store changes on disk
 	// Servers says where each session's requests to Turnkey go, for R
@@ -152,6 +158,14 @@ func New(cfg Config) Model {
 // Init implements tea.Model.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{loadCmd(m.cfg.Sessions), tickCmd(m.cfg.Clock), tea.RequestBackgroundColor}
+	if ready := m.cfg.KeyStoreReady; ready != nil {
+		cmds = append(cmds, func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+			defer cancel()
+			name, note := ready(ctx)
+			return keyStoreMsg{name: name, note: note}
+		})
+	}
 	if m.cfg.Watch {
 		cmds = append(cmds, watchCmd(m.cfg.StorePath))
 	}
@@ -169,6 +183,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.scroll()
 		m.scrollOff = min(m.scrollOff, m.overlayMaxOff())
 		m.syncKeys() // whether an overlay scrolls depends on the size
+	case keyStoreMsg:
+		m.cfg.KeyStore, m.cfg.Note = msg.name, msg.note
 	case tea.BackgroundColorMsg:
 		m.styles = newStyles(msg.IsDark())
 		m.help.Styles = m.styles.Help

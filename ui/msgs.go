@@ -60,3 +60,6 @@ type checkedMsg struct {
 	check session.Check
 	at    time.Time
 }
+
+// keyStoreMsg says which key store was chosen after the first frame.
+type keyStoreMsg struct{ name, note string }

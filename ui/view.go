@@ -100,7 +100,11 @@ func (m Model) headerLines() []string {
 		active += st.Header.Render(" · ")
 		info = append(info, fmt.Sprintf("%s, %d expired", text.Plural(len(m.state.Sessions), "session"), m.expiredCount()))
 	}
-	info = append(info, "key store: "+m.cfg.KeyStore, text.Clean(filepath.Dir(m.cfg.StorePath)))
+	ks := m.cfg.KeyStore
+	if ks == "" {
+		ks = "choosing…"
+	}
+	info = append(info, "key store: "+ks, text.Clean(filepath.Dir(m.cfg.StorePath)))
 	lines := []string{st.Title.Render("tkauth") + "  " + active + st.Header.Render(strings.Join(info, " · "))}
 	if m.cfg.KeyStore == "file" {
 		w := "⚠ file key store: private keys in plain files"
