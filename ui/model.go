@@ -42,8 +42,8 @@ type Config struct {
 	// after the first frame, since a frozen keyring can take its whole
 	// timeout to answer.
 	KeyStoreReady func(ctx context.Context) (name, note string)
-	Clock     func() time.Time
-	Watch     bool // reload when the store changes on disk
+	Clock         func() time.Time
+	Watch         bool // reload when the store changes on disk
 	// Servers says where each session's requests to Turnkey go, for R
 	// (refresh) and c (check); nil in the demo.
 	Servers *session.Servers
