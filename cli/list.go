@@ -47,7 +47,12 @@ session's own key: valid, rejected, or unreachable.`,
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
-	env, st, err := openState(ctx, opts.Open)
+	env, err := opts.Open(ctx)
+	if err != nil {
+		return err
+	}
+	// For display only: without the tokens, which list never prints.
+	st, err := env.Manager.Listing(ctx)
 	if err != nil {
 		return err
 	}

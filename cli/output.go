@@ -161,7 +161,7 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 			if i == len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], ansi.StringWidth(c))
+			widths[i] = max(widths[i], cellWidth(c))
 		}
 	}
 	cells := make([]string, 0, 8)
@@ -175,7 +175,7 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 		for i, c := range cells {
 			bw.WriteString(c)
 			if i < len(cells)-1 {
-				bw.WriteString(spaces(widths[i] - ansi.StringWidth(c) + 2))
+				bw.WriteString(spaces(widths[i] - cellWidth(c) + 2))
 			}
 		}
 		bw.WriteByte('\n')
@@ -188,6 +188,21 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 		write(cells)
 	}
 	bw.Flush()
+}
+
+// cellWidth is the cells s takes on a terminal. Most cells are printable
+// ASCII and the ellipsis that shortens IDs, one cell each; only the rest
+// need grapheme clusters counted, which at 10,000 sessions was a quarter
+// of list's time.
+func cellWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if (r < 0x20 || r >= 0x7f) && r != '…' {
+			return ansi.StringWidth(s)
+		}
+		n++
+	}
+	return n
 }
 
 // spaces returns n spaces, without allocating for the usual widths.

@@ -65,6 +65,15 @@ func (m *Manager) State(ctx context.Context) (*State, error) {
 	return m.store.Load(ctx)
 }
 
+// Listing is State for display only: where the store can, the sessions
+// come without their tokens (Lister). Nothing read this way is stored.
+func (m *Manager) Listing(ctx context.Context) (*State, error) {
+	if l, ok := m.store.(Lister); ok {
+		return l.Listing(ctx)
+	}
+	return m.store.Load(ctx)
+}
+
 // Get returns the session stored under key.
 func (m *Manager) Get(ctx context.Context, key string) (Session, error) {
 	st, err := m.store.Load(ctx)

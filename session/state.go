@@ -91,6 +91,14 @@ type Store interface {
 	Update(ctx context.Context, fn func(st *State, commit Commit) error) error
 }
 
+// Lister is a Store that can read the state for display only, without the
+// sessions' tokens, which are most of a session's size: listing 10,000
+// sessions then holds about half the memory. Such a state must never be
+// stored.
+type Lister interface {
+	Listing(ctx context.Context) (*State, error)
+}
+
 // Commit writes the state being changed. Without options the write is
 // durable when Commit returns.
 type Commit func(opts ...CommitOption) error

@@ -264,7 +264,13 @@ func Decode(data []byte) (*session.State, error) {
 // sessions is held beside it. When that fails, it reads the file again for
 // its version alone, to tell a newer format from a corrupt one.
 func decodeFrom(r io.ReadSeeker) (*session.State, error) {
-	st, version, err := walk(json.NewDecoder(bufio.NewReaderSize(r, 64<<10)))
+	return decodeSome(r, false)
+}
+
+// decodeSome is decodeFrom; noTokens drops each session's token as soon
+// as it is read (File.Listing).
+func decodeSome(r io.ReadSeeker, noTokens bool) (*session.State, error) {
+	st, version, err := walk(json.NewDecoder(bufio.NewReaderSize(r, 64<<10)), noTokens)
 	if err != nil && version <= FormatVersion {
 		var probe struct {
 			Version int `json:"version"`
@@ -288,7 +294,7 @@ func decodeFrom(r io.ReadSeeker) (*session.State, error) {
 
 // walk reads the file's top-level object field by field. It stops at a
 // version newer than FormatVersion, before any session.
-func walk(dec *json.Decoder) (*session.State, int, error) {
+func walk(dec *json.Decoder, noTokens bool) (*session.State, int, error) {
 	st := session.NewState()
 	version := 0
 	if err := expect(dec, '{'); err != nil {
@@ -314,7 +320,7 @@ func walk(dec *json.Decoder) (*session.State, int, error) {
 		case "previous":
 			err = dec.Decode(&previous)
 		case "sessions":
-			err = walkSessions(dec, st)
+			err = walkSessions(dec, st, noTokens)
 		case "keyPairs":
 			err = dec.Decode(&keyPairs)
 		default:
@@ -348,8 +354,9 @@ func expect(dec *json.Decoder, d json.Delim) error {
 	return nil
 }
 
-// walkSessions decodes the sessions array into st, one at a time.
-func walkSessions(dec *json.Decoder, st *session.State) error {
+// walkSessions decodes the sessions array into st, one at a time, without
+// their tokens if noTokens.
+func walkSessions(dec *json.Decoder, st *session.State, noTokens bool) error {
 	if err := expect(dec, '['); err != nil {
 		return err
 	}
@@ -363,6 +370,9 @@ func walkSessions(dec *json.Decoder, st *session.State) error {
 		}
 		if _, dup := st.Sessions[fs.SessionKey]; dup {
 			return fmt.Errorf("session key %q appears twice", fs.SessionKey)
+		}
+		if noTokens {
+			fs.Token = ""
 		}
 		st.Sessions[fs.SessionKey] = fs.session()
 	}

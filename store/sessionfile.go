@@ -213,6 +213,32 @@ func (f *File) read() (*session.State, error) {
 	return clone(st), nil
 }
 
+// Listing implements session.Lister: the state as Load reads it, but
+// without the sessions' tokens, for display only. It neither uses nor
+// fills the cache, which must hold what is on disk.
+func (f *File) Listing(ctx context.Context) (*session.State, error) {
+	file, fi, err := f.open()
+	if file == nil {
+		if err != nil {
+			return nil, err
+		}
+		return session.NewState(), nil
+	}
+	defer file.Close()
+	if fi.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s: %w (%d MiB, over %d MiB); it was left as it is", f.Path(), ErrTooLarge, fi.Size()>>20, MaxFileSize>>20)
+	}
+	lf := &limitedFile{f: file, max: MaxFileSize}
+	st, err := decodeSome(lf, true)
+	if lf.over {
+		err = fmt.Errorf("%w (more than %d MiB were read)", ErrTooLarge, MaxFileSize>>20)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w; it was left as it is", f.Path(), err)
+	}
+	return st, nil
+}
+
 // newGen returns a fresh generation stamp. It needs to be unique, not
 // secret: math/rand/v2's generator is seeded afresh in every process.
 func newGen() string {

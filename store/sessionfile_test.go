@@ -293,3 +293,55 @@ func TestCacheTrustsTheGenerationStamp(t *testing.T) {
 		t.Errorf("a stale cache was trusted: active %q, the file says b", st.Active)
 	}
 }
+
+// Listing reads the state without tokens, for display, and never lets
+// that state reach the file: a write after it keeps every token.
+func TestListingLeavesTokensOnDisk(t *testing.T) {
+	ctx := context.Background()
+	f := NewFile(t.TempDir())
+	err := f.Update(ctx, func(st *session.State, commit session.Commit) error {
+		*st = *sampleState()
+		return commit()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := f.Listing(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sampleState()
+	for k, s := range list.Sessions {
+		if s.Token != "" {
+			t.Errorf("%s: Listing kept the token", k)
+		}
+		w := *want.Sessions[k]
+		w.Token = ""
+		if *s != w {
+			t.Errorf("%s: Listing read %+v, want %+v", k, *s, w)
+		}
+	}
+	if list.Active != want.Active || len(list.KeyPairs) != len(want.KeyPairs) {
+		t.Errorf("Listing: active %q, %d key pairs", list.Active, len(list.KeyPairs))
+	}
+	// The same File, and a fresh one, write tokens back whole.
+	for _, g := range []*File{f, NewFile(f.Dir())} {
+		if err := g.Update(ctx, func(_ *session.State, commit session.Commit) error { return commit() }); err != nil {
+			t.Fatal(err)
+		}
+		st, err := NewFile(f.Dir()).Load(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, s := range st.Sessions {
+			if s.Token != want.Sessions[k].Token {
+				t.Errorf("after Listing and a write, %s's token is %q", k, s.Token)
+			}
+		}
+	}
+	// A corrupt file is the same error either way.
+	os.WriteFile(f.Path(), []byte(`{"version":1,"sessions":[{"sessionKey":"x"}]}`), 0o600)
+	if _, err := NewFile(f.Dir()).Listing(ctx); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Listing of a corrupt file: %v", err)
+	}
+}
