@@ -234,3 +234,37 @@ func TestKeyStoreChosenAfterTheFirstFrame(t *testing.T) {
 	waitFor(t, tm, "key store: file", "⚠ no system keyring (frozen)")
 	finalScreen(t, tm)
 }
+
+// The collector's pause for the first load ends with that load, shown or
+// failed.
+func TestAfterFirstLoadRunsOnce(t *testing.T) {
+	for _, corrupt := range []bool{false, true} {
+		dir := t.TempDir()
+		if corrupt {
+			os.WriteFile(store.NewFile(dir).Path(), []byte("{"), 0o600)
+		}
+		cfg := testConfig(emptyManager(dir))
+		calls := 0
+		cfg.afterFirstLoad = func() { calls++ }
+		var tm tea.Model = New(cfg)
+		for range 2 {
+			var cmd tea.Cmd
+			tm, cmd = tm.Update(loadCmd(cfg.Sessions)())
+			for _, c := range []tea.Cmd{cmd} {
+				if c == nil {
+					continue
+				}
+				if b, ok := c().(tea.BatchMsg); ok {
+					for _, c := range b {
+						if c != nil {
+							c()
+						}
+					}
+				}
+			}
+		}
+		if calls != 1 {
+			t.Errorf("corrupt store %v: after the first load ran %d times", corrupt, calls)
+		}
+	}
+}

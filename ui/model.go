@@ -50,6 +50,8 @@ type Config struct {
 	// AutoRefresh refreshes the active session, and only it, in its last
 	// RefreshWindow, as Turnkey's React kit does.
 	AutoRefresh bool
+
+	afterFirstLoad func() // run, as a command, once the first load is shown
 }
 
 // RefreshWindow is how close to expiry a session is highlighted, with a
@@ -200,9 +202,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	case loadedMsg:
+		var after tea.Cmd
+		if f := m.cfg.afterFirstLoad; f != nil {
+			m.cfg.afterFirstLoad = nil
+			after = func() tea.Msg { f(); return nil }
+		}
 		if msg.err != nil {
 			m.loadErr = msg.err
-			return m, nil
+			return m, after
 		}
 		first := m.state == nil
 		m.loadErr = nil
@@ -214,7 +221,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.refilter()
 		m.askedAt = m.now
-		return m, presenceCmd(m.cfg.Sessions, msg.state, m.gen)
+		return m, tea.Batch(presenceCmd(m.cfg.Sessions, msg.state, m.gen), after)
 	case presenceMsg:
 		if msg.gen == m.gen {
 			m.presence = msg.presence
@@ -629,13 +636,12 @@ func (m *Model) autoRefresh() tea.Cmd {
 func (m *Model) index() {
 	n := len(m.state.Sessions)
 	m.all = make([]*session.Session, 0, n)
-	m.haystack = make([]string, 0, n)
+	m.haystack = nil // made at the first filter keystroke
 	m.expiries = make([]time.Time, 0, n)
 	m.usersOf = make(map[string][]string, len(m.state.KeyPairs))
 	for _, k := range slices.Sorted(maps.Keys(m.state.Sessions)) {
 		s := m.state.Sessions[k]
 		m.all = append(m.all, s)
-		m.haystack = append(m.haystack, strings.ToLower(s.Key+"\n"+s.UserID+"\n"+s.OrganizationID))
 		m.expiries = append(m.expiries, s.Expiry)
 		m.usersOf[s.PublicKey] = append(m.usersOf[s.PublicKey], s.Key)
 	}
@@ -660,6 +666,12 @@ func (m *Model) refilter() {
 	if m.state != nil {
 		// A query cannot hold a line break, so it matches within one field.
 		q := strings.ToLower(strings.ReplaceAll(m.filter.Value(), "\n", ""))
+		if q != "" && m.haystack == nil {
+			m.haystack = make([]string, len(m.all))
+			for i, s := range m.all {
+				m.haystack[i] = strings.ToLower(s.Key + "\n" + s.UserID + "\n" + s.OrganizationID)
+			}
+		}
 		for i, s := range m.all {
 			if q == "" || strings.Contains(m.haystack[i], q) {
 				m.rows = append(m.rows, s)

@@ -5,8 +5,11 @@
 // fixed size, reads what it draws, and stops it once the marker shows.
 //
 //	firstframe -runs 20 -marker ready -- ./minimaltea
+//	firstframe -runs 20 -floor ./minimaltea -floor-marker 'minimal ready' -marker org-000 -- ./tkauth --home s100
 //
-// It prints the median, minimum and maximum in milliseconds.
+// It prints the median, minimum and maximum in milliseconds; with a floor,
+// run in turn with the command, the median of the per-pair ratios and
+// their quartiles.
 package main
 
 import (
@@ -25,26 +28,48 @@ import (
 )
 
 func main() {
-	runs := flag.Int("runs", 20, "how many runs")
+	runs := flag.Int("runs", 20, "how many runs (pairs, with -floor)")
 	marker := flag.String("marker", "", "the text whose appearance ends a run")
+	floor := flag.String("floor", "", "a floor program, words split on spaces, run in turn with the command")
+	floorMarker := flag.String("floor-marker", "", "the text that ends a run of the floor")
 	timeout := flag.Duration("timeout", 10*time.Second, "give up on a run after this long")
 	flag.Parse()
-	if *marker == "" || flag.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: firstframe -marker TEXT [-runs N] -- command [args]")
+	if *marker == "" || flag.NArg() == 0 || (*floor != "") != (*floorMarker != "") {
+		fmt.Fprintln(os.Stderr, "usage: firstframe -marker TEXT [-runs N] [-floor 'CMD ARGS' -floor-marker TEXT] -- command [args]")
 		os.Exit(2)
 	}
-	var times []time.Duration
-	for range *runs {
-		d, err := once(flag.Args(), *marker, *timeout)
+	run := func(args []string, marker string) time.Duration {
+		d, err := once(args, marker, *timeout)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "firstframe:", err)
 			os.Exit(1)
 		}
-		times = append(times, d)
+		return d
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	var times, floors []time.Duration
+	var ratios []float64
+	for range *runs {
+		if *floor != "" {
+			// Interleaved, so that a busy machine slows both alike.
+			f := run(strings.Fields(*floor), *floorMarker)
+			d := run(flag.Args(), *marker)
+			floors, times = append(floors, f), append(times, d)
+			ratios = append(ratios, float64(d)/float64(f))
+			continue
+		}
+		times = append(times, run(flag.Args(), *marker))
 	}
 	slices.Sort(times)
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	fmt.Printf("median %.1f ms  min %.1f ms  max %.1f ms  (%d runs)\n", ms(times[len(times)/2]), ms(times[0]), ms(times[len(times)-1]), len(times))
+	if *floor == "" {
+		fmt.Printf("median %.1f ms  min %.1f ms  max %.1f ms  (%d runs)\n", ms(times[len(times)/2]), ms(times[0]), ms(times[len(times)-1]), len(times))
+		return
+	}
+	slices.Sort(floors)
+	slices.Sort(ratios)
+	q := func(p float64) float64 { return ratios[int(p*float64(len(ratios)-1))] }
+	fmt.Printf("floor %.1f ms, command %.1f ms (medians); ratio median %.2fx, quartiles %.2f to %.2f (%d pairs)\n",
+		ms(floors[len(floors)/2]), ms(times[len(times)/2]), q(0.5), q(0.25), q(0.75), len(ratios))
 }
 
 // once runs args on a new 120x40 pseudo-terminal until marker is drawn.
