@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # bench.sh: tkauth's process-level figures (docs/benchmarks.md), at 10,
-# 100, 1,000 and 10,000 stored sessions:
-#   - tkauth list --json: wall time (hyperfine) and peak memory (GNU time);
-#   - time from start to the TUI's first frame showing the sessions, beside
-#     a minimal Bubble Tea v2 program's first frame;
+# 100, 1,000 and 10,000 stored sessions, each ratio against its floor run
+# in turn with it (interleaved), as medians of per-pair ratios:
+#   - tkauth list --json: wall time (hyperfine);
+#   - list and list --json at 10,000 against encoding/json decoding the file;
+#   - peak memory (GNU time) of both lists over the file's size;
+#   - the TUI's first frame showing the sessions against a minimal Bubble
+#     Tea v2 program's;
+#   - start-up (version, current) against hello-world;
 #   - under a Secret Service, tkauth list at 100 sessions on the real keyring.
 # Run it as  scripts/with-keyring scripts/bench.sh  for all of it. Needs
 # hyperfine (Debian's package; installed if missing and run as root).
@@ -21,6 +25,9 @@ go build -o "$work/tkauth" .
 go build -o "$work/minimaltea" ./scripts/minimaltea
 go build -o "$work/firstframe" ./scripts/firstframe
 go build -o "$work/genstore" ./scripts/genstore
+go build -o "$work/decodefloor" ./scripts/decodefloor
+go build -o "$work/ratio" ./scripts/ratio
+go build -o "$work/hello" ./scripts/hello
 sizes=(10 100 1000 10000)
 for n in "${sizes[@]}"; do
 	"$work/genstore" -n "$n" -dir "$work/s$n"
@@ -39,22 +46,35 @@ hyperfine -N --warmup 3 --runs 30 --style basic --export-markdown "$work/list.md
 cat "$work/list.md"
 
 echo
-echo "## peak memory of tkauth list --json (KiB, median of 5)"
-echo "| sessions | store file | peak RSS | baseline (tkauth version) | (peak - baseline) / file |"
-echo "|---|---|---|---|---|"
-base=$(peak "$work/tkauth" version)
-for n in "${sizes[@]}"; do
-	file=$(( $(stat -c %s "$work/s$n/sessions.json") / 1024 ))
-	p=$(peak "$work/tkauth" --home "$work/s$n" --keyring file list --json)
-	echo "| $n | $file | $p | $base | $(awk "BEGIN {printf \"%.2f\", ($p - $base) / $file}") |"
+echo "## list at 10,000 sessions against encoding/json's decode of the file (interleaved, 40 pairs)"
+for a in "list" "list --json"; do
+	echo "tkauth $a: $("$work/ratio" -runs 40 -warmup 3 -floor "$work/decodefloor $work/s10000/sessions.json" -- "$work/tkauth" --home "$work/s10000" --keyring file $a)"
 done
 
 echo
-echo "## first frame (median of 20, ms)"
-echo "minimal Bubble Tea v2 program: $("$work/firstframe" -runs 20 -marker "minimal ready" -- "$work/minimaltea")"
+echo "## peak memory (KiB, median of 5), over the store file's size"
+echo "| command | sessions | store file | peak RSS | above hello-world | above tkauth version |"
+echo "|---|---|---|---|---|---|"
+hello=$(peak "$work/hello")
+base=$(peak "$work/tkauth" version)
 for n in "${sizes[@]}"; do
-	echo "tkauth, $n sessions, first frame showing them: $("$work/firstframe" -runs 20 -marker "org-000/user-00000" -- "$work/tkauth" --home "$work/s$n" --keyring file)"
+	file=$(( $(stat -c %s "$work/s$n/sessions.json") / 1024 ))
+	for a in "list" "list --json"; do
+		p=$(peak "$work/tkauth" --home "$work/s$n" --keyring file $a)
+		echo "| $a | $n | $file | $p | $(awk "BEGIN {printf \"%.2f\", ($p - $hello) / $file}") | $(awk "BEGIN {printf \"%.2f\", ($p - $base) / $file}") |"
+	done
 done
+
+echo
+echo "## first frame showing the sessions, against a minimal Bubble Tea v2 program (interleaved, 30 pairs)"
+for n in "${sizes[@]}"; do
+	echo "$n sessions: $("$work/firstframe" -runs 30 -floor "$work/minimaltea" -floor-marker "minimal ready" -marker "org-000/user-00000" -- "$work/tkauth" --home "$work/s$n" --keyring file)"
+done
+
+echo
+echo "## start-up against hello-world (interleaved, 300 pairs)"
+echo "tkauth version: $("$work/ratio" -runs 300 -floor "$work/hello" -- "$work/tkauth" version)"
+echo "tkauth current, 100 sessions: $("$work/ratio" -runs 300 -floor "$work/hello" -- "$work/tkauth" --home "$work/s100" current)"
 
 if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && command -v secret-tool >/dev/null; then
 	service=tkauth-bench-$$
@@ -66,4 +86,18 @@ if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && command -v secret-tool >/dev/null; 
 		-n "list, auto (probes the keyring first)" "$work/tkauth --home $work/k100 list" >/dev/null
 	cat "$work/k.md"
 	secret-tool clear service "$service" || true
+
+	# The Secret Service of this session (with-keyring's own), frozen as a
+	# keyring stuck on an unlock prompt is: auto must not hold the first
+	# frame back.
+	pid=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+		org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets | awk '/uint32/ {print $2}')
+	echo
+	echo "## first frame with auto, 100 sessions, against a minimal Bubble Tea v2 program (interleaved, 20 pairs)"
+	ff() { "$work/firstframe" -runs 20 -floor "$work/minimaltea" -floor-marker "minimal ready" -marker "org-000/user-00000" -- "$work/tkauth" --home "$work/s100" --keyring auto; }
+	echo "Secret Service answering: $(ff)"
+	kill -STOP "$pid"
+	trap 'kill -CONT "$pid"; rm -rf "$work"' EXIT
+	echo "Secret Service frozen: $(ff)"
+	kill -CONT "$pid"
 fi
