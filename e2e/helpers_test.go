@@ -151,6 +151,9 @@ func (x tmux) run(args ...string) string {
 
 func (x tmux) screen() string { return x.run("capture-pane", "-p", "-t", "tk") }
 
+// kill ends the tmux server and what runs in it.
+func (x tmux) kill() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() }
+
 // waitScreen waits until ok(screen) holds, for up to d.
 func (x tmux) waitScreen(what string, d time.Duration, ok func(string) bool) string {
 	x.t.Helper()

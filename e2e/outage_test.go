@@ -249,17 +249,8 @@ func keyringItems(t *testing.T, service string) int {
 // outcome is known; then it says what happened: a is logged out, its key
 // pair not yet deleted.
 func tuiUnderFrozenKeyring(t *testing.T, bin string, env []string) {
-	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
-	var cmd strings.Builder
-	cmd.WriteString("env")
-	for _, kv := range env {
-		if strings.HasPrefix(kv, "TKAUTH_") || strings.HasPrefix(kv, "DBUS_SESSION_BUS_ADDRESS=") {
-			cmd.WriteString(" " + strconvQuote(kv))
-		}
-	}
-	cmd.WriteString(" " + strconvQuote(bin) + " --keyring-timeout 2s")
-	x.run("new-session", "-d", "-s", "tk", "-x", "110", "-y", "32", cmd.String())
-	defer exec.Command("tmux", "-S", x.sock, "kill-server").Run()
+	x := binInTmux(t, bin, env, "", "--keyring-timeout 2s")
+	defer x.kill()
 	x.waitFor("unknown") // presence gave up on the frozen keyring
 	// g: the first row, a; the cursor starts on the active session, c.
 	x.run("send-keys", "-t", "tk", "g", "d")
@@ -290,17 +281,8 @@ func tuiUnderFrozenKeyring(t *testing.T, bin string, env []string) {
 // screen: they show while the header still says it is choosing, and the
 // choice (files, with the reason) follows when the probe gives up.
 func autoUnderFrozenKeyring(t *testing.T, bin string, env []string) {
-	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
-	var cmd strings.Builder
-	cmd.WriteString("env")
-	for _, kv := range env {
-		if strings.HasPrefix(kv, "TKAUTH_") || strings.HasPrefix(kv, "DBUS_SESSION_BUS_ADDRESS=") {
-			cmd.WriteString(" " + strconvQuote(kv))
-		}
-	}
-	cmd.WriteString(" TKAUTH_KEYRING=auto " + strconvQuote(bin) + " --keyring-timeout 3s")
-	x.run("new-session", "-d", "-s", "tk", "-x", "110", "-y", "32", cmd.String())
-	defer exec.Command("tmux", "-S", x.sock, "kill-server").Run()
+	x := binInTmux(t, bin, env, "TKAUTH_KEYRING=auto", "--keyring-timeout 3s")
+	defer x.kill()
 	x.waitScreen("the sessions while the key store is being chosen", 10*time.Second, func(s string) bool {
 		return listed("b").MatchString(s) && strings.Contains(s, "key store: choosing…")
 	})
@@ -309,6 +291,26 @@ func autoUnderFrozenKeyring(t *testing.T, bin string, env []string) {
 		t.Errorf("the fallback to files does not say why:\n%s", s)
 	}
 	x.run("send-keys", "-t", "tk", "q")
+}
+
+// binInTmux runs bin in a 110x32 tmux window with the TKAUTH_ and D-Bus
+// variables of env, then set (a VAR=value, or ""), and flags. The caller
+// kills it when done, before the next outage.
+func binInTmux(t *testing.T, bin string, env []string, set, flags string) tmux {
+	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	var cmd strings.Builder
+	cmd.WriteString("env")
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "TKAUTH_") || strings.HasPrefix(kv, "DBUS_SESSION_BUS_ADDRESS=") {
+			cmd.WriteString(" " + strconvQuote(kv))
+		}
+	}
+	if set != "" {
+		cmd.WriteString(" " + strconvQuote(set))
+	}
+	cmd.WriteString(" " + strconvQuote(bin) + " " + flags)
+	x.run("new-session", "-d", "-s", "tk", "-x", "110", "-y", "32", cmd.String())
+	return x
 }
 
 func strconvQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

@@ -155,6 +155,6 @@ func tuiInTmux(t *testing.T, dir, keyStore, service string, w, h int) tmux {
 	cmd := fmt.Sprintf("env TKAUTH_HOME=%q TKAUTH_KEYRING=%s TKAUTH_KEYRING_SERVICE=%s %q",
 		dir, keyStore, service, buildTkauth(t))
 	x.run("new-session", "-d", "-s", "tk", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd)
-	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+	t.Cleanup(x.kill)
 	return x
 }

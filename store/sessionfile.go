@@ -195,19 +195,9 @@ func (f *File) read() (*session.State, error) {
 	if f.state != nil && id == f.known && gen != "" && gen == f.gen {
 		return clone(f.state), nil
 	}
-	if fi.Size() > MaxFileSize {
-		return nil, fmt.Errorf("%s: %w (%d MiB, over %d MiB); it was left as it is", path, ErrTooLarge, fi.Size()>>20, MaxFileSize>>20)
-	}
-	// Decoded as it is read: neither the file's bytes nor a copy of them
-	// is held beside the sessions, which keeps peak memory near the
-	// sessions' own size.
-	lf := &limitedFile{f: file, max: MaxFileSize}
-	st, err := decodeFrom(lf)
-	if lf.over {
-		err = fmt.Errorf("%w (more than %d MiB were read)", ErrTooLarge, MaxFileSize>>20)
-	}
+	st, err := decodeFile(file, fi, path, false)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w; it was left as it is", path, err)
+		return nil, err
 	}
 	f.known, f.gen, f.state, f.cache = id, gen, st, encCache{}
 	return clone(st), nil
@@ -225,16 +215,23 @@ func (f *File) Listing(ctx context.Context) (*session.State, error) {
 		return session.NewState(), nil
 	}
 	defer file.Close()
+	return decodeFile(file, fi, f.Path(), true)
+}
+
+// decodeFile decodes the session file open as file, as it reads it (not
+// holding the file's bytes, nor a copy of them, beside the sessions),
+// refusing one over MaxFileSize; without tokens if noTokens.
+func decodeFile(file *os.File, fi os.FileInfo, path string, noTokens bool) (*session.State, error) {
 	if fi.Size() > MaxFileSize {
-		return nil, fmt.Errorf("%s: %w (%d MiB, over %d MiB); it was left as it is", f.Path(), ErrTooLarge, fi.Size()>>20, MaxFileSize>>20)
+		return nil, fmt.Errorf("%s: %w (%d MiB, over %d MiB); it was left as it is", path, ErrTooLarge, fi.Size()>>20, MaxFileSize>>20)
 	}
 	lf := &limitedFile{f: file, max: MaxFileSize}
-	st, err := decodeSome(lf, true)
+	st, err := decodeSome(lf, noTokens)
 	if lf.over {
 		err = fmt.Errorf("%w (more than %d MiB were read)", ErrTooLarge, MaxFileSize>>20)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w; it was left as it is", f.Path(), err)
+		return nil, fmt.Errorf("%s: %w; it was left as it is", path, err)
 	}
 	return st, nil
 }

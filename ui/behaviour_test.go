@@ -268,3 +268,14 @@ func TestAfterFirstLoadRunsOnce(t *testing.T) {
 		}
 	}
 }
+
+// The confirm line repeats the question as an answer, session key as it is.
+func TestConfirmLineKeepsTheKeysCase(t *testing.T) {
+	mgr, _ := demoManager(t)
+	m := loaded(t, testConfig(mgr), 100, 30)
+	m.dialog = dialog{title: "Log out Acme/ADMIN?"}
+	m.open(modeConfirm)
+	if s := screen(m); !strings.Contains(s, "y: log out Acme/ADMIN · n or esc: cancel") {
+		t.Errorf("confirm line:\n%s", s)
+	}
+}

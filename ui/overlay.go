@@ -51,7 +51,10 @@ func (m Model) overlayParts(tight bool) parts {
 			}
 			confirm += "; esc cancels."
 		} else {
-			confirm = "y: " + strings.TrimSuffix(strings.ToLower(d.title), "?")
+			// The title's question as an answer: its first letter lowered,
+			// never the session key in it.
+			what := strings.TrimSuffix(d.title, "?")
+			confirm = "y: " + strings.ToLower(what[:1]) + what[1:]
 			if d.revoke != nil {
 				confirm = "y: log out here · r: revoke on Turnkey, then log out"
 			}
