@@ -159,6 +159,19 @@ func fortyManager(t *testing.T) *session.Manager {
 	return session.NewManager(store.NewFile(dir), keys).WithClock(clock)
 }
 
+// The prune dialog, over the 40-session store's 11 unused key pairs.
+func TestGoldenPruneDialog(t *testing.T) {
+	for _, size := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			tm := startTUI(t, testConfig(fortyManager(t)), size[0], size[1])
+			waitFor(t, tm, "org-000/user-00000", "present")
+			tm.Send(keyMsg("p"))
+			waitFor(t, tm, "Delete 11 unused key pairs?", "y: delete")
+			golden.RequireEqual(t, finalScreen(t, tm))
+		})
+	}
+}
+
 // With 40 sessions, logging out all overflows every terminal: the list of
 // what goes scrolls, and the question, the confirm line and the input stay.
 func TestGoldenLogoutAllOverflows(t *testing.T) {

@@ -37,7 +37,7 @@ func newKeyMap() keyMap {
 		Refresh:       key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh")),
 		Check:         key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check on Turnkey")),
 
-		Confirm:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "log out")),
+		Confirm:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
 		Revoke:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "revoke, log out")),
 		Cancel:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel")),
 		Apply:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
