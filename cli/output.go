@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -161,7 +159,7 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 			if i == len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], cellWidth(c))
+			widths[i] = max(widths[i], text.Width(c))
 		}
 	}
 	cells := make([]string, 0, 8)
@@ -175,7 +173,7 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 		for i, c := range cells {
 			bw.WriteString(c)
 			if i < len(cells)-1 {
-				bw.WriteString(spaces(widths[i] - cellWidth(c) + 2))
+				bw.WriteString(text.Spaces(widths[i] - text.Width(c) + 2))
 			}
 		}
 		bw.WriteByte('\n')
@@ -188,28 +186,4 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 		write(cells)
 	}
 	bw.Flush()
-}
-
-// cellWidth is the cells s takes on a terminal. Most cells are printable
-// ASCII and the ellipsis that shortens IDs, one cell each; only the rest
-// need grapheme clusters counted, which at 10,000 sessions was a quarter
-// of list's time.
-func cellWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		if (r < 0x20 || r >= 0x7f) && r != '…' {
-			return ansi.StringWidth(s)
-		}
-		n++
-	}
-	return n
-}
-
-// spaces returns n spaces, without allocating for the usual widths.
-func spaces(n int) string {
-	const blank = "                                                                "
-	if n <= len(blank) {
-		return blank[:max(n, 0)]
-	}
-	return strings.Repeat(" ", n)
 }

@@ -310,6 +310,7 @@ func binInTmux(t *testing.T, bin string, env []string, set, flags string) tmux {
 	}
 	cmd.WriteString(" " + strconvQuote(bin) + " " + flags)
 	x.run("new-session", "-d", "-s", "tk", "-x", "110", "-y", "32", cmd.String())
+	t.Cleanup(x.kill) // also when the test stops short of its own kill
 	return x
 }
 

@@ -117,10 +117,12 @@ type Model struct {
 
 	// Indexes of state, built at each load so that a frame costs the rows
 	// on screen, not the sessions stored.
-	all      []*session.Session  // every session, by key
-	haystack []string            // all[i]'s key, user and organization, lower-cased, for the filter
-	expiries []time.Time         // sorted
-	usersOf  map[string][]string // public key -> session keys, sorted
+	all      []*session.Session            // every session, by key
+	haystack []string                      // all[i]'s key, user and organization, lower-cased, for the filter
+	matches  map[string][]int32            // query -> indexes in all of the sessions it matches, this load
+	shown    map[string][]*session.Session // query -> those sessions, as rows; never changed in place
+	expiries []time.Time                   // sorted
+	usersOf  map[string][]string           // public key -> session keys, sorted
 
 	autoTried string                // the token auto-refresh last tried, so it tries once
 	checks    map[string]checkedMsg // Turnkey's last verdict, by session key
@@ -636,7 +638,7 @@ func (m *Model) autoRefresh() tea.Cmd {
 func (m *Model) index() {
 	n := len(m.state.Sessions)
 	m.all = make([]*session.Session, 0, n)
-	m.haystack = nil // made at the first filter keystroke
+	m.haystack, m.matches, m.shown = nil, nil, nil // made at the first filter keystroke
 	m.expiries = make([]time.Time, 0, n)
 	m.usersOf = make(map[string][]string, len(m.state.KeyPairs))
 	for _, k := range slices.Sorted(maps.Keys(m.state.Sessions)) {
@@ -662,31 +664,82 @@ func (m Model) expiredCount() int {
 // refilter rebuilds rows from the state and the filter, keeping the
 // cursor on the same session when it is still shown.
 func (m *Model) refilter() {
-	m.rows = m.rows[:0]
+	m.rows = nil
 	if m.state != nil {
 		// A query cannot hold a line break, so it matches within one field.
 		q := strings.ToLower(strings.ReplaceAll(m.filter.Value(), "\n", ""))
-		if q != "" && m.haystack == nil {
-			m.haystack = make([]string, len(m.all))
-			for i, s := range m.all {
-				m.haystack[i] = strings.ToLower(s.Key + "\n" + s.UserID + "\n" + s.OrganizationID)
+		switch rows, ok := m.shown[q]; {
+		case q == "":
+			m.rows = m.all
+		case ok:
+			m.rows = rows
+		default:
+			idx := m.match(q)
+			m.rows = make([]*session.Session, len(idx))
+			for j, i := range idx {
+				m.rows[j] = m.all[i]
 			}
-		}
-		for i, s := range m.all {
-			if q == "" || strings.Contains(m.haystack[i], q) {
-				m.rows = append(m.rows, s)
+			if m.shown == nil || len(m.shown) >= maxMatches {
+				m.shown = map[string][]*session.Session{}
 			}
+			m.shown[q] = m.rows
 		}
 	}
 	m.cursor = min(m.cursor, max(len(m.rows)-1, 0))
-	for i, s := range m.rows {
-		if s.Key == m.selected {
-			m.cursor = i
-			break
-		}
+	// Rows are in key order: the selected session is found by halves.
+	if i, ok := slices.BinarySearchFunc(m.rows, m.selected, func(s *session.Session, key string) int {
+		return strings.Compare(s.Key, key)
+	}); ok {
+		m.cursor = i
 	}
 	m.pick()
 	m.syncKeys()
+}
+
+// maxMatches bounds how many queries' matches a load keeps.
+const maxMatches = 64
+
+// match returns the indexes in m.all of the sessions q matches. A keystroke
+// costs the sessions the previous query matched, not all of them: what
+// matches q also matches any query q contains, so the search starts from
+// the matches of the longest such query seen since the load (typing on
+// narrows them; a backspace finds its query's matches kept).
+func (m *Model) match(q string) []int32 {
+	if got, ok := m.matches[q]; ok {
+		return got
+	}
+	if m.haystack == nil {
+		m.haystack = make([]string, len(m.all))
+		for i, s := range m.all {
+			m.haystack[i] = strings.ToLower(s.Key + "\n" + s.UserID + "\n" + s.OrganizationID)
+		}
+	}
+	var from []int32
+	best := -1
+	for prev, idx := range m.matches {
+		if len(prev) > best && strings.Contains(q, prev) {
+			from, best = idx, len(prev)
+		}
+	}
+	var got []int32
+	if best < 0 {
+		for i, h := range m.haystack {
+			if strings.Contains(h, q) {
+				got = append(got, int32(i))
+			}
+		}
+	} else {
+		for _, i := range from {
+			if strings.Contains(m.haystack[i], q) {
+				got = append(got, i)
+			}
+		}
+	}
+	if m.matches == nil || len(m.matches) >= maxMatches {
+		m.matches = map[string][]int32{}
+	}
+	m.matches[q] = got
+	return got
 }
 
 // start runs an action with the spinner going.

@@ -186,8 +186,33 @@ func (m Model) wrapStatus(st lipgloss.Style) []string {
 type column struct {
 	title string
 	width int
-	cell  func(m Model, s session.Session) string
+	kind  columnKind
 }
+
+type columnKind int
+
+const (
+	colSession columnKind = iota
+	colExpires
+	colKeyPair
+	colToken
+	colType
+	colOrg
+	colUser
+)
+
+// cell is a table cell's text, escaped, and its style, if any. Cells are
+// fitted as text and styled after: measuring styled text costs more than
+// the rest of a row (the filter keystroke's frame at 10,000 sessions).
+type cell struct {
+	text   string
+	style  lipgloss.Style
+	styled bool
+}
+
+func plain(s string) cell { return cell{text: s} }
+
+func styled(s string, st lipgloss.Style) cell { return cell{s, st, true} }
 
 // columns returns the columns that fit the width, dropping the least
 // needed first; the session key takes what is left.
@@ -195,13 +220,13 @@ func (m Model) columns() []column {
 	// Dropped from the right when the width is short: what shows a
 	// problem (expired, key pair missing, unverified) goes last.
 	all := []column{
-		{"SESSION", 0, func(_ Model, s session.Session) string { return text.Clean(s.Key) }},
-		{"EXPIRES", 17, Model.expiryCell},
-		{"KEY PAIR", 8, Model.presenceCell},
-		{"TOKEN", 10, Model.verifiedCell},
-		{"TYPE", 10, func(_ Model, s session.Session) string { return text.Type(s.Type) }},
-		{"ORG", 13, func(_ Model, s session.Session) string { return text.Clean(session.Short(s.OrganizationID)) }},
-		{"USER", 13, func(_ Model, s session.Session) string { return text.Clean(session.Short(s.UserID)) }},
+		{"SESSION", 0, colSession},
+		{"EXPIRES", 17, colExpires},
+		{"KEY PAIR", 8, colKeyPair},
+		{"TOKEN", 10, colToken},
+		{"TYPE", 10, colType},
+		{"ORG", 13, colOrg},
+		{"USER", 13, colUser},
 	}
 	const markW, keyMin, keyMax = 3, 16, 32
 	keep := len(all)
@@ -220,12 +245,12 @@ func (m Model) columns() []column {
 	return cols
 }
 
-func (m Model) tableLines(listH int) []string {
+func (m *Model) tableLines(listH int) []string {
 	cols := m.columns()
 	var head strings.Builder
 	head.WriteString("   ")
 	for _, c := range cols {
-		head.WriteString(pad(c.title, c.width) + strings.Repeat(" ", gap))
+		head.WriteString(text.Fit(c.title, c.width) + text.Spaces(gap))
 	}
 	lines := []string{m.styles.ColumnHeader.Render(strings.TrimRight(head.String(), " "))}
 	end := min(m.offset+listH, len(m.rows))
@@ -235,7 +260,7 @@ func (m Model) tableLines(listH int) []string {
 	return lines
 }
 
-func (m Model) rowLine(cols []column, i int) string {
+func (m *Model) rowLine(cols []column, i int) string {
 	s := m.rows[i]
 	cursor, active := " ", " "
 	if i == m.cursor {
@@ -244,45 +269,77 @@ func (m Model) rowLine(cols []column, i int) string {
 	if m.state != nil && s.Key == m.state.Active {
 		active = "●"
 	}
-	var b strings.Builder
-	b.WriteString(cursor + m.styles.Active.Render(active) + " ")
-	for _, c := range cols {
-		b.WriteString(pad(c.cell(m, *s), c.width) + strings.Repeat(" ", gap))
-	}
-	line := strings.TrimRight(b.String(), " ")
+	// The cursor's row and an expired one are styled whole; the others
+	// cell by cell.
+	var whole lipgloss.Style
+	wholeRow := true
 	switch {
 	case i == m.cursor:
-		return m.styles.Cursor.Render(ansi.Strip(line))
+		whole = m.styles.Cursor
 	case s.Expired(m.now):
-		return m.styles.Expired.Render(ansi.Strip(line))
+		whole = m.styles.Expired
+	default:
+		wholeRow = false
 	}
-	return line
+	var b strings.Builder
+	b.WriteString(cursor)
+	if !wholeRow {
+		b.WriteString(m.styles.Active.Render(active))
+	} else {
+		b.WriteString(active)
+	}
+	b.WriteString(" ")
+	for j, c := range cols {
+		cl := m.cell(c.kind, s)
+		fitted := text.Fit(cl.text, c.width)
+		if j == len(cols)-1 {
+			fitted = strings.TrimRight(fitted, " ")
+		}
+		if cl.styled && !wholeRow {
+			fitted = cl.style.Render(fitted)
+		}
+		b.WriteString(fitted)
+		if j < len(cols)-1 {
+			b.WriteString(text.Spaces(gap))
+		}
+	}
+	if wholeRow {
+		return whole.Render(b.String())
+	}
+	return b.String()
 }
 
-func (m Model) expiryCell(s session.Session) string {
-	text := text.Expiry(m.now, s.Expiry)
-	if left := s.Expiry.Sub(m.now); left > 0 && left < RefreshWindow {
-		return m.styles.Soon.Render(text)
+// cell is session s's cell in the column of kind k.
+func (m *Model) cell(k columnKind, s *session.Session) cell {
+	switch k {
+	case colExpires:
+		c := plain(text.Expiry(m.now, s.Expiry))
+		if left := s.Expiry.Sub(m.now); left > 0 && left < RefreshWindow {
+			return styled(c.text, m.styles.Soon)
+		}
+		return c
+	case colKeyPair:
+		p, ok := m.presence[s.PublicKey]
+		switch {
+		case !ok:
+			return styled("…", m.styles.Dim)
+		case p == session.Missing:
+			return styled(string(p), m.styles.Error)
+		}
+		return plain(string(p))
+	case colToken:
+		if s.Verified {
+			return styled("verified", m.styles.Verified)
+		}
+		return styled("unverified", m.styles.Unverified)
+	case colType:
+		return plain(text.Type(s.Type))
+	case colOrg:
+		return plain(text.Clean(session.Short(s.OrganizationID)))
+	case colUser:
+		return plain(text.Clean(session.Short(s.UserID)))
 	}
-	return text
-}
-
-func (m Model) verifiedCell(s session.Session) string {
-	if s.Verified {
-		return m.styles.Verified.Render("verified")
-	}
-	return m.styles.Unverified.Render("unverified")
-}
-
-func (m Model) presenceCell(s session.Session) string {
-	p, ok := m.presence[s.PublicKey]
-	switch {
-	case !ok:
-		return m.styles.Dim.Render("…")
-	case p == session.Missing:
-		return m.styles.Error.Render(string(p))
-	}
-	return string(p)
+	return plain(text.Clean(s.Key))
 }
 
 // pad fits s, which may be styled, into exactly w cells.
