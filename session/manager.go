@@ -326,6 +326,14 @@ func (d keyDeletion) commitOptions() []CommitOption {
 func (m *Manager) deleteKeys(ctx context.Context, st *State, pubs []string) keyDeletion {
 	d := keyDeletion{refused: map[string]error{}, pending: map[string]error{}}
 	down := map[string]error{}
+	// Deletes a key store can make durable together (Syncer) are made so
+	// once, at the end: a logout of 10,000 sessions made 10,000 syncs of
+	// the key directory.
+	batch := len(pubs) > 1
+	if batch {
+		ctx = DeferSync(ctx)
+	}
+	deferred := map[string][]KeyPair{} // key store name -> what it deleted unsynced
 	for _, pub := range pubs {
 		kp := st.KeyPairs[pub]
 		err, isDown := down[kp.KeyStore]
@@ -341,6 +349,9 @@ func (m *Manager) deleteKeys(ctx context.Context, st *State, pubs []string) keyD
 			case err == nil:
 				delete(st.KeyPairs, pub)
 				d.deleted = append(d.deleted, pub)
+				if batch {
+					deferred[kp.KeyStore] = append(deferred[kp.KeyStore], kp)
+				}
 				continue
 			case errors.Is(err, ErrNoAnswer):
 				d.pending[pub] = err
@@ -350,6 +361,26 @@ func (m *Manager) deleteKeys(ctx context.Context, st *State, pubs []string) keyD
 		}
 		kp.Deleting = false
 		st.KeyPairs[pub] = kp
+	}
+	for name, kps := range deferred {
+		ks, err := m.keyStore(name)
+		syncer, ok := ks.(Syncer)
+		if err != nil || !ok {
+			continue // it made each delete durable itself
+		}
+		if err := syncer.Sync(ctx); err != nil {
+			// The keys are gone, but not surely for good: they count as
+			// not deleted, their key pairs kept, as one delete's failed
+			// sync always did.
+			unsure := map[string]bool{}
+			for _, kp := range kps {
+				unsure[kp.PublicKey] = true
+				d.refused[kp.PublicKey] = fmt.Errorf("deleting key pair %s from the %s key store: %w", Short(kp.PublicKey), name, err)
+				kp.Deleting = false
+				st.KeyPairs[kp.PublicKey] = kp
+			}
+			d.deleted = slices.DeleteFunc(d.deleted, func(p string) bool { return unsure[p] })
+		}
 	}
 	return d
 }

@@ -630,3 +630,71 @@ func TestClearUnusedKeepsNewKeyPairs(t *testing.T) {
 	}
 	f.check([]string{"a"}, "a", nil, []string{fresh})
 }
+
+// syncCounting is a file key store that counts the deletes it was asked to
+// make durable itself and the Syncs asked of it, and can fail a Sync.
+type syncCounting struct {
+	*store.FileKeys
+	syncedDeletes, syncs int
+	failSync             error
+}
+
+func (k *syncCounting) Delete(ctx context.Context, pub string) error {
+	if !session.SyncDeferred(ctx) {
+		k.syncedDeletes++
+	}
+	return k.FileKeys.Delete(ctx, pub)
+}
+
+func (k *syncCounting) Sync(ctx context.Context) error {
+	k.syncs++
+	if k.failSync != nil {
+		return k.failSync
+	}
+	return k.FileKeys.Sync(ctx)
+}
+
+// Logging out many sessions makes their key pairs' deletes durable with
+// one Sync, not one a key; a Sync that fails leaves them counted as not
+// deleted, and the sessions are put back, as a single delete's failure
+// does.
+func TestManyDeletesSyncOnce(t *testing.T) {
+	for _, fail := range []error{nil, errors.New("sync refused")} {
+		f := newFixture(t)
+		keys := &syncCounting{FileKeys: f.keys.FileKeys, failSync: fail}
+		m := session.NewManager(store.NewFile(f.dir), keys).WithClock(func() time.Time { return t0 })
+		var pubs []string
+		for _, k := range []string{"a", "b", "c"} {
+			pub := f.keyPair()
+			pubs = append(pubs, pub)
+			f.add(k, pub)
+		}
+		res, err := m.Logout(context.Background(), "a", "b", "c")
+		if keys.syncs != 1 || keys.syncedDeletes != 0 {
+			t.Errorf("fail %v: %d syncs, %d deletes synced one by one", fail, keys.syncs, keys.syncedDeletes)
+		}
+		st := f.state()
+		if fail == nil {
+			if err != nil || len(res.DeletedKeyPairs) != 3 || len(st.Sessions) != 0 || len(st.KeyPairs) != 0 {
+				t.Errorf("logout: %+v, %v; %d sessions, %d key pairs left", res, err, len(st.Sessions), len(st.KeyPairs))
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "sync refused") || len(res.DeletedKeyPairs) != 0 || len(st.Sessions) != 3 {
+			t.Errorf("failed sync: %+v, %v; %d sessions stored", res, err, len(st.Sessions))
+		}
+		for _, pub := range pubs {
+			if kp, ok := st.KeyPairs[pub]; !ok || kp.Deleting {
+				t.Errorf("after a failed sync, key pair %s: indexed %v, %+v", session.Short(pub), ok, kp)
+			}
+		}
+	}
+	// One key pair: its delete syncs itself, as before.
+	f := newFixture(t)
+	keys := &syncCounting{FileKeys: f.keys.FileKeys}
+	m := session.NewManager(store.NewFile(f.dir), keys).WithClock(func() time.Time { return t0 })
+	f.add("a", f.keyPair())
+	if _, err := m.Logout(context.Background(), "a"); err != nil || keys.syncs != 0 || keys.syncedDeletes != 1 {
+		t.Errorf("one logout: %v, %d syncs, %d synced deletes", err, keys.syncs, keys.syncedDeletes)
+	}
+}

@@ -137,6 +137,28 @@ type Tidier interface {
 	Tidy(ctx context.Context) error
 }
 
+// Syncer is a KeyStore whose deletes can be made durable together: given
+// a context from DeferSync, Delete may leave its change to be made
+// durable by one Sync (files: one sync of their directory for a whole
+// logout, not one a key).
+type Syncer interface {
+	Sync(ctx context.Context) error
+}
+
+type deferSyncKey struct{}
+
+// DeferSync returns ctx marked for a run of deletes that the caller will
+// make durable with Syncer.Sync.
+func DeferSync(ctx context.Context) context.Context {
+	return context.WithValue(ctx, deferSyncKey{}, true)
+}
+
+// SyncDeferred says whether ctx is marked by DeferSync.
+func SyncDeferred(ctx context.Context) bool {
+	v, _ := ctx.Value(deferSyncKey{}).(bool)
+	return v
+}
+
 // BatchKeyStore is a KeyStore that can say in one go which of many keys it
 // holds, where asking one at a time costs a round trip each.
 type BatchKeyStore interface {

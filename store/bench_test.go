@@ -194,3 +194,83 @@ func benchLogout(b *testing.B, keys func(dir string) session.KeyStore) {
 		})
 	}
 }
+
+// BenchmarkLogoutAllVsFloor logs out every session of a store where each
+// session has a key pair of its own in the file key store, and in the same
+// loop deletes as many files with one sync of their directory: the floor.
+// x-floor is their ratio (12 of 12: under 2 at 10,000).
+func BenchmarkLogoutAllVsFloor(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("sessions=%d", n), func(b *testing.B) {
+			ctx := context.Background()
+			dir := filepath.Join(b.TempDir(), "tkauth")
+			ks, file := store.NewFileKeys(dir), store.NewFile(dir)
+			pubs, privs := make([]string, n), make([]string, n)
+			for i := range pubs {
+				k, pub, err := session.NewPrivateKey()
+				if err != nil {
+					b.Fatal(err)
+				}
+				pubs[i] = pub
+				privs[i], _ = session.EncodePrivateKey(k)
+			}
+			list, err := fixture.Sessions(n, time.Now(), pubs[:n-1], pubs[n-1])
+			if err != nil {
+				b.Fatal(err)
+			}
+			keys := make([]string, n)
+			for i := range list {
+				keys[i] = list[i].Key
+			}
+			if err := ks.Put(ctx, pubs[0], privs[0]); err != nil { // makes the directory
+				b.Fatal(err)
+			}
+			floorDir := filepath.Join(b.TempDir(), "floor")
+			os.Mkdir(floorDir, 0o700)
+			// restore writes the store and its key files back, unsynced:
+			// the set-up is not what is measured.
+			restore := func() {
+				for i, pub := range pubs {
+					os.WriteFile(filepath.Join(ks.Dir(), pub+".private"), []byte(privs[i]), 0o600)
+					os.WriteFile(filepath.Join(floorDir, pub+".private"), []byte(privs[i]), 0o600)
+				}
+				err := file.Update(ctx, func(st *session.State, commit session.Commit) error {
+					for i := range list {
+						st.Sessions[list[i].Key] = &list[i]
+					}
+					for _, pub := range pubs {
+						st.KeyPairs[pub] = session.KeyPair{PublicKey: pub, KeyStore: store.KeyringFile, CreatedAt: time.Now()}
+					}
+					return commit()
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			m := session.NewManager(file, ks)
+			var logout, floor time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				restore()
+				b.StartTimer()
+				t0 := time.Now()
+				res, err := m.Logout(ctx, keys...)
+				if err != nil || len(res.DeletedKeyPairs) != n {
+					b.Fatalf("logout: %d key pairs deleted, %v", len(res.DeletedKeyPairs), err)
+				}
+				t1 := time.Now()
+				for _, pub := range pubs {
+					os.Remove(filepath.Join(floorDir, pub+".private"))
+				}
+				d, _ := os.Open(floorDir)
+				d.Sync()
+				d.Close()
+				t2 := time.Now()
+				logout, floor = logout+t1.Sub(t0), floor+t2.Sub(t1)
+			}
+			b.ReportMetric(float64(logout)/float64(floor), "x-floor")
+			b.ReportMetric(float64(logout.Microseconds())/float64(b.N), "logout-µs")
+			b.ReportMetric(float64(floor.Microseconds())/float64(b.N), "floor-µs")
+		})
+	}
+}

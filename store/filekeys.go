@@ -116,7 +116,7 @@ func (k *FileKeys) Has(_ context.Context, pub string) (bool, error) {
 }
 
 // Delete implements session.KeyStore.
-func (k *FileKeys) Delete(_ context.Context, pub string) error {
+func (k *FileKeys) Delete(ctx context.Context, pub string) error {
 	p, err := k.path(pub)
 	if err != nil {
 		return err
@@ -124,8 +124,15 @@ func (k *FileKeys) Delete(_ context.Context, pub string) error {
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
+	if session.SyncDeferred(ctx) {
+		return nil // the caller syncs once for all its deletes (Sync)
+	}
 	return syncDir(k.dir)
 }
+
+// Sync implements session.Syncer: it makes the deletes done under
+// session.DeferSync durable.
+func (k *FileKeys) Sync(context.Context) error { return syncDir(k.dir) }
 
 // Tidy implements session.Tidier: it removes the temporary files that
 // writes of an older tkauth, interrupted by a crash, left beside the keys
