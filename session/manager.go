@@ -330,8 +330,14 @@ func (m *Manager) deleteKeys(ctx context.Context, st *State, pubs []string) keyD
 	// once, at the end: a logout of 10,000 sessions made 10,000 syncs of
 	// the key directory.
 	batch := len(pubs) > 1
-	if batch {
-		ctx = DeferSync(ctx)
+	deferCtx := DeferSync(ctx)
+	// syncs says whether the key store named can be left to sync once: only
+	// a Syncer is given the marked context, so a wrapper that cannot sync
+	// leaves each delete to sync itself.
+	syncs := func(name string) bool {
+		ks, err := m.keyStore(name)
+		_, ok := ks.(Syncer)
+		return batch && err == nil && ok
 	}
 	deferred := map[string][]KeyPair{} // key store name -> what it deleted unsynced
 	for _, pub := range pubs {
@@ -341,7 +347,11 @@ func (m *Manager) deleteKeys(ctx context.Context, st *State, pubs []string) keyD
 		case isDown:
 			d.refused[pub] = fmt.Errorf("key pair %s not tried: %w", Short(pub), err)
 		default:
-			err = m.deleteKey(ctx, kp)
+			dctx, later := ctx, syncs(kp.KeyStore)
+			if later {
+				dctx = deferCtx
+			}
+			err = m.deleteKey(dctx, kp)
 			if err != nil {
 				down[kp.KeyStore] = err
 			}
@@ -349,7 +359,7 @@ func (m *Manager) deleteKeys(ctx context.Context, st *State, pubs []string) keyD
 			case err == nil:
 				delete(st.KeyPairs, pub)
 				d.deleted = append(d.deleted, pub)
-				if batch {
+				if later {
 					deferred[kp.KeyStore] = append(deferred[kp.KeyStore], kp)
 				}
 				continue
@@ -363,12 +373,8 @@ func (m *Manager) deleteKeys(ctx context.Context, st *State, pubs []string) keyD
 		st.KeyPairs[pub] = kp
 	}
 	for name, kps := range deferred {
-		ks, err := m.keyStore(name)
-		syncer, ok := ks.(Syncer)
-		if err != nil || !ok {
-			continue // it made each delete durable itself
-		}
-		if err := syncer.Sync(ctx); err != nil {
+		ks, _ := m.keyStore(name)
+		if err := ks.(Syncer).Sync(ctx); err != nil {
 			// The keys are gone, but not surely for good: they count as
 			// not deleted, their key pairs kept, as one delete's failed
 			// sync always did.

@@ -698,3 +698,32 @@ func TestManyDeletesSyncOnce(t *testing.T) {
 		t.Errorf("one logout: %v, %d syncs, %d synced deletes", err, keys.syncs, keys.syncedDeletes)
 	}
 }
+
+// markSeen hides its store's Sync (it embeds the interface only) and
+// records whether a delete was told to leave its sync to later.
+type markSeen struct {
+	session.KeyStore
+	deferred int
+}
+
+func (k *markSeen) Delete(ctx context.Context, pub string) error {
+	if session.SyncDeferred(ctx) {
+		k.deferred++
+	}
+	return k.KeyStore.Delete(ctx, pub)
+}
+
+// A key store that cannot Sync is never told to leave its deletes' sync
+// to later, even when it wraps one that could: no delete goes unsynced.
+func TestNoSyncerSyncsEachDelete(t *testing.T) {
+	f := newFixture(t)
+	keys := &markSeen{KeyStore: f.keys.FileKeys}
+	m := session.NewManager(store.NewFile(f.dir), keys).WithClock(func() time.Time { return t0 })
+	for _, k := range []string{"a", "b", "c"} {
+		f.add(k, f.keyPair())
+	}
+	res, err := m.Logout(context.Background(), "a", "b", "c")
+	if err != nil || len(res.DeletedKeyPairs) != 3 || keys.deferred != 0 {
+		t.Errorf("logout: %+v, %v; %d deletes deferred", res, err, keys.deferred)
+	}
+}
