@@ -24,12 +24,13 @@ type DemoOptions struct {
 	Dir  string
 	Keep bool
 	Now  func() time.Time
-	// Self is how the user runs tkauth from where they are (selfCommand).
+	// Self is how the user runs tkauth from where they are; empty:
+	// selfCommand, worked out when the demo runs, not at every start.
 	Self string
 }
 
 func newCmdDemo(f *Factory, runF func(context.Context, *DemoOptions) error) *cobra.Command {
-	opts := &DemoOptions{IO: f.IO, Now: time.Now, Self: selfCommand()}
+	opts := &DemoOptions{IO: f.IO, Now: time.Now}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Try tkauth on a throw-away store of sample sessions (never touches your keyring)",
@@ -63,6 +64,10 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		return fmt.Errorf("demo writes only into a store of its own, and %s already holds files (a real store?): give a new or empty directory", text.Clean(dir))
 	}
 	ios := opts.IO
+	self := opts.Self
+	if self == "" {
+		self = selfCommand()
+	}
 	if !keep {
 		// The demo's tokens and private keys go with it.
 		defer func() {
@@ -78,7 +83,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	}
 	if ios.IsTerminal {
 		err := ui.Run(ctx, ui.Config{Sessions: m, StorePath: file.Path(), KeyStore: keys.Name(), Note: "demo store: sample sessions, private keys in files here; your keyring is not touched", Watch: true})
-		fmt.Fprintln(ios.ErrOut, demoEnd(opts.Self, dir, keep))
+		fmt.Fprintln(ios.ErrOut, demoEnd(self, dir, keep))
 		return err
 	}
 	state, err := m.State(ctx)
@@ -87,7 +92,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	}
 	fmt.Fprintf(ios.Out, "Demo store in %s (private keys in files there; your keyring is not touched).\n\n", text.Clean(dir))
 	writeSessions(ios.Out, state, m.KeyPairPresence(ctx, state), nil, m.Now(), false)
-	fmt.Fprintf(ios.Out, "\n%s\n", demoEnd(opts.Self, dir, keep))
+	fmt.Fprintf(ios.Out, "\n%s\n", demoEnd(self, dir, keep))
 	return nil
 }
 

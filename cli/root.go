@@ -62,8 +62,11 @@ Try it safely first: tkauth demo`,
 		newCmdExec(f, nil), newCmdEnv(f, nil), newCmdAPI(f, nil), newCmdStamp(f, nil),
 		newCmdCurrent(f, nil), newCmdRename(f, nil),
 	)
-	root.Version = versionString()
-	root.SetVersionTemplate("{{.Version}}\n")
+	// --version prints what `tkauth version` does, read from the build
+	// info only when asked, not at every start.
+	root.Version = version
+	cobra.AddTemplateFunc("versionString", versionString)
+	root.SetVersionTemplate("{{versionString}}\n")
 	root.SetOut(ios.Out) // before the completion command takes its writer
 	root.SetErr(ios.ErrOut)
 	fixCompletionCmd(root)
