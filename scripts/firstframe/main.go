@@ -24,6 +24,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tkauth/tkauth/internal/pairs"
 	"github.com/tkauth/tkauth/internal/pty"
 )
 
@@ -47,29 +48,20 @@ func main() {
 		return d
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	var times, floors []time.Duration
-	var ratios []float64
+	var times, floors []float64
 	for range *runs {
 		if *floor != "" {
 			// Interleaved, so that a busy machine slows both alike.
-			f := run(strings.Fields(*floor), *floorMarker)
-			d := run(flag.Args(), *marker)
-			floors, times = append(floors, f), append(times, d)
-			ratios = append(ratios, float64(d)/float64(f))
-			continue
+			floors = append(floors, ms(run(strings.Fields(*floor), *floorMarker)))
 		}
-		times = append(times, run(flag.Args(), *marker))
+		times = append(times, ms(run(flag.Args(), *marker)))
 	}
-	slices.Sort(times)
-	if *floor == "" {
-		fmt.Printf("median %.1f ms  min %.1f ms  max %.1f ms  (%d runs)\n", ms(times[len(times)/2]), ms(times[0]), ms(times[len(times)-1]), len(times))
+	if *floor != "" {
+		fmt.Println(pairs.Report(floors, times))
 		return
 	}
-	slices.Sort(floors)
-	slices.Sort(ratios)
-	q := func(p float64) float64 { return ratios[int(p*float64(len(ratios)-1))] }
-	fmt.Printf("floor %.1f ms, command %.1f ms (medians); ratio median %.2fx, quartiles %.2f to %.2f (%d pairs)\n",
-		ms(floors[len(floors)/2]), ms(times[len(times)/2]), q(0.5), q(0.25), q(0.75), len(ratios))
+	slices.Sort(times)
+	fmt.Printf("median %.1f ms  min %.1f ms  max %.1f ms  (%d runs)\n", times[len(times)/2], times[0], times[len(times)-1], len(times))
 }
 
 // once runs args on a new 120x40 pseudo-terminal until marker is drawn.

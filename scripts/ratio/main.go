@@ -12,9 +12,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"slices"
 	"strings"
 	"time"
+
+	"github.com/tkauth/tkauth/internal/pairs"
 )
 
 func main() {
@@ -27,22 +28,15 @@ func main() {
 		os.Exit(2)
 	}
 	a, b := strings.Fields(*floor), flag.Args()
-	var fa, fb, rs []float64
+	var fa, fb []float64
 	for i := range *warmup + *runs {
 		ta, tb := once(a), once(b)
 		if i < *warmup {
 			continue
 		}
 		fa, fb = append(fa, ta), append(fb, tb)
-		rs = append(rs, tb/ta)
 	}
-	q := func(xs []float64, p float64) float64 {
-		s := slices.Clone(xs)
-		slices.Sort(s)
-		return s[int(p*float64(len(s)-1))]
-	}
-	fmt.Printf("floor %.2f ms, command %.2f ms (medians); ratio median %.2fx, quartiles %.2f to %.2f (%d pairs)\n",
-		q(fa, 0.5), q(fb, 0.5), q(rs, 0.5), q(rs, 0.25), q(rs, 0.75), len(rs))
+	fmt.Println(pairs.Report(fa, fb))
 }
 
 // once runs args and returns its wall time in milliseconds.
