@@ -89,7 +89,7 @@ func (m Model) overlayParts(tight bool) parts {
 			}
 			for _, b := range group {
 				if b.Enabled() {
-					body = append(body, "  "+st.Title.Render(pad(b.Help().Key, 8))+" "+b.Help().Desc)
+					body = append(body, "  "+st.Title.Render(text.Fit(b.Help().Key, 8))+" "+b.Help().Desc)
 				}
 			}
 		}

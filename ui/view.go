@@ -342,12 +342,6 @@ func (m *Model) cell(k columnKind, s *session.Session) cell {
 	return plain(text.Clean(s.Key))
 }
 
-// pad fits s, which may be styled, into exactly w cells.
-func pad(s string, w int) string {
-	s = ansi.Truncate(s, w, "…")
-	return s + strings.Repeat(" ", max(0, w-lipgloss.Width(s)))
-}
-
 func (m Model) details() []string {
 	if m.cursor >= len(m.rows) {
 		return nil
@@ -364,7 +358,7 @@ func (m Model) details() []string {
 			if i > 0 {
 				label = ""
 			}
-			lines = append(lines, "  "+st.Label.Render(pad(label, labelW-2))+part)
+			lines = append(lines, "  "+st.Label.Render(text.Fit(label, labelW-2))+part)
 		}
 	}
 	row("user", text.Clean(s.UserID))
