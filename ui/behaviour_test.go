@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -277,5 +278,32 @@ func TestConfirmLineKeepsTheKeysCase(t *testing.T) {
 	m.open(modeConfirm)
 	if s := screen(m); !strings.Contains(s, "y: log out Acme/ADMIN · n or esc: cancel") {
 		t.Errorf("confirm line:\n%s", s)
+	}
+}
+
+// Typing on and erasing give the rows a fresh search gives: the matches
+// kept per query only save work.
+func TestFilterNarrowsAndWidensTruly(t *testing.T) {
+	m := loaded(t, testConfig(fortyManager(t)), 120, 40)
+	m, _ = press(t, m, "/")
+	brute := func(q string) []string {
+		var keys []string
+		for _, s := range m.all {
+			h := strings.ToLower(s.Key + "\n" + s.UserID + "\n" + s.OrganizationID)
+			if strings.Contains(h, strings.ToLower(q)) {
+				keys = append(keys, s.Key)
+			}
+		}
+		return keys
+	}
+	for _, k := range []string{"0", "1", "/", "u", "backspace", "backspace", "2", "backspace", "backspace", "backspace", "9", "9"} {
+		m, _ = press(t, m, k)
+		var got []string
+		for _, s := range m.rows {
+			got = append(got, s.Key)
+		}
+		if want := brute(m.filter.Value()); !slices.Equal(got, want) {
+			t.Fatalf("query %q: rows %v, want %v", m.filter.Value(), got, want)
+		}
 	}
 }

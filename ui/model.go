@@ -117,12 +117,11 @@ type Model struct {
 
 	// Indexes of state, built at each load so that a frame costs the rows
 	// on screen, not the sessions stored.
-	all      []*session.Session            // every session, by key
-	haystack []string                      // all[i]'s key, user and organization, lower-cased, for the filter
-	matches  map[string][]int32            // query -> indexes in all of the sessions it matches, this load
-	shown    map[string][]*session.Session // query -> those sessions, as rows; never changed in place
-	expiries []time.Time                   // sorted
-	usersOf  map[string][]string           // public key -> session keys, sorted
+	all      []*session.Session  // every session, by key
+	haystack []string            // all[i]'s key, user and organization, lower-cased, for the filter
+	matches  map[string]found    // query -> the sessions it matches, this load
+	expiries []time.Time         // sorted
+	usersOf  map[string][]string // public key -> session keys, sorted
 
 	autoTried string                // the token auto-refresh last tried, so it tries once
 	checks    map[string]checkedMsg // Turnkey's last verdict, by session key
@@ -638,7 +637,7 @@ func (m *Model) autoRefresh() tea.Cmd {
 func (m *Model) index() {
 	n := len(m.state.Sessions)
 	m.all = make([]*session.Session, 0, n)
-	m.haystack, m.matches, m.shown = nil, nil, nil // made at the first filter keystroke
+	m.haystack, m.matches = nil, nil // made at the first filter keystroke
 	m.expiries = make([]time.Time, 0, n)
 	m.usersOf = make(map[string][]string, len(m.state.KeyPairs))
 	for _, k := range slices.Sorted(maps.Keys(m.state.Sessions)) {
@@ -668,21 +667,9 @@ func (m *Model) refilter() {
 	if m.state != nil {
 		// A query cannot hold a line break, so it matches within one field.
 		q := strings.ToLower(strings.ReplaceAll(m.filter.Value(), "\n", ""))
-		switch rows, ok := m.shown[q]; {
-		case q == "":
-			m.rows = m.all
-		case ok:
-			m.rows = rows
-		default:
-			idx := m.match(q)
-			m.rows = make([]*session.Session, len(idx))
-			for j, i := range idx {
-				m.rows[j] = m.all[i]
-			}
-			if m.shown == nil || len(m.shown) >= maxMatches {
-				m.shown = map[string][]*session.Session{}
-			}
-			m.shown[q] = m.rows
+		m.rows = m.all
+		if q != "" {
+			m.rows = m.match(q).rows
 		}
 	}
 	m.cursor = min(m.cursor, max(len(m.rows)-1, 0))
@@ -699,12 +686,19 @@ func (m *Model) refilter() {
 // maxMatches bounds how many queries' matches a load keeps.
 const maxMatches = 64
 
-// match returns the indexes in m.all of the sessions q matches. A keystroke
-// costs the sessions the previous query matched, not all of them: what
-// matches q also matches any query q contains, so the search starts from
-// the matches of the longest such query seen since the load (typing on
-// narrows them; a backspace finds its query's matches kept).
-func (m *Model) match(q string) []int32 {
+// found is what a query matches: indexes in Model.all, and those
+// sessions as rows, which are never changed in place.
+type found struct {
+	idx  []int32
+	rows []*session.Session
+}
+
+// match returns the sessions q matches. A keystroke costs the sessions the
+// previous query matched, not all of them: what matches q also matches any
+// query q contains, so the search starts from the matches of the longest
+// such query seen since the load (typing on narrows them; a backspace
+// finds its query's matches kept).
+func (m *Model) match(q string) found {
 	if got, ok := m.matches[q]; ok {
 		return got
 	}
@@ -716,27 +710,29 @@ func (m *Model) match(q string) []int32 {
 	}
 	var from []int32
 	best := -1
-	for prev, idx := range m.matches {
+	for prev, f := range m.matches {
 		if len(prev) > best && strings.Contains(q, prev) {
-			from, best = idx, len(prev)
+			from, best = f.idx, len(prev)
 		}
 	}
-	var got []int32
+	var got found
+	keep := func(i int32) {
+		if strings.Contains(m.haystack[i], q) {
+			got.idx = append(got.idx, i)
+			got.rows = append(got.rows, m.all[i])
+		}
+	}
 	if best < 0 {
-		for i, h := range m.haystack {
-			if strings.Contains(h, q) {
-				got = append(got, int32(i))
-			}
+		for i := range m.haystack {
+			keep(int32(i))
 		}
 	} else {
 		for _, i := range from {
-			if strings.Contains(m.haystack[i], q) {
-				got = append(got, i)
-			}
+			keep(i)
 		}
 	}
 	if m.matches == nil || len(m.matches) >= maxMatches {
-		m.matches = map[string][]int32{}
+		m.matches = map[string]found{}
 	}
 	m.matches[q] = got
 	return got
