@@ -115,14 +115,14 @@ func (c *harness) keysHave(pub string) (bool, error) {
 	return store.NewFileKeys(c.home).Has(context.Background(), pub)
 }
 
-// genStamp is the session file's generation stamp, new at every write.
-var genStamp = regexp.MustCompile(`"gen":"[0-9a-f]{16}",`)
-
 // snapshot is the session file (less its generation stamp) and the key
 // files, to compare after a failure.
 func (c *harness) snapshot() string {
-	b, _ := os.ReadFile(store.NewFile(c.home).Path())
-	b = genStamp.ReplaceAll(b, nil)
+	// The state as read, which a note beside the file may have changed.
+	var b []byte
+	if st, err := store.NewFile(c.home).Load(context.Background()); err == nil {
+		b, _ = store.Encode(st)
+	}
 	files, _ := filepath.Glob(filepath.Join(store.NewFileKeys(c.home).Dir(), "*.private"))
 	return string(b) + strings.Join(files, "\n")
 }

@@ -108,8 +108,10 @@ type CommitOption int
 
 // Recoverable marks a commit that a crash may undo: the state before it is
 // one tkauth recovers from (the last step of a logout, which only drops key
-// pairs already deleted). The file is still synced before it replaces the
-// old one; the directory is not, which saves an fsync.
+// pairs marked Deleting whose keys are deleted). A store may record it in
+// any way that, lost or torn, leaves the state before it: store.File
+// writes such a change as a small unsynced note beside the session file
+// instead of rewriting the file.
 const Recoverable CommitOption = 1
 
 // ErrKeyNotFound is returned by KeyStore.Get for a key it does not hold.

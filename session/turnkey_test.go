@@ -3,9 +3,7 @@ package session_test
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -45,15 +43,15 @@ func (f *apiFixture) svOf(api session.TurnkeyAPI) session.Servers {
 	return session.Servers{Dial: func(string) session.TurnkeyAPI { return api }, Default: api.BaseURL()}
 }
 
-// genStamp is the store file's generation stamp, new at every write.
-var genStamp = regexp.MustCompile(`"gen":"[0-9a-f]{16}",`)
-
 // snapshot is the store file (less its generation stamp) and the key
 // files, to compare after a failure.
 func (f *apiFixture) snapshot() string {
 	f.t.Helper()
-	b, _ := os.ReadFile(store.NewFile(f.dir).Path())
-	b = genStamp.ReplaceAll(b, nil)
+	// The state as read, which a note beside the file may have changed.
+	var b []byte
+	if st, err := store.NewFile(f.dir).Load(context.Background()); err == nil {
+		b, _ = store.Encode(st)
+	}
 	files, _ := filepath.Glob(filepath.Join(store.NewFileKeys(f.dir).Dir(), "*.private"))
 	slices.Sort(files)
 	return string(b) + "\n" + filepath.Join(files...)

@@ -52,6 +52,10 @@ type File struct {
 	state *session.State // as last read or written; never handed out
 	cache encCache       // the encodings of state
 	buf   bytes.Buffer   // reused by each write
+	// noted are the key pairs the note (note.go) for the known file
+	// removes from it; noteKnown is the note's identity.
+	noted     []string
+	noteKnown fileID
 }
 
 var _ session.Store = (*File)(nil)
@@ -103,7 +107,18 @@ func (f *File) Update(ctx context.Context, fn func(st *session.State, commit ses
 		return err
 	}
 	return fn(st, func(opts ...session.CommitOption) error {
-		return f.write(st, !slices.Contains(opts, session.Recoverable))
+		recoverable := slices.Contains(opts, session.Recoverable)
+		if recoverable {
+			f.mu.Lock()
+			gone, ok := f.forgotten(st)
+			if ok {
+				err := f.writeNote(st, gone)
+				f.mu.Unlock()
+				return err
+			}
+			f.mu.Unlock()
+		}
+		return f.write(st, !recoverable)
 	})
 }
 
@@ -189,17 +204,19 @@ func (f *File) read() (*session.State, error) {
 	}
 	defer file.Close()
 	path := f.Path()
-	id, gen := identity(fi), readGen(file)
+	id, gen, noteID := identity(fi), readGen(file), f.noteID()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.state != nil && id == f.known && gen != "" && gen == f.gen {
+	if f.state != nil && id == f.known && gen != "" && gen == f.gen && noteID == f.noteKnown {
 		return clone(f.state), nil
 	}
 	st, err := decodeFile(file, fi, path, false)
 	if err != nil {
 		return nil, err
 	}
+	noted := applyNote(st, f.readNote(gen))
 	f.known, f.gen, f.state, f.cache = id, gen, st, encCache{}
+	f.noted, f.noteKnown = noted, noteID
 	return clone(st), nil
 }
 
@@ -215,7 +232,13 @@ func (f *File) Listing(ctx context.Context) (*session.State, error) {
 		return session.NewState(), nil
 	}
 	defer file.Close()
-	return decodeFile(file, fi, f.Path(), true)
+	gen := readGen(file)
+	st, err := decodeFile(file, fi, f.Path(), true)
+	if err != nil {
+		return nil, err
+	}
+	applyNote(st, f.readNote(gen))
+	return st, nil
 }
 
 // decodeFile decodes the session file open as file, as it reads it (not
@@ -268,6 +291,7 @@ func (f *File) write(st *session.State, syncDirToo bool) error {
 			return err
 		}
 	}
+	f.removeNote() // stale now: it names the generation replaced
 	fi, err := os.Lstat(f.Path())
 	if err != nil {
 		f.state = nil
