@@ -67,6 +67,18 @@ func (st *State) UsersByKeyPair() map[string][]string {
 // logging out one session of 10,000 sorts nothing large.
 func (st *State) usersOfEach(pubs map[string]bool) map[string][]string {
 	out := make(map[string][]string, len(pubs))
+	if len(pubs) == 1 {
+		// One key pair, the common case: a comparison a session, not a
+		// lookup.
+		for pub := range pubs {
+			for k, s := range st.Sessions {
+				if s.PublicKey == pub {
+					out[pub] = append(out[pub], k)
+				}
+			}
+		}
+		return out
+	}
 	for k, s := range st.Sessions {
 		if pubs[s.PublicKey] {
 			out[s.PublicKey] = append(out[s.PublicKey], k)

@@ -109,16 +109,31 @@ type encoded[V comparable] struct {
 
 // update brings o up to m, encoding with marshal only the values that
 // are new or changed, and returns m's keys in order. Keeping the order
-// costs a lookup a key, not a sort, unless keys were added; then only
+// costs two lookups a key, not a sort, unless keys were added; then only
 // those are sorted, and merged in.
 func (o *ordered[V]) update(m map[string]V, marshal func(V) ([]byte, error)) ([]string, error) {
 	if o.enc == nil {
 		o.enc, o.keys = make(map[string]encoded[V], len(m)), nil
 	}
-	keys := make([]string, 0, len(m))
+	fail := func(err error) ([]string, error) {
+		o.enc, o.keys = nil, nil
+		return nil, err
+	}
+	// Keys kept, in place: the slice is o's own.
+	keys := o.keys[:0]
 	for _, k := range o.keys {
-		if _, ok := m[k]; ok {
-			keys = append(keys, k)
+		v, ok := m[k]
+		if !ok {
+			delete(o.enc, k)
+			continue
+		}
+		keys = append(keys, k)
+		if e := o.enc[k]; e.v != v {
+			b, err := marshal(v)
+			if err != nil {
+				return fail(err)
+			}
+			o.enc[k] = encoded[V]{v: v, json: b}
 		}
 	}
 	if len(keys) < len(m) {
@@ -129,26 +144,14 @@ func (o *ordered[V]) update(m map[string]V, marshal func(V) ([]byte, error)) ([]
 			}
 		}
 		slices.Sort(added)
-		keys = mergeSorted(keys, added)
-	}
-	for _, k := range keys {
-		v := m[k]
-		if e, ok := o.enc[k]; ok && e.v == v {
-			continue
-		}
-		b, err := marshal(v)
-		if err != nil {
-			o.enc, o.keys = nil, nil
-			return nil, err
-		}
-		o.enc[k] = encoded[V]{v: v, json: b}
-	}
-	if len(o.enc) > len(keys) {
-		for k := range o.enc {
-			if _, ok := m[k]; !ok {
-				delete(o.enc, k)
+		for _, k := range added {
+			b, err := marshal(m[k])
+			if err != nil {
+				return fail(err)
 			}
+			o.enc[k] = encoded[V]{v: m[k], json: b}
 		}
+		keys = mergeSorted(keys, added)
 	}
 	o.keys = keys
 	return keys, nil

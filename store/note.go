@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"os"
@@ -51,7 +52,8 @@ func (f *File) noteID() fileID {
 
 // readNote returns the key pairs the note says are deleted from the file
 // of generation gen; none if the note is missing, for another generation,
-// not a private regular file, or does not decode whole.
+// not a private regular file, or does not decode whole. A note for
+// another generation is not read past its first bytes.
 func (f *File) readNote(gen string) []string {
 	if gen == "" {
 		return nil
@@ -65,12 +67,17 @@ func (f *File) readNote(gen string) []string {
 	if checkSafe(path, fi) != nil || fi.Size() > maxNoteSize {
 		return nil
 	}
-	data, err := io.ReadAll(io.LimitReader(file, maxNoteSize+1))
-	if err != nil || len(data) > maxNoteSize {
+	head := []byte(`{"gen":"` + gen + `"`)
+	data := make([]byte, len(head))
+	if _, err := io.ReadFull(file, data); err != nil || !bytes.Equal(data, head) {
+		return nil
+	}
+	rest, err := io.ReadAll(io.LimitReader(file, maxNoteSize))
+	if err != nil || len(data)+len(rest) > maxNoteSize {
 		return nil
 	}
 	var n note
-	if json.Unmarshal(data, &n) != nil || n.Gen != gen {
+	if json.Unmarshal(append(data, rest...), &n) != nil || n.Gen != gen {
 		return nil
 	}
 	return n.Deleted
@@ -154,9 +161,16 @@ func (f *File) writeNote(st *session.State, gone []string) error {
 	return nil
 }
 
-// removeNote removes the note once the file it applied to is replaced.
-// A note left (the remove failing) is stale, and ignored.
-func (f *File) removeNote() {
-	os.Remove(f.notePath())
-	f.noted, f.noteKnown = nil, fileID{}
+// fileWritten is told that the file was replaced: the note, naming the
+// generation replaced, is stale. It is left to be overwritten by the next
+// note, since removing it right after the file's sync makes this file
+// system wait for its journal twice (once for the remove, once for the
+// next note's creation); one over a page is removed, so that a stale
+// note of thousands of pairs is not kept.
+func (f *File) fileWritten() {
+	if f.noteKnown.size > 4096 {
+		os.Remove(f.notePath())
+		f.noteKnown = fileID{}
+	}
+	f.noted = nil
 }

@@ -291,7 +291,7 @@ func (f *File) write(st *session.State, syncDirToo bool) error {
 			return err
 		}
 	}
-	f.removeNote() // stale now: it names the generation replaced
+	f.fileWritten()
 	fi, err := os.Lstat(f.Path())
 	if err != nil {
 		f.state = nil
