@@ -7,7 +7,10 @@
 #   - peak memory (GNU time) of both lists over the file's size;
 #   - the TUI's first frame showing the sessions against a minimal Bubble
 #     Tea v2 program's;
-#   - start-up (version, current) against hello-world;
+#   - logout of one session, logout --all, and a filter keystroke, each
+#     timed in one loop with its floor (Go benchmarks);
+#   - start-up (version, current) against hello-world, and the libraries'
+#     own floor (scripts/libfloor) against the same;
 #   - under a Secret Service, tkauth list at 100 sessions on the real keyring.
 # Run it as  scripts/with-keyring scripts/bench.sh  for all of it. Needs
 # hyperfine (Debian's package; installed if missing and run as root).
@@ -28,6 +31,7 @@ go build -o "$work/genstore" ./scripts/genstore
 go build -o "$work/decodefloor" ./scripts/decodefloor
 go build -o "$work/ratio" ./scripts/ratio
 go build -o "$work/hello" ./scripts/hello
+go build -o "$work/libfloor" ./scripts/libfloor
 sizes=(10 100 1000 10000)
 for n in "${sizes[@]}"; do
 	"$work/genstore" -n "$n" -dir "$work/s$n"
@@ -72,9 +76,17 @@ for n in "${sizes[@]}"; do
 done
 
 echo
+echo "## in one process, each against its floor in the same loop, the order swapped every pair (Go benchmarks)"
+echo "x-floor / x-ten: median of the per-pair ratios, with its quartiles (-q1, -q3)"
+go test -run '^$' -bench 'LogoutVsFloor/sessions=(1000|10000)$' -benchtime 200x ./store | grep '^Benchmark'
+go test -run '^$' -bench 'LogoutAllVsFloor/sessions=10000$' -benchtime 7x ./store | grep '^Benchmark'
+go test -run '^$' -bench 'FilterKeystrokeVsTen' -benchtime 2000x ./ui | grep '^Benchmark'
+
+echo
 echo "## start-up against hello-world (interleaved, 300 pairs)"
 echo "tkauth version: $("$work/ratio" -runs 300 -floor "$work/hello" -- "$work/tkauth" version)"
 echo "tkauth current, 100 sessions: $("$work/ratio" -runs 300 -floor "$work/hello" -- "$work/tkauth" --home "$work/s100" current)"
+echo "scripts/libfloor (links tkauth's libraries, runs none): $("$work/ratio" -runs 300 -floor "$work/hello" -- "$work/libfloor")"
 
 if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && command -v secret-tool >/dev/null; then
 	service=tkauth-bench-$$
