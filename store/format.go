@@ -3,16 +3,17 @@ package store
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
-	json "github.com/goccy/go-json"
 
 	"github.com/tkauth/tkauth/session"
 )
@@ -78,6 +79,10 @@ type fileKeyPair struct {
 	Unclaimed bool      `json:"unclaimed,omitempty"`
 }
 
+func (kp fileKeyPair) keyPair() session.KeyPair {
+	return session.KeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting, Unclaimed: kp.Unclaimed}
+}
+
 // Encode returns st in the session file's format: compact JSON, one
 // session a line, sessions and key pairs ordered by key so that equal
 // states encode equally.
@@ -104,7 +109,7 @@ type ordered[V comparable] struct {
 
 type encoded[V comparable] struct {
 	v    V
-	json []byte
+	json string
 }
 
 // update brings o up to m, encoding with marshal only the values that
@@ -133,7 +138,7 @@ func (o *ordered[V]) update(m map[string]V, marshal func(V) ([]byte, error)) ([]
 			if err != nil {
 				return fail(err)
 			}
-			o.enc[k] = encoded[V]{v: v, json: b}
+			o.enc[k] = encoded[V]{v: v, json: string(b)}
 		}
 	}
 	if len(keys) < len(m) {
@@ -149,7 +154,7 @@ func (o *ordered[V]) update(m map[string]V, marshal func(V) ([]byte, error)) ([]
 			if err != nil {
 				return fail(err)
 			}
-			o.enc[k] = encoded[V]{v: m[k], json: b}
+			o.enc[k] = encoded[V]{v: m[k], json: string(b)}
 		}
 		keys = mergeSorted(keys, added)
 	}
@@ -230,7 +235,7 @@ func encode(b *bytes.Buffer, st *session.State, c *encCache, gen string) error {
 			b.WriteByte(',')
 		}
 		b.WriteString("\n")
-		b.Write(c.sessions.enc[k].json)
+		b.WriteString(c.sessions.enc[k].json)
 	}
 	b.WriteString("\n],\"keyPairs\":[")
 	for i, pub := range pubs {
@@ -238,7 +243,7 @@ func encode(b *bytes.Buffer, st *session.State, c *encCache, gen string) error {
 			b.WriteByte(',')
 		}
 		b.WriteString("\n")
-		b.Write(c.keyPairs.enc[pub].json)
+		b.WriteString(c.keyPairs.enc[pub].json)
 	}
 	b.WriteString("\n]}\n")
 	return nil
@@ -259,20 +264,44 @@ func readsBack(s *session.Session) error {
 // Decode parses a session file. It returns an error wrapping ErrCorrupt or
 // ErrNewerVersion for a file it cannot take as it is.
 func Decode(data []byte) (*session.State, error) {
-	return decodeFrom(bytes.NewReader(data))
+	st, _, err := decodeSome(bytes.NewReader(data), int64(len(data)), false)
+	return st, err
 }
 
-// decodeFrom decodes a session file as it reads it, one session at a time
-// straight into the state: no copy of the file and no slice of all the
-// sessions is held beside it. When that fails, it reads the file again for
-// its version alone, to tell a newer format from a corrupt one.
-func decodeFrom(r io.ReadSeeker) (*session.State, error) {
-	return decodeSome(r, false)
+// decodeSome decodes the session file r, of size bytes. A file laid out
+// as encode writes it is read a line at a time (decodeLines): with
+// tokens, read whole, and the encodings of what it holds are returned
+// too; without (File.Listing), as it is read, each token dropped at once,
+// holding no more than the state. Any other is walked as JSON, and when
+// that fails, read again for its version alone, to tell a newer format
+// from a corrupt one.
+func decodeSome(r io.ReadSeeker, size int64, noTokens bool) (*session.State, *encCache, error) {
+	if noTokens {
+		if st, err := decodeLinesFrom(r, size); err == nil {
+			return st, nil, nil
+		}
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return nil, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+		st, err := decodeWalk(r, true)
+		return st, nil, err
+	}
+	// Read into the one string every session's text is cut from.
+	var b strings.Builder
+	b.Grow(int(min(size, MaxFileSize)) + 1)
+	if _, err := io.Copy(&b, r); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	data := b.String()
+	if st, cache, err := decodeLines(data); err == nil {
+		return st, cache, nil
+	}
+	st, err := decodeWalk(strings.NewReader(data), false)
+	return st, nil, err
 }
 
-// decodeSome is decodeFrom; noTokens drops each session's token as soon
-// as it is read (File.Listing).
-func decodeSome(r io.ReadSeeker, noTokens bool) (*session.State, error) {
+// decodeWalk decodes a session file with walk.
+func decodeWalk(r io.ReadSeeker, noTokens bool) (*session.State, error) {
 	st, version, err := walk(json.NewDecoder(bufio.NewReaderSize(r, 64<<10)), noTokens)
 	if err != nil && version <= FormatVersion {
 		var probe struct {
@@ -391,7 +420,7 @@ func finish(st *session.State, active, previous string, keyPairs []fileKeyPair) 
 		if _, dup := st.KeyPairs[kp.PublicKey]; dup {
 			return fmt.Errorf("key pair %s appears twice", kp.PublicKey)
 		}
-		st.KeyPairs[kp.PublicKey] = session.KeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting, Unclaimed: kp.Unclaimed}
+		st.KeyPairs[kp.PublicKey] = kp.keyPair()
 	}
 	if active != "" {
 		if _, ok := st.Sessions[active]; !ok {

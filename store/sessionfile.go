@@ -210,12 +210,15 @@ func (f *File) read() (*session.State, error) {
 	if f.state != nil && id == f.known && gen != "" && gen == f.gen && noteID == f.noteKnown {
 		return clone(f.state), nil
 	}
-	st, err := decodeFile(file, fi, path, false)
+	st, cache, err := decodeFile(file, fi, path, false)
 	if err != nil {
 		return nil, err
 	}
 	noted := applyNote(st, f.readNote(gen))
 	f.known, f.gen, f.state, f.cache = id, gen, st, encCache{}
+	if cache != nil {
+		f.cache = *cache // the encodings read: a first write encodes only what changed
+	}
 	f.noted, f.noteKnown = noted, noteID
 	return clone(st), nil
 }
@@ -233,7 +236,7 @@ func (f *File) Listing(ctx context.Context) (*session.State, error) {
 	}
 	defer file.Close()
 	gen := readGen(file)
-	st, err := decodeFile(file, fi, f.Path(), true)
+	st, _, err := decodeFile(file, fi, f.Path(), true)
 	if err != nil {
 		return nil, err
 	}
@@ -244,19 +247,19 @@ func (f *File) Listing(ctx context.Context) (*session.State, error) {
 // decodeFile decodes the session file open as file, as it reads it (not
 // holding the file's bytes, nor a copy of them, beside the sessions),
 // refusing one over MaxFileSize; without tokens if noTokens.
-func decodeFile(file *os.File, fi os.FileInfo, path string, noTokens bool) (*session.State, error) {
+func decodeFile(file *os.File, fi os.FileInfo, path string, noTokens bool) (*session.State, *encCache, error) {
 	if fi.Size() > MaxFileSize {
-		return nil, fmt.Errorf("%s: %w (%d MiB, over %d MiB); it was left as it is", path, ErrTooLarge, fi.Size()>>20, MaxFileSize>>20)
+		return nil, nil, fmt.Errorf("%s: %w (%d MiB, over %d MiB); it was left as it is", path, ErrTooLarge, fi.Size()>>20, MaxFileSize>>20)
 	}
 	lf := &limitedFile{f: file, max: MaxFileSize}
-	st, err := decodeSome(lf, noTokens)
+	st, cache, err := decodeSome(lf, fi.Size(), noTokens)
 	if lf.over {
 		err = fmt.Errorf("%w (more than %d MiB were read)", ErrTooLarge, MaxFileSize>>20)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w; it was left as it is", path, err)
+		return nil, nil, fmt.Errorf("%s: %w; it was left as it is", path, err)
 	}
-	return st, nil
+	return st, cache, nil
 }
 
 // newGen returns a fresh generation stamp. It needs to be unique, not
