@@ -14,7 +14,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-
 	"github.com/tkauth/tkauth/session"
 )
 
