@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -33,6 +34,10 @@ import (
 // from it rather than copied (a general decoder allocates every string of
 // every session), and each line is kept as the encoding of what it holds,
 // so that a first write re-encodes only what changed.
+
+// text is what a line is read as: a string cut from the whole file
+// (Load), or bytes of a read buffer (Listing).
+type text interface{ ~string | ~[]byte }
 
 // errNotLines: the file is not laid out as encode writes it.
 var errNotLines = errors.New("not laid out a session a line")
@@ -66,16 +71,17 @@ func decodeLines(data string) (*session.State, *encCache, error) {
 // more: for Listing.
 func decodeLinesFrom(r io.Reader, size int64) (*session.State, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	st, _, err := decodeLinesWith(func() (string, error) { return readLine(br) }, int(min(size, MaxFileSize)), true)
+	st, _, err := decodeLinesWith(func() ([]byte, error) { return readLine(br) }, int(min(size, MaxFileSize)), true)
 	return st, err
 }
 
 // decodeLinesWith decodes the lines next gives (io.EOF after the last) of
-// a file of size bytes. Listing (noTokens) drops the tokens, copies what
-// it keeps out of each line, and keeps no encodings.
-func decodeLinesWith(next func() (string, error), size int, listing bool) (*session.State, *encCache, error) {
+// a file of size bytes. Lines of bytes are those of a read buffer, valid
+// until the next: what is kept is copied out of them. If listing, the
+// tokens are dropped unread, and no encodings kept.
+func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*session.State, *encCache, error) {
 	line, err := next()
-	if err != nil || !strings.HasSuffix(line, sessionsOpen) {
+	if err != nil || !hasSuffix(line, sessionsOpen) {
 		return nil, nil, errNotLines
 	}
 	more := func() bool {
@@ -86,8 +92,8 @@ func decodeLinesWith(next func() (string, error), size int, listing bool) (*sess
 		version          int64
 		active, previous string
 	}
-	header := strings.TrimSuffix(line, sessionsOpen) + "}"
-	if !scanObject(header, func(name string, v value) bool {
+	header := string(line[:len(line)-len(sessionsOpen)]) + "}"
+	if !scanObject(header, func(name string, v value[string]) bool {
 		switch name {
 		case "version":
 			return v.int(&h.version)
@@ -116,11 +122,11 @@ func decodeLinesWith(next func() (string, error), size int, listing bool) (*sess
 	sized := false
 	// The sessions, each line but the last ending in a comma.
 	last := false
-	for more() && line != keyPairsOpen {
+	for more() && string(line) != keyPairsOpen {
 		if last {
 			return nil, nil, errNotLines
 		}
-		obj, comma := strings.CutSuffix(line, ",")
+		obj, comma := cutComma(line)
 		last = !comma
 		var fs fileSession
 		if !scanSession(obj, &fs, listing) || fs.SessionKey == "" || fs.Token == "" || fs.PublicKey == "" {
@@ -142,12 +148,12 @@ func decodeLinesWith(next func() (string, error), size int, listing bool) (*sess
 			}
 		}
 		if listing {
-			fs.Token = ""
+			fs.Token = "" // only checked there
 		}
 		s := fs.session()
 		st.Sessions[fs.SessionKey] = s
 		if cache != nil {
-			cache.sessions.add(fs.SessionKey, s, obj)
+			cache.sessions.add(fs.SessionKey, s, string(obj))
 		}
 	}
 	if err != nil || (!last && len(st.Sessions) > 0) {
@@ -156,11 +162,11 @@ func decodeLinesWith(next func() (string, error), size int, listing bool) (*sess
 	// The key pairs, then the last line.
 	var keyPairs []fileKeyPair
 	last = false
-	for more() && line != "]}" {
+	for more() && string(line) != "]}" {
 		if last {
 			return nil, nil, errNotLines
 		}
-		obj, comma := strings.CutSuffix(line, ",")
+		obj, comma := cutComma(line)
 		last = !comma
 		var kp fileKeyPair
 		if !scanKeyPair(obj, &kp, listing) {
@@ -168,7 +174,7 @@ func decodeLinesWith(next func() (string, error), size int, listing bool) (*sess
 		}
 		keyPairs = append(keyPairs, kp)
 		if cache != nil {
-			cache.keyPairs.add(kp.PublicKey, kp.keyPair(), obj)
+			cache.keyPairs.add(kp.PublicKey, kp.keyPair(), string(obj))
 		}
 	}
 	if err != nil || (!last && len(keyPairs) > 0) {
@@ -187,18 +193,52 @@ func decodeLinesWith(next func() (string, error), size int, listing bool) (*sess
 	return st, cache, nil
 }
 
-// readLine returns the next line without its line break; io.EOF only
-// when nothing is left. The last line must end in a line break too, as
-// encode writes it.
-func readLine(br *bufio.Reader) (string, error) {
-	line, err := br.ReadString('\n')
+// readLine returns the next line without its line break, valid until
+// the next read; io.EOF only when nothing is left. The last line must
+// end in a line break too, as encode writes it.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		line = bytes.Clone(line)
+		for err == bufio.ErrBufferFull {
+			var more []byte
+			more, err = br.ReadSlice('\n')
+			line = append(line, more...)
+		}
+	}
 	switch {
 	case err == io.EOF && len(line) == 0:
-		return "", io.EOF
+		return nil, io.EOF
 	case err != nil:
-		return "", errNotLines
+		return nil, errNotLines
 	}
 	return line[:len(line)-1], nil
+}
+
+// cutComma returns line without the comma it ends in, if it does.
+func cutComma[T text](line T) (T, bool) {
+	if n := len(line); n > 0 && line[n-1] == ',' {
+		return line[:n-1], true
+	}
+	return line, false
+}
+
+func hasSuffix[T text](s T, suffix string) bool {
+	return len(s) >= len(suffix) && string(s[len(s)-len(suffix):]) == suffix
+}
+
+func hasPrefix[T text](s T, prefix string) bool {
+	return len(s) >= len(prefix) && string(s[:len(prefix)]) == prefix
+}
+
+func indexByte[T text](s T, c byte) int {
+	switch s := any(s).(type) {
+	case string:
+		return strings.IndexByte(s, c)
+	case []byte:
+		return bytes.IndexByte(s, c)
+	}
+	panic("unreachable")
 }
 
 // add records k's value v and its encoding, which must come in k's order.
@@ -217,15 +257,20 @@ func (o *ordered[V]) inOrder() bool {
 	return true
 }
 
-// scanSession reads a session's line; if copy, what it keeps is copied
-// out of obj.
-func scanSession(obj string, fs *fileSession, copy bool) bool {
-	return scanObject(obj, func(name string, v value) bool {
-		switch name {
+// scanSession reads a session's line; if listing, the string kept are
+// copied out of obj (a string would otherwise hold the whole file), and
+// the token is only checked.
+func scanSession[T text](obj T, fs *fileSession, listing bool) bool {
+	copy := listing
+	return scanObject(obj, func(name T, v value[T]) bool {
+		switch string(name) {
 		case "sessionKey":
 			return v.str(&fs.SessionKey, copy)
 		case "token":
-			return v.str(&fs.Token, false) // dropped when copying
+			if listing {
+				return v.check(&fs.Token)
+			}
+			return v.str(&fs.Token, false)
 		case "publicKey":
 			return v.str(&fs.PublicKey, copy)
 		case "userId":
@@ -251,9 +296,9 @@ func scanSession(obj string, fs *fileSession, copy bool) bool {
 	})
 }
 
-func scanKeyPair(obj string, kp *fileKeyPair, copy bool) bool {
-	return scanObject(obj, func(name string, v value) bool {
-		switch name {
+func scanKeyPair[T text](obj T, kp *fileKeyPair, copy bool) bool {
+	return scanObject(obj, func(name T, v value[T]) bool {
+		switch string(name) {
 		case "publicKey":
 			return v.str(&kp.PublicKey, copy)
 		case "keyStore":
@@ -270,16 +315,17 @@ func scanKeyPair(obj string, kp *fileKeyPair, copy bool) bool {
 }
 
 // value is one member's value as it stands in the line.
-type value struct {
-	raw     string // the whole JSON value
-	kind    byte   // '"', 'n' (an integer), 't' (true), 'f' (false)
-	escaped bool   // a string with a backslash in it
-	high    bool   // a string with bytes past ASCII
+type value[T text] struct {
+	raw     T    // the whole JSON value
+	kind    byte // '"', 'n' (an integer), 't' (true), 'f' (false)
+	escaped bool // a string with a backslash in it
+	high    bool // a string with bytes past ASCII
 }
 
-// str sets *s to a string value: cut from the line (copied if copy) when
-// it holds no escapes and is valid UTF-8, else as encoding/json reads it.
-func (v value) str(s *string, copy bool) bool {
+// str sets *s to a string value: cut from a string line unless copy, else
+// copied, when it holds no escapes and is valid UTF-8; else as
+// encoding/json reads it.
+func (v value[T]) str(s *string, copy bool) bool {
 	if v.kind != '"' {
 		return false
 	}
@@ -287,18 +333,49 @@ func (v value) str(s *string, copy bool) bool {
 	switch {
 	case v.escaped:
 		return json.Unmarshal([]byte(v.raw), s) == nil
-	case v.high && !utf8.ValidString(inner):
+	case v.high && !validUTF8(inner):
 		return false // encoding/json would change it: left to walk
-	case copy:
-		*s = strings.Clone(inner)
-	default:
-		*s = inner
+	}
+	if _, isString := any(inner).(string); isString && copy {
+		*s = strings.Clone(string(inner))
+	} else {
+		*s = string(inner) // copies bytes, cuts a string
 	}
 	return true
 }
 
+// check is str for a value that is only checked: *s is set to a
+// placeholder, empty if the value is.
+func (v value[T]) check(s *string) bool {
+	if v.kind != '"' {
+		return false
+	}
+	inner := v.raw[1 : len(v.raw)-1]
+	switch {
+	case v.escaped:
+		return json.Unmarshal([]byte(v.raw), s) == nil
+	case v.high && !validUTF8(inner):
+		return false
+	case len(inner) == 0:
+		*s = ""
+	default:
+		*s = "x"
+	}
+	return true
+}
+
+func validUTF8[T text](s T) bool {
+	switch s := any(s).(type) {
+	case string:
+		return utf8.ValidString(s)
+	case []byte:
+		return utf8.Valid(s)
+	}
+	panic("unreachable")
+}
+
 // int sets *n to an integer value (scanValue checked its form).
-func (v value) int(n *int64) bool {
+func (v value[T]) int(n *int64) bool {
 	if v.kind != 'n' {
 		return false
 	}
@@ -320,13 +397,13 @@ func (v value) int(n *int64) bool {
 	return true
 }
 
-func (v value) bool(b *bool) bool {
+func (v value[T]) bool(b *bool) bool {
 	*b = v.kind == 't'
 	return v.kind == 't' || v.kind == 'f'
 }
 
 // time sets *t as encoding/json sets a time.Time: by its UnmarshalJSON.
-func (v value) time(t *time.Time) bool {
+func (v value[T]) time(t *time.Time) bool {
 	var buf [64]byte
 	if v.kind != '"' || v.escaped || len(v.raw) > len(buf) {
 		return false
@@ -337,11 +414,11 @@ func (v value) time(t *time.Time) bool {
 // scanObject walks obj, which must be exactly one flat JSON object with
 // no white space, calling member for each member in turn; a name seen
 // twice, or one member refuses, fails it.
-func scanObject(obj string, member func(name string, v value) bool) bool {
+func scanObject[T text](obj T, member func(name T, v value[T]) bool) bool {
 	if len(obj) < 2 || obj[0] != '{' {
 		return false
 	}
-	var seen [16]string
+	var seen [16]T
 	n := 0
 	i := 1
 	if obj[i] == '}' {
@@ -355,7 +432,7 @@ func scanObject(obj string, member func(name string, v value) bool) bool {
 		}
 		key := name.raw[1 : len(name.raw)-1]
 		for _, s := range seen[:n] {
-			if s == key {
+			if string(s) == string(key) {
 				return false
 			}
 		}
@@ -378,17 +455,17 @@ func scanObject(obj string, member func(name string, v value) bool) bool {
 
 // scanValue reads the value at obj[i:]: a string, an integer, true or
 // false. It returns the value and the index after it.
-func scanValue(obj string, i int) (value, int, bool) {
+func scanValue[T text](obj T, i int) (value[T], int, bool) {
 	if i >= len(obj) {
-		return value{}, 0, false
+		return value[T]{}, 0, false
 	}
 	switch c := obj[i]; {
 	case c == '"':
 		return scanString(obj, i)
-	case c == 't' && strings.HasPrefix(obj[i:], "true"):
-		return value{raw: obj[i : i+4], kind: 't'}, i + 4, true
-	case c == 'f' && strings.HasPrefix(obj[i:], "false"):
-		return value{raw: obj[i : i+5], kind: 'f'}, i + 5, true
+	case c == 't' && hasPrefix(obj[i:], "true"):
+		return value[T]{raw: obj[i : i+4], kind: 't'}, i + 4, true
+	case c == 'f' && hasPrefix(obj[i:], "false"):
+		return value[T]{raw: obj[i : i+5], kind: 'f'}, i + 5, true
 	case c == '-' || ('0' <= c && c <= '9'):
 		// JSON's integers: -?(0|[1-9][0-9]*), and no fraction or exponent.
 		j := i
@@ -400,31 +477,31 @@ func scanValue(obj string, i int) (value, int, bool) {
 			j++
 		}
 		if j == start || (obj[start] == '0' && j-start > 1) {
-			return value{}, 0, false
+			return value[T]{}, 0, false
 		}
-		return value{raw: obj[i:j], kind: 'n'}, j, true
+		return value[T]{raw: obj[i:j], kind: 'n'}, j, true
 	}
-	return value{}, 0, false
+	return value[T]{}, 0, false
 }
 
 // scanString reads the string at obj[i:], which must start with a quote.
 // A control character in it fails it, as in JSON. It finds the closing
 // quote with strings.IndexByte and checks what it passes eight bytes at a
 // time: a token is most of a line.
-func scanString(obj string, i int) (value, int, bool) {
+func scanString[T text](obj T, i int) (value[T], int, bool) {
 	if i >= len(obj) || obj[i] != '"' {
-		return value{}, 0, false
+		return value[T]{}, 0, false
 	}
-	v := value{kind: '"'}
+	v := value[T]{kind: '"'}
 	for j := i + 1; ; {
-		k := strings.IndexByte(obj[j:], '"')
+		k := indexByte(obj[j:], '"')
 		if k < 0 {
-			return value{}, 0, false
+			return value[T]{}, 0, false
 		}
 		end := j + k
 		esc, ctl, high := classify(obj[j:end])
 		if ctl {
-			return value{}, 0, false
+			return value[T]{}, 0, false
 		}
 		v.high = v.high || high
 		v.escaped = v.escaped || esc
@@ -445,7 +522,7 @@ func scanString(obj string, i int) (value, int, bool) {
 // classify says whether s holds a backslash, a control character (below
 // 0x20) or a byte past ASCII, eight bytes at a time: haszero and hasless
 // of Bit Twiddling Hacks, exact in saying whether any byte matches.
-func classify(s string) (esc, ctl, high bool) {
+func classify[T text](s T) (esc, ctl, high bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	var anyHigh, anyCtl, anyEsc uint64
 	for len(s) >= 8 {
@@ -469,3 +546,4 @@ func classify(s string) (esc, ctl, high bool) {
 	}
 	return esc || anyEsc&highs != 0, ctl || anyCtl&highs != 0, high || anyHigh&highs != 0
 }
+
