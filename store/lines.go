@@ -546,4 +546,3 @@ func classify[T text](s T) (esc, ctl, high bool) {
 	}
 	return esc || anyEsc&highs != 0, ctl || anyCtl&highs != 0, high || anyHigh&highs != 0
 }
-
