@@ -727,3 +727,25 @@ func TestNoSyncerSyncsEachDelete(t *testing.T) {
 		t.Errorf("logout: %+v, %v; %d deletes deferred", res, err, keys.deferred)
 	}
 }
+
+// Keys trusts Order only while it is the keys of Sessions in order.
+func TestKeysTrustsOrderOnlyWhileTrue(t *testing.T) {
+	st := session.NewState()
+	for _, k := range []string{"c", "a", "b"} {
+		st.Sessions[k] = &session.Session{Key: k}
+	}
+	want := []string{"a", "b", "c"}
+	for name, order := range map[string][]string{
+		"none":             nil,
+		"true":             {"a", "b", "c"},
+		"a key renamed":    {"a", "b", "x"},
+		"out of order":     {"b", "a", "c"},
+		"one repeated":     {"a", "a", "c"},
+		"one key too many": {"a", "b", "c", "d"},
+	} {
+		st.Order = order
+		if got := st.Keys(); !slices.Equal(got, want) {
+			t.Errorf("%s: Keys = %q", name, got)
+		}
+	}
+}

@@ -17,6 +17,12 @@ type State struct {
 	Active   string              // session key of the active session, or ""
 	Previous string              // the session active before it (switch -), or ""
 	KeyPairs map[string]KeyPair  // tkauth's own key pairs, by public key
+
+	// Order may hold the keys of Sessions in order, as a store read them,
+	// to spare Keys a sort (a third of a first frame's indexing at 10,000
+	// sessions). Keys checks it against Sessions before trusting it, so a
+	// state changed since is only sorted again.
+	Order []string
 }
 
 // NewState returns an empty State.
@@ -36,7 +42,24 @@ func (st *State) List() []Session {
 // Keys returns the session keys in order: for walking many sessions
 // without copying them.
 func (st *State) Keys() []string {
+	if st.inOrder() {
+		return slices.Clone(st.Order)
+	}
 	return slices.Sorted(maps.Keys(st.Sessions))
+}
+
+// inOrder says whether Order is the keys of Sessions in order: as many,
+// each stored, each after the one before.
+func (st *State) inOrder() bool {
+	if len(st.Order) != len(st.Sessions) {
+		return false
+	}
+	for i, k := range st.Order {
+		if _, ok := st.Sessions[k]; !ok || (i > 0 && st.Order[i-1] >= k) {
+			return false
+		}
+	}
+	return true
 }
 
 // UsersOf returns the keys, in order, of the sessions bound to publicKey.

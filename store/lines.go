@@ -120,6 +120,7 @@ func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*s
 	// Maps made for as many sessions as lines like the first would fill
 	// the file: growing them was a tenth of the time at 10,000.
 	sized := false
+	var order []string // the session keys, as read
 	// The sessions, each line but the last ending in a comma.
 	last := false
 	for more() && string(line) != keyPairsOpen {
@@ -139,6 +140,7 @@ func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*s
 			sized = true
 			hint := min(size/(len(line)+1), 1<<20)
 			st.Sessions = make(map[string]*session.Session, hint)
+			order = make([]string, 0, hint)
 			st.KeyPairs = make(map[string]session.KeyPair, hint)
 			if cache != nil {
 				cache.sessions.enc = make(map[string]encoded[*session.Session], hint)
@@ -152,6 +154,7 @@ func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*s
 		}
 		s := fs.session()
 		st.Sessions[fs.SessionKey] = s
+		order = append(order, fs.SessionKey)
 		if cache != nil {
 			cache.sessions.add(fs.SessionKey, s, string(obj))
 		}
@@ -185,6 +188,9 @@ func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*s
 	}
 	if finish(st, h.active, h.previous, keyPairs) != nil {
 		return nil, nil, errNotLines
+	}
+	if increasing(order) {
+		st.Order = order
 	}
 	if cache != nil && (!cache.sessions.inOrder() || !cache.keyPairs.inOrder() ||
 		len(cache.sessions.keys) != len(st.Sessions) || len(cache.keyPairs.keys) != len(st.KeyPairs)) {
@@ -248,9 +254,11 @@ func (o *ordered[V]) add(k string, v V, json string) {
 }
 
 // inOrder says whether the keys added are strictly increasing.
-func (o *ordered[V]) inOrder() bool {
-	for i := 1; i < len(o.keys); i++ {
-		if o.keys[i-1] >= o.keys[i] {
+func (o *ordered[V]) inOrder() bool { return increasing(o.keys) }
+
+func increasing(keys []string) bool {
+	for i := 1; i < len(keys); i++ {
+		if keys[i-1] >= keys[i] {
 			return false
 		}
 	}

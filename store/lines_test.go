@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,12 +81,15 @@ func TestDecodeLinesReadsWhatEncodeWrites(t *testing.T) {
 		if !equalStates(t, got, whole) || !equalStates(t, got, want) {
 			t.Errorf("%d sessions: read another state", n)
 		}
+		if len(got.Sessions) > 0 && !slices.Equal(got.Order, want.Keys()) {
+			t.Errorf("%d sessions: the order read is %q", n, got.Order)
+		}
 		var again bytes.Buffer
 		if err := encode(&again, got, cache, "0123456789abcdef"); err != nil || !bytes.Equal(again.Bytes(), data) {
 			t.Errorf("%d sessions: encoding with the encodings read gives another file (%v)", n, err)
 		}
 		listed, err := decodeLinesFrom(bytes.NewReader(data), int64(len(data)))
-		if err != nil || len(listed.Sessions) != n {
+		if err != nil || len(listed.Sessions) != n || (n > 0 && !slices.Equal(listed.Order, want.Keys())) {
 			t.Fatalf("%d sessions without tokens: %v", n, err)
 		}
 		for _, s := range listed.Sessions {

@@ -164,7 +164,7 @@ func (f *File) lock(ctx context.Context) (unlock func(), err error) {
 
 // clone copies st, so that what a caller changes is not the cache.
 func clone(st *session.State) *session.State {
-	return &session.State{Sessions: maps.Clone(st.Sessions), Active: st.Active, Previous: st.Previous, KeyPairs: maps.Clone(st.KeyPairs)}
+	return &session.State{Sessions: maps.Clone(st.Sessions), Active: st.Active, Previous: st.Previous, KeyPairs: maps.Clone(st.KeyPairs), Order: st.Order}
 }
 
 // open opens the session file for reading, once it and its directory

@@ -30,6 +30,27 @@ type Sessions interface {
 // every keyring call (each under its own, shorter, timeout).
 const actionTimeout = 30 * time.Second
 
+// lister is a Sessions that can read the state without the sessions'
+// tokens (session.Manager.Listing), which are most of a store's bytes.
+type lister interface {
+	Listing(ctx context.Context) (*session.State, error)
+}
+
+// firstLoadCmd reads the store for the first frame: without the tokens,
+// which no frame shows, when s can; the model then loads it whole.
+func firstLoadCmd(s Sessions) tea.Cmd {
+	l, ok := s.(lister)
+	if !ok {
+		return loadCmd(s)
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		st, err := l.Listing(ctx)
+		return loadedMsg{state: st, err: err, listed: true}
+	}
+}
+
 func loadCmd(s Sessions) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -105,6 +104,12 @@ type Model struct {
 	scrollOff     int  // first line of the overlay's scrolling part
 	yank          bool // y was pressed: the next key says what to copy
 
+	// listed: the state shown was read without its tokens (firstLoadCmd);
+	// the whole of it is on its way. awaitTokens is what was asked of a
+	// token meanwhile (awaitView, awaitCopy), done when they come.
+	listed      bool
+	awaitTokens string
+
 	state    *session.State
 	loadErr  error
 	rows     []*session.Session // the sessions shown, filtered, in order
@@ -117,11 +122,10 @@ type Model struct {
 
 	// Indexes of state, built at each load so that a frame costs the rows
 	// on screen, not the sessions stored.
-	all      []*session.Session  // every session, by key
-	haystack []string            // all[i]'s key, user and organization, lower-cased, for the filter
-	matches  map[string]found    // query -> the sessions it matches, this load
-	expiries []time.Time         // sorted
-	usersOf  map[string][]string // public key -> session keys, sorted
+	all      []*session.Session // every session, by key
+	haystack []string           // all[i]'s key, user and organization, lower-cased, for the filter
+	matches  map[string]found   // query -> the sessions it matches, this load
+	expiries []int64            // every session's expiry, Unix nanoseconds, sorted
 
 	autoTried string                // the token auto-refresh last tried, so it tries once
 	checks    map[string]checkedMsg // Turnkey's last verdict, by session key
@@ -160,7 +164,7 @@ func New(cfg Config) Model {
 
 // Init implements tea.Model.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{loadCmd(m.cfg.Sessions), tickCmd(m.cfg.Clock), tea.RequestBackgroundColor}
+	cmds := []tea.Cmd{firstLoadCmd(m.cfg.Sessions), tickCmd(m.cfg.Clock), tea.RequestBackgroundColor}
 	if ready := m.cfg.KeyStoreReady; ready != nil {
 		cmds = append(cmds, func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
@@ -210,11 +214,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			m.loadErr = msg.err
+			m.awaitTokens = ""
 			return m, after
 		}
 		first := m.state == nil
 		m.loadErr = nil
 		m.state = msg.state
+		m.listed = msg.listed
 		m.gen++
 		m.index()
 		if first && m.selected == "" {
@@ -222,7 +228,21 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.refilter()
 		m.askedAt = m.now
-		return m, tea.Batch(presenceCmd(m.cfg.Sessions, msg.state, m.gen), after)
+		var whole tea.Cmd
+		if msg.listed {
+			// The tokens, once this frame is drawn: read at once, they
+			// would take the other CPU while it is.
+			load := loadCmd(m.cfg.Sessions)
+			whole = func() tea.Msg {
+				time.Sleep(firstPaint)
+				return load()
+			}
+		}
+		var asked tea.Cmd
+		if m.awaitTokens != "" && !m.listed {
+			asked = m.tokensCame()
+		}
+		return m, tea.Batch(presenceCmd(m.cfg.Sessions, msg.state, m.gen), after, whole, asked)
 	case presenceMsg:
 		if msg.gen == m.gen {
 			m.presence = msg.presence
@@ -332,6 +352,8 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Reload):
 		m.say(statusOK, "Reloaded.")
 		return loadCmd(m.cfg.Sessions)
+	case key.Matches(msg, k.Token) && m.listed:
+		return m.awaitToken(awaitView)
 	case key.Matches(msg, k.Token):
 		m.open(modeToken)
 	case key.Matches(msg, k.Copy):
@@ -507,6 +529,39 @@ func (m *Model) startYank() {
 	m.say(statusOK, "Copy which? t token · k public key · u user ID · o organization ID · esc nothing")
 }
 
+// firstPaint is how long after the first load its frame is surely drawn:
+// a few frames at the TUI's 120 a second (Run).
+const firstPaint = 50 * time.Millisecond
+
+// What was asked of a token before the tokens were read (awaitTokens).
+const (
+	awaitView = "view"
+	awaitCopy = "copy"
+)
+
+// awaitToken keeps what was asked of the selected session's token until
+// the tokens are read (the first frame shows the store read without
+// them), and reads them now.
+func (m *Model) awaitToken(what string) tea.Cmd {
+	m.awaitTokens = what
+	m.say(statusOK, "Reading the tokens…")
+	return loadCmd(m.cfg.Sessions)
+}
+
+// tokensCame does what was asked of a token while they were being read.
+func (m *Model) tokensCame() tea.Cmd {
+	what := m.awaitTokens
+	m.awaitTokens = ""
+	m.status = ""
+	switch what {
+	case awaitView:
+		m.open(modeToken)
+	case awaitCopy:
+		return m.yankKey(tea.KeyPressMsg{Code: 't', Text: "t"})
+	}
+	return nil
+}
+
 // yankKey copies the field msg names to the clipboard, with OSC 52, which
 // works over SSH where the terminal allows it.
 func (m *Model) yankKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -518,6 +573,9 @@ func (m *Model) yankKey(msg tea.KeyPressMsg) tea.Cmd {
 	var what, value string
 	switch msg.String() {
 	case "t":
+		if m.listed {
+			return m.awaitToken(awaitCopy)
+		}
 		what, value = "token", s.Token
 	case "k":
 		what, value = "public key", s.PublicKey
@@ -633,31 +691,38 @@ func (m *Model) autoRefresh() tea.Cmd {
 	return m.start("Refreshing "+text.Clean(s.Key)+" before it expires", refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
 }
 
-// index builds the indexes of m.state that frames read.
+// index builds the indexes of m.state that frames read. The sessions come
+// in key order as the store read them (State.Keys): sorting 10,000 keys,
+// and their expiries as times, was a fifth of the first frame.
 func (m *Model) index() {
-	n := len(m.state.Sessions)
-	m.all = make([]*session.Session, 0, n)
+	keys := m.state.Keys()
+	m.all = make([]*session.Session, len(keys))
 	m.haystack, m.matches = nil, nil // made at the first filter keystroke
-	m.expiries = make([]time.Time, 0, n)
-	m.usersOf = make(map[string][]string, len(m.state.KeyPairs))
-	for _, k := range slices.Sorted(maps.Keys(m.state.Sessions)) {
+	m.expiries = make([]int64, len(keys))
+	for i, k := range keys {
 		s := m.state.Sessions[k]
-		m.all = append(m.all, s)
-		m.expiries = append(m.expiries, s.Expiry)
-		m.usersOf[s.PublicKey] = append(m.usersOf[s.PublicKey], s.Key)
+		m.all[i] = s
+		m.expiries[i] = s.Expiry.UnixNano()
 	}
-	slices.SortFunc(m.expiries, time.Time.Compare)
+	slices.Sort(m.expiries)
 }
 
-// expiredCount is how many sessions have expired at m.now.
+// expiredCount is how many sessions have expired at m.now: those whose
+// expiry is not after it.
 func (m Model) expiredCount() int {
-	i, _ := slices.BinarySearchFunc(m.expiries, m.now, func(e, now time.Time) int {
-		if now.Before(e) {
-			return 1
-		}
-		return -1
-	})
+	i, _ := slices.BinarySearch(m.expiries, m.now.UnixNano()+1)
 	return i
+}
+
+// usersOf returns the keys of the sessions on the key pair pub, in order.
+func (m Model) usersOf(pub string) []string {
+	var keys []string
+	for _, s := range m.all {
+		if s.PublicKey == pub {
+			keys = append(keys, s.Key)
+		}
+	}
+	return keys
 }
 
 // refilter rebuilds rows from the state and the filter, keeping the

@@ -8,10 +8,12 @@ import (
 	"github.com/tkauth/tkauth/session"
 )
 
-// loadedMsg carries the store as read by loadCmd.
+// loadedMsg carries the store as read by loadCmd; without its tokens if
+// listed (firstLoadCmd).
 type loadedMsg struct {
-	state *session.State
-	err   error
+	state  *session.State
+	err    error
+	listed bool
 }
 
 // presenceMsg answers which key pairs their key stores hold, for the load

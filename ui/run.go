@@ -27,6 +27,6 @@ func Run(ctx context.Context, cfg Config) error {
 	})
 	defer restore()
 	cfg.afterFirstLoad = restore
-	_, err := tea.NewProgram(New(cfg), tea.WithContext(ctx)).Run()
+	_, err := tea.NewProgram(New(cfg), tea.WithContext(ctx), tea.WithFPS(120)).Run()
 	return err
 }

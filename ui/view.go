@@ -398,7 +398,7 @@ func (m Model) keyPairText(s session.Session) string {
 	default:
 		text = string(p) + " in the " + kp.KeyStore + " key store"
 	}
-	if others := m.usersOf[s.PublicKey]; len(others) > 1 {
+	if others := m.usersOf(s.PublicKey); len(others) > 1 {
 		text += "; shared with " + sharedWith(others, s.Key)
 	}
 	return text

@@ -1,9 +1,11 @@
 // Command minimaltea is the smallest Bubble Tea v2 program that draws a
 // frame, alt screen like tkauth: scripts/bench.sh times tkauth's first frame
-// against it.
+// against it. -fps sets its frame rate (Bubble Tea's default is 60; tkauth
+// runs at 120).
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 
@@ -28,7 +30,9 @@ func (model) View() tea.View {
 }
 
 func main() {
-	if _, err := tea.NewProgram(model{}).Run(); err != nil {
+	fps := flag.Int("fps", 0, "frames a second (0: Bubble Tea's default)")
+	flag.Parse()
+	if _, err := tea.NewProgram(model{}, tea.WithFPS(*fps)).Run(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
