@@ -122,10 +122,11 @@ type Model struct {
 
 	// Indexes of state, built at each load so that a frame costs the rows
 	// on screen, not the sessions stored.
-	all      []*session.Session // every session, by key
-	haystack []string           // all[i]'s key, user and organization, lower-cased, for the filter
-	matches  map[string]found   // query -> the sessions it matches, this load
-	expiries []int64            // every session's expiry, Unix nanoseconds, sorted
+	all      []*session.Session  // every session, by key
+	haystack []string            // all[i]'s key, user and organization, lower-cased, for the filter
+	matches  map[string]found    // query -> the sessions it matches, this load
+	expiries []int64             // every session's expiry, Unix nanoseconds, sorted
+	users    map[string][]string // public key -> session keys, as details ask (usersOf)
 
 	autoTried string                // the token auto-refresh last tried, so it tries once
 	checks    map[string]checkedMsg // Turnkey's last verdict, by session key
@@ -698,6 +699,7 @@ func (m *Model) index() {
 	keys := m.state.Keys()
 	m.all = make([]*session.Session, len(keys))
 	m.haystack, m.matches = nil, nil // made at the first filter keystroke
+	m.users = map[string][]string{}
 	m.expiries = make([]int64, len(keys))
 	for i, k := range keys {
 		s := m.state.Sessions[k]
@@ -714,13 +716,20 @@ func (m Model) expiredCount() int {
 	return i
 }
 
-// usersOf returns the keys of the sessions on the key pair pub, in order.
+// usersOf returns the keys of the sessions on the key pair pub, in order,
+// found once a load: every frame of the details asks.
 func (m Model) usersOf(pub string) []string {
+	if keys, ok := m.users[pub]; ok {
+		return keys
+	}
 	var keys []string
 	for _, s := range m.all {
 		if s.PublicKey == pub {
 			keys = append(keys, s.Key)
 		}
+	}
+	if m.users != nil {
+		m.users[pub] = keys
 	}
 	return keys
 }
