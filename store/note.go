@@ -155,7 +155,11 @@ func (f *File) writeNote(st *session.State, gone []string) error {
 	if err != nil {
 		return err
 	}
-	f.state, f.noted, f.noteKnown = clone(st), all, f.noteID()
+	// The known state is st: the one known less the pairs gone.
+	for _, pub := range gone {
+		delete(f.state.KeyPairs, pub)
+	}
+	f.noted, f.noteKnown = all, f.noteID()
 	// The cache keeps the encodings of the pairs gone: the next write's
 	// update drops them.
 	return nil

@@ -83,7 +83,7 @@ func (f *File) MakeDir() error {
 
 // Load reads the session file. A missing file is an empty store.
 func (f *File) Load(ctx context.Context) (*session.State, error) {
-	return f.read()
+	return f.read(false)
 }
 
 // Update implements session.Store: it locks, reads, and lets fn commit.
@@ -102,7 +102,9 @@ func (f *File) Update(ctx context.Context, fn func(st *session.State, commit ses
 		return err
 	}
 
-	st, err := f.read()
+	// The state read is the caller's to change: the cached one is lent
+	// rather than copied, and the first write caches a copy again.
+	st, err := f.read(true)
 	if err != nil {
 		return err
 	}
@@ -194,7 +196,7 @@ func (f *File) open() (*os.File, os.FileInfo, error) {
 	return file, fi, nil
 }
 
-func (f *File) read() (*session.State, error) {
+func (f *File) read(lend bool) (*session.State, error) {
 	file, fi, err := f.open()
 	if file == nil {
 		if err != nil {
@@ -208,7 +210,12 @@ func (f *File) read() (*session.State, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.state != nil && id == f.known && gen != "" && gen == f.gen && noteID == f.noteKnown {
-		return clone(f.state), nil
+		st := f.state
+		if lend {
+			f.state = nil
+			return st, nil
+		}
+		return clone(st), nil
 	}
 	st, cache, err := decodeFile(file, fi, path, false)
 	if err != nil {
@@ -220,6 +227,10 @@ func (f *File) read() (*session.State, error) {
 		f.cache = *cache // the encodings read: a first write encodes only what changed
 	}
 	f.noted, f.noteKnown = noted, noteID
+	if lend {
+		f.state = nil
+		return st, nil
+	}
 	return clone(st), nil
 }
 
@@ -275,9 +286,9 @@ func (f *File) write(st *session.State, syncDirToo bool) error {
 	defer f.mu.Unlock()
 	f.buf.Reset()
 	gen := newGen()
-	if f.state == nil {
-		f.cache = encCache{} // the encodings of a state no longer known
-	}
+	// The cache holds encodings by value (a session is never changed in
+	// place), right for any state: it is kept even when the state on disk
+	// is not known, or was lent (read).
 	if err := encode(&f.buf, st, &f.cache, gen); err != nil {
 		f.state, f.cache = nil, encCache{}
 		return err
