@@ -99,11 +99,11 @@ func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*s
 			return v.int(&h.version)
 		case "gen":
 			var gen string
-			return v.str(&gen, false)
+			return v.str(&gen, nil, false)
 		case "active":
-			return v.str(&h.active, true)
+			return v.str(&h.active, nil, false)
 		case "previous":
-			return v.str(&h.previous, true)
+			return v.str(&h.previous, nil, false)
 		}
 		return false
 	}) || h.version < 1 || h.version > FormatVersion {
@@ -111,6 +111,10 @@ func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*s
 	}
 
 	st := session.NewState()
+	var k *keeper
+	if listing {
+		k = &keeper{}
+	}
 	var cache *encCache
 	if !listing {
 		cache = &encCache{}
@@ -130,7 +134,7 @@ func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*s
 		obj, comma := cutComma(line)
 		last = !comma
 		var fs fileSession
-		if !scanSession(obj, &fs, listing) || fs.SessionKey == "" || fs.Token == "" || fs.PublicKey == "" {
+		if !scanSession(obj, &fs, k) || fs.SessionKey == "" || fs.Token == "" || fs.PublicKey == "" {
 			return nil, nil, errNotLines
 		}
 		if _, dup := st.Sessions[fs.SessionKey]; dup {
@@ -172,7 +176,7 @@ func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*s
 		obj, comma := cutComma(line)
 		last = !comma
 		var kp fileKeyPair
-		if !scanKeyPair(obj, &kp, listing) {
+		if !scanKeyPair(obj, &kp, k) {
 			return nil, nil, errNotLines
 		}
 		keyPairs = append(keyPairs, kp)
@@ -265,52 +269,51 @@ func increasing(keys []string) bool {
 	return true
 }
 
-// scanSession reads a session's line; if listing, the string kept are
-// copied out of obj (a string would otherwise hold the whole file), and
-// the token is only checked.
-func scanSession[T text](obj T, fs *fileSession, listing bool) bool {
-	copy := listing
+// scanSession reads a session's line. With a keeper (Listing, whose
+// lines are a read buffer's), what it keeps is copied out, the token is
+// only checked, and what repeats from line to line is shared.
+func scanSession[T text](obj T, fs *fileSession, k *keeper) bool {
 	return scanObject(obj, func(name T, v value[T]) bool {
 		switch string(name) {
 		case "sessionKey":
-			return v.str(&fs.SessionKey, copy)
+			return v.str(&fs.SessionKey, k, false)
 		case "token":
-			if listing {
+			if k != nil {
 				return v.check(&fs.Token)
 			}
-			return v.str(&fs.Token, false)
+			return v.str(&fs.Token, nil, false)
 		case "publicKey":
-			return v.str(&fs.PublicKey, copy)
+			return v.str(&fs.PublicKey, k, true)
 		case "userId":
-			return v.str(&fs.UserID, copy)
+			return v.str(&fs.UserID, k, true)
 		case "organizationId":
-			return v.str(&fs.OrganizationID, copy)
+			return v.str(&fs.OrganizationID, k, true)
 		case "sessionType":
-			return v.str(&fs.SessionType, copy)
+			return v.str(&fs.SessionType, k, true)
 		case "expiry":
 			return v.int(&fs.Expiry)
 		case "sessionProfileId":
-			return v.str(&fs.SessionProfileID, copy)
+			return v.str(&fs.SessionProfileID, k, true)
 		case "scope":
-			return v.str(&fs.Scope, copy)
+			return v.str(&fs.Scope, k, true)
 		case "verified":
 			return v.bool(&fs.Verified)
 		case "storedAt":
 			return v.time(&fs.StoredAt)
 		case "apiBaseUrl":
-			return v.str(&fs.APIBaseURL, copy)
+			return v.str(&fs.APIBaseURL, k, true)
 		}
 		return false
 	})
 }
 
-func scanKeyPair[T text](obj T, kp *fileKeyPair, copy bool) bool {
+func scanKeyPair[T text](obj T, kp *fileKeyPair, k *keeper) bool {
 	return scanObject(obj, func(name T, v value[T]) bool {
 		switch string(name) {
 		case "publicKey":
-			return v.str(&kp.PublicKey, copy)
+			return v.str(&kp.PublicKey, k, true)
 		case "keyStore":
-			return v.str(&kp.KeyStore, copy)
+			return v.str(&kp.KeyStore, k, true)
 		case "createdAt":
 			return v.time(&kp.CreatedAt)
 		case "deleting":
@@ -322,6 +325,42 @@ func scanKeyPair[T text](obj T, kp *fileKeyPair, copy bool) bool {
 	})
 }
 
+// keeper keeps what Listing reads out of the read buffer: each string
+// copied, and one copy shared by the lines that repeat it (a key pair,
+// an organization, a session type), up to keeperMost distinct ones, so
+// that a list of 10,000 sessions holds less than the file.
+type keeper struct {
+	shared map[string]string
+}
+
+const keeperMost = 4096
+
+// keep returns inner as a string of its own (nil k: cut from a string
+// line, not copied); shared if share.
+func keep[T text](k *keeper, inner T, share bool) string {
+	if k == nil {
+		return string(inner)
+	}
+	if share {
+		if s, ok := k.shared[string(inner)]; ok {
+			return s
+		}
+	}
+	var s string
+	if str, ok := any(inner).(string); ok {
+		s = strings.Clone(str)
+	} else {
+		s = string(inner) // copies
+	}
+	if share && len(k.shared) < keeperMost {
+		if k.shared == nil {
+			k.shared = map[string]string{}
+		}
+		k.shared[s] = s
+	}
+	return s
+}
+
 // value is one member's value as it stands in the line.
 type value[T text] struct {
 	raw     T    // the whole JSON value
@@ -330,10 +369,10 @@ type value[T text] struct {
 	high    bool // a string with bytes past ASCII
 }
 
-// str sets *s to a string value: cut from a string line unless copy, else
-// copied, when it holds no escapes and is valid UTF-8; else as
-// encoding/json reads it.
-func (v value[T]) str(s *string, copy bool) bool {
+// str sets *s to a string value, kept as keep does (shared if share),
+// when it holds no escapes and is valid UTF-8; else as encoding/json
+// reads it.
+func (v value[T]) str(s *string, k *keeper, share bool) bool {
 	if v.kind != '"' {
 		return false
 	}
@@ -344,11 +383,7 @@ func (v value[T]) str(s *string, copy bool) bool {
 	case v.high && !validUTF8(inner):
 		return false // encoding/json would change it: left to walk
 	}
-	if _, isString := any(inner).(string); isString && copy {
-		*s = strings.Clone(string(inner))
-	} else {
-		*s = string(inner) // copies bytes, cuts a string
-	}
+	*s = keep(k, inner, share)
 	return true
 }
 
