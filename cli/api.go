@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -71,7 +72,7 @@ words, and tkauth exits 1.`,
 			return apiRun(cmd.Context(), opts)
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			paths := slices.Sorted(maps.Keys(turnkey.Paths))
+			paths := slices.Sorted(maps.Keys(turnkey.Paths()))
 			if len(args) == 0 && !strings.HasPrefix(toComplete, "/") {
 				keys, _ := completeSessionKeys(f.Open)(cmd, args, toComplete)
 				paths = append(keys, paths...)
@@ -93,13 +94,13 @@ func apiPath(path string, force bool) (string, error) {
 	if !strings.HasPrefix(path, "/") {
 		path = "/public/v1/" + path
 	}
-	if _, ok := turnkey.Paths[path]; ok || force {
+	if _, ok := turnkey.Paths()[path]; ok || force {
 		return path, nil
 	}
 	err := fmt.Errorf("%s is not a path of Turnkey's API (--force calls it all the same)", text.Clean(path))
 	name := path[strings.LastIndex(path, "/")+1:]
 	var near []string
-	for _, p := range slices.Sorted(maps.Keys(turnkey.Paths)) {
+	for _, p := range slices.Sorted(maps.Keys(turnkey.Paths())) {
 		if n := p[strings.LastIndex(p, "/")+1:]; strings.Contains(n, name) || strings.Contains(name, n) {
 			near = append(near, p)
 		}
@@ -130,7 +131,7 @@ func apiRun(ctx context.Context, opts *APIOptions) error {
 	if _, ok := body["organizationId"]; !ok {
 		body["organizationId"] = u.session.OrganizationID
 	}
-	if typ := turnkey.Paths[path]; typ != "" {
+	if typ := turnkey.Paths()[path]; typ != "" {
 		if _, ok := body["type"]; !ok {
 			body["type"] = typ
 		}
@@ -200,8 +201,11 @@ func apiBody(opts *APIOptions) (map[string]any, error) {
 	return body, nil
 }
 
-// jsonKey is a key in indented JSON, for color.
-var jsonKey = regexp.MustCompile(`(?m)^(\s*)("(?:[^"\\]|\\.)*")(:)`)
+// jsonKey is a key in indented JSON, for color; compiled when first
+// needed, not at start-up.
+var jsonKey = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^(\s*)("(?:[^"\\]|\\.)*")(:)`)
+})
 
 // writeAnswer prints a server's answer: indented JSON, keys colored on a
 // terminal that takes color; as it came with raw. On a terminal either is
@@ -221,7 +225,7 @@ func writeAnswer(ios *IOStreams, answer []byte, raw bool) error {
 	}
 	s := text.Escape(string(out))
 	if !raw && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb" {
-		s = jsonKey.ReplaceAllString(s, "$1\x1b[36m$2\x1b[0m$3")
+		s = jsonKey().ReplaceAllString(s, "$1\x1b[36m$2\x1b[0m$3")
 	}
 	_, err := fmt.Fprint(ios.Out, s)
 	return err

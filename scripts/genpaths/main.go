@@ -56,9 +56,13 @@ func main() {
 	fmt.Fprintln(&b)
 	fmt.Fprintln(&b, "package turnkey")
 	fmt.Fprintln(&b)
-	fmt.Fprintln(&b, "// Paths are the endpoints of Turnkey's public API; an activity's maps to")
-	fmt.Fprintln(&b, "// its type, a query's to \"\".")
-	fmt.Fprintln(&b, "var Paths = map[string]string{")
+	fmt.Fprintln(&b, "import \"sync\"")
+	fmt.Fprintln(&b)
+	fmt.Fprintln(&b, "// Paths returns the endpoints of Turnkey's public API; an activity's maps")
+	fmt.Fprintln(&b, "// to its type, a query's to \"\". The map is made at the first call, not")
+	fmt.Fprintln(&b, "// at start-up, which every command pays.")
+	fmt.Fprintln(&b, "var Paths = sync.OnceValue(func() map[string]string {")
+	fmt.Fprintln(&b, "return map[string]string{")
 	for _, p := range paths {
 		typ := ""
 		if params := doc.Paths[p].Post.Parameters; len(params) > 0 {
@@ -70,6 +74,7 @@ func main() {
 		fmt.Fprintf(&b, "\t%q: %q,\n", p, typ)
 	}
 	fmt.Fprintln(&b, "}")
+	fmt.Fprintln(&b, "})")
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "genpaths:", err)
