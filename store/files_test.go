@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -243,5 +244,44 @@ func TestFileSystemsThatCannotSyncADirectory(t *testing.T) {
 	syncDirFile = func(*os.File) error { return &os.PathError{Op: "sync", Path: "dir", Err: syscall.EIO} }
 	if _, err := m.CreateKeyPair(ctx); !errors.Is(err, syscall.EIO) {
 		t.Errorf("an I/O error on sync: %v", err)
+	}
+}
+
+// A run of deletes whose sync is left to the end (session.DeferSync)
+// checks the key directory at its first delete, not at each; the next run
+// checks it again.
+func TestARunOfDeletesChecksTheDirectoryOnce(t *testing.T) {
+	ctx := context.Background()
+	keys := NewFileKeys(t.TempDir())
+	pubs := make([]string, 4)
+	for i := range pubs {
+		pubs[i] = fmt.Sprintf("02%064x", i+1)
+		if err := keys.Put(ctx, pubs[i], "secret"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Chmod(keys.Dir(), 0o777)
+	run := session.DeferSync(ctx)
+	if err := keys.Delete(run, pubs[0]); !errors.Is(err, ErrUnsafe) {
+		t.Fatalf("the first delete of a run in a directory others can write: %v", err)
+	}
+	os.Chmod(keys.Dir(), 0o700)
+	if err := keys.Delete(run, pubs[0]); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(keys.Dir(), 0o777)
+	if err := keys.Delete(run, pubs[1]); err != nil {
+		t.Fatalf("a later delete of the same run: %v", err)
+	}
+	os.Chmod(keys.Dir(), 0o700)
+	if err := keys.Sync(run); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(keys.Dir(), 0o777)
+	if err := keys.Delete(session.DeferSync(ctx), pubs[2]); !errors.Is(err, ErrUnsafe) {
+		t.Errorf("the next run did not check the directory: %v", err)
+	}
+	if err := keys.Delete(ctx, pubs[3]); !errors.Is(err, ErrUnsafe) {
+		t.Errorf("a delete on its own did not check the directory: %v", err)
 	}
 }
