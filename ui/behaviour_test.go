@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"os"
 	"path/filepath"
 	"slices"
@@ -378,5 +379,27 @@ func TestTheFirstLoadLeavesTheTokensForLater(t *testing.T) {
 	}
 	if !copied || !strings.Contains(screen(tm.(Model)), "Copied the token") {
 		t.Errorf("the copy did not come with the tokens:\n%s", screen(tm.(Model)))
+	}
+}
+
+// Cells kept rendered in a style are rendered afresh when the styles
+// change with the terminal's background: a frame after the change is the
+// frame of a TUI that had the new styles from the start.
+func TestStyledCellsFollowTheBackground(t *testing.T) {
+	mgr, _ := demoManager(t)
+	light := tea.BackgroundColorMsg{Color: color.White}
+	early := loaded(t, testConfig(mgr), 100, 30)
+	_ = early.View() // renders the cells in the dark styles
+	tm, _ := early.Update(light)
+	var fresh tea.Model = New(testConfig(mgr))
+	fresh, _ = fresh.Update(light)
+	fresh, _ = fresh.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	fresh, cmd := fresh.Update(loadCmd(mgr)())
+	fresh, _ = fresh.Update(cmd()) // presence, as loaded has it
+	if early.View().Content == fresh.(Model).View().Content {
+		t.Fatal("the light background changes nothing in the frame: the test shows nothing")
+	}
+	if got, want := tm.(Model).View().Content, fresh.(Model).View().Content; got != want {
+		t.Errorf("after the background changed, the frame is\n%q\nwant\n%q", got, want)
 	}
 }

@@ -97,6 +97,10 @@ type Model struct {
 	filter textinput.Model
 	typed  textinput.Model
 
+	// styledMemo: table cells rendered in styles, by style and text
+	// (styledCell); shared by the model's copies, remade with styles.
+	styledMemo map[styleKey]string
+
 	width, height int
 	now           time.Time
 	mode          mode
@@ -149,14 +153,15 @@ func New(cfg Config) Model {
 	typed := textinput.New()
 	typed.Prompt = "> "
 	m := Model{
-		cfg:    cfg,
-		keys:   newKeyMap(),
-		styles: newStyles(true),
-		help:   help.New(),
-		spin:   spinner.New(spinner.WithSpinner(spinner.Dot)),
-		filter: filter,
-		typed:  typed,
-		now:    cfg.Clock(),
+		cfg:        cfg,
+		keys:       newKeyMap(),
+		styles:     newStyles(true),
+		styledMemo: map[styleKey]string{},
+		help:       help.New(),
+		spin:       spinner.New(spinner.WithSpinner(spinner.Dot)),
+		filter:     filter,
+		typed:      typed,
+		now:        cfg.Clock(),
 	}
 	m.help.Styles = m.styles.Help
 	m.syncKeys()
@@ -195,6 +200,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.cfg.KeyStore, m.cfg.Note = msg.name, msg.note
 	case tea.BackgroundColorMsg:
 		m.styles = newStyles(msg.IsDark())
+		m.styledMemo = map[styleKey]string{}
 		m.help.Styles = m.styles.Help
 	case tickMsg:
 		m.now = time.Time(msg)
