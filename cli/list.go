@@ -89,11 +89,12 @@ func writeSessionsJSON(w io.Writer, st *session.State, presence map[string]sessi
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("  ", "  ")
+	j := new(jsonSession) // one for all: passed to Encode, each would escape
 	for i, k := range st.Keys() {
 		if i > 0 {
 			bw.WriteString(",")
 		}
-		j := toJSON(*st.Sessions[k], st, presence, now)
+		*j = toJSON(*st.Sessions[k], st, presence, now)
 		j.withCheck(checks[k])
 		buf.Reset()
 		if err := enc.Encode(j); err != nil {

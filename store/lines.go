@@ -121,36 +121,40 @@ func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*s
 		cache.sessions.enc = map[string]encoded[*session.Session]{}
 		cache.keyPairs.enc = map[string]encoded[session.KeyPair]{}
 	}
-	// Maps made for as many sessions as lines like the first would fill
-	// the file: growing them was a tenth of the time at 10,000.
+	// each reads the lines of an array up to the line end, each but the
+	// last ending in a comma, and gives item each without it.
+	each := func(end string, item func(obj T) bool) bool {
+		last, n := false, 0
+		for more() && string(line) != end {
+			obj, comma := cutComma(line)
+			if last || !item(obj) {
+				return false
+			}
+			last, n = !comma, n+1
+		}
+		return err == nil && (last || n == 0)
+	}
+	// Made for as many sessions as lines like the first would fill the
+	// file: growing them was a tenth of the time at 10,000. (Key pairs
+	// are often far fewer.)
 	sized := false
 	var order []string // the session keys, as read
-	// The sessions, each line but the last ending in a comma.
-	last := false
-	for more() && string(line) != keyPairsOpen {
-		if last {
-			return nil, nil, errNotLines
-		}
-		obj, comma := cutComma(line)
-		last = !comma
+	if !each(keyPairsOpen, func(obj T) bool {
 		var fs fileSession
 		if !scanSession(obj, &fs, k) || fs.SessionKey == "" || fs.Token == "" || fs.PublicKey == "" {
-			return nil, nil, errNotLines
+			return false
 		}
 		if _, dup := st.Sessions[fs.SessionKey]; dup {
-			return nil, nil, errNotLines
+			return false
 		}
 		if !sized {
 			sized = true
-			hint := min(size/(len(line)+1), 1<<20)
+			hint := min(size/(len(obj)+2), 1<<20)
 			st.Sessions = make(map[string]*session.Session, hint)
 			order = make([]string, 0, hint)
-			st.KeyPairs = make(map[string]session.KeyPair, hint)
 			if cache != nil {
 				cache.sessions.enc = make(map[string]encoded[*session.Session], hint)
 				cache.sessions.keys = make([]string, 0, hint)
-				cache.keyPairs.enc = make(map[string]encoded[session.KeyPair], hint)
-				cache.keyPairs.keys = make([]string, 0, hint)
 			}
 		}
 		if listing {
@@ -162,29 +166,22 @@ func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*s
 		if cache != nil {
 			cache.sessions.add(fs.SessionKey, s, string(obj))
 		}
-	}
-	if err != nil || (!last && len(st.Sessions) > 0) {
+		return true
+	}) {
 		return nil, nil, errNotLines
 	}
-	// The key pairs, then the last line.
 	var keyPairs []fileKeyPair
-	last = false
-	for more() && string(line) != "]}" {
-		if last {
-			return nil, nil, errNotLines
-		}
-		obj, comma := cutComma(line)
-		last = !comma
+	if !each("]}", func(obj T) bool {
 		var kp fileKeyPair
 		if !scanKeyPair(obj, &kp, k) {
-			return nil, nil, errNotLines
+			return false
 		}
 		keyPairs = append(keyPairs, kp)
 		if cache != nil {
 			cache.keyPairs.add(kp.PublicKey, kp.keyPair(), string(obj))
 		}
-	}
-	if err != nil || (!last && len(keyPairs) > 0) {
+		return true
+	}) {
 		return nil, nil, errNotLines
 	}
 	if _, err := next(); err != io.EOF {
