@@ -115,10 +115,9 @@ func (c *harness) keysHave(pub string) (bool, error) {
 	return store.NewFileKeys(c.home).Has(context.Background(), pub)
 }
 
-// snapshot is the session file (less its generation stamp) and the key
+// snapshot is the stored state, as a new reader reads it, and the key
 // files, to compare after a failure.
 func (c *harness) snapshot() string {
-	// The state as read, which a note beside the file may have changed.
 	var b []byte
 	if st, err := store.NewFile(c.home).Load(context.Background()); err == nil {
 		b, _ = store.Encode(st)

@@ -43,11 +43,10 @@ func (f *apiFixture) svOf(api session.TurnkeyAPI) session.Servers {
 	return session.Servers{Dial: func(string) session.TurnkeyAPI { return api }, Default: api.BaseURL()}
 }
 
-// snapshot is the store file (less its generation stamp) and the key
+// snapshot is the stored state, as a new reader reads it, and the key
 // files, to compare after a failure.
 func (f *apiFixture) snapshot() string {
 	f.t.Helper()
-	// The state as read, which a note beside the file may have changed.
 	var b []byte
 	if st, err := store.NewFile(f.dir).Load(context.Background()); err == nil {
 		b, _ = store.Encode(st)

@@ -49,8 +49,8 @@ type File struct {
 	mu    sync.Mutex
 	known fileID
 	gen   string         // the generation stamp of the file known
-	state *session.State // as last read or written; never handed out
-	cache encCache       // the encodings of state
+	state *session.State // as last read or written; lent only to Update, which then forgets it
+	cache encCache       // encodings by value, of what was last read or written
 	buf   bytes.Buffer   // reused by each write
 	// noted are the key pairs the note (note.go) for the known file
 	// removes from it; noteKnown is the note's identity.
@@ -255,9 +255,9 @@ func (f *File) Listing(ctx context.Context) (*session.State, error) {
 	return st, nil
 }
 
-// decodeFile decodes the session file open as file, as it reads it (not
-// holding the file's bytes, nor a copy of them, beside the sessions),
-// refusing one over MaxFileSize; without tokens if noTokens.
+// decodeFile decodes the session file open as file (decodeSome), refusing
+// one over MaxFileSize; without tokens if noTokens. With tokens, it also
+// returns the encodings read (nil if the file is not tkauth's layout).
 func decodeFile(file *os.File, fi os.FileInfo, path string, noTokens bool) (*session.State, *encCache, error) {
 	if fi.Size() > MaxFileSize {
 		return nil, nil, fmt.Errorf("%s: %w (%d MiB, over %d MiB); it was left as it is", path, ErrTooLarge, fi.Size()>>20, MaxFileSize>>20)

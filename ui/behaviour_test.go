@@ -403,3 +403,23 @@ func TestStyledCellsFollowTheBackground(t *testing.T) {
 		t.Errorf("after the background changed, the frame is\n%q\nwant\n%q", got, want)
 	}
 }
+
+// A load that started reading before the one shown, however late it ends,
+// does not replace it: it would bring back a session logged out since.
+func TestAnOlderLoadDoesNotReplaceANewerOne(t *testing.T) {
+	mgr, _ := demoManager(t)
+	cfg := testConfig(mgr)
+	older := loadCmd(cfg.Sessions)().(loadedMsg)
+	st, _ := mgr.State(context.Background())
+	if _, err := mgr.Logout(context.Background(), st.Active); err != nil {
+		t.Fatal(err)
+	}
+	newer := loadCmd(cfg.Sessions)().(loadedMsg)
+	var tm tea.Model = New(cfg)
+	tm, _ = tm.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	tm, _ = tm.Update(newer)
+	tm, _ = tm.Update(older)
+	if got := len(tm.(Model).state.Sessions); got != len(st.Sessions)-1 {
+		t.Errorf("%d sessions shown, want %d: the older load replaced the newer", got, len(st.Sessions)-1)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -46,8 +47,9 @@ func firstLoadCmd(s Sessions) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
+		read := loadReads.Add(1)
 		st, err := l.Listing(ctx)
-		return loadedMsg{state: st, err: err, listed: true}
+		return loadedMsg{state: st, err: err, listed: true, read: read}
 	}
 }
 
@@ -55,10 +57,15 @@ func loadCmd(s Sessions) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
+		read := loadReads.Add(1)
 		st, err := s.State(ctx)
-		return loadedMsg{state: st, err: err}
+		return loadedMsg{state: st, err: err, read: read}
 	}
 }
+
+// loadReads numbers the loads in the order they start reading: a load
+// that starts later reads the store as new or newer, whenever it ends.
+var loadReads atomic.Uint64
 
 func presenceCmd(s Sessions, st *session.State, gen int) tea.Cmd {
 	return func() tea.Msg {

@@ -114,6 +114,7 @@ type Model struct {
 	listed      bool
 	awaitTokens string
 
+	lastRead uint64 // the load shown started reading then (loadReads)
 	state    *session.State
 	loadErr  error
 	rows     []*session.Session // the sessions shown, filtered, in order
@@ -219,6 +220,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.cfg.afterFirstLoad = nil
 			after = func() tea.Msg { f(); return nil }
 		}
+		if msg.read < m.lastRead {
+			// It started reading before the load shown did: what it read
+			// is older, and would bring back what has changed since.
+			return m, after
+		}
+		m.lastRead = msg.read
 		if msg.err != nil {
 			m.loadErr = msg.err
 			m.awaitTokens = ""

@@ -14,6 +14,7 @@ type loadedMsg struct {
 	state  *session.State
 	err    error
 	listed bool
+	read   uint64 // the order in which it started reading (loadReads)
 }
 
 // presenceMsg answers which key pairs their key stores hold, for the load
