@@ -47,8 +47,10 @@ for n in "${sizes[@]}"; do
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# peak KiB of a command, median of 5 runs
-peak() { for _ in 1 2 3 4 5; do /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; done | median; }
+# peak KiB of a command, median of 5 runs; peaks leaves the 5 in $work/peaks
+peak() { for _ in 1 2 3 4 5; do /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; done | tee "$work/peaks" | median; }
+# the spread of the last peak's runs, as the ratio to the file: lowest to highest
+spread() { sort -n "$work/peaks" | awk -v h="$1" -v f="$2" 'NR==1 {lo=$1} {hi=$1} END {printf "%.2f to %.2f", (lo-h)/f, (hi-h)/f}'; }
 
 echo "## tkauth list --json, file key store"
 args=()
@@ -66,7 +68,7 @@ done
 
 echo
 echo "## peak memory (KiB, median of 5), over the store file's size"
-echo "| command | sessions | store file | peak RSS | above hello-world | above tkauth version |"
+echo "| command | sessions | store file | peak RSS | above hello-world (spread of the 5) | above tkauth version |"
 echo "|---|---|---|---|---|---|"
 hello=$(peak "$work/hello")
 base=$(peak "$work/tkauth" version)
@@ -74,7 +76,7 @@ for n in "${sizes[@]}"; do
 	file=$(( $(stat -c %s "$work/s$n/sessions.json") / 1024 ))
 	for a in "list" "list --json"; do
 		p=$(peak "$work/tkauth" --home "$work/s$n" --keyring file $a)
-		echo "| $a | $n | $file | $p | $(awk "BEGIN {printf \"%.2f\", ($p - $hello) / $file}") | $(awk "BEGIN {printf \"%.2f\", ($p - $base) / $file}") |"
+		echo "| $a | $n | $file | $p | $(awk "BEGIN {printf \"%.2f\", ($p - $hello) / $file}") ($(spread "$hello" "$file")) | $(awk "BEGIN {printf \"%.2f\", ($p - $base) / $file}") |"
 	done
 done
 
