@@ -158,3 +158,28 @@ func tuiInTmux(t *testing.T, dir, keyStore, service string, w, h int) tmux {
 	t.Cleanup(x.kill)
 	return x
 }
+
+// TestTUITokenAskedAtOnce asks for the active session's token as soon as
+// the first frame shows, which the TUI draws from the store read without
+// tokens: the token view comes once they are read, with the whole token.
+func TestTUITokenAskedAtOnce(t *testing.T) {
+	needTmux(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	keys, service := e2eKeyStore(t, dir)
+	m := session.NewManager(store.NewFile(dir), keys)
+	if err := fixture.SeedDemo(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	active, err := m.Get(ctx, "acme/admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := tuiInTmux(t, dir, keys.Name(), service, 110, 32)
+	x.waitFor("initech/dev")
+	x.run("send-keys", "-t", "tk", "t")
+	s := x.waitFor(fmt.Sprintf("Token of acme/admin (%d characters)", len(active.Token)))
+	if !strings.Contains(strings.ReplaceAll(s, "\n", ""), active.Token[:40]) {
+		t.Errorf("the token view does not show the token:\n%s", s)
+	}
+}
