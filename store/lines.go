@@ -81,32 +81,15 @@ func decodeLinesFrom(r io.Reader, size int64) (*session.State, error) {
 // tokens are dropped unread, and no encodings kept.
 func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*session.State, *encCache, error) {
 	line, err := next()
-	if err != nil || !hasSuffix(line, sessionsOpen) {
+	if err != nil {
 		return nil, nil, errNotLines
 	}
 	more := func() bool {
 		line, err = next()
 		return err == nil
 	}
-	var h struct {
-		version          int64
-		active, previous string
-	}
-	header := string(line[:len(line)-len(sessionsOpen)]) + "}"
-	if !scanObject(header, func(name string, v value[string]) bool {
-		switch name {
-		case "version":
-			return v.int(&h.version)
-		case "gen":
-			var gen string
-			return v.str(&gen, nil, false)
-		case "active":
-			return v.str(&h.active, nil, false)
-		case "previous":
-			return v.str(&h.previous, nil, false)
-		}
-		return false
-	}) || h.version < 1 || h.version > FormatVersion {
+	h, ok := scanHeader(line)
+	if !ok {
 		return nil, nil, errNotLines
 	}
 
@@ -198,6 +181,37 @@ func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*s
 		cache = nil // not in encode's order: the first write encodes all
 	}
 	return st, cache, nil
+}
+
+// header is what the file's first line holds.
+type header struct {
+	version          int64
+	active, previous string
+}
+
+// scanHeader reads the file's first line, which must end where the
+// sessions begin, of a version this tkauth reads.
+func scanHeader[T text](line T) (header, bool) {
+	var h header
+	if !hasSuffix(line, sessionsOpen) {
+		return h, false
+	}
+	obj := string(line[:len(line)-len(sessionsOpen)]) + "}"
+	ok := scanObject(obj, func(name string, v value[string]) bool {
+		switch name {
+		case "version":
+			return v.int(&h.version)
+		case "gen":
+			var gen string
+			return v.str(&gen, nil, false)
+		case "active":
+			return v.str(&h.active, nil, false)
+		case "previous":
+			return v.str(&h.previous, nil, false)
+		}
+		return false
+	})
+	return h, ok && h.version >= 1 && h.version <= FormatVersion
 }
 
 // readLine returns the next line without its line break, valid until

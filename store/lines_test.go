@@ -158,3 +158,26 @@ func FuzzDecodeLines(f *testing.F) {
 		}
 	})
 }
+
+// Whatever activeLine finds, a whole decode of the same file finds too,
+// when it takes the file.
+func FuzzActiveLine(f *testing.F) {
+	for _, n := range []int{0, 1, 3} {
+		data, _ := Encode(stateOf(n))
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, ok := activeLine(data)
+		if !ok {
+			return
+		}
+		st, err := Decode(data)
+		if err != nil {
+			return // activeLine reads no further than the active session's line
+		}
+		want := st.Sessions[st.Active]
+		if (s == nil) != (want == nil) || (s != nil && *s != *want) {
+			t.Fatalf("activeLine found %+v, the whole file %+v", s, want)
+		}
+	})
+}

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -416,35 +415,37 @@ func (f *File) Active(ctx context.Context) (*session.Session, error) {
 }
 
 // activeLine finds the active session in a session file as encode lays it
-// out; ok is false if the file is not laid out so.
+// out, reading the first line and the session lines' keys, and decoding
+// only the active session's line; ok is false if the file is not laid out
+// so. It uses the line reader's scanner (lines.go), not encoding/json,
+// whose first use in a process costs a prompt more than the rest.
 func activeLine(data []byte) (s *session.Session, ok bool) {
-	head, rest, found := bytes.Cut(data, []byte("\n"))
-	prefix := fmt.Sprintf(`{"version":%d,`, FormatVersion)
-	if !found || !bytes.HasPrefix(head, []byte(prefix)) || !bytes.HasSuffix(head, []byte(`"sessions":[`)) {
+	first, rest, found := bytes.Cut(data, []byte("\n"))
+	h, ok := scanHeader(first)
+	if !found || !ok {
 		return nil, false
 	}
-	var h struct {
-		Active string `json:"active"`
-	}
-	if json.Unmarshal(append(bytes.TrimSuffix(head, []byte(`"sessions":[`)), `"x":0}`...), &h) != nil {
-		return nil, false
-	}
-	if h.Active == "" {
+	if h.active == "" {
 		return nil, true
 	}
-	key, err := json.Marshal(h.Active)
-	if err != nil {
-		return nil, false
-	}
-	needle := append(append([]byte(`{"sessionKey":`), key...), ',')
+	const keyField = `{"sessionKey":`
 	for len(rest) > 0 {
 		var line []byte
 		line, rest, _ = bytes.Cut(rest, []byte("\n"))
-		if !bytes.HasPrefix(line, needle) {
+		if !bytes.HasPrefix(line, []byte(keyField)) {
+			return nil, false // past the sessions, or not encode's layout
+		}
+		v, _, ok := scanString(line, len(keyField))
+		var key string
+		if !ok || !v.str(&key, nil, false) {
+			return nil, false
+		}
+		if key != h.active {
 			continue
 		}
+		obj, _ := cutComma(line)
 		var fs fileSession
-		if json.Unmarshal(bytes.TrimSuffix(line, []byte(",")), &fs) != nil {
+		if !scanSession(obj, &fs, nil) || fs.SessionKey != h.active {
 			return nil, false
 		}
 		return fs.session(), true
