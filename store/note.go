@@ -41,10 +41,10 @@ type note struct {
 func (f *File) notePath() string { return filepath.Join(f.dir, noteName) }
 
 // noteID is the identity of the note file, or the zero fileID if there is
-// none (or it cannot be looked at).
+// none, it cannot be looked at, or it is not a regular file.
 func (f *File) noteID() fileID {
 	fi, err := os.Lstat(f.notePath())
-	if err != nil {
+	if err != nil || !fi.Mode().IsRegular() {
 		return fileID{}
 	}
 	return identity(fi)

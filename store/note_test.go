@@ -230,3 +230,21 @@ func TestOtherRecoverableCommitsAreWritten(t *testing.T) {
 		t.Error("the file still holds the key pair")
 	}
 }
+
+// A note that cannot be written (a directory in its place) leaves the
+// logout's last step to a write of the file, as before notes.
+func TestANoteThatCannotBeWrittenIsAWriteOfTheFile(t *testing.T) {
+	ctx := context.Background()
+	f, m, st := noteFixture(t)
+	if err := os.Mkdir(f.notePath(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Logout(ctx, "a")
+	if err != nil || res.Unrecorded != nil {
+		t.Fatalf("logout: %+v, %v", res, err)
+	}
+	data, _ := os.ReadFile(f.Path())
+	if strings.Contains(string(data), st.Sessions["a"].PublicKey) {
+		t.Error("the file still lists the deleted key pair")
+	}
+}

@@ -112,11 +112,13 @@ func (f *File) Update(ctx context.Context, fn func(st *session.State, commit ses
 		if recoverable {
 			f.mu.Lock()
 			gone, ok := f.forgotten(st)
-			if ok {
-				err := f.writeNote(st, gone)
+			if ok && f.writeNote(st, gone) == nil {
 				f.mu.Unlock()
-				return err
+				return nil
 			}
+			// A note that cannot be written (a link or a directory in its
+			// place, a full disk) is no worse than none: the file is
+			// written instead, as before notes.
 			f.mu.Unlock()
 		}
 		return f.write(st, !recoverable)
