@@ -77,8 +77,8 @@ func decodeLinesFrom(r io.Reader, size int64) (*session.State, error) {
 
 // decodeLinesWith decodes the lines next gives (io.EOF after the last) of
 // a file of size bytes. Lines of bytes are those of a read buffer, valid
-// until the next: what is kept is copied out of them. If listing, the
-// tokens are dropped unread, and no encodings kept.
+// until the next: what is kept is copied out of them. If listing, each
+// token is checked and dropped, never copied, and no encodings are kept.
 func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*session.State, *encCache, error) {
 	line, err := next()
 	if err != nil {
