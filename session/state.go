@@ -94,10 +94,8 @@ func (st *State) usersOfEach(pubs map[string]bool) map[string][]string {
 		// One key pair, the common case: a comparison a session, not a
 		// lookup.
 		for pub := range pubs {
-			for k, s := range st.Sessions {
-				if s.PublicKey == pub {
-					out[pub] = append(out[pub], k)
-				}
+			if keys := st.UsersOf(pub); keys != nil {
+				out[pub] = keys
 			}
 		}
 		return out

@@ -173,9 +173,7 @@ func decodeLinesWith[T text](next func() (T, error), size int, listing bool) (*s
 	if finish(st, h.active, h.previous, keyPairs) != nil {
 		return nil, nil, errNotLines
 	}
-	if increasing(order) {
-		st.Order = order
-	}
+	st.Order = order // State.Keys checks it before trusting it
 	if cache != nil && (!cache.sessions.inOrder() || !cache.keyPairs.inOrder() ||
 		len(cache.sessions.keys) != len(st.Sessions) || len(cache.keyPairs.keys) != len(st.KeyPairs)) {
 		cache = nil // not in encode's order: the first write encodes all

@@ -44,22 +44,19 @@ func firstLoadCmd(s Sessions) tea.Cmd {
 	if !ok {
 		return loadCmd(s)
 	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
-		defer cancel()
-		read := loadReads.Add(1)
-		st, err := l.Listing(ctx)
-		return loadedMsg{state: st, err: err, listed: true, read: read}
-	}
+	return readCmd(l.Listing, true)
 }
 
-func loadCmd(s Sessions) tea.Cmd {
+func loadCmd(s Sessions) tea.Cmd { return readCmd(s.State, false) }
+
+// readCmd reads the store with read, numbering the load as it starts.
+func readCmd(read func(context.Context) (*session.State, error), listed bool) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
-		read := loadReads.Add(1)
-		st, err := s.State(ctx)
-		return loadedMsg{state: st, err: err, read: read}
+		n := loadReads.Add(1)
+		st, err := read(ctx)
+		return loadedMsg{state: st, err: err, listed: listed, read: n}
 	}
 }
 

@@ -732,15 +732,10 @@ func (m Model) expiredCount() int {
 // usersOf returns the keys of the sessions on the key pair pub, in order,
 // found once a load: every frame of the details asks.
 func (m Model) usersOf(pub string) []string {
-	if keys, ok := m.users[pub]; ok {
+	if keys, ok := m.users[pub]; ok || m.state == nil {
 		return keys
 	}
-	var keys []string
-	for _, s := range m.all {
-		if s.PublicKey == pub {
-			keys = append(keys, s.Key)
-		}
-	}
+	keys := m.state.UsersOf(pub)
 	if m.users != nil {
 		m.users[pub] = keys
 	}
