@@ -20,12 +20,7 @@ import (
 func TestTUIEndToEnd(t *testing.T) {
 	needTmux(t)
 	ctx := context.Background()
-	dir := t.TempDir()
-	keys, service := e2eKeyStore(t, dir)
-	m := session.NewManager(store.NewFile(dir), keys)
-	if err := fixture.SeedDemo(ctx, m); err != nil {
-		t.Fatal(err)
-	}
+	dir, m, keys, service := demoStore(t)
 	before, err := m.Get(ctx, "acme/admin")
 	if err != nil {
 		t.Fatal(err)
@@ -148,6 +143,19 @@ func needTmux(t *testing.T) {
 	}
 }
 
+// demoStore is a store of the demo's sessions, its key pairs in the key
+// store the tests use (e2eKeyStore), and a manager of both.
+func demoStore(t *testing.T) (dir string, m *session.Manager, keys session.KeyStore, service string) {
+	t.Helper()
+	dir = t.TempDir()
+	keys, service = e2eKeyStore(t, dir)
+	m = session.NewManager(store.NewFile(dir), keys)
+	if err := fixture.SeedDemo(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return dir, m, keys, service
+}
+
 // tuiInTmux starts the TUI over the store in dir in a w x h tmux window.
 func tuiInTmux(t *testing.T, dir, keyStore, service string, w, h int) tmux {
 	t.Helper()
@@ -164,14 +172,8 @@ func tuiInTmux(t *testing.T, dir, keyStore, service string, w, h int) tmux {
 // tokens: the token view comes once they are read, with the whole token.
 func TestTUITokenAskedAtOnce(t *testing.T) {
 	needTmux(t)
-	ctx := context.Background()
-	dir := t.TempDir()
-	keys, service := e2eKeyStore(t, dir)
-	m := session.NewManager(store.NewFile(dir), keys)
-	if err := fixture.SeedDemo(ctx, m); err != nil {
-		t.Fatal(err)
-	}
-	active, err := m.Get(ctx, "acme/admin")
+	dir, m, keys, service := demoStore(t)
+	active, err := m.Get(context.Background(), "acme/admin")
 	if err != nil {
 		t.Fatal(err)
 	}
