@@ -89,7 +89,7 @@ for n in "${sizes[@]}"; do
 done
 
 echo
-echo "## in one process, each against its floor in the same loop, the order swapped every pair (Go benchmarks)"
+echo "## in one process, each against its floor in the same loop, the order swapped every two pairs (Go benchmarks)"
 echo "x-floor / x-ten: median of the per-pair ratios, with its quartiles (-q1, -q3)"
 go test -run '^$' -bench 'LogoutVsFloor/sessions=(1000|10000)$' -benchtime 200x ./store | grep '^Benchmark'
 go test -run '^$' -bench 'LogoutAllVsFloor/sessions=10000$' -benchtime 7x ./store | grep '^Benchmark'

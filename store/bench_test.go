@@ -134,9 +134,9 @@ func BenchmarkLogoutVsFloor(b *testing.B) {
 			priv, _ := ks.Get(ctx, target.PublicKey)
 			data, _ := os.ReadFile(file.Path())
 			floorPath := filepath.Join(dir, "floor.json")
-			var p timedPairs
+			var p pairs.Timed
 			for b.Loop() {
-				p.run(func() {
+				p.Run(func() {
 					if _, err := m.Logout(ctx, fixture.Target); err != nil {
 						b.Fatal(err)
 					}
@@ -154,43 +154,9 @@ func BenchmarkLogoutVsFloor(b *testing.B) {
 					return commit()
 				})
 			}
-			p.report(b, "logout")
+			p.Report(b.ReportMetric, "x-floor", "logout-µs", "floor-µs")
 		})
 	}
-}
-
-// timedPairs times a command and its floor in turn, the order swapped
-// every pair, so that whatever the machine does hits both alike.
-type timedPairs struct {
-	commands, floors []float64 // milliseconds
-}
-
-func (p *timedPairs) run(command, floor func()) {
-	time1 := func(f func()) float64 {
-		t0 := time.Now()
-		f()
-		return float64(time.Since(t0).Nanoseconds()) / 1e6
-	}
-	var c, f float64
-	if len(p.commands)%2 == 0 {
-		c = time1(command)
-		f = time1(floor)
-	} else {
-		f = time1(floor)
-		c = time1(command)
-	}
-	p.commands, p.floors = append(p.commands, c), append(p.floors, f)
-}
-
-// report gives the median of the per-pair ratios as x-floor, with their
-// quartiles, and the median times of what and of the floor.
-func (p *timedPairs) report(b *testing.B, what string) {
-	q1, median, q3 := pairs.Ratios(p.floors, p.commands)
-	b.ReportMetric(median, "x-floor")
-	b.ReportMetric(q1, "x-floor-q1")
-	b.ReportMetric(q3, "x-floor-q3")
-	b.ReportMetric(pairs.Median(p.commands)*1000, what+"-µs")
-	b.ReportMetric(pairs.Median(p.floors)*1000, "floor-µs")
 }
 
 func benchLogout(b *testing.B, keys func(dir string) session.KeyStore) {
@@ -282,12 +248,12 @@ func BenchmarkLogoutAllVsFloor(b *testing.B) {
 				}
 			}
 			m := session.NewManager(file, ks)
-			var p timedPairs
+			var p pairs.Timed
 			for b.Loop() {
 				b.StopTimer()
 				restore()
 				b.StartTimer()
-				p.run(func() {
+				p.Run(func() {
 					res, err := m.Logout(ctx, keys...)
 					if err != nil || len(res.DeletedKeyPairs) != n {
 						b.Fatalf("logout: %d key pairs deleted, %v", len(res.DeletedKeyPairs), err)
@@ -301,7 +267,7 @@ func BenchmarkLogoutAllVsFloor(b *testing.B) {
 					d.Close()
 				})
 			}
-			p.report(b, "logout")
+			p.Report(b.ReportMetric, "x-floor", "logout-µs", "floor-µs")
 		})
 	}
 }

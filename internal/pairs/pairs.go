@@ -7,6 +7,7 @@ package pairs
 import (
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Report says floors and commands, in milliseconds, taken pair by pair.
@@ -35,4 +36,43 @@ func quantile(xs []float64, p float64) float64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[int(p*float64(len(s)-1))]
+}
+
+// Timed times a command and its floor in turn, in one loop (Go
+// benchmarks), the order swapped every two pairs, so that whatever the
+// machine does hits both alike, and a benchmark that alternates two inputs
+// pair by pair times each input in both orders. Times are in milliseconds.
+type Timed struct {
+	Commands, Floors []float64
+}
+
+// Run times one pair.
+func (p *Timed) Run(command, floor func()) {
+	time1 := func(f func()) float64 {
+		t0 := time.Now()
+		f()
+		return float64(time.Since(t0).Nanoseconds()) / 1e6
+	}
+	var c, f float64
+	if len(p.Commands)/2%2 == 0 {
+		c = time1(command)
+		f = time1(floor)
+	} else {
+		f = time1(floor)
+		c = time1(command)
+	}
+	p.Commands, p.Floors = append(p.Commands, c), append(p.Floors, f)
+}
+
+// Report gives metric (a benchmark's ReportMetric) the median of the
+// per-pair ratios under the unit ratio, its quartiles as ratio-q1 and
+// ratio-q3, and the median times of the command and the floor, in
+// microseconds, under command and floor.
+func (p *Timed) Report(metric func(float64, string), ratio, command, floor string) {
+	q1, median, q3 := Ratios(p.Floors, p.Commands)
+	metric(median, ratio)
+	metric(q1, ratio+"-q1")
+	metric(q3, ratio+"-q3")
+	metric(Median(p.Commands)*1000, command)
+	metric(Median(p.Floors)*1000, floor)
 }
