@@ -172,7 +172,22 @@ func (x tmux) waitScreen(what string, d time.Duration, ok func(string) bool) str
 
 func (x tmux) waitFor(want string) string {
 	x.t.Helper()
-	return x.waitScreen(fmt.Sprintf("%q", want), 10*time.Second, func(s string) bool { return strings.Contains(s, want) })
+	return x.waitForAll(want)
+}
+
+// waitForAll waits for a screen that shows every one of wants at once: a
+// capture can catch a frame half drawn, the first of wants there and the
+// rest still the frame before.
+func (x tmux) waitForAll(wants ...string) string {
+	x.t.Helper()
+	return x.waitScreen(fmt.Sprintf("%q", wants), 10*time.Second, func(s string) bool {
+		for _, w := range wants {
+			if !strings.Contains(s, w) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // listed matches a table row of the session key.

@@ -268,11 +268,9 @@ func tuiUnderFrozenKeyring(t *testing.T, bin string, env []string) {
 	if s := x.screen(); strings.Contains(s, "Logging out a") && !listed("a").MatchString(s) {
 		t.Errorf("a's row went before the outcome was known:\n%s", s)
 	}
-	s := x.waitFor("not yet deleted")
+	// The status says what happened, all of it on one screen.
+	x.waitForAll("not yet deleted", "did not answer in time", "Logged out a")
 	fmt.Printf("outage: frozen: the TUI reported the logout after %s, responsive meanwhile\n", time.Since(start).Round(time.Millisecond))
-	if !strings.Contains(s, "did not answer in time") || !strings.Contains(s, "Logged out a") {
-		t.Errorf("the status does not say what happened:\n%s", s)
-	}
 	x.waitScreen("a to leave the table", 3*time.Second, func(s string) bool { return !listed("a").MatchString(s) })
 }
 
@@ -286,10 +284,8 @@ func autoUnderFrozenKeyring(t *testing.T, bin string, env []string) {
 	x.waitScreen("the sessions while the key store is being chosen", 10*time.Second, func(s string) bool {
 		return listed("b").MatchString(s) && strings.Contains(s, "key store: choosing…")
 	})
-	s := x.waitFor("key store: file")
-	if !strings.Contains(s, "no system keyring") {
-		t.Errorf("the fallback to files does not say why:\n%s", s)
-	}
+	// The fallback to files says why.
+	x.waitForAll("key store: file", "no system keyring")
 	x.run("send-keys", "-t", "tk", "q")
 }
 
