@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"text/template"
@@ -11,14 +12,13 @@ import (
 
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
-	"github.com/tkauth/tkauth/store"
 )
 
-// CurrentOptions holds what `tkauth current` needs: only the store's
-// directory, for current opens no key store and asks no one.
+// CurrentOptions holds what `tkauth current` needs. Open chooses no key
+// store until one is used, and current uses none.
 type CurrentOptions struct {
 	IO     *IOStreams
-	Dir    func() (string, error)
+	Open   func(context.Context) (*Env, error)
 	Format string
 	Now    func() time.Time
 }
@@ -31,7 +31,7 @@ type currentFields struct {
 }
 
 func newCmdCurrent(f *Factory, runF func(context.Context, *CurrentOptions) error) *cobra.Command {
-	opts := &CurrentOptions{IO: f.IO, Dir: f.Dir, Now: time.Now}
+	opts := &CurrentOptions{IO: f.IO, Open: f.OpenLazy, Now: time.Now}
 	cmd := &cobra.Command{
 		Use:   "current [--format TEMPLATE]",
 		Short: "Print the active session's key (for shell prompts); exit 3 when none",
@@ -57,16 +57,16 @@ file and nothing else (no keyring, no signature check, no network).`,
 }
 
 func currentRun(ctx context.Context, opts *CurrentOptions) error {
-	dir, err := opts.Dir()
+	env, err := opts.Open(ctx)
 	if err != nil {
 		return err
 	}
-	s, err := store.NewFile(dir).Active(ctx)
+	s, err := env.Manager.Active(ctx)
+	if errors.Is(err, session.ErrNoActiveSession) {
+		return quiet{err} // a prompt shows nothing
+	}
 	if err != nil {
 		return err
-	}
-	if s == nil {
-		return quiet{session.ErrNoActiveSession} // a prompt shows nothing
 	}
 	if opts.Format == "" {
 		fmt.Fprintln(opts.IO.Out, text.Clean(s.Key))

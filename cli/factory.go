@@ -86,6 +86,13 @@ func (f *Factory) OpenDeferred(ctx context.Context) (env *Env, ready func(contex
 	return &Env{Manager: session.NewManager(st, d, store.NewFileKeys(dir)), Store: st}, ready, nil
 }
 
+// OpenLazy is OpenDeferred for a command that may use no key store:
+// nothing is probed unless a key is asked for.
+func (f *Factory) OpenLazy(ctx context.Context) (*Env, error) {
+	env, _, err := f.OpenDeferred(ctx)
+	return env, err
+}
+
 // OpenPlain is Open for a plain command: the note goes to stderr.
 func (f *Factory) OpenPlain(ctx context.Context) (*Env, error) {
 	env, err := f.Open(ctx)

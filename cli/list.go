@@ -52,8 +52,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	// For display only: without the tokens, which list never prints.
-	st, err := env.Manager.Listing(ctx)
+	st, err := env.Manager.State(ctx)
 	if err != nil {
 		return err
 	}

@@ -39,9 +39,9 @@ type crashStore struct {
 
 func (c crashStore) Update(ctx context.Context, fn func(*session.State, session.Commit) error) error {
 	return c.Store.Update(ctx, func(st *session.State, commit session.Commit) error {
-		return fn(st, func(opts ...session.CommitOption) error {
+		return fn(st, func() error {
 			c.crash("before commit")
-			err := commit(opts...)
+			err := commit()
 			c.crash("after commit")
 			return err
 		})

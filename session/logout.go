@@ -182,7 +182,7 @@ func (m *Manager) remove(ctx context.Context, st *State, commit Commit, keys []s
 		}
 	}
 	var errs []error
-	if cerr := commit(out.commitOptions()...); cerr != nil {
+	if cerr := commit(); cerr != nil {
 		if len(putBack) == 0 {
 			res.Unrecorded = unrecorded(cerr)
 		} else {
@@ -227,16 +227,12 @@ type LogoutPlan struct {
 // confirmation can show it beforehand.
 func PlanLogout(st *State, keys []string) LogoutPlan {
 	leaving := make(map[string]bool, len(keys))
-	pubs := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		leaving[k] = true
-		if s, ok := st.Sessions[k]; ok {
-			pubs[s.PublicKey] = true
-		}
 	}
 	var plan LogoutPlan
 	seen := map[string]bool{}
-	usersOf := st.usersOfEach(pubs)
+	usersOf := st.UsersByKeyPair()
 	for _, k := range keys {
 		s, ok := st.Sessions[k]
 		if !ok || seen[s.PublicKey] {

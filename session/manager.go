@@ -65,13 +65,17 @@ func (m *Manager) State(ctx context.Context) (*State, error) {
 	return m.store.Load(ctx)
 }
 
-// Listing is State for display only: where the store can, the sessions
-// come without their tokens (Lister). Nothing read this way is stored.
-func (m *Manager) Listing(ctx context.Context) (*State, error) {
-	if l, ok := m.store.(Lister); ok {
-		return l.Listing(ctx)
+// Active returns the active session; ErrNoActiveSession if none is.
+func (m *Manager) Active(ctx context.Context) (Session, error) {
+	st, err := m.store.Load(ctx)
+	if err != nil {
+		return Session{}, err
 	}
-	return m.store.Load(ctx)
+	s, ok := st.Sessions[st.Active]
+	if !ok {
+		return Session{}, ErrNoActiveSession
+	}
+	return *s, nil
 }
 
 // Get returns the session stored under key.
@@ -264,7 +268,7 @@ func (m *Manager) put(ctx context.Context, s Session, key string, o putOptions) 
 		out := m.deleteKeys(ctx, st, doomed)
 		res.DeletedKeyPairs = out.deleted
 		res.Leftover = errors.Join(out.why()...)
-		if err := commit(out.commitOptions()...); err != nil {
+		if err := commit(); err != nil {
 			res.Leftover = errors.Join(res.Leftover, unrecorded(err))
 		}
 		return nil
@@ -306,15 +310,6 @@ func (d keyDeletion) why() []error {
 	return append(values(d.refused), values(d.pending)...)
 }
 
-// commitOptions are those of the commit that records d: it may be undone
-// by a crash unless it puts back key pairs that are still there.
-func (d keyDeletion) commitOptions() []CommitOption {
-	if len(d.refused) > 0 {
-		return nil
-	}
-	return []CommitOption{Recoverable}
-}
-
 // deleteKeys deletes the private keys of pubs, tkauth's key pairs already
 // marked Deleting and committed so, each from its key store, and records
 // the outcome in st for the caller to commit: a deleted key pair leaves the
@@ -326,67 +321,27 @@ func (d keyDeletion) commitOptions() []CommitOption {
 func (m *Manager) deleteKeys(ctx context.Context, st *State, pubs []string) keyDeletion {
 	d := keyDeletion{refused: map[string]error{}, pending: map[string]error{}}
 	down := map[string]error{}
-	// Deletes a key store can make durable together (Syncer) are made so
-	// once, at the end: a logout of 10,000 sessions made 10,000 syncs of
-	// the key directory.
-	batch := len(pubs) > 1
-	deferCtx := DeferSync(ctx)
-	// syncs says whether the key store named can be left to sync once: only
-	// a Syncer is given the marked context, so a wrapper that cannot sync
-	// leaves each delete to sync itself.
-	syncs := func(name string) bool {
-		ks, err := m.keyStore(name)
-		_, ok := ks.(Syncer)
-		return batch && err == nil && ok
-	}
-	deferred := map[string][]KeyPair{} // key store name -> what it deleted unsynced
 	for _, pub := range pubs {
 		kp := st.KeyPairs[pub]
-		err, isDown := down[kp.KeyStore]
-		switch {
-		case isDown:
+		if err, isDown := down[kp.KeyStore]; isDown {
 			d.refused[pub] = fmt.Errorf("key pair %s not tried: %w", Short(pub), err)
-		default:
-			dctx, later := ctx, syncs(kp.KeyStore)
-			if later {
-				dctx = deferCtx
-			}
-			err = m.deleteKey(dctx, kp)
-			if err != nil {
-				down[kp.KeyStore] = err
-			}
+		} else {
+			err := m.deleteKey(ctx, kp)
 			switch {
 			case err == nil:
 				delete(st.KeyPairs, pub)
 				d.deleted = append(d.deleted, pub)
-				if later {
-					deferred[kp.KeyStore] = append(deferred[kp.KeyStore], kp)
-				}
 				continue
 			case errors.Is(err, ErrNoAnswer):
+				down[kp.KeyStore] = err
 				d.pending[pub] = err
 				continue
 			}
+			down[kp.KeyStore] = err
 			d.refused[pub] = err
 		}
 		kp.Deleting = false
 		st.KeyPairs[pub] = kp
-	}
-	for name, kps := range deferred {
-		ks, _ := m.keyStore(name)
-		if err := ks.(Syncer).Sync(ctx); err != nil {
-			// The keys are gone, but not surely for good: they count as
-			// not deleted, their key pairs kept, as one delete's failed
-			// sync always did.
-			unsure := map[string]bool{}
-			for _, kp := range kps {
-				unsure[kp.PublicKey] = true
-				d.refused[kp.PublicKey] = fmt.Errorf("deleting key pair %s from the %s key store: %w", Short(kp.PublicKey), name, err)
-				kp.Deleting = false
-				st.KeyPairs[kp.PublicKey] = kp
-			}
-			d.deleted = slices.DeleteFunc(d.deleted, func(p string) bool { return unsure[p] })
-		}
 	}
 	return d
 }
@@ -461,7 +416,7 @@ func (m *Manager) ClearUnusedKeyPairs(ctx context.Context, includeNew bool) (Pru
 		out := m.deleteKeys(ctx, st, prune)
 		res.Deleted, res.Failed = out.deleted, out.refused
 		maps.Copy(res.Failed, out.pending)
-		if err := commit(out.commitOptions()...); err != nil {
+		if err := commit(); err != nil {
 			res.Unrecorded = unrecorded(err)
 		}
 		if len(res.Failed) > 0 {
@@ -636,7 +591,7 @@ func (m *Manager) DeleteKeyPair(ctx context.Context, pub string) error {
 			return err
 		}
 		out := m.deleteKeys(ctx, st, []string{pub})
-		if err := commit(out.commitOptions()...); err != nil && len(out.deleted) == 0 {
+		if err := commit(); err != nil && len(out.deleted) == 0 {
 			return errors.Join(append(out.why(), unrecorded(err))...)
 		}
 		return errors.Join(out.why()...)

@@ -7,22 +7,14 @@ import (
 	"slices"
 )
 
-// State is everything tkauth persists except private keys.
-//
-// A *Session in Sessions is never changed in place: a change stores a new
-// one under the key. So a copy of the map (which stores keep, to skip
-// decoding) shares sessions safely and costs a pointer a session.
+// State is everything tkauth persists except private keys. A *Session in
+// Sessions is never changed in place: a change stores a new one under the
+// key.
 type State struct {
 	Sessions map[string]*Session // by session key
 	Active   string              // session key of the active session, or ""
 	Previous string              // the session active before it (switch -), or ""
 	KeyPairs map[string]KeyPair  // tkauth's own key pairs, by public key
-
-	// Order may hold the keys of Sessions in order, as a store read them,
-	// to spare Keys a sort (a third of a first frame's indexing at 10,000
-	// sessions). Keys checks it against Sessions before trusting it, so a
-	// state changed since is only sorted again.
-	Order []string
 }
 
 // NewState returns an empty State.
@@ -39,27 +31,9 @@ func (st *State) List() []Session {
 	return out
 }
 
-// Keys returns the session keys in order: for walking many sessions
-// without copying them.
+// Keys returns the session keys in order.
 func (st *State) Keys() []string {
-	if st.inOrder() {
-		return slices.Clone(st.Order)
-	}
 	return slices.Sorted(maps.Keys(st.Sessions))
-}
-
-// inOrder says whether Order is the keys of Sessions in order: as many,
-// each stored, each after the one before.
-func (st *State) inOrder() bool {
-	if len(st.Order) != len(st.Sessions) {
-		return false
-	}
-	for i, k := range st.Order {
-		if _, ok := st.Sessions[k]; !ok || (i > 0 && st.Order[i-1] >= k) {
-			return false
-		}
-	}
-	return true
 }
 
 // UsersOf returns the keys, in order, of the sessions bound to publicKey.
@@ -75,38 +49,12 @@ func (st *State) UsersOf(publicKey string) []string {
 }
 
 // UsersByKeyPair maps each public key to the keys, in order, of the
-// sessions bound to it: UsersOf for all key pairs at once, in one pass.
+// sessions bound to it: UsersOf for all key pairs at once.
 func (st *State) UsersByKeyPair() map[string][]string {
 	out := make(map[string][]string, len(st.KeyPairs))
 	for _, k := range st.Keys() {
 		pub := st.Sessions[k].PublicKey
 		out[pub] = append(out[pub], k)
-	}
-	return out
-}
-
-// usersOfEach is UsersByKeyPair for the public keys in pubs only: one pass
-// over the sessions, and only the few lists it makes are sorted, so that
-// logging out one session of 10,000 sorts nothing large.
-func (st *State) usersOfEach(pubs map[string]bool) map[string][]string {
-	out := make(map[string][]string, len(pubs))
-	if len(pubs) == 1 {
-		// One key pair, the common case: a comparison a session, not a
-		// lookup.
-		for pub := range pubs {
-			if keys := st.UsersOf(pub); keys != nil {
-				out[pub] = keys
-			}
-		}
-		return out
-	}
-	for k, s := range st.Sessions {
-		if pubs[s.PublicKey] {
-			out[s.PublicKey] = append(out[s.PublicKey], k)
-		}
-	}
-	for _, users := range out {
-		slices.Sort(users)
 	}
 	return out
 }
@@ -124,28 +72,8 @@ type Store interface {
 	Update(ctx context.Context, fn func(st *State, commit Commit) error) error
 }
 
-// Lister is a Store that can read the state for display only, without the
-// sessions' tokens, which are most of a session's size: listing 10,000
-// sessions then holds about half the memory. Such a state must never be
-// stored.
-type Lister interface {
-	Listing(ctx context.Context) (*State, error)
-}
-
-// Commit writes the state being changed. Without options the write is
-// durable when Commit returns.
-type Commit func(opts ...CommitOption) error
-
-// CommitOption relaxes a commit.
-type CommitOption int
-
-// Recoverable marks a commit that a crash may undo: the state before it is
-// one tkauth recovers from (the last step of a logout, which only drops key
-// pairs marked Deleting whose keys are deleted). A store may record it in
-// any way that, lost or torn, leaves the state before it: store.File
-// writes such a change as a small unsynced note beside the session file
-// instead of rewriting the file.
-const Recoverable CommitOption = 1
+// Commit writes the state being changed, durably when it returns.
+type Commit func() error
 
 // ErrKeyNotFound is returned by KeyStore.Get for a key it does not hold.
 var ErrKeyNotFound = errors.New("private key not found in the key store")
@@ -170,28 +98,6 @@ type KeyStore interface {
 // half-written by an older tkauth). ClearUnusedKeyPairs calls Tidy.
 type Tidier interface {
 	Tidy(ctx context.Context) error
-}
-
-// Syncer is a KeyStore whose deletes can be made durable together: given
-// a context from DeferSync, Delete may leave its change to be made
-// durable by one Sync (files: one sync of their directory for a whole
-// logout, not one a key).
-type Syncer interface {
-	Sync(ctx context.Context) error
-}
-
-type deferSyncKey struct{}
-
-// DeferSync returns ctx marked for a run of deletes that the caller will
-// make durable with Syncer.Sync.
-func DeferSync(ctx context.Context) context.Context {
-	return context.WithValue(ctx, deferSyncKey{}, true)
-}
-
-// SyncDeferred says whether ctx is marked by DeferSync.
-func SyncDeferred(ctx context.Context) bool {
-	v, _ := ctx.Value(deferSyncKey{}).(bool)
-	return v
 }
 
 // BatchKeyStore is a KeyStore that can say in one go which of many keys it

@@ -25,7 +25,6 @@ var (
 	_ session.KeyStore      = (*Deferred)(nil)
 	_ session.BatchKeyStore = (*Deferred)(nil)
 	_ session.Tidier        = (*Deferred)(nil)
-	_ session.Syncer        = (*Deferred)(nil)
 )
 
 // DeferKeyStores returns the key store OpenKeyStores would choose, chosen
@@ -143,19 +142,6 @@ func (d *Deferred) Tidy(ctx context.Context) error {
 	}
 	if t, ok := k.(session.Tidier); ok {
 		return t.Tidy(ctx)
-	}
-	return nil
-}
-
-// Sync makes durable the deletes the chosen store left to one sync, if it
-// is a session.Syncer.
-func (d *Deferred) Sync(ctx context.Context) error {
-	k, err := d.keys(ctx)
-	if err != nil {
-		return err
-	}
-	if s, ok := k.(session.Syncer); ok {
-		return s.Sync(ctx)
 	}
 	return nil
 }

@@ -7,8 +7,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/tkauth/tkauth/session"
 )
 
 // A Deferred key store chooses once, on first use, and then is the store
@@ -66,26 +64,5 @@ func TestDeferredChoosesOnceOnFirstUse(t *testing.T) {
 	}
 	if n := opened.Load(); n != 1 {
 		t.Errorf("chose %d times", n)
-	}
-}
-
-// A Deferred store syncs as the store it chose does: deletes left to one
-// Sync are synced by its Sync.
-func TestDeferredSyncs(t *testing.T) {
-	dir := t.TempDir()
-	d := DeferKeyStores(KeyringFile, dir, "unused", time.Second)
-	ctx := context.Background()
-	pub := "02" + strings.Repeat("cd", 32)
-	if err := d.Put(ctx, pub, "secret"); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Delete(session.DeferSync(ctx), pub); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Sync(ctx); err != nil {
-		t.Errorf("Sync: %v", err)
-	}
-	if has, _ := NewFileKeys(dir).Has(ctx, pub); has {
-		t.Error("the key is still there")
 	}
 }

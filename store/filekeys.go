@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/tkauth/tkauth/session"
 )
@@ -26,12 +25,6 @@ const maxKeyFile = 4 << 10
 type FileKeys struct {
 	root string // the store directory
 	dir  string // root/keys
-
-	// checked is the run of deletes (session.DeferSync's context) for which
-	// the directory was found safe: a logout of 10,000 sessions checked it
-	// 10,000 times, a sixth of its time. Sync ends the run.
-	mu      sync.Mutex
-	checked context.Context
 }
 
 var _ session.KeyStore = (*FileKeys)(nil)
@@ -127,46 +120,14 @@ func (k *FileKeys) Has(_ context.Context, pub string) (bool, error) {
 }
 
 // Delete implements session.KeyStore.
-func (k *FileKeys) Delete(ctx context.Context, pub string) error {
-	p, err := k.deletePath(ctx, pub)
+func (k *FileKeys) Delete(_ context.Context, pub string) error {
+	p, err := k.path(pub)
 	if err != nil {
 		return err
 	}
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	if session.SyncDeferred(ctx) {
-		return nil // the caller syncs once for all its deletes (Sync)
-	}
-	return syncDir(k.dir)
-}
-
-// deletePath is path for Delete: in a run of deletes whose sync is left
-// to the end, the directory is checked at the first only.
-func (k *FileKeys) deletePath(ctx context.Context, pub string) (string, error) {
-	if !session.SyncDeferred(ctx) {
-		return k.path(pub)
-	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.checked != ctx {
-		if err := checkDirAt(k.dir); err != nil {
-			return "", err
-		}
-		k.checked = ctx
-	}
-	if err := checkPublicKey(pub); err != nil {
-		return "", err
-	}
-	return k.file(pub), nil
-}
-
-// Sync implements session.Syncer: it makes the deletes done under
-// session.DeferSync durable, and ends their run.
-func (k *FileKeys) Sync(context.Context) error {
-	k.mu.Lock()
-	k.checked = nil
-	k.mu.Unlock()
 	return syncDir(k.dir)
 }
 

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,25 +81,11 @@ func TestNamedPipesAreRefused(t *testing.T) {
 
 // The size cap counts what is read, not what the file says it holds.
 func TestReadsAreCappedByBytesRead(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "f")
-	if err := os.WriteFile(p, bytes.Repeat([]byte("x"), 100), 0o600); err != nil {
-		t.Fatal(err)
+	data := bytes.Repeat([]byte("x"), 100)
+	if b, err := readCapped(bytes.NewReader(data), 64); !errors.Is(err, ErrTooLarge) || b != nil {
+		t.Errorf("100 bytes capped at 64: %d bytes, %v; want ErrTooLarge", len(b), err)
 	}
-	file, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer file.Close()
-	l := &limitedFile{f: file, max: 64}
-	b, err := io.ReadAll(l)
-	if !errors.Is(err, ErrTooLarge) || len(b) != 64 || !l.over {
-		t.Errorf("read %d bytes, %v, over %v; want 64, ErrTooLarge", len(b), err, l.over)
-	}
-	l = &limitedFile{f: file, max: 100}
-	if _, err := l.Seek(0, io.SeekStart); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := io.ReadAll(l); err != nil || len(b) != 100 || l.over {
+	if b, err := readCapped(bytes.NewReader(data), 100); err != nil || len(b) != 100 {
 		t.Errorf("a file of exactly the cap: %d bytes, %v", len(b), err)
 	}
 }
@@ -244,44 +228,5 @@ func TestFileSystemsThatCannotSyncADirectory(t *testing.T) {
 	syncDirFile = func(*os.File) error { return &os.PathError{Op: "sync", Path: "dir", Err: syscall.EIO} }
 	if _, err := m.CreateKeyPair(ctx); !errors.Is(err, syscall.EIO) {
 		t.Errorf("an I/O error on sync: %v", err)
-	}
-}
-
-// A run of deletes whose sync is left to the end (session.DeferSync)
-// checks the key directory at its first delete, not at each; the next run
-// checks it again.
-func TestARunOfDeletesChecksTheDirectoryOnce(t *testing.T) {
-	ctx := context.Background()
-	keys := NewFileKeys(t.TempDir())
-	pubs := make([]string, 4)
-	for i := range pubs {
-		pubs[i] = fmt.Sprintf("02%064x", i+1)
-		if err := keys.Put(ctx, pubs[i], "secret"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	os.Chmod(keys.Dir(), 0o777)
-	run := session.DeferSync(ctx)
-	if err := keys.Delete(run, pubs[0]); !errors.Is(err, ErrUnsafe) {
-		t.Fatalf("the first delete of a run in a directory others can write: %v", err)
-	}
-	os.Chmod(keys.Dir(), 0o700)
-	if err := keys.Delete(run, pubs[0]); err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(keys.Dir(), 0o777)
-	if err := keys.Delete(run, pubs[1]); err != nil {
-		t.Fatalf("a later delete of the same run: %v", err)
-	}
-	os.Chmod(keys.Dir(), 0o700)
-	if err := keys.Sync(run); err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(keys.Dir(), 0o777)
-	if err := keys.Delete(session.DeferSync(ctx), pubs[2]); !errors.Is(err, ErrUnsafe) {
-		t.Errorf("the next run did not check the directory: %v", err)
-	}
-	if err := keys.Delete(ctx, pubs[3]); !errors.Is(err, ErrUnsafe) {
-		t.Errorf("a delete on its own did not check the directory: %v", err)
 	}
 }

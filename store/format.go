@@ -1,16 +1,13 @@
 package store
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"maps"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -27,13 +24,20 @@ var (
 	ErrNewerVersion = errors.New("session file was written by a newer tkauth")
 )
 
-// The on-disk form. Field names match Turnkey's Session type where one
-// exists; expiry is Unix seconds, as in the JWT.
-//
-// The file is one JSON object: {"version": FormatVersion, "active": key,
-// "previous": key (when there is one),
-// "sessions": [fileSession...], "keyPairs": [fileKeyPair...]}. Encode
-// writes it and walk reads it, field by field.
+// The on-disk form: one JSON object, fileState, written one session and
+// one key pair a line so that the file diffs well. Field names match
+// Turnkey's Session type where one exists; expiry is Unix seconds, as in
+// the JWT.
+type fileState struct {
+	Version  int           `json:"version"`
+	Active   string        `json:"active"`
+	Previous string        `json:"previous,omitempty"`
+	Sessions []fileSession `json:"sessions"`
+	KeyPairs []fileKeyPair `json:"keyPairs"`
+	// Gen is the generation older tkauth wrote in the file, which its
+	// logout notes name (oldnote.go); it is read, not written.
+	Gen string `json:"gen,omitempty"`
+}
 
 type fileSession struct {
 	SessionKey       string    `json:"sessionKey"`
@@ -87,94 +91,44 @@ func (kp fileKeyPair) keyPair() session.KeyPair {
 // states encode equally.
 func Encode(st *session.State) ([]byte, error) {
 	var b bytes.Buffer
-	err := encode(&b, st, &encCache{}, "")
-	return b.Bytes(), err
-}
-
-// encCache is what a File keeps between writes so that a change costs
-// what changed: each session's and key pair's encoding, and their keys in
-// order. Sessions are never changed in place, so the same pointer means
-// the same encoding; a key pair is a value, compared whole.
-type encCache struct {
-	sessions ordered[*session.Session]
-	keyPairs ordered[session.KeyPair]
-}
-
-// ordered holds the encodings of a map's values and its keys in order.
-type ordered[V comparable] struct {
-	enc  map[string]encoded[V]
-	keys []string
-}
-
-type encoded[V comparable] struct {
-	v    V
-	json string
-}
-
-// update brings o up to m, encoding with marshal only the values that
-// are new or changed, and returns m's keys in order. Keeping the order
-// costs two lookups a key, not a sort, unless keys were added; then only
-// those are sorted, and merged in.
-func (o *ordered[V]) update(m map[string]V, marshal func(V) ([]byte, error)) ([]string, error) {
-	if o.enc == nil {
-		o.enc, o.keys = make(map[string]encoded[V], len(m)), nil
-	}
-	fail := func(err error) ([]string, error) {
-		o.enc, o.keys = nil, nil
+	active, err := json.Marshal(st.Active)
+	if err != nil {
 		return nil, err
 	}
-	// Keys kept, in place: the slice is o's own.
-	keys := o.keys[:0]
-	for _, k := range o.keys {
-		v, ok := m[k]
-		if !ok {
-			delete(o.enc, k)
-			continue
+	fmt.Fprintf(&b, `{"version":%d,"active":%s`, FormatVersion, active)
+	if st.Previous != "" {
+		previous, err := json.Marshal(st.Previous)
+		if err != nil {
+			return nil, err
 		}
-		keys = append(keys, k)
-		if e := o.enc[k]; e.v != v {
-			b, err := marshal(v)
-			if err != nil {
-				return fail(err)
-			}
-			o.enc[k] = encoded[V]{v: v, json: string(b)}
-		}
+		fmt.Fprintf(&b, `,"previous":%s`, previous)
 	}
-	if len(keys) < len(m) {
-		var added []string
-		for k := range m {
-			if _, ok := o.enc[k]; !ok {
-				added = append(added, k)
-			}
+	b.WriteString(`,"sessions":[`)
+	for i, k := range st.Keys() {
+		line, err := marshalSession(st.Sessions[k])
+		if err != nil {
+			return nil, err
 		}
-		slices.Sort(added)
-		for _, k := range added {
-			b, err := marshal(m[k])
-			if err != nil {
-				return fail(err)
-			}
-			o.enc[k] = encoded[V]{v: m[k], json: string(b)}
+		if i > 0 {
+			b.WriteByte(',')
 		}
-		keys = mergeSorted(keys, added)
+		b.WriteByte('\n')
+		b.Write(line)
 	}
-	o.keys = keys
-	return keys, nil
-}
-
-// mergeSorted merges two sorted slices of distinct keys.
-func mergeSorted(a, b []string) []string {
-	if len(b) == 0 {
-		return a
-	}
-	out := make([]string, 0, len(a)+len(b))
-	for len(a) > 0 && len(b) > 0 {
-		if a[0] < b[0] {
-			out, a = append(out, a[0]), a[1:]
-		} else {
-			out, b = append(out, b[0]), b[1:]
+	b.WriteString("\n],\"keyPairs\":[")
+	for i, pub := range slices.Sorted(maps.Keys(st.KeyPairs)) {
+		line, err := marshalKeyPair(st.KeyPairs[pub])
+		if err != nil {
+			return nil, err
 		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+		b.Write(line)
 	}
-	return append(append(out, a...), b...)
+	b.WriteString("\n]}\n")
+	return b.Bytes(), nil
 }
 
 func marshalSession(s *session.Session) ([]byte, error) {
@@ -201,53 +155,6 @@ func marshalKeyPair(kp session.KeyPair) ([]byte, error) {
 	return json.Marshal(fileKeyPair{PublicKey: kp.PublicKey, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, Deleting: kp.Deleting, Unclaimed: kp.Unclaimed})
 }
 
-// encode writes st to b as Encode does, with the generation stamp gen if
-// not empty, reusing (and updating) the encodings in c.
-func encode(b *bytes.Buffer, st *session.State, c *encCache, gen string) error {
-	keys, err := c.sessions.update(st.Sessions, marshalSession)
-	if err != nil {
-		return err
-	}
-	pubs, err := c.keyPairs.update(st.KeyPairs, marshalKeyPair)
-	if err != nil {
-		return err
-	}
-	active, err := json.Marshal(st.Active)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(b, `{"version":%d`, FormatVersion)
-	if gen != "" {
-		b.WriteString(genField + gen + `"`)
-	}
-	fmt.Fprintf(b, `,"active":%s`, active)
-	if st.Previous != "" {
-		previous, err := json.Marshal(st.Previous)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(b, `,"previous":%s`, previous)
-	}
-	b.WriteString(`,"sessions":[`)
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString("\n")
-		b.WriteString(c.sessions.enc[k].json)
-	}
-	b.WriteString("\n],\"keyPairs\":[")
-	for i, pub := range pubs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString("\n")
-		b.WriteString(c.keyPairs.enc[pub].json)
-	}
-	b.WriteString("\n]}\n")
-	return nil
-}
-
 // readsBack refuses a session whose strings JSON would not keep as they
 // are: text that is not UTF-8 is written as U+FFFD, so two such session
 // keys would read back as one, and tkauth would refuse its own file.
@@ -263,151 +170,48 @@ func readsBack(s *session.Session) error {
 // Decode parses a session file. It returns an error wrapping ErrCorrupt or
 // ErrNewerVersion for a file it cannot take as it is.
 func Decode(data []byte) (*session.State, error) {
-	st, _, err := decodeSome(bytes.NewReader(data), int64(len(data)), false)
+	st, _, err := decode(data)
 	return st, err
 }
 
-// decodeSome decodes the session file r, of size bytes. A file laid out
-// as encode writes it is read a line at a time (decodeLines): with
-// tokens, read whole, and the encodings of what it holds are returned
-// too; without (File.Listing), as it is read, each token dropped at once,
-// holding no more than the state. Any other is walked as JSON, and when
-// that fails, read again for its version alone, to tell a newer format
-// from a corrupt one.
-func decodeSome(r io.ReadSeeker, size int64, noTokens bool) (*session.State, *encCache, error) {
-	if noTokens {
-		if st, err := decodeLinesFrom(r, size); err == nil {
-			return st, nil, nil
-		}
-		if _, err := r.Seek(0, io.SeekStart); err != nil {
-			return nil, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
-		}
-		st, err := decodeWalk(r, true)
-		return st, nil, err
-	}
-	// Read into the one string every session's text is cut from.
-	var b strings.Builder
-	b.Grow(int(min(size, MaxFileSize)) + 1)
-	if _, err := io.Copy(&b, r); err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	data := b.String()
-	if st, cache, err := decodeLines(data); err == nil {
-		return st, cache, nil
-	}
-	st, err := decodeWalk(strings.NewReader(data), false)
-	return st, nil, err
-}
-
-// decodeWalk decodes a session file with walk.
-func decodeWalk(r io.ReadSeeker, noTokens bool) (*session.State, error) {
-	st, version, err := walk(json.NewDecoder(bufio.NewReaderSize(r, 64<<10)), noTokens)
-	if err != nil && version <= FormatVersion {
+// decode is Decode, returning too the generation an older tkauth wrote in
+// the file, if any. A file that does not decode is read again for its
+// version alone, to tell a newer format from a corrupt one.
+func decode(data []byte) (*session.State, string, error) {
+	var fst fileState
+	err := json.Unmarshal(data, &fst)
+	if err != nil {
 		var probe struct {
 			Version int `json:"version"`
 		}
-		if _, serr := r.Seek(0, io.SeekStart); serr == nil && json.NewDecoder(r).Decode(&probe) == nil {
-			version = probe.Version
+		if json.Unmarshal(data, &probe) == nil {
+			fst.Version = probe.Version
 		}
 	}
 	switch {
-	case version > FormatVersion:
-		return nil, fmt.Errorf("%w (format version %d; this tkauth reads up to %d): upgrade tkauth", ErrNewerVersion, version, FormatVersion)
+	case fst.Version > FormatVersion:
+		return nil, "", fmt.Errorf("%w (format version %d; this tkauth reads up to %d): upgrade tkauth", ErrNewerVersion, fst.Version, FormatVersion)
 	case err != nil:
-		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
-	case version == 0:
-		return nil, fmt.Errorf("%w: no format version", ErrCorrupt)
-	case version < 1:
-		return nil, fmt.Errorf("%w: format version %d", ErrCorrupt, version)
+		return nil, "", fmt.Errorf("%w: %v", ErrCorrupt, err)
+	case fst.Version == 0:
+		return nil, "", fmt.Errorf("%w: no format version", ErrCorrupt)
+	case fst.Version < 1:
+		return nil, "", fmt.Errorf("%w: format version %d", ErrCorrupt, fst.Version)
 	}
-	return st, nil
-}
-
-// walk reads the file's top-level object field by field. It stops at a
-// version newer than FormatVersion, before any session.
-func walk(dec *json.Decoder, noTokens bool) (*session.State, int, error) {
 	st := session.NewState()
-	version := 0
-	if err := expect(dec, '{'); err != nil {
-		return nil, 0, err
-	}
-	var active, previous string
-	var keyPairs []fileKeyPair
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, version, err
-		}
-		switch tok {
-		case "version":
-			if err := dec.Decode(&version); err != nil {
-				return nil, version, err
-			}
-			if version > FormatVersion {
-				return nil, version, nil
-			}
-		case "active":
-			err = dec.Decode(&active)
-		case "previous":
-			err = dec.Decode(&previous)
-		case "sessions":
-			err = walkSessions(dec, st, noTokens)
-		case "keyPairs":
-			err = dec.Decode(&keyPairs)
-		default:
-			var skip json.RawMessage
-			err = dec.Decode(&skip)
-		}
-		if err != nil {
-			return nil, version, err
-		}
-	}
-	if err := expect(dec, '}'); err != nil {
-		return nil, version, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, version, errors.New("data after the end of the file's JSON object")
-	}
-	if err := finish(st, active, previous, keyPairs); err != nil {
-		return nil, version, err
-	}
-	return st, version, nil
-}
-
-func expect(dec *json.Decoder, d json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if tok != d {
-		return fmt.Errorf("want %q, found %v", d, tok)
-	}
-	return nil
-}
-
-// walkSessions decodes the sessions array into st, one at a time, without
-// their tokens if noTokens.
-func walkSessions(dec *json.Decoder, st *session.State, noTokens bool) error {
-	if err := expect(dec, '['); err != nil {
-		return err
-	}
-	for i := 0; dec.More(); i++ {
-		var fs fileSession
-		if err := dec.Decode(&fs); err != nil {
-			return err
-		}
+	for i, fs := range fst.Sessions {
 		if fs.SessionKey == "" || fs.Token == "" || fs.PublicKey == "" {
-			return fmt.Errorf("session %d lacks its key, token or public key", i)
+			return nil, "", fmt.Errorf("%w: session %d lacks its key, token or public key", ErrCorrupt, i)
 		}
 		if _, dup := st.Sessions[fs.SessionKey]; dup {
-			return fmt.Errorf("session key %q appears twice", fs.SessionKey)
-		}
-		if noTokens {
-			fs.Token = ""
+			return nil, "", fmt.Errorf("%w: session key %q appears twice", ErrCorrupt, fs.SessionKey)
 		}
 		st.Sessions[fs.SessionKey] = fs.session()
 	}
-	return expect(dec, ']')
+	if err := finish(st, fst.Active, fst.Previous, fst.KeyPairs); err != nil {
+		return nil, "", fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return st, fst.Gen, nil
 }
 
 // finish adds the key pairs and the active session to st, checking them.
@@ -431,18 +235,4 @@ func finish(st *session.State, active, previous string, keyPairs []fileKeyPair) 
 		st.Previous = previous // else it was logged out: no way back
 	}
 	return nil
-}
-
-// genField starts the generation stamp in the file's header.
-const genField = `,"gen":"`
-
-// readGen returns the generation stamp in the file's first bytes, or "".
-func readGen(file *os.File) string {
-	head := make([]byte, 64)
-	n, _ := file.ReadAt(head, 0)
-	_, rest, ok := bytes.Cut(head[:n], []byte(genField))
-	if !ok || len(rest) < 17 || rest[16] != '"' {
-		return ""
-	}
-	return string(rest[:16])
 }

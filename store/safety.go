@@ -109,34 +109,12 @@ func checkDirAt(dir string) error {
 	return checkSafe(dir, fi)
 }
 
-// limitedFile reads a file, failing with ErrTooLarge past max bytes: a cap
-// on what is read, not on what the file claims to hold.
-type limitedFile struct {
-	f    *os.File
-	max  int64
-	n    int64 // read since the last seek to the start
-	over bool  // more than max bytes were there to read
-}
-
-func (l *limitedFile) Read(p []byte) (int, error) {
-	if l.n >= l.max {
-		var one [1]byte
-		if n, _ := l.f.Read(one[:]); n > 0 {
-			l.over = true
-			return 0, ErrTooLarge
-		}
-		return 0, io.EOF
+// readCapped reads r to its end, failing with ErrTooLarge past max
+// bytes: a cap on what is read, not on what a file claims to hold.
+func readCapped(r io.Reader, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err == nil && int64(len(data)) > max {
+		return nil, ErrTooLarge
 	}
-	if int64(len(p)) > l.max-l.n {
-		p = p[:l.max-l.n]
-	}
-	n, err := l.f.Read(p)
-	l.n += int64(n)
-	return n, err
-}
-
-func (l *limitedFile) Seek(offset int64, whence int) (int64, error) {
-	pos, err := l.f.Seek(offset, whence)
-	l.n = pos
-	return pos, err
+	return data, err
 }

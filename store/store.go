@@ -7,8 +7,10 @@
 //
 // By concern:
 //   - store.go: where the store lives, and its permissions;
-//   - sessionfile.go: the session file's lock, atomic writes and cache;
+//   - sessionfile.go: the session file's lock, and its durable, atomic
+//     writes;
 //   - format.go: the session file's format;
+//   - oldnote.go: the logout note an older tkauth may have left;
 //   - safety.go: the StrictModes checks;
 //   - filekeys.go, systemkeys.go, secretservice.go: the key stores (files;
 //     the OS keyring through go-keyring; the Secret Service over D-Bus,

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -307,78 +306,6 @@ func TestFilterNarrowsAndWidensTruly(t *testing.T) {
 		if want := brute(m.filter.Value()); !slices.Equal(got, want) {
 			t.Fatalf("query %q: rows %v, want %v", m.filter.Value(), got, want)
 		}
-	}
-}
-
-// The first frame is drawn from the store read without its tokens, which
-// no frame shows; the whole store follows. A token asked for before it
-// has come is shown, or copied, once it has.
-func TestTheFirstLoadLeavesTheTokensForLater(t *testing.T) {
-	mgr, _ := demoManager(t)
-	cfg := testConfig(mgr)
-	start := func() (Model, tea.Cmd) {
-		var tm tea.Model = New(cfg)
-		tm, _ = tm.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-		first, ok := firstLoadCmd(cfg.Sessions)().(loadedMsg)
-		if !ok || !first.listed || first.err != nil {
-			t.Fatalf("first load: %+v", first)
-		}
-		for _, s := range first.state.Sessions {
-			if s.Token != "" {
-				t.Fatal("the first load read the tokens")
-			}
-		}
-		tm, cmd := tm.Update(first)
-		m := tm.(Model)
-		if !strings.Contains(screen(m), first.state.Active) {
-			t.Fatalf("the first frame does not show the sessions:\n%s", screen(m))
-		}
-		return m, cmd
-	}
-	// Nothing asked: the whole load follows on its own.
-	m, cmd := start()
-	var whole tea.Msg
-	for _, c := range cmd().(tea.BatchMsg) {
-		if c == nil {
-			continue
-		}
-		if msg, ok := c().(loadedMsg); ok && !msg.listed {
-			whole = msg
-		}
-	}
-	if whole == nil {
-		t.Fatal("no whole load followed the first")
-	}
-	tm, _ := m.Update(whole)
-	if tm.(Model).listed {
-		t.Error("still listed after the whole load")
-	}
-	// Asked at once: the view, and the copy, come with the tokens.
-	st, _ := mgr.State(context.Background())
-	token := st.Sessions[st.Active].Token
-	m, _ = start()
-	m, cmd = press(t, m, "t")
-	if !strings.Contains(screen(m), "Reading the tokens") || cmd == nil {
-		t.Fatalf("t before the tokens came:\n%s", screen(m))
-	}
-	tm, _ = m.Update(cmd())
-	if s := screen(tm.(Model)); !strings.Contains(s, "Token of") {
-		t.Errorf("the token view did not come with the tokens:\n%s", s)
-	}
-	m, _ = start()
-	m, cmd = press(t, m, "y", "t")
-	tm, cmd = m.Update(cmd())
-	var copied bool
-	for _, c := range cmd().(tea.BatchMsg) {
-		if c == nil {
-			continue
-		}
-		if strings.Contains(fmt.Sprint(c()), token) {
-			copied = true
-		}
-	}
-	if !copied || !strings.Contains(screen(tm.(Model)), "Copied the token") {
-		t.Errorf("the copy did not come with the tokens:\n%s", screen(tm.(Model)))
 	}
 }
 
