@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 )
@@ -50,8 +52,8 @@ func TestSwitchWarnsOfAnUnusableSession(t *testing.T) {
 	mgr, dir := demoManager(t)
 	m := loaded(t, testConfig(mgr), 100, 30)
 	m, cmd := press(t, m, "home", "j", "j", "j", "enter") // globex/ci, expired
-	if m.selected != "globex/ci" {
-		t.Fatalf("selected %q", m.selected)
+	if m.table.selected != "globex/ci" {
+		t.Fatalf("selected %q", m.table.selected)
 	}
 	m = runAction(t, m, cmd)
 	if m.kind != statusWarn || !strings.HasPrefix(m.status, "Active session: globex/ci, but it expired 4m00s ago: Turnkey refuses it") {
@@ -101,10 +103,10 @@ func TestLogoutExpired(t *testing.T) {
 	mgr, _ := demoManager(t)
 	m := loaded(t, testConfig(mgr), 100, 30)
 	m, _ = press(t, m, "X")
-	if m.mode != modeConfirm || !strings.Contains(strings.Join(m.dialog.lines, "\n"), "globex/ci (expired 4m00s ago)") {
-		t.Fatalf("X: mode %d, %q %q", m.mode, m.dialog.title, m.dialog.lines)
+	if m.focus != focusDialog || !strings.Contains(strings.Join(m.dialog.Lines, "\n"), "globex/ci (expired 4m00s ago)") {
+		t.Fatalf("X: mode %d, %q %q", m.focus, m.dialog.Title, m.dialog.Lines)
 	}
-	if strings.Contains(strings.Join(m.dialog.lines, "\n"), "not revoking") {
+	if strings.Contains(strings.Join(m.dialog.Lines, "\n"), "not revoking") {
 		t.Error("an expired token is dead at Turnkey already, yet the dialog offers to revoke it")
 	}
 	m, _ = press(t, m, "y")
@@ -112,8 +114,8 @@ func TestLogoutExpired(t *testing.T) {
 	if _, ok := m.state.Sessions["globex/ci"]; ok || len(m.state.Sessions) != 5 || m.expiredCount() != 0 {
 		t.Errorf("after X y: %d sessions, %d expired; status %q", len(m.state.Sessions), m.expiredCount(), m.status)
 	}
-	if m2, _ := press(t, m, "X"); m2.mode != modeList || m2.status != "No session has expired." {
-		t.Errorf("X with none expired: mode %d, %q", m2.mode, m2.status)
+	if m2, _ := press(t, m, "X"); m2.focus != focusTable || m2.status != "No session has expired." {
+		t.Errorf("X with none expired: mode %d, %q", m2.focus, m2.status)
 	}
 }
 
@@ -126,10 +128,10 @@ func TestDialogRevokes(t *testing.T) {
 	m := loaded(t, cfg, 100, 30)
 	later := m.state.Sessions["later"]
 	m, _ = press(t, m, "d")
-	text := strings.Join(m.dialog.lines, "\n")
-	if m.dialog.title != "Log out later?" || !strings.Contains(text, "Logging out is not revoking: Turnkey accepts its token until it expires in") ||
+	text := strings.Join(m.dialog.Lines, "\n")
+	if m.dialog.Title != "Log out later?" || !strings.Contains(text, "Logging out is not revoking: Turnkey accepts its token until it expires in") ||
 		!strings.Contains(text, "r revokes it there first") || !strings.Contains(screen(m), "r: revoke on Turnkey, then log out") {
-		t.Fatalf("dialog %q:\n%s", m.dialog.title, screen(m))
+		t.Fatalf("dialog %q:\n%s", m.dialog.Title, screen(m))
 	}
 	m, cmd := press(t, m, "r")
 	if m.busy == "" {
@@ -151,22 +153,22 @@ func TestMouse(t *testing.T) {
 	l := m.layout()
 	var tm tea.Model = m
 	tm, _ = tm.Update(tea.MouseClickMsg{X: 5, Y: len(l.header) + 1 + 3, Button: tea.MouseLeft})
-	if got := tm.(Model); got.cursor != 3 || got.selected != got.rows[3].Key {
-		t.Errorf("click on the fourth row: cursor %d", got.cursor)
+	if got := tm.(Model); got.table.cursor != 3 || got.table.selected != got.table.rows[3].Key {
+		t.Errorf("click on the fourth row: cursor %d", got.table.cursor)
 	}
 	tm, _ = tm.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
 	tm, _ = tm.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
-	if got := tm.(Model); got.cursor != 5 {
-		t.Errorf("two wheel steps down: cursor %d", got.cursor)
+	if got := tm.(Model); got.table.cursor != 5 {
+		t.Errorf("two wheel steps down: cursor %d", got.table.cursor)
 	}
 	tm, _ = tm.Update(tea.MouseClickMsg{X: 5, Y: 0, Button: tea.MouseLeft}) // the header
-	if got := tm.(Model); got.cursor != 5 {
-		t.Errorf("a click on the header moved the cursor to %d", got.cursor)
+	if got := tm.(Model); got.table.cursor != 5 {
+		t.Errorf("a click on the header moved the cursor to %d", got.table.cursor)
 	}
 	got, _ := press(t, tm.(Model), "D")
 	tm, _ = got.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
-	if got := tm.(Model); got.scrollOff != 1 || !strings.Contains(screen(got), "Log out all 40 sessions?") {
-		t.Errorf("the wheel in a dialog: offset %d", got.scrollOff)
+	if got := tm.(Model); got.dialog.scroll.off != 1 || !strings.Contains(screen(got), "Log out all 40 sessions?") {
+		t.Errorf("the wheel in a dialog: offset %d", got.dialog.scroll.off)
 	}
 }
 
@@ -206,7 +208,7 @@ func TestWarningsWrapWhole(t *testing.T) {
 	cfg.Note = "no Secret Service (no D-Bus session bus): private keys go to plain files in " + dir
 	var tm tea.Model = New(cfg)
 	tm, _ = tm.Update(tea.WindowSizeMsg{Width: minWidth, Height: minHeight})
-	tm, _ = tm.Update(loadCmd(cfg.Sessions)())
+	tm, _ = tm.Update(loadCmd(cfg.Sessions, new(atomic.Uint64))())
 	m := tm.(Model)
 	if m.loadErr == nil {
 		t.Fatal("the corrupt store loaded")
@@ -237,46 +239,12 @@ func TestKeyStoreChosenAfterTheFirstFrame(t *testing.T) {
 	finalScreen(t, tm)
 }
 
-// The collector's pause for the first load ends with that load, shown or
-// failed.
-func TestAfterFirstLoadRunsOnce(t *testing.T) {
-	for _, corrupt := range []bool{false, true} {
-		dir := t.TempDir()
-		if corrupt {
-			os.WriteFile(store.NewFile(dir).Path(), []byte("{"), 0o600)
-		}
-		cfg := testConfig(emptyManager(dir))
-		calls := 0
-		cfg.afterFirstLoad = func() { calls++ }
-		var tm tea.Model = New(cfg)
-		for range 2 {
-			var cmd tea.Cmd
-			tm, cmd = tm.Update(loadCmd(cfg.Sessions)())
-			for _, c := range []tea.Cmd{cmd} {
-				if c == nil {
-					continue
-				}
-				if b, ok := c().(tea.BatchMsg); ok {
-					for _, c := range b {
-						if c != nil {
-							c()
-						}
-					}
-				}
-			}
-		}
-		if calls != 1 {
-			t.Errorf("corrupt store %v: after the first load ran %d times", corrupt, calls)
-		}
-	}
-}
-
 // The confirm line repeats the question as an answer, session key as it is.
 func TestConfirmLineKeepsTheKeysCase(t *testing.T) {
 	mgr, _ := demoManager(t)
 	m := loaded(t, testConfig(mgr), 100, 30)
-	m.dialog = dialog{title: "Log out Acme/ADMIN?"}
-	m.open(modeConfirm)
+	m.dialog, m.focus = newDialog(text.Question{Title: "Log out Acme/ADMIN?"}, nil, m.styles), focusDialog
+	m.relayout()
 	if s := screen(m); !strings.Contains(s, "y: log out Acme/ADMIN · n or esc: cancel") {
 		t.Errorf("confirm line:\n%s", s)
 	}
@@ -300,7 +268,7 @@ func TestFilterNarrowsAndWidensTruly(t *testing.T) {
 	for _, k := range []string{"0", "1", "/", "u", "backspace", "backspace", "2", "backspace", "backspace", "backspace", "9", "9"} {
 		m, _ = press(t, m, k)
 		var got []string
-		for _, s := range m.rows {
+		for _, s := range m.table.rows {
 			got = append(got, s.Key)
 		}
 		if want := brute(m.filter.Value()); !slices.Equal(got, want) {
@@ -309,9 +277,9 @@ func TestFilterNarrowsAndWidensTruly(t *testing.T) {
 	}
 }
 
-// Cells kept rendered in a style are rendered afresh when the styles
-// change with the terminal's background: a frame after the change is the
-// frame of a TUI that had the new styles from the start.
+// Every pane takes the styles of the terminal's background when it is
+// known: a frame after the change is the frame of a TUI that had the new
+// styles from the start.
 func TestStyledCellsFollowTheBackground(t *testing.T) {
 	mgr, _ := demoManager(t)
 	light := tea.BackgroundColorMsg{Color: color.White}
@@ -321,7 +289,7 @@ func TestStyledCellsFollowTheBackground(t *testing.T) {
 	var fresh tea.Model = New(testConfig(mgr))
 	fresh, _ = fresh.Update(light)
 	fresh, _ = fresh.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	fresh, cmd := fresh.Update(loadCmd(mgr)())
+	fresh, cmd := fresh.Update(loadCmd(mgr, new(atomic.Uint64))())
 	fresh, _ = fresh.Update(cmd()) // presence, as loaded has it
 	if early.View().Content == fresh.(Model).View().Content {
 		t.Fatal("the light background changes nothing in the frame: the test shows nothing")
@@ -336,12 +304,13 @@ func TestStyledCellsFollowTheBackground(t *testing.T) {
 func TestAnOlderLoadDoesNotReplaceANewerOne(t *testing.T) {
 	mgr, _ := demoManager(t)
 	cfg := testConfig(mgr)
-	older := loadCmd(cfg.Sessions)().(loadedMsg)
+	reads := new(atomic.Uint64)
+	older := loadCmd(cfg.Sessions, reads)().(loadedMsg)
 	st, _ := mgr.State(context.Background())
 	if _, err := mgr.Logout(context.Background(), st.Active); err != nil {
 		t.Fatal(err)
 	}
-	newer := loadCmd(cfg.Sessions)().(loadedMsg)
+	newer := loadCmd(cfg.Sessions, reads)().(loadedMsg)
 	var tm tea.Model = New(cfg)
 	tm, _ = tm.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	tm, _ = tm.Update(newer)

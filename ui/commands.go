@@ -31,38 +31,18 @@ type Sessions interface {
 // every keyring call (each under its own, shorter, timeout).
 const actionTimeout = 30 * time.Second
 
-// lister is a Sessions that can read the state without the sessions'
-// tokens (session.Manager.Listing), which are most of a store's bytes.
-type lister interface {
-	Listing(ctx context.Context) (*session.State, error)
-}
-
-// firstLoadCmd reads the store for the first frame: without the tokens,
-// which no frame shows, when s can; the model then loads it whole.
-func firstLoadCmd(s Sessions) tea.Cmd {
-	l, ok := s.(lister)
-	if !ok {
-		return loadCmd(s)
-	}
-	return readCmd(l.Listing, true)
-}
-
-func loadCmd(s Sessions) tea.Cmd { return readCmd(s.State, false) }
-
-// readCmd reads the store with read, numbering the load as it starts.
-func readCmd(read func(context.Context) (*session.State, error), listed bool) tea.Cmd {
+// loadCmd reads the store, numbering the load in reads as it starts
+// reading: a load that starts later reads the store as new or newer,
+// whenever it ends.
+func loadCmd(s Sessions, reads *atomic.Uint64) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
-		n := loadReads.Add(1)
-		st, err := read(ctx)
-		return loadedMsg{state: st, err: err, listed: listed, read: n}
+		n := reads.Add(1)
+		st, err := s.State(ctx)
+		return loadedMsg{state: st, err: err, read: n}
 	}
 }
-
-// loadReads numbers the loads in the order they start reading: a load
-// that starts later reads the store as new or newer, whenever it ends.
-var loadReads atomic.Uint64
 
 func presenceCmd(s Sessions, st *session.State, gen int) tea.Cmd {
 	return func() tea.Msg {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"testing/cryptotest"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -15,99 +14,6 @@ import (
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 )
-
-var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-
-func clock() time.Time { return t0 }
-
-// demoManager is a real Manager over a demo store in a temporary
-// directory, its key pairs made deterministic so screens can be compared.
-func demoManager(t *testing.T) (*session.Manager, string) {
-	t.Helper()
-	cryptotest.SetGlobalRandom(t, 1)
-	dir := t.TempDir()
-	m := session.NewManager(store.NewFile(dir), store.NewFileKeys(dir)).WithClock(clock)
-	if err := fixture.SeedDemo(context.Background(), m); err != nil {
-		t.Fatal(err)
-	}
-	return m, dir
-}
-
-func testConfig(m *session.Manager) Config {
-	return Config{Sessions: m, StorePath: store.NewFile("/home/ada/.config/tkauth").Path(), KeyStore: "file", Clock: clock}
-}
-
-// loaded returns the model after a resize and a load, with key pair
-// presence known.
-func loaded(t *testing.T, cfg Config, w, h int) Model {
-	t.Helper()
-	var tm tea.Model = New(cfg)
-	tm, _ = tm.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	tm, cmd := tm.Update(loadCmd(cfg.Sessions)())
-	tm, _ = tm.Update(cmd())
-	return tm.(Model)
-}
-
-// press sends keys one at a time and returns the model and last command.
-func press(t *testing.T, m Model, keys ...string) (Model, tea.Cmd) {
-	t.Helper()
-	var cmd tea.Cmd
-	var tm tea.Model = m
-	for _, k := range keys {
-		tm, cmd = tm.Update(keyMsg(k))
-	}
-	return tm.(Model), cmd
-}
-
-func keyMsg(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	case "home":
-		return tea.KeyPressMsg{Code: tea.KeyHome}
-	case "end":
-		return tea.KeyPressMsg{Code: tea.KeyEnd}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "delete":
-		return tea.KeyPressMsg{Code: tea.KeyDelete}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
-	}
-	r := []rune(k)[0]
-	return tea.KeyPressMsg{Code: r, Text: k}
-}
-
-// finish runs the action the last key started and feeds its outcome and
-// the reload back, as the program would.
-func finish(t *testing.T, m Model) Model {
-	t.Helper()
-	var tm tea.Model = m
-	tm, cmd := tm.Update(m.dialog.run())
-	tm, cmd = tm.Update(cmd()) // the reload
-	tm, _ = tm.Update(cmd())   // key pair presence
-	return tm.(Model)
-}
-
-func isQuit(cmd tea.Cmd) bool {
-	if cmd == nil {
-		return false
-	}
-	_, ok := cmd().(tea.QuitMsg)
-	return ok
-}
-
-func screen(m Model) string { return ansi.Strip(m.View().Content) }
 
 func TestListKeysMove(t *testing.T) {
 	mgr, _ := demoManager(t)
@@ -133,8 +39,8 @@ func TestListKeysMove(t *testing.T) {
 		{[]string{"pgdown", "pgup"}, rows[0]},
 	} {
 		got, _ := press(t, m, tt.keys...)
-		if got.selected != tt.want {
-			t.Errorf("%v: selected %q, want %q", tt.keys, got.selected, tt.want)
+		if got.table.selected != tt.want {
+			t.Errorf("%v: selected %q, want %q", tt.keys, got.table.selected, tt.want)
 		}
 	}
 }
@@ -144,27 +50,27 @@ func TestListKeysAct(t *testing.T) {
 	m := loaded(t, testConfig(mgr), 100, 30)
 
 	got, _ := press(t, m, "d")
-	if got.mode != modeConfirm || got.dialog.title != "Log out acme/admin?" {
-		t.Errorf("d: mode %d, dialog %q", got.mode, got.dialog.title)
+	if got.focus != focusDialog || got.dialog.Title != "Log out acme/admin?" {
+		t.Errorf("d: mode %d, dialog %q", got.focus, got.dialog.Title)
 	}
 	want := []string{"It is the active session", "Deletes key pair"}
 	for _, w := range want {
-		if !strings.Contains(strings.Join(got.dialog.lines, "\n"), w) {
-			t.Errorf("d on the active session: dialog %q lacks %q", got.dialog.lines, w)
+		if !strings.Contains(strings.Join(got.dialog.Lines, "\n"), w) {
+			t.Errorf("d on the active session: dialog %q lacks %q", got.dialog.Lines, w)
 		}
 	}
-	if got, _ := press(t, m, "home", "delete"); got.dialog.title != "Log out "+session.DefaultKey+"?" ||
-		!strings.Contains(strings.Join(got.dialog.lines, "\n"), "Key pair kept: used by initech/dev") {
-		t.Errorf("delete on a shared key pair: %q %q", got.dialog.title, got.dialog.lines)
+	if got, _ := press(t, m, "home", "delete"); got.dialog.Title != "Log out "+session.DefaultKey+"?" ||
+		!strings.Contains(strings.Join(got.dialog.Lines, "\n"), "Key pair kept: used by initech/dev") {
+		t.Errorf("delete on a shared key pair: %q %q", got.dialog.Title, got.dialog.Lines)
 	}
-	if got, _ := press(t, m, "L"); got.dialog.title != "Log out acme/admin?" {
-		t.Errorf("L: dialog %q, want the active session's", got.dialog.title)
+	if got, _ := press(t, m, "L"); got.dialog.Title != "Log out acme/admin?" {
+		t.Errorf("L: dialog %q, want the active session's", got.dialog.Title)
 	}
-	if got, _ := press(t, m, "D"); got.mode != modeTyped || got.dialog.word != "yes" || !strings.Contains(got.dialog.title, "all 6 sessions") {
-		t.Errorf("D: mode %d, dialog %+v", got.mode, got.dialog)
+	if got, _ := press(t, m, "D"); got.focus != focusDialog || got.dialog.word != "yes" || !strings.Contains(got.dialog.Title, "all 6 sessions") {
+		t.Errorf("D: mode %d, dialog %+v", got.focus, got.dialog)
 	}
-	if got, _ := press(t, m, "p"); got.mode != modeList || !strings.Contains(got.status, "No unused key pairs") {
-		t.Errorf("p with nothing to prune: mode %d, status %q", got.mode, got.status)
+	if got, _ := press(t, m, "p"); got.focus != focusTable || !strings.Contains(got.status, "No unused key pairs") {
+		t.Errorf("p with nothing to prune: mode %d, status %q", got.focus, got.status)
 	}
 	if got, cmd := press(t, m, "home", "enter"); got.busy != "Switching to "+session.DefaultKey || cmd == nil {
 		t.Errorf("enter: busy %q", got.busy)
@@ -172,19 +78,19 @@ func TestListKeysAct(t *testing.T) {
 	if got, cmd := press(t, m, "r"); cmd == nil || got.status != "Reloaded." {
 		t.Errorf("r: status %q", got.status)
 	}
-	if got, _ := press(t, m, "/"); got.mode != modeFilter {
-		t.Errorf("/: mode %d", got.mode)
+	if got, _ := press(t, m, "/"); got.focus != focusFilter {
+		t.Errorf("/: mode %d", got.focus)
 	}
-	if got, _ := press(t, m, "?"); got.mode != modeHelp || !strings.Contains(screen(got), "log out expired") {
-		t.Errorf("?: mode %d, help not shown:\n%s", got.mode, screen(got))
+	if got, _ := press(t, m, "?"); got.focus != focusHelp || !strings.Contains(screen(got), "log out expired") {
+		t.Errorf("?: mode %d, help not shown:\n%s", got.focus, screen(got))
 	}
-	if got, _ := press(t, m, "?", "?"); got.mode != modeList {
+	if got, _ := press(t, m, "?", "?"); got.focus != focusTable {
 		t.Error("? does not close the help")
 	}
-	if got, _ := press(t, m, "t"); got.mode != modeToken || !strings.Contains(screen(got), "eyJ") {
+	if got, _ := press(t, m, "t"); got.focus != focusToken || !strings.Contains(screen(got), "eyJ") {
 		t.Error("t: token not shown")
 	}
-	if got, _ := press(t, m, "t", "esc"); got.mode != modeList || strings.Contains(screen(got), "eyJ") {
+	if got, _ := press(t, m, "t", "esc"); got.focus != focusTable || strings.Contains(screen(got), "eyJ") {
 		t.Error("esc keeps the token shown")
 	}
 	if _, cmd := press(t, m, "q"); !isQuit(cmd) {
@@ -202,8 +108,8 @@ func TestLogoutActiveWithNoneActive(t *testing.T) {
 	}
 	m := loaded(t, testConfig(mgr), 100, 30)
 	got, _ := press(t, m, "L")
-	if got.mode != modeList || !strings.Contains(got.status, "No active session") || got.kind != statusErr {
-		t.Errorf("L with none active: mode %d, status %q", got.mode, got.status)
+	if got.focus != focusTable || !strings.Contains(got.status, "No active session") || got.kind != statusErr {
+		t.Errorf("L with none active: mode %d, status %q", got.focus, got.status)
 	}
 }
 
@@ -212,29 +118,29 @@ func TestConfirmDialogKeys(t *testing.T) {
 	m := loaded(t, testConfig(mgr), 100, 30)
 	for _, k := range []string{"n", "esc"} {
 		got, _ := press(t, m, "d", k)
-		if got.mode != modeList || !strings.Contains(got.status, "nothing was changed") {
-			t.Errorf("%s: mode %d, status %q", k, got.mode, got.status)
+		if got.focus != focusTable || !strings.Contains(got.status, "nothing was changed") {
+			t.Errorf("%s: mode %d, status %q", k, got.focus, got.status)
 		}
 	}
 	// Keys that mean something in the list do nothing in a dialog.
-	if got, _ := press(t, m, "d", "j", "q", "D"); got.mode != modeConfirm || got.selected != "acme/admin" {
-		t.Errorf("list keys leaked through the dialog: mode %d, selected %q", got.mode, got.selected)
+	if got, _ := press(t, m, "d", "j", "q", "D"); got.focus != focusDialog || got.table.selected != "acme/admin" {
+		t.Errorf("list keys leaked through the dialog: mode %d, selected %q", got.focus, got.table.selected)
 	}
 
 	got, cmd := press(t, m, "d", "y")
-	if got.mode != modeList || got.busy != "Logging out acme/admin" || cmd == nil {
-		t.Fatalf("y: mode %d, busy %q", got.mode, got.busy)
+	if got.focus != focusTable || got.busy != "Logging out acme/admin" || cmd == nil {
+		t.Fatalf("y: mode %d, busy %q", got.focus, got.busy)
 	}
 	// One action at a time.
-	if again, _ := press(t, got, "d"); again.mode != modeList || !strings.HasPrefix(again.status, "Wait: ") {
-		t.Errorf("d while busy: mode %d, status %q", again.mode, again.status)
+	if again, _ := press(t, got, "d"); again.focus != focusTable || !strings.HasPrefix(again.status, "Wait: ") {
+		t.Errorf("d while busy: mode %d, status %q", again.focus, again.status)
 	}
 	got = finish(t, got)
 	if got.busy != "" || got.status != "Logged out acme/admin; 1 key pair deleted; no session is active now." {
 		t.Errorf("after logout: busy %q, status %q", got.busy, got.status)
 	}
-	if len(got.rows) != 5 || got.state.Active != "" {
-		t.Errorf("view not reloaded from the store: %d rows, active %q", len(got.rows), got.state.Active)
+	if len(got.table.rows) != 5 || got.state.Active != "" {
+		t.Errorf("view not reloaded from the store: %d rows, active %q", len(got.table.rows), got.state.Active)
 	}
 	if _, err := mgr.Get(context.Background(), "acme/admin"); err == nil {
 		t.Error("acme/admin still stored")
@@ -245,19 +151,19 @@ func TestTypedConfirmation(t *testing.T) {
 	mgr, _ := demoManager(t)
 	m := loaded(t, testConfig(mgr), 100, 30)
 	got, cmd := press(t, m, "D", "y", "e", "enter")
-	if got.mode != modeTyped || cmd != nil || !strings.Contains(got.status, "Type yes exactly") {
-		t.Errorf("wrong word: mode %d, status %q", got.mode, got.status)
+	if got.focus != focusDialog || cmd != nil || !strings.Contains(got.status, "Type yes exactly") {
+		t.Errorf("wrong word: mode %d, status %q", got.focus, got.status)
 	}
-	if got, _ := press(t, m, "D", "esc"); got.mode != modeList {
-		t.Errorf("esc: mode %d", got.mode)
+	if got, _ := press(t, m, "D", "esc"); got.focus != focusTable {
+		t.Errorf("esc: mode %d", got.focus)
 	}
 	got, _ = press(t, m, "D", "y", "e", "s", "enter")
-	if got.mode != modeList || got.busy == "" {
-		t.Fatalf("yes: mode %d, busy %q", got.mode, got.busy)
+	if got.focus != focusTable || got.busy == "" {
+		t.Fatalf("yes: mode %d, busy %q", got.focus, got.busy)
 	}
 	got = finish(t, got)
-	if len(got.rows) != 0 || got.status != "Logged out 6 sessions; 5 key pairs deleted; no session is active now." {
-		t.Errorf("after log out all: %d rows, status %q", len(got.rows), got.status)
+	if len(got.table.rows) != 0 || got.status != "Logged out 6 sessions; 5 key pairs deleted; no session is active now." {
+		t.Errorf("after log out all: %d rows, status %q", len(got.table.rows), got.status)
 	}
 	if !strings.Contains(screen(got), "No sessions yet.") {
 		t.Errorf("empty state not shown:\n%s", screen(got))
@@ -271,8 +177,8 @@ func TestLogoutAllIsWhatTheDialogShowed(t *testing.T) {
 	mgr, _ := demoManager(t)
 	m := loaded(t, testConfig(mgr), 100, 30)
 	m, _ = press(t, m, "D")
-	if m.dialog.title != "Log out all 6 sessions?" {
-		t.Fatalf("dialog %q", m.dialog.title)
+	if m.dialog.Title != "Log out all 6 sessions?" {
+		t.Fatalf("dialog %q", m.dialog.Title)
 	}
 	pub, err := mgr.CreateKeyPair(ctx)
 	if err != nil {
@@ -291,8 +197,8 @@ func TestLogoutAllIsWhatTheDialogShowed(t *testing.T) {
 	if got.status != "Logged out 6 sessions; 5 key pairs deleted." {
 		t.Errorf("status %q", got.status)
 	}
-	if len(got.rows) != 1 || got.rows[0].Key != "newcomer" || got.state.Active != "newcomer" {
-		t.Errorf("after log out all: %d rows, active %q; want only newcomer, still active", len(got.rows), got.state.Active)
+	if len(got.table.rows) != 1 || got.table.rows[0].Key != "newcomer" || got.state.Active != "newcomer" {
+		t.Errorf("after log out all: %d rows, active %q; want only newcomer, still active", len(got.table.rows), got.state.Active)
 	}
 }
 
@@ -300,29 +206,29 @@ func TestFilterKeys(t *testing.T) {
 	mgr, _ := demoManager(t)
 	m := loaded(t, testConfig(mgr), 100, 30)
 	got, _ := press(t, m, "/", "g", "l", "o")
-	if got.mode != modeFilter || len(got.rows) != 2 || got.rows[0].Key != "globex/ci" {
-		t.Fatalf("filter glo: mode %d, %d rows", got.mode, len(got.rows))
+	if got.focus != focusFilter || len(got.table.rows) != 2 || got.table.rows[0].Key != "globex/ci" {
+		t.Fatalf("filter glo: mode %d, %d rows", got.focus, len(got.table.rows))
 	}
 	// Typing q or d filters; it does not quit or log out.
-	if q, cmd := press(t, got, "q"); isQuit(cmd) || q.mode != modeFilter || len(q.rows) != 0 {
-		t.Errorf("q in the filter: mode %d, %d rows", q.mode, len(q.rows))
+	if q, cmd := press(t, got, "q"); isQuit(cmd) || q.focus != focusFilter || len(q.table.rows) != 0 {
+		t.Errorf("q in the filter: mode %d, %d rows", q.focus, len(q.table.rows))
 	}
-	if m2, _ := press(t, got, "down"); m2.selected != "globex/ops" {
-		t.Errorf("down in the filter: selected %q", m2.selected)
+	if m2, _ := press(t, got, "down"); m2.table.selected != "globex/ops" {
+		t.Errorf("down in the filter: selected %q", m2.table.selected)
 	}
 	kept, _ := press(t, got, "enter")
-	if kept.mode != modeList || len(kept.rows) != 2 || !strings.Contains(screen(kept), "filter: glo · 2 of 6 (esc clears)") {
-		t.Errorf("enter: mode %d, %d rows", kept.mode, len(kept.rows))
+	if kept.focus != focusTable || len(kept.table.rows) != 2 || !strings.Contains(screen(kept), "filter: glo · 2 of 6 (esc clears)") {
+		t.Errorf("enter: mode %d, %d rows", kept.focus, len(kept.table.rows))
 	}
-	if cleared, _ := press(t, kept, "esc"); len(cleared.rows) != 6 {
-		t.Errorf("esc in the list clears the filter: %d rows", len(cleared.rows))
+	if cleared, _ := press(t, kept, "esc"); len(cleared.table.rows) != 6 {
+		t.Errorf("esc in the list clears the filter: %d rows", len(cleared.table.rows))
 	}
-	if cleared, _ := press(t, got, "esc"); cleared.mode != modeList || len(cleared.rows) != 6 {
-		t.Errorf("esc in the filter: mode %d, %d rows", cleared.mode, len(cleared.rows))
+	if cleared, _ := press(t, got, "esc"); cleared.focus != focusTable || len(cleared.table.rows) != 6 {
+		t.Errorf("esc in the filter: mode %d, %d rows", cleared.focus, len(cleared.table.rows))
 	}
 	// By organization and user ID too.
-	if byOrg, _ := press(t, m, "/", "8", "e", "2", "d"); len(byOrg.rows) != 2 {
-		t.Errorf("filter by organization: %d rows", len(byOrg.rows))
+	if byOrg, _ := press(t, m, "/", "8", "e", "2", "d"); len(byOrg.table.rows) != 2 {
+		t.Errorf("filter by organization: %d rows", len(byOrg.table.rows))
 	}
 	if none, _ := press(t, m, "/", "z", "z"); !strings.Contains(screen(none), "No session matches zz") {
 		t.Errorf("no match:\n%s", screen(none))
@@ -367,8 +273,8 @@ func TestActionFailureKeepsSession(t *testing.T) {
 	if got.kind != statusErr || !strings.Contains(got.status, `Logout failed: session "acme/admin" was not logged out`) || !strings.Contains(got.status, "did not answer in time") {
 		t.Errorf("status %q", got.status)
 	}
-	if len(got.rows) != 6 || got.state.Active != "acme/admin" {
-		t.Errorf("after a failed logout: %d rows, active %q", len(got.rows), got.state.Active)
+	if len(got.table.rows) != 6 || got.state.Active != "acme/admin" {
+		t.Errorf("after a failed logout: %d rows, active %q", len(got.table.rows), got.state.Active)
 	}
 }
 
@@ -472,7 +378,7 @@ func TestTokenViewAndCopy(t *testing.T) {
 			}
 		}
 	}
-	if m2, cmd := press(t, m, "y", "esc"); cmd != nil || m2.status != "Nothing copied." || m2.mode != modeList {
+	if m2, cmd := press(t, m, "y", "esc"); cmd != nil || m2.status != "Nothing copied." || m2.focus != focusTable {
 		t.Errorf("y esc: %q", m2.status)
 	}
 }

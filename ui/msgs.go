@@ -8,13 +8,11 @@ import (
 	"github.com/tkauth/tkauth/session"
 )
 
-// loadedMsg carries the store as read by loadCmd; without its tokens if
-// listed (firstLoadCmd).
+// loadedMsg carries the store as read by loadCmd.
 type loadedMsg struct {
-	state  *session.State
-	err    error
-	listed bool
-	read   uint64 // the order in which it started reading (loadReads)
+	state *session.State
+	err   error
+	read  uint64 // the order in which it started reading
 }
 
 // presenceMsg answers which key pairs their key stores hold, for the load

@@ -92,7 +92,7 @@ func TestRefreshKey(t *testing.T) {
 	m := loaded(t, Config{Sessions: mgr, KeyStore: "file", Clock: time.Now, Servers: api}, 100, 30)
 	// Rows: later, soon. The hint shows on the one in its last minute.
 	m, _ = press(t, m, "j")
-	if m.selected != "soon" || !strings.Contains(screen(m), "R refreshes it") {
+	if m.table.selected != "soon" || !strings.Contains(screen(m), "R refreshes it") {
 		t.Fatalf("no refresh hint for soon:\n%s", screen(m))
 	}
 	m, cmd := press(t, m, "R")

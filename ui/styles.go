@@ -18,7 +18,7 @@ type Styles struct {
 	Help                                        help.Styles
 }
 
-func newStyles(isDark bool) Styles {
+func newStyles(isDark bool) *Styles {
 	c := lipgloss.LightDark(isDark)
 	accent := c(lipgloss.Color("#5A4FCF"), lipgloss.Color("#9D8CFF"))
 	dim := c(lipgloss.Color("#7A7A7A"), lipgloss.Color("#8A8A8A"))
@@ -27,7 +27,7 @@ func newStyles(isDark bool) Styles {
 	good := c(lipgloss.Color("#1B7F3B"), lipgloss.Color("#5FD38D"))
 	soon := c(lipgloss.Color("#B0129B"), lipgloss.Color("#FF7AE0")) // not warn: unverified has it
 	fg := func(col color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(col) }
-	return Styles{
+	return &Styles{
 		Title:        fg(accent).Bold(true),
 		Header:       fg(dim),
 		Dim:          fg(dim),

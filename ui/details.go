@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/session"
+)
+
+// details is the pane under the table: everything about the selected
+// session but its token.
+type details struct {
+	styles *Styles
+	width  int
+}
+
+// SetSize sizes the pane to the screen's width.
+func (d *details) SetSize(width int) { d.width = width }
+
+// View is the pane for s.
+func (d details) View(s *session.Session, f facts) []string {
+	if s == nil {
+		return nil
+	}
+	st := d.styles
+	title := text.Clean(s.Key)
+	if s.Key == f.active() {
+		title += " · active"
+	}
+	lines := []string{st.Dim.Render("── ") + st.Title.Render(title) + st.Dim.Render(" "+strings.Repeat("─", max(0, d.width-lipgloss.Width(title)-4)))}
+	const labelW = 16 // two spaces and the label
+	row := func(label, value string) {
+		for i, part := range strings.Split(lipgloss.Wrap(value, max(d.width-labelW, 10), " "), "\n") {
+			if i > 0 {
+				label = ""
+			}
+			lines = append(lines, "  "+st.Label.Render(text.Fit(label, labelW-2))+part)
+		}
+	}
+	row("user", text.Clean(s.UserID))
+	row("organization", text.Clean(s.OrganizationID))
+	row("type", text.Type(s.Type)+" ("+text.Clean(string(s.Type))+")")
+	expires := s.Expiry.UTC().Format("2006-01-02 15:04:05 UTC") + " · " + text.Expiry(f.now, s.Expiry)
+	if s.InLastMinute(f.now) && f.api {
+		expires += st.Soon.Render(" · R refreshes it")
+	}
+	row("expires", expires)
+	row("stored", s.StoredAt.UTC().Format("2006-01-02 15:04:05 UTC"))
+	row("public key", text.Clean(s.PublicKey))
+	row("key pair", d.keyPair(s, f))
+	if s.Verified {
+		row("token", st.Verified.Render("verified: signed by Turnkey"))
+	} else {
+		row("token", st.Unverified.Render("unverified: not signed by Turnkey's production key"))
+	}
+	if f.api {
+		row("turnkey", d.check(s.Key, f))
+	}
+	if s.SessionProfileID != "" || s.Scope != "" {
+		row("profile", text.Clean(s.SessionProfileID)+"  scope "+text.Clean(s.Scope))
+	}
+	row("secret", st.Dim.Render("token hidden; t shows it, y copies it"))
+	return lines
+}
+
+func (d details) keyPair(s *session.Session, f facts) string {
+	var out string
+	kp, ours := f.state.KeyPairs[s.PublicKey]
+	switch p, known := f.presence[s.PublicKey]; {
+	case !known:
+		out = "checking…"
+	case !ours:
+		out = string(p) + "; not created by tkauth"
+	default:
+		out = string(p) + " in the " + kp.KeyStore + " key store"
+	}
+	if users := f.state.UsersOf(s.PublicKey); len(users) > 1 {
+		out += "; shared with " + sharedWith(users, s.Key)
+	}
+	return out
+}
+
+// sharedWith names the sessions in users other than self: a few, and how
+// many more.
+func sharedWith(users []string, self string) string {
+	const most = 3
+	var names []string
+	for _, u := range users {
+		if u != self && len(names) < most {
+			names = append(names, u)
+		}
+	}
+	out := text.CleanJoin(names)
+	if rest := len(users) - 1 - len(names); rest > 0 {
+		out += fmt.Sprintf(" and %d more", rest)
+	}
+	return out
+}
+
+// check says what Turnkey said of the session, when asked.
+func (d details) check(key string, f facts) string {
+	st := d.styles
+	if f.checking[key] {
+		return st.Dim.Render("asking…")
+	}
+	c, ok := f.checks[key]
+	if !ok {
+		return st.Dim.Render("not checked; c asks Turnkey")
+	}
+	at := " (" + c.at.Format("15:04:05") + ")"
+	switch c.check.Status {
+	case session.Valid:
+		return st.Verified.Render("valid") + at
+	case session.Rejected:
+		return st.Error.Render("rejected") + at + ": " + text.Clean(c.check.Why.Error())
+	}
+	return st.Unverified.Render(string(c.check.Status)) + at + ": " + text.Clean(c.check.Why.Error())
+}

@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/tkauth/tkauth/internal/text"
+)
+
+// dialog is a pending confirmation: exactly what will happen, and what
+// confirms it; with word set, that word must be typed. Its body scrolls
+// when it does not fit.
+type dialog struct {
+	text.Question
+	word string
+	run  tea.Cmd // what confirming does
+	// revoke, when offered, revokes on Turnkey first: r, or revokeWord
+	// typed.
+	revoke               tea.Cmd
+	revokeWord, revoking string
+
+	styles *Styles
+	keys   dialogKeys
+	typed  textinput.Model
+	scroll scroller
+	width  int
+}
+
+// dialogFrameW and dialogFrameH are what the box's border and padding
+// take.
+const dialogFrameW, dialogFrameH = 6, 2
+
+func newDialog(q text.Question, run tea.Cmd, styles *Styles) dialog {
+	typed := textinput.New()
+	typed.Prompt = "> "
+	return dialog{Question: q, run: run, styles: styles, keys: newDialogKeys(), typed: typed}
+}
+
+// withWord makes d ask for word to be typed.
+func (d dialog) withWord(word string) (dialog, tea.Cmd) {
+	d.word = word
+	d.typed.SetValue("")
+	return d, d.typed.Focus()
+}
+
+// withRevoke offers to revoke on Turnkey first, with run.
+func (d dialog) withRevoke(run tea.Cmd) dialog {
+	d.revoke, d.revokeWord, d.revoking = run, "revoke", "Revoking on Turnkey, then logging out"
+	return d
+}
+
+// boxWidth is the box's width, border included.
+func (d dialog) boxWidth() int { return min(d.width-2, 76) }
+
+// SetSize sizes the dialog to the body of the screen.
+func (d *dialog) SetSize(width, height int) {
+	d.width = width
+	d.typed.SetWidth(max(min(width-6, 72)-10, 10))
+	d.scroll.setSize(height-dialogFrameH, d.layout)
+	d.keys.navKeys.enable(d.scroll.maxOff(d.layout) > 0)
+	d.keys.Confirm.SetEnabled(d.word == "")
+	d.keys.Revoke.SetEnabled(d.word == "" && d.revoke != nil)
+	d.keys.Apply.SetEnabled(d.word != "")
+}
+
+func (d dialog) ShortHelp() []key.Binding  { return d.keys.ShortHelp() }
+func (d dialog) FullHelp() [][]key.Binding { return d.keys.FullHelp() }
+
+func (d dialog) layout(tight bool) parts {
+	blank := []string{""}
+	if tight {
+		blank = nil
+	}
+	st := d.styles
+	w := d.boxWidth() - dialogFrameW
+	p := parts{head: append(wrap(st.DialogTitle, d.Title, w), blank...)}
+	for _, l := range d.Lines {
+		p.body = append(p.body, wrap(lipgloss.NewStyle(), l, w)...)
+	}
+	var confirm string
+	if d.word != "" {
+		confirm = "Type " + d.word + " and press enter to log out"
+		if d.revoke != nil {
+			confirm += ", or " + d.revokeWord + " to revoke on Turnkey first"
+		}
+		confirm += "; esc cancels."
+	} else {
+		// The title's question as an answer: its first letter lowered,
+		// never the session key in it.
+		what := strings.TrimSuffix(d.Title, "?")
+		confirm = "y: " + strings.ToLower(what[:1]) + what[1:]
+		if d.revoke != nil {
+			confirm = "y: log out here · r: revoke on Turnkey, then log out"
+		}
+		confirm += " · n or esc: cancel"
+	}
+	p.foot = append(slices.Clone(blank), wrap(st.Label, confirm, w)...)
+	if d.word != "" {
+		p.foot = append(p.foot, d.typed.View())
+	}
+	return p
+}
+
+// View is the box, centred in the body of the screen.
+func (d dialog) View() string {
+	box := d.styles.Dialog.Width(d.boxWidth()).Render(strings.Join(d.scroll.lines(d.layout, d.styles.Dim), "\n"))
+	return lipgloss.Place(d.width, d.scroll.height+dialogFrameH, lipgloss.Center, lipgloss.Center, box)
+}
+
+// choice is what a key in the dialog came to.
+type choice int
+
+const (
+	undecided choice = iota
+	cancelled
+	confirmed
+	revoked
+	mistyped // enter, with neither word typed
+)
+
+// Update handles a key.
+func (d *dialog) Update(msg tea.KeyPressMsg) (choice, tea.Cmd) {
+	k := d.keys
+	switch {
+	case d.scroll.key(msg, k.navKeys, d.layout):
+	case key.Matches(msg, k.Cancel):
+		return cancelled, nil
+	case key.Matches(msg, k.Confirm):
+		return confirmed, nil
+	case key.Matches(msg, k.Revoke):
+		return revoked, nil
+	case key.Matches(msg, k.Apply):
+		switch typed := strings.TrimSpace(d.typed.Value()); {
+		case typed == d.word:
+			d.typed.Blur()
+			return confirmed, nil
+		case d.revoke != nil && typed == d.revokeWord:
+			d.typed.Blur()
+			return revoked, nil
+		}
+		return mistyped, nil
+	case d.word != "":
+		var cmd tea.Cmd
+		d.typed, cmd = d.typed.Update(msg)
+		return undecided, cmd
+	}
+	return undecided, nil
+}
+
+// words says what the typed dialog takes.
+func (d dialog) words() string {
+	if d.revoke != nil {
+		return d.word + " or " + d.revokeWord
+	}
+	return d.word
+}

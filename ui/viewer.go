@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/session"
+)
+
+// viewer shows a text of its own over the whole body of the screen: a
+// session's token, or every key. What does not fit scrolls.
+type viewer struct {
+	help    bool             // the keys; else the token of session
+	session *session.Session // whose token is shown
+	api     bool             // Turnkey's API is at hand: R and c work
+
+	styles *Styles
+	keys   viewerKeys
+	scroll scroller
+	width  int
+}
+
+func newViewer(styles *Styles, help bool) viewer {
+	return viewer{help: help, styles: styles, keys: newViewerKeys()}
+}
+
+// SetSize sizes the viewer to the body of the screen.
+func (v *viewer) SetSize(width, height int) {
+	v.width = width
+	v.scroll.setSize(height, v.layout)
+	v.keys.navKeys.enable(v.scroll.maxOff(v.layout) > 0)
+	v.keys.Copy.SetEnabled(!v.help && v.session != nil)
+}
+
+func (v viewer) ShortHelp() []key.Binding  { return v.keys.ShortHelp() }
+func (v viewer) FullHelp() [][]key.Binding { return v.keys.FullHelp() }
+
+func (v viewer) View() []string { return v.scroll.lines(v.layout, v.styles.Dim) }
+
+// Update handles a key; it reports whether the viewer is to close, and
+// whether the key asks to copy.
+func (v *viewer) Update(msg tea.KeyPressMsg) (closed, copy bool) {
+	switch {
+	case v.scroll.key(msg, v.keys.navKeys, v.layout):
+	case key.Matches(msg, v.keys.Copy):
+		return false, true
+	case key.Matches(msg, v.keys.Close), v.help && msg.String() == "?":
+		return true, false
+	}
+	return false, false
+}
+
+func (v viewer) layout(tight bool) parts {
+	blank := []string{""}
+	if tight {
+		blank = nil
+	}
+	st := v.styles
+	if v.help {
+		keys := newListKeys()
+		keys.enable(can{rows: true, sessions: true, active: true, expired: true, filtered: true, api: v.api})
+		g := newGlobalKeys()
+		groups := keys.FullHelp()
+		groups[len(groups)-1] = append(groups[len(groups)-1], g.Help, g.Quit)
+		var body []string
+		for i, group := range groups {
+			if i > 0 {
+				body = append(body, "")
+			}
+			for _, b := range group {
+				if b.Enabled() {
+					body = append(body, "  "+st.Title.Render(text.Fit(b.Help().Key, 8))+" "+b.Help().Desc)
+				}
+			}
+		}
+		body = append(body, "", "  In a dialog, ↑ ↓ pgup pgdn scroll what does not fit. The mouse selects and scrolls.")
+		return parts{head: append([]string{st.Title.Render("Keys")}, blank...), body: body}
+	}
+	if v.session == nil {
+		return parts{}
+	}
+	s := v.session
+	tok := text.Escape(s.Token) // whole: Clean cuts long text
+	head := wrap(st.Title, fmt.Sprintf("Token of %s (%d characters)", text.Clean(s.Key), len(tok)), v.width)
+	var body []string
+	for _, l := range strings.Split(ansi.Hardwrap(tok, max(v.width-2, 10), false), "\n") {
+		body = append(body, "  "+l)
+	}
+	foot := wrap(st.Dim, "It signs nothing by itself; anyone who holds it and the key pair is this session until it expires.", v.width)
+	return parts{head: append(head, blank...), body: body, foot: append(slices.Clone(blank), foot...)}
+}
