@@ -21,7 +21,7 @@ type AddOptions struct {
 	TokenFile  string
 }
 
-func newCmdAdd(f *Factory, runF func(context.Context, *AddOptions) error) *cobra.Command {
+func newCmdAdd(f *Factory) *cobra.Command {
 	opts := &AddOptions{IO: f.IO, Open: f.OpenPlain}
 	cmd := &cobra.Command{
 		Use:   "add [--session-key KEY] [--token-file FILE]",
@@ -46,9 +46,6 @@ in your shell history and shown by ps. What you paste may be the bare token,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return addRun(cmd.Context(), opts)
 		},
 	}
@@ -94,12 +91,14 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	if res.WasActive != "" {
 		back = "; `tkauth switch -` makes " + text.Clean(res.WasActive) + " active again"
 	}
-	if s.Expired(now) {
-		ios.warn("the session %s; Turnkey refuses it. It is stored and active all the same%s; `tkauth login` gets a live one", text.Expiry(now, s.Expiry), back)
-	}
-	if p := env.Manager.KeyPairPresence(ctx, st)[s.PublicKey]; p == session.Missing {
-		ios.warn("the session's key pair %s is not in the %s key store: the session cannot sign requests (exec, api, stamp, refresh refuse it)%s. "+
-			"Store the key pair the token was issued for first, or log in with `tkauth login`, which makes one", session.Short(s.PublicKey), env.KeyStore, back)
+	for _, p := range s.Problems(now, env.Manager.KeyPairPresence(ctx, st)[s.PublicKey]) {
+		switch p {
+		case session.ProblemExpired:
+			ios.warn("the session %s; Turnkey refuses it. It is stored and active all the same%s; `tkauth login` gets a live one", text.Expiry(now, s.Expiry), back)
+		case session.ProblemKeyPairMissing:
+			ios.warn("the session's key pair %s is not in the %s key store: the session cannot sign requests (exec, api, stamp, refresh refuse it)%s. "+
+				"Store the key pair the token was issued for first, or log in with `tkauth login`, which makes one", session.Short(s.PublicKey), env.KeyStore, back)
+		}
 	}
 	for _, pub := range res.DeletedKeyPairs {
 		fmt.Fprintf(ios.Out, "Deleted the replaced session's key pair %s.\n", session.Short(pub))

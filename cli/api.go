@@ -36,7 +36,7 @@ type APIOptions struct {
 	Force   bool // a path the spec does not list
 }
 
-func newCmdAPI(f *Factory, runF func(context.Context, *APIOptions) error) *cobra.Command {
+func newCmdAPI(f *Factory) *cobra.Command {
 	opts := &APIOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers, Now: time.Now}
 	cmd := &cobra.Command{
 		Use:   "api [KEY] PATH [-f name=value]... [--input FILE|-]",
@@ -65,9 +65,6 @@ words, and tkauth exits 1.`,
 			opts.Path = args[len(args)-1]
 			if len(args) == 2 {
 				opts.Key = args[0]
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return apiRun(cmd.Context(), opts)
 		},
@@ -143,13 +140,7 @@ func apiRun(ctx context.Context, opts *APIOptions) error {
 	if err != nil {
 		return err
 	}
-	caller, ok := u.api.(interface {
-		Call(context.Context, session.Signer, string, []byte) ([]byte, error)
-	})
-	if !ok {
-		return errors.New("this API client cannot make raw calls")
-	}
-	answer, err := caller.Call(ctx, u.key, path, data)
+	answer, err := u.api.Call(ctx, u.key, path, data)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ type currentFields struct {
 	Expired                                bool
 }
 
-func newCmdCurrent(f *Factory, runF func(context.Context, *CurrentOptions) error) *cobra.Command {
+func newCmdCurrent(f *Factory) *cobra.Command {
 	opts := &CurrentOptions{IO: f.IO, Open: f.OpenLazy, Now: time.Now}
 	cmd := &cobra.Command{
 		Use:   "current [--format TEMPLATE]",
@@ -46,9 +46,6 @@ file and nothing else (no keyring, no signature check, no network).`,
   tkauth current --format '{{.Key}} ({{.Expires}})'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return currentRun(cmd.Context(), opts)
 		},
 	}

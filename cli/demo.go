@@ -29,7 +29,7 @@ type DemoOptions struct {
 	Self string
 }
 
-func newCmdDemo(f *Factory, runF func(context.Context, *DemoOptions) error) *cobra.Command {
+func newCmdDemo(f *Factory) *cobra.Command {
 	opts := &DemoOptions{IO: f.IO, Now: time.Now}
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -41,9 +41,6 @@ prints them). The tokens are signed by a demo key, so they show as unverified.
 The store is removed when the demo ends, unless --keep or --dir.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return demoRun(cmd.Context(), opts)
 		},
 	}

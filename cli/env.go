@@ -27,7 +27,7 @@ type EnvOptions struct {
 // envFormats are the formats env prints.
 var envFormats = []string{"sh", "fish", "dotenv", "json"}
 
-func newCmdEnv(f *Factory, runF func(context.Context, *EnvOptions) error) *cobra.Command {
+func newCmdEnv(f *Factory) *cobra.Command {
 	opts := &EnvOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
 	cmd := &cobra.Command{
 		Use:   "env [KEY] [--format sh|fish|dotenv|json]",
@@ -53,9 +53,6 @@ what env prints stays wherever it goes (a shell's environment, a file).`,
 			}
 			if opts.IO.IsTerminal && !opts.Yes {
 				return usageError{errors.New("env prints a private key, and stdout is a terminal: pipe it (eval \"$(tkauth env)\"), redirect it to a file, give --yes, or use tkauth exec")}
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return envRun(cmd.Context(), opts)
 		},

@@ -30,7 +30,7 @@ type ExecOptions struct {
 	Exec func(path string, argv, env []string) error
 }
 
-func newCmdExec(f *Factory, runF func(context.Context, *ExecOptions) error) *cobra.Command {
+func newCmdExec(f *Factory) *cobra.Command {
 	opts := &ExecOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers, Environ: os.Environ, Exec: execProgram}
 	cmd := &cobra.Command{
 		Use:   "exec [KEY] -- CMD [ARGS...]",
@@ -63,9 +63,6 @@ refuses to run unless --force: which session a command used would be unclear.`,
 				opts.Key = args[0]
 			}
 			opts.Command = args[dash:]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return execRun(cmd.Context(), opts)
 		},
 		ValidArgsFunction: completeSessionKeys(f.Open),

@@ -14,6 +14,6 @@ those.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newCmdKeysCreate(f, nil), newCmdKeysList(f, nil), newCmdKeysPrune(f, nil))
+	cmd.AddCommand(newCmdKeysCreate(f), newCmdKeysList(f), newCmdKeysPrune(f))
 	return cmd
 }

@@ -13,16 +13,13 @@ type KeysCreateOptions struct {
 	Open func(context.Context) (*Env, error)
 }
 
-func newCmdKeysCreate(f *Factory, runF func(context.Context, *KeysCreateOptions) error) *cobra.Command {
+func newCmdKeysCreate(f *Factory) *cobra.Command {
 	opts := &KeysCreateOptions{IO: f.IO, Open: f.OpenPlain}
 	return &cobra.Command{
 		Use:   "create",
 		Short: "Create a key pair and print its public key (for a Turnkey login)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return keysCreateRun(cmd.Context(), opts)
 		},
 	}

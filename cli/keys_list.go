@@ -21,16 +21,13 @@ type KeysListOptions struct {
 	JSON bool
 }
 
-func newCmdKeysList(f *Factory, runF func(context.Context, *KeysListOptions) error) *cobra.Command {
+func newCmdKeysList(f *Factory) *cobra.Command {
 	opts := &KeysListOptions{IO: f.IO, Open: f.OpenPlain}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List tkauth's key pairs, the sessions that use each, and whether each is in its key store",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return keysListRun(cmd.Context(), opts)
 		},
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,7 +19,7 @@ type KeysPruneOptions struct {
 	IncludeNew bool
 }
 
-func newCmdKeysPrune(f *Factory, runF func(context.Context, *KeysPruneOptions) error) *cobra.Command {
+func newCmdKeysPrune(f *Factory) *cobra.Command {
 	opts := &KeysPruneOptions{IO: f.IO, Open: f.OpenPlain}
 	cmd := &cobra.Command{
 		Use:   "prune",
@@ -33,9 +34,6 @@ creation: a login (in another terminal, a script) may be about to store a
 session on it. --include-new deletes those too.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return keysPruneRun(cmd.Context(), opts)
 		},
 	}
@@ -62,11 +60,9 @@ func keysPruneRun(ctx context.Context, opts *KeysPruneOptions) error {
 		return nil
 	}
 	if !opts.Yes && ios.CanPrompt() {
-		fmt.Fprintf(ios.ErrOut, "%d key pairs that tkauth created are used by no session:\n", len(unused))
-		for _, pub := range unused {
-			fmt.Fprintf(ios.ErrOut, "  %s (%s key store)\n", pub, st.KeyPairs[pub].KeyStore)
-		}
-		ok, err := ios.confirm("Delete them?")
+		q := text.PruneQuestion(st, unused, kept)
+		fmt.Fprintln(ios.ErrOut, strings.Join(q.Lines, "\n"))
+		ok, err := ios.confirm(q.Title)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tkauth/tkauth/session"
 )
 
 func TestKeysCommands(t *testing.T) {
@@ -34,7 +36,7 @@ func TestKeysCommands(t *testing.T) {
 		t.Errorf("prune of a new key pair: %q", out)
 	}
 	r := c.run("n\n", true, "keys", "prune", "--include-new")
-	if r.code != ExitFailure || !strings.Contains(r.errOut, spare) || len(c.state().KeyPairs) != 2 {
+	if r.code != ExitFailure || !strings.Contains(r.errOut, "Delete 1 unused key pair?") || !strings.Contains(r.errOut, session.Short(spare)) || len(c.state().KeyPairs) != 2 {
 		t.Errorf("prune declined: %d %q", r.code, r.errOut)
 	}
 	if out := c.ok("keys", "prune", "--include-new"); out != "Deleted key pair "+spare+"\n" {

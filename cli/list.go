@@ -23,7 +23,7 @@ type ListOptions struct {
 	Check   bool // ask Turnkey about each session
 }
 
-func newCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+func newCmdList(f *Factory) *cobra.Command {
 	opts := &ListOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -36,9 +36,6 @@ otherwise one line a session. --json prints the schema the README documents.
 session's own key: valid, rejected, or unreachable.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return listRun(cmd.Context(), opts)
 		},
 	}

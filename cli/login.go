@@ -26,7 +26,7 @@ type LoginOptions struct {
 	InvalidateExisting bool
 }
 
-func newCmdLogin(f *Factory, runF func(context.Context, *LoginOptions) error) *cobra.Command {
+func newCmdLogin(f *Factory) *cobra.Command {
 	opts := &LoginOptions{IO: f.IO, Open: f.OpenPlain, API: f.API}
 	cmd := &cobra.Command{
 		Use:   "login --org ORG",
@@ -48,15 +48,13 @@ If the login fails, the new key pair is deleted.`,
 			if opts.Org == "" {
 				return usageError{errors.New("--org is required: the organization to log in to")}
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return loginRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Org, "org", "", "the organization ID")
 	cmd.Flags().StringVar(&opts.APIKey, "api-key", turnkey.DefaultKeyName, "the name of the API key in Turnkey's CLI key directory")
 	cmd.Flags().StringVar(&opts.APIKeyFile, "api-key-file", "", "read the API key from this file instead (tkcli's format)")
+	cmd.MarkFlagsMutuallyExclusive("api-key", "api-key-file")
 	cmd.Flags().StringVar(&opts.SessionKey, "session-key", session.DefaultKey, "store the session under this key")
 	opts.Expires = session.DefaultLifetime
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the session's lifetime: 10m, 1h, 7d or seconds, up to a year")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,7 +31,7 @@ type LogoutOptions struct {
 	APIKey, APIKeyFile string
 }
 
-func newCmdLogout(f *Factory, runF func(context.Context, *LogoutOptions) error) *cobra.Command {
+func newCmdLogout(f *Factory) *cobra.Command {
 	opts := &LogoutOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
 	cmd := &cobra.Command{
 		Use:   "logout [KEY | --all | --expired]",
@@ -63,8 +62,8 @@ needs --yes.`,
 			if len(args) == 1 {
 				opts.Key = args[0]
 			}
-			if (opts.Key != "" && (opts.All || opts.Expired)) || (opts.All && opts.Expired) {
-				return usageError{errors.New("give one of KEY, --all or --expired")}
+			if opts.Key != "" && (opts.All || opts.Expired) {
+				return usageError{errors.New("give one of KEY, --all or --expired")} // the flags exclude each other
 			}
 			if opts.Force && !opts.Revoke {
 				return usageError{errors.New("--force goes with --revoke")}
@@ -72,9 +71,6 @@ needs --yes.`,
 			opts.UseAPIKey = opts.APIKeyFile != "" || cmd.Flags().Changed("api-key")
 			if opts.UseAPIKey && !opts.Revoke {
 				return usageError{errors.New("--api-key and --api-key-file go with --revoke: they sign the revocations")}
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return logoutRun(cmd.Context(), opts)
 		},
@@ -87,6 +83,8 @@ needs --yes.`,
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "with --revoke: log out here even if revoking fails")
 	cmd.Flags().StringVar(&opts.APIKey, "api-key", turnkey.DefaultKeyName, "with --revoke: sign with this API key of Turnkey's CLI key directory")
 	cmd.Flags().StringVar(&opts.APIKeyFile, "api-key-file", "", "with --revoke: sign with the API key in this file (tkcli's format)")
+	cmd.MarkFlagsMutuallyExclusive("all", "expired")
+	cmd.MarkFlagsMutuallyExclusive("api-key", "api-key-file")
 	return cmd
 }
 
@@ -99,7 +97,9 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	if err != nil {
 		return err
 	}
-	keys, err := session.Targets(st, session.Pick{Key: opts.Key, All: opts.All, Expired: opts.Expired}, env.Manager.Now())
+	pick := session.Pick{Key: opts.Key, All: opts.All, Expired: opts.Expired}
+	now := env.Manager.Now()
+	keys, err := session.Targets(st, pick, now)
 	if err != nil {
 		return withHint(err, "logout")
 	}
@@ -120,12 +120,14 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 		}
 	}
 	if !opts.Yes && ios.CanPrompt() {
-		plan := describePlan(st, keys)
+		q := text.LogoutQuestion(st, keys, pick, now)
 		if opts.Revoke {
-			plan += "\n" + describeRevoke(st, keys, by)
+			q.Lines = append(q.Lines, revokeLines(st, keys, by)...)
+		} else if line := text.NotRevoking(st, keys, now); line != "" {
+			q.Lines = append(q.Lines, line+" (--revoke revokes on Turnkey first.)")
 		}
-		fmt.Fprintln(ios.ErrOut, plan)
-		ok, err := ios.confirm("Log out?")
+		fmt.Fprintln(ios.ErrOut, strings.Join(q.Lines, "\n"))
+		ok, err := ios.confirm(q.Title)
 		if err != nil {
 			return err
 		}
@@ -153,45 +155,18 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	return withHint(err, "logout")
 }
 
-// describePlan says what logging out keys will remove and keep.
-func describePlan(st *session.State, keys []string) string {
-	var b strings.Builder
-	if len(keys) == 1 {
-		fmt.Fprintf(&b, "This logs out %s", text.Clean(keys[0]))
-		if keys[0] == st.Active {
-			b.WriteString(" (the active session)")
-		}
-		b.WriteString(".\n")
-	} else {
-		const most = 5
-		names := text.Clean(strings.Join(keys[:min(most, len(keys))], ", "))
-		if len(keys) > most {
-			names += fmt.Sprintf(" and %d more", len(keys)-most)
-		}
-		fmt.Fprintf(&b, "This logs out %d sessions: %s.\n", len(keys), names)
-	}
-	b.WriteString(strings.Join(text.PlanLines(session.PlanLogout(st, keys), st), "\n"))
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// describeRevoke says, for a confirmation, what revoking keys does on
-// Turnkey, and which other sessions it ends with them.
-func describeRevoke(st *session.State, keys []string, by session.Signer) string {
+// revokeLines say, for a confirmation, what revoking keys does on
+// Turnkey first, and which other sessions it ends with them.
+func revokeLines(st *session.State, keys []string, by session.Signer) []string {
 	signer := "by each session's own key"
 	if by != nil {
 		signer = "by your API key " + session.Short(by.PublicKey())
 	}
-	line := "First it revokes on Turnkey the key of each, signed " + signer + "."
-	if all := session.RevokeTargets(st, keys); len(all) > len(keys) {
-		var more []string
-		for _, k := range all {
-			if !slices.Contains(keys, k) {
-				more = append(more, k)
-			}
-		}
-		line += "\nRevoking a key pair ends every session on it: " + text.CleanJoin(more) + " share one, and are logged out too."
+	lines := []string{"First it revokes on Turnkey the key of each, signed " + signer + "."}
+	if more := text.RevokesMore(st, keys); more != "" {
+		lines = append(lines, more)
 	}
-	return line
+	return lines
 }
 
 // describeRevocations says what revoking each session's key on Turnkey

@@ -21,10 +21,17 @@ func TestLogout(t *testing.T) {
 	c.add("old", token(t, old, -time.Hour))
 	c.add("own", token(t, own, time.Hour))
 
-	// A terminal asks first; no keeps everything.
+	// A terminal asks first, in the TUI's words (text.LogoutQuestion);
+	// no keeps everything.
 	r := c.run("n\n", true, "logout", "s1")
-	if r.code != ExitFailure || !strings.Contains(r.errOut, "Key pair kept: used by s2.") || len(c.state().Sessions) != 4 {
+	if r.code != ExitFailure || len(c.state().Sessions) != 4 {
 		t.Errorf("declined: %d %q", r.code, r.errOut)
+	}
+	for _, want := range []string{"Removes the session s1 (expires in ", "Key pair kept: used by s2.",
+		"Logging out is not revoking: Turnkey accepts its token until it expires in ", "Log out s1? [y/N]"} {
+		if !strings.Contains(r.errOut, want) {
+			t.Errorf("the question does not say %q:\n%s", want, r.errOut)
+		}
 	}
 	r = c.run("y\n", true, "logout", "s1")
 	if r.code != 0 || r.out != "Logged out s1; 0 key pairs deleted; key pair kept: used by s2.\n" {

@@ -22,7 +22,7 @@ type RefreshOptions struct {
 	Force   bool          // send it to --api-url even if it was logged in elsewhere
 }
 
-func newCmdRefresh(f *Factory, runF func(context.Context, *RefreshOptions) error) *cobra.Command {
+func newCmdRefresh(f *Factory) *cobra.Command {
 	opts := &RefreshOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
 	cmd := &cobra.Command{
 		Use:   "refresh [KEY]",
@@ -43,9 +43,6 @@ deleted and the session stays as it was.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Key = args[0]
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return refreshRun(cmd.Context(), opts)
 		},

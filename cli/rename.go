@@ -16,7 +16,7 @@ type RenameOptions struct {
 	Old, New string
 }
 
-func newCmdRename(f *Factory, runF func(context.Context, *RenameOptions) error) *cobra.Command {
+func newCmdRename(f *Factory) *cobra.Command {
 	opts := &RenameOptions{IO: f.IO, Open: f.OpenPlain}
 	return &cobra.Command{
 		Use:   "rename OLD NEW",
@@ -29,9 +29,6 @@ func newCmdRename(f *Factory, runF func(context.Context, *RenameOptions) error) 
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Old, opts.New = args[0], args[1]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return renameRun(cmd.Context(), opts)
 		},
 		ValidArgsFunction: completeSessionKeys(f.Open),

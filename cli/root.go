@@ -48,6 +48,14 @@ Try it safely first: tkauth demo`,
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	// Flags that exclude each other are checked here, before cobra checks
+	// them again, so that the mistake exits as a usage error.
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := cmd.ValidateFlagGroups(); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
 	root.Flags().BoolVar(&tui.AutoRefresh, "auto-refresh", false, "in the TUI, refresh the active session in its last minute")
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.Home, "home", "", "store directory (env "+store.HomeEnv+"; default: the user config directory/tkauth)")
@@ -56,11 +64,11 @@ Try it safely first: tkauth demo`,
 	pf.StringVar(&f.APIURL, "api-url", "", "Turnkey's API (env "+APIEnv+"; default "+turnkey.DefaultBaseURL+", or the one a session was logged in with)")
 
 	root.AddCommand(
-		newCmdList(f, nil), newCmdAdd(f, nil), newCmdSwitch(f, nil), newCmdLogout(f, nil),
-		newCmdShow(f, nil), newCmdKeys(f), newCmdDemo(f, nil), newCmdVersion(f),
-		newCmdLogin(f, nil), newCmdRefresh(f, nil), newCmdStatus(f, nil),
-		newCmdExec(f, nil), newCmdEnv(f, nil), newCmdAPI(f, nil), newCmdStamp(f, nil),
-		newCmdCurrent(f, nil), newCmdRename(f, nil),
+		newCmdList(f), newCmdAdd(f), newCmdSwitch(f), newCmdLogout(f),
+		newCmdShow(f), newCmdKeys(f), newCmdDemo(f), newCmdVersion(f),
+		newCmdLogin(f), newCmdRefresh(f), newCmdStatus(f),
+		newCmdExec(f), newCmdEnv(f), newCmdAPI(f), newCmdStamp(f),
+		newCmdCurrent(f), newCmdRename(f),
 	)
 	// --version prints what `tkauth version` does, read from the build
 	// info only when asked, not at every start.

@@ -21,7 +21,7 @@ type ShowOptions struct {
 	Token bool
 }
 
-func newCmdShow(f *Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+func newCmdShow(f *Factory) *cobra.Command {
 	opts := &ShowOptions{IO: f.IO, Open: f.OpenPlain}
 	cmd := &cobra.Command{
 		Use:   "show [KEY]",
@@ -34,9 +34,6 @@ key. The token is a secret: it is printed only with --token, alone on its line
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Key = args[0]
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return showRun(cmd.Context(), opts)
 		},

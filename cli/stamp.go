@@ -23,7 +23,7 @@ type StampOptions struct {
 // maxBody bounds a request body stamp and api read.
 const maxBody = 16 << 20
 
-func newCmdStamp(f *Factory, runF func(context.Context, *StampOptions) error) *cobra.Command {
+func newCmdStamp(f *Factory) *cobra.Command {
 	opts := &StampOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
 	return &cobra.Command{
 		Use:   "stamp [KEY] < body",
@@ -40,9 +40,6 @@ session's), as Turnkey requires of every request.`,
 			}
 			if opts.IO.StdinTerminal {
 				return usageError{errors.New("stamp signs the body on its stdin: `tkauth stamp < body.json`")}
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return stampRun(cmd.Context(), opts)
 		},

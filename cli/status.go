@@ -22,7 +22,7 @@ type StatusOptions struct {
 	Force   bool // ask --api-url even if the session was logged in elsewhere
 }
 
-func newCmdStatus(f *Factory, runF func(context.Context, *StatusOptions) error) *cobra.Command {
+func newCmdStatus(f *Factory) *cobra.Command {
 	opts := &StatusOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
 	cmd := &cobra.Command{
 		Use:   "status [KEY] [--check] [--json]",
@@ -42,9 +42,6 @@ none is active.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Key = args[0]
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return statusRun(cmd.Context(), opts)
 		},
@@ -84,11 +81,8 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	}
 
 	var problems []string
-	if s.Expired(now) {
-		problems = append(problems, text.Expiry(now, s.Expiry))
-	}
-	if presence[s.PublicKey] == session.Missing {
-		problems = append(problems, "its key pair is missing from its key store, so it cannot sign")
+	for _, p := range s.Problems(now, presence[s.PublicKey]) {
+		problems = append(problems, text.Problem(p, s, now))
 	}
 	if check != nil && check.Status == session.Rejected {
 		problems = append(problems, "rejected by Turnkey: "+text.Clean(check.Why.Error()))

@@ -22,7 +22,7 @@ type SwitchOptions struct {
 	Key  string // "-": the previous one; "": ask
 }
 
-func newCmdSwitch(f *Factory, runF func(context.Context, *SwitchOptions) error) *cobra.Command {
+func newCmdSwitch(f *Factory) *cobra.Command {
 	opts := &SwitchOptions{IO: f.IO, Open: f.OpenPlain, Pick: ui.Pick}
 	return &cobra.Command{
 		Use:   "switch [KEY | -]",
@@ -42,9 +42,6 @@ terminal, it lets you pick one: type to filter, enter to choose, esc to cancel.`
 			}
 			if opts.Key == "" && !opts.IO.CanPrompt() {
 				return usageError{errors.New("switch needs the session to make active: `tkauth switch KEY` (`tkauth list` shows them), or `tkauth switch -` for the previous one")}
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return switchRun(cmd.Context(), opts)
 		},

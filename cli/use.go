@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
@@ -18,13 +17,10 @@ type inUse struct {
 	api     session.TurnkeyAPI
 }
 
-// soonWindow: a session this close to expiry is used with a warning.
-const soonWindow = time.Minute
-
 // useSession resolves key (or the active session) to a session that can
 // sign now, for command: not expired (an error says so, and how to renew
 // it), its key pair in its key store; it warns on stderr when the session
-// expires within a minute. Requests go to the session's own API (sv).
+// is in its last minute. Requests go to the session's own API (sv).
 func useSession(ctx context.Context, ios *IOStreams, open func(context.Context) (*Env, error), sv session.Servers, key, command string) (*inUse, error) {
 	env, st, err := openState(ctx, open)
 	if err != nil {
@@ -51,7 +47,7 @@ func useSession(ctx context.Context, ios *IOStreams, open func(context.Context) 
 	if err != nil {
 		return nil, err
 	}
-	if left := s.Expiry.Sub(now); left < soonWindow {
+	if s.InLastMinute(now) {
 		ios.warn("session %s %s: `tkauth refresh` renews it", name, text.Expiry(now, s.Expiry))
 	}
 	return &inUse{session: s, key: k, api: api}, nil

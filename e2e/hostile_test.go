@@ -85,7 +85,7 @@ func TestHostileClaimsNeverReachTheTerminalRaw(t *testing.T) {
 	if !strings.Contains(outputs["show"], `evil\x1b[2J\x1b[Hkey`) || !strings.Contains(outputs["show"], `org\u202etxt.exe`) {
 		t.Errorf("show does not show the escaped claims:\n%s", outputs["show"])
 	}
-	if !strings.Contains(outputs["logout on a terminal, the prompt answered no"], `This logs out evil\x1b[2J\x1b[Hkey (the active session)`) {
+	if !strings.Contains(outputs["logout on a terminal, the prompt answered no"], `Log out evil\x1b[2J\x1b[Hkey?`) {
 		t.Errorf("the logout prompt does not name the session, escaped:\n%s", outputs["logout on a terminal, the prompt answered no"])
 	}
 

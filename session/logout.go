@@ -21,6 +21,10 @@ type Pick struct {
 	Expired bool
 }
 
+// ErrAmbiguousPick: a Pick names more than one of a key, all sessions and
+// the expired ones.
+var ErrAmbiguousPick = errors.New("pick one of a session key, all sessions or the expired ones")
+
 // Targets returns the keys, in order, of the sessions p picks in st at now.
 // It is the one place that decides what a logout (or show, or refresh) is
 // about: the front ends confirm what it returns and hand exactly that to
@@ -32,7 +36,7 @@ type Pick struct {
 func Targets(st *State, p Pick, now time.Time) ([]string, error) {
 	switch {
 	case (p.Key != "" && (p.All || p.Expired)) || (p.All && p.Expired):
-		return nil, errors.New("pick one of a session key, all sessions or the expired ones")
+		return nil, ErrAmbiguousPick
 	case p.All:
 		if len(st.Sessions) == 0 {
 			return nil, fmt.Errorf("%w: there are no sessions to log out", ErrNotFound)

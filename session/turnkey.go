@@ -38,6 +38,9 @@ type TurnkeyAPI interface {
 	RevokeSessionKey(ctx context.Context, by Signer, org, userID, publicKey string) error
 	// Whoami says who by is in org.
 	Whoami(ctx context.Context, by Signer, org string) (Identity, error)
+	// Call posts body to path, signed by by, and returns the answer as it
+	// came; an error if Turnkey refused it.
+	Call(ctx context.Context, by Signer, path string, body []byte) ([]byte, error)
 }
 
 // ErrSignerDead: Turnkey refused a request at authentication because it

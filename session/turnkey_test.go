@@ -409,6 +409,9 @@ func (urlAPI) RevokeSessionKey(context.Context, session.Signer, string, string, 
 func (urlAPI) Whoami(context.Context, session.Signer, string) (session.Identity, error) {
 	return session.Identity{}, errors.New("not here")
 }
+func (urlAPI) Call(context.Context, session.Signer, string, []byte) ([]byte, error) {
+	return nil, errors.New("not here")
+}
 
 func TestCheck(t *testing.T) {
 	ctx := context.Background()
