@@ -4,12 +4,12 @@
 // start to drawing a marker: it runs the program on a pseudo-terminal of a
 // fixed size, reads what it draws, and stops it once the marker shows.
 //
-//	firstframe -runs 20 -marker ready -- ./minimaltea
-//	firstframe -runs 20 -floor ./minimaltea -floor-marker 'minimal ready' -marker org-000 -- ./tkauth --home s100
+//	firstframe -runs 20 -marker org-000 -- ./tkauth --home s20
+//	firstframe -runs 20 -base './tkauth-before --home s20' -marker org-000 -- ./tkauth --home s20
 //
-// It prints the median, minimum and maximum in milliseconds; with a floor,
-// run in turn with the command, the median of the per-pair ratios and
-// their quartiles.
+// It prints the median, minimum and maximum in milliseconds; with a base
+// command, run in turn with the command, both and their per-pair
+// differences and ratios (scripts/internal/pairs).
 package main
 
 import (
@@ -24,19 +24,18 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/tkauth/tkauth/internal/pairs"
+	"github.com/tkauth/tkauth/scripts/internal/pairs"
 	"github.com/tkauth/tkauth/internal/pty"
 )
 
 func main() {
 	runs := flag.Int("runs", 20, "how many runs (pairs, with -floor)")
 	marker := flag.String("marker", "", "the text whose appearance ends a run")
-	floor := flag.String("floor", "", "a floor program, words split on spaces, run in turn with the command")
-	floorMarker := flag.String("floor-marker", "", "the text that ends a run of the floor")
+	base := flag.String("base", "", "a base command, words split on spaces, run in turn with the command and ended by the same marker")
 	timeout := flag.Duration("timeout", 10*time.Second, "give up on a run after this long")
 	flag.Parse()
-	if *marker == "" || flag.NArg() == 0 || (*floor != "") != (*floorMarker != "") {
-		fmt.Fprintln(os.Stderr, "usage: firstframe -marker TEXT [-runs N] [-floor 'CMD ARGS' -floor-marker TEXT] -- command [args]")
+	if *marker == "" || flag.NArg() == 0 {
+		fmt.Fprintln(os.Stderr, "usage: firstframe -marker TEXT [-runs N] [-base 'CMD ARGS'] -- command [args]")
 		os.Exit(2)
 	}
 	run := func(args []string, marker string) time.Duration {
@@ -48,16 +47,24 @@ func main() {
 		return d
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	var times, floors []float64
-	for range *runs {
-		if *floor != "" {
-			// Interleaved, so that a busy machine slows both alike.
-			floors = append(floors, ms(run(strings.Fields(*floor), *floorMarker)))
+	var times, bases []float64
+	for i := range *runs {
+		if *base == "" {
+			times = append(times, ms(run(flag.Args(), *marker)))
+			continue
 		}
-		times = append(times, ms(run(flag.Args(), *marker)))
+		// Interleaved, the order swapped every pair, so that a busy
+		// machine slows both alike.
+		if i%2 == 0 {
+			bases = append(bases, ms(run(strings.Fields(*base), *marker)))
+			times = append(times, ms(run(flag.Args(), *marker)))
+		} else {
+			times = append(times, ms(run(flag.Args(), *marker)))
+			bases = append(bases, ms(run(strings.Fields(*base), *marker)))
+		}
 	}
-	if *floor != "" {
-		fmt.Println(pairs.Report(floors, times))
+	if *base != "" {
+		fmt.Println(pairs.Report(bases, times))
 		return
 	}
 	slices.Sort(times)
