@@ -24,8 +24,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/tkauth/tkauth/scripts/internal/pairs"
 	"github.com/tkauth/tkauth/internal/pty"
+	"github.com/tkauth/tkauth/scripts/internal/pairs"
 )
 
 func main() {
