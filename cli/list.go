@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -75,35 +73,15 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	return nil
 }
 
-// writeSessionsJSON writes the sessions as a JSON array, one at a time, so
-// that 10,000 of them need no 5 MB buffer.
+// writeSessionsJSON writes the sessions as a JSON array.
 func writeSessionsJSON(w io.Writer, st *session.State, presence map[string]session.Presence, checks map[string]*session.Check, now time.Time) error {
-	bw := bufio.NewWriter(w)
-	bw.WriteString("[")
-	// One encoder and buffer for all: MarshalIndent made two new buffers a
-	// session, most of list --json's memory at 10,000.
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("  ", "  ")
-	j := new(jsonSession) // one for all: passed to Encode, each would escape
-	for i, k := range st.Keys() {
-		if i > 0 {
-			bw.WriteString(",")
-		}
-		*j = toJSON(*st.Sessions[k], st, presence, now)
-		j.withCheck(checks[k])
-		buf.Reset()
-		if err := enc.Encode(j); err != nil {
-			return err
-		}
-		bw.WriteString("\n  ")
-		bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	out := make([]jsonSession, 0, len(st.Sessions))
+	for _, s := range st.List() {
+		j := toJSON(s, st, presence, now)
+		j.withCheck(checks[s.Key])
+		out = append(out, j)
 	}
-	if len(st.Sessions) > 0 {
-		bw.WriteString("\n")
-	}
-	bw.WriteString("]\n")
-	return bw.Flush()
+	return writeJSON(w, out)
 }
 
 func writeJSON(w io.Writer, v any) error {

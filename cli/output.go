@@ -101,10 +101,6 @@ func checkAll(ctx context.Context, m *session.Manager, sv session.Servers, keys 
 // otherwise one plain line a session. Either way * marks the active one,
 // expiry is relative ("expired 4m ago"), and what needs attention is
 // labelled: an unverified token, a key pair missing from its key store.
-//
-// Columns are aligned in two passes over the sessions, the first for the
-// widths, so that nothing holds the whole table, and the output goes
-// through one buffer: 10,000 sessions are a few writes, not 120,000.
 func writeSessions(w io.Writer, st *session.State, presence map[string]session.Presence, checks map[string]*session.Check, now time.Time, table bool) {
 	row := func(s *session.Session, cells []string) []string {
 		mark := " "
@@ -152,9 +148,15 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 			head = append(head, "TURNKEY")
 		}
 	}
-	keys := st.Keys()
+	rows := [][]string{}
+	if table {
+		rows = append(rows, head)
+	}
+	for _, k := range st.Keys() {
+		rows = append(rows, row(st.Sessions[k], nil))
+	}
 	var widths []int
-	measure := func(cells []string) {
+	for _, cells := range rows {
 		for i, c := range cells[:max(len(cells)-1, 0)] { // the last cell is not padded
 			if i == len(widths) {
 				widths = append(widths, 0)
@@ -162,28 +164,15 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 			widths[i] = max(widths[i], text.Width(c))
 		}
 	}
-	cells := make([]string, 0, 8)
-	measure(head)
-	for _, k := range keys {
-		cells = row(st.Sessions[k], cells[:0])
-		measure(cells)
-	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	write := func(cells []string) {
+	bw := bufio.NewWriter(w)
+	for _, cells := range rows {
 		for i, c := range cells {
 			bw.WriteString(c)
 			if i < len(cells)-1 {
-				bw.WriteString(text.Spaces(widths[i] - text.Width(c) + 2))
+				bw.WriteString(strings.Repeat(" ", widths[i]-text.Width(c)+2))
 			}
 		}
 		bw.WriteByte('\n')
-	}
-	if table {
-		write(head)
-	}
-	for _, k := range keys {
-		cells = row(st.Sessions[k], cells[:0])
-		write(cells)
 	}
 	bw.Flush()
 }

@@ -36,27 +36,9 @@ func Escape(s string) string {
 // bidirectional overrides are shown escaped, never passed through, and a
 // very long string is cut at MaxField characters.
 func Clean(s string) string {
-	if len(s) <= MaxField && plain(s) {
-		return s // nothing to escape or cut: most text, and no copy
-	}
 	var b strings.Builder
 	escape(&b, s, MaxField)
 	return b.String()
-}
-
-// plain says whether s is all printable ASCII (space to tilde) and "…",
-// which session.Short ends a cut ID with: text Clean leaves as it is.
-func plain(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= 0x20 && c <= 0x7e:
-		case c == 0xe2 && strings.HasPrefix(s[i:], "…"):
-			i += len("…") - 1
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // escape writes s to b as Clean does, cut after most runes if most >= 0.

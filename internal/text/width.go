@@ -7,38 +7,18 @@ import (
 )
 
 // Width is the cells s takes on a terminal, s holding no escape sequence
-// (as Clean leaves it). Most of what tkauth prints is printable ASCII and
-// the ellipsis that shortens IDs, a cell a rune; only the rest needs
-// grapheme clusters counted, which cost list a quarter of its time at
-// 10,000 sessions.
-func Width(s string) int {
-	n := 0
-	for _, r := range s {
-		if (r < 0x20 || r >= 0x7f) && r != '…' {
-			return ansi.StringWidth(s)
-		}
-		n++
-	}
-	return n
-}
+// (as Clean leaves it).
+func Width(s string) int { return ansi.StringWidth(s) }
 
-// Spaces returns n spaces (none if n < 1), without allocating for the
-// usual widths.
-func Spaces(n int) string {
-	const blank = "                                                                "
-	if n <= len(blank) {
-		return blank[:max(n, 0)]
-	}
-	return strings.Repeat(" ", n)
-}
+// Spaces returns n spaces, none if n < 1.
+func Spaces(n int) string { return strings.Repeat(" ", max(n, 0)) }
 
-// Fit fits s, as Width measures it, into exactly w cells: cut with "…",
-// or padded with spaces.
+// Fit fits s into exactly w cells: cut with "…", or padded with spaces.
 func Fit(s string, w int) string {
 	n := Width(s)
 	if n > w {
 		s = ansi.Truncate(s, w, "…")
-		n = ansi.StringWidth(s)
+		n = Width(s)
 	}
 	return s + Spaces(w-n)
 }
