@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/tkauth/tkauth/internal/text"
 )
 
 // IOStreams are the command's standard streams, passed in so that tests
@@ -35,6 +37,17 @@ func (s *IOStreams) leftover(err error) {
 	if err != nil {
 		s.warn("the session is stored, but the key pair it replaced is not done with: %v; `tkauth keys prune` finishes it", err)
 	}
+}
+
+// ask says q's lines on stderr and asks its title: errDeclined unless the
+// answer is yes.
+func (s *IOStreams) ask(q text.Question) error {
+	fmt.Fprintln(s.ErrOut, strings.Join(q.Lines, "\n"))
+	ok, err := s.confirm(q.Title)
+	if err == nil && !ok {
+		err = errDeclined
+	}
+	return err
 }
 
 // confirm asks question on stderr and reads a yes or no from stdin; anything

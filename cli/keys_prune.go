@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -60,14 +59,8 @@ func keysPruneRun(ctx context.Context, opts *KeysPruneOptions) error {
 		return nil
 	}
 	if !opts.Yes && ios.CanPrompt() {
-		q := text.PruneQuestion(st, unused, kept)
-		fmt.Fprintln(ios.ErrOut, strings.Join(q.Lines, "\n"))
-		ok, err := ios.confirm(q.Title)
-		if err != nil {
+		if err := ios.ask(text.PruneQuestion(st, unused, kept)); err != nil {
 			return err
-		}
-		if !ok {
-			return errDeclined
 		}
 	}
 	res, err := env.Manager.ClearUnusedKeyPairs(ctx, opts.IncludeNew)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -126,13 +125,8 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 		} else if line := text.NotRevoking(st, keys, now); line != "" {
 			q.Lines = append(q.Lines, line+" (--revoke revokes on Turnkey first.)")
 		}
-		fmt.Fprintln(ios.ErrOut, strings.Join(q.Lines, "\n"))
-		ok, err := ios.confirm(q.Title)
-		if err != nil {
+		if err := ios.ask(q); err != nil {
 			return err
-		}
-		if !ok {
-			return errDeclined
 		}
 	}
 	var res session.LogoutResult

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -98,16 +97,7 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 		row("API", text.Clean(s.APIBaseURL))
 	}
 	row("Public key", s.PublicKey)
-	kp := string(presence[s.PublicKey])
-	if rec, ours := st.KeyPairs[s.PublicKey]; ours {
-		kp += " in the " + rec.KeyStore + " key store"
-	} else {
-		kp += "; not created by tkauth, so never deleted by it"
-	}
-	if len(shared) > 0 {
-		kp += "; shared with " + text.Clean(strings.Join(shared, ", "))
-	}
-	row("Key pair", kp)
+	row("Key pair", text.KeyPair(st, s, string(presence[s.PublicKey])))
 	if s.Verified {
 		row("Token", "verified: signed by Turnkey's production key (tkauth show --token prints it)")
 	} else {

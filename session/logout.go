@@ -25,14 +25,11 @@ type Pick struct {
 // the expired ones.
 var ErrAmbiguousPick = errors.New("pick one of a session key, all sessions or the expired ones")
 
-// Targets returns the keys, in order, of the sessions p picks in st at now.
-// It is the one place that decides what a logout (or show, or refresh) is
-// about: the front ends confirm what it returns and hand exactly that to
-// Logout.
-//
-// A Key that is not stored is ErrNotFound; the active session when none is
-// active is ErrNoActiveSession; All with no session stored is ErrNotFound.
-// Expired with none expired is no keys and no error.
+// Targets returns the keys, in order, of the sessions p picks in st at
+// now: the one place that decides what a logout (or show, or refresh) is
+// about; the front ends confirm it and hand exactly that to Logout. An
+// unknown Key, or All with nothing stored, is ErrNotFound; no active
+// session is ErrNoActiveSession; Expired with none expired is no keys.
 func Targets(st *State, p Pick, now time.Time) ([]string, error) {
 	switch {
 	case (p.Key != "" && (p.All || p.Expired)) || (p.All && p.Expired):
@@ -95,17 +92,11 @@ type LogoutResult struct {
 
 // Logout logs out exactly the sessions stored under keys, as Turnkey's
 // logout does for each: the session is removed, the active pointer cleared
-// if it pointed at one of them (no other session is promoted), and each
-// key pair deleted unless a session that stays still uses it. Targets says
-// which keys a request means; a confirmation shows them (and PlanLogout);
-// Logout then removes those and no others.
-//
-// A key no longer stored when Logout runs is reported in Gone; if none of
-// keys is stored, the error wraps ErrNotFound and nothing changes.
-//
-// If a key pair cannot be deleted (key store locked, timing out), the
-// sessions on it are put back and the error says why: nothing is
-// half-done.
+// if it pointed at one (no other is promoted), and each key pair deleted
+// unless a session that stays uses it. A key no longer stored is reported
+// in Gone; if none is, the error wraps ErrNotFound. If a key store refuses
+// a delete, the sessions on that key pair are put back and the error says
+// why: nothing is half-done.
 func (m *Manager) Logout(ctx context.Context, keys ...string) (LogoutResult, error) {
 	var res LogoutResult
 	err := m.store.Update(ctx, func(st *State, commit Commit) error {
@@ -135,19 +126,13 @@ func (m *Manager) Logout(ctx context.Context, keys ...string) (LogoutResult, err
 }
 
 // remove logs out the sessions under keys (all stored), in three durable
-// steps under the caller's lock: (1) write the state without them and
-// with their key pairs marked Deleting; (2) delete those private keys; (3)
-// write the state without the deleted key pairs. A crash between steps
-// leaves a state that loads, and ClearUnusedKeyPairs finishes the job.
-//
-// What it reports is what is on disk. Step 1 failing changes nothing. A
-// key store that refuses in step 2 gets the sessions on its key pairs put
-// back; one that does not answer does not, since its delete may yet
-// happen: those sessions are logged out and their key pairs stay listed
-// as being deleted (res.Pending). If step 3 cannot be written, what steps
-// 1 and 2 did stands: with nothing to put back, all is done but recorded
-// (res.Unrecorded); with sessions to put back, they stay logged out and
-// their key pairs too are left for a prune.
+// steps under the caller's lock: (1) write the state without them, their
+// key pairs marked Deleting; (2) delete those private keys; (3) write the
+// state without the deleted key pairs. A crash between steps leaves a
+// state that loads, and a prune finishes. It reports what is on disk: a
+// refused delete puts its sessions back; an unanswered one may yet happen,
+// so its key pair stays marked (res.Pending); if step 3 cannot be written,
+// steps 1 and 2 stand (res.Unrecorded, or sessions left logged out).
 func (m *Manager) remove(ctx context.Context, st *State, commit Commit, keys []string, res *LogoutResult) error {
 	plan := PlanLogout(st, keys)
 	res.KeptKeyPairs, res.Unmanaged = plan.Kept, plan.Unmanaged
@@ -305,15 +290,13 @@ func RevokeTargets(st *State, keys []string) []string {
 	return out
 }
 
-// RevokeAndLogout revokes on Turnkey the key of each session under keys,
+// RevokeAndLogout revokes on Turnkey the key of each session under keys
 // and of every session sharing its key pair (RevokeTargets), each key pair
-// once, signed by by (a user's long-lived API key) or, if by is nil, by
-// each session's own key pair; each request goes to the session's own API
-// (sv). Then it logs out here the sessions whose key is revoked, or all of
-// them if force. A key Turnkey no longer has counts as revoked; a session
-// whose revocation failed is, unless force, not logged out, so that it
-// can still sign another try: the error then holds a *RevokeError for it.
-// res.Revoked says what each revocation came to.
+// once, signed by by (a long-lived API key) or, if nil, by each session's
+// own key, each at the session's own API (sv); then it logs out those
+// revoked, or all if force. A key Turnkey no longer has counts as revoked.
+// A session whose revocation failed stays, unless force, so that it can
+// sign another try (a *RevokeError). res.Revoked says what each came to.
 func (m *Manager) RevokeAndLogout(ctx context.Context, sv Servers, by Signer, force bool, keys ...string) (LogoutResult, error) {
 	st, err := m.store.Load(ctx)
 	if err != nil {

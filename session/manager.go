@@ -21,13 +21,11 @@ var (
 	// in use, so its private key cannot be deleted now.
 	ErrKeyStoreUnavailable = errors.New("key store not available")
 	// ErrNoAnswer is wrapped by a KeyStore's error when the store did not
-	// answer in time: what was asked may still happen when it wakes (a
-	// keyring's D-Bus call cannot be taken back). The Manager then reports
-	// a delete as under way, never as failed.
+	// answer in time: the call may still take effect, so a delete is
+	// reported as under way, never as failed.
 	ErrNoAnswer = errors.New("the key store did not answer in time")
-	// ErrChanged: a login or refresh found, when it came to store its
-	// session, that the session it would replace was no longer the one it
-	// had read: another process logged it out or stored another.
+	// ErrChanged: the session a login or refresh would replace changed
+	// while Turnkey was asked (another process logged it out or stored one).
 	ErrChanged = errors.New("the session changed meanwhile")
 )
 
@@ -56,9 +54,6 @@ func (m *Manager) WithClock(now func() time.Time) *Manager {
 
 // Now returns the Manager's current time.
 func (m *Manager) Now() time.Time { return m.now() }
-
-// KeyStoreName is the name of the key store new key pairs go to.
-func (m *Manager) KeyStoreName() string { return m.keys.Name() }
 
 // State returns what is stored now.
 func (m *Manager) State(ctx context.Context) (*State, error) {
@@ -177,10 +172,8 @@ type StoreResult struct {
 	// DeletedKeyPairs: the replaced session's key pair, when nothing else
 	// used it.
 	DeletedKeyPairs []string
-	// Leftover says why that key pair is not deleted yet (the key store
-	// refused or did not answer), or that the store could not record that
-	// it was: the session is stored all the same, and ClearUnusedKeyPairs
-	// finishes the job.
+	// Leftover says why that key pair is not deleted, or not recorded as
+	// deleted: the session is stored all the same, and a prune finishes.
 	Leftover error
 }
 
@@ -211,11 +204,8 @@ type putOptions struct {
 	keepActive bool
 }
 
-// put is Put, qualified by o.
-//
-// Once the session is stored (the first commit), put reports success: a
-// replaced key pair that is not deleted after it, or a store that cannot
-// record that it was, is res.Leftover.
+// put is Put, qualified by o. Once the session is stored (the first
+// commit) it succeeds; what goes wrong after is res.Leftover.
 func (m *Manager) put(ctx context.Context, s Session, key string, o putOptions) (StoreResult, error) {
 	if key == "" {
 		key = DefaultKey
@@ -276,16 +266,15 @@ func (m *Manager) put(ctx context.Context, s Session, key string, o putOptions) 
 	return res, err
 }
 
-// unrecorded words a failed last commit, after which what was done stays
-// done, the index still lists the key pairs it dropped as being deleted,
-// and the next ClearUnusedKeyPairs tidies them away.
+// unrecorded words a failed last commit: what was done stays done, and
+// the key pairs stay listed as being deleted until a prune.
 func unrecorded(err error) error {
 	return fmt.Errorf("the store could not record the last step (%w); the key pairs concerned stay listed as being deleted until a prune", err)
 }
 
-// markDeleting marks tkauth's key pairs pubs as being deleted: committed
-// before their private keys are deleted, so that a crash in between
-// leaves an entry the next ClearUnusedKeyPairs finishes.
+// markDeleting marks tkauth's key pairs pubs as being deleted, to be
+// committed before their keys are: a crash in between leaves a mark a
+// prune finishes.
 func markDeleting(st *State, pubs []string) {
 	for _, pub := range pubs {
 		kp := st.KeyPairs[pub]
@@ -310,14 +299,11 @@ func (d keyDeletion) why() []error {
 	return append(values(d.refused), values(d.pending)...)
 }
 
-// deleteKeys deletes the private keys of pubs, tkauth's key pairs already
-// marked Deleting and committed so, each from its key store, and records
-// the outcome in st for the caller to commit: a deleted key pair leaves the
-// index; one its store refused is unmarked, since it is still there; one
-// whose store did not answer stays marked, since its delete may yet
-// happen, and the next ClearUnusedKeyPairs finishes it. A key store that
-// failed once is not asked again: a frozen keyring costs one timeout, not
-// one a key pair.
+// deleteKeys deletes the private keys of pubs, marked Deleting and
+// committed so, and records in st, for the caller to commit, what came of
+// each: deleted, it leaves the index; refused, it is unmarked; unanswered,
+// it stays marked for a prune. A key store that failed once is not asked
+// again: a frozen keyring costs one timeout, not one a key pair.
 func (m *Manager) deleteKeys(ctx context.Context, st *State, pubs []string) keyDeletion {
 	d := keyDeletion{refused: map[string]error{}, pending: map[string]error{}}
 	down := map[string]error{}
@@ -373,9 +359,8 @@ func (m *Manager) keyStore(name string) (KeyStore, error) {
 // the new key pairs it kept.
 type PruneResult struct {
 	Deleted []string
-	// Failed: the key store refused (the key pair stays, to prune again),
-	// or did not answer in time (it stays marked as being deleted: the
-	// delete may still happen, and the next prune finishes it).
+	// Failed: the key store refused (the key pair stays), or did not
+	// answer (it stays marked as being deleted, for the next prune).
 	Failed  map[string]error
 	KeptNew []string // unclaimed and younger than ClaimWindow
 	// Unrecorded: the keys were deleted, but the store could not record
@@ -385,14 +370,10 @@ type PruneResult struct {
 
 // ClearUnusedKeyPairs deletes every key pair in tkauth's index that no
 // stored session uses, as Turnkey's clearUnusedKeyPairs does, but only
-// among key pairs tkauth created: no other key store item is touched. It
-// also finishes deletions a crash interrupted, or a key store that did not
-// answer left under way.
-//
-// Unlike Turnkey's, it keeps a new key pair that no session has claimed
-// yet, for ClaimWindow after its creation, unless includeNew: another
-// process may be logging in with it, and deleting it would leave that
-// session without its key. First it tidies the key stores that can be.
+// key pairs tkauth created, and finishes deletions a crash or a silent key
+// store left under way. Unlike Turnkey's, it keeps a new key pair no
+// session has claimed, for ClaimWindow, unless includeNew: a login in
+// another process may be about to use it. First it tidies the key stores.
 func (m *Manager) ClearUnusedKeyPairs(ctx context.Context, includeNew bool) (PruneResult, error) {
 	var res PruneResult
 	err := m.store.Update(ctx, func(st *State, commit Commit) error {
@@ -438,12 +419,9 @@ const (
 )
 
 // KeyPairPresence asks the key stores whether they hold the private key of
-// each key pair in st, the sessions' and those in tkauth's index: tkauth's
-// own in the store that holds them, imported ones in the current store. It
-// never fails as a whole: a store that cannot be asked gives
-// PresenceUnknown, and once a store has failed it is not asked again in
-// this call, so a frozen keyring costs one timeout, not one a key pair. A
-// store that can answer for many keys at once is asked once.
+// each key pair in st (tkauth's in their own store, imported ones in the
+// current one), each store once where it can answer for many. A store that
+// fails gives PresenceUnknown and is not asked again in this call.
 func (m *Manager) KeyPairPresence(ctx context.Context, st *State) map[string]Presence {
 	out := map[string]Presence{}
 	byStore := map[KeyStore][]string{}
@@ -518,12 +496,10 @@ func PruneCandidates(st *State, now time.Time, includeNew bool) (prune, keptNew 
 }
 
 // CreateKeyPair makes a new P-256 key pair, as Turnkey's createApiKeyPair
-// does, and returns its public key in compressed hex. The private key goes
-// only to the key store. The index entry is written before the key store
-// item, so that a crash between the two leaves an entry that the next
-// ClearUnusedKeyPairs removes, never an item tkauth has forgotten. For
-// the same reason a failed Put leaves the entry, marked for deletion: a
-// keyring that timed out may still store the item when it wakes.
+// does, and returns its public key in compressed hex; the private key goes
+// only to the key store. The index entry is written first, so that a crash
+// leaves an entry a prune removes, never an item tkauth has forgotten; a
+// failed Put leaves it marked for deletion, since the item may yet land.
 func (m *Manager) CreateKeyPair(ctx context.Context) (string, error) {
 	priv, pub, err := NewPrivateKey()
 	if err != nil {

@@ -113,15 +113,12 @@ func Parse(token string) (Session, error) {
 }
 
 // ParseWithNotarizer is Parse with another notarizer key, for tests and
-// non-production Turnkey deployments.
-//
-// A token is three parts of base64url (canonical, without padding) joined
-// by dots: a header that is a JSON object with alg ES256 (and typ JWT, if
-// any), a payload that is a JSON object of claims, and a 64-byte signature.
-// Anything else is refused: characters outside that alphabet, JSON with a
-// key twice or anything after the object, text that is not UTF-8. So the
-// token stored is exactly the token checked, and it is safe to print.
-// White space around it is dropped.
+// non-production Turnkey deployments. A token is three parts of canonical
+// base64url joined by dots: a JSON header with alg ES256, a JSON payload
+// of claims, a 64-byte signature. Anything else is refused (other
+// characters, a key twice, trailing data, text not UTF-8), so the token
+// stored is the token checked, and safe to print. White space around it
+// is dropped.
 func ParseWithNotarizer(token string, notarizer *ecdsa.PublicKey) (Session, error) {
 	if len(token) > MaxTokenSize {
 		return Session{}, fmt.Errorf("%w: %d bytes is larger than the %d a session token can be", ErrMalformedToken, len(token), MaxTokenSize)

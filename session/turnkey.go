@@ -110,13 +110,11 @@ type LoginOptions struct {
 // the session it refreshes. It is not stored.
 var ErrWrongSession = errors.New("turnkey issued a session other than the one asked for")
 
-// Login logs in as Turnkey's SDK does with an API key: it asks Turnkey who
-// apiKey is in org (whoami), makes a key pair, asks Turnkey (stamp_login,
-// signed by apiKey) for a session bound to it, checks that the session is
-// that user's in org, and stores it under o.Key, active, recording api's
-// address. If anything fails, the new key pair is deleted and nothing else
-// changes; that includes another process storing a session under o.Key,
-// or logging out the one there, while Turnkey is asked (ErrChanged).
+// Login logs in as Turnkey's SDK does with an API key: whoami for apiKey
+// in org, a new key pair, a stamp_login signed by apiKey for a session
+// bound to it, checked to be that user's in org, stored under o.Key,
+// active, with api's address. On failure the new key pair is deleted and
+// nothing else changes (ErrChanged if o.Key changed meanwhile).
 func (m *Manager) Login(ctx context.Context, api TurnkeyAPI, apiKey Signer, org string, o LoginOptions) (StoreResult, error) {
 	key := o.Key
 	if key == "" {
@@ -153,20 +151,14 @@ type RefreshResult struct {
 var ErrKeyShared = errors.New("other sessions use the same key pair")
 
 // Refresh renews the session stored under key as Turnkey's refreshSession
-// does: a new key pair, a stamp_login signed by the session's own key pair
-// for as long as the session had (unless expires), in its session profile
-// if any, and the new session stored under the same key. It changes the
-// token and nothing else: the active session stays as it was, and a
-// session that Turnkey issues wider (another type or profile), or for
-// another user or organization, is refused. It goes to the API the
-// session was logged in with (sv). Then it deletes the replaced key on
-// Turnkey (best effort, reported), so that the session has one live key.
-//
-// If anything fails, the new key pair is deleted and the session stays as
-// it was. If, when the new session comes, the old one is no longer stored
-// as it was read (another process logged it out, or stored another), the
-// new one is not stored: ErrChanged. A session key Turnkey no longer has
-// is ErrSignerDead: the session expired or was revoked there.
+// does: a new key pair, a stamp_login signed by the session's own key for
+// as long as it had (unless expires), in its session profile, stored under
+// the same key at the session's own API (sv). Only the token changes: the
+// active session stays, and a session issued wider or for someone else is
+// refused. Then the replaced key is deleted on Turnkey (best effort,
+// reported). On failure the new key pair is deleted and the session stays;
+// a session changed meanwhile is ErrChanged, a key Turnkey no longer has
+// ErrSignerDead.
 func (m *Manager) Refresh(ctx context.Context, sv Servers, key string, expires time.Duration) (RefreshResult, error) {
 	s, err := m.Get(ctx, key)
 	if err != nil {
@@ -220,12 +212,10 @@ func (m *Manager) usersOf(ctx context.Context, pub string) ([]string, error) {
 	return st.UsersOf(pub), nil
 }
 
-// Revoke deletes the session's key from Turnkey (the user's API key with
-// its public key), so that the token and key are dead at once rather than
-// at expiry, signed by by, or by the session's own key pair if by is nil.
-// It does not log out. A session key Turnkey no longer has counts as
-// revoked (ErrKeyNotOnTurnkey): the key is dead there already, and a
-// request it signs is refused at authentication.
+// Revoke deletes the session's key on Turnkey, so that token and key die
+// at once rather than at expiry, signed by by, or by the session's own key
+// if by is nil. It does not log out. A key Turnkey no longer has is
+// ErrKeyNotOnTurnkey: dead already.
 func (m *Manager) Revoke(ctx context.Context, sv Servers, by Signer, key string) error {
 	s, err := m.Get(ctx, key)
 	if err != nil {

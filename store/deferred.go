@@ -67,12 +67,6 @@ func (d *Deferred) keys(ctx context.Context) (session.KeyStore, error) {
 	return ks.Keys, nil
 }
 
-// Others are the other key stores that may hold key pairs, once chosen.
-func (d *Deferred) Others(ctx context.Context) []session.KeyStore {
-	ks, _ := d.Resolve(ctx)
-	return ks.Others
-}
-
 // Name waits for the choice: it has no context of its own.
 func (d *Deferred) Name() string {
 	ks, err := d.Resolve(context.Background())

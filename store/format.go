@@ -104,31 +104,32 @@ func Encode(st *session.State) ([]byte, error) {
 		fmt.Fprintf(&b, `,"previous":%s`, previous)
 	}
 	b.WriteString(`,"sessions":[`)
-	for i, k := range st.Keys() {
-		line, err := marshalSession(st.Sessions[k])
-		if err != nil {
-			return nil, err
-		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('\n')
-		b.Write(line)
+	if err := writeArray(&b, st.Sessions, marshalSession); err != nil {
+		return nil, err
 	}
 	b.WriteString("\n],\"keyPairs\":[")
-	for i, pub := range slices.Sorted(maps.Keys(st.KeyPairs)) {
-		line, err := marshalKeyPair(st.KeyPairs[pub])
-		if err != nil {
-			return nil, err
-		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('\n')
-		b.Write(line)
+	if err := writeArray(&b, st.KeyPairs, marshalKeyPair); err != nil {
+		return nil, err
 	}
 	b.WriteString("\n]}\n")
 	return b.Bytes(), nil
+}
+
+// writeArray writes the elements of a JSON array, m's values in the order
+// of their keys, each on a line of its own.
+func writeArray[V any](b *bytes.Buffer, m map[string]V, marshal func(V) ([]byte, error)) error {
+	for i, k := range slices.Sorted(maps.Keys(m)) {
+		line, err := marshal(m[k])
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+		b.Write(line)
+	}
+	return nil
 }
 
 func marshalSession(s *session.Session) ([]byte, error) {

@@ -8,12 +8,10 @@ import (
 	"github.com/tkauth/tkauth/session"
 )
 
-// oldNoteName is the note older tkauth wrote beside the session file as
-// the last step of a logout, instead of writing the file again: the key
-// pairs whose private keys were deleted, which the file of generation Gen
-// still lists, marked Deleting. Read, it drops those key pairs, as the
-// logout meant to; the next write of the file, which has no generation,
-// takes that in and removes the note.
+// oldNoteName is the note older tkauth wrote as a logout's last step: the
+// key pairs, still listed as Deleting in the file of generation Gen, whose
+// keys were deleted. Reading drops them, as the logout meant; the next
+// write, which has no generation, takes that in and removes the note.
 const oldNoteName = "sessions.deleted"
 
 type oldNote struct {
@@ -24,10 +22,9 @@ type oldNote struct {
 func (f *File) oldNotePath() string { return filepath.Join(f.dir, oldNoteName) }
 
 // readOldNote returns the key pairs the note says are deleted from the
-// file of generation gen; none if there is no note, or it names another
-// generation, is not a private regular file, or does not decode whole (it
-// was written without a sync: a crash may have torn it). Any of those
-// leaves the key pairs marked, and the next prune deletes them.
+// file of generation gen; none if it names another, is not a private
+// regular file, or is torn (it was never synced): the marks then stand,
+// and a prune finishes.
 func (f *File) readOldNote(gen string) []string {
 	path := f.oldNotePath()
 	file, fi, err := openRegular(path)

@@ -290,16 +290,11 @@ func (k *SystemKeys) HasMany(ctx context.Context, pubs []string) (map[string]boo
 	return found, nil
 }
 
-// isNotFound recognises go-keyring's not-found, and the D-Bus error the
-// Secret Service gives when an item found by a search is deleted by another
-// process before this one deletes or reads it: gnome-keyring answers
-// UnknownMethod, with `No such interface “org.freedesktop.Secret.Item”` or
-// `Object does not exist at path “/org/freedesktop/secrets/collection/…”`,
-// or, asked for the item's attributes, `No such interface
-// “org.freedesktop.DBus.Properties” on object at path
-// /org/freedesktop/secrets/collection/…` (all seen in
-// TestSystemKeysConcurrentDelete); other services answer UnknownObject or
-// UnknownInterface.
+// isNotFound recognises go-keyring's not-found, and what the Secret
+// Service says of an item another process deleted after the search found
+// it: gnome-keyring's UnknownMethod ("No such interface" or "Object does
+// not exist at path", seen in TestSystemKeysConcurrentDelete), others'
+// UnknownObject or UnknownInterface.
 func isNotFound(err error) bool {
 	if err == nil {
 		return false

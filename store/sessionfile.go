@@ -224,11 +224,10 @@ func writeFile(dir, path string, data []byte) error {
 	return renameio.WriteFile(path, data, filePerm, renameio.WithStaticPermissions(filePerm), renameio.WithTempDir(tmp))
 }
 
-// removeLeftovers deletes what writes a crash interrupted left behind in
-// the store directory dir: session files, which hold the tokens of
-// sessions since logged out, and private keys. It runs under the store's
-// lock, so no write of tkauth's is under way. (Before .tmp, session files
-// were written beside the session file, as .sessions.json and digits.)
+// removeLeftovers deletes what interrupted writes left in the store
+// directory dir (tokens of sessions since logged out, private keys): in
+// .tmp, and beside the session file as .sessions.json and digits, where
+// older tkauth wrote. It runs under the store's lock.
 func removeLeftovers(dir string) error {
 	tmp := filepath.Join(dir, tmpDir)
 	entries, err := os.ReadDir(tmp)

@@ -5,17 +5,11 @@
 // keyring, or files as an explicit fallback). It implements the interfaces
 // of package session; no other package spells its file names.
 //
-// By concern:
-//   - store.go: where the store lives, and its permissions;
-//   - sessionfile.go: the session file's lock, and its durable, atomic
-//     writes;
-//   - format.go: the session file's format;
-//   - oldnote.go: the logout note an older tkauth may have left;
-//   - safety.go: the StrictModes checks;
-//   - filekeys.go, systemkeys.go, secretservice.go: the key stores (files;
-//     the OS keyring through go-keyring; the Secret Service over D-Bus,
-//     where go-keyring cannot do what tkauth needs);
-//   - keystores.go: choosing among them.
+// The session file is sessionfile.go (its lock and durable writes),
+// format.go and oldnote.go; safety.go holds the StrictModes checks; the
+// key stores are filekeys.go, systemkeys.go and secretservice.go (the
+// Secret Service over D-Bus, where go-keyring cannot do what tkauth
+// needs), chosen in keystores.go, or later, in deferred.go.
 package store
 
 import (

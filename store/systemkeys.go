@@ -144,10 +144,8 @@ func (k *SystemKeys) Probe(ctx context.Context) error {
 }
 
 // call runs f, giving up after k.timeout or when ctx ends. A D-Bus call
-// cannot be taken back: on time-out f is left to finish in the
-// background, its result discarded, and what it asked may still happen.
-// The error says so (session.ErrNoAnswer), and the Manager reports a
-// delete as under way, never as failed.
+// cannot be taken back: on time-out f finishes in the background, and
+// the error says it may still take effect (session.ErrNoAnswer).
 func (k *SystemKeys) call(ctx context.Context, f func() error) error {
 	ctx, cancel := context.WithTimeout(ctx, k.timeout)
 	defer cancel()

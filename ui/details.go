@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -67,37 +66,11 @@ func (d details) View(s *session.Session, f facts) []string {
 }
 
 func (d details) keyPair(s *session.Session, f facts) string {
-	var out string
-	kp, ours := f.state.KeyPairs[s.PublicKey]
-	switch p, known := f.presence[s.PublicKey]; {
-	case !known:
-		out = "checking…"
-	case !ours:
-		out = string(p) + "; not created by tkauth"
-	default:
-		out = string(p) + " in the " + kp.KeyStore + " key store"
+	p, known := f.presence[s.PublicKey]
+	if !known {
+		return text.KeyPair(f.state, s, "checking…")
 	}
-	if users := f.state.UsersOf(s.PublicKey); len(users) > 1 {
-		out += "; shared with " + sharedWith(users, s.Key)
-	}
-	return out
-}
-
-// sharedWith names the sessions in users other than self: a few, and how
-// many more.
-func sharedWith(users []string, self string) string {
-	const most = 3
-	var names []string
-	for _, u := range users {
-		if u != self && len(names) < most {
-			names = append(names, u)
-		}
-	}
-	out := text.CleanJoin(names)
-	if rest := len(users) - 1 - len(names); rest > 0 {
-		out += fmt.Sprintf(" and %d more", rest)
-	}
-	return out
+	return text.KeyPair(f.state, s, string(p))
 }
 
 // check says what Turnkey said of the session, when asked.

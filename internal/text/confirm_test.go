@@ -99,3 +99,23 @@ func TestProblemWords(t *testing.T) {
 		t.Errorf("label: %q", got)
 	}
 }
+
+// Where a key pair is and who shares it, as the details pane and show
+// both say it.
+func TestKeyPair(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	st := confirmState(now)
+	if got := text.KeyPair(st, st.Sessions["b"], "present"); got != `present in the system key store; shared with a\x1b[2J` {
+		t.Errorf("shared: %q", got)
+	}
+	if got := text.KeyPair(st, st.Sessions["old"], "missing"); got != "missing; not created by tkauth, so never deleted by it" {
+		t.Errorf("imported: %q", got)
+	}
+	pub := st.Sessions["c"].PublicKey
+	for _, k := range []string{"d", "e", "f", "g"} {
+		st.Sessions[k] = &session.Session{Key: k, Claims: session.Claims{PublicKey: pub}}
+	}
+	if got := text.KeyPair(st, st.Sessions["c"], "checking…"); got != "checking… in the file key store; shared with d, e, f and 1 more" {
+		t.Errorf("shared by five: %q", got)
+	}
+}

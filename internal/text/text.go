@@ -192,3 +192,30 @@ func PlanLines(plan session.LogoutPlan, st *session.State) []string {
 	}
 	return lines
 }
+
+// KeyPair says where s's key pair is, as presence words it ("present",
+// "checking…"), and which other sessions share it: a few, and how many
+// more.
+func KeyPair(st *session.State, s *session.Session, presence string) string {
+	out := presence
+	if kp, ours := st.KeyPairs[s.PublicKey]; ours {
+		out += " in the " + kp.KeyStore + " key store"
+	} else {
+		out += "; not created by tkauth, so never deleted by it"
+	}
+	const most = 3
+	var names []string
+	users := st.UsersOf(s.PublicKey)
+	for _, u := range users {
+		if u != s.Key && len(names) < most {
+			names = append(names, u)
+		}
+	}
+	if len(names) > 0 {
+		out += "; shared with " + CleanJoin(names)
+	}
+	if rest := len(users) - 1 - len(names); rest > 0 {
+		out += fmt.Sprintf(" and %d more", rest)
+	}
+	return out
+}
