@@ -1,0 +1,37 @@
+# The everyday tasks. CI runs `bash .ci/run`: it installs what the tests
+# need, runs `make lint`, then the tests with -race in a real keyring.
+
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: build test test-keyring lint goldens bench generate demo
+
+build: ## the tkauth binary, here
+	CGO_ENABLED=0 go build -o tkauth .
+
+test: ## every test; keyring tests skip without a Secret Service
+	go test ./...
+
+test-keyring: ## every test, in a private real Secret Service (gnome-keyring)
+	TKAUTH_REQUIRE_KEYRING=1 scripts/with-keyring go test -count=1 ./...
+
+lint: ## gofmt, go vet, staticcheck for Linux and macOS, the macOS build
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+		if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
+	go vet ./...
+	@# built for this machine, then run for Linux and for macOS
+	GOBIN=$(CURDIR)/.bin go install $(STATICCHECK)
+	.bin/staticcheck ./...
+	GOOS=darwin .bin/staticcheck ./...
+	GOOS=darwin go build ./...
+
+goldens: ## rewrite the TUI's golden screens; read the diff before committing
+	go test ./ui -run Golden -update
+
+bench: ## the figures of docs/benchmarks.md, against HEAD's binary
+	scripts/with-keyring scripts/bench.sh
+
+generate: ## turnkey/paths.go from Turnkey's API spec in ../shared/reference
+	go generate ./turnkey
+
+demo: ## the TUI over sample sessions
+	go run . demo
