@@ -86,8 +86,8 @@ func (f *Factory) OpenDeferred(ctx context.Context) (env *Env, ready func(contex
 	return &Env{Manager: session.NewManager(st, d, store.NewFileKeys(dir)), Store: st}, ready, nil
 }
 
-// OpenLazy is OpenDeferred for a command that may use no key store:
-// nothing is probed unless a key is asked for.
+// OpenLazy is OpenDeferred for a command that uses no key store (current,
+// switch, rename): nothing is probed, and nothing said of the key store.
 func (f *Factory) OpenLazy(ctx context.Context) (*Env, error) {
 	env, _, err := f.OpenDeferred(ctx)
 	return env, err

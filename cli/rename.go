@@ -17,7 +17,7 @@ type RenameOptions struct {
 }
 
 func newCmdRename(f *Factory) *cobra.Command {
-	opts := &RenameOptions{IO: f.IO, Open: f.OpenPlain}
+	opts := &RenameOptions{IO: f.IO, Open: f.OpenLazy}
 	return &cobra.Command{
 		Use:   "rename OLD NEW",
 		Short: "Store the session under another key (the active and previous pointers follow)",

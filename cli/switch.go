@@ -23,7 +23,7 @@ type SwitchOptions struct {
 }
 
 func newCmdSwitch(f *Factory) *cobra.Command {
-	opts := &SwitchOptions{IO: f.IO, Open: f.OpenPlain, Pick: ui.Pick}
+	opts := &SwitchOptions{IO: f.IO, Open: f.OpenLazy, Pick: ui.Pick}
 	return &cobra.Command{
 		Use:   "switch [KEY | -]",
 		Short: "Make a session the active one: KEY, the previous one (-), or one you pick",
@@ -50,7 +50,7 @@ terminal, it lets you pick one: type to filter, enter to choose, esc to cancel.`
 }
 
 func switchRun(ctx context.Context, opts *SwitchOptions) error {
-	env, st, err := openState(ctx, opts.Open)
+	env, err := opts.Open(ctx)
 	if err != nil {
 		return err
 	}
@@ -61,6 +61,10 @@ func switchRun(ctx context.Context, opts *SwitchOptions) error {
 			return err
 		}
 	case "":
+		st, err := env.Manager.State(ctx)
+		if err != nil {
+			return err
+		}
 		if len(st.Sessions) == 0 {
 			return fmt.Errorf("%w: there are no sessions to switch to", session.ErrNotFound)
 		}
