@@ -117,11 +117,7 @@ func apiRun(ctx context.Context, opts *APIOptions) error {
 	if err != nil {
 		return err
 	}
-	sv, err := opts.Servers(false)
-	if err != nil {
-		return err
-	}
-	u, err := useSession(ctx, opts.IO, opts.Open, sv, opts.Key, "api")
+	u, err := useSession(ctx, opts.IO, opts.Open, opts.Servers, opts.Key, "api")
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,6 @@ type CurrentOptions struct {
 	IO     *IOStreams
 	Open   func(context.Context) (*Env, error)
 	Format string
-	Now    func() time.Time
 }
 
 // currentFields are what a --format template can use; each is escaped.
@@ -31,7 +30,7 @@ type currentFields struct {
 }
 
 func newCmdCurrent(f *Factory) *cobra.Command {
-	opts := &CurrentOptions{IO: f.IO, Open: f.OpenLazy, Now: time.Now}
+	opts := &CurrentOptions{IO: f.IO, Open: f.OpenLazy}
 	cmd := &cobra.Command{
 		Use:   "current [--format TEMPLATE]",
 		Short: "Print the active session's key (for shell prompts); exit 3 when none",
@@ -73,7 +72,7 @@ func currentRun(ctx context.Context, opts *CurrentOptions) error {
 	if err != nil {
 		return usageError{fmt.Errorf("--format: %w", err)}
 	}
-	now := opts.Now()
+	now := env.Manager.Now()
 	var b strings.Builder
 	err = tmpl.Execute(&b, currentFields{
 		Key: text.Clean(s.Key), Organization: text.Clean(s.OrganizationID), User: text.Clean(s.UserID),

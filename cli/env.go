@@ -64,11 +64,7 @@ what env prints stays wherever it goes (a shell's environment, a file).`,
 }
 
 func envRun(ctx context.Context, opts *EnvOptions) error {
-	sv, err := opts.Servers(false)
-	if err != nil {
-		return err
-	}
-	u, err := useSession(ctx, opts.IO, opts.Open, sv, opts.Key, "env")
+	u, err := useSession(ctx, opts.IO, opts.Open, opts.Servers, opts.Key, "env")
 	if err != nil {
 		return err
 	}

@@ -84,11 +84,7 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 	if outer := lookupEnv(environ, sessionEnv); outer != "" && !opts.Force {
 		return usageError{fmt.Errorf("already inside `tkauth exec` for session %s: a nested one would hide which session the command runs as (--force runs it anyway)", text.Clean(outer))}
 	}
-	sv, err := opts.Servers(false)
-	if err != nil {
-		return err
-	}
-	u, err := useSession(ctx, opts.IO, opts.Open, sv, opts.Key, "exec")
+	u, err := useSession(ctx, opts.IO, opts.Open, opts.Servers, opts.Key, "exec")
 	if err != nil {
 		return err
 	}

@@ -12,9 +12,8 @@ import (
 	"github.com/tkauth/tkauth/turnkey"
 )
 
-// Factory holds the global flags and makes, from them, what commands
-// need. Commands do not hold it: each takes the few of its methods it uses
-// into its options.
+// Factory holds the global flags and makes what commands need from them;
+// each command takes the few of its methods it uses into its options.
 type Factory struct {
 	IO             *IOStreams
 	Home           string // --home; empty: store.ResolveDir decides
@@ -62,9 +61,8 @@ func (f *Factory) Open(ctx context.Context) (*Env, error) {
 }
 
 // OpenDeferred is Open for the TUI: with auto, the key store is chosen on
-// first use (store.Deferred), after the first frame, so that a frozen
-// keyring does not hold the screen blank for its whole timeout.
-// env.KeyStore is then empty, and ready says what was chosen.
+// first use (store.Deferred); env.KeyStore is then empty, and ready says
+// what was chosen.
 func (f *Factory) OpenDeferred(ctx context.Context) (env *Env, ready func(context.Context) (name, note string), err error) {
 	if f.Keyring != store.KeyringAuto && f.Keyring != "" {
 		env, err := f.Open(ctx)

@@ -77,23 +77,21 @@ const maxChecks = 8
 
 // checkAll asks Turnkey about each of keys, maxChecks at a time.
 func checkAll(ctx context.Context, m *session.Manager, sv session.Servers, keys []string) map[string]*session.Check {
-	out := make(map[string]*session.Check, len(keys))
-	var mu sync.Mutex
-	var wg sync.WaitGroup
+	checks := make([]session.Check, len(keys))
 	sem := make(chan struct{}, maxChecks)
-	for _, k := range keys {
-		wg.Add(1)
+	var wg sync.WaitGroup
+	for i, k := range keys {
 		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			defer func() { <-sem }()
-			c := m.Check(ctx, sv, k)
-			mu.Lock()
-			out[k] = &c
-			mu.Unlock()
-		}()
+			checks[i] = m.Check(ctx, sv, k)
+		})
 	}
 	wg.Wait()
+	out := make(map[string]*session.Check, len(keys))
+	for i, k := range keys {
+		out[k] = &checks[i]
+	}
 	return out
 }
 

@@ -52,11 +52,7 @@ func stampRun(ctx context.Context, opts *StampOptions) error {
 	if err != nil {
 		return err
 	}
-	sv, err := opts.Servers(false)
-	if err != nil {
-		return err
-	}
-	u, err := useSession(ctx, opts.IO, opts.Open, sv, opts.Key, "stamp")
+	u, err := useSession(ctx, opts.IO, opts.Open, opts.Servers, opts.Key, "stamp")
 	if err != nil {
 		return err
 	}

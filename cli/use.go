@@ -20,8 +20,12 @@ type inUse struct {
 // useSession resolves key (or the active session) to a session that can
 // sign now, for command: not expired (an error says so, and how to renew
 // it), its key pair in its key store; it warns on stderr when the session
-// is in its last minute. Requests go to the session's own API (sv).
-func useSession(ctx context.Context, ios *IOStreams, open func(context.Context) (*Env, error), sv session.Servers, key, command string) (*inUse, error) {
+// is in its last minute. Requests go to the session's own API (servers).
+func useSession(ctx context.Context, ios *IOStreams, open func(context.Context) (*Env, error), servers func(force bool) (session.Servers, error), key, command string) (*inUse, error) {
+	sv, err := servers(false)
+	if err != nil {
+		return nil, err
+	}
 	env, st, err := openState(ctx, open)
 	if err != nil {
 		return nil, err

@@ -237,7 +237,7 @@ func PlanLogout(st *State, keys []string) LogoutPlan {
 		switch {
 		case len(users) > 0:
 			plan.Kept = append(plan.Kept, KeptKeyPair{PublicKey: s.PublicKey, UsedBy: users})
-		case isIndexed(st, s.PublicKey):
+		case st.KeyPairs[s.PublicKey].PublicKey != "": // one of tkauth's
 			plan.Delete = append(plan.Delete, s.PublicKey)
 		default:
 			plan.Unmanaged = append(plan.Unmanaged, s.PublicKey)

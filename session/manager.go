@@ -539,11 +539,6 @@ func Short(id string) string {
 	return id[:8] + "…" + id[len(id)-4:]
 }
 
-func isIndexed(st *State, pub string) bool {
-	_, ok := st.KeyPairs[pub]
-	return ok
-}
-
 func values(m map[string]error) []error {
 	out := make([]error, 0, len(m))
 	for _, k := range slices.Sorted(maps.Keys(m)) {
@@ -559,7 +554,7 @@ func (m *Manager) DeleteKeyPair(ctx context.Context, pub string) error {
 		if users := st.UsersOf(pub); len(users) > 0 {
 			return fmt.Errorf("key pair %s is used by %v", Short(pub), users)
 		}
-		if !isIndexed(st, pub) {
+		if _, ours := st.KeyPairs[pub]; !ours {
 			return nil
 		}
 		markDeleting(st, []string{pub})

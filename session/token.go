@@ -291,7 +291,7 @@ func decodeClaims(payload []byte) (Claims, error) {
 	if err != nil {
 		return Claims{}, err
 	}
-	if err := checkCompressedKey(w.PublicKey); err != nil {
+	if _, err := ParsePublicKey(w.PublicKey); err != nil {
 		return Claims{}, fmt.Errorf("%w: public_key: %v", ErrMalformedToken, err)
 	}
 	// Turnkey puts a session profile's name in session_type for a scoped
@@ -319,12 +319,6 @@ func parseExp(raw json.RawMessage) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%w: exp is %s, not a number of seconds", ErrMalformedToken, raw)
 	}
 	return time.Unix(int64(f), 0).UTC(), nil
-}
-
-// checkCompressedKey reports whether h is a compressed P-256 point in hex.
-func checkCompressedKey(h string) error {
-	_, err := ParsePublicKey(h)
-	return err
 }
 
 // ParsePublicKey decodes a compressed P-256 public key in hex (66 digits,

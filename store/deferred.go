@@ -58,13 +58,20 @@ func (d *Deferred) Resolve(ctx context.Context) (KeyStores, error) {
 	}
 }
 
-// keys is the store chosen, waiting for the choice.
-func (d *Deferred) keys(ctx context.Context) (session.KeyStore, error) {
+// chosen calls f with the store chosen, once the choice is made.
+func chosen[T any](ctx context.Context, d *Deferred, f func(session.KeyStore) (T, error)) (T, error) {
 	ks, err := d.Resolve(ctx)
 	if err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
-	return ks.Keys, nil
+	return f(ks.Keys)
+}
+
+// done is chosen for a call that returns only an error.
+func done(ctx context.Context, d *Deferred, f func(session.KeyStore) error) error {
+	_, err := chosen(ctx, d, func(k session.KeyStore) (struct{}, error) { return struct{}{}, f(k) })
+	return err
 }
 
 // Name waits for the choice: it has no context of its own.
@@ -77,65 +84,45 @@ func (d *Deferred) Name() string {
 }
 
 func (d *Deferred) Put(ctx context.Context, pub, priv string) error {
-	k, err := d.keys(ctx)
-	if err != nil {
-		return err
-	}
-	return k.Put(ctx, pub, priv)
+	return done(ctx, d, func(k session.KeyStore) error { return k.Put(ctx, pub, priv) })
 }
 
 func (d *Deferred) Get(ctx context.Context, pub string) (string, error) {
-	k, err := d.keys(ctx)
-	if err != nil {
-		return "", err
-	}
-	return k.Get(ctx, pub)
+	return chosen(ctx, d, func(k session.KeyStore) (string, error) { return k.Get(ctx, pub) })
 }
 
 func (d *Deferred) Has(ctx context.Context, pub string) (bool, error) {
-	k, err := d.keys(ctx)
-	if err != nil {
-		return false, err
-	}
-	return k.Has(ctx, pub)
+	return chosen(ctx, d, func(k session.KeyStore) (bool, error) { return k.Has(ctx, pub) })
 }
 
 func (d *Deferred) Delete(ctx context.Context, pub string) error {
-	k, err := d.keys(ctx)
-	if err != nil {
-		return err
-	}
-	return k.Delete(ctx, pub)
+	return done(ctx, d, func(k session.KeyStore) error { return k.Delete(ctx, pub) })
 }
 
 // HasMany asks the chosen store in one go when it can, else a key at a
 // time.
 func (d *Deferred) HasMany(ctx context.Context, pubs []string) (map[string]bool, error) {
-	k, err := d.keys(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if b, ok := k.(session.BatchKeyStore); ok {
-		return b.HasMany(ctx, pubs)
-	}
-	out := make(map[string]bool, len(pubs))
-	for _, pub := range pubs {
-		has, err := k.Has(ctx, pub)
-		if err != nil {
-			return nil, err
+	return chosen(ctx, d, func(k session.KeyStore) (map[string]bool, error) {
+		if b, ok := k.(session.BatchKeyStore); ok {
+			return b.HasMany(ctx, pubs)
 		}
-		out[pub] = has
-	}
-	return out, nil
+		out := make(map[string]bool, len(pubs))
+		for _, pub := range pubs {
+			has, err := k.Has(ctx, pub)
+			if err != nil {
+				return nil, err
+			}
+			out[pub] = has
+		}
+		return out, nil
+	})
 }
 
 func (d *Deferred) Tidy(ctx context.Context) error {
-	k, err := d.keys(ctx)
-	if err != nil {
-		return err
-	}
-	if t, ok := k.(session.Tidier); ok {
-		return t.Tidy(ctx)
-	}
-	return nil
+	return done(ctx, d, func(k session.KeyStore) error {
+		if t, ok := k.(session.Tidier); ok {
+			return t.Tidy(ctx)
+		}
+		return nil
+	})
 }

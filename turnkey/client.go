@@ -33,9 +33,6 @@ var (
 	ErrActivityFailed      = errors.New("the Turnkey activity did not complete")
 )
 
-// said is server text made safe to print: escaped, and cut.
-func said(msg string) string { return text.Clean(msg) }
-
 // APIError is an error answer from Turnkey, in words.
 type APIError struct {
 	Path    string
@@ -46,7 +43,7 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	msg := said(e.Message)
+	msg := text.Clean(e.Message)
 	switch e.kind {
 	case ErrBadCredentials:
 		return fmt.Sprintf("%v: is the API key registered in this organization? (Turnkey: %s)", e.kind, msg)
@@ -170,7 +167,7 @@ func (c *Client) post(ctx context.Context, path string, key session.Signer, req,
 		return err
 	}
 	if err := json.Unmarshal(data, resp); err != nil {
-		return fmt.Errorf("Turnkey's answer to %s is not what was expected: %s", path, said(err.Error()))
+		return fmt.Errorf("Turnkey's answer to %s is not what was expected: %s", path, text.Clean(err.Error()))
 	}
 	return nil
 }
@@ -234,7 +231,7 @@ func (c *Client) once(ctx context.Context, path string, key session.Signer, body
 	defer res.Body.Close()
 	if res.StatusCode >= 300 && res.StatusCode < 400 {
 		return 0, nil, fmt.Errorf("the server answered %d, a redirect to %s, which tkauth does not follow with a signed request: check --api-url",
-			res.StatusCode, said(res.Header.Get("Location")))
+			res.StatusCode, text.Clean(res.Header.Get("Location")))
 	}
 	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
 	if errors.Is(err, context.DeadlineExceeded) {
@@ -277,7 +274,7 @@ func (c *Client) submit(ctx context.Context, path string, key session.Signer, re
 	deadline := c.Now().Add(c.PollTimeout)
 	for a.Status == "ACTIVITY_STATUS_CREATED" || a.Status == "ACTIVITY_STATUS_PENDING" {
 		if c.Now().After(deadline) {
-			return a, fmt.Errorf("%w: activity %s still %s after %s", ErrActivityFailed, said(a.ID), said(a.Status), c.PollTimeout)
+			return a, fmt.Errorf("%w: activity %s still %s after %s", ErrActivityFailed, text.Clean(a.ID), text.Clean(a.Status), c.PollTimeout)
 		}
 		select {
 		case <-time.After(c.PollInterval):
@@ -296,7 +293,7 @@ func (c *Client) submit(ctx context.Context, path string, key session.Signer, re
 // activityOutcome says, for an activity that ended otherwise than
 // completed, what that means, in words.
 func activityOutcome(a Activity) error {
-	id := said(a.ID)
+	id := text.Clean(a.ID)
 	switch a.Status {
 	case "ACTIVITY_STATUS_COMPLETED":
 		return nil
@@ -307,11 +304,11 @@ func activityOutcome(a Activity) error {
 	case "ACTIVITY_STATUS_FAILED":
 		why := "no reason given"
 		if a.Failure != nil && a.Failure.Message != "" {
-			why = said(a.Failure.Message)
+			why = text.Clean(a.Failure.Message)
 		}
 		return fmt.Errorf("%w: activity %s failed: %s", ErrActivityFailed, id, why)
 	}
-	return fmt.Errorf("%w: activity %s ended as %s, which tkauth does not know", ErrActivityFailed, id, said(a.Status))
+	return fmt.Errorf("%w: activity %s ended as %s, which tkauth does not know", ErrActivityFailed, id, text.Clean(a.Status))
 }
 
 func (c *Client) timestamp() string { return strconv.FormatInt(c.Now().UnixMilli(), 10) }
@@ -340,7 +337,7 @@ func (c *Client) StampLogin(ctx context.Context, key session.Signer, r session.L
 		return "", err
 	}
 	if a.Result.StampLoginResult == nil || a.Result.StampLoginResult.Session == "" {
-		return "", fmt.Errorf("%w: activity %s completed without a session", ErrActivityFailed, said(a.ID))
+		return "", fmt.Errorf("%w: activity %s completed without a session", ErrActivityFailed, text.Clean(a.ID))
 	}
 	return a.Result.StampLoginResult.Session, nil
 }

@@ -15,24 +15,18 @@ import (
 
 // Config is what the TUI is shown over.
 type Config struct {
-	Sessions Sessions
-	// StorePath is the session file: its directory is shown, and the
-	// file watched when Watch. The directory must exist.
-	StorePath string
+	Sessions  Sessions
+	StorePath string // the session file, shown and watched; its directory exists
 	KeyStore  string // name of the key store in use
 	Note      string // how the key store was chosen, when the user must know
-	// KeyStoreReady, if set, chooses the key store (KeyStore is then
-	// empty) and says which, and why when the user must know: it runs
-	// after the first frame, since a frozen keyring can take its whole
-	// timeout to answer.
+	// KeyStoreReady, if set, chooses the key store after the first frame
+	// (KeyStore is then empty): a frozen keyring takes its whole timeout.
 	KeyStoreReady func(ctx context.Context) (name, note string)
 	Clock         func() time.Time
-	Watch         bool // reload when the store changes on disk
-	// Servers says where each session's requests to Turnkey go, for R
-	// (refresh) and c (check); nil in the demo.
-	Servers *session.Servers
+	Watch         bool             // reload when the store changes on disk
+	Servers       *session.Servers // where R, c and revoking go; nil in the demo
 	// AutoRefresh refreshes the active session, and only it, in its last
-	// minute (session.LastMinute), as Turnkey's React kit does.
+	// minute, as Turnkey's React kit does.
 	AutoRefresh bool
 }
 

@@ -16,11 +16,11 @@ import (
 // move, enter to choose, esc to cancel. It draws in place, not on the
 // alternate screen, as a prompt does.
 type picker struct {
-	all    []session.Session
+	all    []*session.Session
 	active string
 	now    time.Time
-	filter textinput.Model
-	rows   []session.Session
+	filter filter // as the TUI's: key, user or organization
+	rows   []*session.Session
 	cursor int
 	chosen string
 	done   bool
@@ -30,11 +30,14 @@ type picker struct {
 const pickerRows = 10
 
 func newPicker(st *session.State, now time.Time) picker {
-	f := textinput.New()
-	f.Prompt = "switch to: "
-	f.Placeholder = "type to filter"
+	f := newFilter()
+	f.input.Prompt = "switch to: "
+	f.input.Placeholder = "type to filter"
 	f.Focus()
-	p := picker{all: st.List(), active: st.Active, now: now, filter: f}
+	p := picker{active: st.Active, now: now, filter: f}
+	for _, k := range st.Keys() {
+		p.all = append(p.all, st.Sessions[k])
+	}
 	p.refilter()
 	for i, s := range p.rows {
 		if s.Key == st.Active {
@@ -45,13 +48,7 @@ func newPicker(st *session.State, now time.Time) picker {
 }
 
 func (p *picker) refilter() {
-	q := strings.ToLower(p.filter.Value())
-	p.rows = p.rows[:0]
-	for _, s := range p.all {
-		if q == "" || strings.Contains(strings.ToLower(s.Key), q) || strings.Contains(strings.ToLower(s.OrganizationID), q) {
-			p.rows = append(p.rows, s)
-		}
-	}
+	p.rows = p.filter.match(p.all)
 	p.cursor = max(0, min(p.cursor, len(p.rows)-1))
 }
 
@@ -79,8 +76,7 @@ func (p picker) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		p.cursor = min(len(p.rows)-1, p.cursor+1)
 		return p, nil
 	}
-	var cmd tea.Cmd
-	p.filter, cmd = p.filter.Update(msg)
+	cmd := p.filter.Update(msg)
 	p.refilter()
 	return p, cmd
 }
