@@ -65,7 +65,7 @@ func TestNoActiveSessionIsOneError(t *testing.T) {
 }
 
 // A store directory that is not an absolute path is refused before
-// anything is written: TKAUTH_HOME='~/x' used to put the store, private
+// anything is written: TKAUTH_HOME='~/x' would put the store, private
 // keys included, in a directory named ~ under the current one.
 func TestRelativeStoreDirectoryIsRefused(t *testing.T) {
 	cwd := t.TempDir()

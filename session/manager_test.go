@@ -603,9 +603,8 @@ func TestKeyPairPresence(t *testing.T) {
 }
 
 // A new key pair is kept by clear unused until a session claims it or the
-// claim window passes: another process may be logging in with it. The
-// soak test found sessions losing their key pair to a concurrent prune
-// before this.
+// claim window passes: another process may be logging in with it, and a
+// concurrent prune would leave its session without a key.
 func TestClearUnusedKeepsNewKeyPairs(t *testing.T) {
 	ctx := context.Background()
 	now := t0

@@ -17,7 +17,7 @@ import (
 )
 
 // within runs f, failing the test if it has not returned within d: what
-// is tested here used to block forever.
+// is tested here would otherwise block forever.
 func within[T any](t *testing.T, d time.Duration, f func() T) T {
 	t.Helper()
 	done := make(chan T, 1)
