@@ -233,7 +233,7 @@ func (m Model) loaded(msg loadedMsg) (Model, tea.Cmd) {
 	m.loadErr = nil
 	m.state = msg.state
 	m.gen++
-	m.all = m.all[:0]
+	m.all = make([]*session.Session, 0, len(m.state.Sessions)) // new: the table may hold the last
 	for _, k := range m.state.Keys() {
 		m.all = append(m.all, m.state.Sessions[k])
 	}
