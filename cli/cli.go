@@ -13,6 +13,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -36,7 +37,7 @@ func Main() int {
 }
 
 // Run executes tkauth with args and returns the exit code. Errors are
-// printed to ios.ErrOut, prefixed "tkauth: ". A command whose output could
+// printed to ios.ErrOut, prefixed "tkauth: ", escaped (text.Message). A command whose output could
 // not be written (a full disk, a closed pipe) fails, whatever it did.
 func Run(args []string, ios *IOStreams) int {
 	out := &checkedWriter{w: ios.Out}
@@ -55,7 +56,7 @@ func Run(args []string, ios *IOStreams) int {
 		return ExitOK
 	}
 	if q := (quiet{}); !errors.As(err, &q) {
-		fmt.Fprintf(ios.ErrOut, "tkauth: %v\n", err)
+		fmt.Fprintf(ios.ErrOut, "tkauth: %s\n", text.Message(err.Error()))
 	}
 	return exitCode(err)
 }

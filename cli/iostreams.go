@@ -25,10 +25,10 @@ type IOStreams struct {
 // CanPrompt reports whether a person is there to answer a question.
 func (s *IOStreams) CanPrompt() bool { return s.IsTerminal && s.StdinTerminal }
 
-// warn prints a warning on stderr: something the user must know that did
-// not stop the command.
+// warn prints a warning on stderr, escaped (text.Message): something the
+// user must know that did not stop the command.
 func (s *IOStreams) warn(format string, a ...any) {
-	fmt.Fprintf(s.ErrOut, "tkauth: warning: "+format+"\n", a...)
+	fmt.Fprintf(s.ErrOut, "tkauth: warning: %s\n", text.Message(fmt.Sprintf(format, a...)))
 }
 
 // leftover warns, if err, that a session was stored but the key pair it

@@ -60,7 +60,7 @@ func (j *jsonSession) withCheck(c *session.Check) {
 	}
 	j.Server = string(c.Status)
 	if c.Why != nil {
-		j.ServerReason = c.Why.Error()
+		j.ServerReason = text.Message(c.Why.Error())
 	}
 }
 

@@ -126,7 +126,7 @@ func (m Model) headerLines() []string {
 	if m.cfg.KeyStore == "file" {
 		w := "⚠ file key store: private keys in plain files"
 		if m.cfg.Note != "" {
-			w = "⚠ " + m.cfg.Note
+			w = "⚠ " + text.Message(m.cfg.Note)
 		}
 		lines = append(lines, wrap(st.Warning, w, m.width)...)
 	}

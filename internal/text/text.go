@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tkauth/tkauth/session"
 )
@@ -61,6 +62,35 @@ func escape(b *strings.Builder, s string, most int) {
 			b.WriteRune(r)
 		}
 	}
+}
+
+// MaxMessage is the most of a message (an error, a warning) Message
+// shows; the rest is cut.
+const MaxMessage = 2048
+
+// Message makes an error or warning safe to print on a terminal, whatever
+// produced it (a certificate's names, a proxy's answer, a file's name): as
+// Clean, but keeping line breaks and cut at MaxMessage characters. Every
+// message tkauth prints on its way out goes through it.
+func Message(s string) string {
+	var b strings.Builder
+	left := MaxMessage
+	for _, line := range strings.SplitAfter(s, "\n") {
+		body, nl := strings.CutSuffix(line, "\n")
+		n := utf8.RuneCountInString(body)
+		escape(&b, body, left)
+		if n >= left {
+			if n == left && nl {
+				b.WriteString("…")
+			}
+			break
+		}
+		left -= n
+		if nl {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
 }
 
 // CleanJoin is the strings, each Cleaned, joined with ", ".

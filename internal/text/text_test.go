@@ -119,3 +119,19 @@ func TestPlanSummary(t *testing.T) {
 		t.Errorf("PlanSummary =\n%s\nwant\n%s", got, want)
 	}
 }
+
+// Message escapes what Clean escapes, keeps line breaks, and cuts at
+// MaxMessage characters, a line break counting as none.
+func TestMessage(t *testing.T) {
+	if got := text.Message("a\x1b[2J\nb\u202ec\x07"); got != "a\\x1b[2J\nb\\u202ec\\x07" {
+		t.Errorf("Message = %q", got)
+	}
+	long := text.Message(strings.Repeat("x", text.MaxMessage-1) + "\n" + "yz")
+	if want := strings.Repeat("x", text.MaxMessage-1) + "\ny…"; long != want {
+		t.Errorf("a long message ends %q", long[len(long)-8:])
+	}
+	exact := text.Message(strings.Repeat("x", text.MaxMessage) + "\nmore")
+	if want := strings.Repeat("x", text.MaxMessage) + "…"; exact != want {
+		t.Errorf("a message of exactly the most, then more, ends %q", exact[len(exact)-8:])
+	}
+}
