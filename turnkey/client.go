@@ -152,8 +152,12 @@ type Failure struct {
 	Message string `json:"message"`
 }
 
-// maxBody bounds what is read of an answer.
+// maxBody bounds what is read of an answer; a larger one is an error
+// (ErrAnswerTooLarge), never cut.
 const maxBody = 4 << 20
+
+// ErrAnswerTooLarge: an answer over maxBody, not read whole.
+var ErrAnswerTooLarge = fmt.Errorf("the answer is larger than the %d MiB tkauth reads", maxBody>>20)
 
 // post sends req to path, stamped by key, and decodes the answer into
 // resp.
@@ -233,9 +237,12 @@ func (c *Client) once(ctx context.Context, path string, key session.Signer, body
 		return 0, nil, fmt.Errorf("the server answered %d, a redirect to %s, which tkauth does not follow with a signed request: check --api-url",
 			res.StatusCode, text.Clean(res.Header.Get("Location")))
 	}
-	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
-	if errors.Is(err, context.DeadlineExceeded) {
+	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
 		return 0, nil, fmt.Errorf("the answer did not arrive whole within %s", c.RequestTimeout)
+	case err == nil && len(data) > maxBody:
+		return 0, nil, ErrAnswerTooLarge
 	}
 	return res.StatusCode, data, err
 }

@@ -202,6 +202,19 @@ func TestAHostileServer(t *testing.T) {
 			t.Errorf("%d bytes, raw controls %v: %.200q", len(msg), strings.ContainsAny(msg, "\x1b\x07\u202e"), msg)
 		}
 	})
+	t.Run("an answer too large", func(t *testing.T) {
+		for _, status := range []int{http.StatusOK, http.StatusBadRequest} {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(status)
+				fmt.Fprintf(w, `{"message":"%s"}`, strings.Repeat("A", 4<<20))
+			}))
+			_, err := turnkey.New(srv.URL).Call(ctx, k, "/public/v1/query/whoami", []byte(`{}`))
+			srv.Close()
+			if !errors.Is(err, turnkey.ErrAnswerTooLarge) || !strings.Contains(err.Error(), "larger than the 4 MiB") {
+				t.Errorf("a %d answer over 4 MiB: err = %v", status, err)
+			}
+		}
+	})
 	t.Run("a redirect elsewhere", func(t *testing.T) {
 		var stolen []string
 		thief := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
