@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -370,10 +371,15 @@ type APIKeyInfo struct {
 	PublicKey string
 }
 
-// GetAPIKeys lists the user's API keys, stamped by key.
+// ErrUnexpectedAnswer: Turnkey's answer lacks what a conclusion rests on.
+var ErrUnexpectedAnswer = errors.New("Turnkey's answer is not what was expected")
+
+// GetAPIKeys lists the user's API keys, stamped by key. An answer with no
+// apiKeys list is ErrUnexpectedAnswer, never an empty list: that a key is
+// not there is concluded only from a list that does not hold it.
 func (c *Client) GetAPIKeys(ctx context.Context, key session.Signer, org, userID string) ([]APIKeyInfo, error) {
 	var resp struct {
-		APIKeys []struct {
+		APIKeys *[]struct {
 			APIKeyID   string `json:"apiKeyId"`
 			APIKeyName string `json:"apiKeyName"`
 			Credential struct {
@@ -384,14 +390,18 @@ func (c *Client) GetAPIKeys(ctx context.Context, key session.Signer, org, userID
 	if err := c.post(ctx, "/public/v1/query/get_api_keys", key, map[string]string{"organizationId": org, "userId": userID}, &resp); err != nil {
 		return nil, err
 	}
-	out := make([]APIKeyInfo, 0, len(resp.APIKeys))
-	for _, k := range resp.APIKeys {
+	if resp.APIKeys == nil {
+		return nil, fmt.Errorf("%w: get_api_keys answered without the list of the user's API keys", ErrUnexpectedAnswer)
+	}
+	out := make([]APIKeyInfo, 0, len(*resp.APIKeys))
+	for _, k := range *resp.APIKeys {
 		out = append(out, APIKeyInfo{ID: k.APIKeyID, Name: k.APIKeyName, PublicKey: k.Credential.PublicKey})
 	}
 	return out, nil
 }
 
-// DeleteAPIKeys deletes the user's API keys ids, stamped by key.
+// DeleteAPIKeys deletes the user's API keys ids, stamped by key. The
+// completed activity must name every key it deleted.
 func (c *Client) DeleteAPIKeys(ctx context.Context, key session.Signer, org, userID string, ids []string) error {
 	req := map[string]any{
 		"type":           "ACTIVITY_TYPE_DELETE_API_KEYS",
@@ -399,8 +409,20 @@ func (c *Client) DeleteAPIKeys(ctx context.Context, key session.Signer, org, use
 		"organizationId": org,
 		"parameters":     map[string]any{"userId": userID, "apiKeyIds": ids},
 	}
-	_, err := c.submit(ctx, "/public/v1/submit/delete_api_keys", key, req, org)
-	return err
+	a, err := c.submit(ctx, "/public/v1/submit/delete_api_keys", key, req, org)
+	if err != nil {
+		return err
+	}
+	var deleted []string
+	if r := a.Result.DeleteAPIKeysResult; r != nil {
+		deleted = r.APIKeyIDs
+	}
+	for _, id := range ids {
+		if !slices.Contains(deleted, id) {
+			return fmt.Errorf("%w: delete_api_keys completed without naming API key %s as deleted", ErrUnexpectedAnswer, text.Clean(id))
+		}
+	}
+	return nil
 }
 
 // RevokeSessionKey finds the user's API key whose public key is publicKey

@@ -169,6 +169,32 @@ func TestRevokeSessionKey(t *testing.T) {
 	}
 }
 
+// A revocation is taken as done, or as done already, only from an answer
+// that says so: get_api_keys without its list of keys, or a completed
+// delete_api_keys that does not name the key, is an error, not "revoked".
+func TestRevocationNeedsAnAnswerThatSaysSo(t *testing.T) {
+	ctx := context.Background()
+	k, pub := newPub(t)
+	for name, answers := range map[string]map[string]string{
+		"get_api_keys without apiKeys": {
+			"/public/v1/query/get_api_keys": `{}`,
+		},
+		"delete_api_keys naming no key": {
+			"/public/v1/query/get_api_keys":     `{"apiKeys":[{"apiKeyId":"id-1","credential":{"publicKey":"` + pub + `"}}]}`,
+			"/public/v1/submit/delete_api_keys": `{"activity":{"id":"a","status":"ACTIVITY_STATUS_COMPLETED","result":{}}}`,
+		},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, answers[r.URL.Path])
+		}))
+		err := turnkey.New(srv.URL).RevokeSessionKey(ctx, k, "o", "u", pub)
+		srv.Close()
+		if !errors.Is(err, turnkey.ErrUnexpectedAnswer) || errors.Is(err, session.ErrKeyNotOnTurnkey) {
+			t.Errorf("%s: err = %v, want ErrUnexpectedAnswer", name, err)
+		}
+	}
+}
+
 // Turnkey's answer to an expired key, in its error shape, becomes words.
 func TestExpiredKeyInWords(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
