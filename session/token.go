@@ -205,7 +205,7 @@ func decodePart(name, part string) ([]byte, error) {
 // checkHeader accepts a JSON object whose alg is ES256, the algorithm
 // Turnkey signs sessions with, and whose typ, if any, is JWT.
 func checkHeader(header []byte) error {
-	if err := checkObject(header); err != nil {
+	if err := checkObject(header, "alg", "typ"); err != nil {
 		return fmt.Errorf("%w: the header is not a JSON object: %v", ErrMalformedToken, err)
 	}
 	var h struct {
@@ -229,25 +229,36 @@ func checkHeader(header []byte) error {
 }
 
 // checkObject accepts exactly one JSON object with no key twice at its top
-// level, and nothing after it but white space. encoding/json would take a
-// repeated key's last value and ignore what follows, so two readers could
-// see different claims in one token.
-func checkObject(data []byte) error {
+// level, even in another case, and nothing after it but white space.
+// encoding/json would take a repeated key's last value, match keys
+// without regard to case, and ignore what follows, where JavaScript's
+// JSON.parse (Turnkey's SDK) does none of these: two readers could see
+// different claims in one token. For the same reason a key that is one of
+// known in another case is refused.
+func checkObject(data []byte, known ...string) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return errors.New("it does not start with {")
 	}
-	seen := map[string]bool{}
+	seen := map[string]string{} // by the key in lower case
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return err
 		}
 		key, _ := tok.(string)
-		if seen[key] {
+		switch first, dup := seen[strings.ToLower(key)]; {
+		case dup && first == key:
 			return fmt.Errorf("%s appears twice", strconv.QuoteToASCII(key))
+		case dup:
+			return fmt.Errorf("%s and %s differ only in case", strconv.QuoteToASCII(first), strconv.QuoteToASCII(key))
 		}
-		seen[key] = true
+		seen[strings.ToLower(key)] = key
+		for _, k := range known {
+			if key != k && strings.EqualFold(key, k) {
+				return fmt.Errorf("%s is %s in another case", strconv.QuoteToASCII(key), strconv.QuoteToASCII(k))
+			}
+		}
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {
 			return err
@@ -263,7 +274,7 @@ func checkObject(data []byte) error {
 }
 
 func decodeClaims(payload []byte) (Claims, error) {
-	if err := checkObject(payload); err != nil {
+	if err := checkObject(payload, "exp", "public_key", "session_type", "user_id", "organization_id", "session_profile_id", "scope"); err != nil {
 		return Claims{}, fmt.Errorf("%w: payload is not a JSON object: %v", ErrMalformedToken, err)
 	}
 	var w wireClaims
