@@ -46,7 +46,7 @@ func (k *FileKeys) path(pub string) (string, error) {
 	if err := checkPublicKey(pub); err != nil {
 		return "", err
 	}
-	if err := checkDirAt(k.dir); err != nil {
+	if err := checkKeyDir(k.dir); err != nil {
 		return "", err
 	}
 	return k.file(pub), nil
@@ -119,11 +119,18 @@ func (k *FileKeys) Has(_ context.Context, pub string) (bool, error) {
 	return true, nil
 }
 
-// Delete implements session.KeyStore.
+// Delete implements session.KeyStore. Anything but a regular file in the
+// key's place (a symbolic link, say) is refused, not removed: removing a
+// link would leave the private key it points to, and say it deleted.
 func (k *FileKeys) Delete(_ context.Context, pub string) error {
 	p, err := k.path(pub)
 	if err != nil {
 		return err
+	}
+	if fi, err := os.Lstat(p); err == nil {
+		if err := checkRegular(p, fi); err != nil {
+			return fmt.Errorf("%w; the private key was not deleted", err)
+		}
 	}
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
@@ -135,6 +142,9 @@ func (k *FileKeys) Delete(_ context.Context, pub string) error {
 // writes of an older tkauth, interrupted by a crash, left beside the keys
 // (dot files, each a private key).
 func (k *FileKeys) Tidy(context.Context) error {
+	if err := checkKeyDir(k.dir); err != nil {
+		return err
+	}
 	entries, err := os.ReadDir(k.dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil

@@ -230,3 +230,71 @@ func TestFileSystemsThatCannotSyncADirectory(t *testing.T) {
 		t.Errorf("an I/O error on sync: %v", err)
 	}
 }
+
+// No private key is reached through a symbolic link: a link in a key
+// file's place is refused, never removed as if it were the key (which
+// would stay where it points), and a key directory that is a link is
+// refused for every call; a logout then keeps its session.
+func TestNoPrivateKeyThroughALink(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	keys := NewFileKeys(dir)
+	m := session.NewManager(NewFile(dir), keys)
+	pub, err := m.CreateKeyPair(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notarizer, _, _ := session.NewPrivateKey()
+	tok, err := session.NewToken(session.Claims{Expiry: time.Now().Add(time.Hour), PublicKey: pub, Type: session.ReadWrite, UserID: "u", OrganizationID: "o"}, notarizer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.StoreSession(ctx, tok, "a"); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(keys.Dir(), pub+".private")
+	elsewhere := filepath.Join(t.TempDir(), "the-key")
+	if err := os.Rename(file, elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, file); err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Logout(ctx, "a")
+	if !errors.Is(err, ErrUnsafe) || !strings.Contains(err.Error(), "symbolic link") || len(res.DeletedKeyPairs) != 0 {
+		t.Errorf("logout through a link: %+v, %v", res, err)
+	}
+	if _, err := os.Stat(elsewhere); err != nil {
+		t.Errorf("the private key behind the link: %v", err)
+	}
+	if st, _ := m.State(ctx); st.Sessions["a"] == nil {
+		t.Error("the session was logged out, though its key is still there")
+	}
+
+	// The key directory a link to one: every call is refused.
+	linked := t.TempDir()
+	real := t.TempDir()
+	if err := os.Symlink(real, filepath.Join(linked, keysDir)); err != nil {
+		t.Fatal(err)
+	}
+	lk := NewFileKeys(linked)
+	pub2 := "02" + strings.Repeat("ab", 32)
+	if err := lk.Put(ctx, pub2, "secret"); !errors.Is(err, ErrUnsafe) {
+		t.Errorf("Put into a linked key directory: %v", err)
+	}
+	if _, err := lk.Get(ctx, pub2); !errors.Is(err, ErrUnsafe) {
+		t.Errorf("Get: %v", err)
+	}
+	if _, err := lk.Has(ctx, pub2); !errors.Is(err, ErrUnsafe) {
+		t.Errorf("Has: %v", err)
+	}
+	if err := lk.Delete(ctx, pub2); !errors.Is(err, ErrUnsafe) {
+		t.Errorf("Delete: %v", err)
+	}
+	if err := lk.Tidy(ctx); !errors.Is(err, ErrUnsafe) {
+		t.Errorf("Tidy: %v", err)
+	}
+	if entries, _ := os.ReadDir(real); len(entries) != 0 {
+		t.Errorf("something was written through the link: %v", entries)
+	}
+}

@@ -95,13 +95,22 @@ func checkPrivate(path string, fi os.FileInfo) error {
 // checkDirAt checks a directory of the store, following a link to it (a
 // symlinked config directory is common and fine). A missing one is fine:
 // it will be created private.
-func checkDirAt(dir string) error {
-	fi, err := os.Stat(dir)
+func checkDirAt(dir string) error { return checkDir(dir, os.Stat) }
+
+// checkKeyDir checks the directory of private keys, which must be one and
+// not a link to one: tkauth never reaches a private key through a link.
+func checkKeyDir(dir string) error { return checkDir(dir, os.Lstat) }
+
+func checkDir(dir string, stat func(string) (os.FileInfo, error)) error {
+	fi, err := stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("%w: %s is a symbolic link, and tkauth does not follow links to private keys: put the directory itself there", ErrUnsafe, dir)
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("%w: %s is not a directory", ErrUnsafe, dir)
