@@ -322,3 +322,35 @@ func TestSwitchBackPickAndRename(t *testing.T) {
 		t.Errorf("rename with one key: exit %d", r.code)
 	}
 }
+
+// current, which a prompt runs every time, reads the store as every other
+// command does: a file they refuse (a session line twice, bytes after the
+// object, a file cut after its first line) it refuses too, naming it,
+// rather than answering from the part it could read.
+func TestCurrentRefusesWhatEveryCommandRefuses(t *testing.T) {
+	c := newCLI(t)
+	c.add("acme/admin", token(t, c.keyPair(), time.Hour))
+	c.add("b", token(t, c.keyPair(), time.Hour))
+	c.ok("switch", "acme/admin")
+	path := store.NewFile(c.home).Path()
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(good), "\n") // header, a session a line, ...
+	for name, content := range map[string]string{
+		"a session line twice":   strings.Join(append(lines[:2:2], lines[1:]...), "\n"),
+		"bytes after the object": string(good) + `{"version":1}`,
+		"cut after its header":   lines[0] + "\n" + lines[1] + "\n",
+	} {
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, cmd := range []string{"current", "list", "show"} {
+			r := c.run("", false, cmd)
+			if r.code != ExitFailure || strings.Contains(r.out, "acme/admin") || !strings.Contains(r.errOut, "session file is corrupt") || !strings.Contains(r.errOut, path) {
+				t.Errorf("%s: %s: exit %d, %q, %q", name, cmd, r.code, r.out, r.errOut)
+			}
+		}
+	}
+}
