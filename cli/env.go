@@ -75,7 +75,8 @@ func envRun(ctx context.Context, opts *EnvOptions) error {
 	return writeVars(opts.IO.Out, opts.Format, vars)
 }
 
-// writeVars prints vars in format. A value with a control character
+// writeVars prints vars in format, each value quoted so that the format's
+// readers read back exactly its bytes. A value with a control character
 // (from a hostile token) is refused: no shell or .env file should get it.
 func writeVars(w io.Writer, format string, vars []envVar) error {
 	if format == "json" {
@@ -97,8 +98,12 @@ func writeVars(w io.Writer, format string, vars []envVar) error {
 			q := strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v.value)
 			fmt.Fprintf(&b, "set -gx %s '%s'\n", v.name, q)
 		case "dotenv":
-			if strings.ContainsAny(v.value, `'"`) {
-				return fmt.Errorf("%s holds a quote: a .env file cannot carry it unchanged everywhere (--format json can)", v.name)
+			// Single quotes, which python-dotenv and Node's dotenv read
+			// as they are, except that python-dotenv takes a backslash
+			// before a quote as an escape: a value with a quote or a
+			// backslash is refused rather than read back changed.
+			if i := strings.IndexAny(v.value, `'"\`); i >= 0 {
+				return fmt.Errorf("%s holds %q, which a .env file cannot carry unchanged to every reader (--format json or sh can)", v.name, v.value[i])
 			}
 			fmt.Fprintf(&b, "%s='%s'\n", v.name, v.value)
 		}

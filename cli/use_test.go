@@ -190,6 +190,45 @@ func TestEnvFormatsParse(t *testing.T) {
 	}
 }
 
+// Values that quoting gets wrong (quotes, a backslash at the end, $ and
+// backquotes) are read back exactly by sh and fish; dotenv refuses what
+// its readers would read otherwise (python-dotenv takes \' as an escape,
+// so a value ending in a backslash swallows what follows).
+func TestEnvQuotesEveryValueExactly(t *testing.T) {
+	c := newCLI(t)
+	pub := c.keyPair()
+	notarizer, _, _ := session.NewPrivateKey()
+	const org = `o'1 "$HOME" ` + "`id`" + ` \`
+	tok, err := session.NewToken(session.Claims{Expiry: time.Now().Add(time.Hour), PublicKey: pub, Type: session.ReadWrite, UserID: `u\`, OrganizationID: org}, notarizer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.add("odd", tok)
+	file := filepath.Join(t.TempDir(), "vars")
+	for format, reader := range map[string][]string{
+		"sh":   {"sh", "-c", `. "$0"; printf '%s\0%s' "$ORGANIZATION_ID" "$TURNKEY_USER_ID"`, file},
+		"fish": {"fish", "-c", `source $argv[1]; printf '%s\0%s' $ORGANIZATION_ID $TURNKEY_USER_ID`, file},
+	} {
+		if format == "fish" {
+			requireTool(t, "fish")
+		}
+		os.WriteFile(file, []byte(c.ok("env", "--format", format)), 0o600)
+		out, err := exec.Command(reader[0], reader[1:]...).Output()
+		if err != nil || string(out) != org+"\x00u\\" {
+			t.Errorf("%s read back %q (%v), want %q and %q", format, out, err, org, `u\`)
+		}
+	}
+	if r := c.run("", false, "env", "--format", "dotenv"); r.code != ExitFailure || !strings.Contains(r.errOut, "ORGANIZATION_ID holds") {
+		t.Errorf("dotenv of a quote: exit %d %q %q", r.code, r.out, r.errOut)
+	}
+	// A backslash alone, at the end: refused too.
+	tok, _ = session.NewToken(session.Claims{Expiry: time.Now().Add(time.Hour), PublicKey: pub, Type: session.ReadWrite, UserID: "u", OrganizationID: `o\`}, notarizer)
+	c.add("odd", tok)
+	if r := c.run("", false, "env", "--format", "dotenv"); r.code != ExitFailure || !strings.Contains(r.errOut, `ORGANIZATION_ID holds '\\'`) {
+		t.Errorf("dotenv of a backslash: exit %d %q %q", r.code, r.out, r.errOut)
+	}
+}
+
 // stamp signs exactly the bytes it is given: Turnkey accepts the request.
 func TestStamp(t *testing.T) {
 	srv, _ := withAPI(t)
