@@ -16,10 +16,10 @@ const MaxKeyLength = 128
 var ErrInvalidKey = errors.New("invalid session key")
 
 // CheckKey accepts a session key that prints as itself: UTF-8 text of at
-// most MaxKeyLength characters, without control characters, bidirectional
-// overrides or invisible characters. A key that is not UTF-8 would be
-// changed by the store's encoding (two such keys can become one), and one
-// with controls could not be typed to log it out.
+// most MaxKeyLength characters, none of them Invisible. A key that is not
+// UTF-8 would be changed by the store's encoding (two such keys can become
+// one); one with controls could not be typed to log it out; one with a
+// character that shows as nothing would look like another.
 func CheckKey(key string) error {
 	switch {
 	case key == "":
@@ -30,11 +30,26 @@ func CheckKey(key string) error {
 		return fmt.Errorf("%w: it has %d characters; the most is %d", ErrInvalidKey, utf8.RuneCountInString(key), MaxKeyLength)
 	}
 	for i, r := range key {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u200b' || r == '\ufeff' {
-			return fmt.Errorf("%w: it has the control character %U at byte %d", ErrInvalidKey, r, i+1)
+		if Invisible(r) {
+			return fmt.Errorf("%w: it has the control or invisible character %U at byte %d", ErrInvalidKey, r, i+1)
 		}
 	}
 	return nil
+}
+
+// Invisible reports whether r drives a terminal or shows as nothing, or
+// as a space that is not one: control and format characters (bidirectional
+// overrides, joiners, the soft hyphen, tags), Unicode's other default
+// ignorable code points and variation selectors, and every separator but
+// the space. Two keys that differ only by such characters look the same.
+func Invisible(r rune) bool {
+	switch {
+	case r == ' ':
+		return false
+	case unicode.IsControl(r), unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector, unicode.Z):
+		return true
+	}
+	return false
 }
 
 // Pasted returns the bare token in what a person pasted or piped in: the

@@ -56,7 +56,9 @@ func escape(b *strings.Builder, s string, most int) {
 			b.WriteRune(r)
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			fmt.Fprintf(b, "\\x%02x", r)
-		case unicode.Is(unicode.Bidi_Control, r), r == '\u200b', r == '\ufeff':
+		case session.Invisible(r) && r > 0xffff:
+			fmt.Fprintf(b, "\\U%08x", r)
+		case session.Invisible(r):
 			fmt.Fprintf(b, "\\u%04x", r)
 		default:
 			b.WriteRune(r)

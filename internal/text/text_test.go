@@ -19,6 +19,7 @@ func TestClean(t *testing.T) {
 		{"c1\u009bcontrol", `c1\x9bcontrol`},
 		{"org\u202etxt.exe", `org\u202etxt.exe`},
 		{"zero\u200bwidth\ufeff", `zero\u200bwidth\ufeff`},
+		{"ac\u00adme\u2060\U000e0041\u2028", `ac\u00adme\u2060\U000e0041\u2028`},
 		{"bad \xff utf-8", "bad \ufffd utf-8"},
 		{"日本語", "日本語"},
 	} {
