@@ -1,13 +1,17 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -92,11 +96,68 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 	if err != nil {
 		return err
 	}
-	path, err := exec.LookPath(opts.Command[0])
+	path, err := findProgram(opts.Command[0], lookupEnv(environ, "PATH"))
 	if err != nil {
-		return exitCodeError{fmt.Errorf("%s: command not found", text.Clean(opts.Command[0])), 127}
+		return err
 	}
-	return opts.Exec(path, opts.Command, withVars(environ, vars))
+	if err := opts.Exec(path, opts.Command, withVars(environ, vars)); err != nil {
+		return cannotRun(path, err)
+	}
+	return nil
+}
+
+// findProgram finds name as a shell would, saying what is wrong as a
+// shell's exit code does: 127 not found, 126 found but not runnable.
+func findProgram(name, pathEnv string) (string, error) {
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path, nil
+	}
+	candidates := []string{name}
+	if !strings.Contains(name, "/") {
+		candidates = nil
+		for _, dir := range filepath.SplitList(pathEnv) {
+			candidates = append(candidates, filepath.Join(dir, name))
+		}
+	}
+	for _, c := range candidates {
+		if fi, err := os.Stat(c); err == nil && !fi.IsDir() {
+			return "", exitCodeError{fmt.Errorf("%s is not executable: `chmod +x %s` makes it so", text.Clean(c), text.Clean(c)), 126}
+		}
+	}
+	return "", exitCodeError{fmt.Errorf("%s: command not found", text.Clean(name)), 127}
+}
+
+// cannotRun says why the program at path could not be started.
+func cannotRun(path string, err error) error {
+	p := text.Clean(path)
+	switch {
+	case errors.Is(err, syscall.ENOENT):
+		if interp := interpreter(path); interp != "" {
+			return exitCodeError{fmt.Errorf("%s names the interpreter %s, which is not there", p, text.Clean(interp)), 127}
+		}
+		return exitCodeError{fmt.Errorf("%s: %w", p, err), 127}
+	case errors.Is(err, syscall.ENOEXEC):
+		return exitCodeError{fmt.Errorf("%s is not a program this system can run (no #! line, or another machine's)", p), 126}
+	case errors.Is(err, syscall.EACCES):
+		return exitCodeError{fmt.Errorf("%s cannot be run here (permission denied: not executable, or on a file system mounted noexec)", p), 126}
+	}
+	return exitCodeError{fmt.Errorf("running %s: %w", p, err), 126}
+}
+
+// interpreter is the program a script's #! line names, or "".
+func interpreter(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	line, _ := bufio.NewReader(io.LimitReader(f, 256)).ReadString('\n')
+	rest, ok := strings.CutPrefix(line, "#!")
+	if fields := strings.Fields(rest); ok && len(fields) > 0 {
+		return fields[0]
+	}
+	return ""
 }
 
 // withVars is environ with vars set, replacing any of the same name.

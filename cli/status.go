@@ -69,7 +69,8 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	}
 	s := *st.Sessions[key]
 	now := env.Manager.Now()
-	presence := env.Manager.KeyPairPresence(ctx, st)
+	kp, why := env.Manager.HasKeyPair(ctx, st, s.PublicKey)
+	presence := map[string]session.Presence{s.PublicKey: kp}
 	var check *session.Check
 	if opts.Check {
 		sv, err := opts.Servers(opts.Force)
@@ -81,8 +82,12 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	}
 
 	var problems []string
-	for _, p := range s.Problems(now, presence[s.PublicKey]) {
+	for _, p := range s.Problems(now, kp) {
 		problems = append(problems, text.Problem(p, s, now))
+	}
+	if why != nil {
+		// Not usable as far as tkauth can tell: exec would fail the same way.
+		problems = append(problems, "its key store could not say whether its key pair is there: "+text.Message(why.Error()))
 	}
 	if check != nil && check.Status == session.Rejected {
 		problems = append(problems, "rejected by Turnkey: "+text.Clean(check.Why.Error()))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -70,5 +71,45 @@ func TestExec(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		cmd.Process.Kill()
 		t.Fatal("SIGTERM did not reach the command")
+	}
+}
+
+// exec says what is wrong with a program it cannot run, with a shell's
+// exit codes: 127 when there is none by that name or its interpreter is
+// missing, 126 when it is there but not executable.
+func TestExecSaysWhyAProgramCannotRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, home, dir := buildTkauth(t), t.TempDir(), t.TempDir()
+	env := append(os.Environ(), "TKAUTH_HOME="+home, "TKAUTH_KEYRING=file", "TKAUTH_SESSION=", "PATH="+dir+":/usr/bin:/bin")
+	pub := strings.TrimSpace(runBin(t, bin, env, "", "keys", "create").out)
+	if r := runBin(t, bin, env, token(t, pub, time.Hour), "add", "--session-key", "work"); r.code != 0 {
+		t.Fatalf("setup: %s", r.errOut)
+	}
+	write := func(name, content string, mode os.FileMode) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), mode); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	noRunBit := write("no-run-bit", "#!/bin/sh\necho hi\n", 0o644)
+	noInterp := write("no-interpreter", "#!/nonexistent/interp -x\necho hi\n", 0o755)
+	for _, tt := range []struct {
+		command string
+		code    int
+		says    string
+	}{
+		{"not-a-command-anywhere", 127, "not-a-command-anywhere: command not found"},
+		{noRunBit, 126, noRunBit + " is not executable: `chmod +x " + noRunBit + "`"},
+		{"no-run-bit", 126, noRunBit + " is not executable"},
+		{noInterp, 127, noInterp + " names the interpreter /nonexistent/interp, which is not there"},
+		{"no-interpreter", 127, "names the interpreter /nonexistent/interp"},
+	} {
+		r := runBin(t, bin, env, "", "exec", "--", tt.command)
+		if r.code != tt.code || !strings.Contains(r.errOut, tt.says) {
+			t.Errorf("exec %s: exit %d, %q; want %d saying %q", tt.command, r.code, r.errOut, tt.code, tt.says)
+		}
 	}
 }

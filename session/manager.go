@@ -343,6 +343,31 @@ func (m *Manager) deleteKey(ctx context.Context, kp KeyPair) error {
 	return nil
 }
 
+// storeOf is the key store that holds pub's private key: the one tkauth
+// recorded, or, for a key pair tkauth did not create, the one in use.
+func (m *Manager) storeOf(st *State, pub string) (KeyStore, error) {
+	if kp, ok := st.KeyPairs[pub]; ok {
+		return m.keyStore(kp.KeyStore)
+	}
+	return m.keys, nil
+}
+
+// HasKeyPair is KeyPairPresence for one key pair, and, when its key store
+// cannot say, what it answered.
+func (m *Manager) HasKeyPair(ctx context.Context, st *State, pub string) (Presence, error) {
+	ks, err := m.storeOf(st, pub)
+	if err != nil {
+		return PresenceUnknown, err
+	}
+	switch has, err := ks.Has(ctx, pub); {
+	case err != nil:
+		return PresenceUnknown, fmt.Errorf("the %s key store: %w", ks.Name(), err)
+	case has:
+		return Present, nil
+	}
+	return Missing, nil
+}
+
 func (m *Manager) keyStore(name string) (KeyStore, error) {
 	if name == "" || name == m.keys.Name() {
 		return m.keys, nil
@@ -431,12 +456,9 @@ func (m *Manager) KeyPairPresence(ctx context.Context, st *State) map[string]Pre
 			return
 		}
 		out[pub] = PresenceUnknown
-		ks := m.keys
-		if kp, ok := st.KeyPairs[pub]; ok {
-			var err error
-			if ks, err = m.keyStore(kp.KeyStore); err != nil {
-				return
-			}
+		ks, err := m.storeOf(st, pub)
+		if err != nil {
+			return
 		}
 		if _, ok := byStore[ks]; !ok {
 			order = append(order, ks)

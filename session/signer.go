@@ -56,11 +56,9 @@ func (m *Manager) Signer(ctx context.Context, publicKey string) (Signer, error) 
 	if err != nil {
 		return nil, err
 	}
-	ks := m.keys
-	if kp, ok := st.KeyPairs[publicKey]; ok {
-		if ks, err = m.keyStore(kp.KeyStore); err != nil {
-			return nil, err
-		}
+	ks, err := m.storeOf(st, publicKey)
+	if err != nil {
+		return nil, err
 	}
 	secret, err := ks.Get(ctx, publicKey)
 	if errors.Is(err, ErrKeyNotFound) {
