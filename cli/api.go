@@ -26,7 +26,7 @@ import (
 type APIOptions struct {
 	IO      *IOStreams
 	Open    func(context.Context) (*Env, error)
-	Servers func(force bool) (session.Servers, error)
+	Servers func() (session.Servers, error)
 	Now     func() time.Time
 	Key     string
 	Path    string

@@ -18,7 +18,7 @@ import (
 type EnvOptions struct {
 	IO      *IOStreams
 	Open    func(context.Context) (*Env, error)
-	Servers func(force bool) (session.Servers, error)
+	Servers func() (session.Servers, error)
 	Key     string
 	Format  string
 	Yes     bool // print to a terminal all the same

@@ -23,7 +23,7 @@ import (
 type ExecOptions struct {
 	IO      *IOStreams
 	Open    func(context.Context) (*Env, error)
-	Servers func(force bool) (session.Servers, error)
+	Servers func() (session.Servers, error)
 	Key     string
 	Command []string
 	Force   bool // nest inside another tkauth exec

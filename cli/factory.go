@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey"
@@ -21,8 +23,11 @@ type Factory struct {
 	KeyringTimeout time.Duration
 	// KeyringService is the system keyring's service name (tests change it).
 	KeyringService string
-	// APIURL is Turnkey's API base URL.
+	// APIURL is Turnkey's API base URL (--api-url).
 	APIURL string
+	// OtherAPI sends every session's requests to APIURL (--other-api).
+	OtherAPI  bool
+	confirmed map[string]bool // what the user answered, by session key and API
 }
 
 // Env is what the global flags select: the store, its Manager, and the key
@@ -134,19 +139,45 @@ func (f *Factory) API() (session.TurnkeyAPI, error) {
 }
 
 // Servers says where each session's requests go (session.Servers): the
-// API it was logged in with; one the user named that differs is refused
-// unless force.
-func (f *Factory) Servers(force bool) (session.Servers, error) {
+// API it was logged in with, else Turnkey's own. Another goes only where
+// --other-api with --api-url says, never where only the environment does,
+// or, for a session that records no API, where the user says yes to on a
+// terminal.
+func (f *Factory) Servers() (session.Servers, error) {
 	u, err := f.namedAPI()
 	if err != nil {
 		return session.Servers{}, err
 	}
-	return session.Servers{
+	if f.OtherAPI && f.APIURL == "" {
+		return session.Servers{}, usageError{errors.New("--other-api sends the sessions' requests to the API that --api-url names: give --api-url too")}
+	}
+	sv := session.Servers{
 		Dial:    func(base string) session.TurnkeyAPI { return turnkey.New(base) },
 		Named:   u,
 		Default: turnkey.DefaultBaseURL,
-		Force:   force,
-	}, nil
+		Other:   f.OtherAPI,
+	}
+	if f.IO.CanPrompt() {
+		sv.Confirm = f.confirmAPI
+	}
+	return sv, nil
+}
+
+// confirmAPI asks, once a session and API, whether the requests of s, which
+// records no API, may go to url.
+func (f *Factory) confirmAPI(s session.Session, url string) bool {
+	id := s.Key + "\x00" + url
+	if ok, asked := f.confirmed[id]; asked {
+		return ok
+	}
+	fmt.Fprintf(f.IO.ErrOut, "Session %s records no Turnkey API (it was added, not logged in): its requests, signed for it, go to Turnkey's own, %s.\n",
+		text.Clean(s.Key), turnkey.DefaultBaseURL)
+	ok, _ := f.IO.confirm("Send them to " + text.Clean(url) + " instead?")
+	if f.confirmed == nil {
+		f.confirmed = map[string]bool{}
+	}
+	f.confirmed[id] = ok
+	return ok
 }
 
 // loadAPIKey loads the user's long-lived API key: the file, if given,

@@ -16,7 +16,7 @@ import (
 type ListOptions struct {
 	IO      *IOStreams
 	Open    func(context.Context) (*Env, error)
-	Servers func(force bool) (session.Servers, error)
+	Servers func() (session.Servers, error)
 	JSON    bool
 	Check   bool // ask Turnkey about each session
 }
@@ -54,7 +54,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	presence := env.Manager.KeyPairPresence(ctx, st)
 	var checks map[string]*session.Check
 	if opts.Check {
-		sv, err := opts.Servers(false)
+		sv, err := opts.Servers()
 		if err != nil {
 			return err
 		}

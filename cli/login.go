@@ -81,7 +81,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	}
 	defer opts.IO.leftover(res.Leftover)
 	s := res.Session
-	fmt.Fprintf(opts.IO.Out, "Logged in to organization %s as user %s: session %s (now active), %s, %s.\n",
-		text.Clean(s.OrganizationID), text.Clean(s.UserID), text.Clean(s.Key), text.Type(s.Type), text.Expiry(env.Manager.Now(), s.Expiry))
+	fmt.Fprintf(opts.IO.Out, "Logged in to organization %s at %s as user %s: session %s (now active), %s, %s.\n",
+		text.Clean(s.OrganizationID), text.Clean(s.APIBaseURL), text.Clean(s.UserID), text.Clean(s.Key), text.Type(s.Type), text.Expiry(env.Manager.Now(), s.Expiry))
 	return nil
 }

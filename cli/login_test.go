@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -14,7 +15,7 @@ func TestLoginCommand(t *testing.T) {
 	} {
 		out := c.ok(args...)
 		key := args[4]
-		if !strings.HasPrefix(out, "Logged in to organization o as user u: session "+key+" (now active), read-write, expires in ") {
+		if !strings.HasPrefix(out, "Logged in to organization o at "+os.Getenv(APIEnv)+" as user u: session "+key+" (now active), read-write, expires in ") {
 			t.Errorf("%v: %q", args, out)
 		}
 		st := c.state()

@@ -16,7 +16,7 @@ import (
 type LogoutOptions struct {
 	IO      *IOStreams
 	Open    func(context.Context) (*Env, error)
-	Servers func(force bool) (session.Servers, error)
+	Servers func() (session.Servers, error)
 	Key     string
 	All     bool
 	Expired bool
@@ -114,7 +114,7 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 				return err
 			}
 		}
-		if sv, err = opts.Servers(opts.Force); err != nil {
+		if sv, err = opts.Servers(); err != nil {
 			return err
 		}
 	}
@@ -171,9 +171,9 @@ func describeRevocations(ios *IOStreams, revoked []session.Revocation, forced bo
 		key := text.Clean(r.Key)
 		switch {
 		case r.AlreadyGone:
-			fmt.Fprintf(ios.Out, "Turnkey no longer had %s's key: it was revoked already, or expired.\n", key)
+			fmt.Fprintf(ios.Out, "Turnkey (%s) no longer had %s's key: it was revoked already, or expired.\n", text.Clean(r.API), key)
 		case r.Err == nil:
-			fmt.Fprintf(ios.Out, "Revoked %s's key on Turnkey: the token no longer works.\n", key)
+			fmt.Fprintf(ios.Out, "Revoked %s's key on Turnkey (%s): the token no longer works.\n", key, text.Clean(r.API))
 		case forced:
 			ios.warn("revoking %s on Turnkey failed (%v); logging out here anyway (--force): the token works until it expires", key, r.Err)
 		}

@@ -16,10 +16,9 @@ import (
 type RefreshOptions struct {
 	IO      *IOStreams
 	Open    func(context.Context) (*Env, error)
-	Servers func(force bool) (session.Servers, error)
+	Servers func() (session.Servers, error)
 	Key     string
 	Expires time.Duration // 0: the session's own lifetime
-	Force   bool          // send it to --api-url even if it was logged in elsewhere
 }
 
 func newCmdRefresh(f *Factory) *cobra.Command {
@@ -49,7 +48,7 @@ deleted and the session stays as it was.`,
 		ValidArgsFunction: completeSessionKeys(f.Open),
 	}
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the new session's lifetime: 10m, 1h, 7d or seconds, up to a year (default: the session's own)")
-	cmd.Flags().BoolVar(&opts.Force, "force", false, "send it to --api-url even if the session was logged in with another API")
+	deprecatedForce(cmd, f)
 	return cmd
 }
 
@@ -62,7 +61,7 @@ func refreshRun(ctx context.Context, opts *RefreshOptions) error {
 	if err != nil {
 		return err
 	}
-	sv, err := opts.Servers(opts.Force)
+	sv, err := opts.Servers()
 	if err != nil {
 		return err
 	}
@@ -76,7 +75,7 @@ func refreshRun(ctx context.Context, opts *RefreshOptions) error {
 		return withHint(fmt.Errorf("refresh failed (the session is as it was): %w", err), "refresh")
 	}
 	defer opts.IO.leftover(res.Leftover)
-	fmt.Fprintf(opts.IO.Out, "Refreshed %s: %s.\n", text.Clean(key), text.Expiry(env.Manager.Now(), res.Session.Expiry))
+	fmt.Fprintf(opts.IO.Out, "Refreshed %s at %s: %s.\n", text.Clean(key), text.Clean(res.Session.APIBaseURL), text.Expiry(env.Manager.Now(), res.Session.Expiry))
 	if res.OldKeyRevoked != nil {
 		opts.IO.warn("the replaced key was not deleted on Turnkey: %v; it works there until it expires", res.OldKeyRevoked)
 	}

@@ -10,7 +10,7 @@ func TestRefreshCommand(t *testing.T) {
 	c := newCLI(t)
 	c.ok("login", "--org", "o", "--session-key", "work")
 	old := c.state().Sessions["work"]
-	if out := c.ok("refresh", "--expires", "1200"); !strings.HasPrefix(out, "Refreshed work: expires in 19m") && !strings.HasPrefix(out, "Refreshed work: expires in 20m") {
+	if out := c.ok("refresh", "--expires", "1200"); !strings.HasPrefix(out, "Refreshed work at "+srv.URL+": expires in 19m") && !strings.HasPrefix(out, "Refreshed work at "+srv.URL+": expires in 20m") {
 		t.Errorf("refresh: %q", out)
 	}
 	s := c.state().Sessions["work"]

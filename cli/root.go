@@ -17,7 +17,7 @@ import (
 // needs.
 type TUIOptions struct {
 	Open    func(context.Context) (*Env, func(context.Context) (name, note string), error)
-	Servers func(force bool) (session.Servers, error)
+	Servers func() (session.Servers, error)
 	// AutoRefresh: refresh the active session in its last minute.
 	AutoRefresh bool
 }
@@ -62,6 +62,7 @@ Try it safely first: tkauth demo`,
 	pf.StringVar(&f.Keyring, "keyring", envOr("TKAUTH_KEYRING", store.KeyringAuto), "where private keys go: auto, system or file (env TKAUTH_KEYRING)")
 	pf.DurationVar(&f.KeyringTimeout, "keyring-timeout", store.DefaultKeyringTimeout, "how long to wait for the system keyring on each call")
 	pf.StringVar(&f.APIURL, "api-url", "", "Turnkey's API (env "+APIEnv+"; default "+turnkey.DefaultBaseURL+", or the one a session was logged in with)")
+	pf.BoolVar(&f.OtherAPI, "other-api", false, "send sessions' requests to --api-url, even those logged in with another API or recording none")
 
 	root.AddCommand(
 		newCmdList(f), newCmdAdd(f), newCmdSwitch(f), newCmdLogout(f),
@@ -79,6 +80,13 @@ Try it safely first: tkauth demo`,
 	root.SetErr(ios.ErrOut)
 	fixCompletionCmd(root)
 	return root
+}
+
+// deprecatedForce keeps --force, which meant --other-api for cmd, working,
+// with a warning.
+func deprecatedForce(cmd *cobra.Command, f *Factory) {
+	cmd.Flags().BoolVar(&f.OtherAPI, "force", false, "the same as --other-api")
+	cmd.Flags().MarkDeprecated("force", "use --other-api (with --api-url)")
 }
 
 // fixCompletionCmd makes cobra's completion command refuse a shell it does
@@ -112,10 +120,11 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	if err := env.Store.MakeDir(); err != nil {
 		return err
 	}
-	sv, err := opts.Servers(false)
+	sv, err := opts.Servers()
 	if err != nil {
 		return err
 	}
+	sv.Confirm = nil // no question on stderr under the TUI: --other-api says it
 	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), KeyStore: env.KeyStore, Note: env.Note, KeyStoreReady: ready,
 		Watch: true, Servers: &sv, AutoRefresh: opts.AutoRefresh})
 }

@@ -16,7 +16,7 @@ import (
 type StampOptions struct {
 	IO      *IOStreams
 	Open    func(context.Context) (*Env, error)
-	Servers func(force bool) (session.Servers, error)
+	Servers func() (session.Servers, error)
 	Key     string
 }
 

@@ -15,11 +15,10 @@ import (
 type StatusOptions struct {
 	IO      *IOStreams
 	Open    func(context.Context) (*Env, error)
-	Servers func(force bool) (session.Servers, error)
+	Servers func() (session.Servers, error)
 	Key     string
 	Check   bool // ask Turnkey
 	JSON    bool
-	Force   bool // ask --api-url even if the session was logged in elsewhere
 }
 
 func newCmdStatus(f *Factory) *cobra.Command {
@@ -49,7 +48,7 @@ none is active.`,
 	}
 	cmd.Flags().BoolVar(&opts.Check, "check", false, "ask Turnkey whether it still accepts the session")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the session and its status as JSON")
-	cmd.Flags().BoolVar(&opts.Force, "force", false, "with --check: ask --api-url even if the session was logged in with another API")
+	deprecatedForce(cmd, f)
 	return cmd
 }
 
@@ -73,7 +72,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	presence := map[string]session.Presence{s.PublicKey: kp}
 	var check *session.Check
 	if opts.Check {
-		sv, err := opts.Servers(opts.Force)
+		sv, err := opts.Servers()
 		if err != nil {
 			return err
 		}
@@ -119,7 +118,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		case check == nil:
 			fmt.Fprintln(out, "  Turnkey: not asked (--check asks it)")
 		case check.Status == session.Valid:
-			fmt.Fprintln(out, "  Turnkey: valid")
+			fmt.Fprintf(out, "  Turnkey (%s): valid\n", text.Clean(check.API))
 		default:
 			fmt.Fprintf(out, "  Turnkey: %s: %s\n", check.Status, text.Clean(check.Why.Error()))
 		}

@@ -35,7 +35,7 @@ func TestRevokeOfADeadSession(t *testing.T) {
 				t.Fatal("setup: Turnkey still accepts the key")
 			}
 			r := c.run("", false, "logout", "a", "--revoke")
-			if r.code != ExitOK || !strings.Contains(r.out, "Turnkey no longer had a's key: it was revoked already, or expired.") || !strings.Contains(r.out, "Logged out a") {
+			if r.code != ExitOK || !strings.Contains(r.out, ") no longer had a's key: it was revoked already, or expired.") || !strings.Contains(r.out, "Logged out a") {
 				t.Errorf("exit %d\n%s%s", r.code, r.out, r.errOut)
 			}
 			if _, ok := c.state().Sessions["a"]; ok {
@@ -60,7 +60,7 @@ func TestRevokeWithTheAPIKey(t *testing.T) {
 
 	r := c.run("", false, "logout", "--all", "--revoke", "--yes", "--api-key-file", keyFile)
 	if r.code != ExitOK || !strings.Contains(r.out, "Revoked a's key on Turnkey") || !strings.Contains(r.out, "Revoked b's key on Turnkey") ||
-		!strings.Contains(r.out, "Turnkey no longer had c's key") || !strings.Contains(r.out, "Logged out 3 sessions") {
+		!strings.Contains(r.out, "Turnkey ("+srv.URL+") no longer had c's key") || !strings.Contains(r.out, "Logged out 3 sessions") {
 		t.Fatalf("exit %d\n%s%s", r.code, r.out, r.errOut)
 	}
 	if srv.HasKey(a) || srv.HasKey(b) {
@@ -154,7 +154,7 @@ func TestRefreshChangesTheTokenOnly(t *testing.T) {
 	if st.Active != "b" {
 		t.Errorf("refresh made %q active", st.Active)
 	}
-	if !strings.HasPrefix(out, "Refreshed a: expires in 29m") && !strings.HasPrefix(out, "Refreshed a: expires in 30m") {
+	if !strings.HasPrefix(out, "Refreshed a at "+srv.URL+": expires in 29m") && !strings.HasPrefix(out, "Refreshed a at "+srv.URL+": expires in 30m") {
 		t.Errorf("refresh did not keep the session's lifetime: %q", out)
 	}
 	if srv.HasKey(old.PublicKey) || !srv.HasKey(s.PublicKey) {
@@ -200,7 +200,7 @@ func TestStatus(t *testing.T) {
 	if out := c.ok("status"); !strings.HasPrefix(out, "b (active): usable\n") || !strings.Contains(out, "Turnkey: not asked") {
 		t.Errorf("status: %q", out)
 	}
-	if out := c.ok("status", "a", "--check"); !strings.HasPrefix(out, "a: usable\n") || !strings.Contains(out, "Turnkey: valid") {
+	if out := c.ok("status", "a", "--check"); !strings.HasPrefix(out, "a: usable\n") || !strings.Contains(out, "Turnkey ("+os.Getenv(APIEnv)+"): valid") {
 		t.Errorf("status --check: %q", out)
 	}
 	srv.DeleteKey(c.state().Sessions["a"].PublicKey)

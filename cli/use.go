@@ -21,8 +21,8 @@ type inUse struct {
 // sign now, for command: not expired (an error says so, and how to renew
 // it), its key pair in its key store; it warns on stderr when the session
 // is in its last minute. Requests go to the session's own API (servers).
-func useSession(ctx context.Context, ios *IOStreams, open func(context.Context) (*Env, error), servers func(force bool) (session.Servers, error), key, command string) (*inUse, error) {
-	sv, err := servers(false)
+func useSession(ctx context.Context, ios *IOStreams, open func(context.Context) (*Env, error), servers func() (session.Servers, error), key, command string) (*inUse, error) {
+	sv, err := servers()
 	if err != nil {
 		return nil, err
 	}

@@ -138,12 +138,14 @@ func TestTheNetworkCannotDriveTheTerminal(t *testing.T) {
 		env := append(append([]string{}, base...), tt.env...)
 		for _, args := range [][]string{
 			{"login", "--org", "o", "--api-key-file", keyFile, "--api-url", tt.url},
-			{"api", "query/whoami", "--api-url", tt.url},
-			{"refresh", "--api-url", tt.url},
-			{"logout", "--revoke", "--yes", "--api-url", tt.url},
-			{"logout", "--revoke", "--yes", "--api-key-file", keyFile, "--api-url", tt.url},
-			{"status", "--check", "--api-url", tt.url},
-			{"list", "--check", "--json", "--api-url", tt.url},
+			// The session was added: it records no API, and goes only
+			// where --other-api says.
+			{"api", "query/whoami", "--other-api", "--api-url", tt.url},
+			{"refresh", "--other-api", "--api-url", tt.url},
+			{"logout", "--revoke", "--yes", "--other-api", "--api-url", tt.url},
+			{"logout", "--revoke", "--yes", "--api-key-file", keyFile, "--other-api", "--api-url", tt.url},
+			{"status", "--check", "--other-api", "--api-url", tt.url},
+			{"list", "--check", "--json", "--other-api", "--api-url", tt.url},
 		} {
 			r := runBin(t, bin, env, "", args...)
 			// status and list say Turnkey is unreachable, and exit 0

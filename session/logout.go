@@ -249,6 +249,7 @@ func PlanLogout(st *State, keys []string) LogoutPlan {
 // Revocation is what revoking one session's key on Turnkey came to.
 type Revocation struct {
 	Key string
+	API string // the Turnkey API asked, "" if none was
 	// AlreadyGone: Turnkey had no such key (revoked before, or expired and
 	// evicted), which counts as revoked.
 	AlreadyGone bool
@@ -315,7 +316,9 @@ func (m *Manager) RevokeAndLogout(ctx context.Context, sv Servers, by Signer, fo
 		}
 		r, done := outcome[s.PublicKey]
 		if !done {
-			switch err := m.Revoke(ctx, sv, by, k); {
+			api, err := m.revoke(ctx, sv, by, k)
+			r.API = api
+			switch {
 			case errors.Is(err, ErrKeyNotOnTurnkey):
 				r.AlreadyGone = true
 			case err != nil:

@@ -49,35 +49,52 @@ type TurnkeyAPI interface {
 // dead on Turnkey.
 var ErrSignerDead = errors.New("the key that signed is no longer accepted by Turnkey")
 
-// ErrOtherServer: a session is to be sent to another Turnkey API than the
-// one it was logged in with.
+// ErrOtherServer: a session's requests would go to another Turnkey API
+// than the one it was logged in with.
 var ErrOtherServer = errors.New("the session belongs to another Turnkey API")
 
-// Servers says which Turnkey API each session's requests go to: the one
-// the session was logged in with. Named is the API the user named (a flag
-// or the environment), "" if none; a session that records none (stored by
-// add, or by an older tkauth) goes to Named, else to Default. A session
-// that records another API than Named is refused unless Force.
+// ErrUnrecordedServer: a session that records no API (stored by add)
+// would have its requests go elsewhere than Turnkey's own API, and no one
+// said they may.
+var ErrUnrecordedServer = errors.New("the session records no Turnkey API")
+
+// Servers says which Turnkey API each session's requests go to, so that a
+// request signed for a session (by its own key, or by the user's
+// long-lived API key) goes only where the user chose: the API the session
+// was logged in with; for a session that records none, Turnkey's own
+// (Default). Named is the API named for this command, "" if none; it is
+// used instead only if Other, or, for a session that records none, if
+// Confirm says yes.
 type Servers struct {
 	Dial    func(baseURL string) TurnkeyAPI
 	Named   string
 	Default string
-	Force   bool
+	// Other sends every session's requests to Named: the user said so for
+	// this command.
+	Other bool
+	// Confirm, if set, asks whether a session that records no API may
+	// have its requests go to url; nil is no.
+	Confirm func(s Session, url string) bool
 }
 
 // For returns the API s is sent to, by the rule above.
 func (sv Servers) For(s Session) (TurnkeyAPI, error) {
+	key := strconv.Quote(s.Key)
 	switch {
-	case s.APIBaseURL == "" && sv.Named != "":
-		return sv.Dial(sv.Named), nil
-	case s.APIBaseURL == "":
-		return sv.Dial(sv.Default), nil
-	case sv.Named != "" && sv.Named != s.APIBaseURL && !sv.Force:
-		return nil, fmt.Errorf("%w: %s was logged in with %s, not %s; leave the API URL out, or force it", ErrOtherServer, strconv.Quote(s.Key), s.APIBaseURL, sv.Named)
-	case sv.Named != "" && sv.Force:
-		return sv.Dial(sv.Named), nil
+	case sv.Named == "" || sv.Other || sv.Named == s.APIBaseURL:
+	case s.APIBaseURL != "":
+		return nil, fmt.Errorf("%w: %s was logged in with %s, not %s; leave the API URL out, or give --other-api with --api-url to send it there", ErrOtherServer, key, s.APIBaseURL, sv.Named)
+	case sv.Named == sv.Default, sv.Confirm != nil && sv.Confirm(s, sv.Named):
+	default:
+		return nil, fmt.Errorf("%w: %s was stored without one (tkauth add), so its requests go to Turnkey's own API, %s, not to %s, unless you say so: give --other-api with --api-url, or answer yes on a terminal", ErrUnrecordedServer, key, sv.Default, sv.Named)
 	}
-	return sv.Dial(s.APIBaseURL), nil
+	switch {
+	case sv.Named != "":
+		return sv.Dial(sv.Named), nil
+	case s.APIBaseURL != "":
+		return sv.Dial(s.APIBaseURL), nil
+	}
+	return sv.Dial(sv.Default), nil
 }
 
 // DefaultLifetime is how long a session lasts unless asked otherwise, as
@@ -217,30 +234,37 @@ func (m *Manager) usersOf(ctx context.Context, pub string) ([]string, error) {
 // if by is nil. It does not log out. A key Turnkey no longer has is
 // ErrKeyNotOnTurnkey: dead already.
 func (m *Manager) Revoke(ctx context.Context, sv Servers, by Signer, key string) error {
+	_, err := m.revoke(ctx, sv, by, key)
+	return err
+}
+
+// revoke is Revoke, returning too the API it asked.
+func (m *Manager) revoke(ctx context.Context, sv Servers, by Signer, key string) (string, error) {
 	s, err := m.Get(ctx, key)
 	if err != nil {
-		return err
+		return "", err
 	}
 	api, err := sv.For(s)
 	if err != nil {
-		return err
+		return "", err
 	}
 	own := by == nil
 	if own {
 		if by, err = m.Signer(ctx, s.PublicKey); err != nil {
-			return fmt.Errorf("cannot revoke %s with its own key: %w", strconv.Quote(key), err)
+			return "", fmt.Errorf("cannot revoke %s with its own key: %w", strconv.Quote(key), err)
 		}
 	}
 	err = api.RevokeSessionKey(ctx, by, s.OrganizationID, s.UserID, s.PublicKey)
 	if own && errors.Is(err, ErrSignerDead) {
-		return fmt.Errorf("%w (Turnkey refused the session's own key: %v)", ErrKeyNotOnTurnkey, err)
+		err = fmt.Errorf("%w (Turnkey refused the session's own key: %v)", ErrKeyNotOnTurnkey, err)
 	}
-	return err
+	return api.BaseURL(), err
 }
 
 // Check is what Turnkey says of a session.
 type Check struct {
 	Key    string
+	API    string // the Turnkey API asked, "" if none was
 	Status CheckStatus
 	// Identity is who Turnkey says the session is, when Valid.
 	Identity Identity
@@ -280,6 +304,7 @@ func (m *Manager) Check(ctx context.Context, sv Servers, key string) Check {
 		c.Status, c.Why = Unchecked, err
 		return c
 	}
+	c.API = api.BaseURL()
 	who, err := api.Whoami(ctx, by, s.OrganizationID)
 	switch {
 	case errors.Is(err, ErrSignerDead):

@@ -369,24 +369,31 @@ func TestScopedSessionsRefreshInTheirProfile(t *testing.T) {
 func TestServersFor(t *testing.T) {
 	dial := func(u string) session.TurnkeyAPI { return urlAPI(u) }
 	at := func(u string) session.Session { return session.Session{Key: "k", APIBaseURL: u} }
+	yes := func(session.Session, string) bool { return true }
+	no := func(session.Session, string) bool { return false }
 	for _, tt := range []struct {
-		name  string
-		sv    session.Servers
-		s     session.Session
-		want  string
-		fails bool
+		name string
+		sv   session.Servers
+		s    session.Session
+		want string
+		err  error
 	}{
-		{"its own", session.Servers{Dial: dial, Default: "https://prod"}, at("https://preprod"), "https://preprod", false},
-		{"none recorded: the default", session.Servers{Dial: dial, Default: "https://prod"}, at(""), "https://prod", false},
-		{"none recorded: the one named", session.Servers{Dial: dial, Default: "https://prod", Named: "https://x"}, at(""), "https://x", false},
-		{"named alike", session.Servers{Dial: dial, Named: "https://preprod"}, at("https://preprod"), "https://preprod", false},
-		{"named otherwise", session.Servers{Dial: dial, Named: "https://prod"}, at("https://preprod"), "", true},
-		{"named otherwise, forced", session.Servers{Dial: dial, Named: "https://prod", Force: true}, at("https://preprod"), "https://prod", false},
+		{"its own", session.Servers{Dial: dial, Default: "https://prod"}, at("https://preprod"), "https://preprod", nil},
+		{"none recorded: the default", session.Servers{Dial: dial, Default: "https://prod"}, at(""), "https://prod", nil},
+		{"none recorded: the default, named", session.Servers{Dial: dial, Default: "https://prod", Named: "https://prod"}, at(""), "https://prod", nil},
+		{"none recorded: another, not confirmed", session.Servers{Dial: dial, Default: "https://prod", Named: "https://x"}, at(""), "", session.ErrUnrecordedServer},
+		{"none recorded: another, refused", session.Servers{Dial: dial, Default: "https://prod", Named: "https://x", Confirm: no}, at(""), "", session.ErrUnrecordedServer},
+		{"none recorded: another, confirmed", session.Servers{Dial: dial, Default: "https://prod", Named: "https://x", Confirm: yes}, at(""), "https://x", nil},
+		{"none recorded: another, other", session.Servers{Dial: dial, Default: "https://prod", Named: "https://x", Other: true}, at(""), "https://x", nil},
+		{"named alike", session.Servers{Dial: dial, Named: "https://preprod"}, at("https://preprod"), "https://preprod", nil},
+		{"named otherwise", session.Servers{Dial: dial, Named: "https://prod"}, at("https://preprod"), "", session.ErrOtherServer},
+		{"named otherwise, confirmed: still refused", session.Servers{Dial: dial, Named: "https://prod", Confirm: yes}, at("https://preprod"), "", session.ErrOtherServer},
+		{"named otherwise, other", session.Servers{Dial: dial, Named: "https://prod", Other: true}, at("https://preprod"), "https://prod", nil},
 	} {
 		api, err := tt.sv.For(tt.s)
-		if tt.fails {
-			if !errors.Is(err, session.ErrOtherServer) {
-				t.Errorf("%s: %v, want ErrOtherServer", tt.name, err)
+		if tt.err != nil {
+			if !errors.Is(err, tt.err) {
+				t.Errorf("%s: %v, want %v", tt.name, err, tt.err)
 			}
 			continue
 		}

@@ -185,7 +185,7 @@ func checkText(c session.Check) string {
 	key := text.Clean(c.Key)
 	switch c.Status {
 	case session.Valid:
-		return "Turnkey accepts " + key + "."
+		return "Turnkey (" + text.Clean(c.API) + ") accepts " + key + "."
 	case session.Rejected:
 		return "Turnkey rejects " + key + ": " + c.Why.Error()
 	case session.Unreachable:

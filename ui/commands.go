@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -122,6 +123,7 @@ func revokeCmd(s Sessions, sv session.Servers, keys []string) tea.Cmd {
 			err = errors.Join(err, res.Unrecorded)
 		}
 		revoked, gone := 0, 0
+		var apis []string
 		for _, r := range res.Revoked {
 			switch {
 			case r.AlreadyGone:
@@ -129,8 +131,11 @@ func revokeCmd(s Sessions, sv session.Servers, keys []string) tea.Cmd {
 			case r.Err == nil:
 				revoked++
 			}
+			if r.API != "" && !slices.Contains(apis, r.API) {
+				apis = append(apis, r.API)
+			}
 		}
-		say := "Revoked on Turnkey: " + text.Plural(revoked, "session")
+		say := "Revoked on Turnkey (" + text.CleanJoin(apis) + "): " + text.Plural(revoked, "session")
 		if gone > 0 {
 			say += " (" + text.Plural(gone, "more") + " dead there already)"
 		}
@@ -152,7 +157,7 @@ func refreshCmd(s Sessions, sv session.Servers, key string, now func() time.Time
 		if err != nil {
 			return "", err
 		}
-		done := "Refreshed " + text.Clean(key) + ": " + text.Expiry(now(), res.Session.Expiry) + "."
+		done := "Refreshed " + text.Clean(key) + " at " + text.Clean(res.Session.APIBaseURL) + ": " + text.Expiry(now(), res.Session.Expiry) + "."
 		if res.OldKeyRevoked != nil {
 			err = errors.Join(res.Leftover, fmt.Errorf("the replaced key was not deleted on Turnkey: %w", res.OldKeyRevoked))
 		}
