@@ -11,7 +11,6 @@ import (
 
 	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/internal/text"
-	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/ui"
 )
@@ -74,7 +73,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		}()
 	}
 	keys, file := store.NewFileKeys(dir), store.NewFile(dir)
-	m := session.NewManager(file, keys).WithClock(opts.Now)
+	m := newManager(file, keys).WithClock(opts.Now)
 	if err := fixture.SeedDemo(ctx, m); err != nil {
 		return fmt.Errorf("seeding the demo store in %s: %w", text.Clean(dir), err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Factory holds the global flags and makes what commands need from them;
@@ -62,7 +63,7 @@ func (f *Factory) Open(ctx context.Context) (*Env, error) {
 		return nil, usageError{err}
 	}
 	st := store.NewFile(dir)
-	return &Env{Manager: session.NewManager(st, ks.Keys, ks.Others...), Store: st, KeyStore: ks.Keys.Name(), Note: ks.Note}, nil
+	return &Env{Manager: newManager(st, ks.Keys, ks.Others...), Store: st, KeyStore: ks.Keys.Name(), Note: ks.Note}, nil
 }
 
 // OpenDeferred is Open for the TUI: with auto, the key store is chosen on
@@ -86,7 +87,7 @@ func (f *Factory) OpenDeferred(ctx context.Context) (env *Env, ready func(contex
 		}
 		return ks.Keys.Name(), ks.Note
 	}
-	return &Env{Manager: session.NewManager(st, d, store.NewFileKeys(dir)), Store: st}, ready, nil
+	return &Env{Manager: newManager(st, d, store.NewFileKeys(dir)), Store: st}, ready, nil
 }
 
 // OpenLazy is OpenDeferred for a command that uses no key store (current,
@@ -94,6 +95,12 @@ func (f *Factory) OpenDeferred(ctx context.Context) (env *Env, ready func(contex
 func (f *Factory) OpenLazy(ctx context.Context) (*Env, error) {
 	env, _, err := f.OpenDeferred(ctx)
 	return env, err
+}
+
+// newManager is a session.Manager that compares session keys in Unicode's
+// NFC, so that two keys that look the same cannot both be stored.
+func newManager(st session.Store, keys session.KeyStore, others ...session.KeyStore) *session.Manager {
+	return session.NewManager(st, keys, others...).WithKeyForm(norm.NFC.String)
 }
 
 // OpenPlain is Open for a plain command: the note goes to stderr.

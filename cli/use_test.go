@@ -395,3 +395,24 @@ func TestCurrentRefusesWhatEveryCommandRefuses(t *testing.T) {
 		}
 	}
 }
+
+// Session keys are compared in Unicode's NFC: a key typed decomposed is
+// refused, saying how it reads composed, and a composed key beside a
+// decomposed one an older tkauth stored looks the same, so is taken.
+func TestKeysAreComparedInNFC(t *testing.T) {
+	c := newCLI(t)
+	tok := token(t, c.keyPair(), time.Hour)
+	if r := c.run(tok, false, "add", "--session-key", "e\u0301quipe"); r.code == 0 || !strings.Contains(r.errOut, `composed form (NFC), in which it reads "\u00e9quipe"`) {
+		t.Errorf("a decomposed key: exit %d %q", r.code, r.errOut)
+	}
+	err := store.NewFile(c.home).Update(context.Background(), func(st *session.State, commit session.Commit) error {
+		st.Sessions["e\u0301quipe"] = &session.Session{Key: "e\u0301quipe", Token: "t", Claims: session.Claims{PublicKey: "02" + strings.Repeat("cd", 32)}}
+		return commit()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.run(tok, false, "add", "--session-key", "\u00e9quipe"); r.code == 0 || !strings.Contains(r.errOut, "looks the same as the stored") {
+		t.Errorf("a composed key beside a decomposed one: exit %d %q", r.code, r.errOut)
+	}
+}

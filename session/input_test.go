@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
 )
 
 func TestCheckKey(t *testing.T) {
@@ -100,5 +101,45 @@ func TestPasted(t *testing.T) {
 	got, _ := session.Pasted("Token " + tok)
 	if _, err := session.Parse(got); err == nil || !strings.Contains(err.Error(), "a space at byte 6") {
 		t.Errorf("a token after another word: %v", err)
+	}
+}
+
+// With a key form (the front end gives Unicode's NFC; here, lower case), a
+// new key must be in it, and one that looks like a stored key, once both
+// are in it and rid of invisible characters, is taken: a store an older
+// tkauth wrote may hold such keys, which stay usable.
+func TestKeysThatLookAlike(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.m.WithKeyForm(strings.ToLower)
+	legacy := func(key string) {
+		err := store.NewFile(f.dir).Update(ctx, func(st *session.State, commit session.Commit) error {
+			st.Sessions[key] = &session.Session{Key: key, Token: "t", Claims: session.Claims{PublicKey: "02" + strings.Repeat("cd", 32)}}
+			return commit()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	pub := f.keyPair()
+	tok := f.token(pub, time.Hour)
+	if _, err := f.m.StoreSession(ctx, tok, "Acme"); !errors.Is(err, session.ErrInvalidKey) || !strings.Contains(err.Error(), `in which it reads "acme"`) {
+		t.Errorf("a key not in the form: %v", err)
+	}
+	legacy("ACME")
+	legacy("glo\u00adbex")
+	for _, key := range []string{"acme", "globex"} {
+		if _, err := f.m.StoreSession(ctx, tok, key); !errors.Is(err, session.ErrExists) || !strings.Contains(err.Error(), "looks the same as the stored") {
+			t.Errorf("%s beside a look-alike: %v", key, err)
+		}
+	}
+	if _, err := f.m.StoreSession(ctx, tok, "ACME"); err != nil {
+		t.Errorf("replacing the stored look-alike itself: %v", err)
+	}
+	if err := f.m.Rename(ctx, "ACME", "acme"); err != nil {
+		t.Errorf("renaming a look-alike to the form: %v", err)
+	}
+	if err := f.m.Rename(ctx, "acme", "globex"); !errors.Is(err, session.ErrExists) {
+		t.Errorf("renaming onto a look-alike: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -33,10 +34,11 @@ var (
 // KeyStore. Every operation runs under the store's lock from first read to
 // last write, so two processes never interleave.
 type Manager struct {
-	store Store
-	keys  KeyStore   // where new key pairs go
-	other []KeyStore // stores that may hold key pairs made earlier
-	now   func() time.Time
+	store   Store
+	keys    KeyStore   // where new key pairs go
+	other   []KeyStore // stores that may hold key pairs made earlier
+	now     func() time.Time
+	keyForm func(string) string // see WithKeyForm
 }
 
 // NewManager returns a Manager that keeps state in store and creates key
@@ -50,6 +52,54 @@ func NewManager(store Store, keys KeyStore, others ...KeyStore) *Manager {
 func (m *Manager) WithClock(now func() time.Time) *Manager {
 	m.now = now
 	return m
+}
+
+// WithKeyForm makes m compare session keys in the normal form that form
+// returns (Unicode's NFC, which the front end brings): a new key must be
+// given in that form, and one that looks the same as a stored key, once
+// both are in it and rid of Invisible characters, is taken.
+func (m *Manager) WithKeyForm(form func(string) string) *Manager {
+	m.keyForm = form
+	return m
+}
+
+// keyInForm is CheckKey, and key in the Manager's key form.
+func (m *Manager) keyInForm(key string) error {
+	if err := CheckKey(key); err != nil {
+		return err
+	}
+	if m.keyForm != nil {
+		if f := m.keyForm(key); f != key {
+			return fmt.Errorf("%w: it is not in Unicode's composed form (NFC), in which it reads %s: type it so", ErrInvalidKey, strconv.QuoteToASCII(f))
+		}
+	}
+	return nil
+}
+
+// checkNewKey accepts key for a session not yet stored in st: keyInForm,
+// and not looking like a stored key.
+func (m *Manager) checkNewKey(st *State, key string) error {
+	if err := m.keyInForm(key); err != nil {
+		return err
+	}
+	looks := func(k string) string {
+		k = strings.Map(func(r rune) rune {
+			if Invisible(r) && r != ' ' {
+				return -1
+			}
+			return r
+		}, k)
+		if m.keyForm != nil {
+			k = m.keyForm(k)
+		}
+		return k
+	}
+	for k := range st.Sessions {
+		if k != key && looks(k) == looks(key) {
+			return fmt.Errorf("%w: %s looks the same as the stored %s", ErrExists, strconv.QuoteToASCII(key), strconv.QuoteToASCII(k))
+		}
+	}
+	return nil
 }
 
 // Now returns the Manager's current time.
@@ -132,9 +182,10 @@ func (st *State) activate(key string) {
 var ErrExists = errors.New("a session is already stored under that key")
 
 // Rename moves the session stored under old to new, which must pass
-// CheckKey and not be taken; the active and previous pointers follow.
+// CheckKey, be in the key form and not be taken; the active and previous
+// pointers follow.
 func (m *Manager) Rename(ctx context.Context, old, new string) error {
-	if err := CheckKey(new); err != nil {
+	if err := m.keyInForm(new); err != nil {
 		return err
 	}
 	return m.store.Update(ctx, func(st *State, commit Commit) error {
@@ -147,6 +198,11 @@ func (m *Manager) Rename(ctx context.Context, old, new string) error {
 		}
 		if old == new {
 			return nil
+		}
+		others := &State{Sessions: maps.Clone(st.Sessions)}
+		delete(others.Sessions, old) // renaming a look-alike away is fine
+		if err := m.checkNewKey(others, new); err != nil {
+			return err
 		}
 		moved := *s
 		moved.Key = new
@@ -222,8 +278,8 @@ func (m *Manager) put(ctx context.Context, s Session, key string, o putOptions) 
 			}
 		}
 		if !replaced {
-			// Keys stored before this check existed stay usable.
-			if err := CheckKey(key); err != nil {
+			// Keys stored before these checks existed stay usable.
+			if err := m.checkNewKey(st, key); err != nil {
 				return err
 			}
 		}

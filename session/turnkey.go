@@ -137,7 +137,7 @@ func (m *Manager) Login(ctx context.Context, api TurnkeyAPI, apiKey Signer, org 
 	if key == "" {
 		key = DefaultKey
 	}
-	if err := CheckKey(key); err != nil {
+	if err := m.keyInForm(key); err != nil {
 		return StoreResult{}, err
 	}
 	st, err := m.store.Load(ctx)
