@@ -154,12 +154,7 @@ func (m Model) footerLines() []string {
 		style := map[statusKind]lipgloss.Style{statusOK: st.Success, statusWarn: st.Warning, statusErr: st.Error}[m.kind]
 		// Wrapped, so that the end of a long error (usually the part that
 		// says why) is not cut off.
-		status := wrap(lipgloss.NewStyle(), text.Clean(m.status), m.width)
-		if len(status) > maxStatusLines {
-			status = status[:maxStatusLines]
-			status[maxStatusLines-1] = ansi.Truncate(status[maxStatusLines-1], m.width-1, "") + "…"
-		}
-		for _, l := range status {
+		for _, l := range fitLines(wrap(lipgloss.NewStyle(), text.Message(m.status), m.width), m.width) {
 			lines = append(lines, style.Render(l))
 		}
 	}
@@ -184,6 +179,17 @@ func (m Model) helpBar() string {
 		}
 		keep = keep[:len(keep)-1]
 	}
+}
+
+// fitLines keeps at most maxStatusLines of lines, the last cut with "…"
+// when more were left out.
+func fitLines(lines []string, width int) []string {
+	if len(lines) <= maxStatusLines {
+		return lines
+	}
+	lines = lines[:maxStatusLines]
+	lines[maxStatusLines-1] = ansi.Truncate(lines[maxStatusLines-1], width-1, "") + "…"
+	return lines
 }
 
 func (m Model) emptyLines() []string {
