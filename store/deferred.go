@@ -106,16 +106,21 @@ func (d *Deferred) HasMany(ctx context.Context, pubs []string) (map[string]bool,
 		if b, ok := k.(session.BatchKeyStore); ok {
 			return b.HasMany(ctx, pubs)
 		}
-		out := make(map[string]bool, len(pubs))
-		for _, pub := range pubs {
-			has, err := k.Has(ctx, pub)
-			if err != nil {
-				return nil, err
-			}
-			out[pub] = has
-		}
-		return out, nil
+		return hasEach(ctx, k, pubs)
 	})
+}
+
+// hasEach is HasMany for a key store that answers one key at a time.
+func hasEach(ctx context.Context, k session.KeyStore, pubs []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(pubs))
+	for _, pub := range pubs {
+		has, err := k.Has(ctx, pub)
+		if err != nil {
+			return nil, err
+		}
+		out[pub] = has
+	}
+	return out, nil
 }
 
 func (d *Deferred) Tidy(ctx context.Context) error {

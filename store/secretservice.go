@@ -223,15 +223,7 @@ func (k *SystemKeys) deleteExact(svc *ss.SecretService, coll dbus.BusObject, pub
 // time, through go-keyring.
 func (k *SystemKeys) HasMany(ctx context.Context, pubs []string) (map[string]bool, error) {
 	if !usesDBus {
-		found := make(map[string]bool, len(pubs))
-		for _, pub := range pubs {
-			has, err := k.Has(ctx, pub)
-			if err != nil {
-				return nil, err
-			}
-			found[pub] = has
-		}
-		return found, nil
+		return hasEach(ctx, k, pubs)
 	}
 	var found map[string]bool
 	err := k.call(ctx, func() error {
