@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tkauth/tkauth/internal/text"
@@ -27,8 +28,11 @@ type Factory struct {
 	// APIURL is Turnkey's API base URL (--api-url).
 	APIURL string
 	// OtherAPI sends every session's requests to APIURL (--other-api).
-	OtherAPI  bool
-	confirmed map[string]bool // what the user answered, by session key and API
+	OtherAPI bool
+	// confirmed is what the user answered, by session key and API; list
+	// --check asks from several goroutines, one question at a time.
+	mu        sync.Mutex
+	confirmed map[string]bool
 }
 
 // Env is what the global flags select: the store, its Manager, and the key
@@ -173,6 +177,8 @@ func (f *Factory) Servers() (session.Servers, error) {
 // confirmAPI asks, once a session and API, whether the requests of s, which
 // records no API, may go to url.
 func (f *Factory) confirmAPI(s session.Session, url string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	id := s.Key + "\x00" + url
 	if ok, asked := f.confirmed[id]; asked {
 		return ok

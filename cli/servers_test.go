@@ -78,3 +78,23 @@ func TestRevocationGoesOnlyWhereTheUserSaid(t *testing.T) {
 	c.run("y\n", true, "logout", "added", "--revoke", "--yes", "--api-key-file", keyFile)
 	received("an added session, answered yes", false, true)
 }
+
+// list --check asks about every session at once: the question for each
+// that records no API comes one at a time, once.
+func TestTheAPIQuestionComesOneAtATime(t *testing.T) {
+	withAPI(t)
+	c := newCLI(t)
+	for _, k := range []string{"a", "b", "c", "d"} {
+		c.add(k, token(t, c.keyPair(), time.Hour))
+	}
+	other := turnkeytest.New()
+	t.Cleanup(other.Close)
+	t.Setenv(APIEnv, other.URL)
+	r := c.run("n\nn\nn\nn\n", true, "list", "--check")
+	if n := strings.Count(r.errOut, "instead? [y/N]"); n != 4 {
+		t.Errorf("%d questions for 4 sessions: %q", n, r.errOut)
+	}
+	if len(other.Requests()) != 0 {
+		t.Errorf("answered no, yet: %q", other.Requests())
+	}
+}
