@@ -81,5 +81,27 @@ func switchRun(ctx context.Context, opts *SwitchOptions) error {
 		}
 	}
 	fmt.Fprintf(opts.IO.Out, "Active session: %s\n", text.Clean(key))
+	warnUnusable(ctx, opts.IO, env.Manager, key)
 	return nil
+}
+
+// warnUnusable warns, as the TUI does, when the session just made active
+// cannot be used: expired, or its key pair missing. The key store gets a
+// second to say; a key store that does not is no reason to warn.
+func warnUnusable(ctx context.Context, ios *IOStreams, m *session.Manager, key string) {
+	st, err := m.State(ctx)
+	s, ok := st.Sessions[key]
+	if err != nil || !ok {
+		return
+	}
+	kctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	presence, _ := m.HasKeyPair(kctx, st, s.PublicKey)
+	for _, p := range s.Problems(m.Now(), presence) {
+		way := "`tkauth login` makes a new one"
+		if p == session.ProblemExpired {
+			way += ", `tkauth logout` removes it"
+		}
+		ios.warn("session %s is active, but %s: %s", text.Clean(key), text.Problem(p, *s, m.Now()), way)
+	}
 }

@@ -416,3 +416,25 @@ func TestKeysAreComparedInNFC(t *testing.T) {
 		t.Errorf("a composed key beside a decomposed one: exit %d %q", r.code, r.errOut)
 	}
 }
+
+// switch to a session that cannot be used warns, as the TUI does, and
+// switches all the same.
+func TestSwitchWarnsOfAnUnusableSession(t *testing.T) {
+	c := newCLI(t)
+	c.add("old", token(t, c.keyPair(), -time.Minute))
+	_, gone, _ := session.NewPrivateKey()
+	c.add("nokey", token(t, gone, time.Hour))
+	c.add("fine", token(t, c.keyPair(), time.Hour))
+	for key, says := range map[string]string{
+		"old":   "warning: session old is active, but it expired ",
+		"nokey": "warning: session nokey is active, but its key pair is missing from its key store",
+	} {
+		r := c.run("", false, "switch", key)
+		if r.code != 0 || r.out != "Active session: "+key+"\n" || !strings.Contains(r.errOut, says) {
+			t.Errorf("switch %s: exit %d %q %q", key, r.code, r.out, r.errOut)
+		}
+	}
+	if r := c.run("", false, "switch", "fine"); r.code != 0 || r.errOut != "" {
+		t.Errorf("switch to a usable session: exit %d %q", r.code, r.errOut)
+	}
+}

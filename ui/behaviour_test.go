@@ -117,6 +117,12 @@ func TestLogoutExpired(t *testing.T) {
 	if m2, _ := press(t, m, "X"); m2.focus != focusTable || m2.status != "No session has expired." {
 		t.Errorf("X with none expired: mode %d, %q", m2.focus, m2.status)
 	}
+	// globex/ops expires on screen: the next tick, not the next key,
+	// makes X mean it.
+	tm, _ := m.Update(tickMsg(t0.Add(3 * time.Minute)))
+	if m2, _ := press(t, tm.(Model), "X"); m2.focus != focusDialog || m2.dialog.Title != "Log out globex/ops?" {
+		t.Errorf("X once globex/ops has expired on screen: focus %d, %q, status %q", m2.focus, m2.dialog.Title, m2.status)
+	}
 }
 
 // The logout dialog says that the token lives on at Turnkey, and r
