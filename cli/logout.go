@@ -102,8 +102,12 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	if err != nil {
 		return withHint(err, "logout")
 	}
-	if len(keys) == 0 {
-		fmt.Fprintln(ios.Out, "No expired sessions.")
+	if len(keys) == 0 { // nothing to do is done, for a cleanup script
+		if opts.All {
+			fmt.Fprintln(ios.Out, "No sessions to log out.")
+		} else {
+			fmt.Fprintln(ios.Out, "No expired sessions.")
+		}
 		return nil
 	}
 	var by session.Signer // nil: each session's own key signs its revocation

@@ -149,3 +149,12 @@ func TestLogoutSaysWhatIsOnDisk(t *testing.T) {
 type lockedKeys struct{ *store.FileKeys }
 
 func (lockedKeys) Delete(context.Context, string) error { return store.ErrKeyringLocked }
+
+// A cleanup script's `logout --all --yes` with nothing stored has nothing
+// to do, and exits 0.
+func TestLogoutAllOfNothing(t *testing.T) {
+	c := newCLI(t)
+	if r := c.run("", false, "logout", "--all", "--yes"); r.code != 0 || r.out != "No sessions to log out.\n" {
+		t.Errorf("exit %d %q %q", r.code, r.out, r.errOut)
+	}
+}

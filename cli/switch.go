@@ -19,17 +19,19 @@ type SwitchOptions struct {
 	Open func(context.Context) (*Env, error)
 	// Pick lets the user choose a session on a terminal; "" is cancelled.
 	Pick func(context.Context, *session.State, time.Time) (string, error)
-	Key  string // "-": the previous one; "": ask
+	Key   string // "-": the previous one; "": ask
+	Unset bool   // make none active
 }
 
 func newCmdSwitch(f *Factory) *cobra.Command {
 	opts := &SwitchOptions{IO: f.IO, Open: f.OpenLazy, Pick: ui.Pick}
-	return &cobra.Command{
-		Use:   "switch [KEY | -]",
+	cmd := &cobra.Command{
+		Use:   "switch [KEY | - | --unset]",
 		Short: "Make a session the active one: KEY, the previous one (-), or one you pick",
 		Long: `switch makes the session stored under KEY the active one. "switch -" goes back
 to the session that was active before, as "cd -" does. With no KEY, on a
-terminal, it lets you pick one: type to filter, enter to choose, esc to cancel.`,
+terminal, it lets you pick one: type to filter, enter to choose, esc to cancel.
+--unset makes no session active, logging none out.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return usageError{fmt.Errorf("`tkauth switch` takes one session key (or - for the previous one), but was given %d: %s", len(args), quoteArgs(args))}
@@ -40,19 +42,31 @@ terminal, it lets you pick one: type to filter, enter to choose, esc to cancel.`
 			if len(args) == 1 {
 				opts.Key = args[0]
 			}
-			if opts.Key == "" && !opts.IO.CanPrompt() {
+			if opts.Unset && opts.Key != "" {
+				return usageError{errors.New("give KEY, -, or --unset")}
+			}
+			if opts.Key == "" && !opts.Unset && !opts.IO.CanPrompt() {
 				return usageError{errors.New("switch needs the session to make active: `tkauth switch KEY` (`tkauth list` shows them), or `tkauth switch -` for the previous one")}
 			}
 			return switchRun(cmd.Context(), opts)
 		},
 		ValidArgsFunction: completeSessionKeys(f.Open),
 	}
+	cmd.Flags().BoolVarP(&opts.Unset, "unset", "u", false, "make no session active (switch - makes it active again)")
+	return cmd
 }
 
 func switchRun(ctx context.Context, opts *SwitchOptions) error {
 	env, err := opts.Open(ctx)
 	if err != nil {
 		return err
+	}
+	if opts.Unset {
+		if err := env.Manager.SetActive(ctx, ""); err != nil {
+			return err
+		}
+		fmt.Fprintln(opts.IO.Out, "No session is active now.")
+		return nil
 	}
 	key := opts.Key
 	switch key {

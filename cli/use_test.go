@@ -438,3 +438,22 @@ func TestSwitchWarnsOfAnUnusableSession(t *testing.T) {
 		t.Errorf("switch to a usable session: exit %d %q", r.code, r.errOut)
 	}
 }
+
+// switch --unset makes no session active without logging one out, as
+// kubectx -u does; switch - makes it active again.
+func TestSwitchUnset(t *testing.T) {
+	c := newCLI(t)
+	c.add("a", token(t, c.keyPair(), time.Hour))
+	if out := c.ok("switch", "--unset"); out != "No session is active now.\n" || c.state().Active != "" || c.state().Sessions["a"] == nil {
+		t.Errorf("--unset: %q, active %q", out, c.state().Active)
+	}
+	if r := c.run("", false, "current"); r.code != ExitNotFound {
+		t.Errorf("current after --unset: exit %d", r.code)
+	}
+	if out := c.ok("switch", "-"); out != "Active session: a\n" {
+		t.Errorf("switch - after --unset: %q", out)
+	}
+	if r := c.run("", false, "switch", "a", "--unset"); r.code != ExitUsage {
+		t.Errorf("KEY and --unset: exit %d", r.code)
+	}
+}

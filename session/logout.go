@@ -28,16 +28,13 @@ var ErrAmbiguousPick = errors.New("pick one of a session key, all sessions or th
 // Targets returns the keys, in order, of the sessions p picks in st at
 // now: the one place that decides what a logout (or show, or refresh) is
 // about; the front ends confirm it and hand exactly that to Logout. An
-// unknown Key, or All with nothing stored, is ErrNotFound; no active
-// session is ErrNoActiveSession; Expired with none expired is no keys.
+// unknown Key is ErrNotFound; no active session is ErrNoActiveSession; All
+// with nothing stored, or Expired with none expired, is no keys.
 func Targets(st *State, p Pick, now time.Time) ([]string, error) {
 	switch {
 	case (p.Key != "" && (p.All || p.Expired)) || (p.All && p.Expired):
 		return nil, ErrAmbiguousPick
 	case p.All:
-		if len(st.Sessions) == 0 {
-			return nil, fmt.Errorf("%w: there are no sessions to log out", ErrNotFound)
-		}
 		return st.Keys(), nil
 	case p.Expired:
 		var keys []string

@@ -136,11 +136,12 @@ func (m *Manager) Get(ctx context.Context, key string) (Session, error) {
 	return *s, nil
 }
 
-// SetActive makes the session stored under key the active one; the one
-// active before is remembered (State.Previous), for SwitchBack.
+// SetActive makes the session stored under key the active one, or, for
+// "", none; the one active before is remembered (State.Previous), for
+// SwitchBack.
 func (m *Manager) SetActive(ctx context.Context, key string) error {
 	return m.store.Update(ctx, func(st *State, commit Commit) error {
-		if _, ok := st.Sessions[key]; !ok {
+		if _, ok := st.Sessions[key]; !ok && key != "" {
 			return notFoundIn(st, key)
 		}
 		if st.Active == key {
