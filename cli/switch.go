@@ -18,7 +18,7 @@ type SwitchOptions struct {
 	IO   *IOStreams
 	Open func(context.Context) (*Env, error)
 	// Pick lets the user choose a session on a terminal; "" is cancelled.
-	Pick func(context.Context, *session.State, time.Time) (string, error)
+	Pick  func(context.Context, *session.State, time.Time) (string, error)
 	Key   string // "-": the previous one; "": ask
 	Unset bool   // make none active
 }
