@@ -52,6 +52,15 @@ none is active.`,
 	return cmd
 }
 
+// nextStep is what to do about a session that cannot be used: unlock the
+// keyring when it could not say, else log in again.
+func nextStep(keyStoreSilent bool) string {
+	if keyStoreSilent {
+		return "unlock the keyring (or see --keyring), then ask again; or `tkauth login` for a new session"
+	}
+	return "`tkauth login` makes a new session; `tkauth logout` removes this one"
+}
+
 // errUnusable: the session cannot be used; status said why.
 type errUnusable struct{ problems []string }
 
@@ -112,15 +121,20 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		}
 		fmt.Fprintf(out, "%s: %s\n", title, verdict)
 		fmt.Fprintf(out, "  user %s, organization %s, %s\n", text.Clean(s.UserID), text.Clean(s.OrganizationID), text.Type(s.Type))
-		fmt.Fprintf(out, "  %s (%s)\n", text.Expiry(now, s.Expiry), s.Expiry.UTC().Format("2006-01-02 15:04:05 UTC"))
+		fmt.Fprintf(out, "  expiry %s\n", s.Expiry.UTC().Format("2006-01-02 15:04:05 UTC"))
 		fmt.Fprintf(out, "  key pair %s\n", presence[s.PublicKey])
 		switch {
 		case check == nil:
 			fmt.Fprintln(out, "  Turnkey: not asked (--check asks it)")
 		case check.Status == session.Valid:
 			fmt.Fprintf(out, "  Turnkey (%s): valid\n", text.Clean(check.API))
+		case check.Status == session.Rejected:
+			fmt.Fprintf(out, "  Turnkey (%s): rejected (why: above)\n", text.Clean(check.API))
 		default:
 			fmt.Fprintf(out, "  Turnkey: %s: %s\n", check.Status, text.Clean(check.Why.Error()))
+		}
+		if len(problems) > 0 {
+			fmt.Fprintln(out, "  next: "+nextStep(why != nil))
 		}
 	}
 	if len(problems) > 0 {

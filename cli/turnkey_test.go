@@ -212,6 +212,10 @@ func TestStatus(t *testing.T) {
 	if r.code != ExitFailure || j.Server != "rejected" || j.Usable == nil || *j.Usable || !strings.Contains(j.ServerReason, "could not find public key") {
 		t.Errorf("a revoked session: exit %d, %+v", r.code, j)
 	}
+	r = c.run("", false, "status", "a", "--check")
+	if n := strings.Count(r.out, "could not find public key"); n != 1 || !strings.Contains(r.out, "rejected (why: above)") || !strings.Contains(r.out, "  next: `tkauth login` makes a new session") {
+		t.Errorf("a revoked session says why %d times, or no next step:\n%s", n, r.out)
+	}
 	srv.Close() // unreachable: says nothing of the session
 	if r := c.run("", false, "status", "b", "--check"); r.code != ExitOK || !strings.Contains(r.out, "Turnkey: unreachable") {
 		t.Errorf("unreachable: exit %d %q", r.code, r.out)

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
@@ -37,7 +36,7 @@ func useSession(ctx context.Context, ios *IOStreams, open func(context.Context) 
 	now := env.Manager.Now()
 	name := text.Clean(key)
 	if s.Expired(now) {
-		return nil, fmt.Errorf("session %s %s: `tkauth refresh %s` renews it before it expires, `tkauth login` makes a new one", name, text.Expiry(now, s.Expiry), strconv.Quote(key))
+		return nil, fmt.Errorf("session %s %s: Turnkey refuses it, and an expired session cannot be refreshed; `tkauth login` makes a new one", name, text.Expiry(now, s.Expiry))
 	}
 	signer, err := env.Manager.Signer(ctx, s.PublicKey)
 	if err != nil {

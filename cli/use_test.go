@@ -116,7 +116,7 @@ func TestExec(t *testing.T) {
 	// (Added, these record no API: they go to Turnkey's own.)
 	t.Setenv(APIEnv, "")
 	c.add("old", token(t, c.keyPair(), -time.Minute))
-	if _, _, r := c.execs(nil, "old", "true"); r.code != ExitFailure || !strings.Contains(r.errOut, "expired") {
+	if _, _, r := c.execs(nil, "old", "true"); r.code != ExitFailure || !strings.Contains(r.errOut, "an expired session cannot be refreshed; `tkauth login` makes a new one") || strings.Contains(r.errOut, "renews it") {
 		t.Errorf("expired: exit %d %q", r.code, r.errOut)
 	}
 	c.add("soon", token(t, c.keyPair(), 30*time.Second))
