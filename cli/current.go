@@ -27,6 +27,9 @@ type currentFields struct {
 	Key, Organization, User, Type, Expires string
 	Expiry                                 time.Time
 	Expired                                bool
+	// Source says what chose the session: "TKAUTH_SESSION" (this shell),
+	// or "active".
+	Source string
 }
 
 func newCmdCurrent(f *Factory) *cobra.Command {
@@ -34,10 +37,11 @@ func newCmdCurrent(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "current [--format TEMPLATE]",
 		Short: "Print the active session's key (for shell prompts); exit 3 when none",
-		Long: `current prints the active session's key, or, with --format, a Go template of its
+		Long: `current prints the key of the session in use: the one TKAUTH_SESSION names
+for this shell, else the active one; or, with --format, a Go template of its
 fields: {{.Key}}, {{.Organization}}, {{.User}}, {{.Type}}, {{.Expires}} ("expires
-in 14m"), {{.Expiry}} (a time) and {{.Expired}}. With no active session it prints
-nothing and exits 3.
+in 14m"), {{.Expiry}} (a time), {{.Expired}} and {{.Source}} (TKAUTH_SESSION or
+active). With no session in use it prints nothing and exits 3.
 
 It is made for shell prompts, which run it every time: it reads the session
 file and nothing else (no keyring, no signature check, no network).`,
@@ -57,7 +61,14 @@ func currentRun(ctx context.Context, opts *CurrentOptions) error {
 	if err != nil {
 		return err
 	}
+	source := "active"
 	s, err := env.Manager.Active(ctx)
+	if key := shellSession(); key != "" {
+		source = sessionEnv
+		if s, err = env.Manager.Get(ctx, key); errors.Is(err, session.ErrNotFound) {
+			err = fmt.Errorf("%w (%s names it)", err, sessionEnv)
+		}
+	}
 	if errors.Is(err, session.ErrNoActiveSession) {
 		return quiet{err} // a prompt shows nothing
 	}
@@ -76,7 +87,7 @@ func currentRun(ctx context.Context, opts *CurrentOptions) error {
 	var b strings.Builder
 	err = tmpl.Execute(&b, currentFields{
 		Key: text.Clean(s.Key), Organization: text.Clean(s.OrganizationID), User: text.Clean(s.UserID),
-		Type: text.Type(s.Type), Expires: text.Expiry(now, s.Expiry), Expiry: s.Expiry, Expired: s.Expired(now),
+		Type: text.Type(s.Type), Expires: text.Expiry(now, s.Expiry), Expiry: s.Expiry, Expired: s.Expired(now), Source: source,
 	})
 	if err != nil {
 		return usageError{fmt.Errorf("--format: %w", err)}

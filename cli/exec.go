@@ -85,10 +85,20 @@ func (e exitCodeError) Unwrap() error { return e.error }
 
 func execRun(ctx context.Context, opts *ExecOptions) error {
 	environ := opts.Environ()
-	if outer := lookupEnv(environ, sessionEnv); outer != "" && !opts.Force {
-		return usageError{fmt.Errorf("already inside `tkauth exec` for session %s: a nested one would hide which session the command runs as (--force runs it anyway)", text.Clean(outer))}
+	// The shell's session (TKAUTH_SESSION, which an outer exec sets) is
+	// the one used unless KEY names another; another would hide which
+	// session the command runs as.
+	key, outer := opts.Key, lookupEnv(environ, sessionEnv)
+	if key == "" {
+		key = outer
 	}
-	u, err := useSession(ctx, opts.IO, opts.Open, opts.Servers, opts.Key, "exec")
+	if outer != "" && key != outer && !opts.Force {
+		return usageError{fmt.Errorf("this shell uses session %s (TKAUTH_SESSION, set by `tkauth exec` or by you): running %s inside it would hide which session the command runs as (--force runs it anyway)", text.Clean(outer), text.Clean(key))}
+	}
+	u, err := useSession(ctx, opts.IO, opts.Open, opts.Servers, key, "exec")
+	if errors.Is(err, session.ErrNotFound) && opts.Key == "" {
+		return fmt.Errorf("%w (%s names it)", err, sessionEnv)
+	}
 	if err != nil {
 		return err
 	}

@@ -215,9 +215,17 @@ func openState(ctx context.Context, open func(context.Context) (*Env, error)) (*
 	return env, st, nil
 }
 
-// keyOrActive is key if it is stored, or the active session's key when
-// key is empty; the errors say the way out for command.
+// shellSession is the session TKAUTH_SESSION selects for this shell (and
+// tkauth exec for its command), or "": it stands in for the active one.
+func shellSession() string { return os.Getenv(sessionEnv) }
+
+// keyOrActive is key if it is stored; when key is empty, the session this
+// shell selects (shellSession), else the active one; the errors say the
+// way out for command.
 func keyOrActive(st *session.State, key, command string) (string, error) {
+	if key == "" {
+		key = shellSession()
+	}
 	keys, err := session.Targets(st, session.Pick{Key: key}, time.Time{})
 	if err != nil {
 		return "", withHint(err, command)

@@ -97,6 +97,9 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 		return err
 	}
 	pick := session.Pick{Key: opts.Key, All: opts.All, Expired: opts.Expired}
+	if pick == (session.Pick{}) {
+		pick.Key = shellSession() // this shell's session stands in for the active one
+	}
 	now := env.Manager.Now()
 	keys, err := session.Targets(st, pick, now)
 	if err != nil {

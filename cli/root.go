@@ -125,6 +125,6 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 		return err
 	}
 	sv.Confirm = nil // no question on stderr under the TUI: --other-api says it
-	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), KeyStore: env.KeyStore, Note: env.Note, KeyStoreReady: ready,
+	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), Shell: shellSession(), KeyStore: env.KeyStore, Note: env.Note, KeyStoreReady: ready,
 		Watch: true, Servers: &sv, AutoRefresh: opts.AutoRefresh})
 }

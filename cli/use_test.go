@@ -101,7 +101,10 @@ func TestExec(t *testing.T) {
 		code    int
 		says    string
 	}{
-		{"nested", []string{"TKAUTH_SESSION=other", "PATH=/usr/bin:/bin"}, "", []string{"true"}, ExitUsage, "already inside `tkauth exec` for session other"},
+		{"nested, another session", []string{"TKAUTH_SESSION=other", "PATH=/usr/bin:/bin"}, "work", []string{"true"}, ExitUsage, "this shell uses session other (TKAUTH_SESSION"},
+		{"this shell's session, not stored", []string{"TKAUTH_SESSION=other", "PATH=/usr/bin:/bin"}, "", []string{"true"}, ExitNotFound, `"other"; `},
+		{"this shell's session", []string{"TKAUTH_SESSION=work", "PATH=/usr/bin:/bin"}, "", []string{"true"}, 0, ""},
+		{"nested, the same session", []string{"TKAUTH_SESSION=work", "PATH=/usr/bin:/bin"}, "work", []string{"true"}, 0, ""},
 		{"not a command", []string{"PATH=/usr/bin:/bin"}, "", []string{"no-such-command-here"}, 127, "command not found"},
 		{"an unknown session", []string{"PATH=/usr/bin:/bin"}, "wrok", []string{"true"}, ExitNotFound, `did you mean "work"?`},
 	} {
@@ -109,7 +112,7 @@ func TestExec(t *testing.T) {
 			t.Errorf("%s: exit %d %q", tt.name, r.code, r.errOut)
 		}
 	}
-	if _, _, r := c.execs([]string{"TKAUTH_SESSION=other", "PATH=/usr/bin:/bin"}, "", "true"); r.code != ExitUsage {
+	if _, _, r := c.execs([]string{"TKAUTH_SESSION=other", "PATH=/usr/bin:/bin"}, "work", "true"); r.code != ExitUsage {
 		t.Errorf("nested: exit %d", r.code)
 	}
 	// An expired session is refused; one about to expire is warned of.
@@ -455,5 +458,51 @@ func TestSwitchUnset(t *testing.T) {
 	}
 	if r := c.run("", false, "switch", "a", "--unset"); r.code != ExitUsage {
 		t.Errorf("KEY and --unset: exit %d", r.code)
+	}
+}
+
+// TKAUTH_SESSION selects a session for one shell, as AWS_PROFILE does:
+// every command that would use the active session uses it instead.
+func TestASessionPerShell(t *testing.T) {
+	withAPI(t)
+	c := newCLI(t)
+	c.ok("login", "--org", "o", "--session-key", "b")
+	c.ok("login", "--org", "o", "--session-key", "a") // a is active
+	b := c.state().Sessions["b"]
+	t.Setenv(sessionEnv, "b")
+	if out := c.ok("current"); out != "b\n" {
+		t.Errorf("current: %q", out)
+	}
+	if out := c.ok("current", "--format", "{{.Key}} from {{.Source}}"); out != "b from TKAUTH_SESSION\n" {
+		t.Errorf("current --format: %q", out)
+	}
+	if out := c.ok("status"); !strings.HasPrefix(out, "b: usable") {
+		t.Errorf("status: %q", out)
+	}
+	if out := c.ok("show"); !strings.Contains(out, "Session       b\n") {
+		t.Errorf("show: %q", out)
+	}
+	var vars map[string]string
+	if err := json.Unmarshal([]byte(c.ok("env", "--format", "json")), &vars); err != nil || vars["TKAUTH_SESSION"] != "b" || vars["API_PUBLIC_KEY"] != b.PublicKey {
+		t.Errorf("env: %v %v", vars, err)
+	}
+	body := `{"organizationId":"o"}`
+	if pub, err := turnkey.VerifyStamp(strings.TrimSpace(c.run(body, false, "stamp").out), []byte(body)); err != nil || pub != b.PublicKey {
+		t.Errorf("stamp signed by %q, %v; want b's key", pub, err)
+	}
+	if out := c.ok("api", "query/whoami"); !strings.Contains(out, `"organizationId": "o"`) {
+		t.Errorf("api: %q", out)
+	}
+	if c.state().Active != "a" {
+		t.Error("the active session changed")
+	}
+	// logout with no key logs out this shell's session, not the active one.
+	c.ok("logout", "--yes")
+	if st := c.state(); st.Sessions["b"] != nil || st.Sessions["a"] == nil {
+		t.Errorf("logout: %v", st.Keys())
+	}
+	t.Setenv(sessionEnv, "gone")
+	if r := c.run("", false, "current"); r.code != ExitNotFound || !strings.Contains(r.errOut, "TKAUTH_SESSION names it") {
+		t.Errorf("a shell session that is not stored: exit %d %q", r.code, r.errOut)
 	}
 }

@@ -325,3 +325,17 @@ func TestAnOlderLoadDoesNotReplaceANewerOne(t *testing.T) {
 		t.Errorf("%d sessions shown, want %d: the older load replaced the newer", got, len(st.Sessions)-1)
 	}
 }
+
+// Under TKAUTH_SESSION the header names this shell's session: commands run
+// there use it, not the active one.
+func TestTheHeaderNamesThisShellsSession(t *testing.T) {
+	mgr, _ := demoManager(t)
+	cfg := testConfig(mgr)
+	cfg.Shell = "globex/ops"
+	if s := screen(loaded(t, cfg, 100, 30)); !strings.Contains(s, "active: acme/admin · this shell: globex/ops · ") {
+		t.Errorf("header:\n%s", s)
+	}
+	if s := screen(loaded(t, testConfig(mgr), 100, 30)); strings.Contains(s, "this shell") {
+		t.Errorf("without TKAUTH_SESSION:\n%s", s)
+	}
+}

@@ -17,8 +17,12 @@ import (
 type Config struct {
 	Sessions  Sessions
 	StorePath string // the session file, shown and watched; its directory exists
-	KeyStore  string // name of the key store in use
-	Note      string // how the key store was chosen, when the user must know
+	// Shell is the session TKAUTH_SESSION selects for the shell the TUI
+	// runs in, if any: the header names it, since commands run there use
+	// it rather than the active one.
+	Shell    string
+	KeyStore string // name of the key store in use
+	Note     string // how the key store was chosen, when the user must know
 	// KeyStoreReady, if set, chooses the key store after the first frame
 	// (KeyStore is then empty): a frozen keyring takes its whole timeout.
 	KeyStoreReady func(ctx context.Context) (name, note string)

@@ -115,6 +115,9 @@ func (m Model) headerLines() []string {
 			}
 		}
 		active += st.Header.Render(" · ")
+		if m.cfg.Shell != "" {
+			active += st.Warning.Render("this shell: "+text.Clean(m.cfg.Shell)) + st.Header.Render(" · ")
+		}
 		info = append(info, fmt.Sprintf("%s, %d expired", text.Plural(len(m.state.Sessions), "session"), m.expiredCount()))
 	}
 	ks := m.cfg.KeyStore
