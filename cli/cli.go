@@ -33,6 +33,9 @@ func Main() int {
 		IsTerminal:    term.IsTerminal(os.Stdout.Fd()),
 		StdinTerminal: term.IsTerminal(os.Stdin.Fd()),
 	}
+	if w, _, err := term.GetSize(os.Stdout.Fd()); err == nil && ios.IsTerminal {
+		ios.Width = w
+	}
 	return Run(os.Args[1:], ios)
 }
 

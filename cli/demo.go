@@ -87,7 +87,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		return err
 	}
 	fmt.Fprintf(ios.Out, "Demo store in %s (private keys in files there; your keyring is not touched).\n\n", text.Clean(dir))
-	writeSessions(ios.Out, state, m.KeyPairPresence(ctx, state), nil, m.Now(), false)
+	writeSessions(ios.Out, state, m.KeyPairPresence(ctx, state), nil, m.Now(), false, 0)
 	fmt.Fprintf(ios.Out, "\n%s\n", demoEnd(self, dir, keep))
 	return nil
 }

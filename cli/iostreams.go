@@ -17,6 +17,8 @@ type IOStreams struct {
 	ErrOut io.Writer
 	// IsTerminal: stdout is a terminal (the TUI and tables may be shown).
 	IsTerminal bool
+	// Width is the terminal's width in cells; 0 if unknown.
+	Width int
 	// StdinTerminal: stdin is a terminal (a person can answer a prompt, and
 	// a token is not being piped in).
 	StdinTerminal bool

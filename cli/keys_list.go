@@ -6,12 +6,12 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/session"
 )
 
 // KeysListOptions holds what `tkauth keys list` needs.
@@ -72,9 +72,9 @@ func keysListRun(ctx context.Context, opts *KeysListOptions) error {
 		fmt.Fprintln(out, "tkauth has created no key pairs here. `tkauth keys create` makes one.")
 		return nil
 	}
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	var rows [][]string
 	if opts.IO.IsTerminal {
-		fmt.Fprintln(tw, "PUBLIC KEY\tKEY STORE\tCREATED\tKEY PAIR\tUSED BY")
+		rows = append(rows, []string{"PUBLIC KEY", "KEY STORE", "CREATED", "KEY PAIR", "USED BY"})
 	}
 	for _, k := range list {
 		used := text.Clean(strings.Join(k.UsedBy, ", "))
@@ -87,7 +87,18 @@ func keysListRun(ctx context.Context, opts *KeysListOptions) error {
 		if k.Deleting {
 			used += " (deletion interrupted: prune finishes it)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.PublicKey, k.KeyStore, k.CreatedAt.UTC().Format(time.DateTime), k.KeyPair, used)
+		rows = append(rows, []string{k.PublicKey, k.KeyStore, k.CreatedAt.UTC().Format(time.DateTime), k.KeyPair, used})
 	}
-	return tw.Flush()
+	// On a terminal too narrow for them, public keys show as their ends
+	// (as elsewhere: 02abcdef…1234), then when they were made and where
+	// go, then what uses them is cut.
+	if w := opts.IO.Width; opts.IO.IsTerminal && w > 0 && lineWidth(rows) > w {
+		for _, cells := range rows[1:] {
+			cells[0] = session.Short(cells[0])
+		}
+		rows = dropColumns(rows, w, "CREATED", "KEY STORE")
+		rows = cutColumn(rows, len(rows[0])-1, lineWidth(rows)-w)
+	}
+	writeColumns(out, rows)
+	return nil
 }

@@ -69,7 +69,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		fmt.Fprintf(out, "No sessions in %s.\nStore one with `tkauth add --token-file FILE`, or try `tkauth demo`.\n", env.Store.Dir())
 		return nil
 	}
-	writeSessions(out, st, presence, checks, now, opts.IO.IsTerminal)
+	writeSessions(out, st, presence, checks, now, opts.IO.IsTerminal, opts.IO.Width)
 	return nil
 }
 

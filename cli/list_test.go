@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/tkauth/tkauth/internal/fixture"
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/store"
 )
 
@@ -136,5 +140,58 @@ func TestListAlignsByDisplayWidth(t *testing.T) {
 		if got, want := col(l, "expires in"), col(lines[0], "EXPIRES"); got != want {
 			t.Errorf("EXPIRES at column %d, want %d:\n%s", got, want, r.out)
 		}
+	}
+}
+
+// On a terminal, list fits its width as the TUI does: the least needed
+// columns go first, then long session keys are cut with "…"; without one,
+// the plain lines stay whole.
+func TestListFitsTheTerminal(t *testing.T) {
+	c := newCLI(t)
+	for i := range 10 {
+		c.add(fmt.Sprintf("%02d-%s", i, strings.Repeat("k", 57)), token(t, c.keyPair(), time.Hour))
+	}
+	for _, width := range []int{80, 60, 120} {
+		var out bytes.Buffer
+		ios := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: io.Discard, IsTerminal: true, Width: width}
+		if code := Run([]string{"--home", c.home, "--keyring", "file", "list"}, ios); code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+		for _, l := range lines {
+			if w := text.Width(l); w > width {
+				t.Errorf("at %d columns, a line of %d: %q", width, w, l)
+			}
+		}
+		if len(lines) != 11 || !strings.Contains(lines[0], "EXPIRES") || !strings.Contains(lines[1], "expires in") {
+			t.Errorf("at %d columns:\n%s", width, out.String())
+		}
+		if width == 80 && (!strings.Contains(lines[1], "…") || strings.Contains(lines[0], "USER")) {
+			t.Errorf("at 80 columns the user column stays, or no key is cut:\n%s", out.String())
+		}
+	}
+	// keys list too: public keys shown by their ends, then users cut.
+	for _, width := range []int{80, 60} {
+		var out bytes.Buffer
+		ios := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: io.Discard, IsTerminal: true, Width: width}
+		if code := Run([]string{"--home", c.home, "--keyring", "file", "keys", "list"}, ios); code != 0 {
+			t.Fatalf("keys list: exit %d", code)
+		}
+		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+		for _, l := range lines {
+			if w := text.Width(l); w > width {
+				t.Errorf("keys list at %d columns, a line of %d: %q", width, w, l)
+			}
+		}
+		if len(lines) != 11 || !strings.Contains(lines[1], "…") {
+			t.Errorf("keys list at %d columns:\n%s", width, out.String())
+		}
+	}
+	// Not a terminal: whole lines, as before.
+	if out := c.ok("list"); !strings.Contains(out, strings.Repeat("k", 57)) {
+		t.Errorf("plain list cut a key:\n%s", out)
+	}
+	if out := c.ok("keys", "list"); !strings.Contains(out, strings.Repeat("k", 57)) || strings.Contains(out, "…") {
+		t.Errorf("plain keys list cut:\n%s", out)
 	}
 }

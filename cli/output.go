@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -98,8 +100,9 @@ func checkAll(ctx context.Context, m *session.Manager, sv session.Servers, keys 
 // writeSessions prints the sessions: on a terminal a table with a header;
 // otherwise one plain line a session. Either way * marks the active one,
 // expiry is relative ("expired 4m ago"), and what needs attention is
-// labelled: an unverified token, a key pair missing from its key store.
-func writeSessions(w io.Writer, st *session.State, presence map[string]session.Presence, checks map[string]*session.Check, now time.Time, table bool) {
+// labelled: an unverified token, a key pair missing from its key store. A
+// table fits width cells, when width is known (fitColumns).
+func writeSessions(w io.Writer, st *session.State, presence map[string]session.Presence, checks map[string]*session.Check, now time.Time, table bool, width int) {
 	row := func(s *session.Session, cells []string) []string {
 		mark := " "
 		if s.Key == st.Active {
@@ -153,15 +156,16 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 	for _, k := range st.Keys() {
 		rows = append(rows, row(st.Sessions[k], nil))
 	}
-	var widths []int
-	for _, cells := range rows {
-		for i, c := range cells[:max(len(cells)-1, 0)] { // the last cell is not padded
-			if i == len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], text.Width(c))
-		}
+	if table && width > 0 {
+		rows = fitColumns(rows, width)
 	}
+	writeColumns(w, rows)
+}
+
+// writeColumns writes rows of cells, each column as wide as its widest
+// cell and two spaces apart, the last cell unpadded.
+func writeColumns(w io.Writer, rows [][]string) {
+	widths := columnWidths(rows)
 	bw := bufio.NewWriter(w)
 	for _, cells := range rows {
 		for i, c := range cells {
@@ -173,4 +177,79 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 		bw.WriteByte('\n')
 	}
 	bw.Flush()
+}
+
+// columnWidths is the widest cell of each column but the last, which is
+// not padded.
+func columnWidths(rows [][]string) []int {
+	var widths []int
+	for _, cells := range rows {
+		for i, c := range cells[:max(len(cells)-1, 0)] {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], text.Width(c))
+		}
+	}
+	return widths
+}
+
+// lineWidth is the widest line writeColumns writes of rows.
+func lineWidth(rows [][]string) int {
+	n := 0
+	for _, w := range columnWidths(rows) {
+		n += w + 2
+	}
+	last := 0
+	for _, cells := range rows {
+		if len(cells) > 0 {
+			last = max(last, text.Width(cells[len(cells)-1]))
+		}
+	}
+	return n + last
+}
+
+// fitColumns fits the session table to width cells, as the TUI does: the
+// least needed columns go first (user, organization, type, token: what
+// shows a problem stays longest), then long session keys are cut with
+// "…". The session and its expiry always stay. rows[0] is the header.
+func fitColumns(rows [][]string, width int) [][]string {
+	rows = dropColumns(rows, width, "USER", "ORGANIZATION", "TYPE", "TOKEN")
+	return cutColumn(rows, 0, lineWidth(rows)-width)
+}
+
+// dropColumns drops the columns named (in rows[0], the header), in turn,
+// until the rows fit width.
+func dropColumns(rows [][]string, width int, names ...string) [][]string {
+	for _, name := range names {
+		col := slices.Index(rows[0], name)
+		if lineWidth(rows) <= width || col < 0 {
+			continue
+		}
+		for i, cells := range rows {
+			rows[i] = slices.Delete(slices.Clone(cells), col, col+1)
+		}
+	}
+	return rows
+}
+
+// cutColumn cuts the cells of column col by over cells, with "…", to no
+// fewer than 12.
+func cutColumn(rows [][]string, col, over int) [][]string {
+	if over <= 0 {
+		return rows
+	}
+	widest := 0
+	for _, cells := range rows {
+		widest = max(widest, text.Width(cells[col]))
+	}
+	w := max(widest-over, 12)
+	for i, cells := range rows {
+		if text.Width(cells[col]) > w {
+			cells = slices.Clone(cells)
+			cells[col] = ansi.Truncate(cells[col], w, "…")
+			rows[i] = cells
+		}
+	}
+	return rows
 }

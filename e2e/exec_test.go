@@ -46,8 +46,12 @@ func TestExec(t *testing.T) {
 	if r := runBin(t, bin, env, "", "exec", "--", "sh", "-c", "exit 7"); r.code != 7 {
 		t.Errorf("exit code %d, want the command's 7", r.code)
 	}
-	if r := runBin(t, bin, append(env, "TKAUTH_SESSION=work"), "", "exec", "--", "true"); r.code != 2 || !strings.Contains(r.errOut, "already inside") {
-		t.Errorf("nested: exit %d %q", r.code, r.errOut)
+	// Nested: the same session is fine; another would hide which one runs.
+	if r := runBin(t, bin, append(env, "TKAUTH_SESSION=work"), "", "exec", "--", "true"); r.code != 0 {
+		t.Errorf("nested, the same session: exit %d %q", r.code, r.errOut)
+	}
+	if r := runBin(t, bin, append(env, "TKAUTH_SESSION=work"), "", "exec", "other", "--", "true"); r.code != 2 || !strings.Contains(r.errOut, "this shell uses session work") {
+		t.Errorf("nested, another session: exit %d %q", r.code, r.errOut)
 	}
 
 	cmd := exec.Command(bin, "exec", "--", "sh", "-c", `trap 'exit 42' TERM; echo ready; while :; do sleep 0.05; done`)
