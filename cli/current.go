@@ -25,8 +25,10 @@ type CurrentOptions struct {
 // currentFields are what a --format template can use; each is escaped.
 type currentFields struct {
 	Key, Organization, User, Type, Expires string
-	Expiry                                 time.Time
-	Expired                                bool
+	// OrganizationName and Username are Turnkey's names, "" if unknown.
+	OrganizationName, Username string
+	Expiry                     time.Time
+	Expired                    bool
 	// Source says what chose the session: "TKAUTH_SESSION" (this shell),
 	// or "active".
 	Source string
@@ -39,7 +41,8 @@ func newCmdCurrent(f *Factory) *cobra.Command {
 		Short: "Print the active session's key (for shell prompts); exit 3 when none",
 		Long: `current prints the key of the session in use: the one TKAUTH_SESSION names
 for this shell, else the active one; or, with --format, a Go template of its
-fields: {{.Key}}, {{.Organization}}, {{.User}}, {{.Type}}, {{.Expires}} ("expires
+fields: {{.Key}}, {{.Organization}}, {{.User}} (IDs), {{.OrganizationName}},
+{{.Username}} (Turnkey's names, when known), {{.Type}}, {{.Expires}} ("expires
 in 14m"), {{.Expiry}} (a time), {{.Expired}} and {{.Source}} (TKAUTH_SESSION or
 active). With no session in use it prints nothing and exits 3.
 
@@ -87,6 +90,7 @@ func currentRun(ctx context.Context, opts *CurrentOptions) error {
 	var b strings.Builder
 	err = tmpl.Execute(&b, currentFields{
 		Key: text.Clean(s.Key), Organization: text.Clean(s.OrganizationID), User: text.Clean(s.UserID),
+		OrganizationName: text.Clean(s.OrganizationName), Username: text.Clean(s.Username),
 		Type: text.Type(s.Type), Expires: text.Expiry(now, s.Expiry), Expiry: s.Expiry, Expired: s.Expired(now), Source: source,
 	})
 	if err != nil {

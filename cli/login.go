@@ -39,8 +39,12 @@ your config directory (NAME is "default" unless --api-key says otherwise), or
 the file --api-key-file names; P-256, secp256k1 and Ed25519 keys all work.
 Before the login, Turnkey is asked who the key belongs to (whoami); a session
 issued for another organization or user is refused. The session records the
-API it was logged in with (--api-url): refresh, revoke and checks go there.
-If the login fails, the new key pair is deleted.`,
+API it was logged in with (--api-url): refresh, revoke and checks go there,
+and Turnkey's names for the organization and user, which every view shows.
+Without --session-key it is stored under those names ("acme/ada"), one key
+per organization and user; a login that would replace a live session of
+another organization or user asks first on a terminal, and refuses without
+one. If the login fails, the new key pair is deleted.`,
 		Example: `  tkauth login --org 3f1c2a9e-7b4d-4e1a-9c2f-5d6e7f8a9b0c
   tkauth login --org $ORG --api-key ci --session-key acme/ci --expires 3600`,
 		Args: noArgs,
@@ -55,7 +59,7 @@ If the login fails, the new key pair is deleted.`,
 	cmd.Flags().StringVar(&opts.APIKey, "api-key", turnkey.DefaultKeyName, "the name of the API key in Turnkey's CLI key directory")
 	cmd.Flags().StringVar(&opts.APIKeyFile, "api-key-file", "", "read the API key from this file instead (tkcli's format)")
 	cmd.MarkFlagsMutuallyExclusive("api-key", "api-key-file")
-	cmd.Flags().StringVar(&opts.SessionKey, "session-key", session.DefaultKey, "store the session under this key")
+	cmd.Flags().StringVar(&opts.SessionKey, "session-key", "", "store the session under this key (default: the organization's and user's names)")
 	opts.Expires = session.DefaultLifetime
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the session's lifetime: 10m, 1h, 7d or seconds, up to a year")
 	cmd.Flags().BoolVar(&opts.InvalidateExisting, "invalidate-existing", false, "have Turnkey end your other sessions")
@@ -75,13 +79,21 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := env.Manager.Login(ctx, api, key, opts.Org, session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting})
+	lo := session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting}
+	res, err := env.Manager.Login(ctx, api, key, opts.Org, lo)
+	if errors.Is(err, session.ErrWouldReplace) && opts.IO.CanPrompt() {
+		fmt.Fprintln(opts.IO.ErrOut, text.Message(err.Error()))
+		if err = opts.IO.ask(text.Question{Title: "Replace it all the same?"}); err == nil {
+			lo.Replace = true
+			res, err = env.Manager.Login(ctx, api, key, opts.Org, lo)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("login failed (nothing was stored): %w", err)
 	}
 	defer opts.IO.leftover(res.Leftover)
 	s := res.Session
 	fmt.Fprintf(opts.IO.Out, "Logged in to organization %s at %s as user %s: session %s (now active), %s, %s.\n",
-		text.Clean(s.OrganizationID), text.Clean(s.APIBaseURL), text.Clean(s.UserID), text.Clean(s.Key), text.Type(s.Type), text.Expiry(env.Manager.Now(), s.Expiry))
+		named(s.OrganizationName, s.OrganizationID), text.Clean(s.APIBaseURL), named(s.Username, s.UserID), text.Clean(s.Key), text.Type(s.Type), text.Expiry(env.Manager.Now(), s.Expiry))
 	return nil
 }

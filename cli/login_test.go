@@ -2,8 +2,11 @@ package cli
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tkauth/tkauth/session"
 )
 
 func TestLoginCommand(t *testing.T) {
@@ -15,7 +18,7 @@ func TestLoginCommand(t *testing.T) {
 	} {
 		out := c.ok(args...)
 		key := args[4]
-		if !strings.HasPrefix(out, "Logged in to organization o at "+os.Getenv(APIEnv)+" as user u: session "+key+" (now active), read-write, expires in ") {
+		if !strings.HasPrefix(out, "Logged in to organization org o (o) at "+os.Getenv(APIEnv)+" as user user u (u): session "+key+" (now active), read-write, expires in ") {
 			t.Errorf("%v: %q", args, out)
 		}
 		st := c.state()
@@ -47,4 +50,54 @@ func TestLoginCommand(t *testing.T) {
 		}
 	}
 	c.noSecrets()
+}
+
+// Two logins to two organizations without --session-key leave two
+// sessions, named for their organization and user, which every view
+// shows; a login that would replace a live session of another
+// organization or user asks on a terminal and refuses without one.
+func TestLoginsToTwoOrganizations(t *testing.T) {
+	srv, keyFile := withAPI(t) // organization o, user u
+	priv, pub, _ := session.NewPrivateKey()
+	srv.AddAPIKey("p", "v", pub)
+	hex, _ := session.EncodePrivateKey(priv)
+	otherKey := filepath.Join(t.TempDir(), "p.private")
+	os.WriteFile(otherKey, []byte(hex), 0o600)
+	c := newCLI(t)
+	c.ok("login", "--org", "o", "--api-key-file", keyFile)
+	c.ok("login", "--org", "p", "--api-key-file", otherKey)
+	st := c.state()
+	if len(st.Sessions) != 2 || st.Sessions["org o/user u"] == nil || st.Sessions["org p/user v"] == nil || st.Active != "org p/user v" {
+		t.Fatalf("sessions %q, active %q", st.Keys(), st.Active)
+	}
+	if s := st.Sessions["org o/user u"]; s.OrganizationName != "org o" || s.Username != "user u" {
+		t.Errorf("names not kept: %+v", s)
+	}
+	if out := c.ok("list"); !strings.Contains(out, "user user u  org org o") || !strings.Contains(out, "user user v  org org p") {
+		t.Errorf("list:\n%s", out)
+	}
+	if out := c.ok("status", "org o/user u"); !strings.Contains(out, "user user u (u), organization org o (o)") {
+		t.Errorf("status:\n%s", out)
+	}
+	if list := c.listJSON(); list[0].OrganizationName != "org o" || list[0].Username != "user u" || list[0].OrganizationID != "o" {
+		t.Errorf("--json: %+v", list[0])
+	}
+	if out := c.ok("current", "--format", "{{.OrganizationName}} / {{.Username}}"); out != "org p / user v\n" {
+		t.Errorf("current --format: %q", out)
+	}
+
+	// Under a key holding a live session of another organization: asked
+	// on a terminal, refused without one; nothing changes unless yes.
+	r := c.run("", false, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org o/user u")
+	if r.code == 0 || !strings.Contains(r.errOut, "holds a live session of user \"user u\" in organization \"org o\"") {
+		t.Errorf("replacing without a terminal: exit %d %q", r.code, r.errOut)
+	}
+	r = c.run("n\n", true, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org o/user u")
+	if r.code == 0 || !strings.Contains(r.errOut, "Replace it all the same? [y/N]") || c.state().Sessions["org o/user u"].OrganizationID != "o" {
+		t.Errorf("replacing, answered no: exit %d %q", r.code, r.errOut)
+	}
+	r = c.run("y\n", true, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org o/user u")
+	if r.code != 0 || c.state().Sessions["org o/user u"].OrganizationID != "p" {
+		t.Errorf("replacing, answered yes: exit %d %q", r.code, r.errOut)
+	}
 }

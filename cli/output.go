@@ -30,6 +30,8 @@ type jsonSession struct {
 	SessionProfileID string `json:"sessionProfileId,omitempty"`
 	Scope            string `json:"scope,omitempty"`
 	APIBaseURL       string `json:"apiBaseUrl,omitempty"`
+	OrganizationName string `json:"organizationName,omitempty"`
+	Username         string `json:"username,omitempty"`
 	// With --check: what Turnkey said (valid, rejected, unreachable,
 	// unchecked), and why if not valid.
 	Server       string `json:"server,omitempty"`
@@ -52,6 +54,7 @@ func toJSON(s session.Session, st *session.State, presence map[string]session.Pr
 		SessionKey: s.Key, Active: s.Key == st.Active, UserID: s.UserID, OrganizationID: s.OrganizationID,
 		SessionType: string(s.Type), Expiry: s.Expiry.Unix(), Expired: s.Expired(now), Verified: s.Verified,
 		PublicKey: s.PublicKey, KeyPair: string(p), SessionProfileID: s.SessionProfileID, Scope: s.Scope, APIBaseURL: s.APIBaseURL,
+		OrganizationName: s.OrganizationName, Username: s.Username,
 	}
 }
 
@@ -72,6 +75,24 @@ func checkLabel(c *session.Check) string {
 		return ""
 	}
 	return "turnkey " + string(c.Status)
+}
+
+// label is a name for a column: the name when known, else the ID cut;
+// escaped.
+func label(name, id string) string {
+	if name == "" {
+		name = session.Short(id)
+	}
+	return text.Clean(name)
+}
+
+// named is a name and its ID, "acme (3f1c2a9e…9b0c)", or the ID alone
+// when the name is not known; escaped.
+func named(name, id string) string {
+	if name == "" {
+		return text.Clean(id)
+	}
+	return text.Clean(name) + " (" + text.Clean(session.Short(id)) + ")"
 }
 
 // maxChecks bounds how many sessions are checked with Turnkey at once.
@@ -118,14 +139,14 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 			if p == "" {
 				p = session.PresenceUnknown
 			}
-			cells = append(cells, text.Clean(session.Short(s.UserID)), text.Clean(session.Short(s.OrganizationID)),
+			cells = append(cells, label(s.Username, s.UserID), label(s.OrganizationName, s.OrganizationID),
 				text.Type(s.Type), text.Expiry(now, s.Expiry), verified, string(p))
 			if checks != nil {
 				cells = append(cells, string(checks[s.Key].Status))
 			}
 			return cells
 		}
-		cells = append(cells, "user "+text.Clean(session.Short(s.UserID)), "org "+text.Clean(session.Short(s.OrganizationID)),
+		cells = append(cells, "user "+label(s.Username, s.UserID), "org "+label(s.OrganizationName, s.OrganizationID),
 			text.Type(s.Type), text.Expiry(now, s.Expiry))
 		var labels []string
 		if !s.Verified {

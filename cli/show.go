@@ -82,8 +82,8 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 		title += " (active)"
 	}
 	row("Session", title)
-	row("User", text.Clean(s.UserID))
-	row("Organization", text.Clean(s.OrganizationID))
+	row("User", text.NameAndID(s.Username, s.UserID))
+	row("Organization", text.NameAndID(s.OrganizationName, s.OrganizationID))
 	row("Type", fmt.Sprintf("%s (%s)", text.Type(s.Type), text.Clean(string(s.Type))))
 	row("Expires", s.Expiry.UTC().Format(time.DateTime+" UTC")+" ("+text.Expiry(now, s.Expiry)+")")
 	row("Stored", s.StoredAt.UTC().Format(time.DateTime+" UTC"))

@@ -30,6 +30,27 @@ type Session struct {
 	// APIBaseURL is the Turnkey API tkauth logged the session in with, if
 	// it did: refresh, revoke and checks go there.
 	APIBaseURL string
+	// OrganizationName and Username are Turnkey's names for the
+	// organization and user, as whoami said them at login; "" if unknown
+	// (the session was added). They are shown where people read; the IDs
+	// stay what is checked.
+	OrganizationName, Username string
+}
+
+// OrganizationLabel is the organization's name when known, else its ID.
+func (s Session) OrganizationLabel() string {
+	if s.OrganizationName != "" {
+		return s.OrganizationName
+	}
+	return s.OrganizationID
+}
+
+// UserLabel is the user's name when known, else their ID.
+func (s Session) UserLabel() string {
+	if s.Username != "" {
+		return s.Username
+	}
+	return s.UserID
 }
 
 // Expired reports whether the session has expired at now.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -21,7 +22,7 @@ type LoginRequest struct {
 
 // Identity is who Turnkey says a key belongs to (whoami).
 type Identity struct {
-	OrganizationID, UserID, Username string
+	OrganizationID, OrganizationName, UserID, Username string
 }
 
 // TurnkeyAPI is what the Manager needs of Turnkey's API; turnkey.Client
@@ -117,9 +118,45 @@ func (s Session) Lifetime() time.Duration {
 
 // LoginOptions are what a login asks for besides the organization.
 type LoginOptions struct {
-	Key                string // the session key to store it under; DefaultKey if ""
+	// Key is the session key to store it under; KeyFor's if "".
+	Key                string
 	Expires            time.Duration
 	InvalidateExisting bool
+	// Replace lets the login replace a live session of another
+	// organization or user stored under Key (else ErrWouldReplace).
+	Replace bool
+}
+
+// ErrWouldReplace: a login would replace a live session of another
+// organization or user, whose key would stay live on Turnkey.
+var ErrWouldReplace = errors.New("the login would replace a live session of another organization or user")
+
+// KeyFor is the session key a login stores under when none is given:
+// Turnkey's names for the organization and the user, "org/user" (their
+// IDs, cut, where a name is unknown), rid of Invisible characters; with
+// the organization ID's first characters added when that key holds a
+// session of another organization or user.
+func KeyFor(who Identity, st *State) string {
+	label := func(name, id string) string {
+		name = strings.Map(func(r rune) rune {
+			if Invisible(r) && r != ' ' {
+				return -1
+			}
+			return r
+		}, strings.TrimSpace(name))
+		if name == "" {
+			return Short(id)
+		}
+		return name
+	}
+	key := label(who.OrganizationName, who.OrganizationID) + "/" + label(who.Username, who.UserID)
+	if r := []rune(key); len(r) > MaxKeyLength-11 {
+		key = string(r[:MaxKeyLength-11])
+	}
+	if s, ok := st.Sessions[key]; ok && (s.OrganizationID != who.OrganizationID || s.UserID != who.UserID) {
+		key += " (" + who.OrganizationID[:min(8, len(who.OrganizationID))] + ")"
+	}
+	return key
 }
 
 // ErrWrongSession: Turnkey issued a session that is not the one asked for:
@@ -134,11 +171,10 @@ var ErrWrongSession = errors.New("turnkey issued a session other than the one as
 // nothing else changes (ErrChanged if o.Key changed meanwhile).
 func (m *Manager) Login(ctx context.Context, api TurnkeyAPI, apiKey Signer, org string, o LoginOptions) (StoreResult, error) {
 	key := o.Key
-	if key == "" {
-		key = DefaultKey
-	}
-	if err := m.keyInForm(key); err != nil {
-		return StoreResult{}, err
+	if key != "" {
+		if err := m.keyInForm(key); err != nil {
+			return StoreResult{}, err
+		}
 	}
 	st, err := m.store.Load(ctx)
 	if err != nil {
@@ -148,8 +184,18 @@ func (m *Manager) Login(ctx context.Context, api TurnkeyAPI, apiKey Signer, org 
 	if err != nil {
 		return StoreResult{}, fmt.Errorf("asking Turnkey whose API key this is: %w", err)
 	}
+	if key == "" {
+		key = KeyFor(who, st)
+		if m.keyForm != nil {
+			key = m.keyForm(key)
+		}
+	}
+	if cur := st.Sessions[key]; cur != nil && !o.Replace && !cur.Expired(m.now()) && (cur.OrganizationID != org || cur.UserID != who.UserID) {
+		return StoreResult{}, fmt.Errorf("%w: %s holds a live session of user %s in organization %s (%s left); replaced, its key would stay live on Turnkey until it expires: choose another session key, or log it out first",
+			ErrWouldReplace, strconv.Quote(key), strconv.Quote(cur.UserLabel()), strconv.Quote(cur.OrganizationLabel()), cur.Expiry.Sub(m.now()).Round(time.Second))
+	}
 	want := Claims{OrganizationID: org, UserID: who.UserID}
-	return m.newSession(ctx, key, st.Sessions[key], sessionPlan{api: api, activate: true, want: want},
+	return m.newSession(ctx, key, st.Sessions[key], sessionPlan{api: api, activate: true, want: want, names: who},
 		func(pub string) (string, error) {
 			return api.StampLogin(ctx, apiKey, LoginRequest{Org: org, PublicKey: pub, Expires: lifetime(o.Expires), InvalidateExisting: o.InvalidateExisting})
 		})
@@ -192,7 +238,8 @@ func (m *Manager) Refresh(ctx context.Context, sv Servers, key string, expires t
 	if expires <= 0 {
 		expires = s.Lifetime()
 	}
-	res, err := m.newSession(ctx, key, &s, sessionPlan{api: api, want: s.Claims, sameScope: true},
+	names := Identity{OrganizationName: s.OrganizationName, Username: s.Username}
+	res, err := m.newSession(ctx, key, &s, sessionPlan{api: api, want: s.Claims, sameScope: true, names: names},
 		func(pub string) (string, error) {
 			tok, err := api.StampLogin(ctx, by, LoginRequest{Org: s.OrganizationID, PublicKey: pub, Expires: expires, SessionProfileID: s.SessionProfileID})
 			if errors.Is(err, ErrSignerDead) {
@@ -337,6 +384,8 @@ type sessionPlan struct {
 	api TurnkeyAPI
 	// want: the organization and user it must be for.
 	want Claims
+	// names: Turnkey's names for them, stored with the session.
+	names Identity
 	// sameScope: its type and session profile must be want's too.
 	sameScope bool
 	// activate: store it as the active session.
@@ -370,6 +419,7 @@ func (m *Manager) newSession(ctx context.Context, key string, read *Session, pla
 		return fail(err)
 	}
 	s.APIBaseURL = plan.api.BaseURL()
+	s.OrganizationName, s.Username = plan.names.OrganizationName, plan.names.Username
 	res, err := m.put(ctx, s, key, putOptions{
 		unchanged:  func(cur *Session) error { return unchangedSince(key, read, cur) },
 		keepActive: !plan.activate,

@@ -52,6 +52,8 @@ type fileSession struct {
 	Verified         bool      `json:"verified"`
 	StoredAt         time.Time `json:"storedAt"`
 	APIBaseURL       string    `json:"apiBaseUrl,omitempty"`
+	OrganizationName string    `json:"organizationName,omitempty"`
+	Username         string    `json:"username,omitempty"`
 }
 
 // session is the session fs holds.
@@ -68,9 +70,11 @@ func (fs *fileSession) session() *session.Session {
 			SessionProfileID: fs.SessionProfileID,
 			Scope:            fs.Scope,
 		},
-		Verified:   fs.Verified,
-		StoredAt:   fs.StoredAt,
-		APIBaseURL: fs.APIBaseURL,
+		Verified:         fs.Verified,
+		StoredAt:         fs.StoredAt,
+		APIBaseURL:       fs.APIBaseURL,
+		OrganizationName: fs.OrganizationName,
+		Username:         fs.Username,
 	}
 }
 
@@ -149,6 +153,8 @@ func marshalSession(s *session.Session) ([]byte, error) {
 		Verified:         s.Verified,
 		StoredAt:         s.StoredAt,
 		APIBaseURL:       s.APIBaseURL,
+		OrganizationName: s.OrganizationName,
+		Username:         s.Username,
 	})
 }
 
@@ -160,7 +166,7 @@ func marshalKeyPair(kp session.KeyPair) ([]byte, error) {
 // are: text that is not UTF-8 is written as U+FFFD, so two such session
 // keys would read back as one, and tkauth would refuse its own file.
 func readsBack(s *session.Session) error {
-	for _, f := range []string{s.Key, s.Token, s.PublicKey, s.UserID, s.OrganizationID, s.SessionProfileID, s.Scope, string(s.Type), s.APIBaseURL} {
+	for _, f := range []string{s.Key, s.Token, s.PublicKey, s.UserID, s.OrganizationID, s.SessionProfileID, s.Scope, string(s.Type), s.APIBaseURL, s.OrganizationName, s.Username} {
 		if !utf8.ValidString(f) {
 			return fmt.Errorf("not writing the session file: session %s holds text that is not UTF-8, which the file cannot keep as it is", strconv.QuoteToASCII(s.Key))
 		}

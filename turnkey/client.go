@@ -354,14 +354,15 @@ func (c *Client) StampLogin(ctx context.Context, key session.Signer, r session.L
 // Turnkey still accepts it.
 func (c *Client) Whoami(ctx context.Context, key session.Signer, org string) (session.Identity, error) {
 	var resp struct {
-		OrganizationID string `json:"organizationId"`
-		UserID         string `json:"userId"`
-		Username       string `json:"username"`
+		OrganizationID   string `json:"organizationId"`
+		OrganizationName string `json:"organizationName"`
+		UserID           string `json:"userId"`
+		Username         string `json:"username"`
 	}
 	if err := c.post(ctx, "/public/v1/query/whoami", key, map[string]string{"organizationId": org}, &resp); err != nil {
 		return session.Identity{}, err
 	}
-	return session.Identity{OrganizationID: resp.OrganizationID, UserID: resp.UserID, Username: resp.Username}, nil
+	return session.Identity{OrganizationID: resp.OrganizationID, OrganizationName: resp.OrganizationName, UserID: resp.UserID, Username: resp.Username}, nil
 }
 
 // APIKeyInfo is one of a user's API keys.

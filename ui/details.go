@@ -39,8 +39,8 @@ func (d details) View(s *session.Session, f facts) []string {
 			lines = append(lines, "  "+st.Label.Render(text.Fit(label, labelW-2))+part)
 		}
 	}
-	row("user", text.Clean(s.UserID))
-	row("organization", text.Clean(s.OrganizationID))
+	row("user", text.NameAndID(s.Username, s.UserID))
+	row("organization", text.NameAndID(s.OrganizationName, s.OrganizationID))
 	row("type", text.Type(s.Type)+" ("+text.Clean(string(s.Type))+")")
 	expires := s.Expiry.UTC().Format("2006-01-02 15:04:05 UTC") + " · " + text.Expiry(f.now, s.Expiry)
 	if s.InLastMinute(f.now) && f.api {

@@ -144,3 +144,17 @@ func TestCheckKey(t *testing.T) {
 		t.Errorf("c in the demo: %q", d.status)
 	}
 }
+
+// A session logged in shows Turnkey's names for its organization and user,
+// in the table and in the details with the IDs.
+func TestSessionsShowTheirNames(t *testing.T) {
+	mgr, sv, _ := loggedInAt(t)
+	cfg := testConfig(mgr)
+	cfg.Servers = sv
+	s := screen(loaded(t, cfg, 130, 30))
+	for _, want := range []string{"org o ", "user u", "organization  org o (o)", "user          user u (u)"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the screen does not show %q:\n%s", want, s)
+		}
+	}
+}

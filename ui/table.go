@@ -289,9 +289,9 @@ func (t table) cell(k columnKind, s *session.Session, f facts) cell {
 	case colType:
 		return plain(text.Type(s.Type))
 	case colOrg:
-		return plain(text.Clean(session.Short(s.OrganizationID)))
+		return plain(text.Clean(session.Short(s.OrganizationLabel())))
 	case colUser:
-		return plain(text.Clean(session.Short(s.UserID)))
+		return plain(text.Clean(session.Short(s.UserLabel())))
 	}
 	return plain(text.Clean(s.Key))
 }

@@ -95,6 +95,15 @@ func Message(s string) string {
 	return b.String()
 }
 
+// NameAndID is a name and its whole ID, "acme (3f1c2a9e-…)", or the ID
+// alone when the name is not known; escaped.
+func NameAndID(name, id string) string {
+	if name == "" {
+		return Clean(id)
+	}
+	return Clean(name) + " (" + Clean(id) + ")"
+}
+
 // CleanJoin is the strings, each Cleaned, joined with ", ".
 func CleanJoin(ss []string) string {
 	out := make([]string, len(ss))
