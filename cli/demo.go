@@ -5,13 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/turnkey/turnkeytest"
 	"github.com/tkauth/tkauth/ui"
 )
 
@@ -22,7 +26,9 @@ type DemoOptions struct {
 	// removed when the demo ends unless Keep.
 	Dir  string
 	Keep bool
-	Now  func() time.Time
+	// API starts a stand-in of Turnkey's API for the demo's sessions.
+	API bool
+	Now func() time.Time
 	// Self is how the user runs tkauth from where they are; empty:
 	// selfCommand, worked out when the demo runs, not at every start.
 	Self string
@@ -37,7 +43,12 @@ func newCmdDemo(f *Factory) *cobra.Command {
 files there (never in your keyring), seeds it with sample sessions in three
 organizations, and opens the TUI over it (or, when stdout is not a terminal,
 prints them). The tokens are signed by a demo key, so they show as unverified.
-The store is removed when the demo ends, unless --keep or --dir.`,
+The store is removed when the demo ends, unless --keep or --dir.
+
+With --api, a stand-in of Turnkey's API (tkauth's test server) runs on this
+machine for as long as the demo does, the live sessions logged in at it, so
+that refresh (R), check (c), revoke and login can be tried; the header says
+how to use it from another shell. Nothing it does reaches Turnkey.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return demoRun(cmd.Context(), opts)
@@ -45,6 +56,7 @@ The store is removed when the demo ends, unless --keep or --dir.`,
 	}
 	cmd.Flags().StringVar(&opts.Dir, "dir", "", "create the demo store here (a new or empty directory, kept) instead of in a new temporary one")
 	cmd.Flags().BoolVar(&opts.Keep, "keep", false, "keep the demo store after the demo, to try other commands on it")
+	cmd.Flags().BoolVar(&opts.API, "api", false, "run a stand-in of Turnkey's API on this machine, for login, refresh, check and revoke")
 	return cmd
 }
 
@@ -74,11 +86,26 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	}
 	keys, file := store.NewFileKeys(dir), store.NewFile(dir)
 	m := newManager(file, keys).WithClock(opts.Now)
-	if err := fixture.SeedDemo(ctx, m); err != nil {
+	cfg := ui.Config{Sessions: m, StorePath: file.Path(), KeyStore: keys.Name(), Note: "demo store: sample sessions, private keys in files here; your keyring is not touched", Watch: true}
+	if opts.API {
+		srv := turnkeytest.New()
+		defer srv.Close()
+		private, err := fixture.SeedDemoAt(ctx, m, srv)
+		if err != nil {
+			return fmt.Errorf("seeding the demo store in %s: %w", text.Clean(dir), err)
+		}
+		keyFile := filepath.Join(dir, "demo-api-key.private")
+		if err := os.WriteFile(keyFile, []byte(private), 0o600); err != nil {
+			return err
+		}
+		cfg.Servers = &session.Servers{Dial: func(u string) session.TurnkeyAPI { return turnkey.New(u) }, Default: srv.URL}
+		cfg.Note = fmt.Sprintf("demo: a stand-in Turnkey API at %s while this runs; from another shell: TKAUTH_HOME=%s TKAUTH_KEYRING=file %s login --org %s --api-key-file %s --api-url %s",
+			srv.URL, shellQuote(dir), self, fixture.DemoAPIOrg, shellQuote(keyFile), srv.URL)
+	} else if err := fixture.SeedDemo(ctx, m); err != nil {
 		return fmt.Errorf("seeding the demo store in %s: %w", text.Clean(dir), err)
 	}
 	if ios.IsTerminal {
-		err := ui.Run(ctx, ui.Config{Sessions: m, StorePath: file.Path(), KeyStore: keys.Name(), Note: "demo store: sample sessions, private keys in files here; your keyring is not touched", Watch: true})
+		err := ui.Run(ctx, cfg)
 		fmt.Fprintln(ios.ErrOut, demoEnd(self, dir, keep))
 		return err
 	}

@@ -164,8 +164,7 @@ func tuiInTmux(t *testing.T, dir, keyStore, service string, w, h int) tmux {
 }
 
 // TestTUITokenAskedAtOnce asks for the active session's token as soon as
-// the first frame shows, which the TUI draws from the store read without
-// tokens: the token view comes once they are read, with the whole token.
+// the first frame shows: the token view comes, with the whole token.
 func TestTUITokenAskedAtOnce(t *testing.T) {
 	needTmux(t)
 	dir, m, keys, service := demoStore(t)
@@ -180,4 +179,19 @@ func TestTUITokenAskedAtOnce(t *testing.T) {
 	x.waitScreen(head+" and the token", 10*time.Second, func(s string) bool {
 		return strings.Contains(s, head) && strings.Contains(strings.ReplaceAll(s, "\n", ""), active.Token[:40])
 	})
+}
+
+// tkauth demo --api runs a stand-in of Turnkey's API: in the TUI, c asks
+// it about a session, and R refreshes one, as against Turnkey.
+func TestDemoWithAnAPI(t *testing.T) {
+	needTmux(t)
+	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	x.run("new-session", "-d", "-s", "tk", "-x", "120", "-y", "40", fmt.Sprintf("%q demo --api", buildTkauth(t)))
+	t.Cleanup(x.kill)
+	x.waitForAll("acme/admin", "present", "a stand-in Turnkey API at http://127.0.0.1:")
+	x.run("send-keys", "-t", "tk", "c")
+	x.waitFor("accepts acme/admin.")
+	x.run("send-keys", "-t", "tk", "R")
+	x.waitFor("Refreshed acme/admin at http://127.0.0.1:")
+	x.run("send-keys", "-t", "tk", "q")
 }

@@ -116,6 +116,14 @@ func (s *Server) Advance(d time.Duration) {
 	s.skew += d
 }
 
+// Name gives organization org and user Turnkey's names, as whoami says
+// them (else "org ID" and "user ID").
+func (s *Server) Name(org, orgName, user, username string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.orgs[org], s.users[user] = orgName, username
+}
+
 // AddAPIKey registers publicKey (hex, as Turnkey takes it) as a long-lived
 // P-256 API key of user in org.
 func (s *Server) AddAPIKey(org, user, publicKey string) {
