@@ -86,7 +86,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	}
 	keys, file := store.NewFileKeys(dir), store.NewFile(dir)
 	m := newManager(file, keys).WithClock(opts.Now)
-	cfg := ui.Config{Sessions: m, StorePath: file.Path(), KeyStore: keys.Name(), Note: "demo store: sample sessions, private keys in files here; your keyring is not touched", Watch: true}
+	cfg := ui.Config{Sessions: m, StorePath: file.Path(), KeyStore: keys.Name(), Note: "demo store: sample sessions, private keys in files here; your keyring is not touched", Watch: true, Demo: true}
 	if opts.API {
 		srv := turnkeytest.New()
 		defer srv.Close()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -66,7 +67,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		return writeSessionsJSON(out, st, presence, checks, now)
 	}
 	if len(st.Sessions) == 0 {
-		fmt.Fprintf(out, "No sessions in %s.\nStore one with `tkauth add --token-file FILE`, or try `tkauth demo`.\n", env.Store.Dir())
+		fmt.Fprintf(out, "No sessions in %s.\nLog in with `tkauth login --org ORG` (your Turnkey API key), store a token with `tkauth add --token-file FILE`, or try `tkauth demo`.\n", text.Clean(env.Store.Dir()))
 		return nil
 	}
 	writeSessions(out, st, presence, checks, now, opts.IO.IsTerminal, opts.IO.Width)

@@ -24,7 +24,7 @@ import (
 func TestListOutput(t *testing.T) {
 	dir := t.TempDir()
 	code, out, errOut := tkauth(t, "--home", dir, "--keyring", "file", "list")
-	if code != ExitOK || !strings.Contains(out, "No sessions in "+dir) || !strings.Contains(out, "tkauth demo") {
+	if code != ExitOK || !strings.Contains(out, "No sessions in "+dir) || !strings.Contains(out, "tkauth demo") || !strings.Contains(out, "tkauth login --org") {
 		t.Fatalf("empty store: code %d\n%s%s", code, out, errOut)
 	}
 

@@ -29,6 +29,9 @@ type Config struct {
 	Clock         func() time.Time
 	Watch         bool             // reload when the store changes on disk
 	Servers       *session.Servers // where R, c and revoking go; nil in the demo
+	// Demo says the store is the demo's: the empty state does not offer
+	// the demo.
+	Demo bool
 	// AutoRefresh refreshes the active session, and only it, in its last
 	// minute, as Turnkey's React kit does.
 	AutoRefresh bool

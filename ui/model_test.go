@@ -165,8 +165,13 @@ func TestTypedConfirmation(t *testing.T) {
 	if len(got.table.rows) != 0 || got.status != "Logged out 6 sessions; 5 key pairs deleted; no session is active now." {
 		t.Errorf("after log out all: %d rows, status %q", len(got.table.rows), got.status)
 	}
-	if !strings.Contains(screen(got), "No sessions yet.") {
-		t.Errorf("empty state not shown:\n%s", screen(got))
+	if s := screen(got); !strings.Contains(s, "No sessions yet.") || !strings.Contains(s, "tkauth login --org") || !strings.Contains(s, "tkauth demo") {
+		t.Errorf("empty state not shown:\n%s", s)
+	}
+	// In the demo, the empty state does not offer the demo.
+	got.cfg.Demo = true
+	if s := screen(got); !strings.Contains(s, "This is the demo's store") || strings.Contains(s, "on sample data") {
+		t.Errorf("the demo's empty state:\n%s", s)
 	}
 }
 

@@ -203,14 +203,19 @@ func (m Model) emptyLines() []string {
 	if m.state == nil {
 		return nil
 	}
-	return []string{
+	lines := []string{
 		"",
 		"  " + st.Title.Render("No sessions yet."),
 		"",
-		"  Store a Turnkey session token (it becomes the active session):",
+		"  Log in with your Turnkey API key, or store a session token you have",
+		"  (either becomes the active session):",
 		"",
+		"      tkauth login --org YOUR_ORGANIZATION_ID",
 		"      tkauth add --token-file session.jwt",
 		"",
-		st.Dim.Render("  Or look around first, on sample data: tkauth demo"),
 	}
+	if m.cfg.Demo {
+		return append(lines, st.Dim.Render("  This is the demo's store: quit, and tkauth demo makes a fresh one."))
+	}
+	return append(lines, st.Dim.Render("  Or look around first, on sample data: tkauth demo"))
 }
