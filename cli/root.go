@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -41,7 +42,7 @@ Try it safely first: tkauth demo`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !ios.IsTerminal {
+			if !ios.IsTerminal || os.Getenv("TERM") == "dumb" { // no full screen where it cannot be drawn
 				return listRun(cmd.Context(), &ListOptions{IO: ios, Open: f.OpenPlain, Servers: f.Servers})
 			}
 			return tuiRun(cmd.Context(), tui)

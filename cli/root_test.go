@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"strings"
 	"syscall"
@@ -112,5 +113,17 @@ func TestOutputThatCannotBeWrittenFails(t *testing.T) {
 	}
 	if n := len(c.state().KeyPairs); n != 1 {
 		t.Errorf("%d key pairs after keys create could not print, want the session's 1", n)
+	}
+}
+
+// Where the terminal cannot draw a full screen (TERM=dumb), tkauth with no
+// command lists the sessions, as off a terminal.
+func TestADumbTerminalGetsTheList(t *testing.T) {
+	t.Setenv("TERM", "dumb")
+	dir := t.TempDir()
+	var out bytes.Buffer
+	code := Run([]string{"--home", dir}, &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: io.Discard, IsTerminal: true, StdinTerminal: true})
+	if code != 0 || !strings.Contains(out.String(), "No sessions in "+dir) {
+		t.Errorf("exit %d %q", code, out.String())
 	}
 }

@@ -42,6 +42,11 @@ func TestStatusFadesAndFilterStays(t *testing.T) {
 	if s := screen(m2); !strings.Contains(s, "Refreshing needs Turnkey's API") || !strings.Contains(s, "filter: acme · 2 of 6") {
 		t.Errorf("an error hides the filter:\n%s", s)
 	}
+	// An error stays until the next key: it does not fade.
+	tm, _ = m2.Update(tickMsg(t0.Add(10 * statusFade)))
+	if tm.(Model).status == "" {
+		t.Error("an error faded")
+	}
 	if m3, _ := press(t, m2, "j"); m3.status != "" {
 		t.Errorf("the next key keeps %q", m3.status)
 	}

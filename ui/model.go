@@ -57,7 +57,8 @@ const (
 	statusErr
 )
 
-// statusFade is how long a message stays; any key clears it sooner.
+// statusFade is how long a message stays, but an error, which stays until
+// the next key; any key clears it sooner.
 const statusFade = 6 * time.Second
 
 // presenceEvery is how often key pair presence is asked again, so that a
@@ -161,7 +162,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.setStyles(newStyles(msg.IsDark()))
 	case tickMsg:
 		m.now = time.Time(msg)
-		if m.status != "" && m.busy == "" && m.now.Sub(m.statusAt) >= statusFade {
+		if m.status != "" && m.busy == "" && m.kind != statusErr && m.now.Sub(m.statusAt) >= statusFade {
 			m.status = ""
 		}
 		cmds := []tea.Cmd{tickCmd(m.cfg.Clock), m.autoRefresh()}

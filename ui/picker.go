@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ func newPicker(st *session.State, now time.Time) picker {
 	f := newFilter()
 	f.input.Prompt = "switch to: "
 	f.input.Placeholder = "type to filter"
+	f.input.SetWidth(40)
 	f.Focus()
 	p := picker{active: st.Active, now: now, filter: f}
 	for _, k := range st.Keys() {
@@ -47,9 +49,15 @@ func newPicker(st *session.State, now time.Time) picker {
 	return p
 }
 
+// refilter shows what the query matches, the cursor staying on the same
+// session if it is still shown, else going to the first match.
 func (p *picker) refilter() {
+	var on string
+	if p.cursor < len(p.rows) {
+		on = p.rows[p.cursor].Key
+	}
 	p.rows = p.filter.match(p.all)
-	p.cursor = max(0, min(p.cursor, len(p.rows)-1))
+	p.cursor = max(0, slices.IndexFunc(p.rows, func(s *session.Session) bool { return s.Key == on }))
 }
 
 func (p picker) Init() tea.Cmd { return textinput.Blink }
@@ -87,6 +95,10 @@ func (p picker) View() tea.View {
 	}
 	var b strings.Builder
 	b.WriteString(p.filter.View() + "\n")
+	keyW := 0 // the keys' column, as wide as the widest shown
+	for _, s := range p.rows {
+		keyW = max(keyW, text.Width(text.Clean(s.Key)))
+	}
 	first := max(0, p.cursor-pickerRows+1)
 	for i := first; i < min(len(p.rows), first+pickerRows); i++ {
 		s := p.rows[i]
@@ -97,7 +109,7 @@ func (p picker) View() tea.View {
 		if s.Key == p.active {
 			active = "●"
 		}
-		b.WriteString(mark + active + " " + text.Clean(s.Key) + "  " + text.Expiry(p.now, s.Expiry) + "\n")
+		b.WriteString(mark + active + " " + text.Fit(text.Clean(s.Key), keyW) + "  " + text.Expiry(p.now, s.Expiry) + "\n")
 	}
 	if len(p.rows) == 0 {
 		b.WriteString("  no session matches\n")

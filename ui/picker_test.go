@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/tkauth/tkauth/internal/text"
 )
 
 // The picker starts on the active session, filters as the user types,
@@ -38,5 +40,28 @@ func TestPicker(t *testing.T) {
 	}
 	if got := send(p, "j", "esc"); !got.done || got.chosen != "" {
 		t.Errorf("esc: chose %q", got.chosen)
+	}
+	// The placeholder shows whole; the expiries line up; typing puts the
+	// cursor on the first match, or keeps it on its session.
+	v := ansi.Strip(p.View().Content)
+	if !strings.Contains(v, "type to filter") {
+		t.Errorf("the placeholder is cut:\n%s", v)
+	}
+	col := -1
+	for _, l := range strings.Split(v, "\n")[1:] {
+		if i := strings.Index(l, "expire"); i >= 0 {
+			i = text.Width(l[:i])
+			if col >= 0 && i != col {
+				t.Errorf("expiries do not line up:\n%s", v)
+				break
+			}
+			col = i
+		}
+	}
+	if got := send(p, "i", "n", "i"); got.rows[got.cursor].Key != "initech/dev" {
+		t.Errorf("after typing, the cursor is on %q, not the first match", got.rows[got.cursor].Key)
+	}
+	if got := send(p, "a", "c"); got.rows[got.cursor].Key != "acme/admin" {
+		t.Errorf("typing moved the cursor off acme/admin, still shown, to %q", got.rows[got.cursor].Key)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tkauth/tkauth/internal/text"
@@ -79,7 +80,11 @@ func (v viewer) layout(tight bool) parts {
 				}
 			}
 		}
-		body = append(body, "", "  In a dialog, ↑ ↓ pgup pgdn scroll what does not fit. The mouse selects and scrolls.")
+		body = append(body, "")
+		if !v.api {
+			body = append(body, wrap(lipgloss.NewStyle(), "  R (refresh) and c (check) need Turnkey's API, which the demo has not: tkauth demo --api has a stand-in.", max(v.width-2, 20))...)
+		}
+		body = append(body, wrap(lipgloss.NewStyle(), "  In a dialog, ↑ ↓ pgup pgdn scroll what does not fit. The mouse selects and scrolls.", max(v.width-2, 20))...)
 		return parts{head: append([]string{st.Title.Render("Keys")}, blank...), body: body}
 	}
 	if v.session == nil {
