@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -342,5 +343,26 @@ func TestTheHeaderNamesThisShellsSession(t *testing.T) {
 	}
 	if s := screen(loaded(t, testConfig(mgr), 100, 30)); strings.Contains(s, "this shell") {
 		t.Errorf("without TKAUTH_SESSION:\n%s", s)
+	}
+}
+
+// Rows that do not fit are not hidden without a word: a line says how
+// many are above and below; and with a filter kept, the key bar keeps q.
+func TestTheListSaysWhatIsHidden(t *testing.T) {
+	m := loaded(t, testConfig(fortyManager(t)), 60, 20)
+	s := screen(m)
+	if !regexp.MustCompile(`↑ 0 above · ↓ \d+ below · 1–\d+ of 40`).MatchString(s) {
+		t.Errorf("no line says where the hidden rows are:\n%s", s)
+	}
+	m, _ = press(t, m, "end")
+	if s := screen(m); !regexp.MustCompile(`↑ \d+ above · ↓ 0 below · \d+–40 of 40`).MatchString(s) {
+		t.Errorf("at the end:\n%s", s)
+	}
+	if lines := strings.Split(s, "\n"); len(lines) != 20 {
+		t.Errorf("%d lines at a height of 20", len(lines))
+	}
+	m, _ = press(t, loaded(t, testConfig(fortyManager(t)), 80, 24), "/", "o", "r", "g", "enter")
+	if s := screen(m); !strings.Contains(s, "q quit") || !strings.Contains(s, "filter: org") {
+		t.Errorf("with a filter kept, the key bar lost q:\n%s", s)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -197,6 +198,9 @@ func (t table) View(f facts) []string {
 	end := min(t.offset+t.height, len(t.rows))
 	for i := t.offset; i < end; i++ {
 		lines = append(lines, t.row(cols, i, f))
+	}
+	if t.offset > 0 || end < len(t.rows) {
+		lines = append(lines, t.styles.Dim.Render(fmt.Sprintf("   ↑ %d above · ↓ %d below · %d–%d of %d", t.offset, len(t.rows)-end, t.offset+1, end, len(t.rows))))
 	}
 	return lines
 }

@@ -75,6 +75,9 @@ func (m Model) layout() layout {
 		l.details = nil
 	}
 	l.listH = max(1, main-len(l.details))
+	if len(m.table.rows) > l.listH && l.listH > 1 {
+		l.listH-- // a line says where the rows that do not fit are
+	}
 	return l
 }
 
@@ -175,8 +178,10 @@ func (m Model) helpBar() string {
 		}
 	}
 	tail := []key.Binding{m.keys.Help, m.keys.Quit}
+	h := m.help
+	h.SetWidth(0) // measured whole: help's own cut would take ? and q first
 	for {
-		line := m.help.ShortHelpView(append(slices.Clip(keep), tail...))
+		line := h.ShortHelpView(append(slices.Clip(keep), tail...))
 		if lipgloss.Width(line) <= m.width || len(keep) == 0 {
 			return line
 		}
