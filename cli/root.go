@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -30,6 +32,7 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	// apart from the user's.
 	f := &Factory{IO: ios, KeyringService: envOr("TKAUTH_KEYRING_SERVICE", store.SystemService)}
 	tui := &TUIOptions{Open: f.OpenDeferred, Servers: f.Servers}
+	timeout, timeoutErr := keyringTimeoutEnv()
 	root := &cobra.Command{
 		Use:   "tkauth",
 		Short: "Manage the Turnkey sessions held on this machine",
@@ -55,13 +58,16 @@ Try it safely first: tkauth demo`,
 		if err := cmd.ValidateFlagGroups(); err != nil {
 			return usageError{err}
 		}
+		if timeoutErr != nil && !cmd.Flags().Changed("keyring-timeout") {
+			return timeoutErr
+		}
 		return nil
 	}
 	root.Flags().BoolVar(&tui.AutoRefresh, "auto-refresh", false, "in the TUI, refresh the active session in its last minute")
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.Home, "home", "", "store directory (env "+store.HomeEnv+"; default: the user config directory/tkauth)")
 	pf.StringVar(&f.Keyring, "keyring", envOr("TKAUTH_KEYRING", store.KeyringAuto), "where private keys go: auto, system or file (env TKAUTH_KEYRING)")
-	pf.DurationVar(&f.KeyringTimeout, "keyring-timeout", store.DefaultKeyringTimeout, "how long to wait for the system keyring on each call")
+	pf.DurationVar(&f.KeyringTimeout, "keyring-timeout", timeout, "how long to wait for the system keyring on each call (env TKAUTH_KEYRING_TIMEOUT)")
 	pf.StringVar(&f.APIURL, "api-url", "", "Turnkey's API (env "+APIEnv+"; default "+turnkey.DefaultBaseURL+", or the one a session was logged in with)")
 	pf.BoolVar(&f.OtherAPI, "other-api", false, "send sessions' requests to --api-url, even those logged in with another API or recording none")
 
@@ -70,7 +76,7 @@ Try it safely first: tkauth demo`,
 		newCmdShow(f), newCmdKeys(f), newCmdDemo(f), newCmdVersion(f),
 		newCmdLogin(f), newCmdRefresh(f), newCmdStatus(f),
 		newCmdExec(f), newCmdEnv(f), newCmdAPI(f), newCmdStamp(f),
-		newCmdCurrent(f), newCmdRename(f),
+		newCmdCurrent(f), newCmdRename(f), newHelpEnvironment(),
 	)
 	// --version prints what `tkauth version` does, read from the build
 	// info only when asked, not at every start.
@@ -81,6 +87,48 @@ Try it safely first: tkauth demo`,
 	root.SetErr(ios.ErrOut)
 	fixCompletionCmd(root)
 	return root
+}
+
+// keyringTimeoutEnv is --keyring-timeout's default: TKAUTH_KEYRING_TIMEOUT
+// when set, else store.DefaultKeyringTimeout; a value that is not a
+// positive duration is a usage error, unless the flag is given.
+func keyringTimeoutEnv() (time.Duration, error) {
+	v := os.Getenv("TKAUTH_KEYRING_TIMEOUT")
+	if v == "" {
+		return store.DefaultKeyringTimeout, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return store.DefaultKeyringTimeout, usageError{fmt.Errorf("TKAUTH_KEYRING_TIMEOUT is %s: want a duration such as 5s or 500ms", strconv.Quote(v))}
+	}
+	return d, nil
+}
+
+// newHelpEnvironment is `tkauth help environment`: every variable tkauth
+// reads, as gh has.
+func newHelpEnvironment() *cobra.Command {
+	return &cobra.Command{
+		Use:   "environment",
+		Short: "The environment variables tkauth reads",
+		Long: `The environment variables tkauth reads:
+
+  TKAUTH_HOME              the store directory, an absolute path (--home)
+  TKAUTH_KEYRING           where private keys go: auto, system or file (--keyring)
+  TKAUTH_KEYRING_TIMEOUT   the longest wait on one keyring call, e.g. 5s (--keyring-timeout)
+  TKAUTH_SESSION           the session this shell uses instead of the active one;
+                           tkauth exec sets it for its command
+  TURNKEY_API_BASE_URL     Turnkey's API for a login (--api-url); never, alone,
+                           where a session's requests go (see --other-api)
+  XDG_CONFIG_HOME          where Turnkey's CLI keeps API keys (turnkey/keys/)
+  NO_COLOR                 no colour in the TUI or api's output
+  TERM                     dumb: no full-screen TUI; tkauth lists the sessions
+  HTTPS_PROXY, NO_PROXY    the proxy for Turnkey's API, as every Go program reads them
+  SSL_CERT_FILE            the certificate authorities trusted, as Go reads them
+  DBUS_SESSION_BUS_ADDRESS the D-Bus session bus of the Secret Service (Linux)
+
+exec sets, for its command: API_PUBLIC_KEY, API_PRIVATE_KEY, BASE_URL,
+ORGANIZATION_ID, the same under TURNKEY_, TURNKEY_USER_ID and TKAUTH_SESSION.`,
+	}
 }
 
 // deprecatedForce keeps --force, which meant --other-api for cmd, working,

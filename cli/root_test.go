@@ -127,3 +127,32 @@ func TestADumbTerminalGetsTheList(t *testing.T) {
 		t.Errorf("exit %d %q", code, out.String())
 	}
 }
+
+// Every global flag has its variable: TKAUTH_KEYRING_TIMEOUT too, refused
+// with a usage error unless a duration; `tkauth help environment` lists
+// them all.
+func TestTheEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	run := func(args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := Run(append([]string{"--home", dir, "--keyring", "file"}, args...), &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+		return code, out.String(), errOut.String()
+	}
+	t.Setenv("TKAUTH_KEYRING_TIMEOUT", "soon")
+	if code, _, errOut := run("list"); code != ExitUsage || !strings.Contains(errOut, `TKAUTH_KEYRING_TIMEOUT is "soon"`) {
+		t.Errorf("a bad TKAUTH_KEYRING_TIMEOUT: exit %d %q", code, errOut)
+	}
+	if code, _, errOut := run("--keyring-timeout", "2s", "list"); code != 0 {
+		t.Errorf("the flag given: exit %d %q", code, errOut)
+	}
+	t.Setenv("TKAUTH_KEYRING_TIMEOUT", "750ms")
+	if d, err := keyringTimeoutEnv(); err != nil || d != 750*time.Millisecond {
+		t.Errorf("TKAUTH_KEYRING_TIMEOUT=750ms: %v, %v", d, err)
+	}
+	_, out, _ := run("help", "environment")
+	for _, v := range []string{"TKAUTH_HOME", "TKAUTH_KEYRING", "TKAUTH_KEYRING_TIMEOUT", "TKAUTH_SESSION", "TURNKEY_API_BASE_URL", "NO_COLOR"} {
+		if !strings.Contains(out, v) {
+			t.Errorf("help environment does not name %s:\n%s", v, out)
+		}
+	}
+}
