@@ -70,9 +70,15 @@ words, and tkauth exits 1.`,
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			paths := slices.Sorted(maps.Keys(turnkey.Paths()))
-			if len(args) == 0 && !strings.HasPrefix(toComplete, "/") {
-				keys, _ := completeSessionKeys(f.Open)(cmd, args, toComplete)
-				paths = append(keys, paths...)
+			if !strings.HasPrefix(toComplete, "/") {
+				// The short form the README uses: query/whoami.
+				for i, p := range paths {
+					paths[i] = strings.TrimPrefix(p, "/public/v1/")
+				}
+				if len(args) == 0 {
+					keys, _ := completeSessionKeys(f.Open)(cmd, args, toComplete)
+					paths = append(keys, paths...)
+				}
 			}
 			return paths, cobra.ShellCompDirectiveNoFileComp
 		},

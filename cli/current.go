@@ -56,6 +56,7 @@ file and nothing else (no keyring, no signature check, no network).`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "", "a Go template of the session's fields")
+	cmd.RegisterFlagCompletionFunc("format", completeWords("{{.Key}}", "{{.Key}} ({{.Expires}})", "{{.OrganizationName}}/{{.Username}}"))
 	return cmd
 }
 

@@ -59,6 +59,7 @@ what env prints stays wherever it goes (a shell's environment, a file).`,
 		ValidArgsFunction: completeSessionKeys(f.Open),
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "sh", "sh, fish, dotenv or json")
+	cmd.RegisterFlagCompletionFunc("format", completeWords(envFormats...))
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "print to a terminal all the same")
 	return cmd
 }

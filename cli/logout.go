@@ -84,6 +84,7 @@ needs --yes.`,
 	cmd.Flags().StringVar(&opts.APIKeyFile, "api-key-file", "", "with --revoke: sign with the API key in this file (tkcli's format)")
 	cmd.MarkFlagsMutuallyExclusive("all", "expired")
 	cmd.MarkFlagsMutuallyExclusive("api-key", "api-key-file")
+	cmd.RegisterFlagCompletionFunc("api-key", completeAPIKeyNames)
 	return cmd
 }
 

@@ -67,6 +67,7 @@ Try it safely first: tkauth demo`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.Home, "home", "", "store directory (env "+store.HomeEnv+"; default: the user config directory/tkauth)")
 	pf.StringVar(&f.Keyring, "keyring", envOr("TKAUTH_KEYRING", store.KeyringAuto), "where private keys go: auto, system or file (env TKAUTH_KEYRING)")
+	root.RegisterFlagCompletionFunc("keyring", completeWords(store.KeyringAuto, store.KeyringSystem, store.KeyringFile))
 	pf.DurationVar(&f.KeyringTimeout, "keyring-timeout", timeout, "how long to wait for the system keyring on each call (env TKAUTH_KEYRING_TIMEOUT)")
 	pf.StringVar(&f.APIURL, "api-url", "", "Turnkey's API (env "+APIEnv+"; default "+turnkey.DefaultBaseURL+", or the one a session was logged in with)")
 	pf.BoolVar(&f.OtherAPI, "other-api", false, "send sessions' requests to --api-url, even those logged in with another API or recording none")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -153,6 +154,35 @@ func TestTheEnvironment(t *testing.T) {
 	for _, v := range []string{"TKAUTH_HOME", "TKAUTH_KEYRING", "TKAUTH_KEYRING_TIMEOUT", "TKAUTH_SESSION", "TURNKEY_API_BASE_URL", "NO_COLOR"} {
 		if !strings.Contains(out, v) {
 			t.Errorf("help environment does not name %s:\n%s", v, out)
+		}
+	}
+}
+
+// Shell completion completes what a person types: api's short paths, and
+// flags' values (--format, --keyring, --api-key), never file names there.
+func TestCompletion(t *testing.T) {
+	cfg := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", cfg)
+	os.MkdirAll(filepath.Join(cfg, "turnkey", "keys"), 0o700)
+	os.WriteFile(filepath.Join(cfg, "turnkey", "keys", "ci.private"), []byte("x"), 0o600)
+	complete := func(args ...string) string {
+		var out bytes.Buffer
+		Run(append([]string{"--home", t.TempDir(), "__complete"}, args...), &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: io.Discard})
+		return out.String()
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"api", "query/who"}, "query/whoami\n"},
+		{[]string{"api", "/public/v1/query/who"}, "/public/v1/query/whoami\n"},
+		{[]string{"env", "--format", ""}, "dotenv\n"},
+		{[]string{"list", "--keyring", ""}, "system\n"},
+		{[]string{"login", "--api-key", ""}, "ci\n"},
+	} {
+		out := complete(tt.args...)
+		if !strings.Contains(out, tt.want) || !strings.Contains(out, ":4\n") { // 4: no file completion
+			t.Errorf("%q completes %q", tt.args, out)
 		}
 	}
 }
