@@ -107,12 +107,20 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	return nil
 }
 
-// readToken reads a token from file, or from stdin when file is "-", or
-// when file is empty and stdin is not a terminal. It takes the forms
-// people paste (session.Pasted): the bare token is what is stored.
+// readToken reads a token from file, or from stdin when file is "-" or
+// empty; from a terminal, it asks for it and does not show it (as gh auth
+// login --with-token and aws-vault add do). It takes the forms people
+// paste (session.Pasted): the bare token is what is stored.
 func readToken(ios *IOStreams, file string) (string, error) {
 	var r io.Reader
 	switch {
+	case (file == "-" || file == "") && ios.StdinTerminal && ios.ReadSecret != nil:
+		fmt.Fprint(ios.ErrOut, "Paste the session token (it is not shown), then press enter: ")
+		line, err := ios.ReadSecret()
+		if err != nil {
+			return "", fmt.Errorf("reading the token: %w", err)
+		}
+		return session.Pasted(line)
 	case file == "-" || (file == "" && !ios.StdinTerminal):
 		r = ios.In
 	case file == "":

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -105,6 +106,7 @@ func TestAddTakesWhatPeoplePaste(t *testing.T) {
 		`"` + tok + `"`,
 		`{"session": "` + tok + `"}`,
 		"\t" + tok + "\r\n",
+		"  " + tok[:50] + "\n  " + tok[50:] + "\n", // as the TUI's t wraps it
 	} {
 		key := fmt.Sprintf("k%d", i)
 		if r := c.run(in, false, "add", "--session-key", key); r.code != 0 {
@@ -116,7 +118,7 @@ func TestAddTakesWhatPeoplePaste(t *testing.T) {
 	}
 	before := c.snapshot()
 	for in, says := range map[string]string{
-		tok[:50] + "\n" + tok[50:]:       "the input has 2 lines",
+		tok[:50] + "\nthen words":        "the input has 2 lines, and not only",
 		"Token: " + tok:                  "':' at byte 6 cannot be in a token",
 		`{"access_token":"` + tok + `"}`: `no "token" or "session" field`,
 		tok + "\x1b[2J":                  "the control character U+001B",
@@ -164,5 +166,25 @@ func TestAddWarnsOfASessionThatCannotBeUsed(t *testing.T) {
 	r = c.run(token(t, live, 2*time.Hour), false, "add", "--session-key", "acme/admin")
 	if r.code != 0 || r.errOut != "" || !strings.Contains(r.out, "instead of browser") {
 		t.Errorf("a usable session warned: exit %d\n%s%s", r.code, r.out, r.errOut)
+	}
+}
+
+// On a terminal, add asks for the token and reads it without showing it,
+// as gh auth login --with-token does; --token-file - too.
+func TestAddAsksForTheTokenOnATerminal(t *testing.T) {
+	c := newCLI(t)
+	tok := token(t, c.keyPair(), time.Hour)
+	for _, args := range [][]string{{"add"}, {"add", "--token-file", "-", "--session-key", "b"}} {
+		var out, errOut bytes.Buffer
+		asked := false
+		ios := &IOStreams{In: strings.NewReader("visible"), Out: &out, ErrOut: &errOut, IsTerminal: true, StdinTerminal: true,
+			ReadSecret: func() (string, error) { asked = true; return tok, nil }}
+		code := Run(append([]string{"--home", c.home, "--keyring", "file"}, args...), ios)
+		if code != 0 || !asked || !strings.Contains(errOut.String(), "Paste the session token (it is not shown)") || strings.Contains(out.String()+errOut.String(), tok) {
+			t.Errorf("%v: exit %d, asked %v, %q %q", args, code, asked, out.String(), errOut.String())
+		}
+	}
+	if st := c.state(); len(st.Sessions) != 2 {
+		t.Errorf("%d sessions stored", len(st.Sessions))
 	}
 }

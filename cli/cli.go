@@ -36,6 +36,13 @@ func Main() int {
 	if w, _, err := term.GetSize(os.Stdout.Fd()); err == nil && ios.IsTerminal {
 		ios.Width = w
 	}
+	if ios.StdinTerminal {
+		ios.ReadSecret = func() (string, error) {
+			b, err := term.ReadPassword(os.Stdin.Fd())
+			fmt.Fprintln(os.Stderr) // the line the hidden input did not end
+			return string(b), err
+		}
+	}
 	return Run(os.Args[1:], ios)
 }
 

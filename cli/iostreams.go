@@ -19,6 +19,9 @@ type IOStreams struct {
 	IsTerminal bool
 	// Width is the terminal's width in cells; 0 if unknown.
 	Width int
+	// ReadSecret reads a line from the terminal without showing it (a
+	// pasted token); nil where stdin is not one.
+	ReadSecret func() (string, error)
 	// StdinTerminal: stdin is a terminal (a person can answer a prompt, and
 	// a token is not being piped in).
 	StdinTerminal bool

@@ -53,9 +53,10 @@ func Invisible(r rune) bool {
 }
 
 // Pasted returns the bare token in what a person pasted or piped in: the
-// token itself, with white space around it; after "Bearer "; as a JSON
-// string; or in a JSON object, under "token" or "session" (as Turnkey's
-// answers and storage hold it). Anything else is refused, saying what was
+// token itself, with white space around it, or broken over lines as a
+// screen wrapped it; after "Bearer "; as a JSON string; or in a JSON
+// object, under "token" or "session" (as Turnkey's answers and storage
+// hold it). Anything else is refused, saying what was
 // found, so that nothing but a token is ever stored.
 func Pasted(input string) (string, error) {
 	s := strings.TrimSpace(input)
@@ -83,8 +84,18 @@ func Pasted(input string) (string, error) {
 	case len(s) > 7 && strings.EqualFold(s[:7], "bearer "):
 		s = strings.TrimSpace(s[7:])
 	}
-	if n := strings.Count(s, "\n") + 1; n > 1 {
-		return "", fmt.Errorf("%w: the input has %d lines; a token is one line (was it broken over lines when copied?)", ErrMalformedToken, n)
+	if lines := strings.Split(s, "\n"); len(lines) > 1 {
+		// A token copied from a screen that wrapped it (the TUI's t):
+		// lines of token characters only, indented or not, are one token.
+		var joined strings.Builder
+		for _, l := range lines {
+			l = strings.TrimSpace(l)
+			if strings.IndexFunc(l, notTokenRune) >= 0 {
+				return "", fmt.Errorf("%w: the input has %d lines, and not only a token's characters; a token is one line", ErrMalformedToken, len(lines))
+			}
+			joined.WriteString(l)
+		}
+		s = joined.String()
 	}
 	return s, nil
 }

@@ -74,6 +74,7 @@ func TestPasted(t *testing.T) {
 		"an object's token field":   `{"token": "` + tok + `", "other": 1}`,
 		"an object's session field": "{\n  \"session\": \"" + tok + "\"\n}\n",
 		"both fields, alike":        `{"token":"` + tok + `","session":"` + tok + `"}`,
+		"wrapped, indented":         "  " + tok[:40] + "\n  " + tok[40:80] + "\r\n  " + tok[80:] + "\n",
 	} {
 		got, err := session.Pasted(in)
 		if err != nil || got != tok {
@@ -84,13 +85,13 @@ func TestPasted(t *testing.T) {
 		}
 	}
 	for name, tt := range map[string]struct{ in, says string }{
-		"empty":                 {" \n", "the input was empty"},
-		"broken over lines":     {tok[:40] + "\n" + tok[40:], "the input has 2 lines"},
-		"an object without it":  {`{"jwt":"` + tok + `"}`, `no "token" or "session" field`},
-		"a field not a string":  {`{"token":42}`, `"token" field is not a string`},
-		"fields that differ":    {`{"token":"` + tok + `","session":"x"}`, "they differ"},
-		"broken JSON":           {`{"token":`, "is not a JSON object"},
-		"an unterminated quote": {`"` + tok, "is not a JSON string"},
+		"empty":                   {" \n", "the input was empty"},
+		"lines, not only a token": {tok[:40] + "\n" + "and some words", "the input has 2 lines, and not only a token's characters"},
+		"an object without it":    {`{"jwt":"` + tok + `"}`, `no "token" or "session" field`},
+		"a field not a string":    {`{"token":42}`, `"token" field is not a string`},
+		"fields that differ":      {`{"token":"` + tok + `","session":"x"}`, "they differ"},
+		"broken JSON":             {`{"token":`, "is not a JSON object"},
+		"an unterminated quote":   {`"` + tok, "is not a JSON string"},
 	} {
 		_, err := session.Pasted(tt.in)
 		if !errors.Is(err, session.ErrMalformedToken) || !strings.Contains(err.Error(), tt.says) {

@@ -369,6 +369,18 @@ func TestTokenViewAndCopy(t *testing.T) {
 	if flat := strings.ReplaceAll(strings.ReplaceAll(screen(got), "\n", ""), " ", ""); !strings.Contains(flat, s.Token) {
 		t.Errorf("the token view does not show the whole token:\n%s", screen(got))
 	}
+	// The lines a person selects there, wrapped and indented, paste back
+	// as the token (session.Pasted, which add reads with).
+	var selected []string
+	for _, l := range strings.Split(screen(got), "\n") {
+		if strings.HasPrefix(l, "  ") && len(strings.Fields(l)) == 1 { // the token's pieces
+
+			selected = append(selected, l)
+		}
+	}
+	if pasted, err := session.Pasted(strings.Join(selected, "\n")); err != nil || pasted != s.Token {
+		t.Errorf("the token view's lines paste as %.30q, %v; want the token", pasted, err)
+	}
 	for _, tt := range []struct{ keys, what, value string }{
 		{"t", "token", s.Token}, {"k", "public key", s.PublicKey}, {"u", "user ID", s.UserID}, {"o", "organization ID", s.OrganizationID},
 	} {
