@@ -96,5 +96,28 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	s := res.Session
 	fmt.Fprintf(opts.IO.Out, "Logged in to organization %s at %s as user %s: session %s (now active), %s, %s.\n",
 		named(s.OrganizationName, s.OrganizationID), text.Clean(s.APIBaseURL), named(s.Username, s.UserID), text.Clean(s.Key), text.Type(s.Type), text.Expiry(env.Manager.Now(), s.Expiry))
+	if opts.InvalidateExisting {
+		sayInvalidated(ctx, opts.IO, env.Manager, s)
+	}
 	return nil
+}
+
+// sayInvalidated names the sessions stored here that --invalidate-existing
+// just ended on Turnkey: the user's others in the organization, which look
+// live here until they expire.
+func sayInvalidated(ctx context.Context, ios *IOStreams, m *session.Manager, s session.Session) {
+	st, err := m.State(ctx)
+	if err != nil {
+		return
+	}
+	var ended []string
+	for _, k := range st.Keys() {
+		o := st.Sessions[k]
+		if k != s.Key && o.OrganizationID == s.OrganizationID && o.UserID == s.UserID && !o.Expired(m.Now()) {
+			ended = append(ended, k)
+		}
+	}
+	if len(ended) > 0 {
+		ios.warn("--invalidate-existing ended on Turnkey your other sessions stored here: %s; they look live here until they expire: log them out (tkauth logout KEY)", text.CleanJoin(ended))
+	}
 }

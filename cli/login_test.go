@@ -101,3 +101,19 @@ func TestLoginsToTwoOrganizations(t *testing.T) {
 		t.Errorf("replacing, answered yes: exit %d %q", r.code, r.errOut)
 	}
 }
+
+// --invalidate-existing says which stored sessions it ended on Turnkey:
+// here they still look live.
+func TestInvalidateExistingSaysWhatItEnded(t *testing.T) {
+	srv, _ := withAPI(t)
+	c := newCLI(t)
+	c.ok("login", "--org", "o", "--session-key", "first")
+	first := c.state().Sessions["first"].PublicKey
+	r := c.run("", false, "login", "--org", "o", "--session-key", "second", "--invalidate-existing")
+	if r.code != 0 || !strings.Contains(r.errOut, "--invalidate-existing ended on Turnkey your other sessions stored here: first;") {
+		t.Errorf("exit %d %q", r.code, r.errOut)
+	}
+	if srv.HasKey(first) {
+		t.Error("setup: Turnkey still has the first session's key")
+	}
+}
