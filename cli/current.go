@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"text/template"
 	"time"
@@ -60,6 +61,16 @@ file and nothing else (no keyring, no signature check, no network).`,
 	return cmd
 }
 
+// templateFields names the fields of v, a struct, as a template writes
+// them: {{.Key}}.
+func templateFields(v any) []string {
+	var out []string
+	for f := range reflect.TypeOf(v).Fields() {
+		out = append(out, "{{."+f.Name+"}}")
+	}
+	return out
+}
+
 func currentRun(ctx context.Context, opts *CurrentOptions) error {
 	env, err := opts.Open(ctx)
 	if err != nil {
@@ -95,7 +106,7 @@ func currentRun(ctx context.Context, opts *CurrentOptions) error {
 		Type: text.Type(s.Type), Expires: text.Expiry(now, s.Expiry), Expiry: s.Expiry, Expired: s.Expired(now), Source: source,
 	})
 	if err != nil {
-		return usageError{fmt.Errorf("--format: %w", err)}
+		return usageError{fmt.Errorf("--format: %w; the fields are %s", err, strings.Join(templateFields(currentFields{}), ", "))}
 	}
 	fmt.Fprintln(opts.IO.Out, b.String())
 	return nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
@@ -51,7 +52,7 @@ Try it safely first: tkauth demo`,
 			return tuiRun(cmd.Context(), tui)
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{withFlagSuggestion(cmd, err)} })
 	// Flags that exclude each other are checked here, before cobra checks
 	// them again, so that the mistake exits as a usage error.
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
@@ -88,6 +89,25 @@ Try it safely first: tkauth demo`,
 	root.SetErr(ios.ErrOut)
 	fixCompletionCmd(root)
 	return root
+}
+
+// withFlagSuggestion adds to cobra's "unknown flag: --nmae" the nearest
+// flags the command has.
+func withFlagSuggestion(cmd *cobra.Command, err error) error {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return err
+	}
+	var names []string
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden && f.Deprecated == "" {
+			names = append(names, f.Name)
+		}
+	})
+	if near := session.NearestOf(names, name); len(near) > 0 {
+		return fmt.Errorf("%w; did you mean --%s?", err, strings.Join(near, " or --"))
+	}
+	return err
 }
 
 // keyringTimeoutEnv is --keyring-timeout's default: TKAUTH_KEYRING_TIMEOUT

@@ -186,3 +186,16 @@ func TestCompletion(t *testing.T) {
 		}
 	}
 }
+
+// A mistyped flag gets the nearest ones; a --format naming a field there
+// is not gets the fields there are.
+func TestMistakesGetSuggestions(t *testing.T) {
+	c := newCLI(t)
+	if r := c.run("", false, "list", "--jsn"); r.code != ExitUsage || !strings.Contains(r.errOut, "unknown flag: --jsn; did you mean --json?") {
+		t.Errorf("--jsn: exit %d %q", r.code, r.errOut)
+	}
+	c.add("a", token(t, c.keyPair(), time.Hour))
+	if r := c.run("", false, "current", "--format", "{{.Nope}}"); r.code != ExitUsage || !strings.Contains(r.errOut, "the fields are {{.Key}}, {{.Organization}}") || !strings.Contains(r.errOut, "{{.Source}}") {
+		t.Errorf("--format {{.Nope}}: exit %d %q", r.code, r.errOut)
+	}
+}

@@ -369,9 +369,13 @@ func notFoundIn(st *State, key string) error {
 }
 
 // Nearest returns the stored session keys most like key, for a "did you
-// mean": those within a few edits of it (fewer for a short key), or that
-// contain it or it contains, nearest first, at most three.
-func Nearest(st *State, key string) []string {
+// mean" (NearestOf).
+func Nearest(st *State, key string) []string { return NearestOf(st.Keys(), key) }
+
+// NearestOf returns the words most like key, for a "did you mean": those
+// within a few edits of it (fewer for a short key), or that contain it or
+// it contains, nearest first, at most three.
+func NearestOf(words []string, key string) []string {
 	type cand struct {
 		key  string
 		dist int
@@ -379,7 +383,7 @@ func Nearest(st *State, key string) []string {
 	k := strings.ToLower(key)
 	limit := max(1, min(3, utf8.RuneCountInString(key)/3))
 	var cands []cand
-	for _, s := range st.Keys() {
+	for _, s := range words {
 		l := strings.ToLower(s)
 		d := editDistance(k, l)
 		switch {
