@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"regexp"
@@ -200,8 +201,8 @@ var jsonKey = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?m)^(\s*)("(?:[^"\\]|\\.)*")(:)`)
 })
 
-// writeAnswer prints a server's answer: indented JSON, keys colored on a
-// terminal that takes color; as it came with raw. On a terminal either is
+// writeAnswer prints a server's answer: indented JSON, keys colored when
+// IOStreams.Color says so; as it came with raw. On a terminal either is
 // escaped first: JSON may carry characters that drive a terminal.
 func writeAnswer(ios *IOStreams, answer []byte, raw bool) error {
 	out := answer
@@ -212,14 +213,13 @@ func writeAnswer(ios *IOStreams, answer []byte, raw bool) error {
 			out = b.Bytes()
 		}
 	}
-	if !ios.IsTerminal {
-		_, err := ios.Out.Write(out)
-		return err
+	s := string(out)
+	if ios.IsTerminal {
+		s = text.Escape(s)
 	}
-	s := text.Escape(string(out))
-	if !raw && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb" {
+	if !raw && ios.Color() {
 		s = jsonKey().ReplaceAllString(s, "$1\x1b[36m$2\x1b[0m$3")
 	}
-	_, err := fmt.Fprint(ios.Out, s)
+	_, err := io.WriteString(ios.Out, s)
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/tkauth/tkauth/internal/text"
@@ -25,6 +26,19 @@ type IOStreams struct {
 	// StdinTerminal: stdin is a terminal (a person can answer a prompt, and
 	// a token is not being piped in).
 	StdinTerminal bool
+}
+
+// Color says whether output is coloured, by one rule everywhere, as the
+// TUI's colour profile decides too: never with NO_COLOR; always with
+// CLICOLOR_FORCE (other than 0); else on a terminal that is not dumb.
+func (s *IOStreams) Color() bool {
+	switch {
+	case os.Getenv("NO_COLOR") != "":
+		return false
+	case os.Getenv("CLICOLOR_FORCE") != "" && os.Getenv("CLICOLOR_FORCE") != "0":
+		return true
+	}
+	return s.IsTerminal && os.Getenv("TERM") != "dumb"
 }
 
 // CanPrompt reports whether a person is there to answer a question.

@@ -506,3 +506,26 @@ func TestASessionPerShell(t *testing.T) {
 		t.Errorf("a shell session that is not stored: exit %d %q", r.code, r.errOut)
 	}
 }
+
+// Colour follows one rule: NO_COLOR never, CLICOLOR_FORCE always (even
+// into a pipe), else a terminal that is not dumb.
+func TestColourFollowsOneRule(t *testing.T) {
+	withAPI(t)
+	c := newCLI(t)
+	c.ok("login", "--org", "o", "--session-key", "work")
+	coloured := func(tty bool) bool {
+		return strings.Contains(c.run("", tty, "api", "query/whoami").out, "\x1b[36m")
+	}
+	t.Setenv("TERM", "xterm")
+	if coloured(false) || !coloured(true) {
+		t.Error("by default, colour only on a terminal")
+	}
+	t.Setenv("CLICOLOR_FORCE", "1")
+	if !coloured(false) {
+		t.Error("CLICOLOR_FORCE into a pipe: no colour")
+	}
+	t.Setenv("NO_COLOR", "1")
+	if coloured(true) || coloured(false) {
+		t.Error("NO_COLOR: colour")
+	}
+}
