@@ -18,7 +18,7 @@ import (
 type KeysListOptions struct {
 	IO   *IOStreams
 	Open func(context.Context) (*Env, error)
-	JSON bool
+	JSON jsonOutput
 }
 
 func newCmdKeysList(f *Factory) *cobra.Command {
@@ -31,7 +31,7 @@ func newCmdKeysList(f *Factory) *cobra.Command {
 			return keysListRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array of key pairs")
+	opts.JSON.addFlags(cmd, "print a JSON array of key pairs", jsonKeyPair{})
 	return cmd
 }
 
@@ -62,11 +62,11 @@ func keysListRun(ctx context.Context, opts *KeysListOptions) error {
 		list = append(list, jsonKeyPair{PublicKey: pub, KeyStore: kp.KeyStore, CreatedAt: kp.CreatedAt, UsedBy: users, KeyPair: string(presence[pub]), Deleting: kp.Deleting, New: kp.Unclaimed})
 	}
 	out := opts.IO.Out
-	if opts.JSON {
+	if opts.JSON.on() {
 		if list == nil {
 			list = []jsonKeyPair{}
 		}
-		return writeJSON(out, list)
+		return opts.JSON.write(out, list, jsonKeyPair{})
 	}
 	if len(list) == 0 {
 		fmt.Fprintln(out, "tkauth has created no key pairs here. `tkauth keys create` makes one.")

@@ -18,7 +18,7 @@ type ListOptions struct {
 	IO      *IOStreams
 	Open    func(context.Context) (*Env, error)
 	Servers func() (session.Servers, error)
-	JSON    bool
+	JSON    jsonOutput
 	Check   bool // ask Turnkey about each session
 }
 
@@ -38,7 +38,7 @@ session's own key: valid, rejected, or unreachable.`,
 			return listRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array of sessions")
+	opts.JSON.addFlags(cmd, "print a JSON array of sessions", jsonSession{})
 	cmd.Flags().BoolVar(&opts.Check, "check", false, "ask Turnkey whether it still accepts each session (whoami, signed by its key)")
 	return cmd
 }
@@ -63,8 +63,8 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	}
 	now := env.Manager.Now()
 	out := opts.IO.Out
-	if opts.JSON {
-		return writeSessionsJSON(out, st, presence, checks, now)
+	if opts.JSON.on() {
+		return writeSessionsJSON(out, &opts.JSON, st, presence, checks, now)
 	}
 	if len(st.Sessions) == 0 {
 		fmt.Fprintf(out, "No sessions in %s.\nLog in with `tkauth login --org ORG` (your Turnkey API key), store a token with `tkauth add --token-file FILE`, or try `tkauth demo`.\n", text.Clean(env.Store.Dir()))
@@ -75,14 +75,14 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 }
 
 // writeSessionsJSON writes the sessions as a JSON array.
-func writeSessionsJSON(w io.Writer, st *session.State, presence map[string]session.Presence, checks map[string]*session.Check, now time.Time) error {
+func writeSessionsJSON(w io.Writer, o *jsonOutput, st *session.State, presence map[string]session.Presence, checks map[string]*session.Check, now time.Time) error {
 	out := make([]jsonSession, 0, len(st.Sessions))
 	for _, s := range st.List() {
 		j := toJSON(s, st, presence, now)
 		j.withCheck(checks[s.Key])
 		out = append(out, j)
 	}
-	return writeJSON(w, out)
+	return o.write(w, out, jsonSession{})
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -16,7 +16,7 @@ type ShowOptions struct {
 	IO    *IOStreams
 	Open  func(context.Context) (*Env, error)
 	Key   string
-	JSON  bool
+	JSON  jsonOutput
 	Token bool
 }
 
@@ -38,7 +38,7 @@ key. The token is a secret: it is printed only with --token, alone on its line
 		},
 		ValidArgsFunction: completeSessionKeys(f.Open),
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the session as JSON")
+	opts.JSON.addFlags(cmd, "print the session as JSON", jsonSession{})
 	cmd.Flags().BoolVar(&opts.Token, "token", false, "print the session token (a secret)")
 	return cmd
 }
@@ -63,14 +63,14 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 		}
 	}
 	switch {
-	case opts.JSON:
+	case opts.JSON.on():
 		j := toJSON(*s, st, presence, now)
 		stored := s.StoredAt
 		j.StoredAt, j.SharedWith = &stored, shared
 		if opts.Token {
 			j.Token = s.Token
 		}
-		return writeJSON(out, j)
+		return opts.JSON.write(out, j, jsonSession{})
 	case opts.Token:
 		fmt.Fprintln(out, s.Token)
 		return nil

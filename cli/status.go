@@ -18,7 +18,7 @@ type StatusOptions struct {
 	Servers func() (session.Servers, error)
 	Key     string
 	Check   bool // ask Turnkey
-	JSON    bool
+	JSON    jsonOutput
 }
 
 func newCmdStatus(f *Factory) *cobra.Command {
@@ -47,7 +47,7 @@ none is active.`,
 		ValidArgsFunction: completeSessionKeys(f.Open),
 	}
 	cmd.Flags().BoolVar(&opts.Check, "check", false, "ask Turnkey whether it still accepts the session")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the session and its status as JSON")
+	opts.JSON.addFlags(cmd, "print the session and its status as JSON", jsonSession{})
 	deprecatedForce(cmd, f)
 	return cmd
 }
@@ -102,12 +102,12 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	}
 
 	out := opts.IO.Out
-	if opts.JSON {
+	if opts.JSON.on() {
 		j := toJSON(s, st, presence, now)
 		j.withCheck(check)
 		usable := len(problems) == 0
 		j.Usable, j.Problems = &usable, problems
-		if err := writeJSON(out, j); err != nil {
+		if err := opts.JSON.write(out, j, jsonSession{}); err != nil {
 			return err
 		}
 	} else {

@@ -42,6 +42,14 @@ func Clean(s string) string {
 	return b.String()
 }
 
+// Whole is Clean without the cut: for one value a script reads whole
+// (a token in a template).
+func Whole(s string) string {
+	var b strings.Builder
+	escape(&b, s, -1)
+	return b.String()
+}
+
 // escape writes s to b as Clean does, cut after most runes if most >= 0.
 func escape(b *strings.Builder, s string, most int) {
 	n := 0
