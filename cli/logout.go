@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/ui"
 )
 
 // LogoutOptions holds what `tkauth logout` needs.
@@ -17,6 +19,9 @@ type LogoutOptions struct {
 	IO      *IOStreams
 	Open    func(context.Context) (*Env, error)
 	Servers func() (session.Servers, error)
+	// Pick lets the user choose the session on a terminal when none is
+	// named or active; "" is cancelled.
+	Pick    func(ctx context.Context, st *session.State, now time.Time, action string) (string, error)
 	Key     string
 	All     bool
 	Expired bool
@@ -31,7 +36,7 @@ type LogoutOptions struct {
 }
 
 func newCmdLogout(f *Factory) *cobra.Command {
-	opts := &LogoutOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
+	opts := &LogoutOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers, Pick: ui.Pick}
 	cmd := &cobra.Command{
 		Use:   "logout [KEY | --all | --expired]",
 		Short: "Log out a session (the active one unless KEY is given) and delete its key pair",
@@ -54,8 +59,9 @@ If revoking fails, the session is not logged out here either, unless --force.
 Each request goes to the API the session was logged in with; --force also
 sends it to --api-url when that names another.
 
-On a terminal it asks first unless --yes is given. Without a terminal, --all
-needs --yes.`,
+On a terminal it asks first unless --yes is given, and with no KEY and no
+active session it lets you pick the session. Without a terminal, --all needs
+--yes.`,
 		Args: optionalKey("the session to log out; without one, the active one"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -103,6 +109,15 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	}
 	now := env.Manager.Now()
 	keys, err := session.Targets(st, pick, now)
+	if errors.Is(err, session.ErrNoActiveSession) && ios.CanPrompt() && len(st.Sessions) > 0 {
+		if pick.Key, err = opts.Pick(ctx, st, now, "log out"); err != nil {
+			return err
+		}
+		if pick.Key == "" {
+			return errDeclined
+		}
+		keys, err = session.Targets(st, pick, now)
+	}
 	if err != nil {
 		return withHint(err, "logout")
 	}

@@ -158,3 +158,41 @@ func TestLogoutAllOfNothing(t *testing.T) {
 		t.Errorf("exit %d %q %q", r.code, r.out, r.errOut)
 	}
 }
+
+// With no key and no active session, logout on a terminal lets the user
+// pick the session (as switch does), then asks as for any other; without a
+// terminal it says how to name one.
+func TestLogoutPicks(t *testing.T) {
+	c := newCLI(t)
+	c.add("a", token(t, c.keyPair(), time.Hour))
+	c.add("b", token(t, c.keyPair(), time.Hour))
+	c.ok("switch", "--unset")
+	if r := c.run("", false, "logout"); r.code != ExitNotFound || !strings.Contains(r.errOut, "`tkauth logout KEY`") {
+		t.Errorf("logout with none active, no terminal: exit %d %q", r.code, r.errOut)
+	}
+	for _, pick := range []string{"", "a"} {
+		var out bytes.Buffer
+		var offered []string
+		ios := &IOStreams{In: strings.NewReader("y\n"), Out: &out, ErrOut: &out, IsTerminal: true, StdinTerminal: true}
+		f := &Factory{IO: ios, Home: c.home, Keyring: "file"}
+		opts := &LogoutOptions{IO: ios, Open: f.OpenPlain, Servers: f.Servers,
+			Pick: func(_ context.Context, st *session.State, _ time.Time, action string) (string, error) {
+				offered = append(st.Keys(), action)
+				return pick, nil
+			}}
+		err := logoutRun(context.Background(), opts)
+		if strings.Join(offered, ",") != "a,b,log out" {
+			t.Errorf("the picker was offered %q", offered)
+		}
+		_, stored := c.state().Sessions["a"]
+		switch {
+		case pick == "" && (err != errDeclined || !stored):
+			t.Errorf("cancelled the picker: %v, a stored %v\n%s", err, stored, out.String())
+		case pick == "a" && (err != nil || stored || !strings.Contains(out.String(), "Log out a?") || !strings.Contains(out.String(), "Logged out a")):
+			t.Errorf("picked a: %v, a stored %v\n%s", err, stored, out.String())
+		}
+	}
+	if _, ok := c.state().Sessions["b"]; !ok {
+		t.Error("b was logged out")
+	}
+}

@@ -18,7 +18,7 @@ type SwitchOptions struct {
 	IO   *IOStreams
 	Open func(context.Context) (*Env, error)
 	// Pick lets the user choose a session on a terminal; "" is cancelled.
-	Pick  func(context.Context, *session.State, time.Time) (string, error)
+	Pick  func(ctx context.Context, st *session.State, now time.Time, action string) (string, error)
 	Key   string // "-": the previous one; "": ask
 	Unset bool   // make none active
 }
@@ -82,7 +82,7 @@ func switchRun(ctx context.Context, opts *SwitchOptions) error {
 		if len(st.Sessions) == 0 {
 			return fmt.Errorf("%w: there are no sessions to switch to", session.ErrNotFound)
 		}
-		if key, err = opts.Pick(ctx, st, env.Manager.Now()); err != nil {
+		if key, err = opts.Pick(ctx, st, env.Manager.Now(), "switch to"); err != nil {
 			return err
 		}
 		if key == "" {

@@ -347,7 +347,7 @@ func TestSwitchBackPickAndRename(t *testing.T) {
 	f := &Factory{IO: &IOStreams{Out: &out, ErrOut: &out}, Home: c.home, Keyring: "file"}
 	for pick, want := range map[string]string{"a": "Active session: a\n", "": ""} {
 		out.Reset()
-		opts := &SwitchOptions{IO: f.IO, Open: f.OpenPlain, Pick: func(context.Context, *session.State, time.Time) (string, error) { return pick, nil }}
+		opts := &SwitchOptions{IO: f.IO, Open: f.OpenPlain, Pick: func(context.Context, *session.State, time.Time, string) (string, error) { return pick, nil }}
 		err := switchRun(context.Background(), opts)
 		if out.String() != want || (pick == "" && err != errDeclined) {
 			t.Errorf("picked %q: %q, %v", pick, out.String(), err)

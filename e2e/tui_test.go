@@ -195,3 +195,32 @@ func TestDemoWithAnAPI(t *testing.T) {
 	x.waitFor("Refreshed acme/admin at http://127.0.0.1:")
 	x.run("send-keys", "-t", "tk", "q")
 }
+
+// logout with no session named or active lets the user pick one in the
+// terminal, then asks, then logs out the one picked, and only it.
+func TestLogoutPickerInTmux(t *testing.T) {
+	needTmux(t)
+	dir, m, keys, service := demoStore(t)
+	if err := m.SetActive(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	cmd := fmt.Sprintf("env TKAUTH_HOME=%q TKAUTH_KEYRING=%s TKAUTH_KEYRING_SERVICE=%s %q logout; echo exit $?; sleep 60",
+		dir, keys.Name(), service, buildTkauth(t))
+	x.run("new-session", "-d", "-s", "tk", "-x", "80", "-y", "24", cmd)
+	t.Cleanup(x.kill)
+	x.waitForAll("log out: ", "enter: log out  esc: cancel", "initech/dev")
+	x.run("send-keys", "-t", "tk", "-l", "globex/o")
+	x.waitFor("› ") // the cursor on the one match
+	x.run("send-keys", "-t", "tk", "Enter")
+	x.waitFor("Log out globex/ops?")
+	x.run("send-keys", "-t", "tk", "y", "Enter")
+	x.waitForAll("Logged out globex/ops", "exit 0")
+	st, err := m.State(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := st.Sessions["globex/ops"]; ok || len(st.Sessions) != 5 {
+		t.Errorf("after the picked logout: %v", st.Keys())
+	}
+}

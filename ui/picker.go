@@ -23,6 +23,7 @@ type picker struct {
 	filter filter // as the TUI's: key, user or organization
 	rows   []*session.Session
 	cursor int
+	action string // what enter does: "switch to", "log out"
 	chosen string
 	done   bool
 }
@@ -30,13 +31,13 @@ type picker struct {
 // pickerRows is how many sessions the picker shows at once.
 const pickerRows = 10
 
-func newPicker(st *session.State, now time.Time) picker {
+func newPicker(st *session.State, now time.Time, action string) picker {
 	f := newFilter()
-	f.input.Prompt = "switch to: "
+	f.input.Prompt = action + ": "
 	f.input.Placeholder = "type to filter"
 	f.input.SetWidth(40)
 	f.Focus()
-	p := picker{active: st.Active, now: now, filter: f}
+	p := picker{active: st.Active, now: now, filter: f, action: action}
 	for _, k := range st.Keys() {
 		p.all = append(p.all, st.Sessions[k])
 	}
@@ -114,14 +115,15 @@ func (p picker) View() tea.View {
 	if len(p.rows) == 0 {
 		b.WriteString("  no session matches\n")
 	}
-	b.WriteString("enter: switch  esc: cancel")
+	b.WriteString("enter: " + p.action + "  esc: cancel")
 	return tea.NewView(b.String())
 }
 
 // Pick shows st's sessions for the user to choose one, the active one
 // selected, and returns the chosen key, or "" if the user cancelled.
-func Pick(ctx context.Context, st *session.State, now time.Time) (string, error) {
-	m, err := tea.NewProgram(newPicker(st, now), tea.WithContext(ctx)).Run()
+// action says what choosing one does: "switch to", "log out".
+func Pick(ctx context.Context, st *session.State, now time.Time, action string) (string, error) {
+	m, err := tea.NewProgram(newPicker(st, now, action), tea.WithContext(ctx)).Run()
 	if err != nil {
 		return "", err
 	}

@@ -25,11 +25,11 @@ func TestPicker(t *testing.T) {
 		}
 		return m.(picker)
 	}
-	p := newPicker(st, t0)
+	p := newPicker(st, t0, "switch to")
 	if got := p.rows[p.cursor].Key; got != "acme/admin" {
 		t.Errorf("starts on %q, want the active acme/admin", got)
 	}
-	if v := p.View().Content; !strings.Contains(v, "› ● acme/admin") || !strings.Contains(v, "enter: switch") {
+	if v := p.View().Content; !strings.Contains(v, "› ● acme/admin") || !strings.Contains(v, "enter: switch to") {
 		t.Errorf("view:\n%s", v)
 	}
 	if got := send(p, "g", "l", "o", "down", "enter"); !got.done || got.chosen != "globex/ops" {
