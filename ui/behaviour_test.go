@@ -332,14 +332,18 @@ func TestAnOlderLoadDoesNotReplaceANewerOne(t *testing.T) {
 	}
 }
 
-// Under TKAUTH_SESSION the header names this shell's session: commands run
-// there use it, not the active one.
+// Under TKAUTH_SESSION the header names this shell's session, and its row
+// is marked: commands run there use it, not the active one.
 func TestTheHeaderNamesThisShellsSession(t *testing.T) {
 	mgr, _ := demoManager(t)
 	cfg := testConfig(mgr)
 	cfg.Shell = "globex/ops"
-	if s := screen(loaded(t, cfg, 100, 30)); !strings.Contains(s, "active: acme/admin · this shell: globex/ops · ") {
+	s := screen(loaded(t, cfg, 100, 30))
+	if !strings.Contains(s, "active: acme/admin · this shell: ◆ globex/ops · ") {
 		t.Errorf("header:\n%s", s)
+	}
+	if !regexp.MustCompile(`(?m)^ ◆ globex/ops `).MatchString(s) || !regexp.MustCompile(`(?m)^›● acme/admin `).MatchString(s) || strings.Count(s, "◆") != 2 {
+		t.Errorf("the rows do not mark this shell's session and the active one:\n%s", s)
 	}
 	if s := screen(loaded(t, testConfig(mgr), 100, 30)); strings.Contains(s, "this shell") {
 		t.Errorf("without TKAUTH_SESSION:\n%s", s)

@@ -118,7 +118,7 @@ func New(cfg Config) Model {
 		detail: details{styles: styles},
 		filter: newFilter(),
 		reads:  new(atomic.Uint64),
-		facts:  facts{now: cfg.Clock(), api: cfg.Servers != nil, checks: map[string]checkedMsg{}, checking: map[string]bool{}},
+		facts:  facts{now: cfg.Clock(), api: cfg.Servers != nil, shell: cfg.Shell, checks: map[string]checkedMsg{}, checking: map[string]bool{}},
 	}
 	m.help.Styles = styles.Help
 	m.relayout()

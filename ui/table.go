@@ -14,6 +14,10 @@ import (
 	"github.com/tkauth/tkauth/session"
 )
 
+// shellMark marks the session TKAUTH_SESSION selects for the TUI's shell,
+// when it is not the active one (●).
+const shellMark = "◆"
+
 // facts are what the panes show, as the root last learned them.
 type facts struct {
 	state    *session.State
@@ -21,7 +25,8 @@ type facts struct {
 	checks   map[string]checkedMsg // Turnkey's last verdict, by session key
 	checking map[string]bool       // sessions being checked now
 	now      time.Time
-	api      bool // Turnkey's API is at hand (not in the demo)
+	api      bool   // Turnkey's API is at hand (not in the demo)
+	shell    string // the session TKAUTH_SESSION selects, if any
 }
 
 // active is the key of the active session, or "".
@@ -223,8 +228,11 @@ func (t table) row(cols []column, i int, f facts) string {
 	if i == t.cursor {
 		cursor = "›"
 	}
-	if s.Key == f.active() {
+	switch s.Key {
+	case f.active():
 		active = "●"
+	case f.shell:
+		active = shellMark
 	}
 	// The cursor's row and an expired one are styled whole; the others
 	// cell by cell.

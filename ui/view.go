@@ -119,7 +119,7 @@ func (m Model) headerLines() []string {
 		}
 		active += st.Header.Render(" · ")
 		if m.cfg.Shell != "" {
-			active += st.Warning.Render("this shell: "+text.Clean(m.cfg.Shell)) + st.Header.Render(" · ")
+			active += st.Warning.Render("this shell: "+shellMark+" "+text.Clean(m.cfg.Shell)) + st.Header.Render(" · ")
 		}
 		info = append(info, fmt.Sprintf("%s, %d expired", text.Plural(len(m.state.Sessions), "session"), m.expiredCount()))
 	}
