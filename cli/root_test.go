@@ -123,7 +123,7 @@ func TestADumbTerminalGetsTheList(t *testing.T) {
 	t.Setenv("TERM", "dumb")
 	dir := t.TempDir()
 	var out bytes.Buffer
-	code := Run([]string{"--home", dir}, &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: io.Discard, IsTerminal: true, StdinTerminal: true})
+	code := Run([]string{"--home", dir, "--keyring", "file"}, &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: io.Discard, IsTerminal: true, StdinTerminal: true})
 	if code != 0 || !strings.Contains(out.String(), "No sessions in "+dir) {
 		t.Errorf("exit %d %q", code, out.String())
 	}
@@ -167,7 +167,7 @@ func TestCompletion(t *testing.T) {
 	os.WriteFile(filepath.Join(cfg, "turnkey", "keys", "ci.private"), []byte("x"), 0o600)
 	complete := func(args ...string) string {
 		var out bytes.Buffer
-		Run(append([]string{"--home", t.TempDir(), "__complete"}, args...), &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: io.Discard})
+		Run(append([]string{"--home", t.TempDir(), "--keyring", "file", "__complete"}, args...), &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: io.Discard})
 		return out.String()
 	}
 	for _, tt := range []struct {
