@@ -32,6 +32,7 @@ func Main() int {
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		IsTerminal:    term.IsTerminal(os.Stdout.Fd()),
 		StdinTerminal: term.IsTerminal(os.Stdin.Fd()),
+		ErrTerminal:   term.IsTerminal(os.Stderr.Fd()),
 	}
 	if w, _, err := term.GetSize(os.Stdout.Fd()); err == nil && ios.IsTerminal {
 		ios.Width = w

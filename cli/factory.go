@@ -33,6 +33,7 @@ type Factory struct {
 	// --check asks from several goroutines, one question at a time.
 	mu        sync.Mutex
 	confirmed map[string]bool
+	spin      *spinner // shared by every request of the command
 }
 
 // Env is what the global flags select: the store, its Manager, and the key
@@ -146,7 +147,23 @@ func (f *Factory) API() (session.TurnkeyAPI, error) {
 	if u == "" {
 		u = turnkey.DefaultBaseURL
 	}
-	return turnkey.New(u), nil
+	return f.dial(u), nil
+}
+
+// dial is a client of the API at base whose requests show a spinner on
+// stderr while they wait, when stderr is a terminal that can show one.
+func (f *Factory) dial(base string) *turnkey.Client {
+	c := turnkey.New(base)
+	if !f.IO.ErrTerminal || os.Getenv("TERM") == "dumb" {
+		return c
+	}
+	f.mu.Lock()
+	if f.spin == nil {
+		f.spin = &spinner{w: f.IO.ErrOut, delay: spinDelay}
+	}
+	f.mu.Unlock()
+	c.HTTP.Transport = f.spin.transport(c.HTTP.Transport)
+	return c
 }
 
 // Servers says where each session's requests go (session.Servers): the
@@ -163,7 +180,7 @@ func (f *Factory) Servers() (session.Servers, error) {
 		return session.Servers{}, usageError{errors.New("--other-api sends the sessions' requests to the API that --api-url names: give --api-url too")}
 	}
 	sv := session.Servers{
-		Dial:    func(base string) session.TurnkeyAPI { return turnkey.New(base) },
+		Dial:    func(base string) session.TurnkeyAPI { return f.dial(base) },
 		Named:   u,
 		Default: turnkey.DefaultBaseURL,
 		Other:   f.OtherAPI,
@@ -182,6 +199,9 @@ func (f *Factory) confirmAPI(s session.Session, url string) bool {
 	id := s.Key + "\x00" + url
 	if ok, asked := f.confirmed[id]; asked {
 		return ok
+	}
+	if f.spin != nil {
+		defer f.spin.hold()() // other sessions' checks may be waiting
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Session %s records no Turnkey API (it was added, not logged in): its requests, signed for it, go to Turnkey's own, %s.\n",
 		text.Clean(s.Key), turnkey.DefaultBaseURL)

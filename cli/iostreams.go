@@ -26,6 +26,8 @@ type IOStreams struct {
 	// StdinTerminal: stdin is a terminal (a person can answer a prompt, and
 	// a token is not being piped in).
 	StdinTerminal bool
+	// ErrTerminal: stderr is a terminal (a spinner may show there).
+	ErrTerminal bool
 }
 
 // Color says whether output is coloured, by one rule everywhere, as the

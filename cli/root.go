@@ -142,7 +142,9 @@ func newHelpEnvironment() *cobra.Command {
                            where a session's requests go (see --other-api)
   XDG_CONFIG_HOME          where Turnkey's CLI keeps API keys (turnkey/keys/)
   NO_COLOR                 no colour in the TUI or api's output
-  TERM                     dumb: no full-screen TUI; tkauth lists the sessions
+  CLICOLOR_FORCE           colour in api's output even when it is not a terminal
+  TERM                     dumb: no full-screen TUI (tkauth lists the sessions),
+                           and no spinner on stderr while Turnkey is asked
   HTTPS_PROXY, NO_PROXY    the proxy for Turnkey's API, as every Go program reads them
   SSL_CERT_FILE            the certificate authorities trusted, as Go reads them
   DBUS_SESSION_BUS_ADDRESS the D-Bus session bus of the Secret Service (Linux)
@@ -194,7 +196,8 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	if err != nil {
 		return err
 	}
-	sv.Confirm = nil // no question on stderr under the TUI: --other-api says it
+	sv.Confirm = nil                                                            // no question on stderr under the TUI: --other-api says it
+	sv.Dial = func(base string) session.TurnkeyAPI { return turnkey.New(base) } // nor a spinner
 	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), Shell: shellSession(), KeyStore: env.KeyStore, Note: env.Note, KeyStoreReady: ready,
 		Watch: true, Servers: &sv, AutoRefresh: opts.AutoRefresh})
 }
