@@ -77,7 +77,7 @@ Try it safely first: tkauth demo`,
 		newCmdList(f), newCmdAdd(f), newCmdSwitch(f), newCmdLogout(f),
 		newCmdShow(f), newCmdKeys(f), newCmdDemo(f), newCmdVersion(f),
 		newCmdLogin(f), newCmdRefresh(f), newCmdStatus(f),
-		newCmdExec(f), newCmdEnv(f), newCmdAPI(f), newCmdStamp(f),
+		newCmdExec(f), newCmdShell(f), newCmdEnv(f), newCmdAPI(f), newCmdStamp(f),
 		newCmdCurrent(f), newCmdRename(f), newHelpEnvironment(),
 	)
 	// --version prints what `tkauth version` does, read from the build
@@ -137,7 +137,7 @@ func newHelpEnvironment() *cobra.Command {
   TKAUTH_KEYRING           where private keys go: auto, system or file (--keyring)
   TKAUTH_KEYRING_TIMEOUT   the longest wait on one keyring call, e.g. 5s (--keyring-timeout)
   TKAUTH_SESSION           the session this shell uses instead of the active one;
-                           tkauth exec sets it for its command
+                           tkauth exec sets it for its command, tkauth shell for a shell
   TURNKEY_API_BASE_URL     Turnkey's API for a login (--api-url); never, alone,
                            where a session's requests go (see --other-api)
   XDG_CONFIG_HOME          where Turnkey's CLI keeps API keys (turnkey/keys/)

@@ -95,17 +95,21 @@ func switchRun(ctx context.Context, opts *SwitchOptions) error {
 		}
 	}
 	fmt.Fprintf(opts.IO.Out, "Active session: %s\n", text.Clean(key))
-	warnUnusable(ctx, opts.IO, env.Manager, key)
+	warnUnusable(ctx, opts.IO, env.Manager, key, "is active")
 	return nil
 }
 
-// warnUnusable warns, as the TUI does, when the session just made active
-// cannot be used: expired, or its key pair missing. The key store gets a
-// second to say; a key store that does not is no reason to warn.
-func warnUnusable(ctx context.Context, ios *IOStreams, m *session.Manager, key string) {
+// warnUnusable warns, as the TUI does, when the session just chosen
+// cannot be used: expired, or its key pair missing. role says what it
+// became: "is active". The key store gets a second to say; a key store
+// that does not is no reason to warn.
+func warnUnusable(ctx context.Context, ios *IOStreams, m *session.Manager, key, role string) {
 	st, err := m.State(ctx)
+	if err != nil {
+		return
+	}
 	s, ok := st.Sessions[key]
-	if err != nil || !ok {
+	if !ok {
 		return
 	}
 	kctx, cancel := context.WithTimeout(ctx, time.Second)
@@ -116,6 +120,6 @@ func warnUnusable(ctx context.Context, ios *IOStreams, m *session.Manager, key s
 		if p == session.ProblemExpired {
 			way += ", `tkauth logout` removes it"
 		}
-		ios.warn("session %s is active, but %s: %s", text.Clean(key), text.Problem(p, *s, m.Now()), way)
+		ios.warn("session %s %s, but %s: %s", text.Clean(key), role, text.Problem(p, *s, m.Now()), way)
 	}
 }

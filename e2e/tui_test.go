@@ -224,3 +224,25 @@ func TestLogoutPickerInTmux(t *testing.T) {
 		t.Errorf("after the picked logout: %v", st.Keys())
 	}
 }
+
+// tkauth shell starts a shell in which tkauth uses the session named, while
+// the active one stays the active one everywhere else.
+func TestShellInTmux(t *testing.T) {
+	needTmux(t)
+	dir, _, keys, service := demoStore(t)
+	bin := buildTkauth(t)
+	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	cmd := fmt.Sprintf("env TKAUTH_HOME=%q TKAUTH_KEYRING=%s TKAUTH_KEYRING_SERVICE=%s SHELL=/bin/sh PS1='$ ' %q shell globex/ops; echo shell ended $?; sleep 60",
+		dir, keys.Name(), service, bin)
+	x.run("new-session", "-d", "-s", "tk", "-x", "100", "-y", "24", cmd)
+	t.Cleanup(x.kill)
+	x.waitFor("tkauth commands in it use globex/ops")
+	x.run("send-keys", "-t", "tk", "-l", fmt.Sprintf("echo in: $(%q current --format '{{.Key}} {{.Source}}')\n", bin))
+	x.waitFor("in: globex/ops TKAUTH_SESSION")
+	x.run("send-keys", "-t", "tk", "-l", "exit 7\n")
+	x.waitFor("shell ended 7")
+	r := runBin(t, bin, []string{"TKAUTH_HOME=" + dir, "TKAUTH_KEYRING=" + keys.Name(), "TKAUTH_KEYRING_SERVICE=" + service}, "", "current")
+	if r.out != "acme/admin\n" {
+		t.Errorf("outside the shell, current = %q", r.out)
+	}
+}
