@@ -246,3 +246,41 @@ func TestShellInTmux(t *testing.T) {
 		t.Errorf("outside the shell, current = %q", r.out)
 	}
 }
+
+// In a terminal 80 cells wide, list fits it: with ten sessions whose keys
+// are 60 characters long no line is wider (tmux would wrap it), and the
+// keys are cut with "…", not dropped.
+func TestListFitsTheTerminal(t *testing.T) {
+	needTmux(t)
+	dir := t.TempDir()
+	bin := buildTkauth(t)
+	env := []string{"TKAUTH_HOME=" + dir, "TKAUTH_KEYRING=file"}
+	for i := range 10 {
+		pub := strings.TrimSpace(runBin(t, bin, env, "", "keys", "create").out)
+		key := fmt.Sprintf("%02d-%s", i, strings.Repeat("k", 57))
+		if r := runBin(t, bin, env, token(t, pub, time.Hour), "add", "--session-key", key); r.code != 0 {
+			t.Fatalf("add: exit %d %s", r.code, r.errOut)
+		}
+	}
+	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	x.run("new-session", "-d", "-s", "tk", "-x", "80", "-y", "24",
+		fmt.Sprintf("env TKAUTH_HOME=%q TKAUTH_KEYRING=file %q list; echo listed; sleep 60", dir, bin))
+	t.Cleanup(x.kill)
+	x.waitFor("listed")
+	joined := x.run("capture-pane", "-p", "-J", "-t", "tk") // wrapped lines joined
+	rows := 0
+	for line := range strings.SplitSeq(joined, "\n") {
+		if w := len([]rune(line)); w > 80 {
+			t.Errorf("a line %d cells wide: %q", w, line)
+		}
+		if strings.Contains(line, "-kkkk") {
+			rows++
+			if !strings.Contains(line, "…") {
+				t.Errorf("a long key not cut: %q", line)
+			}
+		}
+	}
+	if rows != 10 {
+		t.Errorf("%d sessions listed, want 10:\n%s", rows, joined)
+	}
+}
