@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,7 +20,7 @@ type LogoutOptions struct {
 	Servers func() (session.Servers, error)
 	// Pick lets the user choose the session on a terminal when none is
 	// named or active; "" is cancelled.
-	Pick    func(ctx context.Context, st *session.State, now time.Time, action string) (string, error)
+	Pick    pickFunc
 	Key     string
 	All     bool
 	Expired bool

@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tkauth/tkauth/internal/text"
-	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/ui"
 )
 
@@ -19,7 +17,7 @@ type ShellOptions struct {
 	IO   *IOStreams
 	Open func(context.Context) (*Env, error)
 	// Pick lets the user choose the session on a terminal; "" is cancelled.
-	Pick    func(ctx context.Context, st *session.State, now time.Time, action string) (string, error)
+	Pick    pickFunc
 	Key     string
 	Environ func() []string
 	Exec    func(path string, argv, env []string) error
@@ -62,18 +60,8 @@ func shellRun(ctx context.Context, opts *ShellOptions) error {
 	}
 	key := opts.Key
 	if key == "" {
-		st, err := env.Manager.State(ctx)
-		if err != nil {
+		if key, err = pickSession(ctx, env.Manager, opts.Pick, "use in a shell"); err != nil {
 			return err
-		}
-		if len(st.Sessions) == 0 {
-			return fmt.Errorf("%w: there are no sessions; `tkauth login` makes one", session.ErrNotFound)
-		}
-		if key, err = opts.Pick(ctx, st, env.Manager.Now(), "use in a shell"); err != nil {
-			return err
-		}
-		if key == "" {
-			return errDeclined
 		}
 	}
 	if _, err := env.Manager.Get(ctx, key); err != nil {

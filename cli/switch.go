@@ -18,7 +18,7 @@ type SwitchOptions struct {
 	IO   *IOStreams
 	Open func(context.Context) (*Env, error)
 	// Pick lets the user choose a session on a terminal; "" is cancelled.
-	Pick  func(ctx context.Context, st *session.State, now time.Time, action string) (string, error)
+	Pick  pickFunc
 	Key   string // "-": the previous one; "": ask
 	Unset bool   // make none active
 }
@@ -75,18 +75,8 @@ func switchRun(ctx context.Context, opts *SwitchOptions) error {
 			return err
 		}
 	case "":
-		st, err := env.Manager.State(ctx)
-		if err != nil {
+		if key, err = pickSession(ctx, env.Manager, opts.Pick, "switch to"); err != nil {
 			return err
-		}
-		if len(st.Sessions) == 0 {
-			return fmt.Errorf("%w: there are no sessions to switch to", session.ErrNotFound)
-		}
-		if key, err = opts.Pick(ctx, st, env.Manager.Now(), "switch to"); err != nil {
-			return err
-		}
-		if key == "" {
-			return errDeclined
 		}
 		fallthrough
 	default:
@@ -97,6 +87,26 @@ func switchRun(ctx context.Context, opts *SwitchOptions) error {
 	fmt.Fprintf(opts.IO.Out, "Active session: %s\n", text.Clean(key))
 	warnUnusable(ctx, opts.IO, env.Manager, key, "is active")
 	return nil
+}
+
+// pickFunc lets the user choose one of st's sessions on a terminal (as
+// ui.Pick); action says what choosing does. "" is cancelled.
+type pickFunc func(ctx context.Context, st *session.State, now time.Time, action string) (string, error)
+
+// pickSession lets the user choose a stored session with pick, for action.
+func pickSession(ctx context.Context, m *session.Manager, pick pickFunc, action string) (string, error) {
+	st, err := m.State(ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(st.Sessions) == 0 {
+		return "", fmt.Errorf("%w: there are no sessions to %s; `tkauth login` makes one", session.ErrNotFound, action)
+	}
+	key, err := pick(ctx, st, m.Now(), action)
+	if err == nil && key == "" {
+		err = errDeclined
+	}
+	return key, err
 }
 
 // warnUnusable warns, as the TUI does, when the session just chosen
