@@ -154,7 +154,8 @@ func KeyFor(who Identity, st *State) string {
 		key = string(r[:MaxKeyLength-11])
 	}
 	if s, ok := st.Sessions[key]; ok && (s.OrganizationID != who.OrganizationID || s.UserID != who.UserID) {
-		key += " (" + who.OrganizationID[:min(8, len(who.OrganizationID))] + ")"
+		id := []rune(who.OrganizationID)
+		key += " (" + string(id[:min(8, len(id))]) + ")"
 	}
 	return key
 }
