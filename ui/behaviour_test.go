@@ -345,6 +345,10 @@ func TestTheHeaderNamesThisShellsSession(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^ ◆ globex/ops `).MatchString(s) || !regexp.MustCompile(`(?m)^›● acme/admin `).MatchString(s) || strings.Count(s, "◆") != 2 {
 		t.Errorf("the rows do not mark this shell's session and the active one:\n%s", s)
 	}
+	cfg.Shell = "acme/admin" // the active one: its row is marked ●, and ◆ is nowhere
+	if s := screen(loaded(t, cfg, 100, 30)); !strings.Contains(s, "this shell: acme/admin · ") || strings.Contains(s, "◆") {
+		t.Errorf("this shell's session is the active one:\n%s", s)
+	}
 	if s := screen(loaded(t, testConfig(mgr), 100, 30)); strings.Contains(s, "this shell") {
 		t.Errorf("without TKAUTH_SESSION:\n%s", s)
 	}

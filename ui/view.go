@@ -119,7 +119,11 @@ func (m Model) headerLines() []string {
 		}
 		active += st.Header.Render(" · ")
 		if m.cfg.Shell != "" {
-			active += st.Warning.Render("this shell: "+shellMark+" "+text.Clean(m.cfg.Shell)) + st.Header.Render(" · ")
+			mark := shellMark + " " // as its row is marked, unless it is the active one (●)
+			if m.cfg.Shell == m.state.Active {
+				mark = ""
+			}
+			active += st.Warning.Render("this shell: "+mark+text.Clean(m.cfg.Shell)) + st.Header.Render(" · ")
 		}
 		info = append(info, fmt.Sprintf("%s, %d expired", text.Plural(len(m.state.Sessions), "session"), m.expiredCount()))
 	}
