@@ -20,11 +20,13 @@ type jsonOutput struct {
 	JSON     bool
 	Template string
 	tmpl     *template.Template
+	fields   any // the struct whose JSON fields the output has, named in errors
 }
 
 // addFlags adds --json (described by what) and --template to cmd, and
 // checks the template before cmd runs, so a mistyped one costs nothing.
 func (o *jsonOutput) addFlags(cmd *cobra.Command, what string, fields any) {
+	o.fields = fields
 	cmd.Flags().BoolVar(&o.JSON, "json", false, what)
 	cmd.Flags().StringVar(&o.Template, "template", "", "print the --json fields through a Go template, as {{.sessionKey}}")
 	cmd.PreRunE = func(*cobra.Command, []string) error {
@@ -33,7 +35,7 @@ func (o *jsonOutput) addFlags(cmd *cobra.Command, what string, fields any) {
 		}
 		t, err := template.New("--template").Option("missingkey=error").Parse(o.Template)
 		if err != nil {
-			return usageError{fmt.Errorf("%w; the fields are %s", err, jsonFields(fields))}
+			return usageError{fmt.Errorf("%w; the fields are %s", err, jsonFields(o.fields))}
 		}
 		o.tmpl = t
 		return nil
@@ -46,7 +48,7 @@ func (o *jsonOutput) on() bool { return o.JSON || o.Template != "" }
 // write writes v as JSON or through the template. The template sees the
 // JSON's own values (maps, lists, numbers, strings), each string escaped:
 // {{.sessionKey}}, {{range .}}...{{end}}.
-func (o *jsonOutput) write(w io.Writer, v any, fields any) error {
+func (o *jsonOutput) write(w io.Writer, v any) error {
 	if o.tmpl == nil {
 		return writeJSON(w, v)
 	}
@@ -62,7 +64,7 @@ func (o *jsonOutput) write(w io.Writer, v any, fields any) error {
 	}
 	var b bytes.Buffer
 	if err := o.tmpl.Execute(&b, escapeStrings(data)); err != nil {
-		return usageError{fmt.Errorf("%w; the fields are %s", err, jsonFields(fields))}
+		return usageError{fmt.Errorf("%w; the fields are %s", err, jsonFields(o.fields))}
 	}
 	_, err = w.Write(b.Bytes())
 	return err

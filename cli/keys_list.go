@@ -66,7 +66,7 @@ func keysListRun(ctx context.Context, opts *KeysListOptions) error {
 		if list == nil {
 			list = []jsonKeyPair{}
 		}
-		return opts.JSON.write(out, list, jsonKeyPair{})
+		return opts.JSON.write(out, list)
 	}
 	if len(list) == 0 {
 		fmt.Fprintln(out, "tkauth has created no key pairs here. `tkauth keys create` makes one.")

@@ -82,7 +82,7 @@ func writeSessionsJSON(w io.Writer, o *jsonOutput, st *session.State, presence m
 		j.withCheck(checks[s.Key])
 		out = append(out, j)
 	}
-	return o.write(w, out, jsonSession{})
+	return o.write(w, out)
 }
 
 func writeJSON(w io.Writer, v any) error {

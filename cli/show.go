@@ -70,7 +70,7 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 		if opts.Token {
 			j.Token = s.Token
 		}
-		return opts.JSON.write(out, j, jsonSession{})
+		return opts.JSON.write(out, j)
 	case opts.Token:
 		fmt.Fprintln(out, s.Token)
 		return nil

@@ -107,7 +107,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		j.withCheck(check)
 		usable := len(problems) == 0
 		j.Usable, j.Problems = &usable, problems
-		if err := opts.JSON.write(out, j, jsonSession{}); err != nil {
+		if err := opts.JSON.write(out, j); err != nil {
 			return err
 		}
 	} else {
