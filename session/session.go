@@ -26,6 +26,9 @@ type Session struct {
 	Token    string // the JWT; a secret, shown only on request
 	Claims          // decoded from Token
 	Verified bool   // signed by Turnkey's production notarizer
+	// TestSigned: signed by the test signer a Manager was given
+	// (WithTestSigner), never Turnkey's.
+	TestSigned bool
 	StoredAt time.Time
 	// APIBaseURL is the Turnkey API tkauth logged the session in with, if
 	// it did: refresh, revoke and checks go there.

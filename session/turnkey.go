@@ -122,9 +122,14 @@ type LoginOptions struct {
 	Key                string
 	Expires            time.Duration
 	InvalidateExisting bool
+	// SessionProfileID scopes the session by a session profile.
+	SessionProfileID string
 	// Replace lets the login replace a live session of another
 	// organization or user stored under Key (else ErrWouldReplace).
 	Replace bool
+	// ConfirmReplace, if set, is asked, by a code login that finds it
+	// would replace such a session once it has it, whether it may.
+	ConfirmReplace func(why error) bool
 }
 
 // ErrWouldReplace: a login would replace a live session of another
@@ -191,15 +196,25 @@ func (m *Manager) Login(ctx context.Context, api TurnkeyAPI, apiKey Signer, org 
 			key = m.keyForm(key)
 		}
 	}
-	if cur := st.Sessions[key]; cur != nil && !o.Replace && !cur.Expired(m.now()) && (cur.OrganizationID != org || cur.UserID != who.UserID) {
-		return StoreResult{}, fmt.Errorf("%w: %s holds a live session of user %s in organization %s (%s left); replaced, its key would stay live on Turnkey until it expires: choose another session key, or log it out first",
-			ErrWouldReplace, strconv.Quote(key), strconv.Quote(cur.UserLabel()), strconv.Quote(cur.OrganizationLabel()), cur.Expiry.Sub(m.now()).Round(time.Second))
+	if err := m.wouldReplace(st, key, org, who.UserID); err != nil && !o.Replace {
+		return StoreResult{}, err
 	}
 	want := Claims{OrganizationID: org, UserID: who.UserID}
 	return m.newSession(ctx, key, st.Sessions[key], sessionPlan{api: api, activate: true, want: want, names: who},
 		func(pub string) (string, error) {
-			return api.StampLogin(ctx, apiKey, LoginRequest{Org: org, PublicKey: pub, Expires: lifetime(o.Expires), InvalidateExisting: o.InvalidateExisting})
+			return api.StampLogin(ctx, apiKey, LoginRequest{Org: org, PublicKey: pub, Expires: lifetime(o.Expires), InvalidateExisting: o.InvalidateExisting, SessionProfileID: o.SessionProfileID})
 		})
+}
+
+// wouldReplace is ErrWouldReplace when key holds a live session of
+// another organization or user than org's user.
+func (m *Manager) wouldReplace(st *State, key, org, user string) error {
+	cur := st.Sessions[key]
+	if cur == nil || cur.Expired(m.now()) || (cur.OrganizationID == org && cur.UserID == user) {
+		return nil
+	}
+	return fmt.Errorf("%w: %s holds a live session of user %s in organization %s (%s left); replaced, its key would stay live on Turnkey until it expires: choose another session key, or log it out first",
+		ErrWouldReplace, strconv.Quote(key), strconv.Quote(cur.UserLabel()), strconv.Quote(cur.OrganizationLabel()), cur.Expiry.Sub(m.now()).Round(time.Second))
 }
 
 // RefreshResult is what Refresh did.
@@ -412,7 +427,7 @@ func (m *Manager) newSession(ctx context.Context, key string, read *Session, pla
 	if err != nil {
 		return fail(err)
 	}
-	s, err := Parse(token)
+	s, err := m.parse(token)
 	if err != nil {
 		return fail(fmt.Errorf("the session token Turnkey sent: %w", err))
 	}

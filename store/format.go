@@ -50,6 +50,7 @@ type fileSession struct {
 	SessionProfileID string    `json:"sessionProfileId,omitempty"`
 	Scope            string    `json:"scope,omitempty"`
 	Verified         bool      `json:"verified"`
+	TestSigned       bool      `json:"testSigned,omitempty"`
 	StoredAt         time.Time `json:"storedAt"`
 	APIBaseURL       string    `json:"apiBaseUrl,omitempty"`
 	OrganizationName string    `json:"organizationName,omitempty"`
@@ -71,6 +72,7 @@ func (fs *fileSession) session() *session.Session {
 			Scope:            fs.Scope,
 		},
 		Verified:         fs.Verified,
+		TestSigned:       fs.TestSigned,
 		StoredAt:         fs.StoredAt,
 		APIBaseURL:       fs.APIBaseURL,
 		OrganizationName: fs.OrganizationName,
@@ -151,6 +153,7 @@ func marshalSession(s *session.Session) ([]byte, error) {
 		SessionProfileID: s.SessionProfileID,
 		Scope:            s.Scope,
 		Verified:         s.Verified,
+		TestSigned:       s.TestSigned,
 		StoredAt:         s.StoredAt,
 		APIBaseURL:       s.APIBaseURL,
 		OrganizationName: s.OrganizationName,

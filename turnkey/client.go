@@ -45,6 +45,9 @@ type APIError struct {
 
 func (e *APIError) Error() string {
 	msg := text.Clean(e.Message)
+	if a := Advice(e.Message); a != "" {
+		return fmt.Sprintf("%s (Turnkey: %s)", a, msg)
+	}
 	switch e.kind {
 	case ErrBadCredentials:
 		return fmt.Sprintf("%v: is the API key registered in this organization? (Turnkey: %s)", e.kind, msg)
@@ -67,7 +70,7 @@ func (e *APIError) Unwrap() error { return e.kind }
 // expired) as session.ErrSignerDead, and as bad credentials, too.
 func (e *APIError) Is(target error) bool {
 	dead := e.kind == ErrUnknownKey || e.kind == ErrExpiredKey
-	return dead && (target == session.ErrSignerDead || target == ErrBadCredentials)
+	return dead && (target == session.ErrSignerDead || target == ErrBadCredentials) || kindOf(e.Message) == target
 }
 
 // classify names what an error answer means.
@@ -100,6 +103,11 @@ type Client struct {
 	PollInterval   time.Duration // between get_activity calls
 	PollTimeout    time.Duration // how long an activity may stay pending
 	Now            func() time.Time
+	// MFAWait is how long an activity that needs more authenticators is
+	// waited for, for them to be satisfied elsewhere; 0: not at all.
+	MFAWait time.Duration
+	// OnMFA, if set, hears what an activity waits for, when waiting starts.
+	OnMFA func(MFANeeded)
 }
 
 // New returns a Client of the API at baseURL (DefaultBaseURL if empty).
@@ -134,14 +142,22 @@ func CheckBaseURL(raw string) error {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return fmt.Errorf("%w: %s is not a URL like https://api.turnkey.com", ErrInsecureURL, text.Clean(raw))
 	}
-	if u.Scheme == "https" {
-		return nil
-	}
-	host := u.Hostname()
-	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+	if u.Scheme == "https" || IsLoopback(raw) {
 		return nil
 	}
 	return fmt.Errorf("%w: %s would send signed requests in the clear; only this machine (localhost, 127.0.0.1, ::1) may be reached over http", ErrInsecureURL, text.Clean(raw))
+}
+
+// IsLoopback reports whether raw is a URL of this machine (localhost,
+// 127.0.0.0/8, ::1).
+func IsLoopback(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
 // BaseURL implements session.TurnkeyAPI: the API this client calls.
@@ -160,14 +176,34 @@ const maxBody = 4 << 20
 // ErrAnswerTooLarge: an answer over maxBody, not read whole.
 var ErrAnswerTooLarge = fmt.Errorf("the answer is larger than the %d MiB tkauth reads", maxBody>>20)
 
-// post sends req to path, stamped by key, and decodes the answer into
+// stamper makes a request's stamp: the header's name and value.
+type stamper func(body []byte) (header, value string, err error)
+
+// byKey stamps with key, in the X-Stamp header.
+func byKey(key session.Signer) stamper {
+	return func(body []byte) (string, string, error) {
+		v, err := Stamp(key, body)
+		return "X-Stamp", v, err
+	}
+}
+
+// byAttestation stamps with a session key that Turnkey does not know yet,
+// in the X-Stamp-Attested header, attested by a verification token.
+func byAttestation(key session.Signer, token string) stamper {
+	return func(body []byte) (string, string, error) {
+		v, err := AttestedStamp(key, token, SchemeAttestedVerificationToken, body)
+		return AttestedHeader, v, err
+	}
+}
+
+// post sends req to path, stamped by st, and decodes the answer into
 // resp.
-func (c *Client) post(ctx context.Context, path string, key session.Signer, req, resp any) error {
+func (c *Client) post(ctx context.Context, path string, st stamper, req, resp any) error {
 	body, err := json.Marshal(req)
 	if err != nil {
 		return err
 	}
-	data, err := c.Call(ctx, key, path, body)
+	data, err := c.call(ctx, st, path, body)
 	if err != nil {
 		return err
 	}
@@ -181,12 +217,16 @@ func (c *Client) post(ctx context.Context, path string, key session.Signer, req,
 // answer's body as it came. 429 and 5xx answers are tried again after a
 // backoff; nothing else is. Any other answer but 200 is an *APIError.
 func (c *Client) Call(ctx context.Context, key session.Signer, path string, body []byte) ([]byte, error) {
+	return c.call(ctx, byKey(key), path, body)
+}
+
+func (c *Client) call(ctx context.Context, st stamper, path string, body []byte) ([]byte, error) {
 	if err := CheckBaseURL(c.URL); err != nil {
 		return nil, err
 	}
 	backoff := c.RetryBase
 	for try := 0; ; try++ {
-		status, data, err := c.once(ctx, path, key, body)
+		status, data, err := c.once(ctx, path, st, body)
 		if err != nil {
 			return nil, fmt.Errorf("calling Turnkey (%s): %w", path, err)
 		}
@@ -198,7 +238,8 @@ func (c *Client) Call(ctx context.Context, key session.Signer, path string, body
 			rs.Message = strings.TrimSpace(http.StatusText(status))
 		}
 		apiErr := &APIError{Path: path, Status: status, Code: rs.Code, Message: rs.Message, kind: classify(status, rs.Code, rs.Message)}
-		if (status != http.StatusTooManyRequests && status < 500) || try >= c.Retries {
+		// A refusal of a code login is Turnkey's answer, not a hiccup.
+		if (status != http.StatusTooManyRequests && status < 500) || try >= c.Retries || kindOf(rs.Message) != nil {
 			return nil, apiErr
 		}
 		select {
@@ -213,10 +254,10 @@ func (c *Client) Call(ctx context.Context, key session.Signer, path string, body
 // once is one request, bounded by RequestTimeout, headers and body alike.
 // A redirect is an answer, never followed: it would carry the stamp and
 // the body elsewhere.
-func (c *Client) once(ctx context.Context, path string, key session.Signer, body []byte) (int, []byte, error) {
+func (c *Client) once(ctx context.Context, path string, st stamper, body []byte) (int, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.RequestTimeout)
 	defer cancel()
-	stamp, err := Stamp(key, body)
+	header, stamp, err := st(body)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -225,7 +266,7 @@ func (c *Client) once(ctx context.Context, path string, key session.Signer, body
 		return 0, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Stamp", stamp)
+	req.Header.Set(header, stamp)
 	res, err := c.HTTP.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
@@ -265,6 +306,16 @@ type result struct {
 	DeleteAPIKeysResult *struct {
 		APIKeyIDs []string `json:"apiKeyIds"`
 	} `json:"deleteApiKeysResult,omitempty"`
+	InitOTPResultV2 *struct {
+		OTPID                     string `json:"otpId"`
+		OTPEncryptionTargetBundle string `json:"otpEncryptionTargetBundle"`
+	} `json:"initOtpResultV2,omitempty"`
+	VerifyOTPResult *struct {
+		VerificationToken string `json:"verificationToken"`
+	} `json:"verifyOtpResult,omitempty"`
+	OTPLoginResult *struct {
+		Session string `json:"session"`
+	} `json:"otpLoginResult,omitempty"`
 }
 
 type activityResponse struct {
@@ -273,9 +324,9 @@ type activityResponse struct {
 
 // submit posts an activity and waits, polling get_activity, until it is
 // done or PollTimeout passes.
-func (c *Client) submit(ctx context.Context, path string, key session.Signer, req any, org string) (Activity, error) {
+func (c *Client) submit(ctx context.Context, path string, st stamper, req any, org string) (Activity, error) {
 	var resp activityResponse
-	if err := c.post(ctx, path, key, req, &resp); err != nil {
+	if err := c.post(ctx, path, st, req, &resp); err != nil {
 		return Activity{}, err
 	}
 	a := resp.Activity
@@ -290,10 +341,13 @@ func (c *Client) submit(ctx context.Context, path string, key session.Signer, re
 			return a, ctx.Err()
 		}
 		resp = activityResponse{}
-		if err := c.post(ctx, "/public/v1/query/get_activity", key, map[string]string{"organizationId": org, "activityId": a.ID}, &resp); err != nil {
+		if err := c.post(ctx, "/public/v1/query/get_activity", st, map[string]string{"organizationId": org, "activityId": a.ID}, &resp); err != nil {
 			return a, err
 		}
 		a = resp.Activity
+	}
+	if a.Status == StatusAuthenticatorsNeeded {
+		return c.awaitMFA(ctx, st, org, a)
 	}
 	return a, activityOutcome(a)
 }
@@ -313,6 +367,9 @@ func activityOutcome(a Activity) error {
 		why := "no reason given"
 		if a.Failure != nil && a.Failure.Message != "" {
 			why = text.Clean(a.Failure.Message)
+			if adv := Advice(a.Failure.Message); adv != "" {
+				why = adv + " (Turnkey: " + why + ")"
+			}
 		}
 		return fmt.Errorf("%w: activity %s failed: %s", ErrActivityFailed, id, why)
 	}
@@ -326,6 +383,36 @@ var _ session.TurnkeyAPI = (*Client)(nil)
 // StampLogin asks Turnkey for a session bound to r.PublicKey, stamped by
 // key, and returns the session JWT.
 func (c *Client) StampLogin(ctx context.Context, key session.Signer, r session.LoginRequest) (string, error) {
+	return c.stampLogin(ctx, byKey(key), r)
+}
+
+// StampLoginAttested is StampLogin stamped by the new session key itself,
+// attested by a verification token that binds it (Turnkey's SDK's
+// loginWithOtp): no other key is needed.
+func (c *Client) StampLoginAttested(ctx context.Context, sessionKey session.Signer, token string, r session.LoginRequest) (string, error) {
+	return c.stampLogin(ctx, byAttestation(sessionKey, token), r)
+}
+
+func (c *Client) stampLogin(ctx context.Context, st stamper, r session.LoginRequest) (string, error) {
+	req := map[string]any{
+		"type":           "ACTIVITY_TYPE_STAMP_LOGIN",
+		"timestampMs":    c.timestamp(),
+		"organizationId": r.Org,
+		"parameters":     loginParams(r),
+	}
+	a, err := c.submit(ctx, "/public/v1/submit/stamp_login", st, req, r.Org)
+	if err != nil {
+		return "", err
+	}
+	if a.Result.StampLoginResult == nil || a.Result.StampLoginResult.Session == "" {
+		return "", fmt.Errorf("%w: activity %s completed without a session", ErrActivityFailed, text.Clean(a.ID))
+	}
+	return a.Result.StampLoginResult.Session, nil
+}
+
+// loginParams are a login activity's parameters common to stamp_login
+// and otp_login.
+func loginParams(r session.LoginRequest) map[string]any {
 	params := map[string]any{
 		"publicKey":          r.PublicKey,
 		"expirationSeconds":  strconv.Itoa(int(r.Expires / time.Second)),
@@ -334,20 +421,7 @@ func (c *Client) StampLogin(ctx context.Context, key session.Signer, r session.L
 	if r.SessionProfileID != "" {
 		params["sessionProfileId"] = r.SessionProfileID
 	}
-	req := map[string]any{
-		"type":           "ACTIVITY_TYPE_STAMP_LOGIN",
-		"timestampMs":    c.timestamp(),
-		"organizationId": r.Org,
-		"parameters":     params,
-	}
-	a, err := c.submit(ctx, "/public/v1/submit/stamp_login", key, req, r.Org)
-	if err != nil {
-		return "", err
-	}
-	if a.Result.StampLoginResult == nil || a.Result.StampLoginResult.Session == "" {
-		return "", fmt.Errorf("%w: activity %s completed without a session", ErrActivityFailed, text.Clean(a.ID))
-	}
-	return a.Result.StampLoginResult.Session, nil
+	return params
 }
 
 // Whoami asks Turnkey who key is in org: the cheapest way to learn whether
@@ -359,7 +433,7 @@ func (c *Client) Whoami(ctx context.Context, key session.Signer, org string) (se
 		UserID           string `json:"userId"`
 		Username         string `json:"username"`
 	}
-	if err := c.post(ctx, "/public/v1/query/whoami", key, map[string]string{"organizationId": org}, &resp); err != nil {
+	if err := c.post(ctx, "/public/v1/query/whoami", byKey(key), map[string]string{"organizationId": org}, &resp); err != nil {
 		return session.Identity{}, err
 	}
 	return session.Identity{OrganizationID: resp.OrganizationID, OrganizationName: resp.OrganizationName, UserID: resp.UserID, Username: resp.Username}, nil
@@ -388,7 +462,7 @@ func (c *Client) GetAPIKeys(ctx context.Context, key session.Signer, org, userID
 			} `json:"credential"`
 		} `json:"apiKeys"`
 	}
-	if err := c.post(ctx, "/public/v1/query/get_api_keys", key, map[string]string{"organizationId": org, "userId": userID}, &resp); err != nil {
+	if err := c.post(ctx, "/public/v1/query/get_api_keys", byKey(key), map[string]string{"organizationId": org, "userId": userID}, &resp); err != nil {
 		return nil, err
 	}
 	if resp.APIKeys == nil {
@@ -410,7 +484,7 @@ func (c *Client) DeleteAPIKeys(ctx context.Context, key session.Signer, org, use
 		"organizationId": org,
 		"parameters":     map[string]any{"userId": userID, "apiKeyIds": ids},
 	}
-	a, err := c.submit(ctx, "/public/v1/submit/delete_api_keys", key, req, org)
+	a, err := c.submit(ctx, "/public/v1/submit/delete_api_keys", byKey(key), req, org)
 	if err != nil {
 		return err
 	}

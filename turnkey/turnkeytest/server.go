@@ -35,6 +35,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -82,12 +83,18 @@ type Server struct {
 	activities map[string]turnkey.Activity
 	requests   []string // paths, in order
 	bodies     []string // request bodies, in order
+	codes      codeLogin
+	// lastActivity is the ID of the activity made last.
+	lastActivity string
 }
 
 // Profile is a session profile: a login with it yields a session whose
 // session_type is the profile's name.
 type Profile struct {
 	ID, Name string
+	// Expires bounds a session's lifetime (0: no bound): the session
+	// lasts the smaller of the login's and this.
+	Expires time.Duration
 }
 
 type apiKey struct {
@@ -102,7 +109,7 @@ func New() *Server {
 		panic(err)
 	}
 	s := &Server{Notarizer: notarizer, keys: map[string]*apiKey{}, orgs: map[string]string{}, users: map[string]string{},
-		profiles: map[string]Profile{}, activities: map[string]turnkey.Activity{}}
+		profiles: map[string]Profile{}, activities: map[string]turnkey.Activity{}, codes: newCodeLogin()}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -305,6 +312,9 @@ func writeJSON(w http.ResponseWriter, v any) {
 var activityTypes = map[string]string{
 	"/public/v1/submit/stamp_login":     "ACTIVITY_TYPE_STAMP_LOGIN",
 	"/public/v1/submit/delete_api_keys": "ACTIVITY_TYPE_DELETE_API_KEYS",
+	"/public/v1/submit/init_otp":        "ACTIVITY_TYPE_INIT_OTP_V3",
+	"/public/v1/submit/verify_otp":      "ACTIVITY_TYPE_VERIFY_OTP_V2",
+	"/public/v1/submit/otp_login":       "ACTIVITY_TYPE_OTP_LOGIN_V2",
 }
 
 var digits = regexp.MustCompile(`^[0-9]{10,16}$`)
@@ -336,6 +346,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, 12, "POST only")
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, "/v1/") {
+		s.proxy(w, r, body)
+		return
+	}
+	if r.Header.Get(turnkey.AttestedHeader) != "" && r.Header.Get("X-Stamp") == "" {
+		s.attested(w, r, body)
+		return
+	}
 	signer, err := turnkey.VerifyStamp(r.Header.Get("X-Stamp"), body)
 	if err != nil {
 		writeError(w, http.StatusUnauthorized, 16, "invalid stamp: "+err.Error())
@@ -360,12 +378,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	k, ok := s.keys[signer]
+	fromParent := ok && k.org != req.OrganizationID && s.codes.parents[req.OrganizationID] == k.org
 	switch {
-	case !ok || k.org != req.OrganizationID:
+	case !ok || (k.org != req.OrganizationID && !fromParent):
 		writeError(w, http.StatusUnauthorized, 16, MsgUnknownKey)
 		return
 	case s.expired(k):
 		writeError(w, http.StatusUnauthorized, 16, MsgExpiredKey+" "+signer)
+		return
+	case fromParent && !strings.HasPrefix(r.URL.Path, "/public/v1/query/") && r.URL.Path != "/public/v1/submit/otp_login":
+		// A parent organization reads its sub-organizations; it does not
+		// act in them.
+		writeError(w, http.StatusForbidden, 7, MsgParentReadOnly)
 		return
 	}
 	if typ, isActivity := activityTypes[r.URL.Path]; isActivity {
@@ -404,6 +428,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"apiKeys": list})
 	case "/public/v1/submit/delete_api_keys":
 		s.deleteAPIKeys(w, req.OrganizationID, req.Parameters)
+	case "/public/v1/submit/init_otp":
+		s.initOTPActivity(w, req.OrganizationID, req.Parameters)
+	case "/public/v1/submit/verify_otp":
+		s.verifyOTPActivity(w, req.OrganizationID, req.Parameters)
+	case "/public/v1/submit/otp_login":
+		s.otpLogin(w, req.OrganizationID, req.Parameters)
+	case "/public/v1/query/list_verified_suborgs":
+		s.verifiedSubOrgs(w, req.OrganizationID, body)
+	case "/public/v1/query/get_mfa_status":
+		s.mfaStatus(w, req.ActivityID)
 	default:
 		writeError(w, http.StatusNotFound, 5, "no such endpoint")
 	}
@@ -440,59 +474,89 @@ func (s *Server) deleteAPIKeys(w http.ResponseWriter, org string, params json.Ra
 }
 
 func (s *Server) stampLogin(w http.ResponseWriter, k *apiKey, org string, params json.RawMessage) {
-	var p struct {
-		PublicKey          string `json:"publicKey"`
-		ExpirationSeconds  string `json:"expirationSeconds"`
-		InvalidateExisting bool   `json:"invalidateExisting"`
-		SessionProfileID   string `json:"sessionProfileId"`
+	p, ok := readLogin(w, params)
+	if ok {
+		s.issue(w, "ACTIVITY_TYPE_STAMP_LOGIN", "stampLoginResult", org, k.user, p, nil)
 	}
+}
+
+// loginParams are a login activity's parameters.
+type loginParams struct {
+	PublicKey          string                   `json:"publicKey"`
+	ExpirationSeconds  string                   `json:"expirationSeconds"`
+	InvalidateExisting bool                     `json:"invalidateExisting"`
+	SessionProfileID   string                   `json:"sessionProfileId"`
+	VerificationToken  string                   `json:"verificationToken"`
+	ClientSignature    *turnkey.ClientSignature `json:"clientSignature"`
+}
+
+// readLogin reads and checks a login's parameters, answering the refusal.
+func readLogin(w http.ResponseWriter, params json.RawMessage) (loginParams, bool) {
+	var p loginParams
 	if err := json.Unmarshal(params, &p); err != nil {
 		writeError(w, http.StatusBadRequest, 3, "malformed parameters")
-		return
+		return p, false
 	}
 	if _, err := session.ParsePublicKey(p.PublicKey); err != nil {
 		writeError(w, http.StatusBadRequest, 3, "invalid publicKey: "+err.Error())
-		return
+		return p, false
 	}
-	secs := 900
 	if p.ExpirationSeconds != "" {
 		n, err := strconv.Atoi(p.ExpirationSeconds)
 		if err != nil || n <= 0 || n > 31536000 {
 			writeError(w, http.StatusBadRequest, 3, "invalid expirationSeconds: "+p.ExpirationSeconds)
-			return
+			return p, false
 		}
-		secs = n
 	}
-	typ := session.ReadWrite
+	return p, true
+}
+
+// issue answers a login activity of type typ for user in org: a session
+// bound to p.PublicKey, in p's profile, its key registered as a login
+// credential; with invalidateExisting, the user's other sessions end.
+// before, if set, runs when the activity completes (a token consumed).
+func (s *Server) issue(w http.ResponseWriter, typ, result, org, user string, p loginParams, before func()) {
+	secs := 900
+	if p.ExpirationSeconds != "" {
+		secs, _ = strconv.Atoi(p.ExpirationSeconds)
+	}
+	life := time.Duration(secs) * time.Second
+	kind := session.ReadWrite
 	if p.SessionProfileID != "" {
 		prof, ok := s.profiles[p.SessionProfileID]
 		if !ok {
 			writeError(w, http.StatusNotFound, 5, "session profile not found: "+p.SessionProfileID)
 			return
 		}
-		typ = session.Type(prof.Name)
+		kind = session.Type(prof.Name)
+		if prof.Expires > 0 && prof.Expires < life {
+			life = prof.Expires
+		}
 	}
 	now := s.now()
 	tok, err := session.NewToken(session.Claims{
-		Expiry: now.Add(time.Duration(secs) * time.Second), PublicKey: p.PublicKey,
-		Type: typ, UserID: k.user, OrganizationID: org, SessionProfileID: p.SessionProfileID,
+		Expiry: now.Add(life), PublicKey: p.PublicKey,
+		Type: kind, UserID: user, OrganizationID: org, SessionProfileID: p.SessionProfileID,
 	}, s.Notarizer)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, 13, err.Error())
 		return
 	}
-	s.finish(w, "ACTIVITY_TYPE_STAMP_LOGIN", org, map[string]any{"stampLoginResult": map[string]string{"session": tok}}, func() {
+	s.finishFor(w, typ, org, user, map[string]any{result: map[string]string{"session": tok}}, func() {
+		if before != nil {
+			before()
+		}
 		if p.InvalidateExisting {
 			for pub, key := range s.keys {
-				if key.user == k.user && key.credential == CredentialLogin {
+				if key.user == user && key.credential == CredentialLogin {
 					delete(s.keys, pub)
 				}
 			}
 		}
 		s.next++
-		s.keys[p.PublicKey] = &apiKey{id: fmt.Sprintf("apikey-%d", s.next), org: org, user: k.user, name: "session",
-			credential: CredentialLogin, created: now, expires: now.Add(time.Duration(secs) * time.Second)}
-		s.evict(k.user)
+		s.keys[p.PublicKey] = &apiKey{id: fmt.Sprintf("apikey-%d", s.next), org: org, user: user, name: "session",
+			credential: CredentialLogin, created: now, expires: now.Add(life)}
+		s.evict(user)
 	})
 }
 
@@ -514,6 +578,12 @@ func (s *Server) evict(user string) {
 // finish answers an activity: completed (doing do), pending once if
 // asked, or ended as EndNextAs says (doing nothing).
 func (s *Server) finish(w http.ResponseWriter, typ, org string, res map[string]any, do func()) {
+	s.finishFor(w, typ, org, "", res, do)
+}
+
+// finishFor is finish for an activity of user, which waits for the
+// authenticators RequireMFA asks of that user.
+func (s *Server) finishFor(w http.ResponseWriter, typ, org, user string, res map[string]any, do func()) {
 	status := "ACTIVITY_STATUS_COMPLETED"
 	if len(s.endAs) > 0 {
 		status, s.endAs = s.endAs[0], s.endAs[1:]
@@ -521,6 +591,20 @@ func (s *Server) finish(w http.ResponseWriter, typ, org string, res map[string]a
 	s.next++
 	id := fmt.Sprintf("activity-%d", s.next)
 	a := turnkey.Activity{ID: id, OrganizationID: org, Status: status, Type: typ}
+	if need := s.codes.mfa[user]; user != "" && len(need) > 0 && status == "ACTIVITY_STATUS_COMPLETED" {
+		a.Status = turnkey.StatusAuthenticatorsNeeded
+		s.codes.waiting[id] = mfaWait{need: need, user: user, complete: func() {
+			raw, _ := json.Marshal(res)
+			json.Unmarshal(raw, &a.Result)
+			a.Status = "ACTIVITY_STATUS_COMPLETED"
+			do()
+			s.activities[id] = a
+		}}
+		s.activities[id] = a
+		s.lastActivity = id
+		writeJSON(w, map[string]any{"activity": a})
+		return
+	}
 	switch status {
 	case "ACTIVITY_STATUS_COMPLETED":
 		raw, _ := json.Marshal(res)
@@ -530,6 +614,7 @@ func (s *Server) finish(w http.ResponseWriter, typ, org string, res map[string]a
 		a.Failure = &turnkey.Failure{Code: 3, Message: "the activity failed in the enclave"}
 	}
 	s.activities[id] = a
+	s.lastActivity = id
 	if s.pending {
 		s.pending = false
 		a.Status = "ACTIVITY_STATUS_PENDING"

@@ -1,0 +1,241 @@
+package turnkey
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tkauth/tkauth/internal/text"
+)
+
+// DefaultAuthProxyURL is Turnkey's Auth Proxy.
+const DefaultAuthProxyURL = "https://authproxy.turnkey.com"
+
+// AuthProxy calls Turnkey's Auth Proxy, which sends and checks login codes
+// for an organization's users with no API key: its requests carry the
+// configuration's ID, no stamp. The zero value is not usable: use
+// NewAuthProxy.
+type AuthProxy struct {
+	URL            string
+	ConfigID       string
+	HTTP           *http.Client
+	RequestTimeout time.Duration
+}
+
+// NewAuthProxy returns a client of the Auth Proxy at baseURL
+// (DefaultAuthProxyURL if empty) for configuration configID.
+func NewAuthProxy(baseURL, configID string) *AuthProxy {
+	if baseURL == "" {
+		baseURL = DefaultAuthProxyURL
+	}
+	return &AuthProxy{
+		URL:      strings.TrimRight(baseURL, "/"),
+		ConfigID: configID,
+		HTTP: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}},
+		RequestTimeout: 15 * time.Second,
+	}
+}
+
+// CheckProxyURL refuses an Auth Proxy URL that is not https, except http
+// to this machine: codes and tokens cross it.
+func CheckProxyURL(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+		return fmt.Errorf("%w: %s is not a URL like %s", ErrInsecureURL, text.Clean(raw), DefaultAuthProxyURL)
+	case u.Scheme == "http" && !IsLoopback(raw):
+		return fmt.Errorf("%w: %s would carry login codes and tokens in the clear; only this machine may be reached over http", ErrInsecureURL, text.Clean(raw))
+	}
+	return nil
+}
+
+// ProxyError is the Auth Proxy's refusal, in its words and in tkauth's.
+type ProxyError struct {
+	Path    string
+	Status  int
+	Code    int
+	Message string
+}
+
+func (e *ProxyError) Error() string {
+	msg := text.Clean(e.Message)
+	if a := Advice(e.Message); a != "" {
+		return fmt.Sprintf("%s (the Auth Proxy: %s)", a, msg)
+	}
+	return fmt.Sprintf("the Auth Proxy answered %d to %s: %s", e.Status, e.Path, msg)
+}
+
+// Is makes a refusal of a code ErrWrongCode, of more codes ErrTooManyCodes.
+func (e *ProxyError) Is(target error) bool { return kindOf(e.Message) == target }
+
+// Errors of code login, by what the Auth Proxy or Turnkey said.
+var (
+	ErrWrongCode     = errors.New("the code is not the one Turnkey sent")
+	ErrTooManyCodes  = errors.New("Turnkey has sent as many codes to this address as it allows at once")
+	ErrCaptcha       = errors.New("the organization asks for a captcha, which only a browser can solve")
+	ErrOrigin        = errors.New("the organization's Auth Proxy does not allow requests from here (its allowed origins)")
+	ErrCodeExpired   = errors.New("the code has expired")
+	ErrCodeSpent     = errors.New("the code took all its tries")
+	ErrUnknownConfig = errors.New("the Auth Proxy does not know that configuration ID")
+)
+
+func kindOf(msg string) error {
+	m := strings.ToLower(msg)
+	switch {
+	case strings.Contains(m, "invalid otp"):
+		return ErrWrongCode
+	case strings.Contains(m, "max number of otps"):
+		return ErrTooManyCodes
+	case strings.Contains(m, "captcha"):
+		return ErrCaptcha
+	case strings.Contains(m, "origin"):
+		return ErrOrigin
+	case strings.Contains(m, "maximum number of attempts"):
+		return ErrCodeSpent
+	case strings.Contains(m, "otp") && strings.Contains(m, "expired"):
+		return ErrCodeExpired
+	case strings.Contains(m, "config") && (strings.Contains(m, "not found") || strings.Contains(m, "invalid")):
+		return ErrUnknownConfig
+	}
+	return nil
+}
+
+// Advice says, for Turnkey's words about a code login, what went wrong
+// and what to do; "" when they are none tkauth knows.
+func Advice(msg string) string {
+	switch k := kindOf(msg); k {
+	case ErrWrongCode:
+		return fmt.Sprintf("%v: type it again (a code takes 3 tries), or log in again for a new one", k)
+	case ErrTooManyCodes:
+		return fmt.Sprintf("%v (3 live codes): use the last one sent, or wait until they expire (5 minutes)", k)
+	case ErrCaptcha:
+		return fmt.Sprintf("%v: turn the captcha off for this Auth Proxy configuration, or log in from a parent organization's API key (--org)", k)
+	case ErrOrigin:
+		return fmt.Sprintf("%v: add this origin, or *, to the configuration in Turnkey's dashboard", k)
+	case ErrCodeExpired, ErrCodeSpent:
+		return fmt.Sprintf("%v: log in again for a new one", k)
+	case ErrUnknownConfig:
+		return fmt.Sprintf("%v: check --auth-proxy (Turnkey's dashboard, Wallet Kit, shows it)", k)
+	}
+	return ""
+}
+
+// ProxyConfig is what the Auth Proxy says of its configuration.
+type ProxyConfig struct {
+	OrganizationID  string
+	CodeLength      int // 0: not said
+	Alphanumeric    bool
+	SessionLifetime time.Duration // 0: not said
+	Providers       []string
+}
+
+// Config asks the Auth Proxy for the configuration: the organization and
+// the shape of its codes (wallet_kit_config).
+func (p *AuthProxy) Config(ctx context.Context) (ProxyConfig, error) {
+	var resp struct {
+		OrganizationID           string   `json:"organizationId"`
+		OTPLength                string   `json:"otpLength"`
+		OTPAlphanumeric          bool     `json:"otpAlphanumeric"`
+		SessionExpirationSeconds string   `json:"sessionExpirationSeconds"`
+		EnabledProviders         []string `json:"enabledProviders"`
+	}
+	if err := p.post(ctx, "/v1/wallet_kit_config", map[string]any{}, &resp); err != nil {
+		return ProxyConfig{}, err
+	}
+	if resp.OrganizationID == "" {
+		return ProxyConfig{}, fmt.Errorf("%w: the Auth Proxy's configuration names no organization", ErrUnexpectedAnswer)
+	}
+	c := ProxyConfig{OrganizationID: resp.OrganizationID, CodeLength: codeLength(resp.OTPLength), Alphanumeric: resp.OTPAlphanumeric, Providers: resp.EnabledProviders}
+	if n, err := strconv.Atoi(resp.SessionExpirationSeconds); err == nil && n > 0 {
+		c.SessionLifetime = time.Duration(n) * time.Second
+	}
+	return c, nil
+}
+
+// InitOTP has the Auth Proxy send a code to contact (otp_init_v2).
+func (p *AuthProxy) InitOTP(ctx context.Context, otpType, contact string) (OTP, error) {
+	var resp struct {
+		OTPID                     string `json:"otpId"`
+		OTPEncryptionTargetBundle string `json:"otpEncryptionTargetBundle"`
+	}
+	if err := p.post(ctx, "/v1/otp_init_v2", map[string]string{"otpType": otpType, "contact": contact}, &resp); err != nil {
+		return OTP{}, err
+	}
+	if resp.OTPID == "" || resp.OTPEncryptionTargetBundle == "" {
+		return OTP{}, fmt.Errorf("%w: otp_init_v2 answered without an OTP ID and target bundle", ErrUnexpectedAnswer)
+	}
+	return OTP{ID: resp.OTPID, TargetBundle: resp.OTPEncryptionTargetBundle}, nil
+}
+
+// VerifyOTP hands the Auth Proxy the encrypted code (otp_verify_v2) and
+// returns the verification token, unchecked.
+func (p *AuthProxy) VerifyOTP(ctx context.Context, otpID, encrypted string) (string, error) {
+	var resp struct {
+		VerificationToken string `json:"verificationToken"`
+	}
+	if err := p.post(ctx, "/v1/otp_verify_v2", map[string]string{"otpId": otpID, "encryptedOtpBundle": encrypted}, &resp); err != nil {
+		return "", err
+	}
+	if resp.VerificationToken == "" {
+		return "", fmt.Errorf("%w: otp_verify_v2 answered without a verification token", ErrUnexpectedAnswer)
+	}
+	return resp.VerificationToken, nil
+}
+
+// post is one request, never retried: a second otp_init would send a
+// second code.
+func (p *AuthProxy) post(ctx context.Context, path string, req, resp any) error {
+	if err := CheckProxyURL(p.URL); err != nil {
+		return err
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.RequestTimeout)
+	defer cancel()
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("X-Auth-Proxy-Config-ID", p.ConfigID)
+	res, err := p.HTTP.Do(r)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("calling the Auth Proxy (%s): no answer within %s", path, p.RequestTimeout)
+		}
+		return fmt.Errorf("calling the Auth Proxy (%s): %w", path, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode >= 300 && res.StatusCode < 400 {
+		return fmt.Errorf("the Auth Proxy answered %d, a redirect to %s, which tkauth does not follow: check --auth-proxy-url", res.StatusCode, text.Clean(res.Header.Get("Location")))
+	}
+	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
+	switch {
+	case err != nil:
+		return fmt.Errorf("calling the Auth Proxy (%s): %w", path, err)
+	case len(data) > maxBody:
+		return ErrAnswerTooLarge
+	case res.StatusCode != http.StatusOK:
+		var f Failure
+		if json.Unmarshal(data, &f) != nil || f.Message == "" {
+			f.Message = strings.TrimSpace(http.StatusText(res.StatusCode))
+		}
+		return &ProxyError{Path: path, Status: res.StatusCode, Code: f.Code, Message: f.Message}
+	}
+	if err := json.Unmarshal(data, resp); err != nil {
+		return fmt.Errorf("the Auth Proxy's answer to %s is not what was expected: %s", path, text.Clean(err.Error()))
+	}
+	return nil
+}
