@@ -29,7 +29,7 @@ type Session struct {
 	// TestSigned: signed by the test signer a Manager was given
 	// (WithTestSigner), never Turnkey's.
 	TestSigned bool
-	StoredAt time.Time
+	StoredAt   time.Time
 	// APIBaseURL is the Turnkey API tkauth logged the session in with, if
 	// it did: refresh, revoke and checks go there.
 	APIBaseURL string
