@@ -105,7 +105,11 @@ func (f *Factory) OpenLazy(ctx context.Context) (*Env, error) {
 // newManager is a session.Manager that compares session keys in Unicode's
 // NFC, so that two keys that look the same cannot both be stored.
 func newManager(st session.Store, keys session.KeyStore, others ...session.KeyStore) *session.Manager {
-	return session.NewManager(st, keys, others...).WithKeyForm(norm.NFC.String)
+	m := session.NewManager(st, keys, others...).WithKeyForm(norm.NFC.String)
+	if a, _ := testSigner(); a != nil {
+		m = m.WithTestSigner(a.Notarizer)
+	}
+	return m
 }
 
 // OpenPlain is Open for a plain command: the note goes to stderr.
@@ -140,6 +144,18 @@ func (f *Factory) namedAPI() (string, error) {
 // API is a client of the Turnkey API the user named, or Turnkey's own:
 // where a login goes.
 func (f *Factory) API() (session.TurnkeyAPI, error) {
+	u, err := f.namedAPI()
+	if err != nil {
+		return nil, err
+	}
+	if u == "" {
+		u = turnkey.DefaultBaseURL
+	}
+	return f.dial(u), nil
+}
+
+// Client is API's *turnkey.Client, for what only it does (code login).
+func (f *Factory) Client() (*turnkey.Client, error) {
 	u, err := f.namedAPI()
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,12 +25,20 @@ type LoginOptions struct {
 	SessionKey         string
 	Expires            time.Duration
 	InvalidateExisting bool
+	SessionProfile     string
+	Wait               time.Duration
+	// Code login.
+	Client       func() (*turnkey.Client, error)
+	Email, SMS   string
+	AuthProxy    string
+	AuthProxyURL string
+	SubOrg       string
 }
 
 func newCmdLogin(f *Factory) *cobra.Command {
-	opts := &LoginOptions{IO: f.IO, Open: f.OpenPlain, API: f.API}
+	opts := &LoginOptions{IO: f.IO, Open: f.OpenPlain, API: f.API, Client: f.Client}
 	cmd := &cobra.Command{
-		Use:   "login --org ORG",
+		Use:   "login (--org ORG | --email ADDRESS | --sms NUMBER)",
 		Short: "Log in to a Turnkey organization with your API key; the session becomes active",
 		Long: `login makes a new key pair, asks Turnkey for a session bound to it (stamp_login,
 signed by your long-lived API key) and stores the session, active.
@@ -44,13 +53,34 @@ and Turnkey's names for the organization and user, which every view shows.
 Without --session-key it is stored under those names ("acme/ada"), one key
 per organization and user; a login that would replace a live session of
 another organization or user asks first on a terminal, and refuses without
-one. If the login fails, the new key pair is deleted.`,
+one. If the login fails, the new key pair is deleted.
+
+With --email or --sms there is no API key: Turnkey's Auth Proxy (--auth-proxy,
+the configuration ID of the app's organization) sends a code there; type it
+when asked (or give it as one line on stdin). The code and the new session key
+are encrypted to Turnkey's enclave, whose signature is checked, and the
+verification token it answers logs the new key in by itself. With --org as
+well, the code comes from that parent organization's API key instead, and the
+session is its sub-organization's user's (--sub-org, or the one whose user
+verified the address).
+
+When the organization asks for more authentication factors (MFA), tkauth says
+which and waits --wait for them to be given elsewhere; nothing is stored
+unless they are.`,
 		Example: `  tkauth login --org 3f1c2a9e-7b4d-4e1a-9c2f-5d6e7f8a9b0c
-  tkauth login --org $ORG --api-key ci --session-key acme/ci --expires 3600`,
+  tkauth login --org $ORG --api-key ci --session-key acme/ci --expires 3600
+  tkauth login --email ada@example.com --auth-proxy $CONFIG_ID
+  tkauth login --email user@example.com --org $PARENT_ORG`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("wait") && opts.IO.CanPrompt() {
+				opts.Wait = 2 * time.Minute
+			}
+			if opts.Email != "" || opts.SMS != "" {
+				return loginCodeRun(cmd.Context(), opts)
+			}
 			if opts.Org == "" {
-				return usageError{errors.New("--org is required: the organization to log in to")}
+				return usageError{errors.New("--org is required: the organization to log in to (or --email or --sms, to log in by a code)")}
 			}
 			return loginRun(cmd.Context(), opts)
 		},
@@ -64,6 +94,14 @@ one. If the login fails, the new key pair is deleted.`,
 	opts.Expires = session.DefaultLifetime
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the session's lifetime: 10m, 1h, 7d or seconds, up to a year")
 	cmd.Flags().BoolVar(&opts.InvalidateExisting, "invalidate-existing", false, "have Turnkey end your other sessions")
+	cmd.Flags().StringVar(&opts.SessionProfile, "session-profile", "", "scope the session by this session profile (its ID)")
+	cmd.Flags().DurationVar(&opts.Wait, "wait", 0, "how long to wait for MFA factors given elsewhere (default 2m on a terminal, none without one)")
+	cmd.Flags().StringVar(&opts.Email, "email", "", "log in by a code sent to this email address")
+	cmd.Flags().StringVar(&opts.SMS, "sms", "", "log in by a code sent to this phone number")
+	cmd.MarkFlagsMutuallyExclusive("email", "sms")
+	cmd.Flags().StringVar(&opts.AuthProxy, "auth-proxy", os.Getenv(authProxyEnv), "the Auth Proxy configuration ID of the app's organization (env "+authProxyEnv+")")
+	cmd.Flags().StringVar(&opts.AuthProxyURL, "auth-proxy-url", envOr(authProxyURLEnv, turnkey.DefaultAuthProxyURL), "the Auth Proxy (env "+authProxyURLEnv+")")
+	cmd.Flags().StringVar(&opts.SubOrg, "sub-org", "", "with --org and --email or --sms: the user's sub-organization (default: the one whose user verified the address)")
 	return cmd
 }
 
@@ -80,7 +118,10 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	lo := session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting}
+	if c, ok := api.(*turnkey.Client); ok {
+		opts.mfa(c)
+	}
+	lo := session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting, SessionProfileID: opts.SessionProfile}
 	res, err := env.Manager.Login(ctx, api, key, opts.Org, lo)
 	if errors.Is(err, session.ErrWouldReplace) && opts.IO.CanPrompt() {
 		fmt.Fprintln(opts.IO.ErrOut, text.Message(err.Error()))
@@ -92,14 +133,28 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return fmt.Errorf("login failed (nothing was stored): %w", err)
 	}
+	sayLoggedIn(ctx, opts, env.Manager, res)
+	return nil
+}
+
+// sayLoggedIn says what a login stored.
+func sayLoggedIn(ctx context.Context, opts *LoginOptions, m *session.Manager, res session.StoreResult) {
 	defer opts.IO.leftover(res.Leftover)
 	s := res.Session
 	fmt.Fprintf(opts.IO.Out, "Logged in to organization %s at %s as user %s: session %s (now active), %s, %s.\n",
-		named(s.OrganizationName, s.OrganizationID), text.Clean(s.APIBaseURL), named(s.Username, s.UserID), text.Clean(s.Key), text.Type(s.Type), text.Expiry(env.Manager.Now(), s.Expiry))
+		named(s.OrganizationName, s.OrganizationID), text.Clean(s.APIBaseURL), named(s.Username, s.UserID), text.Clean(s.Key), text.Type(s.Type), text.Expiry(m.Now(), s.Expiry))
 	if opts.InvalidateExisting {
-		sayInvalidated(ctx, opts.IO, env.Manager, s)
+		sayInvalidated(ctx, opts.IO, m, s)
 	}
-	return nil
+}
+
+// mfa makes c wait opts.Wait for MFA factors, counting down on stderr.
+func (opts *LoginOptions) mfa(c *turnkey.Client) {
+	c.MFAWait = opts.Wait
+	c.OnMFA = func(n turnkey.MFANeeded) {
+		fmt.Fprintf(opts.IO.ErrOut, "Turnkey needs %s for this login (activity %s): give them in another app or device; waiting until %s (%s)…\n",
+			text.CleanJoin(n.Factors), text.Clean(n.ActivityID), n.Until.Format("15:04:05"), opts.Wait.Round(time.Second))
+	}
 }
 
 // sayInvalidated names the sessions stored here that --invalidate-existing

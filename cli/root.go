@@ -62,6 +62,9 @@ Try it safely first: tkauth demo`,
 		if timeoutErr != nil && !cmd.Flags().Changed("keyring-timeout") {
 			return timeoutErr
 		}
+		if os.Getenv(OverrideSignerEnv) != "" {
+			ios.warn("%s", overrideNotice)
+		}
 		return nil
 	}
 	root.Flags().BoolVar(&tui.AutoRefresh, "auto-refresh", false, "in the TUI, refresh the active session in its last minute")
