@@ -55,6 +55,9 @@ func TestLoginByCode(t *testing.T) {
 	if has, _ := c.keysHave(s.PublicKey); !has {
 		t.Error("the key pair is not in the key store")
 	}
+	if out := c.ok("show", "ada"); !strings.Contains(out, "test-signed: signed by the test signer") {
+		t.Errorf("show: %q", out)
+	}
 
 	t.Run("from a parent key, in a session profile", func(t *testing.T) {
 		srv.AddProfile("prof", "viewer")

@@ -25,6 +25,7 @@ type jsonSession struct {
 	Expiry           int64  `json:"expiry"`
 	Expired          bool   `json:"expired"`
 	Verified         bool   `json:"verified"`
+	TestSigned       bool   `json:"testSigned,omitempty"`
 	PublicKey        string `json:"publicKey"`
 	KeyPair          string `json:"keyPair"`
 	SessionProfileID string `json:"sessionProfileId,omitempty"`
@@ -52,7 +53,7 @@ func toJSON(s session.Session, st *session.State, presence map[string]session.Pr
 	}
 	return jsonSession{
 		SessionKey: s.Key, Active: s.Key == st.Active, UserID: s.UserID, OrganizationID: s.OrganizationID,
-		SessionType: string(s.Type), Expiry: s.Expiry.Unix(), Expired: s.Expired(now), Verified: s.Verified,
+		SessionType: string(s.Type), Expiry: s.Expiry.Unix(), Expired: s.Expired(now), Verified: s.Verified, TestSigned: s.TestSigned,
 		PublicKey: s.PublicKey, KeyPair: string(p), SessionProfileID: s.SessionProfileID, Scope: s.Scope, APIBaseURL: s.APIBaseURL,
 		OrganizationName: s.OrganizationName, Username: s.Username,
 	}
@@ -131,10 +132,7 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 		}
 		cells = append(cells, mark+" "+text.Clean(s.Key))
 		if table {
-			verified := "unverified"
-			if s.Verified {
-				verified = "verified"
-			}
+			verified := text.Signed(*s)
 			p := presence[s.PublicKey]
 			if p == "" {
 				p = session.PresenceUnknown
@@ -150,7 +148,7 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 			text.Type(s.Type), text.Expiry(now, s.Expiry))
 		var labels []string
 		if !s.Verified {
-			labels = append(labels, "unverified")
+			labels = append(labels, text.Signed(*s))
 		}
 		if p := presence[s.PublicKey]; p != session.Present && presence != nil {
 			labels = append(labels, "key pair "+string(p))

@@ -98,10 +98,6 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 	}
 	row("Public key", s.PublicKey)
 	row("Key pair", text.KeyPair(st, s, string(presence[s.PublicKey])))
-	if s.Verified {
-		row("Token", "verified: signed by Turnkey's production key (tkauth show --token prints it)")
-	} else {
-		row("Token", "unverified: not signed by Turnkey's production key (tkauth show --token prints it)")
-	}
+	row("Token", text.SignedLong(*s)+" (tkauth show --token prints it)")
 	return tw.Flush()
 }

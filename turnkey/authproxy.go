@@ -1,3 +1,5 @@
+//lint:file-ignore ST1005 Turnkey is a name: errors that begin with it keep its capital.
+
 package turnkey
 
 import (

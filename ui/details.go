@@ -51,9 +51,9 @@ func (d details) View(s *session.Session, f facts) []string {
 	row("public key", text.Clean(s.PublicKey))
 	row("key pair", d.keyPair(s, f))
 	if s.Verified {
-		row("token", st.Verified.Render("verified: signed by Turnkey"))
+		row("token", st.Verified.Render(text.SignedLong(*s)))
 	} else {
-		row("token", st.Unverified.Render("unverified: not signed by Turnkey's production key"))
+		row("token", st.Unverified.Render(text.SignedLong(*s)))
 	}
 	if f.api {
 		row("turnkey", d.check(s.Key, f))

@@ -297,7 +297,7 @@ func (t table) cell(k columnKind, s *session.Session, f facts) cell {
 		if s.Verified {
 			return styled("verified", st.Verified)
 		}
-		return styled("unverified", st.Unverified)
+		return styled(text.Signed(*s), st.Unverified)
 	case colType:
 		return plain(text.Type(s.Type))
 	case colOrg:

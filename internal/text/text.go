@@ -268,3 +268,27 @@ func KeyPair(st *session.State, s *session.Session, presence string) string {
 	}
 	return out
 }
+
+// Signed says who signed a session's token, in a word: "verified"
+// (Turnkey's production notarizer), "test-signed" (the test signer
+// tkauth was told to accept) or "unverified".
+func Signed(s session.Session) string {
+	switch {
+	case s.Verified:
+		return "verified"
+	case s.TestSigned:
+		return "test-signed"
+	}
+	return "unverified"
+}
+
+// SignedLong says it in a sentence.
+func SignedLong(s session.Session) string {
+	switch {
+	case s.Verified:
+		return "verified: signed by Turnkey's production key"
+	case s.TestSigned:
+		return "test-signed: signed by the test signer TKAUTH_DANGEROUSLY_OVERRIDE_SIGNER named, not by Turnkey"
+	}
+	return "unverified: not signed by Turnkey's production key"
+}
