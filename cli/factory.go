@@ -144,17 +144,10 @@ func (f *Factory) namedAPI() (string, error) {
 // API is a client of the Turnkey API the user named, or Turnkey's own:
 // where a login goes.
 func (f *Factory) API() (session.TurnkeyAPI, error) {
-	u, err := f.namedAPI()
-	if err != nil {
-		return nil, err
-	}
-	if u == "" {
-		u = turnkey.DefaultBaseURL
-	}
-	return f.dial(u), nil
+	return f.Client()
 }
 
-// Client is API's *turnkey.Client, for what only it does (code login).
+// Client is API as a *turnkey.Client, for what only it does (code login).
 func (f *Factory) Client() (*turnkey.Client, error) {
 	u, err := f.namedAPI()
 	if err != nil {

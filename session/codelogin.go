@@ -41,10 +41,7 @@ func (m *Manager) LoginBy(ctx context.Context, api TurnkeyAPI, o LoginOptions, i
 				cause = errors.Join(cause, errors.New("the session Turnkey issued was ended there"))
 			}
 		}
-		if err := m.DeleteKeyPair(ctx, pub); err != nil {
-			cause = errors.Join(cause, fmt.Errorf("the new key pair %s could not be deleted either (a prune will): %w", Short(pub), err))
-		}
-		return StoreResult{}, cause
+		return StoreResult{}, m.discardNewKeyPair(ctx, pub, cause)
 	}
 	if by, err = m.Signer(ctx, pub); err != nil {
 		return fail(err)

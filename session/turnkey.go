@@ -418,10 +418,7 @@ func (m *Manager) newSession(ctx context.Context, key string, read *Session, pla
 		return StoreResult{}, err
 	}
 	fail := func(cause error) (StoreResult, error) {
-		if err := m.DeleteKeyPair(ctx, pub); err != nil {
-			cause = errors.Join(cause, fmt.Errorf("the new key pair %s could not be deleted either (a prune will): %w", Short(pub), err))
-		}
-		return StoreResult{}, cause
+		return StoreResult{}, m.discardNewKeyPair(ctx, pub, cause)
 	}
 	token, err := issue(pub)
 	if err != nil {
@@ -444,6 +441,15 @@ func (m *Manager) newSession(ctx context.Context, key string, read *Session, pla
 		return fail(err)
 	}
 	return res, nil
+}
+
+// discardNewKeyPair deletes the key pair a failed login made, adding to
+// cause when it cannot.
+func (m *Manager) discardNewKeyPair(ctx context.Context, pub string, cause error) error {
+	if err := m.DeleteKeyPair(ctx, pub); err != nil {
+		cause = errors.Join(cause, fmt.Errorf("the new key pair %s could not be deleted either (a prune will): %w", Short(pub), err))
+	}
+	return cause
 }
 
 // check refuses a session that is not the one asked for.

@@ -376,13 +376,7 @@ func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
 		writeError(w, http.StatusUnauthorized, 16, "unsupported attested stamp scheme: "+st.Scheme)
 		return
 	}
-	var req struct {
-		Type           string          `json:"type"`
-		TimestampMs    string          `json:"timestampMs"`
-		OrganizationID string          `json:"organizationId"`
-		Parameters     json.RawMessage `json:"parameters"`
-		ActivityID     string          `json:"activityId"`
-	}
+	var req request
 	if err := json.Unmarshal(body, &req); err != nil {
 		writeError(w, http.StatusBadRequest, 3, "malformed request")
 		return
@@ -416,14 +410,10 @@ func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
 		writeError(w, http.StatusUnauthorized, 16, "an attested stamp can only log in")
 		return
 	}
-	switch {
-	case req.Type != "ACTIVITY_TYPE_STAMP_LOGIN":
-		writeError(w, http.StatusBadRequest, 3, fmt.Sprintf("invalid activity type %q for this endpoint, want ACTIVITY_TYPE_STAMP_LOGIN", req.Type))
+	if !req.wellFormed(w, r.URL.Path) {
 		return
-	case !digits.MatchString(req.TimestampMs):
-		writeError(w, http.StatusBadRequest, 3, "timestampMs must be a string of milliseconds")
-		return
-	case s.codes.used[tok.ID]:
+	}
+	if s.codes.used[tok.ID] {
 		writeError(w, http.StatusBadRequest, 9, MsgTokenUsed)
 		return
 	}

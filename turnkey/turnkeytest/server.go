@@ -359,14 +359,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, 16, "invalid stamp: "+err.Error())
 		return
 	}
-	var req struct {
-		Type           string          `json:"type"`
-		TimestampMs    string          `json:"timestampMs"`
-		OrganizationID string          `json:"organizationId"`
-		Parameters     json.RawMessage `json:"parameters"`
-		UserID         string          `json:"userId"`
-		ActivityID     string          `json:"activityId"`
-	}
+	var req request
 	if err := json.Unmarshal(body, &req); err != nil {
 		writeError(w, http.StatusBadRequest, 3, "malformed request")
 		return
@@ -392,15 +385,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, 7, MsgParentReadOnly)
 		return
 	}
-	if typ, isActivity := activityTypes[r.URL.Path]; isActivity {
-		switch {
-		case req.Type != typ:
-			writeError(w, http.StatusBadRequest, 3, fmt.Sprintf("invalid activity type %q for this endpoint, want %s", req.Type, typ))
-			return
-		case !digits.MatchString(req.TimestampMs):
-			writeError(w, http.StatusBadRequest, 3, "timestampMs must be a string of milliseconds")
-			return
-		}
+	if !req.wellFormed(w, r.URL.Path) {
+		return
 	}
 	switch r.URL.Path {
 	case "/public/v1/submit/stamp_login":
@@ -441,6 +427,32 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeError(w, http.StatusNotFound, 5, "no such endpoint")
 	}
+}
+
+// request is the envelope of every request.
+type request struct {
+	Type           string          `json:"type"`
+	TimestampMs    string          `json:"timestampMs"`
+	OrganizationID string          `json:"organizationId"`
+	Parameters     json.RawMessage `json:"parameters"`
+	UserID         string          `json:"userId"`
+	ActivityID     string          `json:"activityId"`
+}
+
+// wellFormed refuses an activity to path without its type or a
+// timestampMs, as Turnkey does.
+func (req request) wellFormed(w http.ResponseWriter, path string) bool {
+	typ, isActivity := activityTypes[path]
+	switch {
+	case !isActivity:
+	case req.Type != typ:
+		writeError(w, http.StatusBadRequest, 3, fmt.Sprintf("invalid activity type %q for this endpoint, want %s", req.Type, typ))
+		return false
+	case !digits.MatchString(req.TimestampMs):
+		writeError(w, http.StatusBadRequest, 3, "timestampMs must be a string of milliseconds")
+		return false
+	}
+	return true
 }
 
 func (s *Server) deleteAPIKeys(w http.ResponseWriter, org string, params json.RawMessage) {
