@@ -79,27 +79,9 @@ type Target struct {
 // enclave key, and dataSignature a DER ECDSA signature by it over
 // sha256 of the data's bytes; then it reads the target key from data.
 func VerifyTargetBundle(bundle string, enclave *ecdsa.PublicKey) (Target, error) {
-	var msg struct {
-		Version             string `json:"version"`
-		Data                string `json:"data"`
-		DataSignature       string `json:"dataSignature"`
-		EnclaveQuorumPublic string `json:"enclaveQuorumPublic"`
-	}
-	if err := json.Unmarshal([]byte(bundle), &msg); err != nil {
-		return Target{}, fmt.Errorf("the OTP target bundle is not JSON: %s", text.Clean(err.Error()))
-	}
-	signer, err := ParseUncompressed(msg.EnclaveQuorumPublic)
-	if err != nil || !signer.Equal(enclave) {
-		return Target{}, fmt.Errorf("%w: the OTP target bundle is signed by %s, not by %s", ErrUntrusted, text.Clean(cut(msg.EnclaveQuorumPublic)), cut(hex.EncodeToString(uncompressed(enclave))))
-	}
-	data, err1 := hex.DecodeString(msg.Data)
-	sig, err2 := hex.DecodeString(msg.DataSignature)
-	if err1 != nil || err2 != nil {
-		return Target{}, errors.New("the OTP target bundle's data or signature is not hex")
-	}
-	digest := sha256.Sum256(data)
-	if !ecdsa.VerifyASN1(enclave, digest[:], sig) {
-		return Target{}, fmt.Errorf("%w: the OTP target bundle's signature does not match its data", ErrUntrusted)
+	data, err := verifyEnclaveSigned(bundle, enclave)
+	if err != nil {
+		return Target{}, err
 	}
 	var d struct {
 		TargetPublic   string `json:"targetPublic"`
@@ -121,6 +103,35 @@ func cut(h string) string {
 		return h[:16] + "…"
 	}
 	return h
+}
+
+// verifyEnclaveSigned checks one of the enclave's signed bundles
+// ({version, data, dataSignature, enclaveQuorumPublic}) and returns its
+// data's bytes.
+func verifyEnclaveSigned(bundle string, enclave *ecdsa.PublicKey) ([]byte, error) {
+	var msg struct {
+		Version             string `json:"version"`
+		Data                string `json:"data"`
+		DataSignature       string `json:"dataSignature"`
+		EnclaveQuorumPublic string `json:"enclaveQuorumPublic"`
+	}
+	if err := json.Unmarshal([]byte(bundle), &msg); err != nil {
+		return nil, fmt.Errorf("the OTP target bundle is not JSON: %s", text.Clean(err.Error()))
+	}
+	signer, err := ParseUncompressed(msg.EnclaveQuorumPublic)
+	if err != nil || !signer.Equal(enclave) {
+		return nil, fmt.Errorf("%w: the OTP target bundle is signed by %s, not by %s", ErrUntrusted, text.Clean(cut(msg.EnclaveQuorumPublic)), cut(hex.EncodeToString(uncompressed(enclave))))
+	}
+	data, err1 := hex.DecodeString(msg.Data)
+	sig, err2 := hex.DecodeString(msg.DataSignature)
+	if err1 != nil || err2 != nil {
+		return nil, errors.New("the OTP target bundle's data or signature is not hex")
+	}
+	digest := sha256.Sum256(data)
+	if !ecdsa.VerifyASN1(enclave, digest[:], sig) {
+		return nil, fmt.Errorf("%w: the OTP target bundle's signature does not match its data", ErrUntrusted)
+	}
+	return data, nil
 }
 
 // hpkeSuite is Turnkey's: DHKEM(P-256, HKDF-SHA256), HKDF-SHA256,
@@ -177,16 +188,7 @@ func DecryptCode(bundle string, target *ecdh.PrivateKey) (code, sessionPublicKey
 	if err1 != nil || err2 != nil || len(enc) != 65 || enc[0] != 4 {
 		return "", "", errors.New("encryptedOtpBundle: encappedPublic must be an uncompressed P-256 key and ciphertext hex")
 	}
-	sk, err := hpke.NewDHKEMPrivateKey(target)
-	if err != nil {
-		return "", "", err
-	}
-	kdf, aead := hpkeSuite()
-	r, err := hpke.NewRecipient(enc, sk, kdf, aead, []byte(HPKEInfo))
-	if err != nil {
-		return "", "", err
-	}
-	plain, err := r.Open(append(enc, target.PublicKey().Bytes()...), ct)
+	plain, err := hpkeOpen(enc, ct, target)
 	if err != nil {
 		return "", "", errors.New("encryptedOtpBundle does not decrypt with the target key")
 	}
@@ -198,6 +200,21 @@ func DecryptCode(bundle string, target *ecdh.PrivateKey) (code, sessionPublicKey
 		return "", "", errors.New("the decrypted OTP bundle is not JSON")
 	}
 	return p.Code, p.PublicKey, nil
+}
+
+// hpkeOpen opens a message sealed to target as Turnkey's enclave seals
+// and opens them: aad = enc || target's uncompressed public key.
+func hpkeOpen(enc, ct []byte, target *ecdh.PrivateKey) ([]byte, error) {
+	sk, err := hpke.NewDHKEMPrivateKey(target)
+	if err != nil {
+		return nil, err
+	}
+	kdf, aead := hpkeSuite()
+	r, err := hpke.NewRecipient(enc, sk, kdf, aead, []byte(HPKEInfo))
+	if err != nil {
+		return nil, err
+	}
+	return r.Open(append(append([]byte{}, enc...), target.PublicKey().Bytes()...), ct)
 }
 
 // VerificationToken is the claims of a verification token: Turnkey's
