@@ -33,7 +33,8 @@ type Factory struct {
 	// --check asks from several goroutines, one question at a time.
 	mu        sync.Mutex
 	confirmed map[string]bool
-	spin      *spinner // shared by every request of the command
+	spin      *spinner      // shared by every request of the command
+	mfaWait   time.Duration // --wait, where a command has it
 }
 
 // Env is what the global flags select: the store, its Manager, and the key
@@ -163,6 +164,7 @@ func (f *Factory) Client() (*turnkey.Client, error) {
 // stderr while they wait, when stderr is a terminal that can show one.
 func (f *Factory) dial(base string) *turnkey.Client {
 	c := turnkey.New(base)
+	f.mfa(c)
 	if !f.IO.ErrTerminal || os.Getenv("TERM") == "dumb" {
 		return c
 	}

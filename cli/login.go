@@ -26,7 +26,6 @@ type LoginOptions struct {
 	Expires            time.Duration
 	InvalidateExisting bool
 	SessionProfile     string
-	Wait               time.Duration
 	// Code login.
 	Client       func() (*turnkey.Client, error)
 	Email, SMS   string
@@ -73,9 +72,6 @@ unless they are.`,
   tkauth login --email user@example.com --org $PARENT_ORG`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !cmd.Flags().Changed("wait") && opts.IO.CanPrompt() {
-				opts.Wait = 2 * time.Minute
-			}
 			if opts.Email != "" || opts.SMS != "" {
 				return loginCodeRun(cmd.Context(), opts)
 			}
@@ -95,7 +91,7 @@ unless they are.`,
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the session's lifetime: 10m, 1h, 7d or seconds, up to a year")
 	cmd.Flags().BoolVar(&opts.InvalidateExisting, "invalidate-existing", false, "have Turnkey end your other sessions")
 	cmd.Flags().StringVar(&opts.SessionProfile, "session-profile", "", "scope the session by this session profile (its ID)")
-	cmd.Flags().DurationVar(&opts.Wait, "wait", 0, "how long to wait for MFA factors given elsewhere (default 2m on a terminal, none without one)")
+	mfaFlag(cmd, f)
 	cmd.Flags().StringVar(&opts.Email, "email", "", "log in by a code sent to this email address")
 	cmd.Flags().StringVar(&opts.SMS, "sms", "", "log in by a code sent to this phone number")
 	cmd.MarkFlagsMutuallyExclusive("email", "sms")
@@ -117,9 +113,6 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	env, err := opts.Open(ctx)
 	if err != nil {
 		return err
-	}
-	if c, ok := api.(*turnkey.Client); ok {
-		opts.mfa(c)
 	}
 	lo := session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting, SessionProfileID: opts.SessionProfile}
 	res, err := env.Manager.Login(ctx, api, key, opts.Org, lo)
@@ -145,15 +138,6 @@ func sayLoggedIn(ctx context.Context, opts *LoginOptions, m *session.Manager, re
 		named(s.OrganizationName, s.OrganizationID), text.Clean(s.APIBaseURL), named(s.Username, s.UserID), text.Clean(s.Key), text.Type(s.Type), text.Expiry(m.Now(), s.Expiry))
 	if opts.InvalidateExisting {
 		sayInvalidated(ctx, opts.IO, m, s)
-	}
-}
-
-// mfa makes c wait opts.Wait for MFA factors, counting down on stderr.
-func (opts *LoginOptions) mfa(c *turnkey.Client) {
-	c.MFAWait = opts.Wait
-	c.OnMFA = func(n turnkey.MFANeeded) {
-		fmt.Fprintf(opts.IO.ErrOut, "Turnkey needs %s for this login (activity %s): give them in another app or device; waiting until %s (%s)…\n",
-			text.CleanJoin(n.Factors), text.Clean(n.ActivityID), n.Until.Format("15:04:05"), opts.Wait.Round(time.Second))
 	}
 }
 

@@ -27,7 +27,6 @@ func loginCodeRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.mfa(c)
 	l := &turnkey.CodeLogin{API: c, Type: turnkey.OTPEmail, Contact: opts.Email, AppName: "tkauth"}
 	if opts.SMS != "" {
 		l.Type, l.Contact = turnkey.OTPSMS, opts.SMS

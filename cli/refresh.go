@@ -37,7 +37,8 @@ the session has one live key (unless other sessions share it).
 
 The request goes to the API the session was logged in with; --api-url naming
 another is refused unless --force. If the refresh fails, the new key pair is
-deleted and the session stays as it was.`,
+deleted and the session stays as it was. When the organization asks for more
+authentication factors (MFA), tkauth says which and waits --wait for them.`,
 		Args: optionalKey("the session to refresh; without one, the active one"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -49,6 +50,7 @@ deleted and the session stays as it was.`,
 	}
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the new session's lifetime: 10m, 1h, 7d or seconds, up to a year (default: the session's own)")
 	deprecatedForce(cmd, f)
+	mfaFlag(cmd, f)
 	return cmd
 }
 

@@ -106,8 +106,9 @@ type Client struct {
 	// MFAWait is how long an activity that needs more authenticators is
 	// waited for, for them to be satisfied elsewhere; 0: not at all.
 	MFAWait time.Duration
-	// OnMFA, if set, hears what an activity waits for, when waiting starts.
-	OnMFA func(MFANeeded)
+	// OnMFA, if set, hears what an activity waits for, when waiting
+	// starts; the func it returns, if any, is called when waiting ends.
+	OnMFA func(MFANeeded) (stop func())
 }
 
 // New returns a Client of the API at baseURL (DefaultBaseURL if empty).

@@ -120,7 +120,9 @@ func (c *Client) awaitMFA(ctx context.Context, st stamper, org string, a Activit
 	}
 	need.Until = c.Now().Add(c.MFAWait)
 	if c.OnMFA != nil {
-		c.OnMFA(need)
+		if stop := c.OnMFA(need); stop != nil {
+			defer stop()
+		}
 	}
 	for a.Status == StatusAuthenticatorsNeeded || a.Status == "ACTIVITY_STATUS_PENDING" || a.Status == "ACTIVITY_STATUS_CREATED" {
 		if !c.Now().Before(need.Until) {
