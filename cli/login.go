@@ -134,8 +134,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 func sayLoggedIn(ctx context.Context, opts *LoginOptions, m *session.Manager, res session.StoreResult) {
 	defer opts.IO.leftover(res.Leftover)
 	s := res.Session
-	fmt.Fprintf(opts.IO.Out, "Logged in to organization %s at %s as user %s: session %s (now active), %s, %s.\n",
-		named(s.OrganizationName, s.OrganizationID), text.Clean(s.APIBaseURL), named(s.Username, s.UserID), text.Clean(s.Key), text.Type(s.Type), text.Expiry(m.Now(), s.Expiry))
+	fmt.Fprintln(opts.IO.Out, text.LoggedIn(s, m.Now()))
 	if opts.InvalidateExisting {
 		sayInvalidated(ctx, opts.IO, m, s)
 	}

@@ -20,6 +20,64 @@ const (
 	authProxyURLEnv = "TURNKEY_AUTH_PROXY_URL"
 )
 
+// codeLogin says how a code login goes: by SMS or email to Contact,
+// through the Auth Proxy configuration ProxyID at ProxyURL, or, with
+// ParentKey, from parent organization Parent's API key.
+type codeLogin struct {
+	SMS               bool
+	Contact           string
+	ProxyID, ProxyURL string
+	ParentKey         session.Signer
+	Parent, SubOrg    string
+}
+
+// build is the login's steps with client c, the trust anchors checked
+// against every URL in play.
+func (o codeLogin) build(c *turnkey.Client) (*turnkey.CodeLogin, error) {
+	l := &turnkey.CodeLogin{API: c, Type: turnkey.OTPEmail, Contact: o.Contact, AppName: "tkauth"}
+	if o.SMS {
+		l.Type = turnkey.OTPSMS
+	}
+	urls := []string{c.URL}
+	if o.ParentKey != nil {
+		l.ParentKey, l.Parent, l.SubOrg = o.ParentKey, o.Parent, o.SubOrg
+	} else {
+		if o.SubOrg != "" {
+			return nil, usageError{errors.New("--sub-org goes with --org, the parent organization whose API key sends the code")}
+		}
+		if o.ProxyID == "" {
+			return nil, usageError{fmt.Errorf("--auth-proxy (or %s) is required: the Auth Proxy configuration ID of the app's organization; or give --org to send the code from a parent organization's API key", authProxyEnv)}
+		}
+		if err := turnkey.CheckProxyURL(o.ProxyURL); err != nil {
+			return nil, usageError{err}
+		}
+		l.Proxy = turnkey.NewAuthProxy(o.ProxyURL, o.ProxyID)
+		urls = append(urls, l.Proxy.URL)
+	}
+	var err error
+	l.Anchors, err = anchors(urls...)
+	return l, err
+}
+
+// errNoCodeSent words a failure to send the code.
+func errNoCodeSent(err error) error {
+	return fmt.Errorf("no code was sent, nothing was stored: %w", err)
+}
+
+// loginWithCode logs in with the code sent: the session's lifetime is the
+// Auth Proxy configuration's unless lo names another.
+func loginWithCode(ctx context.Context, m *session.Manager, l *turnkey.CodeLogin, sent turnkey.Sent, code string, lo session.LoginOptions) (session.StoreResult, error) {
+	if lo.Expires == session.DefaultLifetime && sent.SessionLifetime > 0 {
+		lo.Expires = sent.SessionLifetime
+	}
+	r := session.LoginRequest{Expires: lo.Expires, InvalidateExisting: lo.InvalidateExisting, SessionProfileID: lo.SessionProfileID}
+	res, err := m.LoginBy(ctx, l.API, lo, l.Issue(ctx, sent, code, r))
+	if err != nil {
+		return res, fmt.Errorf("login failed (no session was stored, and the new key pair was deleted): %w", err)
+	}
+	return res, nil
+}
+
 // loginCodeRun logs in by a code sent to opts.Email or opts.SMS: through
 // the Auth Proxy, or, with --org, from the parent organization's API key.
 func loginCodeRun(ctx context.Context, opts *LoginOptions) error {
@@ -27,30 +85,14 @@ func loginCodeRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	l := &turnkey.CodeLogin{API: c, Type: turnkey.OTPEmail, Contact: opts.Email, AppName: "tkauth"}
-	if opts.SMS != "" {
-		l.Type, l.Contact = turnkey.OTPSMS, opts.SMS
-	}
-	urls := []string{c.URL}
+	o := codeLogin{SMS: opts.SMS != "", Contact: opts.Email + opts.SMS, ProxyID: opts.AuthProxy, ProxyURL: opts.AuthProxyURL, Parent: opts.Org, SubOrg: opts.SubOrg}
 	if opts.Org != "" {
-		if l.ParentKey, err = loadAPIKey(opts.APIKey, opts.APIKeyFile); err != nil {
+		if o.ParentKey, err = loadAPIKey(opts.APIKey, opts.APIKeyFile); err != nil {
 			return err
 		}
-		l.Parent, l.SubOrg = opts.Org, opts.SubOrg
-	} else {
-		if opts.SubOrg != "" {
-			return usageError{errors.New("--sub-org goes with --org, the parent organization whose API key sends the code")}
-		}
-		if opts.AuthProxy == "" {
-			return usageError{fmt.Errorf("--auth-proxy (or %s) is required: the Auth Proxy configuration ID of the app's organization; or give --org to send the code from a parent organization's API key", authProxyEnv)}
-		}
-		if err := turnkey.CheckProxyURL(opts.AuthProxyURL); err != nil {
-			return usageError{err}
-		}
-		l.Proxy = turnkey.NewAuthProxy(opts.AuthProxyURL, opts.AuthProxy)
-		urls = append(urls, l.Proxy.URL)
 	}
-	if l.Anchors, err = anchors(urls...); err != nil {
+	l, err := o.build(c)
+	if err != nil {
 		return err
 	}
 	env, err := opts.Open(ctx)
@@ -59,27 +101,22 @@ func loginCodeRun(ctx context.Context, opts *LoginOptions) error {
 	}
 	sent, err := l.Start(ctx)
 	if err != nil {
-		return fmt.Errorf("no code was sent, nothing was stored: %w", err)
+		return errNoCodeSent(err)
 	}
 	code, err := readCode(opts.IO, l.Contact, sent, c.Now())
 	if err != nil {
 		return fmt.Errorf("login failed (nothing was stored): %w", err)
 	}
-	expires := opts.Expires
-	if expires == session.DefaultLifetime && sent.SessionLifetime > 0 {
-		expires = sent.SessionLifetime
-	}
-	lo := session.LoginOptions{Key: opts.SessionKey, Expires: expires, InvalidateExisting: opts.InvalidateExisting, SessionProfileID: opts.SessionProfile}
+	lo := session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting, SessionProfileID: opts.SessionProfile}
 	if opts.IO.CanPrompt() {
 		lo.ConfirmReplace = func(why error) bool {
 			fmt.Fprintln(opts.IO.ErrOut, text.Message(why.Error()))
 			return opts.IO.ask(text.Question{Title: "Replace it all the same?"}) == nil
 		}
 	}
-	r := session.LoginRequest{Expires: expires, InvalidateExisting: opts.InvalidateExisting, SessionProfileID: opts.SessionProfile}
-	res, err := env.Manager.LoginBy(ctx, c, lo, l.Issue(ctx, sent, code, r))
+	res, err := loginWithCode(ctx, env.Manager, l, sent, code, lo)
 	if err != nil {
-		return fmt.Errorf("login failed (no session was stored, and the new key pair was deleted): %w", err)
+		return err
 	}
 	sayLoggedIn(ctx, opts, env.Manager, res)
 	return nil

@@ -87,15 +87,6 @@ func label(name, id string) string {
 	return text.Clean(name)
 }
 
-// named is a name and its ID, "acme (3f1c2a9e…9b0c)", or the ID alone
-// when the name is not known; escaped.
-func named(name, id string) string {
-	if name == "" {
-		return text.Clean(id)
-	}
-	return text.Clean(name) + " (" + text.Clean(session.Short(id)) + ")"
-}
-
 // maxChecks bounds how many sessions are checked with Turnkey at once.
 const maxChecks = 8
 

@@ -120,7 +120,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			verdict = "not usable: " + strings.Join(problems, "; ")
 		}
 		fmt.Fprintf(out, "%s: %s\n", title, verdict)
-		fmt.Fprintf(out, "  user %s, organization %s, %s\n", named(s.Username, s.UserID), named(s.OrganizationName, s.OrganizationID), text.Type(s.Type))
+		fmt.Fprintf(out, "  user %s, organization %s, %s\n", text.ShortName(s.Username, s.UserID), text.ShortName(s.OrganizationName, s.OrganizationID), text.Type(s.Type))
 		fmt.Fprintf(out, "  expiry %s\n", s.Expiry.UTC().Format("2006-01-02 15:04:05 UTC"))
 		fmt.Fprintf(out, "  key pair %s\n", presence[s.PublicKey])
 		switch {

@@ -292,3 +292,19 @@ func SignedLong(s session.Session) string {
 	}
 	return "unverified: not signed by Turnkey's production key"
 }
+
+// LoggedIn says what a login stored: the organization, API, user, the
+// session's key (now active), its type and its expiry.
+func LoggedIn(s session.Session, now time.Time) string {
+	return fmt.Sprintf("Logged in to organization %s at %s as user %s: session %s (now active), %s, %s.",
+		ShortName(s.OrganizationName, s.OrganizationID), Clean(s.APIBaseURL), ShortName(s.Username, s.UserID), Clean(s.Key), Type(s.Type), Expiry(now, s.Expiry))
+}
+
+// ShortName is a name and its ID cut short, "acme (3f1c2a9e…9b0c)", or the
+// whole ID when the name is not known; escaped.
+func ShortName(name, id string) string {
+	if name == "" {
+		return Clean(id)
+	}
+	return Clean(name) + " (" + Clean(session.Short(id)) + ")"
+}
