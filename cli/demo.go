@@ -99,8 +99,12 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 			return err
 		}
 		cfg.Servers = &session.Servers{Dial: func(u string) session.TurnkeyAPI { return turnkey.New(u) }, Default: srv.URL}
-		cfg.Note = fmt.Sprintf("demo: a stand-in Turnkey API at %s while this runs; from another shell: TKAUTH_HOME=%s TKAUTH_KEYRING=file %s login --org %s --api-key-file %s --api-url %s",
-			srv.URL, shellQuote(dir), self, fixture.DemoAPIOrg, shellQuote(keyFile), srv.URL)
+		// Sessions logged in from here on are the stand-in's, and say so.
+		m.WithTestSigner(&srv.Notarizer.PublicKey)
+		trust := turnkey.Anchors{Enclave: &srv.Notarizer.PublicKey, Notarizer: &srv.Notarizer.PublicKey, Test: true}
+		cfg.Login = tuiLogin(m, turnkey.New(srv.URL), srv.URL, fixture.DemoAuthProxy, keyFile, &trust)
+		cfg.Note = fmt.Sprintf("demo: a stand-in Turnkey API at %s while this runs; l logs in (by email: %s, code %s); from another shell: TKAUTH_HOME=%s TKAUTH_KEYRING=file %s login --org %s --api-key-file %s --api-url %s",
+			srv.URL, turnkeytest.SandboxEmail, turnkeytest.SandboxCode, shellQuote(dir), self, fixture.DemoAPIOrg, shellQuote(keyFile), srv.URL)
 	} else if err := fixture.SeedDemo(ctx, m); err != nil {
 		return fmt.Errorf("seeding the demo store in %s: %w", text.Clean(dir), err)
 	}

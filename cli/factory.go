@@ -150,14 +150,20 @@ func (f *Factory) API() (session.TurnkeyAPI, error) {
 
 // Client is API as a *turnkey.Client, for what only it does (code login).
 func (f *Factory) Client() (*turnkey.Client, error) {
-	u, err := f.namedAPI()
+	u, err := f.loginURL()
 	if err != nil {
 		return nil, err
 	}
-	if u == "" {
+	return f.dial(u), nil
+}
+
+// loginURL is where a login goes: the API the user named, or Turnkey's own.
+func (f *Factory) loginURL() (string, error) {
+	u, err := f.namedAPI()
+	if u == "" && err == nil {
 		u = turnkey.DefaultBaseURL
 	}
-	return f.dial(u), nil
+	return u, err
 }
 
 // dial is a client of the API at base whose requests show a spinner on

@@ -24,6 +24,8 @@ type TUIOptions struct {
 	Servers func() (session.Servers, error)
 	// AutoRefresh: refresh the active session in its last minute.
 	AutoRefresh bool
+	// LoginURL is where the TUI's logins go.
+	LoginURL func() (string, error)
 }
 
 // NewRootCmd returns tkauth's root command, its global flags and every
@@ -32,7 +34,7 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	// TKAUTH_KEYRING_SERVICE is for tests: it keeps their keyring items
 	// apart from the user's.
 	f := &Factory{IO: ios, KeyringService: envOr("TKAUTH_KEYRING_SERVICE", store.SystemService)}
-	tui := &TUIOptions{Open: f.OpenDeferred, Servers: f.Servers}
+	tui := &TUIOptions{Open: f.OpenDeferred, Servers: f.Servers, LoginURL: f.loginURL}
 	timeout, timeoutErr := keyringTimeoutEnv()
 	root := &cobra.Command{
 		Use:   "tkauth",
@@ -201,6 +203,11 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	}
 	sv.Confirm = nil                                                            // no question on stderr under the TUI: --other-api says it
 	sv.Dial = func(base string) session.TurnkeyAPI { return turnkey.New(base) } // nor a spinner
+	u, err := opts.LoginURL()
+	if err != nil {
+		return err
+	}
+	login := tuiLogin(env.Manager, turnkey.New(u), envOr(authProxyURLEnv, turnkey.DefaultAuthProxyURL), os.Getenv(authProxyEnv), turnkey.DefaultKeyName, nil)
 	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), Shell: shellSession(), KeyStore: env.KeyStore, Note: env.Note, KeyStoreReady: ready,
-		Watch: true, Servers: &sv, AutoRefresh: opts.AutoRefresh})
+		Watch: true, Servers: &sv, AutoRefresh: opts.AutoRefresh, Login: login})
 }

@@ -37,9 +37,15 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Copy):
 		m.startYank()
 	case m.busy != "":
-		if key.Matches(msg, k.Activate, k.Logout, k.LogoutActive, k.LogoutExpired, k.LogoutAll, k.Prune, k.Refresh) {
+		if key.Matches(msg, k.Login, k.Activate, k.Logout, k.LogoutActive, k.LogoutExpired, k.LogoutAll, k.Prune, k.Refresh) {
 			m.say(statusErr, "Wait: "+m.busy)
 		}
+	case key.Matches(msg, k.Login):
+		m.login, m.focus = newLoginForm(m.cfg.Login, m.styles), focusLogin
+		m.relayout()
+		return m.login.focusField(1)
+	case msg.String() == "l":
+		m.say(statusErr, "Logging in needs Turnkey's API: the demo has none (try demo --api).")
 	case key.Matches(msg, k.Activate):
 		return m.start("Switching to "+text.Clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key, m.unusable(*s)))
 	case key.Matches(msg, k.Refresh):
@@ -244,4 +250,60 @@ func (m *Model) autoRefresh() tea.Cmd {
 	}
 	m.autoTried = s.Token
 	return m.start("Refreshing "+text.Clean(s.Key)+" before it expires", refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
+}
+
+// loginKey handles a key in the login form; while it sends or logs in,
+// only the wait is said.
+func (m *Model) loginKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.busy != "" {
+		m.say(statusErr, "Wait: "+m.busy)
+		return nil
+	}
+	f := &m.login
+	step, cmd := f.Update(msg)
+	l := m.cfg.Login
+	switch step {
+	case loginCancelled:
+		m.focus = focusTable
+		if f.sent != nil {
+			m.say(statusOK, "Cancelled; nothing was stored (the code sent expires unused).")
+		} else {
+			m.say(statusOK, "Cancelled; nothing was stored.")
+		}
+		return nil
+	case sendCode:
+		return m.start("Sending a code to "+text.Clean(f.value(0)), sendCodeCmd(l, f.method == bySMS, f.value(0), f.value(1)))
+	case withAPIKey:
+		return m.start("Logging in to "+text.Clean(f.value(0)), loginAPIKeyCmd(l, f.value(0), f.value(1)))
+	case withCode:
+		return m.start("Logging in", loginCodeCmd(*f.sent, strings.TrimSpace(f.code.Value())))
+	}
+	return cmd
+}
+
+// loggedIn ends a login: the form stays open with the error, so that the
+// user can try again, or closes on the new session, selected.
+func (m Model) loggedIn(msg loggedInMsg) (Model, tea.Cmd) {
+	m.busy = ""
+	if msg.err != nil {
+		if m.focus != focusLogin {
+			m.say(statusErr, msg.err.Error())
+			return m, nil
+		}
+		m.login.err = msg.err.Error()
+		if s := m.login.sent; s != nil && s.Spent != nil && s.Spent(msg.err) {
+			m.login.sent = nil // a new code, then
+			m.login.err = strings.TrimSuffix(m.login.err, ".") + ". Press enter to send a new code."
+			return m, m.login.focusField(1)
+		}
+		return m, nil
+	}
+	m.focus = focusTable
+	m.table.selected = msg.res.Session.Key
+	status := text.LoggedIn(msg.res.Session, m.now)
+	if msg.res.Leftover != nil {
+		status += " " + msg.res.Leftover.Error()
+	}
+	m.say(statusOK, status)
+	return m, m.loadCmd()
 }

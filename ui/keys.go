@@ -38,6 +38,7 @@ type can struct {
 	expired  bool // some have expired
 	filtered bool // a filter is applied
 	api      bool // Turnkey's API is at hand (not in the demo)
+	login    bool // the TUI can log in
 }
 
 // listKeys are the session table's: moving, and acting on sessions.
@@ -45,6 +46,7 @@ type listKeys struct {
 	navKeys
 	Activate, Logout, LogoutActive, LogoutExpired, LogoutAll, Prune key.Binding
 	Reload, Filter, ClearFilter, Token, Copy, Refresh, Check        key.Binding
+	Login                                                           key.Binding
 }
 
 func newListKeys() listKeys {
@@ -70,6 +72,7 @@ func newListKeys() listKeys {
 		Copy:          key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy…")),
 		Refresh:       key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh")),
 		Check:         key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check on Turnkey")),
+		Login:         key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log in")),
 	}
 }
 
@@ -81,6 +84,7 @@ func (k *listKeys) enable(c can) {
 	}
 	k.Refresh.SetEnabled(c.rows && c.api)
 	k.Check.SetEnabled(c.rows && c.api)
+	k.Login.SetEnabled(c.login)
 	k.LogoutActive.SetEnabled(c.active)
 	k.LogoutExpired.SetEnabled(c.expired)
 	k.LogoutAll.SetEnabled(c.sessions)
@@ -96,7 +100,7 @@ func (k listKeys) ShortHelp() []key.Binding {
 func (k listKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Activate, k.Refresh, k.Check, k.Logout, k.LogoutActive, k.LogoutExpired, k.LogoutAll, k.Prune},
+		{k.Login, k.Activate, k.Refresh, k.Check, k.Logout, k.LogoutActive, k.LogoutExpired, k.LogoutAll, k.Prune},
 		{k.Filter, k.ClearFilter, k.Token, k.Copy, k.Reload},
 	}
 }

@@ -35,6 +35,8 @@ type Config struct {
 	// AutoRefresh refreshes the active session, and only it, in its last
 	// minute, as Turnkey's React kit does.
 	AutoRefresh bool
+	// Login, if set, logs in (l).
+	Login *Login
 }
 
 // focus is the component the keyboard talks to.
@@ -46,6 +48,7 @@ const (
 	focusDialog
 	focusToken
 	focusHelp
+	focusLogin
 )
 
 // statusKind is how a status message reads.
@@ -82,6 +85,7 @@ type Model struct {
 	filter filter
 	dialog dialog
 	viewer viewer
+	login  loginForm
 
 	width, height int
 	yank          bool // y was pressed: the next key says what to copy
@@ -186,6 +190,15 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			kind = statusErr
 		}
 		m.say(kind, checkText(c))
+	case codeSentMsg:
+		m.busy = ""
+		if msg.err != nil {
+			m.login.err = msg.err.Error()
+			return m, nil
+		}
+		return m, m.login.codeSent(msg.sent)
+	case loggedInMsg:
+		return m.loggedIn(msg)
 	case actionDoneMsg:
 		m.busy = ""
 		m.say(msg.kind(), msg.status)
@@ -272,7 +285,7 @@ func (m Model) expiredCount() int {
 // relayout sizes every component to the frame, and enables the keys that
 // mean something now.
 func (m *Model) relayout() {
-	c := can{rows: len(m.table.rows) > 0, filtered: m.filter.Value() != "", api: m.api}
+	c := can{rows: len(m.table.rows) > 0, filtered: m.filter.Value() != "", api: m.api, login: m.cfg.Login != nil}
 	if m.state != nil {
 		c.sessions, c.active = len(m.state.Sessions) > 0, m.state.Active != ""
 		c.expired = m.expiredCount() > 0
@@ -293,6 +306,8 @@ func (m *Model) relayout() {
 		m.dialog.SetSize(m.width, l.bodyH)
 	case focusToken, focusHelp:
 		m.viewer.SetSize(m.width, l.bodyH)
+	case focusLogin:
+		m.login.SetSize(m.width, l.bodyH)
 	}
 }
 
@@ -305,6 +320,8 @@ func (m Model) focused() help.KeyMap {
 		return m.dialog
 	case focusToken, focusHelp:
 		return m.viewer
+	case focusLogin:
+		return m.login
 	}
 	return m.table
 }
@@ -322,6 +339,8 @@ func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, m.yankKey(msg)
 	case m.focus == focusDialog:
 		return m, m.dialogKey(msg)
+	case m.focus == focusLogin:
+		return m, m.loginKey(msg)
 	case m.focus == focusToken || m.focus == focusHelp:
 		if closed, copy := m.viewer.Update(msg); closed {
 			m.focus = focusTable

@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/ui"
+)
+
+// tuiLogin is the TUI's l: the login command's steps with client c, which
+// asks nothing on the terminal and draws no spinner there. Codes go
+// through the Auth Proxy at proxyURL (the form starts with configuration
+// proxyID); an API key is found as --api-key finds it, or read from the
+// file it names when it holds a slash. trust, if set, replaces the
+// anchors that TKAUTH_DANGEROUSLY_OVERRIDE_SIGNER would give: the demo's
+// stand-in.
+func tuiLogin(m *session.Manager, c *turnkey.Client, proxyURL, proxyID, apiKey string, trust *turnkey.Anchors) *ui.Login {
+	return &ui.Login{
+		AuthProxy: proxyID,
+		APIKey:    apiKey,
+		SendCode: func(ctx context.Context, sms bool, contact, proxy string) (ui.CodeSent, error) {
+			o := codeLogin{SMS: sms, Contact: contact, ProxyID: proxy, ProxyURL: proxyURL}
+			l, err := o.build(c)
+			if err != nil {
+				return ui.CodeSent{}, err
+			}
+			if trust != nil {
+				l.Anchors = *trust
+			}
+			sent, err := l.Start(ctx)
+			if err != nil {
+				return ui.CodeSent{}, errNoCodeSent(err)
+			}
+			return ui.CodeSent{
+				To: contact, Length: sent.CodeLength, Expires: sent.Expires, Check: sent.CheckCode,
+				Finish: func(ctx context.Context, code string) (session.StoreResult, error) {
+					return loginWithCode(ctx, m, l, sent, code, session.LoginOptions{Expires: session.DefaultLifetime})
+				},
+				Spent: func(err error) bool {
+					return errors.Is(err, turnkey.ErrCodeSpent) || errors.Is(err, turnkey.ErrCodeExpired) || errors.Is(err, turnkey.ErrTokenExpired)
+				},
+			}, nil
+		},
+		WithAPIKey: func(ctx context.Context, org, name string) (session.StoreResult, error) {
+			file := ""
+			if strings.ContainsRune(name, '/') {
+				name, file = "", name
+			}
+			key, err := loadAPIKey(name, file)
+			if err != nil {
+				return session.StoreResult{}, err
+			}
+			res, err := m.Login(ctx, c, key, org, session.LoginOptions{Expires: session.DefaultLifetime})
+			if err != nil {
+				return res, fmt.Errorf("login failed (nothing was stored): %w", err)
+			}
+			return res, nil
+		},
+	}
+}

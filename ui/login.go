@@ -1,0 +1,348 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/session"
+)
+
+// Login is how the TUI logs in (l): the login command's own steps, which
+// ask nothing on the terminal. Nil in Config turns the key off.
+type Login struct {
+	// AuthProxy and APIKey are what the form starts with: an Auth Proxy
+	// configuration ID, an API key's name.
+	AuthProxy, APIKey string
+	// SendCode has Turnkey send a code to contact, a phone number if sms,
+	// else an email address, through the Auth Proxy configuration proxy.
+	SendCode func(ctx context.Context, sms bool, contact, proxy string) (CodeSent, error)
+	// WithAPIKey logs in to org with the API key named apiKey.
+	WithAPIKey func(ctx context.Context, org, apiKey string) (session.StoreResult, error)
+}
+
+// CodeSent is a code on its way and what logs in with it.
+type CodeSent struct {
+	To      string
+	Length  int // 0: not known
+	Expires time.Time
+	// Check refuses a code that cannot be the one sent, before it costs a
+	// try.
+	Check func(code string) error
+	// Finish logs in with the code.
+	Finish func(ctx context.Context, code string) (session.StoreResult, error)
+	// Spent reports whether err, from Finish, leaves the code of no more
+	// use (expired, out of tries), so that the form offers a new one.
+	Spent func(err error) bool
+}
+
+// loginMethod is how the form logs in.
+type loginMethod int
+
+const (
+	byEmail loginMethod = iota
+	bySMS
+	byAPIKey
+)
+
+var methodNames = []string{"email code", "SMS code", "API key"}
+
+// loginForm asks how to log in (method, address or organization, then the
+// code) and shows what went wrong in words, staying open so that the user
+// can try again.
+type loginForm struct {
+	method loginMethod
+	field  int                // 0 the method, then the inputs
+	inputs [2]textinput.Model // address or organization; Auth Proxy or API key
+	values [3][2]string       // what was typed, by method
+	code   textinput.Model
+	sent   *CodeSent
+	err    string
+
+	styles *Styles
+	keys   loginKeys
+	width  int
+}
+
+func newLoginForm(l *Login, styles *Styles) loginForm {
+	f := loginForm{styles: styles, keys: newLoginKeys()}
+	for i := range f.inputs {
+		f.inputs[i] = textinput.New()
+		f.inputs[i].Prompt = ""
+	}
+	f.values[byEmail][1], f.values[bySMS][1], f.values[byAPIKey][1] = l.AuthProxy, l.AuthProxy, l.APIKey
+	f.code = textinput.New()
+	f.code.Prompt = "Code: "
+	f.show(byEmail)
+	return f
+}
+
+// labels name the inputs of the method.
+func (f loginForm) labels() [2]string {
+	switch f.method {
+	case bySMS:
+		return [2]string{"Phone number", "Auth Proxy config ID"}
+	case byAPIKey:
+		return [2]string{"Organization ID", "API key name"}
+	}
+	return [2]string{"Email address", "Auth Proxy config ID"}
+}
+
+// setMethod keeps what was typed for this method and shows m's inputs.
+func (f *loginForm) setMethod(m loginMethod) {
+	for i := range f.inputs {
+		f.values[f.method][i] = f.inputs[i].Value()
+	}
+	f.show(m)
+}
+
+// show shows method m's inputs, with what was typed for it before.
+func (f *loginForm) show(m loginMethod) {
+	f.method = m
+	placeholders := map[loginMethod][2]string{
+		byEmail:  {"you@example.com", "from Turnkey's dashboard (Wallet Kit)"},
+		bySMS:    {"+15555550100", "from Turnkey's dashboard (Wallet Kit)"},
+		byAPIKey: {"the organization's ID", "in Turnkey's CLI key directory"},
+	}[m]
+	for i := range f.inputs {
+		f.inputs[i].SetValue(f.values[m][i])
+		f.inputs[i].Placeholder = placeholders[i]
+	}
+}
+
+// focusField moves the cursor to field i.
+func (f *loginForm) focusField(i int) tea.Cmd {
+	f.field = (i + 3) % 3
+	var cmd tea.Cmd
+	for j := range f.inputs {
+		if j == f.field-1 {
+			cmd = f.inputs[j].Focus()
+		} else {
+			f.inputs[j].Blur()
+		}
+	}
+	return cmd
+}
+
+// codeSent moves the form to the code.
+func (f *loginForm) codeSent(s CodeSent) tea.Cmd {
+	f.sent, f.err = &s, ""
+	f.code.SetValue("")
+	if s.Length > 0 {
+		f.code.CharLimit = s.Length
+		f.code.Placeholder = strings.Repeat("·", s.Length)
+	}
+	for i := range f.inputs {
+		f.inputs[i].Blur()
+	}
+	return f.code.Focus()
+}
+
+// SetSize sizes the form to the body of the screen.
+func (f *loginForm) SetSize(width, _ int) {
+	f.width = width
+	w := max(f.boxWidth()-dialogFrameW-24, 10)
+	for i := range f.inputs {
+		f.inputs[i].SetWidth(w)
+	}
+	f.code.SetWidth(w)
+	f.keys.Method.SetEnabled(f.sent == nil && f.field == 0)
+	f.keys.Next.SetEnabled(f.sent == nil)
+	f.keys.Prev.SetEnabled(f.sent == nil)
+	if f.sent != nil {
+		f.keys.Submit.SetHelp("enter", "log in")
+	} else if f.method == byAPIKey {
+		f.keys.Submit.SetHelp("enter", "log in")
+	} else {
+		f.keys.Submit.SetHelp("enter", "send the code")
+	}
+}
+
+func (f loginForm) ShortHelp() []key.Binding  { return f.keys.ShortHelp() }
+func (f loginForm) FullHelp() [][]key.Binding { return f.keys.FullHelp() }
+
+func (f loginForm) boxWidth() int { return min(f.width-2, 76) }
+
+// loginStep is what a key in the form came to.
+type loginStep int
+
+const (
+	typing loginStep = iota
+	loginCancelled
+	sendCode   // the method and its inputs are filled in
+	withAPIKey // ditto, for an API key
+	withCode   // the code is typed, of the right shape
+)
+
+// Update handles a key.
+func (f *loginForm) Update(msg tea.KeyPressMsg) (loginStep, tea.Cmd) {
+	k := f.keys
+	switch {
+	case key.Matches(msg, k.Cancel):
+		return loginCancelled, nil
+	case key.Matches(msg, k.Submit):
+		return f.submit()
+	case key.Matches(msg, k.Next):
+		return typing, f.focusField(f.field + 1)
+	case key.Matches(msg, k.Prev):
+		return typing, f.focusField(f.field - 1)
+	case key.Matches(msg, k.Method):
+		step := 1
+		if msg.String() == "left" {
+			step = 2
+		}
+		f.setMethod((f.method + loginMethod(step)) % 3)
+		return typing, nil
+	}
+	var cmd tea.Cmd
+	switch {
+	case f.sent != nil:
+		f.code, cmd = f.code.Update(msg)
+	case f.field > 0:
+		f.inputs[f.field-1], cmd = f.inputs[f.field-1].Update(msg)
+	}
+	return typing, cmd
+}
+
+// submit checks what enter submits, and says what is missing.
+func (f *loginForm) submit() (loginStep, tea.Cmd) {
+	if f.sent != nil {
+		code := strings.TrimSpace(f.code.Value())
+		if err := f.sent.Check(code); err != nil {
+			f.err = err.Error()
+			return typing, nil
+		}
+		f.err = ""
+		return withCode, nil
+	}
+	labels := f.labels()
+	for i := range f.inputs {
+		if strings.TrimSpace(f.inputs[i].Value()) == "" {
+			f.err = labels[i] + " is empty."
+			return typing, f.focusField(i + 1)
+		}
+	}
+	f.err = ""
+	if f.method == byAPIKey {
+		return withAPIKey, nil
+	}
+	return sendCode, nil
+}
+
+// value is input i, as typed.
+func (f loginForm) value(i int) string { return strings.TrimSpace(f.inputs[i].Value()) }
+
+// View is the form's box, centred in the body of the screen.
+func (f loginForm) View(height int, now time.Time) string {
+	st := f.styles
+	w := f.boxWidth() - dialogFrameW
+	lines := wrap(st.DialogTitle, "Log in", w)
+	lines = append(lines, "")
+	if f.sent == nil {
+		method := "  " + methodNames[f.method]
+		if f.field == 0 {
+			method = st.Cursor.Render("‹ " + methodNames[f.method] + " ›")
+		}
+		lines = append(lines, st.Label.Render(fmt.Sprintf("%-22s", "Method"))+method)
+		for i, l := range f.labels() {
+			lines = append(lines, st.Label.Render(fmt.Sprintf("%-22s", l))+"  "+f.inputs[i].View())
+		}
+		if f.method != byAPIKey {
+			lines = append(lines, "")
+			lines = append(lines, wrap(st.Dim, "Turnkey sends a code there; the code and the new session key are encrypted to its enclave.", w)...)
+		}
+	} else {
+		shape := "a code"
+		if f.sent.Length > 0 {
+			shape = fmt.Sprintf("a %d-character code", f.sent.Length)
+		}
+		lines = append(lines, wrap(lipgloss.NewStyle(), fmt.Sprintf("Turnkey sent %s to %s; it lives until %s (%s).",
+			shape, text.Clean(f.sent.To), f.sent.Expires.Format("15:04"), text.Duration(max(f.sent.Expires.Sub(now), 0))), w)...)
+		lines = append(lines, "", f.code.View())
+	}
+	if f.err != "" {
+		lines = append(lines, "")
+		lines = append(lines, wrap(st.Error, text.Clean(f.err), w)...)
+	}
+	lines = append(lines, "")
+	foot := "tab: next field · ←/→: method · enter: " + f.keys.Submit.Help().Desc + " · esc: cancel"
+	if f.sent != nil {
+		foot = "enter: log in · esc: cancel (nothing is stored)"
+	}
+	lines = append(lines, wrap(st.Label, foot, w)...)
+	box := st.Dialog.Width(f.boxWidth()).Render(strings.Join(lines, "\n"))
+	return lipgloss.Place(f.width, max(height, lipgloss.Height(box)), lipgloss.Center, lipgloss.Center, box)
+}
+
+// loginKeys are the form's.
+type loginKeys struct {
+	Next, Prev, Method, Submit, Cancel key.Binding
+}
+
+func newLoginKeys() loginKeys {
+	return loginKeys{
+		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
+		Method: key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "method")),
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send the code")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+func (k loginKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Submit, k.Next, k.Method, k.Cancel}
+}
+
+func (k loginKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// Commands: the network and the store, off the update loop.
+
+// loginTimeout bounds a login: sending a code, or logging in, with
+// Turnkey's retries.
+const loginTimeout = 2 * time.Minute
+
+// codeSentMsg ends sending a code.
+type codeSentMsg struct {
+	sent CodeSent
+	err  error
+}
+
+// loggedInMsg ends a login.
+type loggedInMsg struct {
+	res session.StoreResult
+	err error
+}
+
+func sendCodeCmd(l *Login, sms bool, contact, proxy string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), loginTimeout)
+		defer cancel()
+		sent, err := l.SendCode(ctx, sms, contact, proxy)
+		return codeSentMsg{sent, err}
+	}
+}
+
+func loginAPIKeyCmd(l *Login, org, apiKey string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), loginTimeout)
+		defer cancel()
+		res, err := l.WithAPIKey(ctx, org, apiKey)
+		return loggedInMsg{res, err}
+	}
+}
+
+func loginCodeCmd(s CodeSent, code string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), loginTimeout)
+		defer cancel()
+		res, err := s.Finish(ctx, code)
+		return loggedInMsg{res, err}
+	}
+}

@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/turnkey/turnkeytest"
+)
+
+// codeLoginAt is an empty store and a Login through a stand-in's Auth
+// Proxy, configuration "cfg", whose sandbox address logs in as ada.
+func codeLoginAt(t *testing.T) (*session.Manager, *Login) {
+	t.Helper()
+	srv := turnkeytest.New()
+	t.Cleanup(srv.Close)
+	srv.AddSubOrg("o", "sub", "ada", turnkeytest.SandboxEmail, "")
+	srv.Name("sub", "Ada's wallet", "ada", "ada")
+	srv.AddAuthProxy(turnkeytest.AuthProxyConfig{ID: "cfg", OrganizationID: "o"})
+	dir := t.TempDir()
+	m := session.NewManager(store.NewFile(dir), store.NewFileKeys(dir)).WithTestSigner(&srv.Notarizer.PublicKey)
+	anchors := turnkey.Anchors{Enclave: &srv.Notarizer.PublicKey, Notarizer: &srv.Notarizer.PublicKey, Test: true}
+	return m, &Login{
+		AuthProxy: "cfg",
+		SendCode: func(ctx context.Context, sms bool, contact, proxy string) (CodeSent, error) {
+			l := &turnkey.CodeLogin{API: srv.Client(), Anchors: anchors, Type: turnkey.OTPEmail, Contact: contact, Proxy: turnkey.NewAuthProxy(srv.URL, proxy)}
+			sent, err := l.Start(ctx)
+			if err != nil {
+				return CodeSent{}, err
+			}
+			return CodeSent{To: contact, Length: sent.CodeLength, Expires: sent.Expires, Check: sent.CheckCode,
+				Finish: func(ctx context.Context, code string) (session.StoreResult, error) {
+					r := session.LoginRequest{Expires: 15 * time.Minute}
+					return m.LoginBy(ctx, l.API, session.LoginOptions{Expires: r.Expires}, l.Issue(ctx, sent, code, r))
+				},
+				Spent: func(err error) bool { return errors.Is(err, turnkey.ErrCodeSpent) },
+			}, nil
+		},
+	}
+}
+
+// typeText types s, a key a character.
+func typeText(t *testing.T, m Model, s string) Model {
+	t.Helper()
+	for _, r := range s {
+		m, _ = press(t, m, string(r))
+	}
+	return m
+}
+
+// outcome runs the network step a key started and feeds its message back.
+func outcome(t *testing.T, m Model, cmd tea.Cmd) (Model, tea.Cmd) {
+	t.Helper()
+	if cmd == nil {
+		t.Fatal("nothing started")
+	}
+	batch, ok := cmd().(tea.BatchMsg)
+	if !ok || len(batch) == 0 {
+		t.Fatal("no step started")
+	}
+	tm, next := m.Update(batch[0]())
+	return tm.(Model), next
+}
+
+// l opens a form that sends a code, reads it, says a wrong one in words
+// and keeps the store as it was, then logs in: the new session is active
+// and selected.
+func TestLoginByCodeInTheTUI(t *testing.T) {
+	m, login := codeLoginAt(t)
+	cfg := testConfig(m)
+	cfg.Clock, cfg.Login = time.Now, login
+	tm := loaded(t, cfg, 100, 30)
+
+	tm, _ = press(t, tm, "l")
+	if s := screen(tm); !strings.Contains(s, "Log in") || !strings.Contains(s, "Email address") || !strings.Contains(s, "cfg") {
+		t.Fatalf("no form:\n%s", s)
+	}
+	tm, _ = press(t, tm, "up", "right") // to the method, then SMS
+	if s := screen(tm); !strings.Contains(s, "SMS code") || !strings.Contains(s, "Phone number") {
+		t.Errorf("another method:\n%s", s)
+	}
+	tm, _ = press(t, tm, "left", "down")
+	tm, _ = press(t, tm, "enter")
+	if s := screen(tm); tm.busy != "" || !strings.Contains(s, "Email address is empty.") {
+		t.Errorf("an empty address:\n%s", s)
+	}
+
+	tm = typeText(t, tm, turnkeytest.SandboxEmail)
+	tm, cmd := press(t, tm, "enter")
+	tm, _ = outcome(t, tm, cmd)
+	if s := screen(tm); !strings.Contains(s, "Turnkey sent a 6-character code to "+turnkeytest.SandboxEmail) {
+		t.Fatalf("no code asked for:\n%s", s)
+	}
+
+	tm = typeText(t, tm, "12345")
+	tm, cmd = press(t, tm, "enter")
+	if s := screen(tm); cmd != nil || !strings.Contains(s, "the code has 5 characters") {
+		t.Errorf("a short code:\n%s", s)
+	}
+	tm = typeText(t, tm, "6")
+	tm, cmd = press(t, tm, "enter")
+	tm, _ = outcome(t, tm, cmd)
+	st, _ := m.State(context.Background())
+	if s := screen(tm); !strings.Contains(s, "the code is not the one Turnkey sent") || !strings.Contains(s, "Code:") || len(st.Sessions) != 0 {
+		t.Errorf("a wrong code, %d sessions:\n%s", len(st.Sessions), s)
+	}
+
+	tm, _ = press(t, tm, "backspace", "backspace", "backspace", "backspace", "backspace", "backspace")
+	tm = typeText(t, tm, turnkeytest.SandboxCode)
+	tm, cmd = press(t, tm, "enter")
+	tm, load := outcome(t, tm, cmd)
+	tm = follow(t, tm, load)
+	st, _ = m.State(context.Background())
+	s := st.Sessions[st.Active]
+	if s == nil || s.OrganizationID != "sub" || !s.TestSigned {
+		t.Fatalf("stored %+v", s)
+	}
+	if out := screen(tm); !strings.Contains(out, "Logged in to organization Ada's wallet") || tm.table.current().Key != s.Key || tm.focus != focusTable {
+		t.Errorf("after the login:\n%s", out)
+	}
+}
+
+// A code out of tries sends the form back for a new one; esc cancels with
+// nothing stored.
+func TestLoginFormAfterASpentCode(t *testing.T) {
+	m, login := codeLoginAt(t)
+	cfg := testConfig(m)
+	cfg.Clock, cfg.Login = time.Now, login
+	tm := loaded(t, cfg, 100, 30)
+	tm, _ = press(t, tm, "l")
+	tm = typeText(t, tm, turnkeytest.SandboxEmail)
+	tm, cmd := press(t, tm, "enter")
+	tm, _ = outcome(t, tm, cmd)
+	for range turnkeytest.MaxTries + 1 {
+		tm = typeText(t, tm, "111111")
+		tm, cmd = press(t, tm, "enter")
+		if tm, _ = outcome(t, tm, cmd); tm.login.sent == nil {
+			break
+		}
+		tm, _ = press(t, tm, "backspace", "backspace", "backspace", "backspace", "backspace", "backspace")
+	}
+	if s := screen(tm); tm.login.sent != nil || !strings.Contains(tm.login.err, "took all its tries") || !strings.Contains(tm.login.err, "Press enter to send a new code.") || !strings.Contains(s, "Email address") {
+		t.Errorf("after the last try:\n%s", s)
+	}
+	tm, cmd = press(t, tm, "enter")
+	if tm, _ = outcome(t, tm, cmd); tm.login.sent == nil {
+		t.Errorf("enter sent no new code: %s", tm.login.err)
+	}
+	tm, _ = press(t, tm, "esc")
+	if s := screen(tm); tm.focus != focusTable || !strings.Contains(s, "Cancelled; nothing was stored (the code sent expires unused).") {
+		t.Errorf("esc:\n%s", s)
+	}
+}
+
+// Without a Login (the demo without --api), l says why it does nothing.
+func TestLoginNeedsTheAPI(t *testing.T) {
+	m, _ := demoManager(t)
+	tm, _ := press(t, loaded(t, testConfig(m), 100, 30), "l")
+	if s := screen(tm); tm.focus != focusTable || !strings.Contains(s, "Logging in needs Turnkey's API") {
+		t.Errorf("%s", s)
+	}
+}
+
+// follow runs a reload and the presence check after it.
+func follow(t *testing.T, m Model, load tea.Cmd) Model {
+	t.Helper()
+	if load == nil {
+		t.Fatal("no reload")
+	}
+	tm, presence := m.Update(load())
+	if presence != nil {
+		tm, _ = tm.Update(presence())
+	}
+	return tm.(Model)
+}
