@@ -55,7 +55,7 @@ func TestLoginByCode(t *testing.T) {
 	if has, _ := c.keysHave(s.PublicKey); !has {
 		t.Error("the key pair is not in the key store")
 	}
-	if out := c.ok("show", "ada"); !strings.Contains(out, "test-signed: signed by the test signer") {
+	if out := c.ok("show", "ada"); !strings.Contains(out, "test-signed: signed by a test signer") {
 		t.Errorf("show: %q", out)
 	}
 
