@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/turnkey/turnkeytest"
 )
 
 // TestTUIEndToEnd drives the real binary in tmux: log out the selected
@@ -152,12 +154,17 @@ func demoStore(t *testing.T) (dir string, m *session.Manager, keys session.KeySt
 	return dir, m, keys, service
 }
 
-// tuiInTmux starts the TUI over the store in dir in a w x h tmux window.
-func tuiInTmux(t *testing.T, dir, keyStore, service string, w, h int) tmux {
+// tuiInTmux starts the TUI over the store in dir in a w x h tmux window,
+// with env (NAME=value) set too.
+func tuiInTmux(t *testing.T, dir, keyStore, service string, w, h int, env ...string) tmux {
 	t.Helper()
 	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
-	cmd := fmt.Sprintf("env TKAUTH_HOME=%q TKAUTH_KEYRING=%s TKAUTH_KEYRING_SERVICE=%s %q",
-		dir, keyStore, service, buildTkauth(t))
+	var more string
+	for _, e := range env {
+		more += fmt.Sprintf(" %q", e)
+	}
+	cmd := fmt.Sprintf("env TKAUTH_HOME=%q TKAUTH_KEYRING=%s TKAUTH_KEYRING_SERVICE=%s%s %q",
+		dir, keyStore, service, more, buildTkauth(t))
 	x.run("new-session", "-d", "-s", "tk", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd)
 	t.Cleanup(x.kill)
 	return x
@@ -182,7 +189,8 @@ func TestTUITokenAskedAtOnce(t *testing.T) {
 }
 
 // tkauth demo --api runs a stand-in of Turnkey's API: in the TUI, c asks
-// it about a session, and R refreshes one, as against Turnkey.
+// it about a session, R refreshes one, and l logs in by the sandbox
+// address's code, as against Turnkey.
 func TestDemoWithAnAPI(t *testing.T) {
 	needTmux(t)
 	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
@@ -193,6 +201,64 @@ func TestDemoWithAnAPI(t *testing.T) {
 	x.waitFor("accepts acme/admin.")
 	x.run("send-keys", "-t", "tk", "R")
 	x.waitFor("Refreshed acme/admin at http://127.0.0.1:")
+	x.run("send-keys", "-t", "tk", "l")
+	x.waitForAll("Email address", "demo-auth-proxy")
+	x.run("send-keys", "-t", "tk", "-l", "user@example.com")
+	x.run("send-keys", "-t", "tk", "Enter")
+	x.waitFor("Turnkey sent a 6-character code to user@example.com")
+	x.run("send-keys", "-t", "tk", "-l", "000000")
+	x.run("send-keys", "-t", "tk", "Enter")
+	x.waitForAll("Logged in to organization Acme app user", "Acme app user/sandbox")
+	x.run("send-keys", "-t", "tk", "q")
+}
+
+// In the TUI, l logs in by an email code through the Auth Proxy of a
+// stand-in: a wrong code is said and stores nothing, the right one stores
+// the session, active, its key pair in the key store (the real keyring
+// under scripts/with-keyring) and its token bound to that key pair.
+func TestTUILoginByCodeInTmux(t *testing.T) {
+	needTmux(t)
+	ctx := context.Background()
+	srv := turnkeytest.New()
+	t.Cleanup(srv.Close)
+	srv.AddSubOrg("o", "sub", "ada", turnkeytest.SandboxEmail, "")
+	srv.Name("sub", "Ada's wallet", "ada", "ada")
+	srv.AddAuthProxy(turnkeytest.AuthProxyConfig{ID: "cfg", OrganizationID: "o"})
+	signer, _ := srv.Notarizer.PublicKey.Bytes()
+	dir, m, keys, service := demoStore(t)
+	x := tuiInTmux(t, dir, keys.Name(), service, 110, 32, "TKAUTH_DANGEROUSLY_OVERRIDE_SIGNER="+hex.EncodeToString(signer),
+		"TURNKEY_API_BASE_URL="+srv.URL, "TURNKEY_AUTH_PROXY_URL="+srv.URL, "TURNKEY_AUTH_PROXY_CONFIG_ID=cfg")
+	x.waitFor("initech/dev")
+	x.run("send-keys", "-t", "tk", "l")
+	x.waitForAll("Email address", "Auth Proxy config ID", "cfg")
+	x.run("send-keys", "-t", "tk", "-l", turnkeytest.SandboxEmail)
+	x.run("send-keys", "-t", "tk", "Enter")
+	x.waitFor("Turnkey sent a 6-character code to " + turnkeytest.SandboxEmail)
+	before, err := m.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.run("send-keys", "-t", "tk", "-l", "123456")
+	x.run("send-keys", "-t", "tk", "Enter")
+	x.waitFor("the code is not the one Turnkey sent")
+	if after, _ := m.State(ctx); len(after.Sessions) != len(before.Sessions) || after.Active != before.Active {
+		t.Errorf("a wrong code changed the store: %v, active %s", after.Keys(), after.Active)
+	}
+	x.run("send-keys", "-t", "tk", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
+	x.run("send-keys", "-t", "tk", "-l", turnkeytest.SandboxCode)
+	x.run("send-keys", "-t", "tk", "Enter")
+	x.waitForAll("Logged in to organization Ada's wallet", "test-sign")
+	st, err := m.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.Sessions[st.Active]
+	if s == nil || s.OrganizationID != "sub" || s.UserID != "ada" || !s.TestSigned || !srv.HasKey(s.PublicKey) || len(st.Sessions) != len(before.Sessions)+1 {
+		t.Fatalf("stored %+v (sessions %v)", s, st.Keys())
+	}
+	if has, err := keys.Has(ctx, s.PublicKey); !has || err != nil {
+		t.Errorf("the key pair is not in the %s key store: %v", keys.Name(), err)
+	}
 	x.run("send-keys", "-t", "tk", "q")
 }
 
