@@ -81,7 +81,7 @@ Try it safely first: tkauth demo`,
 	root.AddCommand(
 		newCmdList(f), newCmdAdd(f), newCmdSwitch(f), newCmdLogout(f),
 		newCmdShow(f), newCmdKeys(f), newCmdDemo(f), newCmdVersion(f),
-		newCmdLogin(f), newCmdRefresh(f), newCmdStatus(f),
+		newCmdLogin(f), newCmdRefresh(f), newCmdStatus(f), newCmdRemote(f),
 		newCmdExec(f), newCmdShell(f), newCmdEnv(f), newCmdAPI(f), newCmdStamp(f),
 		newCmdCurrent(f), newCmdRename(f), newHelpEnvironment(),
 	)

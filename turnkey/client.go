@@ -4,6 +4,7 @@ package turnkey
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -440,27 +441,25 @@ func (c *Client) Whoami(ctx context.Context, key session.Signer, org string) (se
 	return session.Identity{OrganizationID: resp.OrganizationID, OrganizationName: resp.OrganizationName, UserID: resp.UserID, Username: resp.Username}, nil
 }
 
-// APIKeyInfo is one of a user's API keys.
-type APIKeyInfo struct {
-	ID        string
-	Name      string
-	PublicKey string
-}
-
 // ErrUnexpectedAnswer: Turnkey's answer lacks what a conclusion rests on.
 var ErrUnexpectedAnswer = errors.New("Turnkey's answer is not what was expected")
 
 // GetAPIKeys lists the user's API keys, stamped by key. An answer with no
 // apiKeys list is ErrUnexpectedAnswer, never an empty list: that a key is
-// not there is concluded only from a list that does not hold it.
-func (c *Client) GetAPIKeys(ctx context.Context, key session.Signer, org, userID string) ([]APIKeyInfo, error) {
+// not there is concluded only from a list that does not hold it. A key's
+// expiry is its createdAt plus its expirationSeconds.
+func (c *Client) GetAPIKeys(ctx context.Context, key session.Signer, org, userID string) ([]session.APIKey, error) {
 	var resp struct {
 		APIKeys *[]struct {
 			APIKeyID   string `json:"apiKeyId"`
 			APIKeyName string `json:"apiKeyName"`
 			Credential struct {
-				PublicKey string `json:"publicKey"`
+				PublicKey        string `json:"publicKey"`
+				Type             string `json:"type"`
+				SessionProfileID string `json:"sessionProfileId"`
 			} `json:"credential"`
+			CreatedAt         *timestamp `json:"createdAt"`
+			ExpirationSeconds string     `json:"expirationSeconds"`
 		} `json:"apiKeys"`
 	}
 	if err := c.post(ctx, "/public/v1/query/get_api_keys", byKey(key), map[string]string{"organizationId": org, "userId": userID}, &resp); err != nil {
@@ -469,11 +468,41 @@ func (c *Client) GetAPIKeys(ctx context.Context, key session.Signer, org, userID
 	if resp.APIKeys == nil {
 		return nil, fmt.Errorf("%w: get_api_keys answered without the list of the user's API keys", ErrUnexpectedAnswer)
 	}
-	out := make([]APIKeyInfo, 0, len(*resp.APIKeys))
+	out := make([]session.APIKey, 0, len(*resp.APIKeys))
 	for _, k := range *resp.APIKeys {
-		out = append(out, APIKeyInfo{ID: k.APIKeyID, Name: k.APIKeyName, PublicKey: k.Credential.PublicKey})
+		a := session.APIKey{ID: k.APIKeyID, Name: k.APIKeyName, PublicKey: k.Credential.PublicKey, CredentialType: k.Credential.Type, SessionProfileID: k.Credential.SessionProfileID}
+		if k.CreatedAt != nil {
+			created, err := k.CreatedAt.time()
+			if err != nil {
+				return nil, fmt.Errorf("%w: get_api_keys: API key %s: %v", ErrUnexpectedAnswer, text.Clean(k.APIKeyID), err)
+			}
+			a.Created = created
+		}
+		if k.ExpirationSeconds != "" {
+			secs, err := strconv.ParseUint(k.ExpirationSeconds, 10, 32)
+			if err != nil || a.Created.IsZero() {
+				return nil, fmt.Errorf("%w: get_api_keys: API key %s has expirationSeconds %s and createdAt %v", ErrUnexpectedAnswer, text.Clean(k.APIKeyID), strconv.Quote(text.Clean(k.ExpirationSeconds)), k.CreatedAt != nil)
+			}
+			a.Expiry = a.Created.Add(time.Duration(secs) * time.Second)
+		}
+		out = append(out, a)
 	}
 	return out, nil
+}
+
+// timestamp is Turnkey's {seconds, nanos}, both strings of digits.
+type timestamp struct {
+	Seconds string `json:"seconds"`
+	Nanos   string `json:"nanos"`
+}
+
+func (t timestamp) time() (time.Time, error) {
+	s, err1 := strconv.ParseInt(t.Seconds, 10, 64)
+	n, err2 := strconv.ParseInt(cmp.Or(t.Nanos, "0"), 10, 64)
+	if err1 != nil || err2 != nil || n < 0 || n >= 1e9 {
+		return time.Time{}, fmt.Errorf("createdAt {seconds %s, nanos %s} is not a time", strconv.Quote(text.Clean(t.Seconds)), strconv.Quote(text.Clean(t.Nanos)))
+	}
+	return time.Unix(s, n), nil
 }
 
 // DeleteAPIKeys deletes the user's API keys ids, stamped by key. The

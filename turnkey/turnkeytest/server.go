@@ -99,6 +99,7 @@ type Profile struct {
 
 type apiKey struct {
 	id, org, user, name, credential string
+	profile                         string    // the session profile, for a session
 	created, expires                time.Time // expires: zero for long-lived
 }
 
@@ -135,6 +136,33 @@ func (s *Server) Name(org, orgName, user, username string) {
 // P-256 API key of user in org.
 func (s *Server) AddAPIKey(org, user, publicKey string) {
 	s.addKey(org, user, publicKey, credentialP256)
+}
+
+// AddExpiringAPIKey registers publicKey as a P-256 API key of user in org
+// that expires after d: a long-lived key's credential type, with an
+// expirationSeconds, as Turnkey allows.
+func (s *Server) AddExpiringAPIKey(org, user, publicKey string, d time.Duration) {
+	s.addKey(org, user, publicKey, credentialP256)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := s.keys[publicKey]
+	k.expires = k.created.Add(d)
+}
+
+// SessionElsewhere makes a session of user in org, lasting d, as a login
+// on another device would, and returns its key's public key.
+func (s *Server) SessionElsewhere(org, user string, d time.Duration) string {
+	_, pub, err := session.NewPrivateKey()
+	if err != nil {
+		panic(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	s.next++
+	s.keys[pub] = &apiKey{id: fmt.Sprintf("apikey-%d", s.next), org: org, user: user, name: "session", credential: CredentialLogin, created: now, expires: now.Add(d)}
+	s.evict(user)
+	return pub
 }
 
 func (s *Server) addKey(org, user, publicKey, credential string) {
@@ -404,7 +432,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		list := []map[string]any{}
 		for pub, key := range s.keys {
 			if key.user == req.UserID && key.org == req.OrganizationID && !s.expired(key) {
-				entry := map[string]any{"apiKeyId": key.id, "apiKeyName": key.name, "credential": map[string]string{"publicKey": pub, "type": key.credential}}
+				cred := map[string]string{"publicKey": pub, "type": key.credential}
+				if key.profile != "" {
+					cred["sessionProfileId"] = key.profile
+				}
+				ts := map[string]string{"seconds": strconv.FormatInt(key.created.Unix(), 10), "nanos": strconv.Itoa(key.created.Nanosecond())}
+				entry := map[string]any{"apiKeyId": key.id, "apiKeyName": key.name, "credential": cred, "createdAt": ts, "updatedAt": ts}
 				if !key.expires.IsZero() {
 					entry["expirationSeconds"] = strconv.Itoa(int(key.expires.Sub(key.created) / time.Second))
 				}
@@ -567,7 +600,7 @@ func (s *Server) issue(w http.ResponseWriter, typ, result, org, user string, p l
 		}
 		s.next++
 		s.keys[p.PublicKey] = &apiKey{id: fmt.Sprintf("apikey-%d", s.next), org: org, user: user, name: "session",
-			credential: CredentialLogin, created: now, expires: now.Add(life)}
+			credential: CredentialLogin, profile: p.SessionProfileID, created: now, expires: now.Add(life)}
 		s.evict(user)
 	})
 }

@@ -1,0 +1,161 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// CredentialLogin is the credential type of a session's key on Turnkey,
+// whatever login made it (stamp_login, otp_login, oauth_login).
+const CredentialLogin = "CREDENTIAL_TYPE_LOGIN"
+
+// APIKey is one of a user's API keys on Turnkey (get_api_keys).
+type APIKey struct {
+	ID, Name         string
+	PublicKey        string
+	CredentialType   string // CREDENTIAL_TYPE_...
+	SessionProfileID string
+	Created          time.Time
+	Expiry           time.Time // created plus expirationSeconds; zero if none
+}
+
+// IsSession tells a session's key from a long-lived API key: by its
+// credential type, never by an expiry, which long-lived keys may have too.
+func (k APIKey) IsSession() bool { return k.CredentialType == CredentialLogin }
+
+// RemoteAPI is what seeing and ending a user's sessions on Turnkey takes.
+type RemoteAPI interface {
+	BaseURL() string
+	// GetAPIKeys lists the user's API keys, signed by by.
+	GetAPIKeys(ctx context.Context, by Signer, org, userID string) ([]APIKey, error)
+	// DeleteAPIKeys deletes the user's API keys ids, signed by by.
+	DeleteAPIKeys(ctx context.Context, by Signer, org, userID string, ids []string) error
+}
+
+// Remote is what Turnkey holds for a user: their live sessions on every
+// device, and, apart, their long-lived API keys.
+type Remote struct {
+	API                    string
+	OrganizationID, UserID string
+	Sessions               []RemoteSession // oldest first
+	LongLived              []APIKey
+}
+
+// RemoteSession is a session's key on Turnkey and Here, the key of the
+// session stored on this machine that holds it ("" if none).
+type RemoteSession struct {
+	APIKey
+	Here string
+}
+
+// Remote lists the live sessions on Turnkey of s's user in s's
+// organization, signed by by (s's own key pair, or the user's long-lived
+// key), and marks the ones stored here.
+func (m *Manager) Remote(ctx context.Context, api RemoteAPI, s Session, by Signer) (Remote, error) {
+	keys, err := api.GetAPIKeys(ctx, by, s.OrganizationID, s.UserID)
+	if err != nil {
+		return Remote{}, err
+	}
+	st, err := m.State(ctx)
+	if err != nil {
+		return Remote{}, err
+	}
+	r := Remote{API: api.BaseURL(), OrganizationID: s.OrganizationID, UserID: s.UserID}
+	now := m.now()
+	for _, k := range keys {
+		switch {
+		case !k.IsSession():
+			r.LongLived = append(r.LongLived, k)
+		case k.Expiry.IsZero() || now.Before(k.Expiry):
+			r.Sessions = append(r.Sessions, RemoteSession{APIKey: k, Here: holder(st, s, k.PublicKey)})
+		}
+	}
+	slices.SortStableFunc(r.Sessions, func(a, b RemoteSession) int { return a.Created.Compare(b.Created) })
+	return r, nil
+}
+
+// holder is the stored session of s's user and organization on publicKey.
+func holder(st *State, s Session, publicKey string) string {
+	for _, k := range st.Keys() {
+		o := st.Sessions[k]
+		if o.OrganizationID == s.OrganizationID && o.UserID == s.UserID && strings.EqualFold(o.PublicKey, publicKey) {
+			return k
+		}
+	}
+	return ""
+}
+
+// ErrNotASession: an API key named to end is a long-lived one, which
+// ending sessions never deletes.
+var ErrNotASession = errors.New("tkauth never deletes a long-lived API key")
+
+// Pick is the sessions to end: those with the IDs given, or, with
+// others, every one not stored here. A long-lived key or an ID that is
+// not the user's live session is refused, and nothing is picked.
+func (r Remote) Pick(ids []string, others bool) ([]RemoteSession, error) {
+	if others {
+		var out []RemoteSession
+		for _, s := range r.Sessions {
+			if s.Here == "" {
+				out = append(out, s)
+			}
+		}
+		return out, nil
+	}
+	var out []RemoteSession
+	for _, id := range ids {
+		if slices.ContainsFunc(out, func(s RemoteSession) bool { return s.ID == id }) {
+			continue
+		}
+		if i := slices.IndexFunc(r.Sessions, func(s RemoteSession) bool { return s.ID == id }); i >= 0 {
+			out = append(out, r.Sessions[i])
+			continue
+		}
+		if i := slices.IndexFunc(r.LongLived, func(k APIKey) bool { return k.ID == id }); i >= 0 {
+			return nil, fmt.Errorf("%s is the long-lived API key %q, not a session, and %w; nothing was ended", id, r.LongLived[i].Name, ErrNotASession)
+		}
+		return nil, fmt.Errorf("%w: the user has no live session with API key ID %s on Turnkey; nothing was ended", ErrNotFound, id)
+	}
+	return out, nil
+}
+
+// RemoteEnd is what ending sessions did: which ended on Turnkey, and the
+// sessions stored here that held them, logged out as logout does.
+type RemoteEnd struct {
+	Ended  []RemoteSession
+	Logout LogoutResult
+}
+
+// EndRemote deletes the keys of sessions on Turnkey in one activity,
+// signed by by, then logs out here the stored sessions that held them:
+// their tokens are dead. Nothing is logged out when Turnkey refuses.
+func (m *Manager) EndRemote(ctx context.Context, api RemoteAPI, r Remote, by Signer, sessions []RemoteSession) (RemoteEnd, error) {
+	if len(sessions) == 0 {
+		return RemoteEnd{}, nil
+	}
+	ids := make([]string, len(sessions))
+	var here []string
+	for i, s := range sessions {
+		ids[i] = s.ID
+		if s.Here != "" {
+			here = append(here, s.Here)
+		}
+	}
+	if err := api.DeleteAPIKeys(ctx, by, r.OrganizationID, r.UserID, ids); err != nil {
+		return RemoteEnd{}, err
+	}
+	end := RemoteEnd{Ended: sessions}
+	if len(here) == 0 {
+		return end, nil
+	}
+	var err error
+	end.Logout, err = m.Logout(ctx, here...)
+	if errors.Is(err, ErrNotFound) {
+		err = nil // logged out meanwhile: what was asked is done
+	}
+	return end, err
+}
