@@ -13,6 +13,7 @@ import (
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/ui"
 )
 
 // remoteSigning is what `remote` and `remote revoke` share: whose
@@ -58,13 +59,9 @@ func (o *remoteSigning) resolve(ctx context.Context, cmd *cobra.Command, command
 	if err != nil {
 		return remoteCall{}, err
 	}
-	t, err := sv.For(s)
+	api, err := remoteAPI(sv, s)
 	if err != nil {
 		return remoteCall{}, err
-	}
-	api, ok := t.(session.RemoteAPI)
-	if !ok {
-		return remoteCall{}, fmt.Errorf("the API for %s cannot list API keys", text.Clean(key))
 	}
 	var by session.Signer
 	if o.UseAPIKey {
@@ -76,6 +73,56 @@ func (o *remoteSigning) resolve(ctx context.Context, cmd *cobra.Command, command
 		return remoteCall{}, err
 	}
 	return remoteCall{env: env, s: s, api: api, by: by}, nil
+}
+
+// remoteAPI is where s's requests go.
+func remoteAPI(sv session.Servers, s session.Session) (session.RemoteAPI, error) {
+	t, err := sv.For(s)
+	if err != nil {
+		return nil, err
+	}
+	api, ok := t.(session.RemoteAPI)
+	if !ok {
+		return nil, fmt.Errorf("the API for %s cannot list API keys", text.Clean(s.Key))
+	}
+	return api, nil
+}
+
+// tuiRemote is the TUI's s: the remote commands' steps, signed by the
+// session's own key pair.
+func tuiRemote(m *session.Manager, sv session.Servers) *ui.Remote {
+	at := func(ctx context.Context, key string) (session.Session, session.RemoteAPI, session.Signer, error) {
+		s, err := m.Get(ctx, key)
+		if err != nil {
+			return s, nil, nil, err
+		}
+		api, err := remoteAPI(sv, s)
+		if err != nil {
+			return s, nil, nil, err
+		}
+		by, err := m.Signer(ctx, s.PublicKey)
+		return s, api, by, err
+	}
+	return &ui.Remote{
+		List: func(ctx context.Context, key string) (session.Remote, error) {
+			s, api, by, err := at(ctx, key)
+			if err != nil {
+				return session.Remote{}, err
+			}
+			r, err := m.Remote(ctx, api, s, by)
+			if errors.Is(err, session.ErrSignerDead) {
+				err = fmt.Errorf("%w: this session's key can no longer sign; `tkauth remote --api-key NAME` signs with your long-lived key", err)
+			}
+			return r, err
+		},
+		End: func(ctx context.Context, key string, r session.Remote, doomed []session.RemoteSession) (session.RemoteEnd, error) {
+			_, api, by, err := at(ctx, key)
+			if err != nil {
+				return session.RemoteEnd{}, err
+			}
+			return m.EndRemote(ctx, api, r, by, doomed)
+		},
+	}
 }
 
 // list asks Turnkey for the user's sessions; a dead session key is told
@@ -177,7 +224,7 @@ func writeRemote(out io.Writer, s session.Session, r session.Remote, now time.Ti
 		if k.Here != "" {
 			here = text.Clean(k.Here) + " (this machine)"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", text.Clean(k.ID), text.Clean(session.Short(k.PublicKey)), when(k.Created), remoteExpiry(now, k.Expiry), orDash(k.SessionProfileID), here)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", text.Clean(k.ID), text.Clean(session.Short(k.PublicKey)), text.When(k.Created), text.KeyExpiry(now, k.Expiry), orDash(k.SessionProfileID), here)
 	}
 	tw.Flush()
 	if len(r.LongLived) == 0 {
@@ -190,20 +237,6 @@ func writeRemote(out io.Writer, s session.Session, r session.Remote, now time.Ti
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", text.Clean(k.ID), text.Clean(k.Name), text.Clean(session.Short(k.PublicKey)), text.Clean(k.CredentialType))
 	}
 	tw.Flush()
-}
-
-func when(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
-}
-
-func remoteExpiry(now, t time.Time) string {
-	if t.IsZero() {
-		return "never"
-	}
-	return text.Expiry(now, t)
 }
 
 func orDash(s string) string {

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tkauth/tkauth/internal/text"
-	"github.com/tkauth/tkauth/session"
 )
 
 // RemoteRevokeOptions holds what `tkauth remote revoke` needs.
@@ -82,7 +80,7 @@ func remoteRevokeRun(ctx context.Context, cmd *cobra.Command, opts *RemoteRevoke
 		return nil
 	}
 	if !opts.Yes {
-		if err := ios.ask(endQuestion(c.s, doomed, c.env.Manager)); err != nil {
+		if err := ios.ask(text.EndQuestion(c.s, doomed, c.env.Manager.Now())); err != nil {
 			return err
 		}
 	}
@@ -90,21 +88,7 @@ func remoteRevokeRun(ctx context.Context, cmd *cobra.Command, opts *RemoteRevoke
 	if end.Ended == nil {
 		return fmt.Errorf("nothing was ended on Turnkey, and nothing changed here: %w", err)
 	}
-	ids := make([]string, len(end.Ended))
-	for i, s := range end.Ended {
-		ids[i] = text.Clean(s.ID)
-	}
-	fmt.Fprintf(ios.Out, "Ended %s on Turnkey (%s): %s. Wherever they were, they no longer work.\n", text.Plural(len(ids), "session"), text.Clean(r.API), strings.Join(ids, ", "))
-	if len(end.Logout.Sessions) > 0 {
-		fmt.Fprintln(ios.Out, "They include this machine's: "+text.Logout(end.Logout))
-	}
-	left, leftHere := len(r.Sessions)-len(end.Ended), 0
-	for _, s := range r.Sessions {
-		if s.Here != "" && !endedID(end.Ended, s.ID) {
-			leftHere++
-		}
-	}
-	fmt.Fprintf(ios.Out, "Left on Turnkey: %s of the user (%d stored here), and every long-lived API key.\n", text.Plural(left, "live session"), leftHere)
+	fmt.Fprintln(ios.Out, text.Ended(r, end))
 	if end.Logout.Unrecorded != nil {
 		ios.warn("%v", end.Logout.Unrecorded)
 	}
@@ -112,29 +96,4 @@ func remoteRevokeRun(ctx context.Context, cmd *cobra.Command, opts *RemoteRevoke
 		return fmt.Errorf("the sessions ended on Turnkey, but logging out here failed: %w", err)
 	}
 	return nil
-}
-
-func endedID(ended []session.RemoteSession, id string) bool {
-	for _, s := range ended {
-		if s.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-// endQuestion names what will end, and where.
-func endQuestion(s session.Session, doomed []session.RemoteSession, m *session.Manager) text.Question {
-	now := m.Now()
-	q := text.Question{Title: fmt.Sprintf("End %s on Turnkey?", text.Plural(len(doomed), "session"))}
-	q.Lines = append(q.Lines, fmt.Sprintf("These sessions of user %s in organization %s end on Turnkey:", text.ShortName(s.Username, s.UserID), text.ShortName(s.OrganizationName, s.OrganizationID)))
-	for _, d := range doomed {
-		line := fmt.Sprintf("  %s  %s, made %s, %s", text.Clean(d.ID), text.Clean(session.Short(d.PublicKey)), when(d.Created), remoteExpiry(now, d.Expiry))
-		if d.Here != "" {
-			line += " — this machine's " + text.Clean(d.Here) + ", logged out here too"
-		}
-		q.Lines = append(q.Lines, line)
-	}
-	q.Lines = append(q.Lines, "Sessions on other devices end at once: whoever holds them must log in again.")
-	return q
 }

@@ -209,5 +209,5 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	}
 	login := tuiLogin(env.Manager, turnkey.New(u), envOr(authProxyURLEnv, turnkey.DefaultAuthProxyURL), os.Getenv(authProxyEnv), turnkey.DefaultKeyName, nil)
 	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), Shell: shellSession(), KeyStore: env.KeyStore, Note: env.Note, KeyStoreReady: ready,
-		Watch: true, Servers: &sv, AutoRefresh: opts.AutoRefresh, Login: login})
+		Watch: true, Servers: &sv, AutoRefresh: opts.AutoRefresh, Login: login, Remote: tuiRemote(env.Manager, sv)})
 }

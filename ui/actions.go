@@ -37,7 +37,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Copy):
 		m.startYank()
 	case m.busy != "":
-		if key.Matches(msg, k.Login, k.Activate, k.Logout, k.LogoutActive, k.LogoutExpired, k.LogoutAll, k.Prune, k.Refresh) {
+		if key.Matches(msg, k.Login, k.Remote, k.Activate, k.Logout, k.LogoutActive, k.LogoutExpired, k.LogoutAll, k.Prune, k.Refresh) {
 			m.say(statusErr, "Wait: "+m.busy)
 		}
 	case key.Matches(msg, k.Login):
@@ -46,6 +46,11 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.login.focusField(1)
 	case msg.String() == "l":
 		m.say(statusErr, "Logging in needs Turnkey's API: the demo has none (try demo --api).")
+	case key.Matches(msg, k.Remote):
+		m.remote, m.focus = newRemoteView(*s, m.styles), focusRemote
+		return m.start("Asking Turnkey for the sessions of "+text.Clean(s.Key)+"'s user", remoteListCmd(m.cfg.Remote, s.Key))
+	case msg.String() == "s" && s != nil:
+		m.say(statusErr, "Seeing sessions on Turnkey needs its API: the demo has none (try demo --api).")
 	case key.Matches(msg, k.Activate):
 		return m.start("Switching to "+text.Clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key, m.unusable(*s)))
 	case key.Matches(msg, k.Refresh):

@@ -23,6 +23,8 @@ type dialog struct {
 	// typed.
 	revoke               tea.Cmd
 	revokeWord, revoking string
+	// back is where the keyboard goes when the dialog closes.
+	back focus
 
 	styles *Styles
 	keys   dialogKeys

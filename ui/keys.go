@@ -39,6 +39,7 @@ type can struct {
 	filtered bool // a filter is applied
 	api      bool // Turnkey's API is at hand (not in the demo)
 	login    bool // the TUI can log in
+	remote   bool // the TUI can ask Turnkey for a user's sessions
 }
 
 // listKeys are the session table's: moving, and acting on sessions.
@@ -46,7 +47,7 @@ type listKeys struct {
 	navKeys
 	Activate, Logout, LogoutActive, LogoutExpired, LogoutAll, Prune key.Binding
 	Reload, Filter, ClearFilter, Token, Copy, Refresh, Check        key.Binding
-	Login                                                           key.Binding
+	Login, Remote                                                   key.Binding
 }
 
 func newListKeys() listKeys {
@@ -73,6 +74,7 @@ func newListKeys() listKeys {
 		Refresh:       key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh")),
 		Check:         key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check on Turnkey")),
 		Login:         key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log in")),
+		Remote:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sessions on Turnkey")),
 	}
 }
 
@@ -85,6 +87,7 @@ func (k *listKeys) enable(c can) {
 	k.Refresh.SetEnabled(c.rows && c.api)
 	k.Check.SetEnabled(c.rows && c.api)
 	k.Login.SetEnabled(c.login)
+	k.Remote.SetEnabled(c.rows && c.remote)
 	k.LogoutActive.SetEnabled(c.active)
 	k.LogoutExpired.SetEnabled(c.expired)
 	k.LogoutAll.SetEnabled(c.sessions)
@@ -100,7 +103,7 @@ func (k listKeys) ShortHelp() []key.Binding {
 func (k listKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Login, k.Activate, k.Refresh, k.Check, k.Logout, k.LogoutActive, k.LogoutExpired, k.LogoutAll, k.Prune},
+		{k.Login, k.Activate, k.Refresh, k.Check, k.Remote, k.Logout, k.LogoutActive, k.LogoutExpired, k.LogoutAll, k.Prune},
 		{k.Filter, k.ClearFilter, k.Token, k.Copy, k.Reload},
 	}
 }

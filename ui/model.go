@@ -37,6 +37,8 @@ type Config struct {
 	AutoRefresh bool
 	// Login, if set, logs in (l).
 	Login *Login
+	// Remote, if set, shows and ends a user's sessions on Turnkey (s).
+	Remote *Remote
 }
 
 // focus is the component the keyboard talks to.
@@ -49,6 +51,7 @@ const (
 	focusToken
 	focusHelp
 	focusLogin
+	focusRemote
 )
 
 // statusKind is how a status message reads.
@@ -86,6 +89,7 @@ type Model struct {
 	dialog dialog
 	viewer viewer
 	login  loginForm
+	remote remoteView
 
 	width, height int
 	yank          bool // y was pressed: the next key says what to copy
@@ -199,6 +203,27 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, m.login.codeSent(msg.sent)
 	case loggedInMsg:
 		return m.loggedIn(msg)
+	case remoteListedMsg:
+		m.busy = ""
+		if msg.key == m.remote.s.Key {
+			m.remote.listed(msg.r, msg.err)
+		}
+	case remoteEndedMsg:
+		m.busy = ""
+		kind := statusOK
+		if msg.err != nil {
+			kind = statusErr
+		}
+		if msg.status == "" {
+			m.say(kind, msg.err.Error())
+		} else {
+			m.say(kind, msg.status)
+		}
+		if msg.gone && m.focus == focusRemote {
+			m.focus = focusTable
+			return m, m.loadCmd()
+		}
+		return m, tea.Batch(m.loadCmd(), remoteListCmd(m.cfg.Remote, m.remote.s.Key))
 	case actionDoneMsg:
 		m.busy = ""
 		m.say(msg.kind(), msg.status)
@@ -236,6 +261,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 // setStyles gives every component the styles.
 func (m *Model) setStyles(s *Styles) {
 	m.styles, m.table.styles, m.detail.styles, m.dialog.styles, m.viewer.styles = s, s, s, s, s
+	m.login.styles, m.remote.styles = s, s
 	m.help.Styles = s.Help
 }
 
@@ -285,7 +311,7 @@ func (m Model) expiredCount() int {
 // relayout sizes every component to the frame, and enables the keys that
 // mean something now.
 func (m *Model) relayout() {
-	c := can{rows: len(m.table.rows) > 0, filtered: m.filter.Value() != "", api: m.api, login: m.cfg.Login != nil}
+	c := can{rows: len(m.table.rows) > 0, filtered: m.filter.Value() != "", api: m.api, login: m.cfg.Login != nil, remote: m.cfg.Remote != nil}
 	if m.state != nil {
 		c.sessions, c.active = len(m.state.Sessions) > 0, m.state.Active != ""
 		c.expired = m.expiredCount() > 0
@@ -308,6 +334,8 @@ func (m *Model) relayout() {
 		m.viewer.SetSize(m.width, l.bodyH)
 	case focusLogin:
 		m.login.SetSize(m.width, l.bodyH)
+	case focusRemote:
+		m.remote.SetSize(m.width, l.bodyH)
 	}
 }
 
@@ -322,6 +350,8 @@ func (m Model) focused() help.KeyMap {
 		return m.viewer
 	case focusLogin:
 		return m.login
+	case focusRemote:
+		return m.remote
 	}
 	return m.table
 }
@@ -341,6 +371,8 @@ func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, m.dialogKey(msg)
 	case m.focus == focusLogin:
 		return m, m.loginKey(msg)
+	case m.focus == focusRemote:
+		return m, m.remoteKey(msg)
 	case m.focus == focusToken || m.focus == focusHelp:
 		if closed, copy := m.viewer.Update(msg); closed {
 			m.focus = focusTable
@@ -380,6 +412,8 @@ func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch choice {
 	case cancelled:
 		m.say(statusOK, "Cancelled; nothing was changed.")
+		m.focus = d.back
+		return nil
 	case confirmed:
 		cmd = m.start(d.Busy, d.run)
 	case revoked:
@@ -390,7 +424,7 @@ func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 	default:
 		return cmd
 	}
-	m.focus = focusTable
+	m.focus = d.back
 	return cmd
 }
 

@@ -39,6 +39,8 @@ func (m Model) render() string {
 	switch {
 	case m.focus == focusDialog:
 		body = strings.Split(m.dialog.View(), "\n")
+	case m.focus == focusRemote:
+		body = m.remote.View(m.now)
 	case m.focus == focusLogin:
 		body = strings.Split(m.login.View(l.bodyH, m.now), "\n")
 	case m.focus == focusToken || m.focus == focusHelp:

@@ -1,0 +1,81 @@
+package text
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tkauth/tkauth/session"
+)
+
+// When is a time as the remote view shows it, "-" if unknown.
+func When(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// KeyExpiry says when an API key expires: "never" for none.
+func KeyExpiry(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return Expiry(now, t)
+}
+
+// EndQuestion asks before ending sessions of s's user on Turnkey, naming
+// each, and this machine's that will be logged out too.
+func EndQuestion(s session.Session, doomed []session.RemoteSession, now time.Time) Question {
+	q := Question{
+		Title: fmt.Sprintf("End %s on Turnkey?", Plural(len(doomed), "session")),
+		Busy:  "Ending " + Plural(len(doomed), "session") + " on Turnkey",
+	}
+	q.Lines = append(q.Lines, fmt.Sprintf("These sessions of user %s in organization %s end on Turnkey:", ShortName(s.Username, s.UserID), ShortName(s.OrganizationName, s.OrganizationID)))
+	elsewhere := false
+	for _, d := range doomed {
+		line := fmt.Sprintf("  %s  %s, made %s, %s", Clean(d.ID), Clean(session.Short(d.PublicKey)), When(d.Created), KeyExpiry(now, d.Expiry))
+		if d.Here != "" {
+			line += " (this machine's " + Clean(d.Here) + ", logged out here too)"
+		} else {
+			elsewhere = true
+		}
+		q.Lines = append(q.Lines, line)
+	}
+	if elsewhere {
+		q.Lines = append(q.Lines, "Sessions on other devices end at once: whoever holds them must log in again.")
+	}
+	return q
+}
+
+// Ended says what ending sessions did, on Turnkey and here, and what is
+// left on both.
+func Ended(r session.Remote, end session.RemoteEnd) string {
+	ids := make([]string, len(end.Ended))
+	for i, s := range end.Ended {
+		ids[i] = Clean(s.ID)
+	}
+	out := fmt.Sprintf("Ended %s on Turnkey (%s): %s; wherever they were, they no longer work.", Plural(len(ids), "session"), Clean(r.API), strings.Join(ids, ", "))
+	if len(end.Logout.Sessions) > 0 {
+		out += " This machine's among them: " + Logout(end.Logout)
+	}
+	left, leftHere := 0, 0
+	for _, s := range r.Sessions {
+		if !ended(end.Ended, s.ID) {
+			left++
+			if s.Here != "" {
+				leftHere++
+			}
+		}
+	}
+	return out + fmt.Sprintf(" Left on Turnkey: %s of the user (%d stored here), and every long-lived API key.", Plural(left, "live session"), leftHere)
+}
+
+func ended(end []session.RemoteSession, id string) bool {
+	for _, s := range end {
+		if s.ID == id {
+			return true
+		}
+	}
+	return false
+}
