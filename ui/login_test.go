@@ -46,6 +46,15 @@ func codeLoginAt(t *testing.T) (*session.Manager, *Login) {
 	}
 }
 
+// loginModel is the TUI over codeLoginAt's store and Login, loaded.
+func loginModel(t *testing.T) (*session.Manager, Model) {
+	t.Helper()
+	m, login := codeLoginAt(t)
+	cfg := testConfig(m)
+	cfg.Clock, cfg.Login = time.Now, login
+	return m, loaded(t, cfg, 100, 30)
+}
+
 // typeText types s, a key a character.
 func typeText(t *testing.T, m Model, s string) Model {
 	t.Helper()
@@ -73,10 +82,7 @@ func outcome(t *testing.T, m Model, cmd tea.Cmd) (Model, tea.Cmd) {
 // and keeps the store as it was, then logs in: the new session is active
 // and selected.
 func TestLoginByCodeInTheTUI(t *testing.T) {
-	m, login := codeLoginAt(t)
-	cfg := testConfig(m)
-	cfg.Clock, cfg.Login = time.Now, login
-	tm := loaded(t, cfg, 100, 30)
+	m, tm := loginModel(t)
 
 	tm, _ = press(t, tm, "l")
 	if s := screen(tm); !strings.Contains(s, "Log in") || !strings.Contains(s, "Email address") || !strings.Contains(s, "cfg") {
@@ -130,10 +136,7 @@ func TestLoginByCodeInTheTUI(t *testing.T) {
 // A code out of tries sends the form back for a new one; esc cancels with
 // nothing stored.
 func TestLoginFormAfterASpentCode(t *testing.T) {
-	m, login := codeLoginAt(t)
-	cfg := testConfig(m)
-	cfg.Clock, cfg.Login = time.Now, login
-	tm := loaded(t, cfg, 100, 30)
+	_, tm := loginModel(t)
 	tm, _ = press(t, tm, "l")
 	tm = typeText(t, tm, turnkeytest.SandboxEmail)
 	tm, cmd := press(t, tm, "enter")
