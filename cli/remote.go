@@ -199,7 +199,7 @@ func remoteRun(ctx context.Context, cmd *cobra.Command, opts *RemoteOptions) err
 	if opts.Output.on() {
 		out := make([]jsonRemote, 0, len(r.Sessions))
 		for _, s := range r.Sessions {
-			j := jsonRemote{APIKeyID: s.ID, PublicKey: s.PublicKey, CreatedAt: s.Created.Unix(), Expiry: s.Expiry.Unix(), SessionProfileID: s.SessionProfileID}
+			j := jsonRemote{APIKeyID: s.ID, PublicKey: s.PublicKey, CreatedAt: unixOrZero(s.Created), Expiry: unixOrZero(s.Expiry), SessionProfileID: s.SessionProfileID}
 			if s.Here != "" {
 				j.Here = &s.Here
 			}
@@ -209,6 +209,14 @@ func remoteRun(ctx context.Context, cmd *cobra.Command, opts *RemoteOptions) err
 	}
 	writeRemote(opts.IO.Out, c.s, r, c.env.Manager.Now())
 	return nil
+}
+
+// unixOrZero is t in Unix seconds, 0 when Turnkey did not say.
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
 }
 
 // writeRemote prints the sessions, then, apart, the long-lived keys.

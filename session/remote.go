@@ -131,28 +131,35 @@ type RemoteEnd struct {
 }
 
 // EndRemote deletes the keys of sessions on Turnkey in one activity,
-// signed by by, then logs out here the stored sessions that held them:
-// their tokens are dead. Nothing is logged out when Turnkey refuses.
+// signed by by, then logs out here every stored session of the user on
+// one of those keys (two may share one): their tokens are dead. Nothing
+// is logged out when Turnkey refuses.
 func (m *Manager) EndRemote(ctx context.Context, api RemoteAPI, r Remote, by Signer, sessions []RemoteSession) (RemoteEnd, error) {
 	if len(sessions) == 0 {
 		return RemoteEnd{}, nil
 	}
 	ids := make([]string, len(sessions))
-	var here []string
 	for i, s := range sessions {
 		ids[i] = s.ID
-		if s.Here != "" {
-			here = append(here, s.Here)
-		}
 	}
 	if err := api.DeleteAPIKeys(ctx, by, r.OrganizationID, r.UserID, ids); err != nil {
 		return RemoteEnd{}, err
 	}
 	end := RemoteEnd{Ended: sessions}
+	st, err := m.State(ctx)
+	if err != nil {
+		return end, err
+	}
+	var here []string
+	for _, k := range st.Keys() {
+		o := st.Sessions[k]
+		if o.OrganizationID == r.OrganizationID && o.UserID == r.UserID && slices.ContainsFunc(sessions, func(s RemoteSession) bool { return strings.EqualFold(s.PublicKey, o.PublicKey) }) {
+			here = append(here, k)
+		}
+	}
 	if len(here) == 0 {
 		return end, nil
 	}
-	var err error
 	end.Logout, err = m.Logout(ctx, here...)
 	if errors.Is(err, ErrNotFound) {
 		err = nil // logged out meanwhile: what was asked is done

@@ -54,11 +54,17 @@ func TestRemoteSessions(t *testing.T) {
 	if err != nil || len(others) != 1 || others[0].PublicKey != old {
 		t.Errorf("others: %+v, %v", others, err)
 	}
+	// A second session stored on this machine's key pair goes with it.
+	if _, err := f.m.StoreSession(ctx, res.Session.Token, "twin"); err != nil {
+		t.Fatal(err)
+	}
 	end, err := f.m.EndRemote(ctx, f.api, r, f.apiKey, r.Sessions)
-	if err != nil || len(end.Ended) != 2 || len(end.Logout.Sessions) != 1 || f.srv.HasKey(old) || f.srv.HasKey(res.Session.PublicKey) || !f.srv.HasKey(pub) {
+	if err != nil || len(end.Ended) != 2 || len(end.Logout.Sessions) != 2 || f.srv.HasKey(old) || f.srv.HasKey(res.Session.PublicKey) || !f.srv.HasKey(pub) {
 		t.Errorf("ending both: %+v, %v", end, err)
 	}
-	if _, err := f.m.Get(ctx, "here"); !errors.Is(err, session.ErrNotFound) {
-		t.Errorf("this machine's is still stored: %v", err)
+	for _, k := range []string{"here", "twin"} {
+		if _, err := f.m.Get(ctx, k); !errors.Is(err, session.ErrNotFound) {
+			t.Errorf("%s is still stored: %v", k, err)
+		}
 	}
 }
