@@ -65,3 +65,26 @@ func quoteArgs(args []string) string {
 	}
 	return strings.Join(q, " ")
 }
+
+// oneArg is for commands that take one argument: what it is.
+func oneArg(what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == 1 {
+			return nil
+		}
+		if len(args) == 0 {
+			return usageError{fmt.Errorf("`%s` needs %s", cmd.CommandPath(), what)}
+		}
+		return usageError{fmt.Errorf("`%s` takes one argument (%s), but was given %d: %s", cmd.CommandPath(), what, len(args), quoteArgs(args))}
+	}
+}
+
+// optionalArg is for commands that take at most one argument: what it is.
+func optionalArg(what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) <= 1 {
+			return nil
+		}
+		return usageError{fmt.Errorf("`%s` takes at most one argument (%s), but was given %d: %s", cmd.CommandPath(), what, len(args), quoteArgs(args))}
+	}
+}

@@ -230,9 +230,10 @@ func (f *Factory) confirmAPI(s session.Session, url string) bool {
 	return ok
 }
 
-// loadAPIKey loads the user's long-lived API key: the file, if given,
-// else the one Turnkey's CLI keeps under name.
-func loadAPIKey(name, file string) (session.Signer, error) {
+// quietFileKey loads an API key from plain files only, and says nothing:
+// the file, if given, else the one Turnkey's CLI keeps under name. The
+// demo's TUI uses it, never the user's keyring.
+func quietFileKey(_ context.Context, name, file string) (session.Signer, error) {
 	if file != "" {
 		return turnkey.LoadKeyFile(file)
 	}

@@ -42,8 +42,9 @@ func seededDemo(t *testing.T, dir string, now time.Time) string {
 
 // harness runs tkauth on one store with the file key store and fake streams.
 type harness struct {
-	t    *testing.T
-	home string
+	t       *testing.T
+	home    string
+	keyring string // --keyring; "" is file
 	// seen collects everything printed, to check no secret leaks.
 	seen bytes.Buffer
 }
@@ -60,7 +61,11 @@ func (c *harness) run(stdin string, tty bool, args ...string) result {
 	c.t.Helper()
 	var out, errOut bytes.Buffer
 	ios := &IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut, IsTerminal: tty, StdinTerminal: tty}
-	code := Run(append([]string{"--home", c.home, "--keyring", "file"}, args...), ios)
+	keyring := c.keyring
+	if keyring == "" {
+		keyring = "file"
+	}
+	code := Run(append([]string{"--home", c.home, "--keyring", keyring}, args...), ios)
 	c.seen.WriteString(out.String() + errOut.String())
 	return result{code, out.String(), errOut.String()}
 }

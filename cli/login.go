@@ -22,6 +22,7 @@ type LoginOptions struct {
 	Org                string
 	APIKey             string
 	APIKeyFile         string
+	LoadAPIKey         apiKeyLoader
 	SessionKey         string
 	Expires            time.Duration
 	InvalidateExisting bool
@@ -35,7 +36,7 @@ type LoginOptions struct {
 }
 
 func newCmdLogin(f *Factory) *cobra.Command {
-	opts := &LoginOptions{IO: f.IO, Open: f.OpenPlain, API: f.API, Client: f.Client}
+	opts := &LoginOptions{IO: f.IO, Open: f.OpenPlain, API: f.API, Client: f.Client, LoadAPIKey: f.loadAPIKey}
 	cmd := &cobra.Command{
 		Use:   "login (--org ORG | --email ADDRESS | --sms NUMBER)",
 		Short: "Log in to a Turnkey organization with your API key; the session becomes active",
@@ -102,7 +103,7 @@ unless they are.`,
 }
 
 func loginRun(ctx context.Context, opts *LoginOptions) error {
-	key, err := loadAPIKey(opts.APIKey, opts.APIKeyFile)
+	key, err := opts.LoadAPIKey(ctx, opts.APIKey, opts.APIKeyFile)
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ func loginCodeRun(ctx context.Context, opts *LoginOptions) error {
 	}
 	o := codeLogin{SMS: opts.SMS != "", Contact: opts.Email + opts.SMS, ProxyID: opts.AuthProxy, ProxyURL: opts.AuthProxyURL, Parent: opts.Org, SubOrg: opts.SubOrg}
 	if opts.Org != "" {
-		if o.ParentKey, err = loadAPIKey(opts.APIKey, opts.APIKeyFile); err != nil {
+		if o.ParentKey, err = opts.LoadAPIKey(ctx, opts.APIKey, opts.APIKeyFile); err != nil {
 			return err
 		}
 	}

@@ -18,7 +18,7 @@ import (
 // file it names when it holds a slash. trust, if set, replaces the
 // anchors that TKAUTH_DANGEROUSLY_OVERRIDE_SIGNER would give: the demo's
 // stand-in.
-func tuiLogin(m *session.Manager, c *turnkey.Client, proxyURL, proxyID, apiKey string, trust *turnkey.Anchors) *ui.Login {
+func tuiLogin(m *session.Manager, c *turnkey.Client, load apiKeyLoader, proxyURL, proxyID, apiKey string, trust *turnkey.Anchors) *ui.Login {
 	return &ui.Login{
 		AuthProxy: proxyID,
 		APIKey:    apiKey,
@@ -50,7 +50,7 @@ func tuiLogin(m *session.Manager, c *turnkey.Client, proxyURL, proxyID, apiKey s
 			if strings.ContainsRune(name, '/') {
 				name, file = "", name
 			}
-			key, err := loadAPIKey(name, file)
+			key, err := load(ctx, name, file)
 			if err != nil {
 				return session.StoreResult{}, err
 			}

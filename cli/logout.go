@@ -32,10 +32,11 @@ type LogoutOptions struct {
 	// directory) instead of each session's own key.
 	UseAPIKey          bool
 	APIKey, APIKeyFile string
+	LoadAPIKey         apiKeyLoader
 }
 
 func newCmdLogout(f *Factory) *cobra.Command {
-	opts := &LogoutOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers, Pick: ui.Pick}
+	opts := &LogoutOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers, Pick: ui.Pick, LoadAPIKey: f.loadAPIKey}
 	cmd := &cobra.Command{
 		Use:   "logout [KEY | --all | --expired]",
 		Short: "Log out a session (the active one unless KEY is given) and delete its key pair",
@@ -132,7 +133,7 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	var sv session.Servers
 	if opts.Revoke {
 		if opts.UseAPIKey {
-			if by, err = loadAPIKey(opts.APIKey, opts.APIKeyFile); err != nil {
+			if by, err = opts.LoadAPIKey(ctx, opts.APIKey, opts.APIKeyFile); err != nil {
 				return err
 			}
 		}

@@ -26,6 +26,7 @@ type remoteSigning struct {
 	// key, which works when the session itself is dead.
 	UseAPIKey          bool
 	APIKey, APIKeyFile string
+	LoadAPIKey         apiKeyLoader
 }
 
 func (o *remoteSigning) addFlags(cmd *cobra.Command) {
@@ -65,7 +66,7 @@ func (o *remoteSigning) resolve(ctx context.Context, cmd *cobra.Command, command
 	}
 	var by session.Signer
 	if o.UseAPIKey {
-		by, err = loadAPIKey(o.APIKey, o.APIKeyFile)
+		by, err = o.LoadAPIKey(ctx, o.APIKey, o.APIKeyFile)
 	} else {
 		by, err = env.Manager.Signer(ctx, s.PublicKey)
 	}
@@ -153,7 +154,7 @@ type jsonRemote struct {
 }
 
 func newCmdRemote(f *Factory) *cobra.Command {
-	opts := &RemoteOptions{IO: f.IO, remoteSigning: remoteSigning{Open: f.OpenPlain, Servers: f.Servers}}
+	opts := &RemoteOptions{IO: f.IO, remoteSigning: remoteSigning{Open: f.OpenPlain, Servers: f.Servers, LoadAPIKey: f.loadAPIKey}}
 	cmd := &cobra.Command{
 		Use:   "remote [KEY]",
 		Short: "List a user's live sessions on Turnkey, on every device, and mark this machine's",

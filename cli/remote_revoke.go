@@ -20,7 +20,7 @@ type RemoteRevokeOptions struct {
 }
 
 func newCmdRemoteRevoke(f *Factory) *cobra.Command {
-	opts := &RemoteRevokeOptions{IO: f.IO, remoteSigning: remoteSigning{Open: f.OpenPlain, Servers: f.Servers}}
+	opts := &RemoteRevokeOptions{IO: f.IO, remoteSigning: remoteSigning{Open: f.OpenPlain, Servers: f.Servers, LoadAPIKey: f.loadAPIKey}}
 	cmd := &cobra.Command{
 		Use:   "revoke [--session KEY] (API_KEY_ID... | --others)",
 		Short: "End a user's sessions on Turnkey, on any device",

@@ -24,8 +24,10 @@ type TUIOptions struct {
 	Servers func() (session.Servers, error)
 	// AutoRefresh: refresh the active session in its last minute.
 	AutoRefresh bool
-	// LoginURL is where the TUI's logins go.
-	LoginURL func() (string, error)
+	// LoginURL is where the TUI's logins go, with API keys LoadAPIKey
+	// finds.
+	LoginURL   func() (string, error)
+	LoadAPIKey apiKeyLoader
 }
 
 // NewRootCmd returns tkauth's root command, its global flags and every
@@ -34,7 +36,7 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	// TKAUTH_KEYRING_SERVICE is for tests: it keeps their keyring items
 	// apart from the user's.
 	f := &Factory{IO: ios, KeyringService: envOr("TKAUTH_KEYRING_SERVICE", store.SystemService)}
-	tui := &TUIOptions{Open: f.OpenDeferred, Servers: f.Servers, LoginURL: f.loginURL}
+	tui := &TUIOptions{Open: f.OpenDeferred, Servers: f.Servers, LoginURL: f.loginURL, LoadAPIKey: f.quietAPIKey}
 	timeout, timeoutErr := keyringTimeoutEnv()
 	root := &cobra.Command{
 		Use:   "tkauth",
@@ -83,7 +85,7 @@ Try it safely first: tkauth demo`,
 		newCmdShow(f), newCmdKeys(f), newCmdDemo(f), newCmdVersion(f),
 		newCmdLogin(f), newCmdRefresh(f), newCmdStatus(f), newCmdRemote(f),
 		newCmdExec(f), newCmdShell(f), newCmdEnv(f), newCmdAPI(f), newCmdStamp(f),
-		newCmdCurrent(f), newCmdRename(f), newHelpEnvironment(),
+		newCmdCurrent(f), newCmdRename(f), newCmdAPIKeys(f), newHelpEnvironment(),
 	)
 	// --version prints what `tkauth version` does, read from the build
 	// info only when asked, not at every start.
@@ -207,7 +209,7 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	if err != nil {
 		return err
 	}
-	login := tuiLogin(env.Manager, turnkey.New(u), envOr(authProxyURLEnv, turnkey.DefaultAuthProxyURL), os.Getenv(authProxyEnv), turnkey.DefaultKeyName, nil)
+	login := tuiLogin(env.Manager, turnkey.New(u), opts.LoadAPIKey, envOr(authProxyURLEnv, turnkey.DefaultAuthProxyURL), os.Getenv(authProxyEnv), turnkey.DefaultKeyName, nil)
 	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), Shell: shellSession(), KeyStore: env.KeyStore, Note: env.Note, KeyStoreReady: ready,
 		Watch: true, Servers: &sv, AutoRefresh: opts.AutoRefresh, Login: login, Remote: tuiRemote(env.Manager, sv)})
 }

@@ -116,7 +116,7 @@ func (k *SystemKeys) putDBus(pub, priv string) error {
 	}
 	defer svc.Close(sess)
 	props := map[string]dbus.Variant{
-		itemInterface + ".Label":      dbus.MakeVariant("tkauth private key " + pub),
+		itemInterface + ".Label":      dbus.MakeVariant(k.label + pub),
 		itemInterface + ".Attributes": dbus.MakeVariant(k.attributes(pub)),
 	}
 	var item, prompt dbus.ObjectPath

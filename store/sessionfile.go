@@ -125,11 +125,13 @@ func (f *File) lock(ctx context.Context) (unlock func(), err error) {
 
 // open opens the session file for reading, once it and its directory
 // are found safe; nil, nil if there is none.
-func (f *File) open() (*os.File, os.FileInfo, error) {
+func (f *File) open() (*os.File, os.FileInfo, error) { return f.openIn(f.Path(), "the session file") }
+
+// openIn opens path, a file of the store's (what names it), as open does.
+func (f *File) openIn(path, what string) (*os.File, os.FileInfo, error) {
 	if err := f.checkDir(); err != nil {
 		return nil, nil, err
 	}
-	path := f.Path()
 	if fi, err := os.Lstat(path); err == nil {
 		if err := checkSafe(path, fi); err != nil {
 			return nil, nil, err
@@ -141,7 +143,7 @@ func (f *File) open() (*os.File, os.FileInfo, error) {
 		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading the session file: %w", err)
+		return nil, nil, fmt.Errorf("reading %s: %w", what, err)
 	}
 	if err := checkSafe(path, fi); err != nil {
 		file.Close()

@@ -35,6 +35,7 @@ var ErrKeyringLocked = errors.New("the system keyring is locked and could not be
 // user the public key. Every call is bounded by a timeout.
 type SystemKeys struct {
 	service string
+	label   string // an item's label, before its user
 	timeout time.Duration
 }
 
@@ -46,7 +47,7 @@ func NewSystemKeys(service string, timeout time.Duration) *SystemKeys {
 	if timeout <= 0 {
 		timeout = DefaultKeyringTimeout
 	}
-	return &SystemKeys{service: service, timeout: timeout}
+	return &SystemKeys{service: service, label: "tkauth private key ", timeout: timeout}
 }
 
 // Name implements session.KeyStore.
@@ -57,11 +58,16 @@ func (k *SystemKeys) Put(ctx context.Context, pub, priv string) error {
 	if err := checkPublicKey(pub); err != nil {
 		return err
 	}
+	return k.put(ctx, pub, priv)
+}
+
+// put stores secret as user's, in an item of tkauth's own.
+func (k *SystemKeys) put(ctx context.Context, user, secret string) error {
 	return k.call(ctx, func() error {
 		if usesDBus {
-			return k.putDBus(pub, priv)
+			return k.putDBus(user, secret)
 		}
-		return keyring.Set(k.service, pub, priv)
+		return keyring.Set(k.service, user, secret)
 	})
 }
 
@@ -70,6 +76,12 @@ func (k *SystemKeys) Get(ctx context.Context, pub string) (string, error) {
 	if err := checkPublicKey(pub); err != nil {
 		return "", err
 	}
+	return k.get(ctx, pub)
+}
+
+// get reads user's secret from tkauth's own item: session.ErrKeyNotFound
+// if there is none.
+func (k *SystemKeys) get(ctx context.Context, pub string) (string, error) {
 	var secret string
 	err := k.call(ctx, func() error {
 		var err error
@@ -106,11 +118,16 @@ func (k *SystemKeys) Delete(ctx context.Context, pub string) error {
 	if err := checkPublicKey(pub); err != nil {
 		return err
 	}
+	return k.delete(ctx, pub)
+}
+
+// delete deletes user's items of tkauth's own, and no other.
+func (k *SystemKeys) delete(ctx context.Context, user string) error {
 	err := k.call(ctx, func() error {
 		if usesDBus {
-			return k.deleteDBus(pub)
+			return k.deleteDBus(user)
 		}
-		return keyring.Delete(k.service, pub)
+		return keyring.Delete(k.service, user)
 	})
 	if isNotFound(err) {
 		return nil

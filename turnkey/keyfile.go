@@ -1,6 +1,11 @@
 package turnkey
 
 import (
+	"cmp"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -52,6 +57,81 @@ func LoadCLIKey(name string) (session.Signer, error) {
 	return LoadKeyFile(filepath.Join(dir, name+".private"))
 }
 
+// Curves of Turnkey's API keys, as tkcli's key files name them.
+const (
+	CurveP256      = "p256"
+	CurveSecp256k1 = "secp256k1"
+	CurveEd25519   = "ed25519"
+)
+
+// ParseKey reads an API key in tkcli's format, "<private hex>[:<curve>]"
+// (p256 when no curve is named), and returns it and its curve.
+func ParseKey(s string) (session.Signer, string, error) {
+	priv, curve, _ := strings.Cut(strings.TrimSpace(s), ":")
+	var k session.Signer
+	var err error
+	switch curve {
+	case "", CurveP256, "secp256r1":
+		curve = CurveP256
+		k, err = KeyFromHex(priv)
+	case CurveSecp256k1:
+		k, err = Secp256k1KeyFromHex(priv)
+	case CurveEd25519:
+		k, err = Ed25519KeyFromHex(priv)
+	default:
+		return nil, "", fmt.Errorf("the key is on curve %q; Turnkey's API keys are p256, secp256k1 or ed25519", curve)
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("not a %s private key in hex: %w", curve, err)
+	}
+	return k, curve, nil
+}
+
+// ParseTKKey reads a key file of Turnkey's tk CLI, JSON {"public_key",
+// "private_key", "curve"}, and returns the key in tkcli's format; the
+// public key it names must be the private key's.
+func ParseTKKey(data []byte) (session.Signer, string, error) {
+	var f struct {
+		PublicKey  string `json:"public_key"`
+		PrivateKey string `json:"private_key"`
+		Curve      string `json:"curve"`
+	}
+	if err := json.Unmarshal(data, &f); err != nil || f.PrivateKey == "" {
+		return nil, "", errors.New(`not a tk key file: want JSON {"public_key", "private_key", "curve"}`)
+	}
+	secret := f.PrivateKey + ":" + strings.ToLower(cmp.Or(f.Curve, CurveP256))
+	k, _, err := ParseKey(secret)
+	if err != nil {
+		return nil, "", err
+	}
+	if !strings.EqualFold(f.PublicKey, k.PublicKey()) {
+		return nil, "", fmt.Errorf("its public_key %s is not its private key's (%s)", session.Short(f.PublicKey), session.Short(k.PublicKey()))
+	}
+	return k, secret, nil
+}
+
+// NewKey makes a new API key on curve and returns it in tkcli's format
+// (for Ed25519, the seed and public key, as tkcli writes it).
+func NewKey(curve string) (session.Signer, string, error) {
+	var seed [32]byte
+	for {
+		rand.Read(seed[:])
+		priv := seed[:]
+		if curve == CurveEd25519 {
+			priv = ed25519.NewKeyFromSeed(priv)
+		}
+		secret := hex.EncodeToString(priv) + ":" + curve
+		k, _, err := ParseKey(secret)
+		if err == nil {
+			return k, secret, nil
+		}
+		if curve != CurveP256 && curve != CurveSecp256k1 && curve != CurveEd25519 {
+			return nil, "", err
+		}
+		// A seed out of the curve's range (about 2^-128): draw again.
+	}
+}
+
 // LoadKeyFile loads an API key in tkcli's format: the private key in hex,
 // and optionally ":" and the curve: p256 when absent, secp256k1 or
 // ed25519 (tkhq/go-sdk crypto/apikey.go). When a .public file sits beside
@@ -64,23 +144,9 @@ func LoadKeyFile(path string) (session.Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	priv, curve, _ := strings.Cut(strings.TrimSpace(string(b)), ":")
-	var k session.Signer
-	switch curve {
-	case "", "p256", "secp256r1":
-		k, err = KeyFromHex(priv)
-	case "secp256k1":
-		k, err = Secp256k1KeyFromHex(priv)
-	case "ed25519":
-		k, err = Ed25519KeyFromHex(priv)
-	default:
-		return nil, fmt.Errorf("%s: the key is on curve %q; Turnkey's API keys are p256, secp256k1 or ed25519", path, curve)
-	}
+	k, _, err := ParseKey(string(b))
 	if err != nil {
-		if curve == "" {
-			curve = "p256"
-		}
-		return nil, fmt.Errorf("%s: not a %s private key in hex: %w", path, curve, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if pubPath, ok := strings.CutSuffix(path, ".private"); ok {
 		if pb, err := os.ReadFile(pubPath + ".public"); err == nil && !strings.EqualFold(strings.TrimSpace(string(pb)), k.PublicKey()) {

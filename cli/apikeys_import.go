@@ -1,0 +1,187 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/turnkey"
+)
+
+// APIKeysImportOptions holds what `tkauth api-keys import` needs.
+type APIKeysImportOptions struct {
+	IO            *IOStreams
+	APIKeys       func() (*store.APIKeys, error)
+	Name, File    string
+	RemoveFile    bool
+	AllowReadable bool
+}
+
+func newCmdAPIKeysImport(f *Factory) *cobra.Command {
+	opts := &APIKeysImportOptions{IO: f.IO, APIKeys: f.apiKeys}
+	cmd := &cobra.Command{
+		Use:   "import [NAME] [--file F] [--remove-file]",
+		Short: "Move an API key from a plain file into the OS keyring",
+		Long: `import reads an API key from Turnkey's CLI key directory (NAME.private, default
+by default, with the organizations of NAME.meta), or from --file F: a tkcli key
+file ("<hex>[:curve]") or a key file of Turnkey's tk CLI (JSON public_key,
+private_key, curve). It stores the key in the OS keyring under NAME (for --file,
+the file's name without its extension unless NAME is given), reads it back,
+and only then, with --remove-file, removes the plain files (NAME.private,
+.public and .meta). Without --remove-file they stay, and it says so.
+
+A key file that others can read is refused, as OpenSSH refuses one, unless
+--allow-readable-file.`,
+		Example: `  tkauth api-keys import --remove-file
+  tkauth api-keys import ci --file ~/Downloads/ci.json --remove-file`,
+		Args: optionalArg("the API key's name, default by default"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Name = args[0]
+			}
+			return apiKeysImportRun(cmd.Context(), opts)
+		},
+		ValidArgsFunction: completeAPIKeyNames,
+	}
+	cmd.Flags().StringVar(&opts.File, "file", "", "import the key in this file (tkcli's or tk's format) instead")
+	cmd.Flags().BoolVar(&opts.RemoveFile, "remove-file", false, "remove the plain files once the keyring holds the key")
+	cmd.Flags().BoolVar(&opts.AllowReadable, "allow-readable-file", false, "import a key file that others can read, all the same")
+	return cmd
+}
+
+// importSource is where an imported key is read from.
+type importSource struct {
+	path  string   // the private key's file
+	files []string // what --remove-file removes
+	meta  string   // tkcli's .meta, if any
+}
+
+func (opts *APIKeysImportOptions) source() (name string, src importSource, err error) {
+	name = opts.Name
+	if opts.File != "" {
+		if name == "" {
+			base := filepath.Base(opts.File)
+			name = strings.TrimSuffix(strings.TrimSuffix(base, ".private"), ".json")
+		}
+		return name, importSource{path: opts.File, files: []string{opts.File}}, store.CheckName(name)
+	}
+	if name == "" {
+		name = turnkey.DefaultKeyName
+	}
+	if err := store.CheckName(name); err != nil {
+		return "", importSource{}, err
+	}
+	dir, err := turnkey.CLIKeyDir()
+	if err != nil {
+		return "", importSource{}, err
+	}
+	base := filepath.Join(dir, name)
+	return name, importSource{path: base + ".private", files: []string{base + ".private", base + ".public", base + ".meta"}, meta: base + ".meta"}, nil
+}
+
+func apiKeysImportRun(ctx context.Context, opts *APIKeysImportOptions) error {
+	ios := opts.IO
+	name, src, err := opts.source()
+	if err != nil {
+		return usageError{err}
+	}
+	ak, err := keyringAPIKeys(ctx, opts.APIKeys, "importing")
+	if err != nil {
+		return err
+	}
+	k, secret, err := readKeyFile(src.path, opts.AllowReadable)
+	if err != nil {
+		return err
+	}
+	info := store.APIKeyInfo{Name: name, PublicKey: k.PublicKey(), Curve: curveOf(secret), Organizations: metaOrganizations(src.meta), Added: time.Now().UTC()}
+	if err := ak.Add(ctx, info, secret); err != nil {
+		return fmt.Errorf("importing %s (the plain file is as it was): %w", text.Clean(src.path), err)
+	}
+	fmt.Fprintf(ios.Out, "Imported the API key %s (%s, public key %s) into the system keyring.\n", text.Clean(name), info.Curve, session.Short(info.PublicKey))
+	if !opts.RemoveFile {
+		fmt.Fprintf(ios.Out, "The plain file %s is still there, readable by anything that runs as you: remove it once nothing else needs it (or import again with --remove-file).\n", text.Clean(src.path))
+		return nil
+	}
+	var removed []string
+	for _, f := range src.files {
+		switch err := os.Remove(f); {
+		case err == nil:
+			removed = append(removed, f)
+		case !errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("the key is in the keyring, but removing %s failed: %w; remove it yourself", text.Clean(f), err)
+		}
+	}
+	fmt.Fprintf(ios.Out, "Removed %s: the key is now only in the keyring (and registered on Turnkey).\n", text.CleanJoin(removed))
+	return nil
+}
+
+// readKeyFile reads an API key from a tkcli or tk key file, refusing one
+// others can read unless allowed, and returns it in tkcli's format.
+func readKeyFile(path string, allowReadable bool) (session.Signer, string, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", fmt.Errorf("no API key at %s: name another (tkauth api-keys import NAME) or give --file", text.Clean(path))
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > 64<<10 {
+		return nil, "", fmt.Errorf("%s is not a key file (a regular file of a few hundred bytes)", text.Clean(path))
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 && !allowReadable {
+		return nil, "", fmt.Errorf("%s can be read by others (mode %04o): a private key must be yours alone; `chmod 600 %s`, or give --allow-readable-file; nothing was imported", text.Clean(path), perm, text.Clean(shellQuote(path)))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", err
+	}
+	if strings.HasPrefix(strings.TrimSpace(string(data)), "{") {
+		k, secret, err := turnkey.ParseTKKey(data)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", text.Clean(path), err)
+		}
+		return k, secret, nil
+	}
+	k, err := turnkey.LoadKeyFile(path) // checks a .public beside it
+	if err != nil {
+		return nil, "", err
+	}
+	_, curve, _ := turnkey.ParseKey(string(data))
+	priv, _, _ := strings.Cut(strings.TrimSpace(string(data)), ":")
+	return k, priv + ":" + curve, nil
+}
+
+func curveOf(secret string) string {
+	_, curve, _ := strings.Cut(secret, ":")
+	return curve
+}
+
+// metaOrganizations reads the organizations of a tkcli .meta file, if
+// there is one that says them.
+func metaOrganizations(path string) []string {
+	if path == "" {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var m struct {
+		Organizations []string `json:"organizations"`
+	}
+	if json.Unmarshal(data, &m) != nil {
+		return nil
+	}
+	return m.Organizations
+}

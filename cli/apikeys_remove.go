@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+)
+
+// APIKeysRemoveOptions holds what `tkauth api-keys remove` needs.
+type APIKeysRemoveOptions struct {
+	IO      *IOStreams
+	APIKeys func() (*store.APIKeys, error)
+	Name    string
+	Yes     bool
+}
+
+func newCmdAPIKeysRemove(f *Factory) *cobra.Command {
+	opts := &APIKeysRemoveOptions{IO: f.IO, APIKeys: f.apiKeys}
+	cmd := &cobra.Command{
+		Use:   "remove NAME",
+		Short: "Delete an API key from the OS keyring",
+		Long: `remove deletes the API key NAME from the keyring (tkauth's own item, no other
+program's). It stays registered on Turnkey: delete it there too if nothing
+else holds it. On a terminal it asks first unless --yes.`,
+		Args: oneArg("the API key's name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Name = args[0]
+			return apiKeysRemoveRun(cmd.Context(), opts)
+		},
+		ValidArgsFunction: completeAPIKeyNames,
+	}
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
+	return cmd
+}
+
+func apiKeysRemoveRun(ctx context.Context, opts *APIKeysRemoveOptions) error {
+	if err := store.CheckName(opts.Name); err != nil {
+		return usageError{err}
+	}
+	ak, err := keyringAPIKeys(ctx, opts.APIKeys, "removing")
+	if err != nil {
+		return err
+	}
+	name := text.Clean(opts.Name)
+	if !opts.Yes && opts.IO.CanPrompt() {
+		kept, err := ak.List(ctx)
+		if err != nil {
+			return err
+		}
+		pub := "?"
+		for _, k := range kept {
+			if k.Name == opts.Name {
+				pub = session.Short(k.PublicKey)
+			}
+		}
+		q := text.Question{Title: "Remove the API key " + name + " from the keyring?", Lines: []string{
+			fmt.Sprintf("The API key %s (public key %s) is deleted from the keyring: unless you hold another copy, it is gone for good.", name, pub),
+			"It stays registered on Turnkey, where it can still be deleted.",
+		}}
+		if err := opts.IO.ask(q); err != nil {
+			return err
+		}
+	}
+	gone, err := ak.Remove(ctx, opts.Name)
+	if errors.Is(err, session.ErrKeyNotFound) {
+		return fmt.Errorf("%w: tkauth keeps no API key named %s in the keyring (`tkauth api-keys list` shows those it keeps)", errNoAPIKey, name)
+	}
+	if err != nil {
+		return fmt.Errorf("the API key %s is as it was: %w", name, err)
+	}
+	fmt.Fprintf(opts.IO.Out, "Removed the API key %s (public key %s) from the keyring; it is still registered on Turnkey.\n", name, session.Short(gone.PublicKey))
+	return nil
+}

@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+)
+
+// keyringCLI is a harness whose key stores are the real Secret Service,
+// under a service of this test's own, removed after it.
+func keyringCLI(t *testing.T) (*harness, string) {
+	t.Helper()
+	requireTool(t, "secret-tool")
+	b := make([]byte, 6)
+	rand.Read(b)
+	service := "tkauth-test-" + hex.EncodeToString(b)
+	if err := store.NewSystemKeys(service, 5*time.Second).Probe(context.Background()); err != nil {
+		if os.Getenv("TKAUTH_REQUIRE_KEYRING") == "1" {
+			t.Fatalf("no Secret Service: %v", err)
+		}
+		t.Skipf("no Secret Service: %v", err)
+	}
+	t.Setenv("TKAUTH_KEYRING_SERVICE", service)
+	t.Cleanup(func() {
+		exec.Command("secret-tool", "clear", "service", service).Run()
+		exec.Command("secret-tool", "clear", "service", service+"-api-key").Run()
+	})
+	c := newCLI(t)
+	c.keyring = "system"
+	return c, service + "-api-key"
+}
+
+// secretTool runs secret-tool and returns its output.
+func secretTool(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("secret-tool", args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil && args[0] != "lookup" {
+		t.Fatalf("secret-tool %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// import moves tkcli's key into the keyring, tkauth's item with only its
+// attributes, beside another program's item it never touches; login then
+// signs with it; list, and remove, see only tkauth's.
+func TestAPIKeysInTheKeyring(t *testing.T) {
+	srv, file := withAPI(t)
+	c, service := keyringCLI(t)
+	dir := filepath.Dir(file)
+	k, _ := loadFile(t, file)
+	os.WriteFile(filepath.Join(dir, "default.public"), []byte(k+"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "default.meta"), []byte(`{"name":"default","organizations":["o"],"public_key":"`+k+`","scheme":"SIGNATURE_SCHEME_TK_API_P256"}`), 0o600)
+	secretTool(t, "another program's secret", "store", "--label", "not tkauth's", "service", service, "username", "default", "app", "other")
+
+	r := c.run("", false, "login", "--org", "o", "--session-key", "before")
+	if r.code != 0 || !strings.Contains(r.errOut, "the API key came from the plain file "+file) || !strings.Contains(r.errOut, "`tkauth api-keys import default --remove-file` moves it into the keyring") {
+		t.Errorf("login from the plain file: exit %d, %q", r.code, r.errOut)
+	}
+
+	out := c.ok("api-keys", "import", "default", "--remove-file")
+	if !strings.Contains(out, "Imported the API key default (p256, public key "+session.Short(k)) || !strings.Contains(out, "Removed ") {
+		t.Errorf("import: %q", out)
+	}
+	for _, ext := range []string{".private", ".public", ".meta"} {
+		if _, err := os.Stat(filepath.Join(dir, "default"+ext)); !os.IsNotExist(err) {
+			t.Errorf("default%s is still there: %v", ext, err)
+		}
+	}
+	found := secretTool(t, "", "search", "--all", "service", service)
+	if strings.Count(found, "\nlabel = ") != 2 || !strings.Contains(found, "label = tkauth Turnkey API key default") {
+		t.Fatalf("the keyring holds:\n%s", found)
+	}
+	for _, item := range strings.Split(found, "[/")[1:] {
+		if strings.Contains(item, "tkauth Turnkey API key") && (strings.Contains(item, "attribute.app") || !strings.Contains(item, "attribute.username = default")) {
+			t.Errorf("tkauth's item has other attributes:\n%s", item)
+		}
+	}
+
+	r = c.run("", false, "login", "--org", "o", "--api-key", "default", "--session-key", "work")
+	if r.code != 0 || strings.Contains(r.errOut, "plain file") || !srv.HasKey(c.state().Sessions["work"].PublicKey) {
+		t.Errorf("login with the key from the keyring: exit %d, %q", r.code, r.errOut)
+	}
+
+	var listed []jsonAPIKey
+	json.Unmarshal([]byte(c.ok("api-keys", "list", "--json")), &listed)
+	if len(listed) != 1 || listed[0].Name != "default" || listed[0].PublicKey != k || listed[0].KeptIn != "keyring" || strings.Join(listed[0].Organizations, ",") != "o" {
+		t.Errorf("list: %+v", listed)
+	}
+	if out := c.ok("api-keys", "remove", "default", "--yes"); !strings.Contains(out, "Removed the API key default") {
+		t.Errorf("remove: %q", out)
+	}
+	if got := secretTool(t, "", "lookup", "service", service, "username", "default", "app", "other"); got != "another program's secret" {
+		t.Errorf("another program's item: %q", got)
+	}
+	if r := c.run("", false, "login", "--org", "o", "--api-key", "default"); r.code == 0 {
+		t.Error("login worked with the key removed")
+	}
+}
+
+// A key file others can read is refused, as OpenSSH refuses one; a tk
+// JSON key imports; without a keyring import gains nothing and says so.
+func TestAPIKeysImportRefusals(t *testing.T) {
+	_, file := withAPI(t)
+	c, service := keyringCLI(t)
+	os.Chmod(file, 0o644)
+	r := c.run("", false, "api-keys", "import")
+	if r.code == 0 || !strings.Contains(r.errOut, "can be read by others (mode 0644)") {
+		t.Errorf("a readable file: exit %d, %q", r.code, r.errOut)
+	}
+	if found := secretTool(t, "", "search", "--all", "service", service); strings.Contains(found, "label") {
+		t.Errorf("the keyring changed: %s", found)
+	}
+
+	k, priv := loadFile(t, file)
+	tk := filepath.Join(t.TempDir(), "ci.json")
+	os.WriteFile(tk, []byte(`{"public_key":"`+k+`","private_key":"`+priv+`","curve":"p256"}`), 0o600)
+	if out := c.ok("api-keys", "import", "--file", tk); !strings.Contains(out, "Imported the API key ci (p256") || !strings.Contains(out, "is still there") {
+		t.Errorf("a tk key: %q", out)
+	}
+
+	plain := newCLI(t)
+	if r := plain.run("", false, "api-keys", "import", "--allow-readable-file"); r.code == 0 || !strings.Contains(r.errOut, "gains nothing here") {
+		t.Errorf("no keyring: exit %d, %q", r.code, r.errOut)
+	}
+}
+
+// loadFile is the public key and private hex of a tkcli key file.
+func loadFile(t *testing.T, path string) (pub, priv string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, _, _ = strings.Cut(strings.TrimSpace(string(data)), ":")
+	k, err := session.DecodePrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return session.CompressPublicKey(&k.PublicKey), priv
+}
