@@ -59,7 +59,7 @@ func TestAPIKeysInTheKeyring(t *testing.T) {
 	srv, file := withAPI(t)
 	c, service := keyringCLI(t)
 	dir := filepath.Dir(file)
-	k, _ := loadFile(t, file)
+	k, priv := loadFile(t, file)
 	os.WriteFile(filepath.Join(dir, "default.public"), []byte(k+"\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "default.meta"), []byte(`{"name":"default","organizations":["o"],"public_key":"`+k+`","scheme":"SIGNATURE_SCHEME_TK_API_P256"}`), 0o600)
 	secretTool(t, "another program's secret", "store", "--label", "not tkauth's", "service", service, "username", "default", "app", "other")
@@ -91,6 +91,11 @@ func TestAPIKeysInTheKeyring(t *testing.T) {
 	r = c.run("", false, "login", "--org", "o", "--api-key", "default", "--session-key", "work")
 	if r.code != 0 || strings.Contains(r.errOut, "plain file") || !srv.HasKey(c.state().Sessions["work"].PublicKey) {
 		t.Errorf("login with the key from the keyring: exit %d, %q", r.code, r.errOut)
+	}
+
+	r = c.run("", false, "exec", "--login", "o", "--api-key", "default", "--", "sh", "-c", `echo "$API_PUBLIC_KEY"; env`)
+	if pub := strings.SplitN(r.out, "\n", 2)[0]; r.code != 0 || pub == "" || srv.HasKey(pub) || strings.Contains(r.errOut, "plain file") || strings.Contains(r.out, priv) {
+		t.Errorf("exec --login with the key from the keyring: exit %d, %q %q", r.code, r.out, r.errOut)
 	}
 
 	var listed []jsonAPIKey

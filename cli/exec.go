@@ -12,11 +12,13 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey"
 )
 
 // ExecOptions holds what `tkauth exec` needs.
@@ -32,10 +34,23 @@ type ExecOptions struct {
 	// Exec replaces tkauth with the program at path (syscall.Exec): its
 	// exit code and signals are then the command's own.
 	Exec func(path string, argv, env []string) error
+
+	// With --login: a session made for this command from the long-lived
+	// API key, ended when the command ends.
+	Login              string // the organization
+	APIKey, APIKeyFile string
+	Expires            time.Duration
+	LoadAPIKey         apiKeyLoader
+	Client             func() (*turnkey.Client, error)
+	// Run runs the program at path as a child, tkauth waiting for it, and
+	// returns its exit code.
+	Run func(path string, argv, env []string) (int, error)
 }
 
 func newCmdExec(f *Factory) *cobra.Command {
-	opts := &ExecOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers, Environ: os.Environ, Exec: execProgram}
+	opts := &ExecOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers, Environ: os.Environ, Exec: execProgram,
+		LoadAPIKey: f.loadAPIKey, Client: f.Client}
+	opts.Run = func(path string, argv, env []string) (int, error) { return runChild(opts.IO, path, argv, env) }
 	cmd := &cobra.Command{
 		Use:   "exec [KEY] -- CMD [ARGS...]",
 		Short: "Run a command with a session's credentials in its environment, and nothing else",
@@ -48,9 +63,18 @@ CMD's, and signals reach CMD as they would without tkauth.
 
 An expired session, or one whose key pair is missing, is refused; one that
 expires within a minute is used with a warning. Inside another tkauth exec it
-refuses to run unless --force: which session a command used would be unclear.`,
+refuses to run unless --force: which session a command used would be unclear.
+
+With --login ORG, exec makes a session for CMD alone: it logs in to ORG with
+your long-lived API key (--api-key NAME, from the keyring first, or
+--api-key-file), for --expires (15m by default), with a key pair that is never
+stored; runs CMD with it, waiting; and when CMD ends, however it ends, deletes
+the session's key on Turnkey. The long-lived key never reaches CMD. A session
+that cannot be ended is reported, and expires on its own. tkauth's exit code
+is CMD's.`,
 		Example: `  tkauth exec -- node scripts/create-wallet.js
-  tkauth exec acme/ci -- go run ./cmd/sign`,
+  tkauth exec acme/ci -- go run ./cmd/sign
+  tkauth exec --login $ORG --api-key ci -- ./deploy.sh`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			dash := cmd.ArgsLenAtDash()
 			switch {
@@ -67,11 +91,27 @@ refuses to run unless --force: which session a command used would be unclear.`,
 				opts.Key = args[0]
 			}
 			opts.Command = args[dash:]
+			if opts.Login != "" {
+				if opts.Key != "" {
+					return usageError{errors.New("--login makes a session for the command: give it no session KEY")}
+				}
+				return execLoginRun(cmd.Context(), opts)
+			}
+			if cmd.Flags().Changed("api-key") || opts.APIKeyFile != "" || cmd.Flags().Changed("expires") {
+				return usageError{errors.New("--api-key, --api-key-file and --expires go with --login")}
+			}
 			return execRun(cmd.Context(), opts)
 		},
 		ValidArgsFunction: completeSessionKeys(f.Open),
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "run inside another tkauth exec all the same")
+	cmd.Flags().StringVar(&opts.Login, "login", "", "log in to this organization for the command alone, and end the session after it")
+	cmd.Flags().StringVar(&opts.APIKey, "api-key", turnkey.DefaultKeyName, "with --login: the API key to log in with (keyring, then Turnkey's CLI key directory)")
+	cmd.Flags().StringVar(&opts.APIKeyFile, "api-key-file", "", "with --login: log in with the API key in this file")
+	cmd.MarkFlagsMutuallyExclusive("api-key", "api-key-file")
+	cmd.RegisterFlagCompletionFunc("api-key", completeAPIKeyNames)
+	opts.Expires = session.DefaultLifetime
+	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "with --login: the session's lifetime: 10m, 1h, 7d or seconds")
 	return cmd
 }
 
