@@ -14,15 +14,18 @@ test: ## every test; keyring tests skip without a Secret Service
 test-keyring: ## every test, in a private real Secret Service (gnome-keyring)
 	TKAUTH_REQUIRE_KEYRING=1 scripts/with-keyring go test -count=1 ./...
 
-lint: ## gofmt, go vet, staticcheck for Linux and macOS, the macOS build
+lint: ## gofmt, go mod tidy, go vet, staticcheck for Linux and macOS, the macOS and OpenBSD builds
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 		if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
+	@# go.mod and go.sum as go mod tidy leaves them: nothing unpinned, nothing stale
+	go mod tidy -diff
 	go vet ./...
 	@# built for this machine, then run for Linux and for macOS
 	GOBIN=$(CURDIR)/.bin go install $(STATICCHECK)
 	.bin/staticcheck ./...
 	GOOS=darwin .bin/staticcheck ./...
 	GOOS=darwin go build ./...
+	GOOS=openbsd go build ./...
 
 goldens: ## rewrite the TUI's golden screens; read the diff before committing
 	go test ./ui -run Golden -update
