@@ -24,7 +24,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/tkauth/tkauth/internal/pty"
+	"github.com/creack/pty"
 	"github.com/tkauth/tkauth/scripts/internal/pairs"
 )
 
@@ -76,7 +76,7 @@ func once(args []string, marker string, timeout time.Duration) (time.Duration, e
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	start := time.Now()
-	ptmx, err := pty.Start(cmd, 120, 40)
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 120, Rows: 40})
 	if err != nil {
 		return 0, err
 	}

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build unix
 
 package e2e
 
@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tkauth/tkauth/internal/pty"
+	"github.com/creack/pty"
 )
 
 // onTerminal runs bin on a new 120x40 pseudo-terminal, as from a person's
@@ -24,7 +24,7 @@ func onTerminal(t *testing.T, bin string, env []string, input string, args ...st
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = env
 	start := time.Now()
-	ptmx, err := pty.Start(cmd, 120, 40)
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 120, Rows: 40})
 	if err != nil {
 		t.Fatal(err)
 	}
