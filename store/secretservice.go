@@ -1,10 +1,12 @@
+//go:build !darwin && !windows
+
 package store
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
+	"os"
 	"strings"
 
 	dbus "github.com/godbus/dbus/v5"
@@ -13,9 +15,15 @@ import (
 	ss "github.com/zalando/go-keyring/secret_service"
 )
 
-// usesDBus: go-keyring reaches the keyring over D-Bus here (not on macOS,
-// which has the Keychain, nor Windows, which has the Credential Manager).
-var usesDBus = runtime.GOOS != "darwin" && runtime.GOOS != "windows"
+// secretService is the Secret Service's items of one service, over
+// D-Bus: the keyring of Linux and the BSDs (gnome-keyring, KWallet).
+// go-keyring's own calls read and delete the first item a search finds,
+// whoever's it is; these count only tkauth's own (isOurs).
+type secretService struct {
+	service, label string
+}
+
+func (k *SystemKeys) backend() backend { return secretService{service: k.service, label: k.label} }
 
 // The Secret Service's names tkauth uses beyond go-keyring's.
 const (
@@ -29,7 +37,7 @@ const (
 
 // attributes are those tkauth gives its keyring item for pub, and
 // searches by.
-func (k *SystemKeys) attributes(pub string) map[string]string {
+func (k secretService) attributes(pub string) map[string]string {
 	return map[string]string{"service": k.service, "username": pub}
 }
 
@@ -75,7 +83,7 @@ func exactItems(conn *dbus.Conn, paths []dbus.ObjectPath, want map[string]string
 		<-c.Done
 		var v dbus.Variant
 		if err := c.Store(&v); err != nil {
-			if isNotFound(err) {
+			if notFound(err) {
 				continue // deleted since the search
 			}
 			return nil, err
@@ -89,7 +97,7 @@ func exactItems(conn *dbus.Conn, paths []dbus.ObjectPath, want map[string]string
 
 // findExact returns tkauth's items for pub in the login collection, and
 // nothing else's.
-func (k *SystemKeys) findExact(svc *ss.SecretService, coll dbus.BusObject, pub string) ([]dbus.ObjectPath, error) {
+func (k secretService) findExact(svc *ss.SecretService, coll dbus.BusObject, pub string) ([]dbus.ObjectPath, error) {
 	want := k.attributes(pub)
 	paths, err := svc.SearchItems(coll, want)
 	if err != nil {
@@ -98,11 +106,11 @@ func (k *SystemKeys) findExact(svc *ss.SecretService, coll dbus.BusObject, pub s
 	return exactItems(svc.Conn, paths, want)
 }
 
-// putDBus stores priv as pub's private key, in a new item of tkauth's,
+// put stores priv as pub's private key, in a new item of tkauth's,
 // after deleting the one it may replace. go-keyring asks the Secret
 // Service to replace an item with the same attributes, and gnome-keyring
 // then replaces another program's item that has them among others.
-func (k *SystemKeys) putDBus(pub, priv string) error {
+func (k secretService) put(_ context.Context, pub, priv string) error {
 	svc, coll, err := unlockedLogin()
 	if err != nil {
 		return err
@@ -145,15 +153,20 @@ func unlockedLogin() (*ss.SecretService, dbus.BusObject, error) {
 	return svc, coll, nil
 }
 
-// probeDBus unlocks the login collection, as every call that reads or
-// writes a key does, and reads nothing.
-func probeDBus() error {
+// probe unlocks the login collection, as every call that reads or writes
+// a key does, and reads nothing.
+func (k secretService) probe(context.Context) error {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		// godbus would otherwise try to autolaunch a bus with dbus-launch,
+		// leaving a stray daemon behind.
+		return ErrNoSessionBus
+	}
 	_, _, err := unlockedLogin()
 	return err
 }
 
-// getDBus reads pub's private key from tkauth's own item.
-func (k *SystemKeys) getDBus(pub string) (string, error) {
+// get reads pub's private key from tkauth's own item.
+func (k secretService) get(_ context.Context, pub string) (string, error) {
 	svc, coll, err := unlockedLogin()
 	if err != nil {
 		return "", err
@@ -180,8 +193,8 @@ func (k *SystemKeys) getDBus(pub string) (string, error) {
 	return string(secret.Value), nil
 }
 
-// deleteDBus deletes every item of tkauth's for pub, and no other.
-func (k *SystemKeys) deleteDBus(pub string) error {
+// delete deletes every item of tkauth's for pub, and no other.
+func (k secretService) delete(_ context.Context, pub string) error {
 	svc, coll, err := unlockedLogin()
 	if err != nil {
 		return err
@@ -192,7 +205,7 @@ func (k *SystemKeys) deleteDBus(pub string) error {
 // deleteExact deletes tkauth's items for pub in coll, then checks that
 // none is left: a delete the Secret Service did not carry out is not
 // reported done.
-func (k *SystemKeys) deleteExact(svc *ss.SecretService, coll dbus.BusObject, pub string) error {
+func (k secretService) deleteExact(svc *ss.SecretService, coll dbus.BusObject, pub string) error {
 	items, err := k.findExact(svc, coll, pub)
 	if err != nil {
 		return err
@@ -201,7 +214,7 @@ func (k *SystemKeys) deleteExact(svc *ss.SecretService, coll dbus.BusObject, pub
 		return nil
 	}
 	for _, item := range items {
-		if err := svc.Delete(item); err != nil && !isNotFound(err) {
+		if err := svc.Delete(item); err != nil && !notFound(err) {
 			return err
 		}
 	}
@@ -215,79 +228,65 @@ func (k *SystemKeys) deleteExact(svc *ss.SecretService, coll dbus.BusObject, pub
 	return nil
 }
 
-// HasMany implements session.BatchKeyStore. Over D-Bus (the Secret
-// Service): one connection, every search sent before any answer is
-// awaited, then every candidate's attributes, no secret read; neither
-// needs an unlock, so it answers for a locked keyring too. Only tkauth's
-// own items count. Elsewhere (the macOS Keychain) it asks one key at a
-// time, through go-keyring.
-func (k *SystemKeys) HasMany(ctx context.Context, pubs []string) (map[string]bool, error) {
-	if !usesDBus {
-		return hasEach(ctx, k, pubs)
-	}
-	var found map[string]bool
-	err := k.call(ctx, func() error {
-		svc, err := ss.NewSecretService()
-		if err != nil {
-			return err
-		}
-		coll := svc.GetLoginCollection()
-		calls := make([]*dbus.Call, len(pubs))
-		for i, pub := range pubs {
-			calls[i] = coll.Go(searchItems, 0, nil, k.attributes(pub))
-		}
-		var candidates []dbus.ObjectPath
-		owner := map[dbus.ObjectPath]string{}
-		for i, c := range calls {
-			<-c.Done
-			var paths []dbus.ObjectPath
-			if err := c.Store(&paths); err != nil {
-				return err
-			}
-			for _, p := range paths {
-				candidates = append(candidates, p)
-				owner[p] = pubs[i]
-			}
-		}
-		m := make(map[string]bool, len(pubs))
-		for _, pub := range pubs {
-			m[pub] = false
-		}
-		// The attributes of every candidate, at once; an item is tkauth's
-		// for the public key it was searched by if it has exactly those.
-		attrCalls := make([]*dbus.Call, len(candidates))
-		for i, p := range candidates {
-			attrCalls[i] = svc.Object(secretsName, p).Go(propertiesGet, 0, nil, itemInterface, itemAttributes)
-		}
-		for i, c := range attrCalls {
-			<-c.Done
-			var v dbus.Variant
-			if err := c.Store(&v); err != nil {
-				if isNotFound(err) {
-					continue
-				}
-				return err
-			}
-			pub := owner[candidates[i]]
-			if attrs, ok := v.Value().(map[string]string); ok && isOurs(attrs, k.attributes(pub)) {
-				m[pub] = true
-			}
-		}
-		found = m
-		return nil
-	})
+// has sends every search on one connection before any answer is
+// awaited, then asks every candidate's attributes, and reads no secret;
+// neither needs an unlock, so it answers for a locked keyring too.
+func (k secretService) has(_ context.Context, pubs []string) (map[string]bool, error) {
+	svc, err := ss.NewSecretService()
 	if err != nil {
-		return nil, err // on a timeout, the call may still be writing found
+		return nil, err
 	}
-	return found, nil
+	coll := svc.GetLoginCollection()
+	calls := make([]*dbus.Call, len(pubs))
+	for i, pub := range pubs {
+		calls[i] = coll.Go(searchItems, 0, nil, k.attributes(pub))
+	}
+	var candidates []dbus.ObjectPath
+	owner := map[dbus.ObjectPath]string{}
+	for i, c := range calls {
+		<-c.Done
+		var paths []dbus.ObjectPath
+		if err := c.Store(&paths); err != nil {
+			return nil, err
+		}
+		for _, p := range paths {
+			candidates = append(candidates, p)
+			owner[p] = pubs[i]
+		}
+	}
+	m := make(map[string]bool, len(pubs))
+	for _, pub := range pubs {
+		m[pub] = false
+	}
+	// The attributes of every candidate, at once; an item is tkauth's for
+	// the public key it was searched by if it has exactly those.
+	attrCalls := make([]*dbus.Call, len(candidates))
+	for i, p := range candidates {
+		attrCalls[i] = svc.Object(secretsName, p).Go(propertiesGet, 0, nil, itemInterface, itemAttributes)
+	}
+	for i, c := range attrCalls {
+		<-c.Done
+		var v dbus.Variant
+		if err := c.Store(&v); err != nil {
+			if notFound(err) {
+				continue
+			}
+			return nil, err
+		}
+		pub := owner[candidates[i]]
+		if attrs, ok := v.Value().(map[string]string); ok && isOurs(attrs, k.attributes(pub)) {
+			m[pub] = true
+		}
+	}
+	return m, nil
 }
 
-// isNotFound recognises go-keyring's not-found, and what the Secret
+// notFound recognises go-keyring's not-found, and what the Secret
 // Service says of an item another process deleted after the search found
 // it: gnome-keyring's UnknownMethod ("No such interface" or "Object does
 // not exist at path", seen in TestSystemKeysConcurrentDelete), others'
 // UnknownObject or UnknownInterface.
-func isNotFound(err error) bool {
+func notFound(err error) bool {
 	if err == nil {
 		return false
 	}

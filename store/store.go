@@ -43,7 +43,7 @@ func ResolveDir(dir string) (string, error) {
 		dir, from = os.Getenv(HomeEnv), HomeEnv
 	}
 	if dir == "" {
-		cfg, err := os.UserConfigDir()
+		cfg, err := configDir()
 		if err != nil {
 			return "", fmt.Errorf("finding the config directory (set %s instead): %w", HomeEnv, err)
 		}
@@ -56,6 +56,16 @@ func ResolveDir(dir string) (string, error) {
 		return "", fmt.Errorf("%w: %s is %s, a relative path: give an absolute one, so that the store is the same wherever tkauth runs", ErrBadDir, from, strconv.Quote(dir))
 	}
 	return filepath.Clean(dir), nil
+}
+
+// configDir is the user's config directory: $XDG_CONFIG_HOME when it is
+// set (an absolute path), on macOS too, as Turnkey's CLI finds its keys
+// there; else the system's (os.UserConfigDir).
+func configDir() (string, error) {
+	if x := os.Getenv("XDG_CONFIG_HOME"); filepath.IsAbs(x) {
+		return x, nil
+	}
+	return os.UserConfigDir()
 }
 
 // ErrBadDir: the store directory given is not an absolute path.

@@ -16,6 +16,13 @@ func TestResolveDir(t *testing.T) {
 	if got, err := ResolveDir(""); err != nil || !strings.HasSuffix(got, string(filepath.Separator)+"tkauth") || !filepath.IsAbs(got) {
 		t.Errorf("the default: %q, %v", got, err)
 	}
+	// $XDG_CONFIG_HOME wherever it is set, macOS included, as Turnkey's
+	// CLI looks for its keys there.
+	xdg := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", xdg)
+	if got, err := ResolveDir(""); err != nil || got != filepath.Join(xdg, "tkauth") {
+		t.Errorf("under XDG_CONFIG_HOME: %q, %v", got, err)
+	}
 	t.Setenv(HomeEnv, abs)
 	if got, err := ResolveDir(""); err != nil || got != abs {
 		t.Errorf("from %s: %q, %v", HomeEnv, got, err)

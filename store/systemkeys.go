@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
-
-	"github.com/zalando/go-keyring"
 
 	"github.com/tkauth/tkauth/session"
 )
@@ -31,8 +28,8 @@ var ErrKeyringTimeout = errors.New("the system keyring did not answer in time (i
 var ErrKeyringLocked = errors.New("the system keyring is locked and could not be unlocked here: unlock it (log in to the desktop, or run gnome-keyring-daemon --unlock), or use --keyring file")
 
 // SystemKeys keeps private keys in the OS keyring (the Secret Service on
-// Linux, the Keychain on macOS) through go-keyring: service SystemService,
-// user the public key. Every call is bounded by a timeout.
+// Linux and the BSDs, the Keychain on macOS): service SystemService, user
+// the public key. Every call is bounded by a timeout.
 type SystemKeys struct {
 	service string
 	label   string // an item's label, before its user
@@ -40,6 +37,21 @@ type SystemKeys struct {
 }
 
 var _ session.BatchKeyStore = (*SystemKeys)(nil)
+
+// backend is the OS keyring's items of one service: the Secret Service
+// (secretservice.go), the Keychain (keychain.go), or go-keyring.
+type backend interface {
+	put(ctx context.Context, user, secret string) error
+	// get returns an error notFound recognises for no item.
+	get(ctx context.Context, user string) (string, error)
+	// delete deletes tkauth's item of user, if any, and no other.
+	delete(ctx context.Context, user string) error
+	// has reports, for each user, whether tkauth's item is there, reading
+	// no secret, in as few round trips as the keyring allows.
+	has(ctx context.Context, users []string) (map[string]bool, error)
+	// probe reports whether the keyring answers, and takes new items.
+	probe(ctx context.Context) error
+}
 
 // NewSystemKeys returns the system key store using service (SystemService
 // outside tests), each call bounded by timeout.
@@ -63,12 +75,7 @@ func (k *SystemKeys) Put(ctx context.Context, pub, priv string) error {
 
 // put stores secret as user's, in an item of tkauth's own.
 func (k *SystemKeys) put(ctx context.Context, user, secret string) error {
-	return k.call(ctx, func() error {
-		if usesDBus {
-			return k.putDBus(user, secret)
-		}
-		return keyring.Set(k.service, user, secret)
-	})
+	return k.call(ctx, func(ctx context.Context) error { return k.backend().put(ctx, user, secret) })
 }
 
 // Get implements session.KeyStore.
@@ -81,19 +88,15 @@ func (k *SystemKeys) Get(ctx context.Context, pub string) (string, error) {
 
 // get reads user's secret from tkauth's own item: session.ErrKeyNotFound
 // if there is none.
-func (k *SystemKeys) get(ctx context.Context, pub string) (string, error) {
+func (k *SystemKeys) get(ctx context.Context, user string) (string, error) {
 	var secret string
-	err := k.call(ctx, func() error {
+	err := k.call(ctx, func(ctx context.Context) error {
 		var err error
-		if usesDBus {
-			secret, err = k.getDBus(pub)
-		} else {
-			secret, err = keyring.Get(k.service, pub)
-		}
+		secret, err = k.backend().get(ctx, user)
 		return err
 	})
 	switch {
-	case isNotFound(err):
+	case notFound(err):
 		return "", session.ErrKeyNotFound
 	case err != nil:
 		return "", err // on a timeout, the call may still be writing secret
@@ -101,14 +104,26 @@ func (k *SystemKeys) get(ctx context.Context, pub string) (string, error) {
 	return secret, nil
 }
 
-// Has implements session.KeyStore. go-keyring has no existence check, so
-// this reads the item and drops the secret at once.
+// Has implements session.KeyStore, reading no secret.
 func (k *SystemKeys) Has(ctx context.Context, pub string) (bool, error) {
-	_, err := k.Get(ctx, pub)
-	if errors.Is(err, session.ErrKeyNotFound) {
-		return false, nil
+	found, err := k.HasMany(ctx, []string{pub})
+	return found[pub], err
+}
+
+// HasMany implements session.BatchKeyStore: one round trip where the
+// keyring allows (one D-Bus connection; one security process), no secret
+// read. Only tkauth's own items count.
+func (k *SystemKeys) HasMany(ctx context.Context, pubs []string) (map[string]bool, error) {
+	var found map[string]bool
+	err := k.call(ctx, func(ctx context.Context) error {
+		var err error
+		found, err = k.backend().has(ctx, pubs)
+		return err
+	})
+	if err != nil {
+		return nil, err // on a timeout, the call may still be writing found
 	}
-	return err == nil, err
+	return found, nil
 }
 
 // Delete implements session.KeyStore. An item that is already gone,
@@ -123,13 +138,8 @@ func (k *SystemKeys) Delete(ctx context.Context, pub string) error {
 
 // delete deletes user's items of tkauth's own, and no other.
 func (k *SystemKeys) delete(ctx context.Context, user string) error {
-	err := k.call(ctx, func() error {
-		if usesDBus {
-			return k.deleteDBus(user)
-		}
-		return keyring.Delete(k.service, user)
-	})
-	if isNotFound(err) {
+	err := k.call(ctx, func(ctx context.Context) error { return k.backend().delete(ctx, user) })
+	if notFound(err) {
 		return nil
 	}
 	return err
@@ -139,22 +149,11 @@ func (k *SystemKeys) delete(ctx context.Context, user string) error {
 // the D-Bus session bus, and there is none (an SSH login, CI, a container).
 var ErrNoSessionBus = errors.New("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service")
 
-// Probe reports whether the system keyring answers, without creating or
-// reading any item.
+// Probe reports whether the system keyring answers and would take a new
+// item, without reading or keeping any.
 func (k *SystemKeys) Probe(ctx context.Context) error {
-	if usesDBus && os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		// godbus would otherwise try to autolaunch a bus with dbus-launch,
-		// leaving a stray daemon behind.
-		return ErrNoSessionBus
-	}
-	err := k.call(ctx, func() error {
-		if usesDBus {
-			return probeDBus()
-		}
-		_, err := keyring.Get(k.service, "tkauth-probe")
-		return err
-	})
-	if isNotFound(err) {
+	err := k.call(ctx, func(ctx context.Context) error { return k.backend().probe(ctx) })
+	if notFound(err) {
 		return nil
 	}
 	return err
@@ -162,16 +161,18 @@ func (k *SystemKeys) Probe(ctx context.Context) error {
 
 // call runs f, giving up after k.timeout or when ctx ends. A D-Bus call
 // cannot be taken back: on time-out f finishes in the background, and
-// the error says it may still take effect (session.ErrNoAnswer).
-func (k *SystemKeys) call(ctx context.Context, f func() error) error {
+// the error says it may still take effect (session.ErrNoAnswer). The
+// Keychain's security process is ended when f's ctx ends.
+func (k *SystemKeys) call(ctx context.Context, f func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(ctx, k.timeout)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- f() }()
+	go func() { done <- f(ctx) }()
 	select {
 	case err := <-done:
+		var ke *keychainError
 		switch {
-		case err == nil || isNotFound(err):
+		case err == nil || notFound(err), errors.As(err, &ke):
 			return err
 		case strings.Contains(err.Error(), "failed to unlock correct collection"):
 			// go-keyring's words when Unlock gives nothing back: locked, and

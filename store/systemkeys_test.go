@@ -188,13 +188,13 @@ func TestKeyringCallTimesOut(t *testing.T) {
 	k := NewSystemKeys("unused", 20*time.Millisecond)
 	block := make(chan struct{})
 	defer close(block)
-	err := k.call(context.Background(), func() error { <-block; return nil })
+	err := k.call(context.Background(), func(context.Context) error { <-block; return nil })
 	if !errors.Is(err, ErrKeyringTimeout) || !strings.Contains(err.Error(), "--keyring file") {
 		t.Fatalf("err = %v, want ErrKeyringTimeout with the way out", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := k.call(ctx, func() error { <-block; return nil }); !errors.Is(err, context.Canceled) {
+	if err := k.call(ctx, func(context.Context) error { <-block; return nil }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: err = %v", err)
 	}
 }

@@ -1,0 +1,224 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// keychain is the macOS Keychain's generic passwords of one service,
+// through /usr/bin/security, as go-keyring reaches them, but: presence is
+// one `security dump-keychain` for every key, which reads no secret;
+// every call is a process ended when its context ends (the keyring
+// timeout); and security's exit statuses are said in words. It runs
+// anywhere a `security` does, so that its parsing and its time-outs are
+// tested off a Mac against recorded transcripts.
+type keychain struct {
+	path    string // /usr/bin/security
+	service string
+}
+
+// keychainError is security's failure: its exit status (the low byte of
+// the Security framework's OSStatus) and what it wrote to stderr.
+type keychainError struct {
+	status int
+	stderr string
+}
+
+// The exit statuses of security tkauth says in words: the low byte of
+// errSecItemNotFound (-25300), errSecInteractionNotAllowed (-25308),
+// errSecAuthFailed (-25293), errSecNoSuchKeychain (-25294),
+// errSecDuplicateItem (-25299), errSecUserCanceled (-128) and
+// errSecWrPerm (-61).
+const (
+	secItemNotFound          = 44
+	secInteractionNotAllowed = 36
+	secAuthFailed            = 51
+	secNoSuchKeychain        = 50
+	secDuplicateItem         = 45
+	secUserCanceled          = 128
+	secWritePermission       = 195
+)
+
+func (e *keychainError) Error() string {
+	var why string
+	switch e.status {
+	case secItemNotFound:
+		why = "the item is not in the keychain"
+	case secInteractionNotAllowed:
+		why = "the login keychain is locked and cannot ask for its password here (an SSH session, or no one at the Mac): unlock it with `security unlock-keychain`, or use --keyring file"
+	case secAuthFailed:
+		why = "the keychain refused the password or the authorization"
+	case secUserCanceled:
+		why = "the keychain's prompt was cancelled"
+	case secNoSuchKeychain:
+		why = "there is no default keychain: make one in Keychain Access, or use --keyring file"
+	case secWritePermission:
+		why = "the default keychain is read-only"
+	case secDuplicateItem:
+		why = "the item is in the keychain already"
+	default:
+		why = fmt.Sprintf("security exited with status %d", e.status)
+	}
+	if msg := strings.TrimSpace(e.stderr); msg != "" && e.status != secItemNotFound {
+		why += " (security: " + clean(msg) + ")"
+	}
+	return "macOS Keychain: " + why
+}
+
+// clean keeps the printable part of security's words, on one line.
+func clean(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// errKeychainLocked: the keychain is locked and cannot prompt.
+var errKeychainLocked = errors.New("the keychain is locked")
+
+func (e *keychainError) Is(target error) bool {
+	return target == errKeychainLocked && e.status == secInteractionNotAllowed
+}
+
+// run runs security with args, stdin given; the process is killed when
+// ctx ends, and its pipes are not waited on after that.
+func (k keychain) run(ctx context.Context, stdin string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, k.path, args...)
+	cmd.WaitDelay = 100 * time.Millisecond
+	if stdin != "" {
+		cmd.Stdin = strings.NewReader(stdin)
+	}
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return nil, &keychainError{status: exit.ExitCode(), stderr: errOut.String()}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("running %s: %w", k.path, err)
+	}
+	return out.Bytes(), nil
+}
+
+// quote quotes s for security's interactive mode, which splits its input
+// as a shell does.
+func quote(s string) string { return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"` }
+
+// put stores secret under user, replacing tkauth's item. The secret goes
+// through stdin, in hex (-X), never on a command line that ps shows.
+func (k keychain) put(ctx context.Context, user, secret string) error {
+	line := fmt.Sprintf("add-generic-password -U -s %s -a %s -X %s\n", quote(k.service), quote(user), hex.EncodeToString([]byte(secret)))
+	_, err := k.run(ctx, line, "-i")
+	return err
+}
+
+func (k keychain) get(ctx context.Context, user string) (string, error) {
+	out, err := k.run(ctx, "", "find-generic-password", "-s", k.service, "-a", user, "-w")
+	if err != nil {
+		return "", err
+	}
+	// tkauth's secrets are printable (hex, a curve's name), which -w
+	// prints as they are.
+	return strings.TrimSuffix(string(out), "\n"), nil
+}
+
+func (k keychain) delete(ctx context.Context, user string) error {
+	_, err := k.run(ctx, "", "delete-generic-password", "-s", k.service, "-a", user)
+	return err
+}
+
+// has lists the keychains' generic passwords of k.service in one
+// `security dump-keychain`, which prints attributes only (no -d: no
+// secret is read, nothing asks for a password).
+func (k keychain) has(ctx context.Context, users []string) (map[string]bool, error) {
+	out, err := k.run(ctx, "", "dump-keychain")
+	if err != nil {
+		return nil, err
+	}
+	accounts := parseDump(out, k.service)
+	m := make(map[string]bool, len(users))
+	for _, u := range users {
+		m[u] = accounts[u]
+	}
+	return m, nil
+}
+
+// probe checks that the default keychain takes a new item: it adds one
+// of tkauth's and deletes it. `auto` must not choose a keychain that
+// answers reads but refuses writes.
+func (k keychain) probe(ctx context.Context) error {
+	const user = "tkauth-probe"
+	if err := k.put(ctx, user, "probe"); err != nil {
+		return err
+	}
+	return k.delete(ctx, user)
+}
+
+// parseDump reads `security dump-keychain` output and returns the
+// accounts of the generic passwords ("genp") whose service is service.
+// An attribute prints as "name"<type>="text", or, when it is not plain
+// text, as 0x<hex> followed by its text in quotes.
+func parseDump(out []byte, service string) map[string]bool {
+	accounts := map[string]bool{}
+	var class, svce, acct string
+	flush := func() {
+		if class == `"genp"` && svce == service && acct != "" {
+			accounts[acct] = true
+		}
+		class, svce, acct = "", "", ""
+	}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case strings.HasPrefix(line, "keychain: "):
+			flush()
+		case strings.HasPrefix(line, "class: "):
+			class = strings.TrimPrefix(line, "class: ")
+		case strings.HasPrefix(line, `"svce"<blob>=`):
+			svce = blobValue(strings.TrimPrefix(line, `"svce"<blob>=`))
+		case strings.HasPrefix(line, `"acct"<blob>=`):
+			acct = blobValue(strings.TrimPrefix(line, `"acct"<blob>=`))
+		}
+	}
+	flush()
+	return accounts
+}
+
+// blobValue is an attribute's value: "text", 0x<hex>  "text", or <NULL>.
+func blobValue(v string) string {
+	switch {
+	case v == "<NULL>":
+		return ""
+	case strings.HasPrefix(v, "0x"):
+		h, _, _ := strings.Cut(strings.TrimPrefix(v, "0x"), " ")
+		b, err := hex.DecodeString(h)
+		if err != nil {
+			return ""
+		}
+		return string(b)
+	}
+	if s, err := strconv.Unquote(v); err == nil {
+		return s
+	}
+	return strings.Trim(v, `"`)
+}
