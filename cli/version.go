@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -8,9 +9,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at release with
-// -ldflags "-X github.com/tkauth/tkauth/cli.version=v1.2.3".
-var version = "dev"
+// version and revision (the commit) are set at release (scripts/release)
+// with -ldflags "-X github.com/tkauth/tkauth/cli.version=v1.2.3 -X
+// github.com/tkauth/tkauth/cli.revision=<commit>".
+var version, revision = "dev", ""
 
 func newCmdVersion(f *Factory) *cobra.Command {
 	ios := f.IO
@@ -26,7 +28,7 @@ func newCmdVersion(f *Factory) *cobra.Command {
 }
 
 func versionString() string {
-	v, commit := version, "unknown"
+	v, commit := version, cmp.Or(revision, "unknown")
 	if info, ok := debug.ReadBuildInfo(); ok {
 		if v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
 			v = info.Main.Version // go install module@version
