@@ -3,7 +3,7 @@
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build test test-keyring lint goldens bench generate demo
+.PHONY: build test test-keyring lint goldens bench generate demo release-check
 
 build: ## the tkauth binary, here
 	CGO_ENABLED=0 go build -o tkauth .
@@ -35,6 +35,9 @@ bench: ## the figures of docs/benchmarks.md, against HEAD's binary
 
 generate: ## turnkey/paths.go from Turnkey's API spec in ../shared/reference
 	go generate ./turnkey
+
+release-check: ## scripts/release twice: the same files, and what they must hold
+	scripts/check-release
 
 demo: ## the TUI over sample sessions
 	go run . demo
