@@ -135,15 +135,12 @@ func (a *APIKeys) Remove(ctx context.Context, name string) (APIKeyInfo, error) {
 // update runs fn on the list under the store's lock and writes what it
 // returns.
 func (a *APIKeys) update(ctx context.Context, fn func([]APIKeyInfo) ([]APIKeyInfo, error)) error {
+	return a.file.locked(ctx, func() error { return a.write(fn) })
+}
+
+// write writes what fn makes of the list; the store's lock is held.
+func (a *APIKeys) write(fn func([]APIKeyInfo) ([]APIKeyInfo, error)) error {
 	f := a.file
-	if err := f.MakeDir(); err != nil {
-		return err
-	}
-	unlock, err := f.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
 	keys, err := a.read()
 	if err != nil {
 		return err

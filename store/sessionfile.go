@@ -65,6 +65,21 @@ func (f *File) Load(ctx context.Context) (*session.State, error) {
 // allows. Under the lock, before anything else, it removes what a crash
 // left of earlier writes.
 func (f *File) Update(ctx context.Context, fn func(st *session.State, commit session.Commit) error) error {
+	return f.locked(ctx, func() error {
+		if err := removeLeftovers(f.dir); err != nil {
+			return err
+		}
+		st, err := f.read()
+		if err != nil {
+			return err
+		}
+		return fn(st, func() error { return f.write(st) })
+	})
+}
+
+// locked runs fn under the store's exclusive lock, the directory made
+// first if need be.
+func (f *File) locked(ctx context.Context, fn func() error) error {
 	if err := f.MakeDir(); err != nil {
 		return err
 	}
@@ -73,14 +88,7 @@ func (f *File) Update(ctx context.Context, fn func(st *session.State, commit ses
 		return err
 	}
 	defer unlock()
-	if err := removeLeftovers(f.dir); err != nil {
-		return err
-	}
-	st, err := f.read()
-	if err != nil {
-		return err
-	}
-	return fn(st, func() error { return f.write(st) })
+	return fn()
 }
 
 // errWouldBlock: another process holds the lock.
