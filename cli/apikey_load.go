@@ -1,12 +1,13 @@
 package cli
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
@@ -35,54 +36,58 @@ type apiKeyLoader func(ctx context.Context, name, file string) (session.Signer, 
 type apiKeySource struct {
 	Keyring bool
 	File    string // the plain file, when not from the keyring
+	// Importable: a keyring is here, and the key is not in it.
+	Importable bool
 }
 
 // findAPIKey finds an API key as every --api-key does: the file given;
-// else tkauth's keyring first, then Turnkey's CLI key directory.
+// else tkauth's keyring, when its list (api-keys.json) names the key,
+// then Turnkey's CLI key directory. A key tkauth never imported costs no
+// keyring call, and so never an unlock prompt.
 func (f *Factory) findAPIKey(ctx context.Context, name, file string) (session.Signer, apiKeySource, error) {
+	ak, err := f.apiKeys()
+	if err != nil {
+		return nil, apiKeySource{}, err
+	}
 	if file != "" {
 		k, err := turnkey.LoadKeyFile(file)
-		return k, apiKeySource{File: file}, err
+		return k, apiKeySource{File: file, Importable: ak != nil}, err
 	}
 	if name == "" {
 		name = turnkey.DefaultKeyName
 	}
-	var keyringErr error
-	if ak, err := f.apiKeys(); err != nil {
-		return nil, apiKeySource{}, err
-	} else if ak != nil {
-		secret, err := ak.Secret(ctx, name)
-		if err == nil {
+	if ak != nil {
+		kept, err := ak.List(ctx)
+		if err != nil {
+			return nil, apiKeySource{}, err
+		}
+		if slices.ContainsFunc(kept, func(k store.APIKeyInfo) bool { return k.Name == name }) {
+			secret, err := ak.Secret(ctx, name)
+			if err != nil {
+				return nil, apiKeySource{}, fmt.Errorf("the API key %s is in the keyring, but reading it failed: %w", text.Clean(name), err)
+			}
 			k, _, err := turnkey.ParseKey(secret)
 			if err != nil {
 				return nil, apiKeySource{}, fmt.Errorf("the API key %s in the keyring: %w", text.Clean(name), err)
 			}
 			return k, apiKeySource{Keyring: true}, nil
 		}
-		if !errors.Is(err, session.ErrKeyNotFound) {
-			keyringErr = err
-		}
 	}
 	k, err := turnkey.LoadCLIKey(name)
-	if err != nil && keyringErr != nil {
-		return nil, apiKeySource{}, fmt.Errorf("the keyring could not be asked for the API key %s (%v), and %w", text.Clean(name), keyringErr, err)
-	}
 	dir, _ := turnkey.CLIKeyDir()
-	return k, apiKeySource{File: filepath.Join(dir, name+".private")}, err
+	return k, apiKeySource{File: filepath.Join(dir, name+".private"), Importable: ak != nil}, err
 }
 
 // loadAPIKey is findAPIKey for a command: a key read from a plain file is
-// used, with a hint on stderr to move it into the keyring.
+// used, with a hint on stderr to move it into the keyring, if one is here.
 func (f *Factory) loadAPIKey(ctx context.Context, name, file string) (session.Signer, error) {
 	k, src, err := f.findAPIKey(ctx, name, file)
-	if err == nil && !src.Keyring {
-		if ak, _ := f.apiKeys(); ak != nil {
-			hint := "tkauth api-keys import " + name + " --remove-file"
-			if file != "" {
-				hint = "tkauth api-keys import NAME --file " + shellQuote(file) + " --remove-file"
-			}
-			fmt.Fprintf(f.IO.ErrOut, "tkauth: the API key came from the plain file %s; `%s` moves it into the keyring.\n", text.Clean(src.File), text.Clean(hint))
+	if err == nil && src.Importable {
+		hint := "tkauth api-keys import " + cmp.Or(name, turnkey.DefaultKeyName) + " --remove-file"
+		if file != "" {
+			hint = "tkauth api-keys import NAME --file " + shellQuote(file) + " --remove-file"
 		}
+		fmt.Fprintf(f.IO.ErrOut, "tkauth: the API key came from the plain file %s; `%s` moves it into the keyring.\n", text.Clean(src.File), text.Clean(hint))
 	}
 	return k, err
 }
