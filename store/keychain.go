@@ -87,11 +87,10 @@ func clean(s string) string {
 	return s
 }
 
-// errKeychainLocked: the keychain is locked and cannot prompt.
-var errKeychainLocked = errors.New("the keychain is locked")
-
+// Is makes a locked keychain that cannot prompt ErrKeyringLocked, as a
+// locked Secret Service is.
 func (e *keychainError) Is(target error) bool {
-	return target == errKeychainLocked && e.status == secInteractionNotAllowed
+	return target == ErrKeyringLocked && e.status == secInteractionNotAllowed
 }
 
 // run runs security with args, stdin given; the process is killed when

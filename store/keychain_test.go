@@ -94,8 +94,8 @@ func TestKeychainErrorsInWords(t *testing.T) {
 		if !errors.As(err, &ke) || ke.status != tt.status || !strings.Contains(err.Error(), tt.says) || strings.Contains(err.Error(), "\x1b") {
 			t.Errorf("status %d: %v", tt.status, err)
 		}
-		if tt.status == 36 && !errors.Is(err, errKeychainLocked) {
-			t.Errorf("status 36 is not errKeychainLocked")
+		if (tt.status == 36) != errors.Is(err, ErrKeyringLocked) {
+			t.Errorf("status %d: ErrKeyringLocked is %v", tt.status, errors.Is(err, ErrKeyringLocked))
 		}
 	}
 }
