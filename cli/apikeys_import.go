@@ -52,7 +52,7 @@ A key file that others can read is refused, as OpenSSH refuses one, unless
 			}
 			return apiKeysImportRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeAPIKeyNames,
+		ValidArgsFunction: completePlainAPIKeyNames,
 	}
 	cmd.Flags().StringVar(&opts.File, "file", "", "import the key in this file (tkcli's or tk's format) instead")
 	cmd.Flags().BoolVar(&opts.RemoveFile, "remove-file", false, "remove the plain files once the keyring holds the key")

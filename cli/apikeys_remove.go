@@ -33,7 +33,7 @@ else holds it. On a terminal it asks first unless --yes.`,
 			opts.Name = args[0]
 			return apiKeysRemoveRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeAPIKeyNames,
+		ValidArgsFunction: f.completeKeptAPIKeyNames,
 	}
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
 	return cmd

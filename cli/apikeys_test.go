@@ -78,6 +78,12 @@ func TestAPIKeysInTheKeyring(t *testing.T) {
 			t.Errorf("default%s is still there: %v", ext, err)
 		}
 	}
+	// Completion offers the key, now only in the keyring, by its name.
+	for _, args := range [][]string{{"__complete", "login", "--api-key", ""}, {"__complete", "api-keys", "remove", ""}} {
+		if out := c.ok(args...); !strings.HasPrefix(out, "default\n") {
+			t.Errorf("%v: %q", args, out)
+		}
+	}
 	found := secretTool(t, "", "search", "--all", "service", service)
 	if strings.Count(found, "\nlabel = ") != 2 || !strings.Contains(found, "label = tkauth Turnkey API key default") {
 		t.Fatalf("the keyring holds:\n%s", found)

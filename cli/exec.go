@@ -109,7 +109,7 @@ is CMD's.`,
 	cmd.Flags().StringVar(&opts.APIKey, "api-key", turnkey.DefaultKeyName, "with --login: the API key to log in with (keyring, then Turnkey's CLI key directory)")
 	cmd.Flags().StringVar(&opts.APIKeyFile, "api-key-file", "", "with --login: log in with the API key in this file")
 	cmd.MarkFlagsMutuallyExclusive("api-key", "api-key-file")
-	cmd.RegisterFlagCompletionFunc("api-key", completeAPIKeyNames)
+	cmd.RegisterFlagCompletionFunc("api-key", f.completeAPIKeyNames)
 	opts.Expires = session.DefaultLifetime
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "with --login: the session's lifetime: 10m, 1h, 7d or seconds")
 	return cmd

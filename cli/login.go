@@ -86,7 +86,7 @@ unless they are.`,
 	cmd.Flags().StringVar(&opts.APIKey, "api-key", turnkey.DefaultKeyName, "the name of the API key in Turnkey's CLI key directory")
 	cmd.Flags().StringVar(&opts.APIKeyFile, "api-key-file", "", "read the API key from this file instead (tkcli's format)")
 	cmd.MarkFlagsMutuallyExclusive("api-key", "api-key-file")
-	cmd.RegisterFlagCompletionFunc("api-key", completeAPIKeyNames)
+	cmd.RegisterFlagCompletionFunc("api-key", f.completeAPIKeyNames)
 	cmd.Flags().StringVar(&opts.SessionKey, "session-key", "", "store the session under this key (default: the organization's and user's names)")
 	opts.Expires = session.DefaultLifetime
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the session's lifetime: 10m, 1h, 7d or seconds, up to a year")

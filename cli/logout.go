@@ -90,7 +90,7 @@ active session it lets you pick the session. Without a terminal, --all needs
 	cmd.Flags().StringVar(&opts.APIKeyFile, "api-key-file", "", "with --revoke: sign with the API key in this file (tkcli's format)")
 	cmd.MarkFlagsMutuallyExclusive("all", "expired")
 	cmd.MarkFlagsMutuallyExclusive("api-key", "api-key-file")
-	cmd.RegisterFlagCompletionFunc("api-key", completeAPIKeyNames)
+	cmd.RegisterFlagCompletionFunc("api-key", f.completeAPIKeyNames)
 	return cmd
 }
 

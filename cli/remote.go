@@ -29,11 +29,11 @@ type remoteSigning struct {
 	LoadAPIKey         apiKeyLoader
 }
 
-func (o *remoteSigning) addFlags(cmd *cobra.Command) {
+func (o *remoteSigning) addFlags(cmd *cobra.Command, f *Factory) {
 	cmd.Flags().StringVar(&o.APIKey, "api-key", turnkey.DefaultKeyName, "sign with this API key of Turnkey's CLI key directory instead of the session's key")
 	cmd.Flags().StringVar(&o.APIKeyFile, "api-key-file", "", "sign with the API key in this file (tkcli's format) instead of the session's key")
 	cmd.MarkFlagsMutuallyExclusive("api-key", "api-key-file")
-	cmd.RegisterFlagCompletionFunc("api-key", completeAPIKeyNames)
+	cmd.RegisterFlagCompletionFunc("api-key", f.completeAPIKeyNames)
 }
 
 // remoteCall is a resolved remoteSigning: the session, the API its
@@ -182,7 +182,7 @@ sessions, read-only. 'tkauth remote revoke' ends them.`,
 		},
 		ValidArgsFunction: completeSessionKeys(f.Open),
 	}
-	opts.addFlags(cmd)
+	opts.addFlags(cmd, f)
 	opts.Output.addFlags(cmd, "print the sessions as JSON: [{apiKeyId, publicKey, createdAt, expiry, sessionProfileId, here}]", jsonRemote{})
 	cmd.AddCommand(newCmdRemoteRevoke(f))
 	return cmd

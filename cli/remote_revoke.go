@@ -57,7 +57,7 @@ end them: Turnkey refuses, and nothing changes.`,
 	cmd.RegisterFlagCompletionFunc("session", completeSessionKeys(f.Open))
 	cmd.Flags().BoolVar(&opts.Others, "others", false, "end every live session of the user not stored on this machine")
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
-	opts.addFlags(cmd)
+	opts.addFlags(cmd, f)
 	return cmd
 }
 
