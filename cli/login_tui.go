@@ -11,6 +11,22 @@ import (
 	"github.com/tkauth/tkauth/ui"
 )
 
+// tuiClient is a client of the API at base for the TUI: it waits
+// ui.MFAWait for MFA factors, and says so on waits, which the TUI's
+// status line counts down; nothing goes to the terminal.
+func tuiClient(base string, waits chan<- ui.MFAWaiting) *turnkey.Client {
+	c := turnkey.New(base)
+	c.MFAWait = ui.MFAWait
+	c.OnMFA = func(n turnkey.MFANeeded) func() {
+		select {
+		case waits <- ui.MFAWaiting{Factors: n.Factors, Until: n.Until}:
+		default: // one is shown already
+		}
+		return nil
+	}
+	return c
+}
+
 // tuiLogin is the TUI's l: the login command's steps with client c, which
 // asks nothing on the terminal and draws no spinner there. Codes go
 // through the Auth Proxy at proxyURL (the form starts with configuration

@@ -204,12 +204,13 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 		return err
 	}
 	sv.Confirm = nil                                                            // no question on stderr under the TUI: --other-api says it
-	sv.Dial = func(base string) session.TurnkeyAPI { return turnkey.New(base) } // nor a spinner
+	waits := make(chan ui.MFAWaiting, 1)
+	sv.Dial = func(base string) session.TurnkeyAPI { return tuiClient(base, waits) } // nor a spinner
 	u, err := opts.LoginURL()
 	if err != nil {
 		return err
 	}
-	login := tuiLogin(env.Manager, turnkey.New(u), opts.LoadAPIKey, envOr(authProxyURLEnv, turnkey.DefaultAuthProxyURL), os.Getenv(authProxyEnv), turnkey.DefaultKeyName, nil)
+	login := tuiLogin(env.Manager, tuiClient(u, waits), opts.LoadAPIKey, envOr(authProxyURLEnv, turnkey.DefaultAuthProxyURL), os.Getenv(authProxyEnv), turnkey.DefaultKeyName, nil)
 	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), Shell: shellSession(), KeyStore: env.KeyStore, Note: env.Note, KeyStoreReady: ready,
-		Watch: true, Servers: &sv, AutoRefresh: opts.AutoRefresh, Login: login, Remote: tuiRemote(env.Manager, sv)})
+		Watch: true, Servers: &sv, AutoRefresh: opts.AutoRefresh, Login: login, Remote: tuiRemote(env.Manager, sv), MFA: waits})
 }

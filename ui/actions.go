@@ -238,7 +238,7 @@ func (m *Model) wheel(mouse tea.Mouse) {
 
 // start runs an action with the spinner going.
 func (m *Model) start(busy string, cmd tea.Cmd) tea.Cmd {
-	m.busy, m.status, m.yank = busy, "", false
+	m.busy, m.status, m.yank, m.mfa = busy, "", false, nil
 	return tea.Batch(cmd, m.spin.Tick)
 }
 

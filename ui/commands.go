@@ -61,8 +61,13 @@ func tickCmd(clock func() time.Time) tea.Cmd {
 // fails, what it says done and why it failed, or, if it says nothing,
 // failed (when not empty) and why.
 func action(failed string, f func(ctx context.Context) (string, error)) tea.Cmd {
+	return actionWithin(actionTimeout, failed, f)
+}
+
+// actionWithin is action, bounded by timeout.
+func actionWithin(timeout time.Duration, failed string, f func(ctx context.Context) (string, error)) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		status, err := f(ctx)
 		switch {
@@ -149,7 +154,8 @@ func revokeCmd(s Sessions, sv session.Servers, keys []string) tea.Cmd {
 // refreshCmd refreshes the session under key for as long as it had, as
 // Turnkey's kit does.
 func refreshCmd(s Sessions, sv session.Servers, key string, now func() time.Time) tea.Cmd {
-	return action("Refresh of "+text.Clean(key)+" failed (it is as it was)", func(ctx context.Context) (string, error) {
+	// As long as a login: Turnkey may wait for MFA factors (MFAWait).
+	return actionWithin(loginTimeout, "Refresh of "+text.Clean(key)+" failed (it is as it was)", func(ctx context.Context) (string, error) {
 		res, err := s.Refresh(ctx, sv, key, 0)
 		if errors.Is(err, session.ErrChanged) {
 			return "Refresh of " + text.Clean(key) + " not stored:", err // the error says what is

@@ -39,6 +39,8 @@ type Config struct {
 	Login *Login
 	// Remote, if set, shows and ends a user's sessions on Turnkey (s).
 	Remote *Remote
+	// MFA, if set, says when an action waits for MFA factors.
+	MFA <-chan MFAWaiting
 }
 
 // focus is the component the keyboard talks to.
@@ -102,8 +104,9 @@ type Model struct {
 	askedAt  time.Time // when presence was last asked
 	gen      int       // numbers loads, so stale presence answers are dropped
 
-	autoTried string // the token auto-refresh last tried, so it tries once
-	busy      string // the action running now, if any
+	autoTried string      // the token auto-refresh last tried, so it tries once
+	busy      string      // the action running now, if any
+	mfa       *MFAWaiting // what it waits for, if it waits for MFA
 	status    string
 	statusAt  time.Time
 	kind      statusKind
@@ -146,6 +149,9 @@ func (m Model) Init() tea.Cmd {
 	}
 	if m.cfg.Watch {
 		cmds = append(cmds, watchCmd(m.cfg.StorePath))
+	}
+	if m.cfg.MFA != nil {
+		cmds = append(cmds, mfaCmd(m.cfg.MFA))
 	}
 	return tea.Batch(cmds...)
 }
@@ -194,6 +200,11 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			kind = statusErr
 		}
 		m.say(kind, checkText(c))
+	case MFAWaiting:
+		if m.busy != "" {
+			m.mfa = &msg
+		}
+		return m, mfaCmd(m.cfg.MFA)
 	case codeSentMsg:
 		m.busy = ""
 		if msg.err != nil {

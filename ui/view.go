@@ -160,6 +160,8 @@ func (m Model) footerLines() []string {
 		lines = append(lines, st.Dim.Render(fmt.Sprintf("filter: %s · %d of %d (esc clears)", text.Clean(q), len(m.table.rows), len(m.all))))
 	}
 	switch {
+	case m.busy != "" && m.mfa != nil:
+		lines = append(lines, wrap(st.Warning, m.spin.View()+" "+m.busy+": "+m.mfa.line(m.now), m.width)...)
 	case m.busy != "":
 		lines = append(lines, m.spin.View()+" "+m.busy+"…")
 	case m.focus == focusFilter:

@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey"
+)
+
+// A refresh that Turnkey holds for MFA says which factors and counts
+// down in the status line until they are given; then it ends as usual.
+func TestRefreshWaitsForMFAInTheTUI(t *testing.T) {
+	m, _, srv := loggedInAt(t)
+	waits := make(chan MFAWaiting, 1)
+	c := srv.Client()
+	c.MFAWait = MFAWait
+	c.OnMFA = func(n turnkey.MFANeeded) func() {
+		waits <- MFAWaiting{Factors: n.Factors, Until: n.Until}
+		return nil
+	}
+	sv := &session.Servers{Dial: func(string) session.TurnkeyAPI { return c }, Default: c.BaseURL()}
+	cfg := testConfig(m)
+	cfg.Clock, cfg.Servers, cfg.MFA = time.Now, sv, waits
+	tm := loaded(t, cfg, 120, 30)
+	srv.RequireMFA("u", "AUTHENTICATION_TYPE_PASSKEY")
+
+	tm, cmd := press(t, tm, "R")
+	batch, ok := cmd().(tea.BatchMsg)
+	if !ok {
+		t.Fatal("R started nothing")
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- batch[0]() }()
+
+	w := <-waits
+	tm = feed(t, tm, w)
+	tm = feed(t, tm, tickMsg(w.Until.Add(-75*time.Second)))
+	if out := screen(tm); !strings.Contains(out, "Turnkey needs a passkey, given in another app or device: 1:15 left") {
+		t.Fatalf("while it waits:\n%s", out)
+	}
+	for _, id := range srv.Waiting() {
+		srv.SatisfyMFA(id)
+	}
+	tm = feed(t, tm, <-done)
+	if !strings.HasPrefix(tm.status, "Refreshed later") || tm.busy != "" {
+		t.Errorf("after: %q", tm.status)
+	}
+	if out := screen(tm); strings.Contains(out, "left") {
+		t.Errorf("the countdown stayed:\n%s", out)
+	}
+}
