@@ -203,7 +203,7 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	if err != nil {
 		return err
 	}
-	sv.Confirm = nil                                                            // no question on stderr under the TUI: --other-api says it
+	sv.Confirm = nil // no question on stderr under the TUI: --other-api says it
 	waits := make(chan ui.MFAWaiting, 1)
 	sv.Dial = func(base string) session.TurnkeyAPI { return tuiClient(base, waits) } // nor a spinner
 	u, err := opts.LoginURL()
