@@ -88,22 +88,21 @@ func apiKeysListRun(ctx context.Context, opts *APIKeysListOptions) error {
 }
 
 // plainAPIKeys are the keys in Turnkey's CLI key directory whose names
-// are not among kept, with their public halves (.public, else read from
-// the private file) and .meta organizations.
+// are not among kept, with their public halves (read from the private
+// file) and .meta organizations.
 func plainAPIKeys(kept []jsonAPIKey) []jsonAPIKey {
 	dir, err := turnkey.CLIKeyDir()
 	if err != nil {
 		return nil
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.private"))
 	var out []jsonAPIKey
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".private")
+	for _, name := range plainAPIKeyNames() {
 		if slices.ContainsFunc(kept, func(k jsonAPIKey) bool { return k.Name == name }) {
 			continue
 		}
-		k := jsonAPIKey{Name: name, KeptIn: f, Organizations: metaOrganizations(strings.TrimSuffix(f, ".private") + ".meta")}
-		if data, err := os.ReadFile(f); err == nil {
+		base := filepath.Join(dir, name)
+		k := jsonAPIKey{Name: name, KeptIn: base + ".private", Organizations: metaOrganizations(base + ".meta")}
+		if data, err := os.ReadFile(k.KeptIn); err == nil {
 			if s, curve, err := turnkey.ParseKey(string(data)); err == nil {
 				k.PublicKey, k.Curve = s.PublicKey(), curve
 			}

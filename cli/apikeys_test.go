@@ -69,6 +69,12 @@ func TestAPIKeysInTheKeyring(t *testing.T) {
 		t.Errorf("login from the plain file: exit %d, %q", r.code, r.errOut)
 	}
 
+	var plain []jsonAPIKey
+	json.Unmarshal([]byte(c.ok("api-keys", "list", "--json")), &plain)
+	if len(plain) != 1 || plain[0].KeptIn != file || plain[0].PublicKey != k || plain[0].Curve != "p256" || strings.Join(plain[0].Organizations, ",") != "o" {
+		t.Errorf("list before import: %+v", plain)
+	}
+
 	out := c.ok("api-keys", "import", "default", "--remove-file")
 	if !strings.Contains(out, "Imported the API key default (p256, public key "+session.Short(k)) || !strings.Contains(out, "Removed ") {
 		t.Errorf("import: %q", out)
