@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -76,10 +77,10 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	now := env.Manager.Now()
 	active := "now active"
 	if res.WasActive != "" {
-		active += ", instead of " + text.Clean(res.WasActive)
+		active += ", instead of " + escape.Clean(res.WasActive)
 	}
-	fmt.Fprintf(ios.Out, "%s session %s (%s): user %s, organization %s, %s, %s.\n", verb, text.Clean(s.Key), active,
-		text.Clean(s.UserID), text.Clean(s.OrganizationID), text.Type(s.Type), text.Expiry(now, s.Expiry))
+	fmt.Fprintf(ios.Out, "%s session %s (%s): user %s, organization %s, %s, %s.\n", verb, escape.Clean(s.Key), active,
+		escape.Clean(s.UserID), escape.Clean(s.OrganizationID), text.Type(s.Type), text.Expiry(now, s.Expiry))
 	if !s.Verified {
 		fmt.Fprintln(ios.Out, "The token is not signed by Turnkey's production key: it is shown as unverified.")
 	}
@@ -89,7 +90,7 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	}
 	back := ""
 	if res.WasActive != "" {
-		back = "; `tkauth switch -` makes " + text.Clean(res.WasActive) + " active again"
+		back = "; `tkauth switch -` makes " + escape.Clean(res.WasActive) + " active again"
 	}
 	for _, p := range s.Problems(now, env.Manager.KeyPairPresence(ctx, st)[s.PublicKey]) {
 		switch p {

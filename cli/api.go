@@ -18,7 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
 )
@@ -101,7 +101,7 @@ func apiPath(path string, force bool) (string, error) {
 	if _, ok := turnkey.Paths()[path]; ok || force {
 		return path, nil
 	}
-	err := fmt.Errorf("%s is not a path of Turnkey's API (--force calls it all the same)", text.Clean(path))
+	err := fmt.Errorf("%s is not a path of Turnkey's API (--force calls it all the same)", escape.Clean(path))
 	name := path[strings.LastIndex(path, "/")+1:]
 	var near []string
 	for _, p := range slices.Sorted(maps.Keys(turnkey.Paths())) {
@@ -175,7 +175,7 @@ func apiBody(opts *APIOptions) (map[string]any, error) {
 	for _, f := range opts.Fields {
 		name, value, ok := strings.Cut(f, "=")
 		if !ok || name == "" {
-			return nil, usageError{fmt.Errorf("-f %s: want name=value", text.Clean(f))}
+			return nil, usageError{fmt.Errorf("-f %s: want name=value", escape.Clean(f))}
 		}
 		obj := body
 		parts := strings.Split(name, ".")
@@ -183,7 +183,7 @@ func apiBody(opts *APIOptions) (map[string]any, error) {
 			next, ok := obj[p].(map[string]any)
 			if !ok {
 				if _, taken := obj[p]; taken {
-					return nil, usageError{fmt.Errorf("-f %s: %s is not an object in the body", text.Clean(f), text.Clean(p))}
+					return nil, usageError{fmt.Errorf("-f %s: %s is not an object in the body", escape.Clean(f), escape.Clean(p))}
 				}
 				next = map[string]any{}
 				obj[p] = next
@@ -215,7 +215,7 @@ func writeAnswer(ios *IOStreams, answer []byte, raw bool) error {
 	}
 	s := string(out)
 	if ios.IsTerminal {
-		s = text.Escape(s)
+		s = escape.Lines(s)
 	}
 	if !raw && ios.Color() {
 		s = jsonKey().ReplaceAllString(s, "$1\x1b[36m$2\x1b[0m$3")

@@ -9,7 +9,7 @@ import (
 	"runtime"
 	"slices"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey"
@@ -64,11 +64,11 @@ func (f *Factory) findAPIKey(ctx context.Context, name, file string) (session.Si
 		if slices.ContainsFunc(kept, func(k store.APIKeyInfo) bool { return k.Name == name }) {
 			secret, err := ak.Secret(ctx, name)
 			if err != nil {
-				return nil, apiKeySource{}, fmt.Errorf("the API key %s is in the keyring, but reading it failed: %w", text.Clean(name), err)
+				return nil, apiKeySource{}, fmt.Errorf("the API key %s is in the keyring, but reading it failed: %w", escape.Clean(name), err)
 			}
 			k, _, err := turnkey.ParseKey(secret)
 			if err != nil {
-				return nil, apiKeySource{}, fmt.Errorf("the API key %s in the keyring: %w", text.Clean(name), err)
+				return nil, apiKeySource{}, fmt.Errorf("the API key %s in the keyring: %w", escape.Clean(name), err)
 			}
 			return k, apiKeySource{Keyring: true}, nil
 		}
@@ -87,7 +87,7 @@ func (f *Factory) loadAPIKey(ctx context.Context, name, file string) (session.Si
 		if file != "" {
 			hint = "tkauth api-keys import NAME --file " + shellQuote(file) + " --remove-file"
 		}
-		fmt.Fprintf(f.IO.ErrOut, "tkauth: the API key came from the plain file %s; `%s` moves it into the keyring.\n", text.Clean(src.File), text.Clean(hint))
+		fmt.Fprintf(f.IO.ErrOut, "tkauth: the API key came from the plain file %s; `%s` moves it into the keyring.\n", escape.Clean(src.File), escape.Clean(hint))
 	}
 	return k, err
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey"
 )
@@ -60,7 +60,7 @@ func apiKeysCreateRun(ctx context.Context, opts *APIKeysCreateOptions) error {
 	if err := ak.Add(ctx, info, secret); err != nil {
 		return fmt.Errorf("no key was created: %w", err)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Created the API key %s (%s) in the system keyring; register its public key on Turnkey (dashboard, API keys):\n", text.Clean(opts.Name), opts.Curve)
+	fmt.Fprintf(opts.IO.ErrOut, "Created the API key %s (%s) in the system keyring; register its public key on Turnkey (dashboard, API keys):\n", escape.Clean(opts.Name), opts.Curve)
 	fmt.Fprintln(opts.IO.Out, info.PublicKey)
 	return nil
 }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey"
@@ -106,11 +106,11 @@ func apiKeysImportRun(ctx context.Context, opts *APIKeysImportOptions) error {
 	}
 	info := store.APIKeyInfo{Name: name, PublicKey: k.PublicKey(), Curve: curveOf(secret), Organizations: metaOrganizations(src.meta), Added: time.Now().UTC()}
 	if err := ak.Add(ctx, info, secret); err != nil {
-		return fmt.Errorf("importing %s (the plain file is as it was): %w", text.Clean(src.path), err)
+		return fmt.Errorf("importing %s (the plain file is as it was): %w", escape.Clean(src.path), err)
 	}
-	fmt.Fprintf(ios.Out, "Imported the API key %s (%s, public key %s) into the system keyring.\n", text.Clean(name), info.Curve, session.Short(info.PublicKey))
+	fmt.Fprintf(ios.Out, "Imported the API key %s (%s, public key %s) into the system keyring.\n", escape.Clean(name), info.Curve, session.Short(info.PublicKey))
 	if !opts.RemoveFile {
-		fmt.Fprintf(ios.Out, "The plain file %s is still there, readable by anything that runs as you: remove it once nothing else needs it (or import again with --remove-file).\n", text.Clean(src.path))
+		fmt.Fprintf(ios.Out, "The plain file %s is still there, readable by anything that runs as you: remove it once nothing else needs it (or import again with --remove-file).\n", escape.Clean(src.path))
 		return nil
 	}
 	var removed []string
@@ -119,10 +119,10 @@ func apiKeysImportRun(ctx context.Context, opts *APIKeysImportOptions) error {
 		case err == nil:
 			removed = append(removed, f)
 		case !errors.Is(err, fs.ErrNotExist):
-			return fmt.Errorf("the key is in the keyring, but removing %s failed: %w; remove it yourself", text.Clean(f), err)
+			return fmt.Errorf("the key is in the keyring, but removing %s failed: %w; remove it yourself", escape.Clean(f), err)
 		}
 	}
-	fmt.Fprintf(ios.Out, "Removed %s: the key is now only in the keyring (and registered on Turnkey).\n", text.CleanJoin(removed))
+	fmt.Fprintf(ios.Out, "Removed %s: the key is now only in the keyring (and registered on Turnkey).\n", escape.Join(removed))
 	return nil
 }
 
@@ -131,16 +131,16 @@ func apiKeysImportRun(ctx context.Context, opts *APIKeysImportOptions) error {
 func readKeyFile(path string, allowReadable bool) (session.Signer, string, error) {
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "", fmt.Errorf("no API key at %s: name another (tkauth api-keys import NAME) or give --file", text.Clean(path))
+		return nil, "", fmt.Errorf("no API key at %s: name another (tkauth api-keys import NAME) or give --file", escape.Clean(path))
 	}
 	if err != nil {
 		return nil, "", err
 	}
 	if !fi.Mode().IsRegular() || fi.Size() > 64<<10 {
-		return nil, "", fmt.Errorf("%s is not a key file (a regular file of a few hundred bytes)", text.Clean(path))
+		return nil, "", fmt.Errorf("%s is not a key file (a regular file of a few hundred bytes)", escape.Clean(path))
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 && !allowReadable {
-		return nil, "", fmt.Errorf("%s can be read by others (mode %04o): a private key must be yours alone; `chmod 600 %s`, or give --allow-readable-file; nothing was imported", text.Clean(path), perm, text.Clean(shellQuote(path)))
+		return nil, "", fmt.Errorf("%s can be read by others (mode %04o): a private key must be yours alone; `chmod 600 %s`, or give --allow-readable-file; nothing was imported", escape.Clean(path), perm, escape.Clean(shellQuote(path)))
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -149,7 +149,7 @@ func readKeyFile(path string, allowReadable bool) (session.Signer, string, error
 	if strings.HasPrefix(strings.TrimSpace(string(data)), "{") {
 		k, secret, err := turnkey.ParseTKKey(data)
 		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w", text.Clean(path), err)
+			return nil, "", fmt.Errorf("%s: %w", escape.Clean(path), err)
 		}
 		return k, secret, nil
 	}

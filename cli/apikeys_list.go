@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey"
@@ -80,9 +80,9 @@ func apiKeysListRun(ctx context.Context, opts *APIKeysListOptions) error {
 	for _, k := range keys {
 		where := "system keyring"
 		if k.KeptIn != "keyring" {
-			where = "plain file " + text.Clean(k.KeptIn)
+			where = "plain file " + escape.Clean(k.KeptIn)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", text.Clean(k.Name), text.Clean(session.Short(k.PublicKey)), text.Clean(k.Curve), orDash(strings.Join(k.Organizations, ", ")), where)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", escape.Clean(k.Name), escape.Clean(session.Short(k.PublicKey)), escape.Clean(k.Curve), orDash(strings.Join(k.Organizations, ", ")), where)
 	}
 	return tw.Flush()
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
@@ -47,7 +48,7 @@ func apiKeysRemoveRun(ctx context.Context, opts *APIKeysRemoveOptions) error {
 	if err != nil {
 		return err
 	}
-	name := text.Clean(opts.Name)
+	name := escape.Clean(opts.Name)
 	if !opts.Yes && opts.IO.CanPrompt() {
 		kept, err := ak.List(ctx)
 		if err != nil {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -48,7 +48,7 @@ func Main() int {
 }
 
 // Run executes tkauth with args and returns the exit code. Errors are
-// printed to ios.ErrOut, prefixed "tkauth: ", escaped (text.Message). A command whose output could
+// printed to ios.ErrOut, prefixed "tkauth: ", escaped (escape.Message). A command whose output could
 // not be written (a full disk, a closed pipe) fails, whatever it did.
 func Run(args []string, ios *IOStreams) int {
 	out := &checkedWriter{w: ios.Out}
@@ -67,7 +67,7 @@ func Run(args []string, ios *IOStreams) int {
 		return ExitOK
 	}
 	if q := (quiet{}); !errors.As(err, &q) {
-		fmt.Fprintf(ios.ErrOut, "tkauth: %s\n", text.Message(err.Error()))
+		fmt.Fprintf(ios.ErrOut, "tkauth: %s\n", escape.Message(err.Error()))
 	}
 	return exitCode(err)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -91,7 +92,7 @@ func currentRun(ctx context.Context, opts *CurrentOptions) error {
 		return err
 	}
 	if opts.Format == "" {
-		fmt.Fprintln(opts.IO.Out, text.Clean(s.Key))
+		fmt.Fprintln(opts.IO.Out, escape.Clean(s.Key))
 		return nil
 	}
 	tmpl, err := template.New("current").Option("missingkey=error").Parse(opts.Format)
@@ -101,8 +102,8 @@ func currentRun(ctx context.Context, opts *CurrentOptions) error {
 	now := env.Manager.Now()
 	var b strings.Builder
 	err = tmpl.Execute(&b, currentFields{
-		Key: text.Clean(s.Key), Organization: text.Clean(s.OrganizationID), User: text.Clean(s.UserID),
-		OrganizationName: text.Clean(s.OrganizationName), Username: text.Clean(s.Username),
+		Key: escape.Clean(s.Key), Organization: escape.Clean(s.OrganizationID), User: escape.Clean(s.UserID),
+		OrganizationName: escape.Clean(s.OrganizationName), Username: escape.Clean(s.Username),
 		Type: text.Type(s.Type), Expires: text.Expiry(now, s.Expiry), Expiry: s.Expiry, Expired: s.Expired(now), Source: source,
 	})
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/fixture"
-	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey"
@@ -69,7 +69,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	} else if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		// It may be a real store: seeding would replace its sessions and
 		// delete their private keys.
-		return fmt.Errorf("demo writes only into a store of its own, and %s already holds files (a real store?): give a new or empty directory", text.Clean(dir))
+		return fmt.Errorf("demo writes only into a store of its own, and %s already holds files (a real store?): give a new or empty directory", escape.Clean(dir))
 	}
 	ios := opts.IO
 	self := opts.Self
@@ -80,7 +80,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		// The demo's tokens and private keys go with it.
 		defer func() {
 			if rmErr := os.RemoveAll(dir); rmErr != nil {
-				err = errors.Join(err, fmt.Errorf("removing the demo store: %w; remove %s yourself", rmErr, text.Clean(dir)))
+				err = errors.Join(err, fmt.Errorf("removing the demo store: %w; remove %s yourself", rmErr, escape.Clean(dir)))
 			}
 		}()
 	}
@@ -92,7 +92,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		defer srv.Close()
 		private, err := fixture.SeedDemoAt(ctx, m, srv)
 		if err != nil {
-			return fmt.Errorf("seeding the demo store in %s: %w", text.Clean(dir), err)
+			return fmt.Errorf("seeding the demo store in %s: %w", escape.Clean(dir), err)
 		}
 		keyFile := filepath.Join(dir, "demo-api-key.private")
 		if err := os.WriteFile(keyFile, []byte(private), 0o600); err != nil {
@@ -107,7 +107,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		cfg.Note = fmt.Sprintf("demo: a stand-in Turnkey API at %s while this runs; l logs in (by email: %s, code %s); from another shell: TKAUTH_HOME=%s TKAUTH_KEYRING=file %s login --org %s --api-key-file %s --api-url %s",
 			srv.URL, turnkeytest.SandboxEmail, turnkeytest.SandboxCode, shellQuote(dir), self, fixture.DemoAPIOrg, shellQuote(keyFile), srv.URL)
 	} else if err := fixture.SeedDemo(ctx, m); err != nil {
-		return fmt.Errorf("seeding the demo store in %s: %w", text.Clean(dir), err)
+		return fmt.Errorf("seeding the demo store in %s: %w", escape.Clean(dir), err)
 	}
 	if ios.IsTerminal {
 		err := ui.Run(ctx, cfg)
@@ -118,7 +118,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(ios.Out, "Demo store in %s (private keys in files there; your keyring is not touched).\n\n", text.Clean(dir))
+	fmt.Fprintf(ios.Out, "Demo store in %s (private keys in files there; your keyring is not touched).\n\n", escape.Clean(dir))
 	writeSessions(ios.Out, state, m.KeyPairPresence(ctx, state), nil, m.Now(), false, 0)
 	fmt.Fprintf(ios.Out, "\n%s\n", demoEnd(self, dir, keep))
 	return nil
@@ -131,5 +131,5 @@ func demoEnd(self, dir string, kept bool) string {
 		return "The demo store is removed. To keep one and try other commands on it: " + self + " demo --keep"
 	}
 	return fmt.Sprintf("The demo store stays in %s. Use it with any command, then remove it:\n  TKAUTH_HOME=%s TKAUTH_KEYRING=file %s list\n  rm -r %s",
-		text.Clean(dir), text.Clean(shellQuote(dir)), self, text.Clean(shellQuote(dir)))
+		escape.Clean(dir), escape.Clean(shellQuote(dir)), self, escape.Clean(shellQuote(dir)))
 }

@@ -16,7 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
 )
@@ -133,7 +133,7 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 		key = outer
 	}
 	if outer != "" && key != outer && !opts.Force {
-		return usageError{fmt.Errorf("this shell uses session %s (TKAUTH_SESSION, set by `tkauth exec` or by you): running %s inside it would hide which session the command runs as (--force runs it anyway)", text.Clean(outer), text.Clean(key))}
+		return usageError{fmt.Errorf("this shell uses session %s (TKAUTH_SESSION, set by `tkauth exec` or by you): running %s inside it would hide which session the command runs as (--force runs it anyway)", escape.Clean(outer), escape.Clean(key))}
 	}
 	u, err := useSession(ctx, opts.IO, opts.Open, opts.Servers, key, "exec")
 	if errors.Is(err, session.ErrNotFound) && opts.Key == "" {
@@ -172,19 +172,19 @@ func findProgram(name, pathEnv string) (string, error) {
 	}
 	for _, c := range candidates {
 		if fi, err := os.Stat(c); err == nil && !fi.IsDir() {
-			return "", exitCodeError{fmt.Errorf("%s is not executable: `chmod +x %s` makes it so", text.Clean(c), text.Clean(c)), 126}
+			return "", exitCodeError{fmt.Errorf("%s is not executable: `chmod +x %s` makes it so", escape.Clean(c), escape.Clean(c)), 126}
 		}
 	}
-	return "", exitCodeError{fmt.Errorf("%s: command not found", text.Clean(name)), 127}
+	return "", exitCodeError{fmt.Errorf("%s: command not found", escape.Clean(name)), 127}
 }
 
 // cannotRun says why the program at path could not be started.
 func cannotRun(path string, err error) error {
-	p := text.Clean(path)
+	p := escape.Clean(path)
 	switch {
 	case errors.Is(err, syscall.ENOENT):
 		if interp := interpreter(path); interp != "" {
-			return exitCodeError{fmt.Errorf("%s names the interpreter %s, which is not there", p, text.Clean(interp)), 127}
+			return exitCodeError{fmt.Errorf("%s names the interpreter %s, which is not there", p, escape.Clean(interp)), 127}
 		}
 		return exitCodeError{fmt.Errorf("%s: %w", p, err), 127}
 	case errors.Is(err, syscall.ENOEXEC):

@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -44,7 +44,7 @@ func execLoginRun(ctx context.Context, opts *ExecOptions) error {
 		code, err = opts.Run(path, opts.Command, withVars(environ, vars))
 		if err == nil && code != 0 {
 			// The command said what went wrong; tkauth adds nothing.
-			err = quiet{exitCodeError{fmt.Errorf("%s exited with %d", text.Clean(opts.Command[0]), code), code}}
+			err = quiet{exitCodeError{fmt.Errorf("%s exited with %d", escape.Clean(opts.Command[0]), code), code}}
 		} else if err != nil {
 			err = cannotRun(path, err)
 		}

@@ -9,11 +9,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Factory holds the global flags and makes what commands need from them;
@@ -221,8 +222,8 @@ func (f *Factory) confirmAPI(s session.Session, url string) bool {
 		defer f.spin.hold()() // other sessions' checks may be waiting
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Session %s records no Turnkey API (it was added, not logged in): its requests, signed for it, go to Turnkey's own, %s.\n",
-		text.Clean(s.Key), turnkey.DefaultBaseURL)
-	ok, _ := f.IO.confirm("Send them to " + text.Clean(url) + " instead?")
+		escape.Clean(s.Key), turnkey.DefaultBaseURL)
+	ok, _ := f.IO.confirm("Send them to " + escape.Clean(url) + " instead?")
 	if f.confirmed == nil {
 		f.confirmed = map[string]bool{}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 )
 
@@ -46,10 +47,10 @@ func (s *IOStreams) Color() bool {
 // CanPrompt reports whether a person is there to answer a question.
 func (s *IOStreams) CanPrompt() bool { return s.IsTerminal && s.StdinTerminal }
 
-// warn prints a warning on stderr, escaped (text.Message): something the
+// warn prints a warning on stderr, escaped (escape.Message): something the
 // user must know that did not stop the command.
 func (s *IOStreams) warn(format string, a ...any) {
-	fmt.Fprintf(s.ErrOut, "tkauth: warning: %s\n", text.Message(fmt.Sprintf(format, a...)))
+	fmt.Fprintf(s.ErrOut, "tkauth: warning: %s\n", escape.Message(fmt.Sprintf(format, a...)))
 }
 
 // leftover warns, if err, that a session was stored but the key pair it

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 )
 
 // jsonOutput is --json and --template, as gh has them: the schema the
@@ -71,11 +71,11 @@ func (o *jsonOutput) write(w io.Writer, v any) error {
 }
 
 // escapeStrings is v, decoded JSON, with every string made safe for a
-// terminal, whole (text.Whole).
+// terminal, whole (escape.Whole).
 func escapeStrings(v any) any {
 	switch v := v.(type) {
 	case string:
-		return text.Whole(v)
+		return escape.Whole(v)
 	case []any:
 		for i := range v {
 			v[i] = escapeStrings(v[i])

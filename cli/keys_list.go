@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -77,7 +77,7 @@ func keysListRun(ctx context.Context, opts *KeysListOptions) error {
 		rows = append(rows, []string{"PUBLIC KEY", "KEY STORE", "CREATED", "KEY PAIR", "USED BY"})
 	}
 	for _, k := range list {
-		used := text.Clean(strings.Join(k.UsedBy, ", "))
+		used := escape.Clean(strings.Join(k.UsedBy, ", "))
 		if used == "" {
 			used = "unused"
 			if k.New {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -67,7 +67,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		return writeSessionsJSON(out, &opts.JSON, st, presence, checks, now)
 	}
 	if len(st.Sessions) == 0 {
-		fmt.Fprintf(out, "No sessions in %s.\nLog in with `tkauth login --org ORG` (your Turnkey API key), store a token with `tkauth add --token-file FILE`, or try `tkauth demo`.\n", text.Clean(env.Store.Dir()))
+		fmt.Fprintf(out, "No sessions in %s.\nLog in with `tkauth login --org ORG` (your Turnkey API key), store a token with `tkauth add --token-file FILE`, or try `tkauth demo`.\n", escape.Clean(env.Store.Dir()))
 		return nil
 	}
 	writeSessions(out, st, presence, checks, now, opts.IO.IsTerminal, opts.IO.Width)

@@ -16,8 +16,9 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/fixture"
-	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/store"
 )
 
@@ -159,7 +160,7 @@ func TestListFitsTheTerminal(t *testing.T) {
 		}
 		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 		for _, l := range lines {
-			if w := text.Width(l); w > width {
+			if w := escape.Width(l); w > width {
 				t.Errorf("at %d columns, a line of %d: %q", width, w, l)
 			}
 		}
@@ -179,7 +180,7 @@ func TestListFitsTheTerminal(t *testing.T) {
 		}
 		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 		for _, l := range lines {
-			if w := text.Width(l); w > width {
+			if w := escape.Width(l); w > width {
 				t.Errorf("keys list at %d columns, a line of %d: %q", width, w, l)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
@@ -118,7 +119,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	lo := session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting, SessionProfileID: opts.SessionProfile}
 	res, err := env.Manager.Login(ctx, api, key, opts.Org, lo)
 	if errors.Is(err, session.ErrWouldReplace) && opts.IO.CanPrompt() {
-		fmt.Fprintln(opts.IO.ErrOut, text.Message(err.Error()))
+		fmt.Fprintln(opts.IO.ErrOut, escape.Message(err.Error()))
 		if err = opts.IO.ask(text.Question{Title: "Replace it all the same?"}); err == nil {
 			lo.Replace = true
 			res, err = env.Manager.Login(ctx, api, key, opts.Org, lo)
@@ -157,6 +158,6 @@ func sayInvalidated(ctx context.Context, ios *IOStreams, m *session.Manager, s s
 		}
 	}
 	if len(ended) > 0 {
-		ios.warn("--invalidate-existing ended on Turnkey your other sessions stored here: %s; they look live here until they expire: log them out (tkauth logout KEY)", text.CleanJoin(ended))
+		ios.warn("--invalidate-existing ended on Turnkey your other sessions stored here: %s; they look live here until they expire: log them out (tkauth logout KEY)", escape.Join(ended))
 	}
 }

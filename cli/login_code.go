@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
@@ -110,7 +111,7 @@ func loginCodeRun(ctx context.Context, opts *LoginOptions) error {
 	lo := session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting, SessionProfileID: opts.SessionProfile}
 	if opts.IO.CanPrompt() {
 		lo.ConfirmReplace = func(why error) bool {
-			fmt.Fprintln(opts.IO.ErrOut, text.Message(why.Error()))
+			fmt.Fprintln(opts.IO.ErrOut, escape.Message(why.Error()))
 			return opts.IO.ask(text.Question{Title: "Replace it all the same?"}) == nil
 		}
 	}
@@ -138,7 +139,7 @@ func readCode(ios *IOStreams, contact string, sent turnkey.Sent, now time.Time) 
 	if sent.CodeLength > 0 {
 		shape = fmt.Sprintf("%d-character code", sent.CodeLength)
 	}
-	fmt.Fprintf(ios.ErrOut, "Turnkey sent a %s to %s; it lives until %s (%s).\n", shape, text.Clean(contact), sent.Expires.Format("15:04"), sent.Expires.Sub(now).Round(time.Minute))
+	fmt.Fprintf(ios.ErrOut, "Turnkey sent a %s to %s; it lives until %s (%s).\n", shape, escape.Clean(contact), sent.Expires.Format("15:04"), sent.Expires.Sub(now).Round(time.Minute))
 	in := bufio.NewReader(ios.In)
 	for range 3 {
 		fmt.Fprint(ios.ErrOut, "Code: ")
@@ -148,7 +149,7 @@ func readCode(ios *IOStreams, contact string, sent turnkey.Sent, now time.Time) 
 			return "", fmt.Errorf("no code: %w", err)
 		}
 		if err := sent.CheckCode(code); err != nil {
-			fmt.Fprintln(ios.ErrOut, text.Message(err.Error()))
+			fmt.Fprintln(ios.ErrOut, escape.Message(err.Error()))
 			continue
 		}
 		return code, nil

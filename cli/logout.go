@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
@@ -191,12 +192,12 @@ func revokeLines(st *session.State, keys []string, by session.Signer) []string {
 // command's error.
 func describeRevocations(ios *IOStreams, revoked []session.Revocation, forced bool) {
 	for _, r := range revoked {
-		key := text.Clean(r.Key)
+		key := escape.Clean(r.Key)
 		switch {
 		case r.AlreadyGone:
-			fmt.Fprintf(ios.Out, "Turnkey (%s) no longer had %s's key: it was revoked already, or expired.\n", text.Clean(r.API), key)
+			fmt.Fprintf(ios.Out, "Turnkey (%s) no longer had %s's key: it was revoked already, or expired.\n", escape.Clean(r.API), key)
 		case r.Err == nil:
-			fmt.Fprintf(ios.Out, "Revoked %s's key on Turnkey (%s): the token no longer works.\n", key, text.Clean(r.API))
+			fmt.Fprintf(ios.Out, "Revoked %s's key on Turnkey (%s): the token no longer works.\n", key, escape.Clean(r.API))
 		case forced:
 			ios.warn("revoking %s on Turnkey failed (%v); logging out here anyway (--force): the token works until it expires", key, r.Err)
 		}

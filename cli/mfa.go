@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/turnkey"
 )
 
@@ -38,14 +38,14 @@ func (f *Factory) mfa(c *turnkey.Client) {
 	c.MFAWait = f.mfaWait
 	c.OnMFA = func(n turnkey.MFANeeded) func() {
 		fmt.Fprintf(f.IO.ErrOut, "Turnkey needs %s before it does this (activity %s): give them in another app or device; waiting until %s (%s).\n",
-			text.CleanJoin(n.Factors), text.Clean(n.ActivityID), n.Until.Format("15:04:05"), f.mfaWait.Round(time.Second))
+			escape.Join(n.Factors), escape.Clean(n.ActivityID), n.Until.Format("15:04:05"), f.mfaWait.Round(time.Second))
 		f.mu.Lock()
 		spin := f.spin
 		f.mu.Unlock()
 		if spin == nil {
 			return nil
 		}
-		return spin.countdown("waiting for "+text.CleanJoin(n.Factors), n.Until, c.Now)
+		return spin.countdown("waiting for "+escape.Join(n.Factors), n.Until, c.Now)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -66,7 +68,7 @@ func (j *jsonSession) withCheck(c *session.Check) {
 	}
 	j.Server = string(c.Status)
 	if c.Why != nil {
-		j.ServerReason = text.Message(c.Why.Error())
+		j.ServerReason = escape.Message(c.Why.Error())
 	}
 }
 
@@ -84,7 +86,7 @@ func label(name, id string) string {
 	if name == "" {
 		name = session.Short(id)
 	}
-	return text.Clean(name)
+	return escape.Clean(name)
 }
 
 // maxChecks bounds how many sessions are checked with Turnkey at once.
@@ -121,7 +123,7 @@ func writeSessions(w io.Writer, st *session.State, presence map[string]session.P
 		if s.Key == st.Active {
 			mark = "*"
 		}
-		cells = append(cells, mark+" "+text.Clean(s.Key))
+		cells = append(cells, mark+" "+escape.Clean(s.Key))
 		if table {
 			verified := text.Signed(*s)
 			p := presence[s.PublicKey]
@@ -181,7 +183,7 @@ func writeColumns(w io.Writer, rows [][]string) {
 		for i, c := range cells {
 			bw.WriteString(c)
 			if i < len(cells)-1 {
-				bw.WriteString(strings.Repeat(" ", widths[i]-text.Width(c)+2))
+				bw.WriteString(strings.Repeat(" ", widths[i]-escape.Width(c)+2))
 			}
 		}
 		bw.WriteByte('\n')
@@ -198,7 +200,7 @@ func columnWidths(rows [][]string) []int {
 			if i == len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], text.Width(c))
+			widths[i] = max(widths[i], escape.Width(c))
 		}
 	}
 	return widths
@@ -213,7 +215,7 @@ func lineWidth(rows [][]string) int {
 	last := 0
 	for _, cells := range rows {
 		if len(cells) > 0 {
-			last = max(last, text.Width(cells[len(cells)-1]))
+			last = max(last, escape.Width(cells[len(cells)-1]))
 		}
 	}
 	return n + last
@@ -251,11 +253,11 @@ func cutColumn(rows [][]string, col, over int) [][]string {
 	}
 	widest := 0
 	for _, cells := range rows {
-		widest = max(widest, text.Width(cells[col]))
+		widest = max(widest, escape.Width(cells[col]))
 	}
 	w := max(widest-over, 12)
 	for i, cells := range rows {
-		if text.Width(cells[col]) > w {
+		if escape.Width(cells[col]) > w {
 			cells = slices.Clone(cells)
 			cells[col] = ansi.Truncate(cells[col], w, "…")
 			rows[i] = cells

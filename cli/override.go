@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/turnkey"
 )
 
@@ -38,7 +38,7 @@ func anchors(urls ...string) (turnkey.Anchors, error) {
 	}
 	for _, u := range urls {
 		if !turnkey.IsLoopback(u) {
-			return turnkey.Anchors{}, usageError{fmt.Errorf("%s is set, and is honoured only when every URL is this machine's; %s is not: unset it to log in to Turnkey", OverrideSignerEnv, text.Clean(u))}
+			return turnkey.Anchors{}, usageError{fmt.Errorf("%s is set, and is honoured only when every URL is this machine's; %s is not: unset it to log in to Turnkey", OverrideSignerEnv, escape.Clean(u))}
 		}
 	}
 	return *a, nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -77,7 +78,7 @@ func refreshRun(ctx context.Context, opts *RefreshOptions) error {
 		return withHint(fmt.Errorf("refresh failed (the session is as it was): %w", err), "refresh")
 	}
 	defer opts.IO.leftover(res.Leftover)
-	fmt.Fprintf(opts.IO.Out, "Refreshed %s at %s: %s.\n", text.Clean(key), text.Clean(res.Session.APIBaseURL), text.Expiry(env.Manager.Now(), res.Session.Expiry))
+	fmt.Fprintf(opts.IO.Out, "Refreshed %s at %s: %s.\n", escape.Clean(key), escape.Clean(res.Session.APIBaseURL), text.Expiry(env.Manager.Now(), res.Session.Expiry))
 	if res.OldKeyRevoked != nil {
 		opts.IO.warn("the replaced key was not deleted on Turnkey: %v; it works there until it expires", res.OldKeyRevoked)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
@@ -84,7 +85,7 @@ func remoteAPI(sv session.Servers, s session.Session) (session.RemoteAPI, error)
 	}
 	api, ok := t.(session.RemoteAPI)
 	if !ok {
-		return nil, fmt.Errorf("the API for %s cannot list API keys", text.Clean(s.Key))
+		return nil, fmt.Errorf("the API for %s cannot list API keys", escape.Clean(s.Key))
 	}
 	return api, nil
 }
@@ -131,7 +132,7 @@ func tuiRemote(m *session.Manager, sv session.Servers) *ui.Remote {
 func (c remoteCall) list(ctx context.Context, useAPIKey bool) (session.Remote, error) {
 	r, err := c.env.Manager.Remote(ctx, c.api, c.s, c.by)
 	if errors.Is(err, session.ErrSignerDead) && !useAPIKey {
-		return r, fmt.Errorf("%w: %s's own key can no longer sign; sign with your long-lived key instead (--api-key NAME or --api-key-file FILE)", err, text.Clean(c.s.Key))
+		return r, fmt.Errorf("%w: %s's own key can no longer sign; sign with your long-lived key instead (--api-key NAME or --api-key-file FILE)", err, escape.Clean(c.s.Key))
 	}
 	return r, err
 }
@@ -223,7 +224,7 @@ func unixOrZero(t time.Time) int64 {
 // writeRemote prints the sessions, then, apart, the long-lived keys.
 func writeRemote(out io.Writer, s session.Session, r session.Remote, now time.Time) {
 	who := fmt.Sprintf("user %s in organization %s", text.ShortName(s.Username, s.UserID), text.ShortName(s.OrganizationName, s.OrganizationID))
-	fmt.Fprintf(out, "%s of %s on Turnkey (%s):\n", text.Plural(len(r.Sessions), "live session"), who, text.Clean(r.API))
+	fmt.Fprintf(out, "%s of %s on Turnkey (%s):\n", text.Plural(len(r.Sessions), "live session"), who, escape.Clean(r.API))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	if len(r.Sessions) > 0 {
 		fmt.Fprintln(tw, "  API KEY ID\tPUBLIC KEY\tCREATED\tEXPIRES\tPROFILE\tHERE")
@@ -231,9 +232,9 @@ func writeRemote(out io.Writer, s session.Session, r session.Remote, now time.Ti
 	for _, k := range r.Sessions {
 		here := "-"
 		if k.Here != "" {
-			here = text.Clean(k.Here) + " (this machine)"
+			here = escape.Clean(k.Here) + " (this machine)"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", text.Clean(k.ID), text.Clean(session.Short(k.PublicKey)), text.When(k.Created), text.KeyExpiry(now, k.Expiry), orDash(k.SessionProfileID), here)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", escape.Clean(k.ID), escape.Clean(session.Short(k.PublicKey)), text.When(k.Created), text.KeyExpiry(now, k.Expiry), orDash(k.SessionProfileID), here)
 	}
 	tw.Flush()
 	if len(r.LongLived) == 0 {
@@ -243,7 +244,7 @@ func writeRemote(out io.Writer, s session.Session, r session.Remote, now time.Ti
 	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  API KEY ID\tNAME\tPUBLIC KEY\tCREDENTIAL")
 	for _, k := range r.LongLived {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", text.Clean(k.ID), text.Clean(k.Name), text.Clean(session.Short(k.PublicKey)), text.Clean(k.CredentialType))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", escape.Clean(k.ID), escape.Clean(k.Name), escape.Clean(session.Short(k.PublicKey)), escape.Clean(k.CredentialType))
 	}
 	tw.Flush()
 }
@@ -252,5 +253,5 @@ func orDash(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return text.Clean(s)
+	return escape.Clean(s)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 )
 
@@ -76,7 +77,7 @@ func remoteRevokeRun(ctx context.Context, cmd *cobra.Command, opts *RemoteRevoke
 		return err
 	}
 	if len(doomed) == 0 {
-		fmt.Fprintf(ios.Out, "No session to end: every live session of the user on Turnkey (%s) is stored here (%s).\n", text.Clean(r.API), text.Plural(len(r.Sessions), "session"))
+		fmt.Fprintf(ios.Out, "No session to end: every live session of the user on Turnkey (%s) is stored here (%s).\n", escape.Clean(r.API), text.Plural(len(r.Sessions), "session"))
 		return nil
 	}
 	if !opts.Yes {

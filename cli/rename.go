@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 )
 
 // RenameOptions holds what `tkauth rename` needs.
@@ -43,6 +43,6 @@ func renameRun(ctx context.Context, opts *RenameOptions) error {
 	if err := env.Manager.Rename(ctx, opts.Old, opts.New); err != nil {
 		return withHint(err, "rename")
 	}
-	fmt.Fprintf(opts.IO.Out, "Renamed %s to %s.\n", text.Clean(opts.Old), text.Clean(opts.New))
+	fmt.Fprintf(opts.IO.Out, "Renamed %s to %s.\n", escape.Clean(opts.Old), escape.Clean(opts.New))
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/ui"
 )
 
@@ -77,7 +77,7 @@ func shellRun(ctx context.Context, opts *ShellOptions) error {
 		return err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Starting %s with %s=%s: tkauth commands in it use %s; exit it to go back.\n",
-		text.Clean(sh), sessionEnv, text.Clean(key), text.Clean(key))
+		escape.Clean(sh), sessionEnv, escape.Clean(key), escape.Clean(key))
 	warnUnusable(ctx, opts.IO, env.Manager, key, "is the shell's")
 	if err := opts.Exec(path, []string{sh}, withVars(environ, []envVar{{sessionEnv, key}})); err != nil {
 		return cannotRun(path, err)

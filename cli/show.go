@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 )
 
@@ -77,24 +78,24 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	row := func(label, value string) { fmt.Fprintf(tw, "%s\t%s\n", label, value) }
-	title := text.Clean(s.Key)
+	title := escape.Clean(s.Key)
 	if s.Key == st.Active {
 		title += " (active)"
 	}
 	row("Session", title)
 	row("User", text.NameAndID(s.Username, s.UserID))
 	row("Organization", text.NameAndID(s.OrganizationName, s.OrganizationID))
-	row("Type", fmt.Sprintf("%s (%s)", text.Type(s.Type), text.Clean(string(s.Type))))
+	row("Type", fmt.Sprintf("%s (%s)", text.Type(s.Type), escape.Clean(string(s.Type))))
 	row("Expires", s.Expiry.UTC().Format(time.DateTime+" UTC")+" ("+text.Expiry(now, s.Expiry)+")")
 	row("Stored", s.StoredAt.UTC().Format(time.DateTime+" UTC"))
 	if s.SessionProfileID != "" {
-		row("Profile", text.Clean(s.SessionProfileID))
+		row("Profile", escape.Clean(s.SessionProfileID))
 	}
 	if s.Scope != "" {
-		row("Scope", text.Clean(s.Scope))
+		row("Scope", escape.Clean(s.Scope))
 	}
 	if s.APIBaseURL != "" {
-		row("API", text.Clean(s.APIBaseURL))
+		row("API", escape.Clean(s.APIBaseURL))
 	}
 	row("Public key", s.PublicKey)
 	row("Key pair", text.KeyPair(st, s, string(presence[s.PublicKey])))

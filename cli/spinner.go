@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 )
 
 // spinner shows on stderr, when it is a terminal, that tkauth is waiting
@@ -36,7 +36,7 @@ func (s *spinner) transport(base http.RoundTripper) http.RoundTripper {
 		base = http.DefaultTransport
 	}
 	return roundTripper(func(r *http.Request) (*http.Response, error) {
-		s.start("waiting for " + text.Clean(r.URL.Host))
+		s.start("waiting for " + escape.Clean(r.URL.Host))
 		defer s.done()
 		return base.RoundTrip(r)
 	})

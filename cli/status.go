@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -95,10 +96,10 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	}
 	if why != nil {
 		// Not usable as far as tkauth can tell: exec would fail the same way.
-		problems = append(problems, "its key store could not say whether its key pair is there: "+text.Message(why.Error()))
+		problems = append(problems, "its key store could not say whether its key pair is there: "+escape.Message(why.Error()))
 	}
 	if check != nil && check.Status == session.Rejected {
-		problems = append(problems, "rejected by Turnkey: "+text.Clean(check.Why.Error()))
+		problems = append(problems, "rejected by Turnkey: "+escape.Clean(check.Why.Error()))
 	}
 
 	out := opts.IO.Out
@@ -111,7 +112,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			return err
 		}
 	} else {
-		title := text.Clean(key)
+		title := escape.Clean(key)
 		if key == st.Active {
 			title += " (active)"
 		}
@@ -127,11 +128,11 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		case check == nil:
 			fmt.Fprintln(out, "  Turnkey: not asked (--check asks it)")
 		case check.Status == session.Valid:
-			fmt.Fprintf(out, "  Turnkey (%s): valid\n", text.Clean(check.API))
+			fmt.Fprintf(out, "  Turnkey (%s): valid\n", escape.Clean(check.API))
 		case check.Status == session.Rejected:
-			fmt.Fprintf(out, "  Turnkey (%s): rejected (why: above)\n", text.Clean(check.API))
+			fmt.Fprintf(out, "  Turnkey (%s): rejected (why: above)\n", escape.Clean(check.API))
 		default:
-			fmt.Fprintf(out, "  Turnkey: %s: %s\n", check.Status, text.Clean(check.Why.Error()))
+			fmt.Fprintf(out, "  Turnkey: %s: %s\n", check.Status, escape.Clean(check.Why.Error()))
 		}
 		if len(problems) > 0 {
 			fmt.Fprintln(out, "  next: "+nextStep(why != nil))

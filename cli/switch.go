@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/ui"
@@ -84,7 +85,7 @@ func switchRun(ctx context.Context, opts *SwitchOptions) error {
 			return withHint(err, "switch")
 		}
 	}
-	fmt.Fprintf(opts.IO.Out, "Active session: %s\n", text.Clean(key))
+	fmt.Fprintf(opts.IO.Out, "Active session: %s\n", escape.Clean(key))
 	warnUnusable(ctx, opts.IO, env.Manager, key, "is active")
 	return nil
 }
@@ -130,6 +131,6 @@ func warnUnusable(ctx context.Context, ios *IOStreams, m *session.Manager, key, 
 		if p == session.ProblemExpired {
 			way += ", `tkauth logout` removes it"
 		}
-		ios.warn("session %s %s, but %s: %s", text.Clean(key), role, text.Problem(p, *s, m.Now()), way)
+		ios.warn("session %s %s, but %s: %s", escape.Clean(key), role, text.Problem(p, *s, m.Now()), way)
 	}
 }

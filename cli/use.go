@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -34,7 +35,7 @@ func useSession(ctx context.Context, ios *IOStreams, open func(context.Context) 
 	}
 	s := *st.Sessions[key]
 	now := env.Manager.Now()
-	name := text.Clean(key)
+	name := escape.Clean(key)
 	if s.Expired(now) {
 		return nil, fmt.Errorf("session %s %s: Turnkey refuses it, and an expired session cannot be refreshed; `tkauth login` makes a new one", name, text.Expiry(now, s.Expiry))
 	}

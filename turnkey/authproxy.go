@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 )
 
 // DefaultAuthProxyURL is Turnkey's Auth Proxy.
@@ -54,9 +54,9 @@ func CheckProxyURL(raw string) error {
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
-		return fmt.Errorf("%w: %s is not a URL like %s", ErrInsecureURL, text.Clean(raw), DefaultAuthProxyURL)
+		return fmt.Errorf("%w: %s is not a URL like %s", ErrInsecureURL, escape.Clean(raw), DefaultAuthProxyURL)
 	case u.Scheme == "http" && !IsLoopback(raw):
-		return fmt.Errorf("%w: %s would carry login codes and tokens in the clear; only this machine may be reached over http", ErrInsecureURL, text.Clean(raw))
+		return fmt.Errorf("%w: %s would carry login codes and tokens in the clear; only this machine may be reached over http", ErrInsecureURL, escape.Clean(raw))
 	}
 	return nil
 }
@@ -70,7 +70,7 @@ type ProxyError struct {
 }
 
 func (e *ProxyError) Error() string {
-	msg := text.Clean(e.Message)
+	msg := escape.Clean(e.Message)
 	if a := Advice(e.Message); a != "" {
 		return fmt.Sprintf("%s (the Auth Proxy: %s)", a, msg)
 	}
@@ -221,7 +221,7 @@ func (p *AuthProxy) post(ctx context.Context, path string, req, resp any) error 
 	}
 	defer res.Body.Close()
 	if res.StatusCode >= 300 && res.StatusCode < 400 {
-		return fmt.Errorf("the Auth Proxy answered %d, a redirect to %s, which tkauth does not follow: check --auth-proxy-url", res.StatusCode, text.Clean(res.Header.Get("Location")))
+		return fmt.Errorf("the Auth Proxy answered %d, a redirect to %s, which tkauth does not follow: check --auth-proxy-url", res.StatusCode, escape.Clean(res.Header.Get("Location")))
 	}
 	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
 	switch {
@@ -237,7 +237,7 @@ func (p *AuthProxy) post(ctx context.Context, path string, req, resp any) error 
 		return &ProxyError{Path: path, Status: res.StatusCode, Code: f.Code, Message: f.Message}
 	}
 	if err := json.Unmarshal(data, resp); err != nil {
-		return fmt.Errorf("the Auth Proxy's answer to %s is not what was expected: %s", path, text.Clean(err.Error()))
+		return fmt.Errorf("the Auth Proxy's answer to %s is not what was expected: %s", path, escape.Clean(err.Error()))
 	}
 	return nil
 }

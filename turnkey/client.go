@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -45,7 +45,7 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	msg := text.Clean(e.Message)
+	msg := escape.Clean(e.Message)
 	if a := Advice(e.Message); a != "" {
 		return fmt.Sprintf("%s (Turnkey: %s)", a, msg)
 	}
@@ -142,12 +142,12 @@ var ErrInsecureURL = errors.New("not an https URL")
 func CheckBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fmt.Errorf("%w: %s is not a URL like https://api.turnkey.com", ErrInsecureURL, text.Clean(raw))
+		return fmt.Errorf("%w: %s is not a URL like https://api.turnkey.com", ErrInsecureURL, escape.Clean(raw))
 	}
 	if u.Scheme == "https" || IsLoopback(raw) {
 		return nil
 	}
-	return fmt.Errorf("%w: %s would send signed requests in the clear; only this machine (localhost, 127.0.0.1, ::1) may be reached over http", ErrInsecureURL, text.Clean(raw))
+	return fmt.Errorf("%w: %s would send signed requests in the clear; only this machine (localhost, 127.0.0.1, ::1) may be reached over http", ErrInsecureURL, escape.Clean(raw))
 }
 
 // IsLoopback reports whether raw is a URL of this machine (localhost,
@@ -210,7 +210,7 @@ func (c *Client) post(ctx context.Context, path string, st stamper, req, resp an
 		return err
 	}
 	if err := json.Unmarshal(data, resp); err != nil {
-		return fmt.Errorf("Turnkey's answer to %s is not what was expected: %s", path, text.Clean(err.Error()))
+		return fmt.Errorf("Turnkey's answer to %s is not what was expected: %s", path, escape.Clean(err.Error()))
 	}
 	return nil
 }
@@ -279,7 +279,7 @@ func (c *Client) once(ctx context.Context, path string, st stamper, body []byte)
 	defer res.Body.Close()
 	if res.StatusCode >= 300 && res.StatusCode < 400 {
 		return 0, nil, fmt.Errorf("the server answered %d, a redirect to %s, which tkauth does not follow with a signed request: check --api-url",
-			res.StatusCode, text.Clean(res.Header.Get("Location")))
+			res.StatusCode, escape.Clean(res.Header.Get("Location")))
 	}
 	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
 	switch {
@@ -335,7 +335,7 @@ func (c *Client) submit(ctx context.Context, path string, st stamper, req any, o
 	deadline := c.Now().Add(c.PollTimeout)
 	for a.Status == "ACTIVITY_STATUS_CREATED" || a.Status == "ACTIVITY_STATUS_PENDING" {
 		if c.Now().After(deadline) {
-			return a, fmt.Errorf("%w: activity %s still %s after %s", ErrActivityFailed, text.Clean(a.ID), text.Clean(a.Status), c.PollTimeout)
+			return a, fmt.Errorf("%w: activity %s still %s after %s", ErrActivityFailed, escape.Clean(a.ID), escape.Clean(a.Status), c.PollTimeout)
 		}
 		select {
 		case <-time.After(c.PollInterval):
@@ -357,7 +357,7 @@ func (c *Client) submit(ctx context.Context, path string, st stamper, req any, o
 // activityOutcome says, for an activity that ended otherwise than
 // completed, what that means, in words.
 func activityOutcome(a Activity) error {
-	id := text.Clean(a.ID)
+	id := escape.Clean(a.ID)
 	switch a.Status {
 	case "ACTIVITY_STATUS_COMPLETED":
 		return nil
@@ -368,14 +368,14 @@ func activityOutcome(a Activity) error {
 	case "ACTIVITY_STATUS_FAILED":
 		why := "no reason given"
 		if a.Failure != nil && a.Failure.Message != "" {
-			why = text.Clean(a.Failure.Message)
+			why = escape.Clean(a.Failure.Message)
 			if adv := Advice(a.Failure.Message); adv != "" {
 				why = adv + " (Turnkey: " + why + ")"
 			}
 		}
 		return fmt.Errorf("%w: activity %s failed: %s", ErrActivityFailed, id, why)
 	}
-	return fmt.Errorf("%w: activity %s ended as %s, which tkauth does not know", ErrActivityFailed, id, text.Clean(a.Status))
+	return fmt.Errorf("%w: activity %s ended as %s, which tkauth does not know", ErrActivityFailed, id, escape.Clean(a.Status))
 }
 
 func (c *Client) timestamp() string { return strconv.FormatInt(c.Now().UnixMilli(), 10) }
@@ -407,7 +407,7 @@ func (c *Client) stampLogin(ctx context.Context, st stamper, r session.LoginRequ
 		return "", err
 	}
 	if a.Result.StampLoginResult == nil || a.Result.StampLoginResult.Session == "" {
-		return "", fmt.Errorf("%w: activity %s completed without a session", ErrActivityFailed, text.Clean(a.ID))
+		return "", fmt.Errorf("%w: activity %s completed without a session", ErrActivityFailed, escape.Clean(a.ID))
 	}
 	return a.Result.StampLoginResult.Session, nil
 }
@@ -474,14 +474,14 @@ func (c *Client) GetAPIKeys(ctx context.Context, key session.Signer, org, userID
 		if k.CreatedAt != nil {
 			created, err := k.CreatedAt.time()
 			if err != nil {
-				return nil, fmt.Errorf("%w: get_api_keys: API key %s: %v", ErrUnexpectedAnswer, text.Clean(k.APIKeyID), err)
+				return nil, fmt.Errorf("%w: get_api_keys: API key %s: %v", ErrUnexpectedAnswer, escape.Clean(k.APIKeyID), err)
 			}
 			a.Created = created
 		}
 		if k.ExpirationSeconds != "" {
 			secs, err := strconv.ParseUint(k.ExpirationSeconds, 10, 32)
 			if err != nil || a.Created.IsZero() {
-				return nil, fmt.Errorf("%w: get_api_keys: API key %s has expirationSeconds %s and createdAt %v", ErrUnexpectedAnswer, text.Clean(k.APIKeyID), strconv.Quote(text.Clean(k.ExpirationSeconds)), k.CreatedAt != nil)
+				return nil, fmt.Errorf("%w: get_api_keys: API key %s has expirationSeconds %s and createdAt %v", ErrUnexpectedAnswer, escape.Clean(k.APIKeyID), strconv.Quote(escape.Clean(k.ExpirationSeconds)), k.CreatedAt != nil)
 			}
 			a.Expiry = a.Created.Add(time.Duration(secs) * time.Second)
 		}
@@ -500,7 +500,7 @@ func (t timestamp) time() (time.Time, error) {
 	s, err1 := strconv.ParseInt(t.Seconds, 10, 64)
 	n, err2 := strconv.ParseInt(cmp.Or(t.Nanos, "0"), 10, 64)
 	if err1 != nil || err2 != nil || n < 0 || n >= 1e9 {
-		return time.Time{}, fmt.Errorf("createdAt {seconds %s, nanos %s} is not a time", strconv.Quote(text.Clean(t.Seconds)), strconv.Quote(text.Clean(t.Nanos)))
+		return time.Time{}, fmt.Errorf("createdAt {seconds %s, nanos %s} is not a time", strconv.Quote(escape.Clean(t.Seconds)), strconv.Quote(escape.Clean(t.Nanos)))
 	}
 	return time.Unix(s, n), nil
 }
@@ -524,7 +524,7 @@ func (c *Client) DeleteAPIKeys(ctx context.Context, key session.Signer, org, use
 	}
 	for _, id := range ids {
 		if !slices.Contains(deleted, id) {
-			return fmt.Errorf("%w: delete_api_keys completed without naming API key %s as deleted", ErrUnexpectedAnswer, text.Clean(id))
+			return fmt.Errorf("%w: delete_api_keys completed without naming API key %s as deleted", ErrUnexpectedAnswer, escape.Clean(id))
 		}
 	}
 	return nil

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -125,7 +125,7 @@ func (l *CodeLogin) Issue(ctx context.Context, sent Sent, code string, r session
 			return "", fmt.Errorf("Turnkey's verification token: %w", err)
 		}
 		if tok.PublicKey != key.PublicKey() {
-			return "", fmt.Errorf("the verification token is bound to %s, not to the new session key %s", text.Clean(session.Short(tok.PublicKey)), session.Short(key.PublicKey()))
+			return "", fmt.Errorf("the verification token is bound to %s, not to the new session key %s", escape.Clean(session.Short(tok.PublicKey)), session.Short(key.PublicKey()))
 		}
 		r.PublicKey = key.PublicKey()
 		if l.Proxy != nil {
@@ -151,13 +151,13 @@ func (l *CodeLogin) subOrg(ctx context.Context) (string, error) {
 	}
 	ids, err := l.API.VerifiedSubOrgs(ctx, l.ParentKey, l.Parent, l.Contact, l.Type == OTPSMS)
 	if err != nil {
-		return "", fmt.Errorf("finding the sub-organization of %s: %w", text.Clean(l.Contact), err)
+		return "", fmt.Errorf("finding the sub-organization of %s: %w", escape.Clean(l.Contact), err)
 	}
 	switch len(ids) {
 	case 0:
-		return "", fmt.Errorf("no sub-organization of %s has a user who verified %s: sign them up first, or give --sub-org", text.Clean(l.Parent), text.Clean(l.Contact))
+		return "", fmt.Errorf("no sub-organization of %s has a user who verified %s: sign them up first, or give --sub-org", escape.Clean(l.Parent), escape.Clean(l.Contact))
 	case 1:
 		return ids[0], nil
 	}
-	return "", fmt.Errorf("%d sub-organizations of %s have a user who verified %s (%s): give --sub-org", len(ids), text.Clean(l.Parent), text.Clean(l.Contact), text.CleanJoin(ids))
+	return "", fmt.Errorf("%d sub-organizations of %s have a user who verified %s (%s): give --sub-org", len(ids), escape.Clean(l.Parent), escape.Clean(l.Contact), escape.Join(ids))
 }

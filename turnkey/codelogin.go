@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -89,7 +89,7 @@ func VerifyTargetBundle(bundle string, enclave *ecdsa.PublicKey) (Target, error)
 		UserID         string `json:"userId"`
 	}
 	if err := json.Unmarshal(data, &d); err != nil {
-		return Target{}, fmt.Errorf("the OTP target bundle's data is not JSON: %s", text.Clean(err.Error()))
+		return Target{}, fmt.Errorf("the OTP target bundle's data is not JSON: %s", escape.Clean(err.Error()))
 	}
 	pub, err := ParseUncompressed(d.TargetPublic)
 	if err != nil {
@@ -116,11 +116,11 @@ func verifyEnclaveSigned(bundle string, enclave *ecdsa.PublicKey) ([]byte, error
 		EnclaveQuorumPublic string `json:"enclaveQuorumPublic"`
 	}
 	if err := json.Unmarshal([]byte(bundle), &msg); err != nil {
-		return nil, fmt.Errorf("the OTP target bundle is not JSON: %s", text.Clean(err.Error()))
+		return nil, fmt.Errorf("the OTP target bundle is not JSON: %s", escape.Clean(err.Error()))
 	}
 	signer, err := ParseUncompressed(msg.EnclaveQuorumPublic)
 	if err != nil || !signer.Equal(enclave) {
-		return nil, fmt.Errorf("%w: the OTP target bundle is signed by %s, not by %s", ErrUntrusted, text.Clean(cut(msg.EnclaveQuorumPublic)), cut(hex.EncodeToString(uncompressed(enclave))))
+		return nil, fmt.Errorf("%w: the OTP target bundle is signed by %s, not by %s", ErrUntrusted, escape.Clean(cut(msg.EnclaveQuorumPublic)), cut(hex.EncodeToString(uncompressed(enclave))))
 	}
 	data, err1 := hex.DecodeString(msg.Data)
 	sig, err2 := hex.DecodeString(msg.DataSignature)
@@ -252,7 +252,7 @@ func VerifyVerificationToken(token string, enclave *ecdsa.PublicKey, now time.Ti
 	}
 	var h struct{ Alg, Typ string }
 	if json.Unmarshal(header, &h) != nil || h.Alg != "ES256" || h.Typ != "JWT" {
-		return VerificationToken{}, fmt.Errorf("the verification token's header is %s, not ES256 JWT", strconv.Quote(text.Clean(string(header))))
+		return VerificationToken{}, fmt.Errorf("the verification token's header is %s, not ES256 JWT", strconv.Quote(escape.Clean(string(header))))
 	}
 	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
 	if len(sig) != 64 || !ecdsa.Verify(enclave, digest[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])) {
@@ -286,7 +286,7 @@ func VerifyVerificationToken(token string, enclave *ecdsa.PublicKey, now time.Ti
 	}
 	ms, err := strconv.ParseInt(exp, 10, 64)
 	if err != nil {
-		return VerificationToken{}, fmt.Errorf("the verification token's exp %s is not milliseconds", strconv.Quote(text.Clean(exp)))
+		return VerificationToken{}, fmt.Errorf("the verification token's exp %s is not milliseconds", strconv.Quote(escape.Clean(exp)))
 	}
 	t.Expiry, t.Raw = time.UnixMilli(ms), token
 	if !now.Before(t.Expiry) {

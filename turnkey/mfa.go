@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 )
 
 // StatusAuthenticatorsNeeded: an activity waits for more authentication
@@ -40,9 +40,9 @@ func (e *MFAError) Error() string {
 		what = strings.Join(e.Factors, ", then ")
 	}
 	if e.Waited {
-		return fmt.Sprintf("%v: activity %s still needed %s when tkauth stopped waiting; nothing was done", ErrMFANeeded, text.Clean(e.ActivityID), what)
+		return fmt.Sprintf("%v: activity %s still needed %s when tkauth stopped waiting; nothing was done", ErrMFANeeded, escape.Clean(e.ActivityID), what)
 	}
-	return fmt.Sprintf("%v: activity %s needs %s; satisfy them elsewhere within --wait, or approve the activity there; nothing was done", ErrMFANeeded, text.Clean(e.ActivityID), what)
+	return fmt.Sprintf("%v: activity %s needs %s; satisfy them elsewhere within --wait, or approve the activity there; nothing was done", ErrMFANeeded, escape.Clean(e.ActivityID), what)
 }
 
 func (e *MFAError) Unwrap() error { return ErrMFANeeded }
@@ -62,7 +62,7 @@ func Factor(typ string) string {
 	if w, ok := factorWords[typ]; ok {
 		return w
 	}
-	return text.Clean(typ)
+	return escape.Clean(typ)
 }
 
 type mfaStatus struct {

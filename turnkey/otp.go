@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -43,7 +43,7 @@ func (c *Client) InitOTP(ctx context.Context, key session.Signer, org string, r 
 	}
 	res := a.Result.InitOTPResultV2
 	if res == nil || res.OTPID == "" || res.OTPEncryptionTargetBundle == "" {
-		return OTP{}, fmt.Errorf("%w: INIT_OTP activity %s completed without an OTP ID and target bundle", ErrUnexpectedAnswer, text.Clean(a.ID))
+		return OTP{}, fmt.Errorf("%w: INIT_OTP activity %s completed without an OTP ID and target bundle", ErrUnexpectedAnswer, escape.Clean(a.ID))
 	}
 	return OTP{ID: res.OTPID, TargetBundle: res.OTPEncryptionTargetBundle}, nil
 }
@@ -58,7 +58,7 @@ func (c *Client) VerifyOTP(ctx context.Context, key session.Signer, org, otpID, 
 		return "", err
 	}
 	if a.Result.VerifyOTPResult == nil || a.Result.VerifyOTPResult.VerificationToken == "" {
-		return "", fmt.Errorf("%w: VERIFY_OTP activity %s completed without a verification token", ErrUnexpectedAnswer, text.Clean(a.ID))
+		return "", fmt.Errorf("%w: VERIFY_OTP activity %s completed without a verification token", ErrUnexpectedAnswer, escape.Clean(a.ID))
 	}
 	return a.Result.VerifyOTPResult.VerificationToken, nil
 }
@@ -96,7 +96,7 @@ func (c *Client) OTPLogin(ctx context.Context, key session.Signer, token string,
 		return "", err
 	}
 	if a.Result.OTPLoginResult == nil || a.Result.OTPLoginResult.Session == "" {
-		return "", fmt.Errorf("%w: activity %s completed without a session", ErrActivityFailed, text.Clean(a.ID))
+		return "", fmt.Errorf("%w: activity %s completed without a session", ErrActivityFailed, escape.Clean(a.ID))
 	}
 	return a.Result.OTPLoginResult.Session, nil
 }

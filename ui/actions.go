@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -48,13 +49,13 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.say(statusErr, "Logging in needs Turnkey's API: the demo has none (try demo --api).")
 	case key.Matches(msg, k.Remote):
 		m.remote, m.focus = newRemoteView(*s, m.styles), focusRemote
-		return m.start("Asking Turnkey for the sessions of "+text.Clean(s.Key)+"'s user", remoteListCmd(m.cfg.Remote, s.Key))
+		return m.start("Asking Turnkey for the sessions of "+escape.Clean(s.Key)+"'s user", remoteListCmd(m.cfg.Remote, s.Key))
 	case msg.String() == "s" && s != nil:
 		m.say(statusErr, "Seeing sessions on Turnkey needs its API: the demo has none (try demo --api).")
 	case key.Matches(msg, k.Activate):
-		return m.start("Switching to "+text.Clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key, m.unusable(*s)))
+		return m.start("Switching to "+escape.Clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key, m.unusable(*s)))
 	case key.Matches(msg, k.Refresh):
-		return m.start("Refreshing "+text.Clean(s.Key), refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
+		return m.start("Refreshing "+escape.Clean(s.Key), refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
 	case msg.String() == "R" && s != nil:
 		m.say(statusErr, "Refreshing needs Turnkey's API: the demo has none.")
 	case key.Matches(msg, k.Check):
@@ -133,7 +134,7 @@ func (m *Model) yankKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.say(statusOK, "Nothing copied.")
 		return nil
 	}
-	m.say(statusOK, "Copied the "+what+" of "+text.Clean(s.Key)+" to the clipboard (OSC 52: if nothing arrives, your terminal does not allow it).")
+	m.say(statusOK, "Copied the "+what+" of "+escape.Clean(s.Key)+" to the clipboard (OSC 52: if nothing arrives, your terminal does not allow it).")
 	return tea.SetClipboard(value)
 }
 
@@ -193,10 +194,10 @@ func (m *Model) confirmPrune() {
 
 // checkText says Turnkey's verdict on a session in a line.
 func checkText(c session.Check) string {
-	key := text.Clean(c.Key)
+	key := escape.Clean(c.Key)
 	switch c.Status {
 	case session.Valid:
-		return "Turnkey (" + text.Clean(c.API) + ") accepts " + key + "."
+		return "Turnkey (" + escape.Clean(c.API) + ") accepts " + key + "."
 	case session.Rejected:
 		return "Turnkey rejects " + key + ": " + c.Why.Error()
 	case session.Unreachable:
@@ -254,7 +255,7 @@ func (m *Model) autoRefresh() tea.Cmd {
 		return nil
 	}
 	m.autoTried = s.Token
-	return m.start("Refreshing "+text.Clean(s.Key)+" before it expires", refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
+	return m.start("Refreshing "+escape.Clean(s.Key)+" before it expires", refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
 }
 
 // loginKey handles a key in the login form; while it sends or logs in,
@@ -277,9 +278,9 @@ func (m *Model) loginKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case sendCode:
-		return m.start("Sending a code to "+text.Clean(f.value(0)), sendCodeCmd(l, f.method == bySMS, f.value(0), f.value(1)))
+		return m.start("Sending a code to "+escape.Clean(f.value(0)), sendCodeCmd(l, f.method == bySMS, f.value(0), f.value(1)))
 	case withAPIKey:
-		return m.start("Logging in to "+text.Clean(f.value(0)), loginAPIKeyCmd(l, f.value(0), f.value(1)))
+		return m.start("Logging in to "+escape.Clean(f.value(0)), loginAPIKeyCmd(l, f.value(0), f.value(1)))
 	case withCode:
 		return m.start("Logging in", loginCodeCmd(*f.sent, strings.TrimSpace(f.code.Value())))
 	}

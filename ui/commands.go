@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -90,9 +91,9 @@ func setActiveCmd(s Sessions, key, unusable string) tea.Cmd {
 			return "", err
 		}
 		if unusable != "" {
-			return "Active session: " + text.Clean(key) + ", but " + unusable + ".", nil
+			return "Active session: " + escape.Clean(key) + ", but " + unusable + ".", nil
 		}
-		return "Active session: " + text.Clean(key), nil
+		return "Active session: " + escape.Clean(key), nil
 	})
 	return func() tea.Msg {
 		msg := done().(actionDoneMsg)
@@ -140,7 +141,7 @@ func revokeCmd(s Sessions, sv session.Servers, keys []string) tea.Cmd {
 				apis = append(apis, r.API)
 			}
 		}
-		say := "Revoked on Turnkey (" + text.CleanJoin(apis) + "): " + text.Plural(revoked, "session")
+		say := "Revoked on Turnkey (" + escape.Join(apis) + "): " + text.Plural(revoked, "session")
 		if gone > 0 {
 			say += " (" + text.Plural(gone, "more") + " dead there already)"
 		}
@@ -155,15 +156,15 @@ func revokeCmd(s Sessions, sv session.Servers, keys []string) tea.Cmd {
 // Turnkey's kit does.
 func refreshCmd(s Sessions, sv session.Servers, key string, now func() time.Time) tea.Cmd {
 	// As long as a login: Turnkey may wait for MFA factors (MFAWait).
-	return actionWithin(loginTimeout, "Refresh of "+text.Clean(key)+" failed (it is as it was)", func(ctx context.Context) (string, error) {
+	return actionWithin(loginTimeout, "Refresh of "+escape.Clean(key)+" failed (it is as it was)", func(ctx context.Context) (string, error) {
 		res, err := s.Refresh(ctx, sv, key, 0)
 		if errors.Is(err, session.ErrChanged) {
-			return "Refresh of " + text.Clean(key) + " not stored:", err // the error says what is
+			return "Refresh of " + escape.Clean(key) + " not stored:", err // the error says what is
 		}
 		if err != nil {
 			return "", err
 		}
-		done := "Refreshed " + text.Clean(key) + " at " + text.Clean(res.Session.APIBaseURL) + ": " + text.Expiry(now(), res.Session.Expiry) + "."
+		done := "Refreshed " + escape.Clean(key) + " at " + escape.Clean(res.Session.APIBaseURL) + ": " + text.Expiry(now(), res.Session.Expiry) + "."
 		if res.OldKeyRevoked != nil {
 			err = errors.Join(res.Leftover, fmt.Errorf("the replaced key was not deleted on Turnkey: %w", res.OldKeyRevoked))
 		}

@@ -5,6 +5,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -25,7 +26,7 @@ func (d details) View(s *session.Session, f facts) []string {
 		return nil
 	}
 	st := d.styles
-	title := text.Clean(s.Key)
+	title := escape.Clean(s.Key)
 	if s.Key == f.active() {
 		title += " · active"
 	}
@@ -36,19 +37,19 @@ func (d details) View(s *session.Session, f facts) []string {
 			if i > 0 {
 				label = ""
 			}
-			lines = append(lines, "  "+st.Label.Render(text.Fit(label, labelW-2))+part)
+			lines = append(lines, "  "+st.Label.Render(escape.Fit(label, labelW-2))+part)
 		}
 	}
 	row("user", text.NameAndID(s.Username, s.UserID))
 	row("organization", text.NameAndID(s.OrganizationName, s.OrganizationID))
-	row("type", text.Type(s.Type)+" ("+text.Clean(string(s.Type))+")")
+	row("type", text.Type(s.Type)+" ("+escape.Clean(string(s.Type))+")")
 	expires := s.Expiry.UTC().Format("2006-01-02 15:04:05 UTC") + " · " + text.Expiry(f.now, s.Expiry)
 	if s.InLastMinute(f.now) && f.api {
 		expires += st.Soon.Render(" · R refreshes it")
 	}
 	row("expires", expires)
 	row("stored", s.StoredAt.UTC().Format("2006-01-02 15:04:05 UTC"))
-	row("public key", text.Clean(s.PublicKey))
+	row("public key", escape.Clean(s.PublicKey))
 	row("key pair", d.keyPair(s, f))
 	if s.Verified {
 		row("token", st.Verified.Render(text.SignedLong(*s)))
@@ -59,7 +60,7 @@ func (d details) View(s *session.Session, f facts) []string {
 		row("turnkey", d.check(s.Key, f))
 	}
 	if s.SessionProfileID != "" || s.Scope != "" {
-		row("profile", text.Clean(s.SessionProfileID)+"  scope "+text.Clean(s.Scope))
+		row("profile", escape.Clean(s.SessionProfileID)+"  scope "+escape.Clean(s.Scope))
 	}
 	row("secret", st.Dim.Render("token hidden; t shows it, y copies it"))
 	return lines
@@ -88,7 +89,7 @@ func (d details) check(key string, f facts) string {
 	case session.Valid:
 		return st.Verified.Render("valid") + at
 	case session.Rejected:
-		return st.Error.Render("rejected") + at + ": " + text.Clean(c.check.Why.Error())
+		return st.Error.Render("rejected") + at + ": " + escape.Clean(c.check.Why.Error())
 	}
-	return st.Unverified.Render(string(c.check.Status)) + at + ": " + text.Clean(c.check.Why.Error())
+	return st.Unverified.Render(string(c.check.Status)) + at + ": " + escape.Clean(c.check.Why.Error())
 }

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -264,12 +265,12 @@ func (f loginForm) View(height int, now time.Time) string {
 			shape = fmt.Sprintf("a %d-character code", f.sent.Length)
 		}
 		lines = append(lines, wrap(lipgloss.NewStyle(), fmt.Sprintf("Turnkey sent %s to %s; it lives until %s (%s).",
-			shape, text.Clean(f.sent.To), f.sent.Expires.Format("15:04"), text.Duration(max(f.sent.Expires.Sub(now), 0))), w)...)
+			shape, escape.Clean(f.sent.To), f.sent.Expires.Format("15:04"), text.Duration(max(f.sent.Expires.Sub(now), 0))), w)...)
 		lines = append(lines, "", f.code.View())
 	}
 	if f.err != "" {
 		lines = append(lines, "")
-		lines = append(lines, wrap(st.Error, text.Clean(f.err), w)...)
+		lines = append(lines, wrap(st.Error, escape.Clean(f.err), w)...)
 	}
 	lines = append(lines, "")
 	foot := "tab: next field · ←/→: method · enter: " + f.keys.Submit.Help().Desc + " · esc: cancel"

@@ -6,7 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 )
 
 // MFAWait is how long an action of the TUI (a login, a refresh) waits for
@@ -30,5 +30,5 @@ func mfaCmd(waits <-chan MFAWaiting) tea.Cmd {
 // line says what the action waits for, and how long it has left.
 func (w MFAWaiting) line(now time.Time) string {
 	left := max(w.Until.Sub(now), 0).Round(time.Second)
-	return fmt.Sprintf("Turnkey needs %s, given in another app or device: %d:%02d left", text.CleanJoin(w.Factors), int(left.Minutes()), int(left.Seconds())%60)
+	return fmt.Sprintf("Turnkey needs %s, given in another app or device: %d:%02d left", escape.Join(w.Factors), int(left.Minutes()), int(left.Seconds())%60)
 }

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -98,7 +99,7 @@ func (p picker) View() tea.View {
 	b.WriteString(p.filter.View() + "\n")
 	keyW := 0 // the keys' column, as wide as the widest shown
 	for _, s := range p.rows {
-		keyW = max(keyW, text.Width(text.Clean(s.Key)))
+		keyW = max(keyW, escape.Width(escape.Clean(s.Key)))
 	}
 	first := max(0, p.cursor-pickerRows+1)
 	for i := first; i < min(len(p.rows), first+pickerRows); i++ {
@@ -110,7 +111,7 @@ func (p picker) View() tea.View {
 		if s.Key == p.active {
 			active = "●"
 		}
-		b.WriteString(mark + active + " " + text.Fit(text.Clean(s.Key), keyW) + "  " + text.Expiry(p.now, s.Expiry) + "\n")
+		b.WriteString(mark + active + " " + escape.Fit(escape.Clean(s.Key), keyW) + "  " + text.Expiry(p.now, s.Expiry) + "\n")
 	}
 	if len(p.rows) == 0 {
 		b.WriteString("  no session matches\n")

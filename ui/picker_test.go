@@ -7,7 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/tkauth/tkauth/internal/text"
+
+	"github.com/tkauth/tkauth/internal/escape"
 )
 
 // The picker starts on the active session, filters as the user types,
@@ -50,7 +51,7 @@ func TestPicker(t *testing.T) {
 	col := -1
 	for _, l := range strings.Split(v, "\n")[1:] {
 		if i := strings.Index(l, "expire"); i >= 0 {
-			i = text.Width(l[:i])
+			i = escape.Width(l[:i])
 			if col >= 0 && i != col {
 				t.Errorf("expiries do not line up:\n%s", v)
 				break

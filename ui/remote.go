@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -91,15 +92,15 @@ func (v remoteView) View(now time.Time) []string {
 			lines = append(lines, "", "  Asking Turnkey…")
 		}
 	} else {
-		title := fmt.Sprintf("%s of %s on Turnkey (%s)", text.Plural(len(v.r.Sessions), "live session"), who, text.Clean(v.r.API))
+		title := fmt.Sprintf("%s of %s on Turnkey (%s)", text.Plural(len(v.r.Sessions), "live session"), who, escape.Clean(v.r.API))
 		lines = append(lines, indent(wrap(st.Title, title, w))...)
 		lines = append(lines, "", st.ColumnHeader.Render(fmt.Sprintf("   %-20s %-14s %-21s %-18s %s", "API KEY ID", "PUBLIC KEY", "CREATED", "EXPIRES", "HERE")))
 		for i, k := range v.r.Sessions {
 			here := "-"
 			if k.Here != "" {
-				here = "● " + text.Clean(k.Here) + " (this machine)"
+				here = "● " + escape.Clean(k.Here) + " (this machine)"
 			}
-			row := fmt.Sprintf(" %-20s %-14s %-21s %-18s %s", text.Fit(text.Clean(k.ID), 20), text.Clean(session.Short(k.PublicKey)), text.When(k.Created), text.KeyExpiry(now, k.Expiry), here)
+			row := fmt.Sprintf(" %-20s %-14s %-21s %-18s %s", escape.Fit(escape.Clean(k.ID), 20), escape.Clean(session.Short(k.PublicKey)), text.When(k.Created), text.KeyExpiry(now, k.Expiry), here)
 			if i == v.cursor {
 				row = st.Cursor.Render("›" + row)
 			} else {
@@ -110,13 +111,13 @@ func (v remoteView) View(now time.Time) []string {
 		if len(v.r.LongLived) > 0 {
 			lines = append(lines, "", st.Label.Render(fmt.Sprintf("  %s of the user, not sessions (never ended here):", text.Plural(len(v.r.LongLived), "long-lived API key"))))
 			for _, k := range v.r.LongLived {
-				lines = append(lines, st.Dim.Render(fmt.Sprintf("    %-20s %-14s %s", text.Fit(text.Clean(k.ID), 20), text.Clean(session.Short(k.PublicKey)), text.Clean(k.Name))))
+				lines = append(lines, st.Dim.Render(fmt.Sprintf("    %-20s %-14s %s", escape.Fit(escape.Clean(k.ID), 20), escape.Clean(session.Short(k.PublicKey)), escape.Clean(k.Name))))
 			}
 		}
 	}
 	if v.err != "" {
 		lines = append(lines, "")
-		lines = append(lines, indent(wrap(st.Error, text.Clean(v.err), w))...)
+		lines = append(lines, indent(wrap(st.Error, escape.Clean(v.err), w))...)
 	}
 	return lines
 }
@@ -200,7 +201,7 @@ func (m *Model) remoteKey(msg tea.KeyPressMsg) tea.Cmd {
 			v.cursor = min(len(v.r.Sessions)-1, v.cursor+1)
 		}
 	case key.Matches(msg, k.Reload):
-		return m.start("Asking Turnkey for the sessions of "+text.Clean(v.s.Key)+"'s user", remoteListCmd(m.cfg.Remote, v.s.Key))
+		return m.start("Asking Turnkey for the sessions of "+escape.Clean(v.s.Key)+"'s user", remoteListCmd(m.cfg.Remote, v.s.Key))
 	case key.Matches(msg, k.End):
 		if s := v.current(); s != nil {
 			return m.confirmEnd([]session.RemoteSession{*s})

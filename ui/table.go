@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -197,7 +198,7 @@ func (t table) View(f facts) []string {
 	var head strings.Builder
 	head.WriteString("   ")
 	for _, c := range cols {
-		head.WriteString(text.Fit(c.title, c.width) + text.Spaces(gap))
+		head.WriteString(escape.Fit(c.title, c.width) + escape.Spaces(gap))
 	}
 	lines := []string{t.styles.ColumnHeader.Render(strings.TrimRight(head.String(), " "))}
 	end := min(t.offset+t.height, len(t.rows))
@@ -256,7 +257,7 @@ func (t table) row(cols []column, i int, f facts) string {
 	b.WriteString(" ")
 	for j, c := range cols {
 		cl := t.cell(c.kind, s, f)
-		fitted := text.Fit(cl.text, c.width)
+		fitted := escape.Fit(cl.text, c.width)
 		if j == len(cols)-1 {
 			fitted = strings.TrimRight(fitted, " ")
 		}
@@ -265,7 +266,7 @@ func (t table) row(cols []column, i int, f facts) string {
 		}
 		b.WriteString(fitted)
 		if j < len(cols)-1 {
-			b.WriteString(text.Spaces(gap))
+			b.WriteString(escape.Spaces(gap))
 		}
 	}
 	if wholeRow {
@@ -301,9 +302,9 @@ func (t table) cell(k columnKind, s *session.Session, f facts) cell {
 	case colType:
 		return plain(text.Type(s.Type))
 	case colOrg:
-		return plain(text.Clean(session.Short(s.OrganizationLabel())))
+		return plain(escape.Clean(session.Short(s.OrganizationLabel())))
 	case colUser:
-		return plain(text.Clean(session.Short(s.UserLabel())))
+		return plain(escape.Clean(session.Short(s.UserLabel())))
 	}
-	return plain(text.Clean(s.Key))
+	return plain(escape.Clean(s.Key))
 }

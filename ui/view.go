@@ -11,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 )
 
@@ -116,9 +117,9 @@ func (m Model) headerLines() []string {
 			// However it became active (add, another terminal), an active
 			// session that cannot be used says so.
 			if p := s.Problems(m.now, m.presence[s.PublicKey]); len(p) > 0 {
-				active = st.Warning.Render("active: " + text.Clean(s.Key) + " (" + text.ProblemLabel(p[0]) + ")")
+				active = st.Warning.Render("active: " + escape.Clean(s.Key) + " (" + text.ProblemLabel(p[0]) + ")")
 			} else {
-				active = st.Header.Render("active: " + text.Clean(s.Key))
+				active = st.Header.Render("active: " + escape.Clean(s.Key))
 			}
 		}
 		active += st.Header.Render(" · ")
@@ -127,7 +128,7 @@ func (m Model) headerLines() []string {
 			if m.cfg.Shell == m.state.Active {
 				mark = ""
 			}
-			active += st.Warning.Render("this shell: "+mark+text.Clean(m.cfg.Shell)) + st.Header.Render(" · ")
+			active += st.Warning.Render("this shell: "+mark+escape.Clean(m.cfg.Shell)) + st.Header.Render(" · ")
 		}
 		info = append(info, fmt.Sprintf("%s, %d expired", text.Plural(len(m.state.Sessions), "session"), m.expiredCount()))
 	}
@@ -135,17 +136,17 @@ func (m Model) headerLines() []string {
 	if ks == "" {
 		ks = "choosing…"
 	}
-	info = append(info, "key store: "+ks, text.Clean(filepath.Dir(m.cfg.StorePath)))
+	info = append(info, "key store: "+ks, escape.Clean(filepath.Dir(m.cfg.StorePath)))
 	lines := []string{st.Title.Render("tkauth") + "  " + active + st.Header.Render(strings.Join(info, " · "))}
 	if m.cfg.KeyStore == "file" {
 		w := "⚠ file key store: private keys in plain files"
 		if m.cfg.Note != "" {
-			w = "⚠ " + text.Message(m.cfg.Note)
+			w = "⚠ " + escape.Message(m.cfg.Note)
 		}
 		lines = append(lines, wrap(st.Warning, w, m.width)...)
 	}
 	if m.loadErr != nil {
-		lines = append(lines, wrap(st.Error, "Cannot read the store: "+text.Clean(m.loadErr.Error()), m.width)...)
+		lines = append(lines, wrap(st.Error, "Cannot read the store: "+escape.Clean(m.loadErr.Error()), m.width)...)
 	}
 	return lines
 }
@@ -157,7 +158,7 @@ func (m Model) footerLines() []string {
 	st := m.styles
 	var lines []string
 	if q := m.filter.Value(); q != "" && m.focus != focusFilter {
-		lines = append(lines, st.Dim.Render(fmt.Sprintf("filter: %s · %d of %d (esc clears)", text.Clean(q), len(m.table.rows), len(m.all))))
+		lines = append(lines, st.Dim.Render(fmt.Sprintf("filter: %s · %d of %d (esc clears)", escape.Clean(q), len(m.table.rows), len(m.all))))
 	}
 	switch {
 	case m.busy != "" && m.mfa != nil:
@@ -170,7 +171,7 @@ func (m Model) footerLines() []string {
 		style := map[statusKind]lipgloss.Style{statusOK: st.Success, statusWarn: st.Warning, statusErr: st.Error}[m.kind]
 		// Wrapped, so that the end of a long error (usually the part that
 		// says why) is not cut off.
-		for _, l := range fitLines(wrap(lipgloss.NewStyle(), text.Message(m.status), m.width), m.width) {
+		for _, l := range fitLines(wrap(lipgloss.NewStyle(), escape.Message(m.status), m.width), m.width) {
 			lines = append(lines, style.Render(l))
 		}
 	}
@@ -213,7 +214,7 @@ func fitLines(lines []string, width int) []string {
 func (m Model) emptyLines() []string {
 	st := m.styles
 	if q := m.filter.Value(); q != "" {
-		return []string{"", "  No session matches " + text.Clean(q) + ".", "", st.Dim.Render("  esc clears the filter.")}
+		return []string{"", "  No session matches " + escape.Clean(q) + ".", "", st.Dim.Render("  esc clears the filter.")}
 	}
 	if m.state == nil {
 		return nil

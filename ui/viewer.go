@@ -10,7 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/tkauth/tkauth/internal/text"
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -76,7 +76,7 @@ func (v viewer) layout(tight bool) parts {
 			}
 			for _, b := range group {
 				if b.Enabled() {
-					body = append(body, "  "+st.Title.Render(text.Fit(b.Help().Key, 8))+" "+b.Help().Desc)
+					body = append(body, "  "+st.Title.Render(escape.Fit(b.Help().Key, 8))+" "+b.Help().Desc)
 				}
 			}
 		}
@@ -91,8 +91,8 @@ func (v viewer) layout(tight bool) parts {
 		return parts{}
 	}
 	s := v.session
-	tok := text.Escape(s.Token) // whole: Clean cuts long text
-	head := wrap(st.Title, fmt.Sprintf("Token of %s (%d characters)", text.Clean(s.Key), len(tok)), v.width)
+	tok := escape.Lines(s.Token) // whole: Clean cuts long text
+	head := wrap(st.Title, fmt.Sprintf("Token of %s (%d characters)", escape.Clean(s.Key), len(tok)), v.width)
 	var body []string
 	for _, l := range strings.Split(ansi.Hardwrap(tok, max(v.width-2, 10), false), "\n") {
 		body = append(body, "  "+l)

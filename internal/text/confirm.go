@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -45,9 +46,9 @@ func LogoutQuestion(st *session.State, keys []string, pick session.Pick, now tim
 	var q Question
 	if len(keys) == 1 && !pick.All {
 		key := keys[0]
-		q.Title = "Log out " + Clean(key) + "?"
-		q.Busy = "Logging out " + Clean(key)
-		q.Lines = append(q.Lines, "Removes the session "+Clean(key)+" ("+Expiry(now, st.Sessions[key].Expiry)+") from this machine.")
+		q.Title = "Log out " + escape.Clean(key) + "?"
+		q.Busy = "Logging out " + escape.Clean(key)
+		q.Lines = append(q.Lines, "Removes the session "+escape.Clean(key)+" ("+Expiry(now, st.Sessions[key].Expiry)+") from this machine.")
 		if key == st.Active {
 			q.Lines = append(q.Lines, "It is the active session: afterwards none is active.")
 		}
@@ -65,7 +66,7 @@ func LogoutQuestion(st *session.State, keys []string, pick session.Pick, now tim
 			if k == st.Active {
 				mark = ", active"
 			}
-			q.Lines = append(q.Lines, "  "+Clean(k)+" ("+Expiry(now, st.Sessions[k].Expiry)+mark+")")
+			q.Lines = append(q.Lines, "  "+escape.Clean(k)+" ("+Expiry(now, st.Sessions[k].Expiry)+mark+")")
 		}
 		q.Lines = append(q.Lines, PlanSummary(session.PlanLogout(st, keys), st)...)
 	}
@@ -103,7 +104,7 @@ func RevokesMore(st *session.State, keys []string) string {
 	if len(more) == 0 {
 		return ""
 	}
-	return "Revoking a key pair ends every session on it: " + CleanJoin(more) + " share one, and are logged out too."
+	return "Revoking a key pair ends every session on it: " + escape.Join(more) + " share one, and are logged out too."
 }
 
 // PruneQuestion asks before deleting the unused key pairs, and says which

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -34,9 +35,9 @@ func EndQuestion(s session.Session, doomed []session.RemoteSession, now time.Tim
 	q.Lines = append(q.Lines, fmt.Sprintf("These sessions of user %s in organization %s end on Turnkey:", ShortName(s.Username, s.UserID), ShortName(s.OrganizationName, s.OrganizationID)))
 	elsewhere := false
 	for _, d := range doomed {
-		line := fmt.Sprintf("  %s  %s, made %s, %s", Clean(d.ID), Clean(session.Short(d.PublicKey)), When(d.Created), KeyExpiry(now, d.Expiry))
+		line := fmt.Sprintf("  %s  %s, made %s, %s", escape.Clean(d.ID), escape.Clean(session.Short(d.PublicKey)), When(d.Created), KeyExpiry(now, d.Expiry))
 		if d.Here != "" {
-			line += " (this machine's " + Clean(d.Here) + ", logged out here too)"
+			line += " (this machine's " + escape.Clean(d.Here) + ", logged out here too)"
 		} else {
 			elsewhere = true
 		}
@@ -53,9 +54,9 @@ func EndQuestion(s session.Session, doomed []session.RemoteSession, now time.Tim
 func Ended(r session.Remote, end session.RemoteEnd) string {
 	ids := make([]string, len(end.Ended))
 	for i, s := range end.Ended {
-		ids[i] = Clean(s.ID)
+		ids[i] = escape.Clean(s.ID)
 	}
-	out := fmt.Sprintf("Ended %s on Turnkey (%s): %s; wherever they were, they no longer work.", Plural(len(ids), "session"), Clean(r.API), strings.Join(ids, ", "))
+	out := fmt.Sprintf("Ended %s on Turnkey (%s): %s; wherever they were, they no longer work.", Plural(len(ids), "session"), escape.Clean(r.API), strings.Join(ids, ", "))
 	if len(end.Logout.Sessions) > 0 {
 		out += " This machine's among them: " + Logout(end.Logout)
 	}

@@ -1,124 +1,25 @@
-// Package text is the wording tkauth's two front ends share: the TUI and
-// the plain commands. Untrusted text (from tokens, servers and files) is
-// escaped here before it reaches a terminal; durations, plurals and what a
-// logout did or will do are said here, once.
+// Package text is the wording tkauth's two front ends share, the TUI and
+// the plain commands: durations, plurals, what a logout, refresh or revoke
+// will do and did, why a session cannot be used. Every untrusted string
+// in it passes through package escape.
 package text
 
 import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
 )
-
-// MaxField is the most of one untrusted string Clean shows; the rest is
-// cut.
-const MaxField = 256
-
-// Escape is Clean without the cut, and keeping line breaks: for text
-// that is meant to run to many lines (a server's JSON answer).
-func Escape(s string) string {
-	var b strings.Builder
-	for _, line := range strings.SplitAfter(s, "\n") {
-		body, nl := strings.CutSuffix(line, "\n")
-		escape(&b, body, -1)
-		if nl {
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
-}
-
-// Clean makes a string from a token, the store or a server safe to print
-// on a terminal: control characters (escape sequences among them) and
-// bidirectional overrides are shown escaped, never passed through, and a
-// very long string is cut at MaxField characters.
-func Clean(s string) string {
-	var b strings.Builder
-	escape(&b, s, MaxField)
-	return b.String()
-}
-
-// Whole is Clean without the cut: for one value a script reads whole
-// (a token in a template).
-func Whole(s string) string {
-	var b strings.Builder
-	escape(&b, s, -1)
-	return b.String()
-}
-
-// escape writes s to b as Clean does, cut after most runes if most >= 0.
-func escape(b *strings.Builder, s string, most int) {
-	n := 0
-	for _, r := range s {
-		if n == most {
-			b.WriteString("…")
-			break
-		}
-		n++
-		switch {
-		case r == unicode.ReplacementChar:
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			fmt.Fprintf(b, "\\x%02x", r)
-		case session.Invisible(r) && r > 0xffff:
-			fmt.Fprintf(b, "\\U%08x", r)
-		case session.Invisible(r):
-			fmt.Fprintf(b, "\\u%04x", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-}
-
-// MaxMessage is the most of a message (an error, a warning) Message
-// shows; the rest is cut.
-const MaxMessage = 2048
-
-// Message makes an error or warning safe to print on a terminal, whatever
-// produced it (a certificate's names, a proxy's answer, a file's name): as
-// Clean, but keeping line breaks and cut at MaxMessage characters. Every
-// message tkauth prints on its way out goes through it.
-func Message(s string) string {
-	var b strings.Builder
-	left := MaxMessage
-	for _, line := range strings.SplitAfter(s, "\n") {
-		body, nl := strings.CutSuffix(line, "\n")
-		n := utf8.RuneCountInString(body)
-		escape(&b, body, left)
-		if n >= left {
-			if n == left && nl {
-				b.WriteString("…")
-			}
-			break
-		}
-		left -= n
-		if nl {
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
-}
 
 // NameAndID is a name and its whole ID, "acme (3f1c2a9e-…)", or the ID
 // alone when the name is not known; escaped.
 func NameAndID(name, id string) string {
 	if name == "" {
-		return Clean(id)
+		return escape.Clean(id)
 	}
-	return Clean(name) + " (" + Clean(id) + ")"
-}
-
-// CleanJoin is the strings, each Cleaned, joined with ", ".
-func CleanJoin(ss []string) string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = Clean(s)
-	}
-	return strings.Join(out, ", ")
+	return escape.Clean(name) + " (" + escape.Clean(id) + ")"
 }
 
 // Expiry says when a session expires, relative to now: "expires in 14m",
@@ -153,7 +54,7 @@ func Duration(d time.Duration) string {
 // session scoped by a session profile, "profile" and its name, escaped.
 func Type(t session.Type) string {
 	if t.Scoped() {
-		return "profile " + Clean(string(t))
+		return "profile " + escape.Clean(string(t))
 	}
 	return t.String()
 }
@@ -174,13 +75,13 @@ func Logout(res session.LogoutResult) string {
 	}
 	var b strings.Builder
 	if len(res.Sessions) == 1 {
-		b.WriteString("Logged out " + Clean(res.Sessions[0]))
+		b.WriteString("Logged out " + escape.Clean(res.Sessions[0]))
 	} else {
 		b.WriteString("Logged out " + Plural(len(res.Sessions), "session"))
 	}
 	b.WriteString("; " + Plural(len(res.DeletedKeyPairs), "key pair") + " deleted")
 	for _, k := range res.KeptKeyPairs {
-		b.WriteString("; key pair kept: used by " + CleanJoin(k.UsedBy))
+		b.WriteString("; key pair kept: used by " + escape.Join(k.UsedBy))
 	}
 	if n := len(res.Unmanaged); n > 0 {
 		b.WriteString("; " + Plural(n, "key pair") + " not created by tkauth left alone")
@@ -189,7 +90,7 @@ func Logout(res session.LogoutResult) string {
 		b.WriteString("; " + Plural(n, "key pair") + " not yet deleted, listed as being deleted: a prune finishes it")
 	}
 	if len(res.Gone) > 0 {
-		b.WriteString("; already logged out elsewhere: " + CleanJoin(res.Gone))
+		b.WriteString("; already logged out elsewhere: " + escape.Join(res.Gone))
 	}
 	if res.ClearedActive {
 		b.WriteString("; no session is active now")
@@ -226,7 +127,7 @@ func PlanLines(plan session.LogoutPlan, st *session.State) []string {
 	byPair := st.UsersByKeyPair()
 	users := func(pub string) string {
 		if u := byPair[pub]; len(u) > 0 {
-			return " (" + CleanJoin(u) + ")"
+			return " (" + escape.Join(u) + ")"
 		}
 		return ""
 	}
@@ -234,7 +135,7 @@ func PlanLines(plan session.LogoutPlan, st *session.State) []string {
 		lines = append(lines, "Deletes key pair "+session.Short(pub)+users(pub)+" from the "+st.KeyPairs[pub].KeyStore+" key store.")
 	}
 	for _, k := range plan.Kept {
-		lines = append(lines, "Key pair kept: used by "+CleanJoin(k.UsedBy)+".")
+		lines = append(lines, "Key pair kept: used by "+escape.Join(k.UsedBy)+".")
 	}
 	for _, pub := range plan.Unmanaged {
 		lines = append(lines, "Key pair "+session.Short(pub)+users(pub)+" was not created by tkauth: left alone.")
@@ -261,7 +162,7 @@ func KeyPair(st *session.State, s *session.Session, presence string) string {
 		}
 	}
 	if len(names) > 0 {
-		out += "; shared with " + CleanJoin(names)
+		out += "; shared with " + escape.Join(names)
 	}
 	if rest := len(users) - 1 - len(names); rest > 0 {
 		out += fmt.Sprintf(" and %d more", rest)
@@ -297,14 +198,14 @@ func SignedLong(s session.Session) string {
 // session's key (now active), its type and its expiry.
 func LoggedIn(s session.Session, now time.Time) string {
 	return fmt.Sprintf("Logged in to organization %s at %s as user %s: session %s (now active), %s, %s.",
-		ShortName(s.OrganizationName, s.OrganizationID), Clean(s.APIBaseURL), ShortName(s.Username, s.UserID), Clean(s.Key), Type(s.Type), Expiry(now, s.Expiry))
+		ShortName(s.OrganizationName, s.OrganizationID), escape.Clean(s.APIBaseURL), ShortName(s.Username, s.UserID), escape.Clean(s.Key), Type(s.Type), Expiry(now, s.Expiry))
 }
 
 // ShortName is a name and its ID cut short, "acme (3f1c2a9e…9b0c)", or the
 // whole ID when the name is not known; escaped.
 func ShortName(name, id string) string {
 	if name == "" {
-		return Clean(id)
+		return escape.Clean(id)
 	}
-	return Clean(name) + " (" + Clean(session.Short(id)) + ")"
+	return escape.Clean(name) + " (" + escape.Clean(session.Short(id)) + ")"
 }

@@ -10,32 +10,6 @@ import (
 	"github.com/tkauth/tkauth/session"
 )
 
-func TestClean(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{"acme/admin", "acme/admin"},
-		{"evil\x1b[2J\x1b[Hkey", `evil\x1b[2J\x1b[Hkey`},
-		{"osc\x1b]52;c;cHduZWQ=\x07", `osc\x1b]52;c;cHduZWQ=\x07`},
-		{"line\nbreak\ttab\rcr", `line\x0abreak\x09tab\x0dcr`},
-		{"c1\u009bcontrol", `c1\x9bcontrol`},
-		{"org\u202etxt.exe", `org\u202etxt.exe`},
-		{"zero\u200bwidth\ufeff", `zero\u200bwidth\ufeff`},
-		{"ac\u00adme\u2060\U000e0041\u2028", `ac\u00adme\u2060\U000e0041\u2028`},
-		{"bad \xff utf-8", "bad \ufffd utf-8"},
-		{"日本語", "日本語"},
-	} {
-		if got := text.Clean(tt.in); got != tt.want {
-			t.Errorf("Clean(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-	long := text.Clean(strings.Repeat("é", 1000))
-	if got := []rune(long); len(got) != text.MaxField+1 || got[text.MaxField] != '…' {
-		t.Errorf("a long string is cut to %d runes ending %q, want %d and …", len(got), got[len(got)-1], text.MaxField+1)
-	}
-	if got := text.CleanJoin([]string{"a", "b\x1b"}); got != `a, b\x1b` {
-		t.Errorf("CleanJoin = %q", got)
-	}
-}
-
 func TestDurationAndExpiry(t *testing.T) {
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	for _, tt := range []struct {
@@ -118,21 +92,5 @@ func TestPlanSummary(t *testing.T) {
 	want := "Deletes their 2 key pairs from the system key store.\nDeletes their 1 key pair from the file key store.\nKey pair kept: used by s9."
 	if got != want {
 		t.Errorf("PlanSummary =\n%s\nwant\n%s", got, want)
-	}
-}
-
-// Message escapes what Clean escapes, keeps line breaks, and cuts at
-// MaxMessage characters, a line break counting as none.
-func TestMessage(t *testing.T) {
-	if got := text.Message("a\x1b[2J\nb\u202ec\x07"); got != "a\\x1b[2J\nb\\u202ec\\x07" {
-		t.Errorf("Message = %q", got)
-	}
-	long := text.Message(strings.Repeat("x", text.MaxMessage-1) + "\n" + "yz")
-	if want := strings.Repeat("x", text.MaxMessage-1) + "\ny…"; long != want {
-		t.Errorf("a long message ends %q", long[len(long)-8:])
-	}
-	exact := text.Message(strings.Repeat("x", text.MaxMessage) + "\nmore")
-	if want := strings.Repeat("x", text.MaxMessage) + "…"; exact != want {
-		t.Errorf("a message of exactly the most, then more, ends %q", exact[len(exact)-8:])
 	}
 }
