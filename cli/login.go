@@ -116,20 +116,34 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	lo := session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting, SessionProfileID: opts.SessionProfile}
-	res, err := env.Manager.Login(ctx, api, key, opts.Org, lo)
-	if errors.Is(err, session.ErrWouldReplace) && opts.IO.CanPrompt() {
-		fmt.Fprintln(opts.IO.ErrOut, escape.Message(err.Error()))
-		if err = opts.IO.ask(text.Question{Title: "Replace it all the same?"}); err == nil {
-			lo.Replace = true
-			res, err = env.Manager.Login(ctx, api, key, opts.Org, lo)
-		}
+	var answer error
+	res, err := env.Manager.Login(ctx, session.APIKeyLogin{Turnkey: api, Key: key, Org: opts.Org}, opts.loginOptions(&answer))
+	if answer != nil {
+		err = answer // no to replacing: asked before anything was made
 	}
 	if err != nil {
 		return fmt.Errorf("login failed (nothing was stored): %w", err)
 	}
 	sayLoggedIn(ctx, opts, env.Manager, res)
 	return nil
+}
+
+// loginOptions is what the flags ask of a login; on a terminal, replacing
+// a live session of someone else is asked, and a no (or no answer) kept in
+// answer, if set.
+func (opts *LoginOptions) loginOptions(answer *error) session.LoginOptions {
+	lo := session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting, SessionProfileID: opts.SessionProfile}
+	if opts.IO.CanPrompt() {
+		lo.ConfirmReplace = func(why error) bool {
+			fmt.Fprintln(opts.IO.ErrOut, escape.Message(why.Error()))
+			err := opts.IO.ask(text.Question{Title: "Replace it all the same?"})
+			if answer != nil {
+				*answer = err
+			}
+			return err == nil
+		}
+	}
+	return lo
 }
 
 // sayLoggedIn says what a login stored.
