@@ -28,6 +28,7 @@ type LoginOptions struct {
 	Expires            time.Duration
 	InvalidateExisting bool
 	SessionProfile     string
+	MFAWait            time.Duration // --wait
 	// Code login.
 	Client       func() (*turnkey.Client, error)
 	Email, SMS   string
@@ -37,7 +38,9 @@ type LoginOptions struct {
 }
 
 func newCmdLogin(f *Factory) *cobra.Command {
-	opts := &LoginOptions{IO: f.IO, Open: f.OpenPlain, API: f.API, Client: f.Client, LoadAPIKey: f.loadAPIKey}
+	opts := &LoginOptions{IO: f.IO, Open: f.Open, LoadAPIKey: f.loadAPIKey}
+	d := f.dialer(&opts.MFAWait)
+	opts.API, opts.Client = d.API, d.Client
 	cmd := &cobra.Command{
 		Use:   "login (--org ORG | --email ADDRESS | --sms NUMBER)",
 		Short: "Log in to a Turnkey organization with your API key; the session becomes active",
@@ -93,7 +96,7 @@ unless they are.`,
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the session's lifetime: 10m, 1h, 7d or seconds, up to a year")
 	cmd.Flags().BoolVar(&opts.InvalidateExisting, "invalidate-existing", false, "have Turnkey end your other sessions")
 	cmd.Flags().StringVar(&opts.SessionProfile, "session-profile", "", "scope the session by this session profile (its ID)")
-	mfaFlag(cmd, f)
+	mfaFlag(cmd, f.IO, &opts.MFAWait)
 	cmd.Flags().StringVar(&opts.Email, "email", "", "log in by a code sent to this email address")
 	cmd.Flags().StringVar(&opts.SMS, "sms", "", "log in by a code sent to this phone number")
 	cmd.MarkFlagsMutuallyExclusive("email", "sms")
