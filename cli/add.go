@@ -23,7 +23,7 @@ type AddOptions struct {
 }
 
 func newCmdAdd(f *Factory) *cobra.Command {
-	opts := &AddOptions{IO: f.IO, Open: f.OpenPlain}
+	opts := &AddOptions{IO: f.IO, Open: f.Open}
 	cmd := &cobra.Command{
 		Use:   "add [--session-key KEY] [--token-file FILE]",
 		Short: "Store a Turnkey session token; it becomes the active session",

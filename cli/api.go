@@ -38,7 +38,7 @@ type APIOptions struct {
 }
 
 func newCmdAPI(f *Factory) *cobra.Command {
-	opts := &APIOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers, Now: time.Now}
+	opts := &APIOptions{IO: f.IO, Open: f.Open, Servers: f.dialer(nil).Servers, Now: time.Now}
 	cmd := &cobra.Command{
 		Use:   "api [KEY] PATH [-f name=value]... [--input FILE|-]",
 		Short: "Call Turnkey's API as a session: a stamped POST, the answer printed",
@@ -77,7 +77,7 @@ words, and tkauth exits 1.`,
 					paths[i] = strings.TrimPrefix(p, "/public/v1/")
 				}
 				if len(args) == 0 {
-					keys, _ := completeSessionKeys(f.Open)(cmd, args, toComplete)
+					keys, _ := completeSessionKeys(f.OpenLazy)(cmd, args, toComplete)
 					paths = append(keys, paths...)
 				}
 			}

@@ -28,7 +28,7 @@ type EnvOptions struct {
 var envFormats = []string{"sh", "fish", "dotenv", "json"}
 
 func newCmdEnv(f *Factory) *cobra.Command {
-	opts := &EnvOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
+	opts := &EnvOptions{IO: f.IO, Open: f.Open, Servers: f.dialer(nil).Servers}
 	cmd := &cobra.Command{
 		Use:   "env [KEY] [--format sh|fish|dotenv|json]",
 		Short: "Print a session's credentials as variables, for eval or a .env file",
@@ -56,7 +56,7 @@ what env prints stays wherever it goes (a shell's environment, a file).`,
 			}
 			return envRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeSessionKeys(f.Open),
+		ValidArgsFunction: completeSessionKeys(f.OpenLazy),
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "sh", "sh, fish, dotenv or json")
 	cmd.RegisterFlagCompletionFunc("format", completeWords(envFormats...))

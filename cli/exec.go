@@ -48,8 +48,9 @@ type ExecOptions struct {
 }
 
 func newCmdExec(f *Factory) *cobra.Command {
-	opts := &ExecOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers, Environ: os.Environ, Exec: execProgram,
-		LoadAPIKey: f.loadAPIKey, Client: f.Client}
+	d := f.dialer(nil)
+	opts := &ExecOptions{IO: f.IO, Open: f.Open, Servers: d.Servers, Environ: os.Environ, Exec: execProgram,
+		LoadAPIKey: f.loadAPIKey, Client: d.Client}
 	opts.Run = func(path string, argv, env []string) (int, error) { return runChild(opts.IO, path, argv, env) }
 	cmd := &cobra.Command{
 		Use:   "exec [KEY] -- CMD [ARGS...]",
@@ -102,7 +103,7 @@ is CMD's.`,
 			}
 			return execRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeSessionKeys(f.Open),
+		ValidArgsFunction: completeSessionKeys(f.OpenLazy),
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "run inside another tkauth exec all the same")
 	cmd.Flags().StringVar(&opts.Login, "login", "", "log in to this organization for the command alone, and end the session after it")

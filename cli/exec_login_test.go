@@ -74,7 +74,7 @@ func TestExecLoginLeftOnTurnkey(t *testing.T) {
 	var out, errOut bytes.Buffer
 	ios := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}
 	f := &Factory{IO: ios, Home: t.TempDir(), Keyring: "file"}
-	opts := &ExecOptions{IO: ios, Open: f.OpenPlain, Environ: os.Environ, Login: "o", Expires: session.DefaultLifetime,
+	opts := &ExecOptions{IO: ios, Open: f.Open, Environ: os.Environ, Login: "o", Expires: session.DefaultLifetime,
 		LoadAPIKey: f.loadAPIKey, Client: func() (*turnkey.Client, error) { return srv.Client(), nil }, Command: []string{"true"},
 		Run: func(string, []string, []string) (int, error) {
 			srv.FailNext(500, 500, 500, 500, 500, 500, 500, 500)

@@ -17,8 +17,11 @@ import (
 	"github.com/tkauth/tkauth/turnkey"
 )
 
-// Factory holds the global flags and makes what commands need from them;
-// each command takes the few of its methods it uses into its options.
+// Factory holds the global flags, set once as the root parses them and
+// never changed after, and makes from them what commands need; each
+// command takes the few of its methods it uses into its options. What a
+// command's own requests share (the spinner, its --wait, the answers it
+// was given) is in the dialer it builds (Factory.dialer), not here.
 type Factory struct {
 	IO             *IOStreams
 	Home           string // --home; empty: store.ResolveDir decides
@@ -30,12 +33,6 @@ type Factory struct {
 	APIURL string
 	// OtherAPI sends every session's requests to APIURL (--other-api).
 	OtherAPI bool
-	// confirmed is what the user answered, by session key and API; list
-	// --check asks from several goroutines, one question at a time.
-	mu        sync.Mutex
-	confirmed map[string]bool
-	spin      *spinner      // shared by every request of the command
-	mfaWait   time.Duration // --wait, where a command has it
 }
 
 // Env is what the global flags select: the store, its Manager, and the key
@@ -58,9 +55,25 @@ func (f *Factory) Dir() (string, error) {
 	return dir, err
 }
 
-// Open opens the store and key stores the flags select. The TUI shows
-// env.Note in its header.
+// The store opens in one of two ways, by when the key store new key pairs
+// go to is chosen: now (Open), which with auto probes the system keyring,
+// or on first use (OpenLazy, OpenDeferred), for commands that may never
+// use it (current, switch, rename, completion) and for the TUI, whose first
+// frame must not wait for a keyring.
+
+// Open opens the store and the key stores the flags select, chosen now;
+// why the key store is not the one asked for (env.Note) is said on
+// stderr.
 func (f *Factory) Open(ctx context.Context) (*Env, error) {
+	env, err := f.openNow(ctx)
+	if err == nil && env.Note != "" {
+		f.IO.warn("%s", env.Note)
+	}
+	return env, err
+}
+
+// openNow is Open saying nothing: the TUI shows env.Note in its header.
+func (f *Factory) openNow(ctx context.Context) (*Env, error) {
 	dir, err := f.Dir()
 	if err != nil {
 		return nil, err
@@ -73,12 +86,12 @@ func (f *Factory) Open(ctx context.Context) (*Env, error) {
 	return &Env{Manager: newManager(st, ks.Keys, ks.Others...), Store: st, KeyStore: ks.Keys.Name(), Note: ks.Note}, nil
 }
 
-// OpenDeferred is Open for the TUI: with auto, the key store is chosen on
-// first use (store.Deferred); env.KeyStore is then empty, and ready says
-// what was chosen.
+// OpenDeferred opens the store for the TUI: with auto, the key store is
+// chosen on first use (store.Deferred); env.KeyStore is then empty, and
+// ready says what was chosen.
 func (f *Factory) OpenDeferred(ctx context.Context) (env *Env, ready func(context.Context) (name, note string), err error) {
 	if f.Keyring != store.KeyringAuto && f.Keyring != "" {
-		env, err := f.Open(ctx)
+		env, err := f.openNow(ctx)
 		return env, nil, err
 	}
 	dir, err := f.Dir()
@@ -97,8 +110,8 @@ func (f *Factory) OpenDeferred(ctx context.Context) (env *Env, ready func(contex
 	return &Env{Manager: newManager(st, d, store.NewFileKeys(dir)), Store: st}, ready, nil
 }
 
-// OpenLazy is OpenDeferred for a command that uses no key store (current,
-// switch, rename): nothing is probed, and nothing said of the key store.
+// OpenLazy is OpenDeferred for a command that uses no key store, and for
+// completion: nothing is probed, and nothing said of the key store.
 func (f *Factory) OpenLazy(ctx context.Context) (*Env, error) {
 	env, _, err := f.OpenDeferred(ctx)
 	return env, err
@@ -112,15 +125,6 @@ func newManager(st session.Store, keys session.KeyStore, others ...session.KeySt
 		m = m.WithTestSigner(a.Notarizer)
 	}
 	return m
-}
-
-// OpenPlain is Open for a plain command: the note goes to stderr.
-func (f *Factory) OpenPlain(ctx context.Context) (*Env, error) {
-	env, err := f.Open(ctx)
-	if err == nil && env.Note != "" {
-		f.IO.warn("%s", env.Note)
-	}
-	return env, err
 }
 
 // APIEnv names the environment variable that chooses Turnkey's API, as in
@@ -143,21 +147,6 @@ func (f *Factory) namedAPI() (string, error) {
 	return u, nil
 }
 
-// API is a client of the Turnkey API the user named, or Turnkey's own:
-// where a login goes.
-func (f *Factory) API() (session.TurnkeyAPI, error) {
-	return f.Client()
-}
-
-// Client is API as a *turnkey.Client, for what only it does (code login).
-func (f *Factory) Client() (*turnkey.Client, error) {
-	u, err := f.loginURL()
-	if err != nil {
-		return nil, err
-	}
-	return f.dial(u), nil
-}
-
 // loginURL is where a login goes: the API the user named, or Turnkey's own.
 func (f *Factory) loginURL() (string, error) {
 	u, err := f.namedAPI()
@@ -167,20 +156,57 @@ func (f *Factory) loginURL() (string, error) {
 	return u, err
 }
 
+// dialer is one command's way to Turnkey: its clients wait for MFA
+// factors as its --wait says (wait; nil: no wait), share one spinner on
+// stderr, and ask at most once a session and API whether the session's
+// requests may go there. A command builds its own (Factory.dialer).
+type dialer struct {
+	f    *Factory
+	wait *time.Duration
+
+	// mu guards spin and confirmed: list --check asks from several
+	// goroutines, one question at a time.
+	mu        sync.Mutex
+	spin      *spinner
+	confirmed map[string]bool // what the user answered, by session key and API
+}
+
+// dialer is a new dialer for a command whose --wait, if it has one, is
+// read into wait.
+func (f *Factory) dialer(wait *time.Duration) *dialer {
+	return &dialer{f: f, wait: wait}
+}
+
+// API is a client of the Turnkey API the user named, or Turnkey's own:
+// where a login goes.
+func (d *dialer) API() (session.TurnkeyAPI, error) {
+	return d.Client()
+}
+
+// Client is API as a *turnkey.Client, for what only it does (code login).
+func (d *dialer) Client() (*turnkey.Client, error) {
+	u, err := d.f.loginURL()
+	if err != nil {
+		return nil, err
+	}
+	return d.dial(u), nil
+}
+
 // dial is a client of the API at base whose requests show a spinner on
 // stderr while they wait, when stderr is a terminal that can show one.
-func (f *Factory) dial(base string) *turnkey.Client {
+func (d *dialer) dial(base string) *turnkey.Client {
 	c := turnkey.New(base)
-	f.mfa(c)
-	if !f.IO.ErrTerminal || os.Getenv("TERM") == "dumb" {
+	d.mfa(c)
+	ios := d.f.IO
+	if !ios.ErrTerminal || os.Getenv("TERM") == "dumb" {
 		return c
 	}
-	f.mu.Lock()
-	if f.spin == nil {
-		f.spin = &spinner{w: f.IO.ErrOut, delay: spinDelay}
+	d.mu.Lock()
+	if d.spin == nil {
+		d.spin = &spinner{w: ios.ErrOut, delay: spinDelay}
 	}
-	f.mu.Unlock()
-	c.HTTP.Transport = f.spin.transport(c.HTTP.Transport)
+	d.mu.Unlock()
+	c.HTTP.Transport = d.spin.transport(c.HTTP.Transport)
 	return c
 }
 
@@ -189,7 +215,8 @@ func (f *Factory) dial(base string) *turnkey.Client {
 // --other-api with --api-url says, never where only the environment does,
 // or, for a session that records no API, where the user says yes to on a
 // terminal.
-func (f *Factory) Servers() (session.Servers, error) {
+func (d *dialer) Servers() (session.Servers, error) {
+	f := d.f
 	u, err := f.namedAPI()
 	if err != nil {
 		return session.Servers{}, err
@@ -198,36 +225,37 @@ func (f *Factory) Servers() (session.Servers, error) {
 		return session.Servers{}, usageError{errors.New("--other-api sends the sessions' requests to the API that --api-url names: give --api-url too")}
 	}
 	sv := session.Servers{
-		Dial:    func(base string) session.TurnkeyAPI { return f.dial(base) },
+		Dial:    func(base string) session.TurnkeyAPI { return d.dial(base) },
 		Named:   u,
 		Default: turnkey.DefaultBaseURL,
 		Other:   f.OtherAPI,
 	}
 	if f.IO.CanPrompt() {
-		sv.Confirm = f.confirmAPI
+		sv.Confirm = d.confirmAPI
 	}
 	return sv, nil
 }
 
 // confirmAPI asks, once a session and API, whether the requests of s, which
 // records no API, may go to url.
-func (f *Factory) confirmAPI(s session.Session, url string) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+func (d *dialer) confirmAPI(s session.Session, url string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	id := s.Key + "\x00" + url
-	if ok, asked := f.confirmed[id]; asked {
+	if ok, asked := d.confirmed[id]; asked {
 		return ok
 	}
-	if f.spin != nil {
-		defer f.spin.hold()() // other sessions' checks may be waiting
+	if d.spin != nil {
+		defer d.spin.hold()() // other sessions' checks may be waiting
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Session %s records no Turnkey API (it was added, not logged in): its requests, signed for it, go to Turnkey's own, %s.\n",
+	ios := d.f.IO
+	fmt.Fprintf(ios.ErrOut, "Session %s records no Turnkey API (it was added, not logged in): its requests, signed for it, go to Turnkey's own, %s.\n",
 		escape.Clean(s.Key), turnkey.DefaultBaseURL)
-	ok, _ := f.IO.confirm("Send them to " + escape.Clean(url) + " instead?")
-	if f.confirmed == nil {
-		f.confirmed = map[string]bool{}
+	ok, _ := ios.confirm("Send them to " + escape.Clean(url) + " instead?")
+	if d.confirmed == nil {
+		d.confirmed = map[string]bool{}
 	}
-	f.confirmed[id] = ok
+	d.confirmed[id] = ok
 	return ok
 }
 

@@ -22,7 +22,7 @@ type KeysListOptions struct {
 }
 
 func newCmdKeysList(f *Factory) *cobra.Command {
-	opts := &KeysListOptions{IO: f.IO, Open: f.OpenPlain}
+	opts := &KeysListOptions{IO: f.IO, Open: f.Open}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List tkauth's key pairs, the sessions that use each, and whether each is in its key store",

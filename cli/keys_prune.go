@@ -19,7 +19,7 @@ type KeysPruneOptions struct {
 }
 
 func newCmdKeysPrune(f *Factory) *cobra.Command {
-	opts := &KeysPruneOptions{IO: f.IO, Open: f.OpenPlain}
+	opts := &KeysPruneOptions{IO: f.IO, Open: f.Open}
 	cmd := &cobra.Command{
 		Use:   "prune",
 		Short: "Delete the key pairs tkauth created that no session uses",

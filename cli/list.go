@@ -23,7 +23,7 @@ type ListOptions struct {
 }
 
 func newCmdList(f *Factory) *cobra.Command {
-	opts := &ListOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
+	opts := &ListOptions{IO: f.IO, Open: f.Open, Servers: f.dialer(nil).Servers}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the stored sessions; * marks the active one",

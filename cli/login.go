@@ -28,6 +28,7 @@ type LoginOptions struct {
 	Expires            time.Duration
 	InvalidateExisting bool
 	SessionProfile     string
+	MFAWait            time.Duration // --wait
 	// Code login.
 	Client       func() (*turnkey.Client, error)
 	Email, SMS   string
@@ -37,7 +38,9 @@ type LoginOptions struct {
 }
 
 func newCmdLogin(f *Factory) *cobra.Command {
-	opts := &LoginOptions{IO: f.IO, Open: f.OpenPlain, API: f.API, Client: f.Client, LoadAPIKey: f.loadAPIKey}
+	opts := &LoginOptions{IO: f.IO, Open: f.Open, LoadAPIKey: f.loadAPIKey}
+	d := f.dialer(&opts.MFAWait)
+	opts.API, opts.Client = d.API, d.Client
 	cmd := &cobra.Command{
 		Use:   "login (--org ORG | --email ADDRESS | --sms NUMBER)",
 		Short: "Log in to a Turnkey organization with your API key; the session becomes active",
@@ -93,7 +96,7 @@ unless they are.`,
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the session's lifetime: 10m, 1h, 7d or seconds, up to a year")
 	cmd.Flags().BoolVar(&opts.InvalidateExisting, "invalidate-existing", false, "have Turnkey end your other sessions")
 	cmd.Flags().StringVar(&opts.SessionProfile, "session-profile", "", "scope the session by this session profile (its ID)")
-	mfaFlag(cmd, f)
+	mfaFlag(cmd, f.IO, &opts.MFAWait)
 	cmd.Flags().StringVar(&opts.Email, "email", "", "log in by a code sent to this email address")
 	cmd.Flags().StringVar(&opts.SMS, "sms", "", "log in by a code sent to this phone number")
 	cmd.MarkFlagsMutuallyExclusive("email", "sms")
@@ -116,20 +119,34 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	lo := session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting, SessionProfileID: opts.SessionProfile}
-	res, err := env.Manager.Login(ctx, api, key, opts.Org, lo)
-	if errors.Is(err, session.ErrWouldReplace) && opts.IO.CanPrompt() {
-		fmt.Fprintln(opts.IO.ErrOut, escape.Message(err.Error()))
-		if err = opts.IO.ask(text.Question{Title: "Replace it all the same?"}); err == nil {
-			lo.Replace = true
-			res, err = env.Manager.Login(ctx, api, key, opts.Org, lo)
-		}
+	var answer error
+	res, err := env.Manager.Login(ctx, session.APIKeyLogin{Turnkey: api, Key: key, Org: opts.Org}, opts.loginOptions(&answer))
+	if answer != nil {
+		err = answer // no to replacing: asked before anything was made
 	}
 	if err != nil {
 		return fmt.Errorf("login failed (nothing was stored): %w", err)
 	}
 	sayLoggedIn(ctx, opts, env.Manager, res)
 	return nil
+}
+
+// loginOptions is what the flags ask of a login; on a terminal, replacing
+// a live session of someone else is asked, and a no (or no answer) kept in
+// answer, if set.
+func (opts *LoginOptions) loginOptions(answer *error) session.LoginOptions {
+	lo := session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting, SessionProfileID: opts.SessionProfile}
+	if opts.IO.CanPrompt() {
+		lo.ConfirmReplace = func(why error) bool {
+			fmt.Fprintln(opts.IO.ErrOut, escape.Message(why.Error()))
+			err := opts.IO.ask(text.Question{Title: "Replace it all the same?"})
+			if answer != nil {
+				*answer = err
+			}
+			return err == nil
+		}
+	}
+	return lo
 }
 
 // sayLoggedIn says what a login stored.

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/tkauth/tkauth/internal/escape"
-	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
 )
@@ -65,18 +64,9 @@ func errNoCodeSent(err error) error {
 	return fmt.Errorf("no code was sent, nothing was stored: %w", err)
 }
 
-// loginWithCode logs in with the code sent: the session's lifetime is the
-// Auth Proxy configuration's unless lo names another.
-func loginWithCode(ctx context.Context, m *session.Manager, l *turnkey.CodeLogin, sent turnkey.Sent, code string, lo session.LoginOptions) (session.StoreResult, error) {
-	if lo.Expires == session.DefaultLifetime && sent.SessionLifetime > 0 {
-		lo.Expires = sent.SessionLifetime
-	}
-	r := session.LoginRequest{Expires: lo.Expires, InvalidateExisting: lo.InvalidateExisting, SessionProfileID: lo.SessionProfileID}
-	res, err := m.LoginBy(ctx, l.API, lo, l.Issue(ctx, sent, code, r))
-	if err != nil {
-		return res, fmt.Errorf("login failed (no session was stored, and the new key pair was deleted): %w", err)
-	}
-	return res, nil
+// errCodeLogin words a code login that failed once the code was read.
+func errCodeLogin(err error) error {
+	return fmt.Errorf("login failed (no session was stored, and the new key pair was deleted): %w", err)
 }
 
 // loginCodeRun logs in by a code sent to opts.Email or opts.SMS: through
@@ -108,16 +98,9 @@ func loginCodeRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return fmt.Errorf("login failed (nothing was stored): %w", err)
 	}
-	lo := session.LoginOptions{Key: opts.SessionKey, Expires: opts.Expires, InvalidateExisting: opts.InvalidateExisting, SessionProfileID: opts.SessionProfile}
-	if opts.IO.CanPrompt() {
-		lo.ConfirmReplace = func(why error) bool {
-			fmt.Fprintln(opts.IO.ErrOut, escape.Message(why.Error()))
-			return opts.IO.ask(text.Question{Title: "Replace it all the same?"}) == nil
-		}
-	}
-	res, err := loginWithCode(ctx, env.Manager, l, sent, code, lo)
+	res, err := env.Manager.Login(ctx, l.WithCode(sent, code), opts.loginOptions(nil))
 	if err != nil {
-		return err
+		return errCodeLogin(err)
 	}
 	sayLoggedIn(ctx, opts, env.Manager, res)
 	return nil

@@ -54,7 +54,11 @@ func tuiLogin(m *session.Manager, c *turnkey.Client, load apiKeyLoader, proxyURL
 			return ui.CodeSent{
 				To: contact, Length: sent.CodeLength, Expires: sent.Expires, Check: sent.CheckCode,
 				Finish: func(ctx context.Context, code string) (session.StoreResult, error) {
-					return loginWithCode(ctx, m, l, sent, code, session.LoginOptions{Expires: session.DefaultLifetime})
+					res, err := m.Login(ctx, l.WithCode(sent, code), session.LoginOptions{Expires: session.DefaultLifetime})
+					if err != nil {
+						return res, errCodeLogin(err)
+					}
+					return res, nil
 				},
 				Spent: func(err error) bool {
 					return errors.Is(err, turnkey.ErrCodeSpent) || errors.Is(err, turnkey.ErrCodeExpired) || errors.Is(err, turnkey.ErrTokenExpired)
@@ -70,7 +74,7 @@ func tuiLogin(m *session.Manager, c *turnkey.Client, load apiKeyLoader, proxyURL
 			if err != nil {
 				return session.StoreResult{}, err
 			}
-			res, err := m.Login(ctx, c, key, org, session.LoginOptions{Expires: session.DefaultLifetime})
+			res, err := m.Login(ctx, session.APIKeyLogin{Turnkey: c, Key: key, Org: org}, session.LoginOptions{Expires: session.DefaultLifetime})
 			if err != nil {
 				return res, fmt.Errorf("login failed (nothing was stored): %w", err)
 			}

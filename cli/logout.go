@@ -37,7 +37,7 @@ type LogoutOptions struct {
 }
 
 func newCmdLogout(f *Factory) *cobra.Command {
-	opts := &LogoutOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers, Pick: ui.Pick, LoadAPIKey: f.loadAPIKey}
+	opts := &LogoutOptions{IO: f.IO, Open: f.Open, Servers: f.dialer(nil).Servers, Pick: ui.Pick, LoadAPIKey: f.loadAPIKey}
 	cmd := &cobra.Command{
 		Use:   "logout [KEY | --all | --expired]",
 		Short: "Log out a session (the active one unless KEY is given) and delete its key pair",
@@ -80,7 +80,7 @@ active session it lets you pick the session. Without a terminal, --all needs
 			}
 			return logoutRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeSessionKeys(f.Open),
+		ValidArgsFunction: completeSessionKeys(f.OpenLazy),
 	}
 	cmd.Flags().BoolVar(&opts.All, "all", false, "log out every session")
 	cmd.Flags().BoolVar(&opts.Expired, "expired", false, "log out every expired session")

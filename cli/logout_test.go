@@ -175,7 +175,7 @@ func TestLogoutPicks(t *testing.T) {
 		var offered []string
 		ios := &IOStreams{In: strings.NewReader("y\n"), Out: &out, ErrOut: &out, IsTerminal: true, StdinTerminal: true}
 		f := &Factory{IO: ios, Home: c.home, Keyring: "file"}
-		opts := &LogoutOptions{IO: ios, Open: f.OpenPlain, Servers: f.Servers,
+		opts := &LogoutOptions{IO: ios, Open: f.Open, Servers: f.dialer(nil).Servers,
 			Pick: func(_ context.Context, st *session.State, _ time.Time, action string) (string, error) {
 				offered = append(st.Keys(), action)
 				return pick, nil

@@ -15,14 +15,15 @@ import (
 // factors given elsewhere; without a terminal it does not wait.
 const defaultMFAWait = 2 * time.Minute
 
-// mfaFlag adds --wait to cmd: how long its Turnkey activities wait for
-// MFA factors. Every client the command dials waits that long.
-func mfaFlag(cmd *cobra.Command, f *Factory) {
-	cmd.Flags().DurationVar(&f.mfaWait, "wait", 0, "how long to wait for MFA factors given elsewhere (default 2m on a terminal, none without one)")
+// mfaFlag adds --wait to cmd, read into wait: how long its Turnkey
+// activities wait for MFA factors (defaultMFAWait on a terminal unless
+// given). Every client the command's dialer dials waits that long.
+func mfaFlag(cmd *cobra.Command, ios *IOStreams, wait *time.Duration) {
+	cmd.Flags().DurationVar(wait, "wait", 0, "how long to wait for MFA factors given elsewhere (default 2m on a terminal, none without one)")
 	pre := cmd.PreRunE
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
-		if !cmd.Flags().Changed("wait") && f.IO.CanPrompt() {
-			f.mfaWait = defaultMFAWait
+		if !cmd.Flags().Changed("wait") && ios.CanPrompt() {
+			*wait = defaultMFAWait
 		}
 		if pre != nil {
 			return pre(cmd, args)
@@ -34,14 +35,18 @@ func mfaFlag(cmd *cobra.Command, f *Factory) {
 // mfa makes c wait for MFA factors as the command's --wait says: it names
 // them on stderr and, on a terminal, counts down until they are given or
 // the wait is over.
-func (f *Factory) mfa(c *turnkey.Client) {
-	c.MFAWait = f.mfaWait
+func (d *dialer) mfa(c *turnkey.Client) {
+	var wait time.Duration
+	if d.wait != nil {
+		wait = *d.wait
+	}
+	c.MFAWait = wait
 	c.OnMFA = func(n turnkey.MFANeeded) func() {
-		fmt.Fprintf(f.IO.ErrOut, "Turnkey needs %s before it does this (activity %s): give them in another app or device; waiting until %s (%s).\n",
-			escape.Join(n.Factors), escape.Clean(n.ActivityID), n.Until.Format("15:04:05"), f.mfaWait.Round(time.Second))
-		f.mu.Lock()
-		spin := f.spin
-		f.mu.Unlock()
+		fmt.Fprintf(d.f.IO.ErrOut, "Turnkey needs %s before it does this (activity %s): give them in another app or device; waiting until %s (%s).\n",
+			escape.Join(n.Factors), escape.Clean(n.ActivityID), n.Until.Format("15:04:05"), wait.Round(time.Second))
+		d.mu.Lock()
+		spin := d.spin
+		d.mu.Unlock()
 		if spin == nil {
 			return nil
 		}

@@ -20,10 +20,12 @@ type RefreshOptions struct {
 	Servers func() (session.Servers, error)
 	Key     string
 	Expires time.Duration // 0: the session's own lifetime
+	MFAWait time.Duration // --wait
 }
 
 func newCmdRefresh(f *Factory) *cobra.Command {
-	opts := &RefreshOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
+	opts := &RefreshOptions{IO: f.IO, Open: f.Open}
+	opts.Servers = f.dialer(&opts.MFAWait).Servers
 	cmd := &cobra.Command{
 		Use:   "refresh [KEY]",
 		Short: "Renew a session (the active one unless KEY is given) before it expires",
@@ -47,11 +49,11 @@ authentication factors (MFA), tkauth says which and waits --wait for them.`,
 			}
 			return refreshRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeSessionKeys(f.Open),
+		ValidArgsFunction: completeSessionKeys(f.OpenLazy),
 	}
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the new session's lifetime: 10m, 1h, 7d or seconds, up to a year (default: the session's own)")
 	deprecatedForce(cmd, f)
-	mfaFlag(cmd, f)
+	mfaFlag(cmd, f.IO, &opts.MFAWait)
 	return cmd
 }
 

@@ -155,7 +155,7 @@ type jsonRemote struct {
 }
 
 func newCmdRemote(f *Factory) *cobra.Command {
-	opts := &RemoteOptions{IO: f.IO, remoteSigning: remoteSigning{Open: f.OpenPlain, Servers: f.Servers, LoadAPIKey: f.loadAPIKey}}
+	opts := &RemoteOptions{IO: f.IO, remoteSigning: remoteSigning{Open: f.Open, Servers: f.dialer(nil).Servers, LoadAPIKey: f.loadAPIKey}}
 	cmd := &cobra.Command{
 		Use:   "remote [KEY]",
 		Short: "List a user's live sessions on Turnkey, on every device, and mark this machine's",
@@ -181,7 +181,7 @@ sessions, read-only. 'tkauth remote revoke' ends them.`,
 			}
 			return remoteRun(cmd.Context(), cmd, opts)
 		},
-		ValidArgsFunction: completeSessionKeys(f.Open),
+		ValidArgsFunction: completeSessionKeys(f.OpenLazy),
 	}
 	opts.addFlags(cmd, f)
 	opts.Output.addFlags(cmd, "print the sessions as JSON: [{apiKeyId, publicKey, createdAt, expiry, sessionProfileId, here}]", jsonRemote{})

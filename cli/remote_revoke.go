@@ -21,7 +21,7 @@ type RemoteRevokeOptions struct {
 }
 
 func newCmdRemoteRevoke(f *Factory) *cobra.Command {
-	opts := &RemoteRevokeOptions{IO: f.IO, remoteSigning: remoteSigning{Open: f.OpenPlain, Servers: f.Servers, LoadAPIKey: f.loadAPIKey}}
+	opts := &RemoteRevokeOptions{IO: f.IO, remoteSigning: remoteSigning{Open: f.Open, Servers: f.dialer(nil).Servers, LoadAPIKey: f.loadAPIKey}}
 	cmd := &cobra.Command{
 		Use:   "revoke [--session KEY] (API_KEY_ID... | --others)",
 		Short: "End a user's sessions on Turnkey, on any device",
@@ -55,7 +55,7 @@ end them: Turnkey refuses, and nothing changes.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Key, "session", "", "the stored session whose user's sessions to end (default: the active one)")
-	cmd.RegisterFlagCompletionFunc("session", completeSessionKeys(f.Open))
+	cmd.RegisterFlagCompletionFunc("session", completeSessionKeys(f.OpenLazy))
 	cmd.Flags().BoolVar(&opts.Others, "others", false, "end every live session of the user not stored on this machine")
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
 	opts.addFlags(cmd, f)

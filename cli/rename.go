@@ -31,7 +31,7 @@ func newCmdRename(f *Factory) *cobra.Command {
 			opts.Old, opts.New = args[0], args[1]
 			return renameRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeSessionKeys(f.Open),
+		ValidArgsFunction: completeSessionKeys(f.OpenLazy),
 	}
 }
 

@@ -36,7 +36,7 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	// TKAUTH_KEYRING_SERVICE is for tests: it keeps their keyring items
 	// apart from the user's.
 	f := &Factory{IO: ios, KeyringService: envOr("TKAUTH_KEYRING_SERVICE", store.SystemService)}
-	tui := &TUIOptions{Open: f.OpenDeferred, Servers: f.Servers, LoginURL: f.loginURL, LoadAPIKey: f.quietAPIKey}
+	tui := &TUIOptions{Open: f.OpenDeferred, Servers: f.dialer(nil).Servers, LoginURL: f.loginURL, LoadAPIKey: f.quietAPIKey}
 	timeout, timeoutErr := keyringTimeoutEnv()
 	root := &cobra.Command{
 		Use:   "tkauth",
@@ -51,7 +51,7 @@ Try it safely first: tkauth demo`,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !ios.IsTerminal || os.Getenv("TERM") == "dumb" { // no full screen where it cannot be drawn
-				return listRun(cmd.Context(), &ListOptions{IO: ios, Open: f.OpenPlain, Servers: f.Servers})
+				return listRun(cmd.Context(), &ListOptions{IO: ios, Open: f.Open, Servers: f.dialer(nil).Servers})
 			}
 			return tuiRun(cmd.Context(), tui)
 		},

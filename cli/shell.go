@@ -24,7 +24,7 @@ type ShellOptions struct {
 }
 
 func newCmdShell(f *Factory) *cobra.Command {
-	opts := &ShellOptions{IO: f.IO, Open: f.OpenPlain, Pick: ui.Pick, Environ: os.Environ, Exec: execProgram}
+	opts := &ShellOptions{IO: f.IO, Open: f.Open, Pick: ui.Pick, Environ: os.Environ, Exec: execProgram}
 	cmd := &cobra.Command{
 		Use:   "shell [KEY]",
 		Short: "Start a shell whose tkauth commands use session KEY, not the active one",
@@ -48,7 +48,7 @@ credentials get them from tkauth exec inside the shell.`,
 			}
 			return shellRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeSessionKeys(f.Open),
+		ValidArgsFunction: completeSessionKeys(f.OpenLazy),
 	}
 	return cmd
 }

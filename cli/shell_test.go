@@ -28,7 +28,7 @@ func TestShell(t *testing.T) {
 		var out bytes.Buffer
 		ios := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out, IsTerminal: true, StdinTerminal: true}
 		f := &Factory{IO: ios, Home: c.home, Keyring: "file"}
-		opts := &ShellOptions{IO: ios, Open: f.OpenPlain, Key: key,
+		opts := &ShellOptions{IO: ios, Open: f.Open, Key: key,
 			Pick:    func(context.Context, *session.State, time.Time, string) (string, error) { return pick, nil },
 			Environ: func() []string { return environ },
 			Exec: func(p string, a, e []string) error {

@@ -22,7 +22,7 @@ type ShowOptions struct {
 }
 
 func newCmdShow(f *Factory) *cobra.Command {
-	opts := &ShowOptions{IO: f.IO, Open: f.OpenPlain}
+	opts := &ShowOptions{IO: f.IO, Open: f.Open}
 	cmd := &cobra.Command{
 		Use:   "show [KEY]",
 		Short: "Show one session in full (the active one unless KEY is given)",
@@ -37,7 +37,7 @@ key. The token is a secret: it is printed only with --token, alone on its line
 			}
 			return showRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeSessionKeys(f.Open),
+		ValidArgsFunction: completeSessionKeys(f.OpenLazy),
 	}
 	opts.JSON.addFlags(cmd, "print the session as JSON", jsonSession{})
 	cmd.Flags().BoolVar(&opts.Token, "token", false, "print the session token (a secret)")

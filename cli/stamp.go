@@ -24,7 +24,7 @@ type StampOptions struct {
 const maxBody = 16 << 20
 
 func newCmdStamp(f *Factory) *cobra.Command {
-	opts := &StampOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
+	opts := &StampOptions{IO: f.IO, Open: f.Open, Servers: f.dialer(nil).Servers}
 	return &cobra.Command{
 		Use:   "stamp [KEY] < body",
 		Short: "Print the X-Stamp header for a request body, signed by a session's key",
@@ -43,7 +43,7 @@ session's), as Turnkey requires of every request.`,
 			}
 			return stampRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeSessionKeys(f.Open),
+		ValidArgsFunction: completeSessionKeys(f.OpenLazy),
 	}
 }
 

@@ -23,7 +23,7 @@ type StatusOptions struct {
 }
 
 func newCmdStatus(f *Factory) *cobra.Command {
-	opts := &StatusOptions{IO: f.IO, Open: f.OpenPlain, Servers: f.Servers}
+	opts := &StatusOptions{IO: f.IO, Open: f.Open, Servers: f.dialer(nil).Servers}
 	cmd := &cobra.Command{
 		Use:   "status [KEY] [--check] [--json]",
 		Short: "Say whether the active session (or KEY) is usable, and what is wrong with it",
@@ -45,7 +45,7 @@ none is active.`,
 			}
 			return statusRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeSessionKeys(f.Open),
+		ValidArgsFunction: completeSessionKeys(f.OpenLazy),
 	}
 	cmd.Flags().BoolVar(&opts.Check, "check", false, "ask Turnkey whether it still accepts the session")
 	opts.JSON.addFlags(cmd, "print the session and its status as JSON", jsonSession{})

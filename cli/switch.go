@@ -51,7 +51,7 @@ terminal, it lets you pick one: type to filter, enter to choose, esc to cancel.
 			}
 			return switchRun(cmd.Context(), opts)
 		},
-		ValidArgsFunction: completeSessionKeys(f.Open),
+		ValidArgsFunction: completeSessionKeys(f.OpenLazy),
 	}
 	cmd.Flags().BoolVarP(&opts.Unset, "unset", "u", false, "make no session active (switch - makes it active again)")
 	return cmd

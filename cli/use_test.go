@@ -35,7 +35,7 @@ func (c *harness) execs(environ []string, key string, command ...string) (argv, 
 	var out, errOut bytes.Buffer
 	ios := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}
 	f := &Factory{IO: ios, Home: c.home, Keyring: "file"}
-	opts := &ExecOptions{IO: ios, Open: f.OpenPlain, Servers: f.Servers, Key: key, Command: command,
+	opts := &ExecOptions{IO: ios, Open: f.Open, Servers: f.dialer(nil).Servers, Key: key, Command: command,
 		Environ: func() []string { return environ },
 		Exec:    func(_ string, a, e []string) error { argv, env = a, e; return nil }}
 	err := execRun(context.Background(), opts)
@@ -347,7 +347,7 @@ func TestSwitchBackPickAndRename(t *testing.T) {
 	f := &Factory{IO: &IOStreams{Out: &out, ErrOut: &out}, Home: c.home, Keyring: "file"}
 	for pick, want := range map[string]string{"a": "Active session: a\n", "": ""} {
 		out.Reset()
-		opts := &SwitchOptions{IO: f.IO, Open: f.OpenPlain, Pick: func(context.Context, *session.State, time.Time, string) (string, error) { return pick, nil }}
+		opts := &SwitchOptions{IO: f.IO, Open: f.Open, Pick: func(context.Context, *session.State, time.Time, string) (string, error) { return pick, nil }}
 		err := switchRun(context.Background(), opts)
 		if out.String() != want || (pick == "" && err != errDeclined) {
 			t.Errorf("picked %q: %q, %v", pick, out.String(), err)

@@ -16,7 +16,7 @@ import (
 func TestRemoteSessions(t *testing.T) {
 	ctx := context.Background()
 	f := newAPIFixture(t)
-	res, err := f.m.Login(ctx, f.api, f.apiKey, "o", session.LoginOptions{Key: "here", Expires: time.Hour})
+	res, err := f.m.Login(ctx, session.APIKeyLogin{Turnkey: f.api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "here", Expires: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

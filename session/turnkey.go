@@ -127,8 +127,9 @@ type LoginOptions struct {
 	// Replace lets the login replace a live session of another
 	// organization or user stored under Key (else ErrWouldReplace).
 	Replace bool
-	// ConfirmReplace, if set, is asked, by a code login that finds it
-	// would replace such a session once it has it, whether it may.
+	// ConfirmReplace, if set, is asked whether the login may replace such
+	// a session: before anything is made where the issuer expects a user,
+	// else once the session says whose it is.
 	ConfirmReplace func(why error) bool
 }
 
@@ -170,42 +171,6 @@ func KeyFor(who Identity, st *State) string {
 // the session it refreshes. It is not stored.
 var ErrWrongSession = errors.New("turnkey issued a session other than the one asked for")
 
-// Login logs in as Turnkey's SDK does with an API key: whoami for apiKey
-// in org, a new key pair, a stamp_login signed by apiKey for a session
-// bound to it, checked to be that user's in org, stored under o.Key,
-// active, with api's address. On failure the new key pair is deleted and
-// nothing else changes (ErrChanged if o.Key changed meanwhile).
-func (m *Manager) Login(ctx context.Context, api TurnkeyAPI, apiKey Signer, org string, o LoginOptions) (StoreResult, error) {
-	key := o.Key
-	if key != "" {
-		if err := m.keyInForm(key); err != nil {
-			return StoreResult{}, err
-		}
-	}
-	st, err := m.store.Load(ctx)
-	if err != nil {
-		return StoreResult{}, err
-	}
-	who, err := api.Whoami(ctx, apiKey, org)
-	if err != nil {
-		return StoreResult{}, fmt.Errorf("asking Turnkey whose API key this is: %w", err)
-	}
-	if key == "" {
-		key = KeyFor(who, st)
-		if m.keyForm != nil {
-			key = m.keyForm(key)
-		}
-	}
-	if err := m.wouldReplace(st, key, org, who.UserID); err != nil && !o.Replace {
-		return StoreResult{}, err
-	}
-	want := Claims{OrganizationID: org, UserID: who.UserID}
-	return m.newSession(ctx, key, st.Sessions[key], sessionPlan{api: api, activate: true, want: want, names: who},
-		func(pub string) (string, error) {
-			return api.StampLogin(ctx, apiKey, LoginRequest{Org: org, PublicKey: pub, Expires: lifetime(o.Expires), InvalidateExisting: o.InvalidateExisting, SessionProfileID: o.SessionProfileID})
-		})
-}
-
 // wouldReplace is ErrWouldReplace when key holds a live session of
 // another organization or user than org's user.
 func (m *Manager) wouldReplace(st *State, key, org, user string) error {
@@ -235,7 +200,8 @@ var ErrKeyShared = errors.New("other sessions use the same key pair")
 // the same key at the session's own API (sv). Only the token changes: the
 // active session stays, and a session issued wider or for someone else is
 // refused. Then the replaced key is deleted on Turnkey (best effort,
-// reported). On failure the new key pair is deleted and the session stays;
+// reported). On failure the new key pair is deleted, the new session, if
+// Turnkey issued one, is ended there, and the session stays;
 // a session changed meanwhile is ErrChanged, a key Turnkey no longer has
 // ErrSignerDead.
 func (m *Manager) Refresh(ctx context.Context, sv Servers, key string, expires time.Duration) (RefreshResult, error) {
@@ -255,9 +221,9 @@ func (m *Manager) Refresh(ctx context.Context, sv Servers, key string, expires t
 		expires = s.Lifetime()
 	}
 	names := Identity{OrganizationName: s.OrganizationName, Username: s.Username}
-	res, err := m.newSession(ctx, key, &s, sessionPlan{api: api, want: s.Claims, sameScope: true, names: names},
-		func(pub string) (string, error) {
-			tok, err := api.StampLogin(ctx, by, LoginRequest{Org: s.OrganizationID, PublicKey: pub, Expires: expires, SessionProfileID: s.SessionProfileID})
+	res, err := m.newSession(ctx, sessionPlan{api: api, key: key, want: s.Claims, names: names, renews: &s},
+		func(newKey Signer) (string, error) {
+			tok, err := api.StampLogin(ctx, by, LoginRequest{Org: s.OrganizationID, PublicKey: newKey.PublicKey(), Expires: expires, SessionProfileID: s.SessionProfileID})
 			if errors.Is(err, ErrSignerDead) {
 				err = fmt.Errorf("the session %s is no longer accepted by Turnkey: it expired, or was revoked there; log in again: %w", strconv.Quote(key), err)
 			}
@@ -394,55 +360,6 @@ func lifetime(d time.Duration) time.Duration {
 // asked for.
 var ErrWrongKey = errors.New("the session Turnkey issued is not bound to the new key pair")
 
-// sessionPlan is what newSession expects of the session Turnkey issues,
-// and how it stores it.
-type sessionPlan struct {
-	api TurnkeyAPI
-	// want: the organization and user it must be for.
-	want Claims
-	// names: Turnkey's names for them, stored with the session.
-	names Identity
-	// sameScope: its type and session profile must be want's too.
-	sameScope bool
-	// activate: store it as the active session.
-	activate bool
-}
-
-// newSession makes a key pair, has issue turn its public key into a
-// session token, checks it against plan, and stores the session under
-// key, if what is stored there is still read (nil: nothing). On failure
-// the key pair is deleted.
-func (m *Manager) newSession(ctx context.Context, key string, read *Session, plan sessionPlan, issue func(pub string) (string, error)) (StoreResult, error) {
-	pub, err := m.CreateKeyPair(ctx)
-	if err != nil {
-		return StoreResult{}, err
-	}
-	fail := func(cause error) (StoreResult, error) {
-		return StoreResult{}, m.discardNewKeyPair(ctx, pub, cause)
-	}
-	token, err := issue(pub)
-	if err != nil {
-		return fail(err)
-	}
-	s, err := m.parse(token)
-	if err != nil {
-		return fail(fmt.Errorf("the session token Turnkey sent: %w", err))
-	}
-	if err := plan.check(s, pub); err != nil {
-		return fail(err)
-	}
-	s.APIBaseURL = plan.api.BaseURL()
-	s.OrganizationName, s.Username = plan.names.OrganizationName, plan.names.Username
-	res, err := m.put(ctx, s, key, putOptions{
-		unchanged:  func(cur *Session) error { return unchangedSince(key, read, cur) },
-		keepActive: !plan.activate,
-	})
-	if err != nil {
-		return fail(err)
-	}
-	return res, nil
-}
-
 // discardNewKeyPair deletes the key pair a failed login made, adding to
 // cause when it cannot.
 func (m *Manager) discardNewKeyPair(ctx context.Context, pub string, cause error) error {
@@ -462,7 +379,7 @@ func (p sessionPlan) check(s Session, pub string) error {
 		return fmt.Errorf("%w: it is for organization %s, not %s; nothing was stored", ErrWrongSession, q(s.OrganizationID), q(p.want.OrganizationID))
 	case s.UserID != p.want.UserID:
 		return fmt.Errorf("%w: it is for user %s, not %s; nothing was stored", ErrWrongSession, q(s.UserID), q(p.want.UserID))
-	case p.sameScope && (s.Type != p.want.Type || s.SessionProfileID != p.want.SessionProfileID):
+	case p.renews != nil && (s.Type != p.want.Type || s.SessionProfileID != p.want.SessionProfileID):
 		return fmt.Errorf("%w: it is %s (profile %s), the session was %s (profile %s): a refresh never changes a session's scope; nothing was stored",
 			ErrWrongSession, q(string(s.Type)), q(s.SessionProfileID), q(string(p.want.Type)), q(p.want.SessionProfileID))
 	}

@@ -59,7 +59,7 @@ func (f *apiFixture) snapshot() string {
 func TestLogin(t *testing.T) {
 	ctx := context.Background()
 	f := newAPIFixture(t)
-	res, err := f.m.Login(ctx, f.api, f.apiKey, "o", session.LoginOptions{Key: "work", Expires: 10 * time.Minute})
+	res, err := f.m.Login(ctx, session.APIKeyLogin{Turnkey: f.api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "work", Expires: 10 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestLoginFailureLeavesNothing(t *testing.T) {
 			f.add("old", f.keyPair())
 			before := f.snapshot()
 			by := tt.setup(f)
-			_, err := f.m.Login(ctx, f.api, by, "o", session.LoginOptions{Key: "work", Expires: 0})
+			_, err := f.m.Login(ctx, session.APIKeyLogin{Turnkey: f.api, Key: by, Org: "o"}, session.LoginOptions{Key: "work", Expires: 0})
 			if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) {
 				t.Fatalf("err = %v", err)
 			}
@@ -109,7 +109,7 @@ func TestLoginFailureLeavesNothing(t *testing.T) {
 func TestRefresh(t *testing.T) {
 	ctx := context.Background()
 	f := newAPIFixture(t)
-	old, err := f.m.Login(ctx, f.api, f.apiKey, "o", session.LoginOptions{Key: "work", Expires: time.Minute})
+	old, err := f.m.Login(ctx, session.APIKeyLogin{Turnkey: f.api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "work", Expires: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestRefresh(t *testing.T) {
 func TestRevoke(t *testing.T) {
 	ctx := context.Background()
 	f := newAPIFixture(t)
-	res, err := f.m.Login(ctx, f.api, f.apiKey, "o", session.LoginOptions{Key: "work", Expires: 0})
+	res, err := f.m.Login(ctx, session.APIKeyLogin{Turnkey: f.api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "work", Expires: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestRevoke(t *testing.T) {
 	f.check([]string{"work"}, "work", []string{res.Session.PublicKey}, nil)
 
 	// Revoke, then log out, in one: against the fake Turnkey.
-	res, err = f.m.Login(ctx, f.api, f.apiKey, "o", session.LoginOptions{Key: "next", Expires: 0})
+	res, err = f.m.Login(ctx, session.APIKeyLogin{Turnkey: f.api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "next", Expires: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestLoginAndRefreshDoNotUndoOtherProcesses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newAPIFixture(t)
 			if tt.refresh {
-				if _, err := f.m.Login(ctx, f.api, f.apiKey, "o", session.LoginOptions{Key: "work", Expires: 0}); err != nil {
+				if _, err := f.m.Login(ctx, session.APIKeyLogin{Turnkey: f.api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "work", Expires: 0}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -236,7 +236,7 @@ func TestLoginAndRefreshDoNotUndoOtherProcesses(t *testing.T) {
 			if tt.refresh {
 				_, err = f.m.Refresh(ctx, f.svOf(api), "work", 0)
 			} else {
-				_, err = f.m.Login(ctx, api, f.apiKey, "o", session.LoginOptions{Key: "work", Expires: 0})
+				_, err = f.m.Login(ctx, session.APIKeyLogin{Turnkey: api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "work", Expires: 0})
 			}
 			if !errors.Is(err, session.ErrChanged) || !strings.Contains(err.Error(), tt.says) {
 				t.Fatalf("err = %v, want ErrChanged saying %q", err, tt.says)
@@ -318,7 +318,7 @@ func TestTurnkeysAnswerIsChecked(t *testing.T) {
 			if tt.refresh {
 				_, err = f.m.Refresh(ctx, f.svOf(api), "work", 0)
 			} else {
-				_, err = f.m.Login(ctx, api, f.apiKey, "o", session.LoginOptions{Key: "work"})
+				_, err = f.m.Login(ctx, session.APIKeyLogin{Turnkey: api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "work"})
 			}
 			if !errors.Is(err, session.ErrWrongSession) || !strings.Contains(err.Error(), tt.says) {
 				t.Fatalf("err = %v, want ErrWrongSession saying %q", err, tt.says)
@@ -423,7 +423,7 @@ func (urlAPI) Call(context.Context, session.Signer, string, []byte) ([]byte, err
 func TestCheck(t *testing.T) {
 	ctx := context.Background()
 	f := newAPIFixture(t)
-	if _, err := f.m.Login(ctx, f.api, f.apiKey, "o", session.LoginOptions{Key: "a"}); err != nil {
+	if _, err := f.m.Login(ctx, session.APIKeyLogin{Turnkey: f.api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "a"}); err != nil {
 		t.Fatal(err)
 	}
 	if c := f.m.Check(ctx, f.sv(), "a"); c.Status != session.Valid || c.Identity.UserID != "u" {

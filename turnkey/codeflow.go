@@ -101,46 +101,67 @@ func (s Sent) CheckCode(code string) error {
 	return nil
 }
 
-// Issue returns the steps after the code is read, for
-// session.Manager.LoginBy: encrypt code and the session key to the
-// target, have Turnkey verify it, check the verification token, and log
-// in with it for r (r.Org and r.PublicKey are filled in here).
-func (l *CodeLogin) Issue(ctx context.Context, sent Sent, code string, r session.LoginRequest) session.Issue {
-	return func(key session.Signer) (string, error) {
-		enc, err := EncryptCode(sent.Target, strings.ToUpper(code), key.PublicKey())
-		if err != nil {
-			return "", err
-		}
-		var raw string
-		if l.Proxy != nil {
-			raw, err = l.Proxy.VerifyOTP(ctx, sent.OTP.ID, enc)
-		} else {
-			raw, err = l.API.VerifyOTP(ctx, l.ParentKey, l.Parent, sent.OTP.ID, enc)
-		}
-		if err != nil {
-			return "", err
-		}
-		tok, err := VerifyVerificationToken(raw, l.Anchors.Enclave, l.API.Now())
-		if err != nil {
-			return "", fmt.Errorf("Turnkey's verification token: %w", err)
-		}
-		if tok.PublicKey != key.PublicKey() {
-			return "", fmt.Errorf("the verification token is bound to %s, not to the new session key %s", escape.Clean(session.Short(tok.PublicKey)), session.Short(key.PublicKey()))
-		}
-		r.PublicKey = key.PublicKey()
-		if l.Proxy != nil {
-			r.Org = tok.OrganizationID
-			return l.API.StampLoginAttested(ctx, key, tok.Raw, r)
-		}
-		if r.Org, err = l.subOrg(ctx); err != nil {
-			return "", err
-		}
-		sig, err := SignLogin(key, tok.ID)
-		if err != nil {
-			return "", err
-		}
-		return l.API.OTPLogin(ctx, l.ParentKey, tok.Raw, sig, r)
+// WithCode is the login's steps once the code is read, as the issuer of
+// session.Manager.Login: encrypt code and the session key to the target,
+// have Turnkey verify it, check the verification token, and log in with
+// it. The session lasts as the Auth Proxy configuration says unless the
+// login asks for other than session.DefaultLifetime.
+func (l *CodeLogin) WithCode(sent Sent, code string) session.Issuer {
+	return codeIssuer{l: l, sent: sent, code: code}
+}
+
+// codeIssuer is a CodeLogin whose code was read.
+type codeIssuer struct {
+	l    *CodeLogin
+	sent Sent
+	code string
+}
+
+// API is the API the login goes to.
+func (c codeIssuer) API() session.TurnkeyAPI { return c.l.API }
+
+// Expect is no one: who the session is for, only the session says.
+func (c codeIssuer) Expect(context.Context) (session.Identity, error) { return session.Identity{}, nil }
+
+// Issue runs the steps after the code for key, the new session key.
+func (c codeIssuer) Issue(ctx context.Context, key session.Signer, r session.LoginRequest) (string, error) {
+	l, sent := c.l, c.sent
+	if r.Expires == session.DefaultLifetime && sent.SessionLifetime > 0 {
+		r.Expires = sent.SessionLifetime
 	}
+	enc, err := EncryptCode(sent.Target, strings.ToUpper(c.code), key.PublicKey())
+	if err != nil {
+		return "", err
+	}
+	var raw string
+	if l.Proxy != nil {
+		raw, err = l.Proxy.VerifyOTP(ctx, sent.OTP.ID, enc)
+	} else {
+		raw, err = l.API.VerifyOTP(ctx, l.ParentKey, l.Parent, sent.OTP.ID, enc)
+	}
+	if err != nil {
+		return "", err
+	}
+	tok, err := VerifyVerificationToken(raw, l.Anchors.Enclave, l.API.Now())
+	if err != nil {
+		return "", fmt.Errorf("Turnkey's verification token: %w", err)
+	}
+	if tok.PublicKey != key.PublicKey() {
+		return "", fmt.Errorf("the verification token is bound to %s, not to the new session key %s", escape.Clean(session.Short(tok.PublicKey)), session.Short(key.PublicKey()))
+	}
+	r.PublicKey = key.PublicKey()
+	if l.Proxy != nil {
+		r.Org = tok.OrganizationID
+		return l.API.StampLoginAttested(ctx, key, tok.Raw, r)
+	}
+	if r.Org, err = l.subOrg(ctx); err != nil {
+		return "", err
+	}
+	sig, err := SignLogin(key, tok.ID)
+	if err != nil {
+		return "", err
+	}
+	return l.API.OTPLogin(ctx, l.ParentKey, tok.Raw, sig, r)
 }
 
 // subOrg is the user's sub-organization: SubOrg, or the one sub-organization

@@ -35,7 +35,7 @@ func codeLogins(t *testing.T) (*turnkeytest.Server, map[string]func() *turnkey.C
 func issue(t *testing.T, l *turnkey.CodeLogin, sent turnkey.Sent, code string) error {
 	t.Helper()
 	key, _ := newPub(t)
-	_, err := l.Issue(context.Background(), sent, code, session.LoginRequest{Expires: time.Hour})(key)
+	_, err := l.WithCode(sent, code).Issue(context.Background(), key, session.LoginRequest{Expires: time.Hour})
 	return err
 }
 

@@ -37,8 +37,7 @@ func codeLoginAt(t *testing.T) (*session.Manager, *Login) {
 			}
 			return CodeSent{To: contact, Length: sent.CodeLength, Expires: sent.Expires, Check: sent.CheckCode,
 				Finish: func(ctx context.Context, code string) (session.StoreResult, error) {
-					r := session.LoginRequest{Expires: 15 * time.Minute}
-					return m.LoginBy(ctx, l.API, session.LoginOptions{Expires: r.Expires}, l.Issue(ctx, sent, code, r))
+					return m.Login(ctx, l.WithCode(sent, code), session.LoginOptions{Expires: 15 * time.Minute})
 				},
 				Spent: func(err error) bool { return errors.Is(err, turnkey.ErrCodeSpent) },
 			}, nil

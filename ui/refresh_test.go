@@ -35,7 +35,7 @@ func loggedInAt(t *testing.T) (*session.Manager, *session.Servers, *turnkeytest.
 		key string
 		exp time.Duration
 	}{{"soon", 30 * time.Second}, {"later", 10 * time.Minute}} {
-		if _, err := m.Login(ctx, api, by, "o", session.LoginOptions{Key: s.key, Expires: s.exp}); err != nil {
+		if _, err := m.Login(ctx, session.APIKeyLogin{Turnkey: api, Key: by, Org: "o"}, session.LoginOptions{Key: s.key, Expires: s.exp}); err != nil {
 			t.Fatal(err)
 		}
 	}
