@@ -3,8 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/turnkey"
 )
 
 // usageError marks a mistake in how tkauth was called.
@@ -25,6 +28,116 @@ func withHint(err error, command string) error {
 		return fmt.Errorf("%w; `tkauth list` shows the stored session keys", err)
 	}
 	return err
+}
+
+// remedies are the ways out the command line offers, in its flags, for
+// the errors below it that carry only the fact: each says, for err, what
+// follows its message ("" if it is not one it knows).
+var remedies = []func(err error) string{
+	func(err error) string {
+		if errors.Is(err, store.ErrKeyringTimeout) {
+			return ": unlock it, or use --keyring file"
+		}
+		return ""
+	},
+	func(err error) string {
+		if errors.Is(err, store.ErrKeyringLocked) || errors.Is(err, store.ErrNoKeychain) {
+			return ", or use --keyring file"
+		}
+		return ""
+	},
+	func(err error) string {
+		if e := (*session.KeyStoreUnavailableError)(nil); errors.As(err, &e) {
+			return " (choose it with --keyring " + e.Name + ")"
+		}
+		return ""
+	},
+	func(err error) string {
+		if errors.Is(err, session.ErrOtherServer) {
+			return "; leave the API URL out, or give --other-api with --api-url to send it there"
+		}
+		return ""
+	},
+	func(err error) string {
+		if errors.Is(err, session.ErrUnrecordedServer) {
+			return ": give --other-api with --api-url, or answer yes on a terminal"
+		}
+		return ""
+	},
+	func(err error) string {
+		if e := (*store.DirError)(nil); errors.As(err, &e) && e.Env == "" {
+			if e.Tilde() {
+				return " (--home ~/x, not --home=~/x)"
+			}
+			return " (--home)"
+		}
+		return ""
+	},
+	func(err error) string {
+		if e := (*store.NameError)(nil); errors.As(err, &e) {
+			return ": give a path with --file"
+		}
+		return ""
+	},
+	func(err error) string {
+		if e := (*turnkey.KeyNameError)(nil); errors.As(err, &e) {
+			return ": use --api-key-file for a path"
+		}
+		return ""
+	},
+	func(err error) string {
+		if errors.Is(err, turnkey.ErrNoKeyFile) {
+			return ", or name another with --api-key or --api-key-file"
+		}
+		return ""
+	},
+	func(err error) string {
+		if e := (*turnkey.SubOrgError)(nil); errors.As(err, &e) {
+			if len(e.IDs) == 0 {
+				return ", or give --sub-org"
+			}
+			return ": give --sub-org"
+		}
+		return ""
+	},
+	func(err error) string {
+		if e := (*turnkey.MFAError)(nil); errors.As(err, &e) && !e.Waited {
+			return "; satisfy them elsewhere within --wait, or approve the activity there"
+		}
+		return ""
+	},
+	func(err error) string {
+		if e := (*turnkey.RedirectError)(nil); errors.As(err, &e) {
+			if e.AuthProxy {
+				return ": check --auth-proxy-url"
+			}
+			return ": check --api-url"
+		}
+		return ""
+	},
+	func(err error) string {
+		if errors.Is(err, turnkey.ErrCaptcha) {
+			return "; --org logs in from a parent organization's API key"
+		}
+		return ""
+	},
+	func(err error) string {
+		if errors.Is(err, turnkey.ErrUnknownConfig) {
+			return "; --auth-proxy gives the configuration ID"
+		}
+		return ""
+	},
+}
+
+// explain is err as the command line says it: its message, then the way
+// out, in flags, of each error in it that needs one.
+func explain(err error) string {
+	var b strings.Builder
+	b.WriteString(err.Error())
+	for _, remedy := range remedies {
+		b.WriteString(remedy(err))
+	}
+	return b.String()
 }
 
 // quiet is an error the command has already told the user: Run exits

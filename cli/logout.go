@@ -199,7 +199,7 @@ func describeRevocations(ios *IOStreams, revoked []session.Revocation, forced bo
 		case r.Err == nil:
 			fmt.Fprintf(ios.Out, "Revoked %s's key on Turnkey (%s): the token no longer works.\n", key, escape.Clean(r.API))
 		case forced:
-			ios.warn("revoking %s on Turnkey failed (%v); logging out here anyway (--force): the token works until it expires", key, r.Err)
+			ios.warn("revoking %s on Turnkey failed (%s); logging out here anyway (--force): the token works until it expires", key, explain(r.Err))
 		}
 	}
 }

@@ -80,7 +80,7 @@ func refreshRun(ctx context.Context, opts *RefreshOptions) error {
 	defer opts.IO.leftover(res.Leftover)
 	fmt.Fprintf(opts.IO.Out, "Refreshed %s at %s: %s.\n", escape.Clean(key), escape.Clean(res.Session.APIBaseURL), text.Expiry(env.Manager.Now(), res.Session.Expiry))
 	if res.OldKeyRevoked != nil {
-		opts.IO.warn("the replaced key was not deleted on Turnkey: %v; it works there until it expires", res.OldKeyRevoked)
+		opts.IO.warn("the replaced key was not deleted on Turnkey: %s; it works there until it expires", explain(res.OldKeyRevoked))
 	}
 	return nil
 }
