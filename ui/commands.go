@@ -73,11 +73,11 @@ func actionWithin(timeout time.Duration, failed string, f func(ctx context.Conte
 		status, err := f(ctx)
 		switch {
 		case err != nil && status != "":
-			status += " " + err.Error()
+			status += " " + describe(err)
 		case err != nil && failed != "":
-			status = failed + ": " + err.Error()
+			status = failed + ": " + describe(err)
 		case err != nil:
-			status = err.Error()
+			status = describe(err)
 		}
 		return actionDoneMsg{status: status, err: err}
 	}
