@@ -130,8 +130,11 @@ var remedies = []func(err error) string{
 }
 
 // explain is err as the command line says it: its message, then the way
-// out, in flags, of each error in it that needs one.
+// out, in flags, of each error in it that needs one; "" for nil.
 func explain(err error) string {
+	if err == nil {
+		return ""
+	}
 	var b strings.Builder
 	b.WriteString(err.Error())
 	for _, remedy := range remedies {
