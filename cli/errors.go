@@ -30,115 +30,66 @@ func withHint(err error, command string) error {
 	return err
 }
 
-// remedies are the ways out the command line offers, in its flags, for
-// the errors below it that carry only the fact: each says, for err, what
-// follows its message ("" if it is not one it knows).
-var remedies = []func(err error) string{
-	func(err error) string {
-		if errors.Is(err, store.ErrKeyringTimeout) {
-			return ": unlock it, or use --keyring file"
-		}
-		return ""
-	},
-	func(err error) string {
-		if errors.Is(err, store.ErrKeyringLocked) || errors.Is(err, store.ErrNoKeychain) {
-			return ", or use --keyring file"
-		}
-		return ""
-	},
-	func(err error) string {
-		if e := (*session.KeyStoreUnavailableError)(nil); errors.As(err, &e) {
-			return " (choose it with --keyring " + e.Name + ")"
-		}
-		return ""
-	},
-	func(err error) string {
-		if errors.Is(err, session.ErrOtherServer) {
-			return "; leave the API URL out, or give --other-api with --api-url to send it there"
-		}
-		return ""
-	},
-	func(err error) string {
-		if errors.Is(err, session.ErrUnrecordedServer) {
-			return ": give --other-api with --api-url, or answer yes on a terminal"
-		}
-		return ""
-	},
-	func(err error) string {
-		if e := (*store.DirError)(nil); errors.As(err, &e) && e.Env == "" {
-			if e.Tilde() {
-				return " (--home ~/x, not --home=~/x)"
-			}
-			return " (--home)"
-		}
-		return ""
-	},
-	func(err error) string {
-		if e := (*store.NameError)(nil); errors.As(err, &e) {
-			return ": give a path with --file"
-		}
-		return ""
-	},
-	func(err error) string {
-		if e := (*turnkey.KeyNameError)(nil); errors.As(err, &e) {
-			return ": use --api-key-file for a path"
-		}
-		return ""
-	},
-	func(err error) string {
-		if errors.Is(err, turnkey.ErrNoKeyFile) {
-			return ", or name another with --api-key or --api-key-file"
-		}
-		return ""
-	},
-	func(err error) string {
-		if e := (*turnkey.SubOrgError)(nil); errors.As(err, &e) {
-			if len(e.IDs) == 0 {
-				return ", or give --sub-org"
-			}
-			return ": give --sub-org"
-		}
-		return ""
-	},
-	func(err error) string {
-		if e := (*turnkey.MFAError)(nil); errors.As(err, &e) && !e.Waited {
-			return "; satisfy them elsewhere within --wait, or approve the activity there"
-		}
-		return ""
-	},
-	func(err error) string {
-		if e := (*turnkey.RedirectError)(nil); errors.As(err, &e) {
-			if e.AuthProxy {
-				return ": check --auth-proxy-url"
-			}
-			return ": check --api-url"
-		}
-		return ""
-	},
-	func(err error) string {
-		if errors.Is(err, turnkey.ErrCaptcha) {
-			return "; --org logs in from a parent organization's API key"
-		}
-		return ""
-	},
-	func(err error) string {
-		if errors.Is(err, turnkey.ErrUnknownConfig) {
-			return "; --auth-proxy gives the configuration ID"
-		}
-		return ""
-	},
+// flagHints are the ways out, in flags, of the errors below cli that say
+// only what went wrong: what follows the message of an error of kind.
+var flagHints = []struct {
+	kind error
+	says string
+}{
+	{store.ErrKeyringTimeout, ": unlock it, or use --keyring file"},
+	{store.ErrKeyringLocked, ", or use --keyring file"},
+	{store.ErrNoKeychain, ", or use --keyring file"},
+	{session.ErrOtherServer, "; leave the API URL out, or give --other-api with --api-url to send it there"},
+	{session.ErrUnrecordedServer, ": give --other-api with --api-url, or answer yes on a terminal"},
+	{turnkey.ErrNoKeyFile, ", or name another with --api-key or --api-key-file"},
+	{turnkey.ErrCaptcha, "; --org logs in from a parent organization's API key"},
+	{turnkey.ErrUnknownConfig, "; --auth-proxy gives the configuration ID"},
 }
 
 // explain is err as the command line says it: its message, then the way
-// out, in flags, of each error in it that needs one; "" for nil.
+// out, in flags, of each error in it that needs one (flagHints, and the
+// errors whose way out depends on their data); "" for nil.
 func explain(err error) string {
 	if err == nil {
 		return ""
 	}
 	var b strings.Builder
 	b.WriteString(err.Error())
-	for _, remedy := range remedies {
-		b.WriteString(remedy(err))
+	for _, h := range flagHints {
+		if errors.Is(err, h.kind) {
+			b.WriteString(h.says)
+		}
+	}
+	var (
+		keys     *session.KeyStoreUnavailableError
+		dir      *store.DirError
+		name     *store.NameError
+		keyName  *turnkey.KeyNameError
+		subOrg   *turnkey.SubOrgError
+		mfa      *turnkey.MFAError
+		redirect *turnkey.RedirectError
+	)
+	switch {
+	case errors.As(err, &keys):
+		b.WriteString(" (choose it with --keyring " + keys.Name + ")")
+	case errors.As(err, &dir) && dir.Env == "" && dir.Tilde():
+		b.WriteString(" (--home ~/x, not --home=~/x)")
+	case errors.As(err, &dir) && dir.Env == "":
+		b.WriteString(" (--home)")
+	case errors.As(err, &name):
+		b.WriteString(": give a path with --file")
+	case errors.As(err, &keyName):
+		b.WriteString(": use --api-key-file for a path")
+	case errors.As(err, &subOrg) && len(subOrg.IDs) == 0:
+		b.WriteString(", or give --sub-org")
+	case errors.As(err, &subOrg):
+		b.WriteString(": give --sub-org")
+	case errors.As(err, &mfa) && !mfa.Waited:
+		b.WriteString("; satisfy them elsewhere within --wait, or approve the activity there")
+	case errors.As(err, &redirect) && redirect.AuthProxy:
+		b.WriteString(": check --auth-proxy-url")
+	case errors.As(err, &redirect):
+		b.WriteString(": check --api-url")
 	}
 	return b.String()
 }
