@@ -89,3 +89,15 @@ func TestPrintedErrorsNameTheFlag(t *testing.T) {
 		t.Errorf("--api-key a/b: exit %d, %q", code, errOut)
 	}
 }
+
+// A session of another API: the command line names the flags that send
+// its requests there.
+func TestOtherServerNamesTheFlags(t *testing.T) {
+	withAPI(t)
+	c := newCLI(t)
+	c.ok("login", "--org", "o", "--session-key", "a")
+	r := c.run("", false, "refresh", "a", "--api-url", "https://other.example")
+	if r.code == ExitOK || !strings.Contains(r.errOut, "was logged in with") || !strings.Contains(r.errOut, "give --other-api with --api-url to send it there") {
+		t.Errorf("exit %d, %q", r.code, r.errOut)
+	}
+}
