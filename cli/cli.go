@@ -48,7 +48,8 @@ func Main() int {
 }
 
 // Run executes tkauth with args and returns the exit code. Errors are
-// printed to ios.ErrOut, prefixed "tkauth: ", escaped (escape.Message). A command whose output could
+// printed to ios.ErrOut, prefixed "tkauth: ", with the way out in flags
+// (explain), escaped (escape.Message). A command whose output could
 // not be written (a full disk, a closed pipe) fails, whatever it did.
 func Run(args []string, ios *IOStreams) int {
 	out := &checkedWriter{w: ios.Out}
@@ -67,7 +68,7 @@ func Run(args []string, ios *IOStreams) int {
 		return ExitOK
 	}
 	if q := (quiet{}); !errors.As(err, &q) {
-		fmt.Fprintf(ios.ErrOut, "tkauth: %s\n", escape.Message(err.Error()))
+		fmt.Fprintf(ios.ErrOut, "tkauth: %s\n", escape.Message(explain(err)))
 	}
 	return exitCode(err)
 }

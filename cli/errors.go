@@ -3,8 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/turnkey"
 )
 
 // usageError marks a mistake in how tkauth was called.
@@ -25,6 +28,70 @@ func withHint(err error, command string) error {
 		return fmt.Errorf("%w; `tkauth list` shows the stored session keys", err)
 	}
 	return err
+}
+
+// flagHints are the ways out, in flags, of the errors below cli that say
+// only what went wrong: what follows the message of an error of kind.
+var flagHints = []struct {
+	kind error
+	says string
+}{
+	{store.ErrKeyringTimeout, ": unlock it, or use --keyring file"},
+	{store.ErrKeyringLocked, ", or use --keyring file"},
+	{store.ErrNoKeychain, ", or use --keyring file"},
+	{session.ErrOtherServer, "; leave the API URL out, or give --other-api with --api-url to send it there"},
+	{session.ErrUnrecordedServer, ": give --other-api with --api-url, or answer yes on a terminal"},
+	{turnkey.ErrNoKeyFile, ", or name another with --api-key or --api-key-file"},
+	{turnkey.ErrCaptcha, "; --org logs in from a parent organization's API key"},
+	{turnkey.ErrUnknownConfig, "; --auth-proxy gives the configuration ID"},
+}
+
+// explain is err as the command line says it: its message, then the way
+// out, in flags, of each error in it that needs one (flagHints, and the
+// errors whose way out depends on their data); "" for nil.
+func explain(err error) string {
+	if err == nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(err.Error())
+	for _, h := range flagHints {
+		if errors.Is(err, h.kind) {
+			b.WriteString(h.says)
+		}
+	}
+	var (
+		keys     *session.KeyStoreUnavailableError
+		dir      *store.DirError
+		name     *store.NameError
+		keyName  *turnkey.KeyNameError
+		subOrg   *turnkey.SubOrgError
+		mfa      *turnkey.MFAError
+		redirect *turnkey.RedirectError
+	)
+	switch {
+	case errors.As(err, &keys):
+		b.WriteString(" (choose it with --keyring " + keys.Name + ")")
+	case errors.As(err, &dir) && dir.Env == "" && dir.Tilde():
+		b.WriteString(" (--home ~/x, not --home=~/x)")
+	case errors.As(err, &dir) && dir.Env == "":
+		b.WriteString(" (--home)")
+	case errors.As(err, &name):
+		b.WriteString(": give a path with --file")
+	case errors.As(err, &keyName):
+		b.WriteString(": use --api-key-file for a path")
+	case errors.As(err, &subOrg) && len(subOrg.IDs) == 0:
+		b.WriteString(", or give --sub-org")
+	case errors.As(err, &subOrg):
+		b.WriteString(": give --sub-org")
+	case errors.As(err, &mfa) && !mfa.Waited:
+		b.WriteString("; satisfy them elsewhere within --wait, or approve the activity there")
+	case errors.As(err, &redirect) && redirect.AuthProxy:
+		b.WriteString(": check --auth-proxy-url")
+	case errors.As(err, &redirect):
+		b.WriteString(": check --api-url")
+	}
+	return b.String()
 }
 
 // quiet is an error the command has already told the user: Run exits

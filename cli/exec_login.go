@@ -53,7 +53,7 @@ func execLoginRun(ctx context.Context, opts *ExecOptions) error {
 	endCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if endErr := one.End(endCtx); endErr != nil {
-		opts.IO.warn("the session made for the command (%s) %v", session.Short(one.Session.PublicKey), endErr)
+		opts.IO.warn("the session made for the command (%s) %s", session.Short(one.Session.PublicKey), explain(endErr))
 		if err == nil {
 			err = exitCodeError{errors.New("the command succeeded, but its session is left on Turnkey until it expires"), ExitFailure}
 		}

@@ -192,14 +192,11 @@ func revokeLines(st *session.State, keys []string, by session.Signer) []string {
 // command's error.
 func describeRevocations(ios *IOStreams, revoked []session.Revocation, forced bool) {
 	for _, r := range revoked {
-		key := escape.Clean(r.Key)
 		switch {
-		case r.AlreadyGone:
-			fmt.Fprintf(ios.Out, "Turnkey (%s) no longer had %s's key: it was revoked already, or expired.\n", escape.Clean(r.API), key)
-		case r.Err == nil:
-			fmt.Fprintf(ios.Out, "Revoked %s's key on Turnkey (%s): the token no longer works.\n", key, escape.Clean(r.API))
+		case r.AlreadyGone, r.Err == nil:
+			fmt.Fprintln(ios.Out, text.Revoked([]session.Revocation{r}))
 		case forced:
-			ios.warn("revoking %s on Turnkey failed (%v); logging out here anyway (--force): the token works until it expires", key, r.Err)
+			ios.warn("revoking %s on Turnkey failed (%s); logging out here anyway (--force): the token works until it expires", escape.Clean(r.Key), explain(r.Err))
 		}
 	}
 }

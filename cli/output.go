@@ -68,7 +68,7 @@ func (j *jsonSession) withCheck(c *session.Check) {
 	}
 	j.Server = string(c.Status)
 	if c.Why != nil {
-		j.ServerReason = escape.Message(c.Why.Error())
+		j.ServerReason = escape.Message(explain(c.Why))
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/internal/text"
 	"github.com/tkauth/tkauth/session"
 )
@@ -80,9 +79,9 @@ func refreshRun(ctx context.Context, opts *RefreshOptions) error {
 		return withHint(fmt.Errorf("refresh failed (the session is as it was): %w", err), "refresh")
 	}
 	defer opts.IO.leftover(res.Leftover)
-	fmt.Fprintf(opts.IO.Out, "Refreshed %s at %s: %s.\n", escape.Clean(key), escape.Clean(res.Session.APIBaseURL), text.Expiry(env.Manager.Now(), res.Session.Expiry))
+	fmt.Fprintln(opts.IO.Out, text.Refreshed(res.Session, env.Manager.Now()))
 	if res.OldKeyRevoked != nil {
-		opts.IO.warn("the replaced key was not deleted on Turnkey: %v; it works there until it expires", res.OldKeyRevoked)
+		opts.IO.warn("%s", text.OldKeyLeft(explain(res.OldKeyRevoked)))
 	}
 	return nil
 }

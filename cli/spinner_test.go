@@ -105,7 +105,7 @@ func TestCommandsSpinWhileTurnkeyIsSlow(t *testing.T) {
 	var out bytes.Buffer
 	ios := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: errOut, IsTerminal: true, ErrTerminal: true}
 	code := Run([]string{"--home", c.home, "--keyring", "file", "status", "--check"}, ios)
-	if code != ExitOK || !strings.Contains(out.String(), "valid") || strings.Contains(out.String(), "waiting") {
+	if code != ExitOK || !strings.Contains(out.String(), ") accepts a.") || strings.Contains(out.String(), "waiting") {
 		t.Errorf("status --check: exit %d\n%s", code, out.String())
 	}
 	host := strings.TrimPrefix(front.URL, "http://")

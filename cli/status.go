@@ -96,10 +96,10 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	}
 	if why != nil {
 		// Not usable as far as tkauth can tell: exec would fail the same way.
-		problems = append(problems, "its key store could not say whether its key pair is there: "+escape.Message(why.Error()))
+		problems = append(problems, "its key store could not say whether its key pair is there: "+escape.Message(explain(why)))
 	}
 	if check != nil && check.Status == session.Rejected {
-		problems = append(problems, "rejected by Turnkey: "+escape.Clean(check.Why.Error()))
+		problems = append(problems, text.Verdict(*check, escape.Clean(explain(check.Why))))
 	}
 
 	out := opts.IO.Out
@@ -127,12 +127,10 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		switch {
 		case check == nil:
 			fmt.Fprintln(out, "  Turnkey: not asked (--check asks it)")
-		case check.Status == session.Valid:
-			fmt.Fprintf(out, "  Turnkey (%s): valid\n", escape.Clean(check.API))
 		case check.Status == session.Rejected:
 			fmt.Fprintf(out, "  Turnkey (%s): rejected (why: above)\n", escape.Clean(check.API))
 		default:
-			fmt.Fprintf(out, "  Turnkey: %s: %s\n", check.Status, escape.Clean(check.Why.Error()))
+			fmt.Fprintln(out, "  "+text.Verdict(*check, escape.Clean(explain(check.Why))))
 		}
 		if len(problems) > 0 {
 			fmt.Fprintln(out, "  next: "+nextStep(why != nil))

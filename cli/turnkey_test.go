@@ -200,7 +200,7 @@ func TestStatus(t *testing.T) {
 	if out := c.ok("status"); !strings.HasPrefix(out, "b (active): usable\n") || !strings.Contains(out, "Turnkey: not asked") {
 		t.Errorf("status: %q", out)
 	}
-	if out := c.ok("status", "a", "--check"); !strings.HasPrefix(out, "a: usable\n") || !strings.Contains(out, "Turnkey ("+os.Getenv(APIEnv)+"): valid") {
+	if out := c.ok("status", "a", "--check"); !strings.HasPrefix(out, "a: usable\n") || !strings.Contains(out, "Turnkey ("+os.Getenv(APIEnv)+") accepts a.") {
 		t.Errorf("status --check: %q", out)
 	}
 	srv.DeleteKey(c.state().Sessions["a"].PublicKey)
@@ -217,7 +217,7 @@ func TestStatus(t *testing.T) {
 		t.Errorf("a revoked session says why %d times, or no next step:\n%s", n, r.out)
 	}
 	srv.Close() // unreachable: says nothing of the session
-	if r := c.run("", false, "status", "b", "--check"); r.code != ExitOK || !strings.Contains(r.out, "Turnkey: unreachable") {
+	if r := c.run("", false, "status", "b", "--check"); r.code != ExitOK || !strings.Contains(r.out, "Turnkey could not be asked about b: ") {
 		t.Errorf("unreachable: exit %d %q", r.code, r.out)
 	}
 

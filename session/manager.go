@@ -31,6 +31,17 @@ var (
 	ErrChanged = errors.New("the session changed meanwhile")
 )
 
+// KeyStoreUnavailableError is ErrKeyStoreUnavailable for the key store
+// Name: each front end says how to choose it.
+type KeyStoreUnavailableError struct{ Name string }
+
+func (e *KeyStoreUnavailableError) Error() string {
+	return fmt.Sprintf("%v: it is held by the %q key store, which is not in use", ErrKeyStoreUnavailable, e.Name)
+}
+
+// Unwrap makes it ErrKeyStoreUnavailable.
+func (e *KeyStoreUnavailableError) Unwrap() error { return ErrKeyStoreUnavailable }
+
 // Manager implements Turnkey's session operations over a Store and a
 // KeyStore. Every operation runs under the store's lock from first read to
 // last write, so two processes never interleave.
@@ -453,7 +464,7 @@ func (m *Manager) keyStore(name string) (KeyStore, error) {
 			return ks, nil
 		}
 	}
-	return nil, fmt.Errorf("%w: it is held by the %q key store, which is not in use (choose it with --keyring %s)", ErrKeyStoreUnavailable, name, name)
+	return nil, &KeyStoreUnavailableError{Name: name}
 }
 
 // PruneResult is what ClearUnusedKeyPairs deleted, what it could not, and

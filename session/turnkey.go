@@ -51,7 +51,8 @@ type TurnkeyAPI interface {
 var ErrSignerDead = errors.New("the key that signed is no longer accepted by Turnkey")
 
 // ErrOtherServer: a session's requests would go to another Turnkey API
-// than the one it was logged in with.
+// than the one it was logged in with. Each front end says how to send
+// them there, or not.
 var ErrOtherServer = errors.New("the session belongs to another Turnkey API")
 
 // ErrUnrecordedServer: a session that records no API (stored by add)
@@ -84,10 +85,10 @@ func (sv Servers) For(s Session) (TurnkeyAPI, error) {
 	switch {
 	case sv.Named == "" || sv.Other || sv.Named == s.APIBaseURL:
 	case s.APIBaseURL != "":
-		return nil, fmt.Errorf("%w: %s was logged in with %s, not %s; leave the API URL out, or give --other-api with --api-url to send it there", ErrOtherServer, key, s.APIBaseURL, sv.Named)
+		return nil, fmt.Errorf("%w: %s was logged in with %s, not %s", ErrOtherServer, key, s.APIBaseURL, sv.Named)
 	case sv.Named == sv.Default, sv.Confirm != nil && sv.Confirm(s, sv.Named):
 	default:
-		return nil, fmt.Errorf("%w: %s was stored without one (tkauth add), so its requests go to Turnkey's own API, %s, not to %s, unless you say so: give --other-api with --api-url, or answer yes on a terminal", ErrUnrecordedServer, key, sv.Default, sv.Named)
+		return nil, fmt.Errorf("%w: %s was stored without one (tkauth add), so its requests go to Turnkey's own API, %s, not to %s, unless you say so", ErrUnrecordedServer, key, sv.Default, sv.Named)
 	}
 	switch {
 	case sv.Named != "":

@@ -49,6 +49,12 @@ func NewAPIKeys(f *File, service string, timeout time.Duration) *APIKeys {
 	return &APIKeys{file: f, sys: sys}
 }
 
+// NameError: an API key's name holds a path separator, or is . or ..;
+// each front end says where a path goes instead.
+type NameError struct{ Name string }
+
+func (e *NameError) Error() string { return fmt.Sprintf("API key name %q is not a name", e.Name) }
+
 // ErrNoKeyring: the system keyring does not answer here.
 var ErrNoKeyring = errors.New("no system keyring here")
 
@@ -67,7 +73,7 @@ func CheckName(name string) error {
 	case name == "" || len(name) > 128:
 		return fmt.Errorf("an API key's name is 1 to 128 characters; %q is not", name)
 	case strings.ContainsAny(name, `/\`) || name == "." || name == "..":
-		return fmt.Errorf("API key name %q is not a name: give a path with --file", name)
+		return &NameError{Name: name}
 	case strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }) >= 0:
 		return fmt.Errorf("API key name %q holds a space or a character that does not print", name)
 	}

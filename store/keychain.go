@@ -53,13 +53,13 @@ func (e *keychainError) Error() string {
 	case secItemNotFound:
 		why = "the item is not in the keychain"
 	case secInteractionNotAllowed:
-		why = "the login keychain is locked and cannot ask for its password here (an SSH session, or no one at the Mac): unlock it with `security unlock-keychain`, or use --keyring file"
+		why = "the login keychain is locked and cannot ask for its password here (an SSH session, or no one at the Mac): unlock it with `security unlock-keychain`"
 	case secAuthFailed:
 		why = "the keychain refused the password or the authorization"
 	case secUserCanceled:
 		why = "the keychain's prompt was cancelled"
 	case secNoSuchKeychain:
-		why = "there is no default keychain: make one in Keychain Access, or use --keyring file"
+		why = ErrNoKeychain.Error() + ": make one in Keychain Access"
 	case secWritePermission:
 		why = "the default keychain is read-only"
 	case secDuplicateItem:
@@ -88,9 +88,10 @@ func clean(s string) string {
 }
 
 // Is makes a locked keychain that cannot prompt ErrKeyringLocked, as a
-// locked Secret Service is.
+// locked Secret Service is, and a missing one ErrNoKeychain.
 func (e *keychainError) Is(target error) bool {
-	return target == ErrKeyringLocked && e.status == secInteractionNotAllowed
+	return target == ErrKeyringLocked && e.status == secInteractionNotAllowed ||
+		target == ErrNoKeychain && e.status == secNoSuchKeychain
 }
 
 // run runs security with args, stdin given; the process is killed when

@@ -38,9 +38,9 @@ const (
 // keys included, wherever tkauth happens to be run, and a leading ~ is not
 // the home directory unless a shell expanded it.
 func ResolveDir(dir string) (string, error) {
-	from := "--home"
+	env := ""
 	if dir == "" {
-		dir, from = os.Getenv(HomeEnv), HomeEnv
+		dir, env = os.Getenv(HomeEnv), HomeEnv
 	}
 	if dir == "" {
 		cfg, err := configDir()
@@ -49,11 +49,8 @@ func ResolveDir(dir string) (string, error) {
 		}
 		return filepath.Join(cfg, "tkauth"), nil
 	}
-	switch {
-	case strings.HasPrefix(dir, "~"):
-		return "", fmt.Errorf("%w: %s is %s: a ~ is not expanded here; write $HOME%s, or let the shell expand it (--home ~/x, not --home=~/x)", ErrBadDir, from, strconv.Quote(dir), strings.TrimPrefix(dir, "~"))
-	case !filepath.IsAbs(dir):
-		return "", fmt.Errorf("%w: %s is %s, a relative path: give an absolute one, so that the store is the same wherever tkauth runs", ErrBadDir, from, strconv.Quote(dir))
+	if strings.HasPrefix(dir, "~") || !filepath.IsAbs(dir) {
+		return "", &DirError{Env: env, Dir: dir}
 	}
 	return filepath.Clean(dir), nil
 }
@@ -70,3 +67,28 @@ func configDir() (string, error) {
 
 // ErrBadDir: the store directory given is not an absolute path.
 var ErrBadDir = errors.New("not a store directory")
+
+// DirError is ErrBadDir for Dir, which came from Env ($TKAUTH_HOME), or,
+// when Env is "", from the caller, whose front end names where it came
+// from.
+type DirError struct {
+	Env string
+	Dir string
+}
+
+func (e *DirError) Error() string {
+	from := e.Env
+	if from == "" {
+		from = "the store directory given"
+	}
+	if e.Tilde() {
+		return fmt.Sprintf("%v: %s is %s: a ~ is not expanded here; write $HOME%s, or let the shell expand it", ErrBadDir, from, strconv.Quote(e.Dir), strings.TrimPrefix(e.Dir, "~"))
+	}
+	return fmt.Sprintf("%v: %s is %s, a relative path: give an absolute one, so that the store is the same wherever tkauth runs", ErrBadDir, from, strconv.Quote(e.Dir))
+}
+
+// Tilde reports a directory that starts with a ~ no shell expanded.
+func (e *DirError) Tilde() bool { return strings.HasPrefix(e.Dir, "~") }
+
+// Unwrap makes it ErrBadDir.
+func (e *DirError) Unwrap() error { return ErrBadDir }

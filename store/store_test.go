@@ -29,8 +29,8 @@ func TestResolveDir(t *testing.T) {
 	}
 	for _, tt := range []struct{ flag, env, says string }{
 		{"", "~/x", `TKAUTH_HOME is "~/x": a ~ is not expanded here; write $HOME/x`},
-		{"~", "", `--home is "~"`},
-		{"relative/dir", "", `--home is "relative/dir", a relative path`},
+		{"~", "", `the store directory given is "~"`}, // the CLI names --home
+		{"relative/dir", "", `the store directory given is "relative/dir", a relative path`},
 		{"", "x", `TKAUTH_HOME is "x", a relative path`},
 		{"", "./.", "a relative path"},
 	} {

@@ -19,13 +19,17 @@ const DefaultKeyringTimeout = 5 * time.Second
 const SystemService = "tkauth"
 
 // ErrKeyringTimeout is returned when the system keyring does not answer in
-// time.
-var ErrKeyringTimeout = errors.New("the system keyring did not answer in time (is it locked, or waiting on a prompt? unlock it, or use --keyring file)")
+// time. Each front end says how to do without it.
+var ErrKeyringTimeout = errors.New("the system keyring did not answer in time (is it locked, or waiting on a prompt?)")
 
 // ErrKeyringLocked is returned when the keyring's collection is locked and
 // could not be unlocked: no prompt can be shown here (SSH, no desktop), or
-// it was dismissed.
-var ErrKeyringLocked = errors.New("the system keyring is locked and could not be unlocked here: unlock it (log in to the desktop, or run gnome-keyring-daemon --unlock), or use --keyring file")
+// it was dismissed. Each front end says how to do without it.
+var ErrKeyringLocked = errors.New("the system keyring is locked and could not be unlocked here: unlock it (log in to the desktop, or run gnome-keyring-daemon --unlock)")
+
+// ErrNoKeychain: macOS has no default keychain for tkauth to use. Each
+// front end says how to do without it.
+var ErrNoKeychain = errors.New("there is no default keychain")
 
 // SystemKeys keeps private keys in the OS keyring (the Secret Service on
 // Linux and the BSDs, the Keychain on macOS): service SystemService, user

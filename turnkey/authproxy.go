@@ -121,13 +121,13 @@ func Advice(msg string) string {
 	case ErrTooManyCodes:
 		return fmt.Sprintf("%v (3 live codes): use the last one sent, or wait until they expire (5 minutes)", k)
 	case ErrCaptcha:
-		return fmt.Sprintf("%v: turn the captcha off for this Auth Proxy configuration, or log in from a parent organization's API key (--org)", k)
+		return fmt.Sprintf("%v: turn the captcha off for this Auth Proxy configuration, or log in from a parent organization's API key", k)
 	case ErrOrigin:
 		return fmt.Sprintf("%v: add this origin, or *, to the configuration in Turnkey's dashboard", k)
 	case ErrCodeExpired, ErrCodeSpent:
 		return fmt.Sprintf("%v: log in again for a new one", k)
 	case ErrUnknownConfig:
-		return fmt.Sprintf("%v: check --auth-proxy (Turnkey's dashboard, Wallet Kit, shows it)", k)
+		return fmt.Sprintf("%v: check the configuration ID (Turnkey's dashboard, Wallet Kit, shows it)", k)
 	}
 	return ""
 }
@@ -221,7 +221,7 @@ func (p *AuthProxy) post(ctx context.Context, path string, req, resp any) error 
 	}
 	defer res.Body.Close()
 	if res.StatusCode >= 300 && res.StatusCode < 400 {
-		return fmt.Errorf("the Auth Proxy answered %d, a redirect to %s, which tkauth does not follow: check --auth-proxy-url", res.StatusCode, escape.Clean(res.Header.Get("Location")))
+		return &RedirectError{Status: res.StatusCode, Location: res.Header.Get("Location"), AuthProxy: true}
 	}
 	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
 	switch {

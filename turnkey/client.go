@@ -278,8 +278,7 @@ func (c *Client) once(ctx context.Context, path string, st stamper, body []byte)
 	}
 	defer res.Body.Close()
 	if res.StatusCode >= 300 && res.StatusCode < 400 {
-		return 0, nil, fmt.Errorf("the server answered %d, a redirect to %s, which tkauth does not follow with a signed request: check --api-url",
-			res.StatusCode, escape.Clean(res.Header.Get("Location")))
+		return 0, nil, &RedirectError{Status: res.StatusCode, Location: res.Header.Get("Location")}
 	}
 	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
 	switch {

@@ -176,9 +176,9 @@ func (l *CodeLogin) subOrg(ctx context.Context) (string, error) {
 	}
 	switch len(ids) {
 	case 0:
-		return "", fmt.Errorf("no sub-organization of %s has a user who verified %s: sign them up first, or give --sub-org", escape.Clean(l.Parent), escape.Clean(l.Contact))
+		return "", &SubOrgError{Parent: l.Parent, Contact: l.Contact}
 	case 1:
 		return ids[0], nil
 	}
-	return "", fmt.Errorf("%d sub-organizations of %s have a user who verified %s (%s): give --sub-org", len(ids), escape.Clean(l.Parent), escape.Clean(l.Contact), escape.Join(ids))
+	return "", &SubOrgError{Parent: l.Parent, Contact: l.Contact, IDs: ids}
 }

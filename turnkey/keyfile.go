@@ -48,7 +48,7 @@ func LoadCLIKey(name string) (session.Signer, error) {
 		name = DefaultKeyName
 	}
 	if strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
-		return nil, fmt.Errorf("API key name %q is not a name: use --api-key-file for a path", name)
+		return nil, &KeyNameError{Name: name}
 	}
 	dir, err := CLIKeyDir()
 	if err != nil {
@@ -139,7 +139,7 @@ func NewKey(curve string) (session.Signer, string, error) {
 func LoadKeyFile(path string) (session.Signer, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("no API key at %s: create one with Turnkey's CLI (tkcli generate api-key), or name another with --api-key or --api-key-file", path)
+		return nil, fmt.Errorf("%w at %s: create one with Turnkey's CLI (tkcli generate api-key)", ErrNoKeyFile, path)
 	}
 	if err != nil {
 		return nil, err

@@ -42,7 +42,7 @@ func (e *MFAError) Error() string {
 	if e.Waited {
 		return fmt.Sprintf("%v: activity %s still needed %s when tkauth stopped waiting; nothing was done", ErrMFANeeded, escape.Clean(e.ActivityID), what)
 	}
-	return fmt.Sprintf("%v: activity %s needs %s; satisfy them elsewhere within --wait, or approve the activity there; nothing was done", ErrMFANeeded, escape.Clean(e.ActivityID), what)
+	return fmt.Sprintf("%v: activity %s needs %s; nothing was done", ErrMFANeeded, escape.Clean(e.ActivityID), what)
 }
 
 func (e *MFAError) Unwrap() error { return ErrMFANeeded }

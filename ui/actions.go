@@ -194,16 +194,11 @@ func (m *Model) confirmPrune() {
 
 // checkText says Turnkey's verdict on a session in a line.
 func checkText(c session.Check) string {
-	key := escape.Clean(c.Key)
-	switch c.Status {
-	case session.Valid:
-		return "Turnkey (" + escape.Clean(c.API) + ") accepts " + key + "."
-	case session.Rejected:
-		return "Turnkey rejects " + key + ": " + c.Why.Error()
-	case session.Unreachable:
-		return "Turnkey could not be asked about " + key + ": " + c.Why.Error()
+	var why string
+	if c.Why != nil {
+		why = describe(c.Why)
 	}
-	return key + " cannot be checked here: " + c.Why.Error()
+	return text.Verdict(c, why)
 }
 
 // click selects the row clicked on.

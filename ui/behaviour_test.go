@@ -150,7 +150,7 @@ func TestDialogRevokes(t *testing.T) {
 		t.Fatal("r started nothing")
 	}
 	m = runAction(t, m, cmd)
-	if _, ok := m.state.Sessions["later"]; ok || srv.HasKey(later.PublicKey) || !strings.HasPrefix(m.status, "Revoked on Turnkey ("+srv.URL+"): 1 session. Logged out later") {
+	if _, ok := m.state.Sessions["later"]; ok || srv.HasKey(later.PublicKey) || !strings.HasPrefix(m.status, "Revoked later's key on Turnkey ("+srv.URL+"): the token no longer works. Logged out later") {
 		t.Errorf("after r: still stored %v, on Turnkey %v, status %q", ok, srv.HasKey(later.PublicKey), m.status)
 	}
 	if _, ok := m.state.Sessions["soon"]; !ok {

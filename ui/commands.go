@@ -3,9 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
-	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -73,11 +72,11 @@ func actionWithin(timeout time.Duration, failed string, f func(ctx context.Conte
 		status, err := f(ctx)
 		switch {
 		case err != nil && status != "":
-			status += " " + err.Error()
+			status += " " + describe(err)
 		case err != nil && failed != "":
-			status = failed + ": " + err.Error()
+			status = failed + ": " + describe(err)
 		case err != nil:
-			status = err.Error()
+			status = describe(err)
 		}
 		return actionDoneMsg{status: status, err: err}
 	}
@@ -128,27 +127,11 @@ func revokeCmd(s Sessions, sv session.Servers, keys []string) tea.Cmd {
 		if res.Unrecorded != nil {
 			err = errors.Join(err, res.Unrecorded)
 		}
-		revoked, gone := 0, 0
-		var apis []string
-		for _, r := range res.Revoked {
-			switch {
-			case r.AlreadyGone:
-				gone++
-			case r.Err == nil:
-				revoked++
-			}
-			if r.API != "" && !slices.Contains(apis, r.API) {
-				apis = append(apis, r.API)
-			}
-		}
-		say := "Revoked on Turnkey (" + escape.Join(apis) + "): " + text.Plural(revoked, "session")
-		if gone > 0 {
-			say += " (" + text.Plural(gone, "more") + " dead there already)"
-		}
+		say := text.Revoked(res.Revoked)
 		if len(res.Sessions) == 0 {
-			return say + "; none logged out here:", err
+			return strings.TrimSuffix(say, ".") + "; none logged out here:", err
 		}
-		return say + ". " + text.Logout(res), err
+		return say + " " + text.Logout(res), err
 	})
 }
 
@@ -164,11 +147,10 @@ func refreshCmd(s Sessions, sv session.Servers, key string, now func() time.Time
 		if err != nil {
 			return "", err
 		}
-		done := "Refreshed " + escape.Clean(key) + " at " + escape.Clean(res.Session.APIBaseURL) + ": " + text.Expiry(now(), res.Session.Expiry) + "."
 		if res.OldKeyRevoked != nil {
-			err = errors.Join(res.Leftover, fmt.Errorf("the replaced key was not deleted on Turnkey: %w", res.OldKeyRevoked))
+			err = errors.New(text.OldKeyLeft(describe(res.OldKeyRevoked)))
 		}
-		return done, errors.Join(res.Leftover, err)
+		return text.Refreshed(res.Session, now()), errors.Join(res.Leftover, err)
 	})
 }
 

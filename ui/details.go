@@ -89,7 +89,7 @@ func (d details) check(key string, f facts) string {
 	case session.Valid:
 		return st.Verified.Render("valid") + at
 	case session.Rejected:
-		return st.Error.Render("rejected") + at + ": " + escape.Clean(c.check.Why.Error())
+		return st.Error.Render("rejected") + at + ": " + escape.Clean(describe(c.check.Why))
 	}
-	return st.Unverified.Render(string(c.check.Status)) + at + ": " + escape.Clean(c.check.Why.Error())
+	return st.Unverified.Render(string(c.check.Status)) + at + ": " + escape.Clean(describe(c.check.Why))
 }

@@ -1,0 +1,71 @@
+package text
+
+import (
+	"slices"
+	"time"
+
+	"github.com/tkauth/tkauth/internal/escape"
+	"github.com/tkauth/tkauth/session"
+)
+
+// Refreshed says what a refresh did: the session s it stored, at which
+// API, and until when.
+func Refreshed(s session.Session, now time.Time) string {
+	return "Refreshed " + escape.Clean(s.Key) + " at " + escape.Clean(s.APIBaseURL) + ": " + Expiry(now, s.Expiry) + "."
+}
+
+// OldKeyLeft says that the key a refresh replaced is still on Turnkey;
+// why is the error, as the front end says it.
+func OldKeyLeft(why string) string {
+	return "the replaced key was not deleted on Turnkey: " + why + "; it works there until it expires"
+}
+
+// Revoked says what revoking sessions' keys on Turnkey came to: one
+// session's in a sentence of its own, more counted, with the APIs asked.
+// Why one failed is the error's to say.
+func Revoked(rs []session.Revocation) string {
+	if len(rs) == 1 {
+		r := rs[0]
+		key, api := escape.Clean(r.Key), escape.Clean(r.API)
+		switch {
+		case r.AlreadyGone:
+			return "Turnkey (" + api + ") no longer had " + key + "'s key: it was revoked already, or expired."
+		case r.Err == nil:
+			return "Revoked " + key + "'s key on Turnkey (" + api + "): the token no longer works."
+		}
+		return "Revoking " + key + "'s key on Turnkey (" + api + ") failed."
+	}
+	revoked, gone := 0, 0
+	var apis []string
+	for _, r := range rs {
+		switch {
+		case r.AlreadyGone:
+			gone++
+		case r.Err == nil:
+			revoked++
+		}
+		if r.API != "" && !slices.Contains(apis, r.API) {
+			apis = append(apis, r.API)
+		}
+	}
+	say := "Revoked on Turnkey (" + escape.Join(apis) + "): " + Plural(revoked, "session")
+	if gone > 0 {
+		say += " (" + Plural(gone, "more") + " dead there already)"
+	}
+	return say + "."
+}
+
+// Verdict says Turnkey's verdict on the session c asked about; why is
+// c.Why as the front end says it, with its own way out.
+func Verdict(c session.Check, why string) string {
+	key := escape.Clean(c.Key)
+	switch c.Status {
+	case session.Valid:
+		return "Turnkey (" + escape.Clean(c.API) + ") accepts " + key + "."
+	case session.Rejected:
+		return "Turnkey rejects " + key + ": " + why
+	case session.Unreachable:
+		return "Turnkey could not be asked about " + key + ": " + why
+	}
+	return key + " cannot be checked here: " + why
+}
