@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tkauth/tkauth/internal/escape"
+	"github.com/tkauth/tkauth/turnkey/internal/wire"
 )
 
 // DefaultAuthProxyURL is Turnkey's Auth Proxy.
@@ -144,20 +145,14 @@ type ProxyConfig struct {
 // Config asks the Auth Proxy for the configuration: the organization and
 // the shape of its codes (wallet_kit_config).
 func (p *AuthProxy) Config(ctx context.Context) (ProxyConfig, error) {
-	var resp struct {
-		OrganizationID           string   `json:"organizationId"`
-		OTPLength                string   `json:"otpLength"`
-		OTPAlphanumeric          bool     `json:"otpAlphanumeric"`
-		SessionExpirationSeconds string   `json:"sessionExpirationSeconds"`
-		EnabledProviders         []string `json:"enabledProviders"`
-	}
-	if err := p.post(ctx, "/v1/wallet_kit_config", map[string]any{}, &resp); err != nil {
+	var resp wire.ProxyGetWalletKitConfigResponse
+	if err := p.post(ctx, wire.ProxyPathWalletKitConfig, wire.ProxyGetWalletKitConfigRequest{}, &resp); err != nil {
 		return ProxyConfig{}, err
 	}
 	if resp.OrganizationID == "" {
 		return ProxyConfig{}, fmt.Errorf("%w: the Auth Proxy's configuration names no organization", ErrUnexpectedAnswer)
 	}
-	c := ProxyConfig{OrganizationID: resp.OrganizationID, CodeLength: codeLength(resp.OTPLength), Alphanumeric: resp.OTPAlphanumeric, Providers: resp.EnabledProviders}
+	c := ProxyConfig{OrganizationID: resp.OrganizationID, CodeLength: codeLength(resp.OTPLength), Alphanumeric: resp.OTPAlphanumeric != nil && *resp.OTPAlphanumeric, Providers: resp.EnabledProviders}
 	if n, err := strconv.Atoi(resp.SessionExpirationSeconds); err == nil && n > 0 {
 		c.SessionLifetime = time.Duration(n) * time.Second
 	}
@@ -166,11 +161,8 @@ func (p *AuthProxy) Config(ctx context.Context) (ProxyConfig, error) {
 
 // InitOTP has the Auth Proxy send a code to contact (otp_init_v2).
 func (p *AuthProxy) InitOTP(ctx context.Context, otpType, contact string) (OTP, error) {
-	var resp struct {
-		OTPID                     string `json:"otpId"`
-		OTPEncryptionTargetBundle string `json:"otpEncryptionTargetBundle"`
-	}
-	if err := p.post(ctx, "/v1/otp_init_v2", map[string]string{"otpType": otpType, "contact": contact}, &resp); err != nil {
+	var resp wire.ProxyInitOTPV2Response
+	if err := p.post(ctx, wire.ProxyPathOTPInitV2, wire.ProxyInitOTPV2Request{OTPType: otpType, Contact: contact}, &resp); err != nil {
 		return OTP{}, err
 	}
 	if resp.OTPID == "" || resp.OTPEncryptionTargetBundle == "" {
@@ -182,10 +174,8 @@ func (p *AuthProxy) InitOTP(ctx context.Context, otpType, contact string) (OTP, 
 // VerifyOTP hands the Auth Proxy the encrypted code (otp_verify_v2) and
 // returns the verification token, unchecked.
 func (p *AuthProxy) VerifyOTP(ctx context.Context, otpID, encrypted string) (string, error) {
-	var resp struct {
-		VerificationToken string `json:"verificationToken"`
-	}
-	if err := p.post(ctx, "/v1/otp_verify_v2", map[string]string{"otpId": otpID, "encryptedOtpBundle": encrypted}, &resp); err != nil {
+	var resp wire.ProxyVerifyOTPV2Response
+	if err := p.post(ctx, wire.ProxyPathOTPVerifyV2, wire.ProxyVerifyOTPV2Request{OTPID: otpID, EncryptedOTPBundle: encrypted}, &resp); err != nil {
 		return "", err
 	}
 	if resp.VerificationToken == "" {
@@ -230,11 +220,8 @@ func (p *AuthProxy) post(ctx context.Context, path string, req, resp any) error 
 	case len(data) > maxBody:
 		return ErrAnswerTooLarge
 	case res.StatusCode != http.StatusOK:
-		var f Failure
-		if json.Unmarshal(data, &f) != nil || f.Message == "" {
-			f.Message = strings.TrimSpace(http.StatusText(res.StatusCode))
-		}
-		return &ProxyError{Path: path, Status: res.StatusCode, Code: f.Code, Message: f.Message}
+		code, msg := failure(res.StatusCode, data)
+		return &ProxyError{Path: path, Status: res.StatusCode, Code: code, Message: msg}
 	}
 	if err := json.Unmarshal(data, resp); err != nil {
 		return fmt.Errorf("the Auth Proxy's answer to %s is not what was expected: %s", path, escape.Clean(err.Error()))

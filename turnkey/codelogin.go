@@ -20,6 +20,7 @@ import (
 
 	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey/internal/wire"
 )
 
 // TLSFetcherKey is the uncompressed P-256 key with which Turnkey's enclave
@@ -420,18 +421,6 @@ func VerifyAttestedStamp(header string, body []byte) (AttestedStampParts, error)
 	return AttestedStampParts{Attestation: st.Attestation, Scheme: st.Scheme, PublicKey: st.PublicKey}, nil
 }
 
-// ClientSignature is OTP_LOGIN_V2's proof that the session key asked for
-// the login.
-type ClientSignature struct {
-	PublicKey string `json:"publicKey"`
-	Scheme    string `json:"scheme"`
-	Message   string `json:"message"`
-	Signature string `json:"signature"`
-}
-
-// ClientSignatureScheme is the scheme of a P-256 client signature.
-const ClientSignatureScheme = "CLIENT_SIGNATURE_SCHEME_API_P256"
-
 // LoginUsage is the message a login's client signature covers, exactly as
 // Turnkey's SDKs marshal it (go-sdk TokenUsage).
 func LoginUsage(tokenID, sessionPublicKey string) string {
@@ -450,22 +439,22 @@ func LoginUsage(tokenID, sessionPublicKey string) string {
 // SignLogin makes the client signature for logging in with verification
 // token id tokenID: k (the session key) signs LoginUsage, raw r||s over
 // its sha256, in hex.
-func SignLogin(k session.Signer, tokenID string) (ClientSignature, error) {
+func SignLogin(k session.Signer, tokenID string) (wire.ClientSignature, error) {
 	msg := LoginUsage(tokenID, k.PublicKey())
 	der, err := k.Sign([]byte(msg))
 	if err != nil {
-		return ClientSignature{}, err
+		return wire.ClientSignature{}, err
 	}
 	raw, err := derToRaw(der)
 	if err != nil {
-		return ClientSignature{}, err
+		return wire.ClientSignature{}, err
 	}
-	return ClientSignature{PublicKey: k.PublicKey(), Scheme: ClientSignatureScheme, Message: msg, Signature: hex.EncodeToString(raw)}, nil
+	return wire.ClientSignature{PublicKey: k.PublicKey(), Scheme: wire.ClientSignatureSchemeAPIP256, Message: msg, Signature: hex.EncodeToString(raw)}, nil
 }
 
 // VerifyClientSignature checks a client signature: by its public key,
 // raw r||s over sha256 of its message. Test servers use it.
-func VerifyClientSignature(cs ClientSignature) error {
+func VerifyClientSignature(cs wire.ClientSignature) error {
 	pub, err := session.ParsePublicKey(cs.PublicKey)
 	if err != nil {
 		return fmt.Errorf("client signature public key: %w", err)
