@@ -201,7 +201,7 @@ func (p *AuthProxy) post(ctx context.Context, path string, req, resp any) error 
 		return err
 	}
 	r.Header.Set("Content-Type", "application/json")
-	r.Header.Set("X-Auth-Proxy-Config-ID", p.ConfigID)
+	r.Header.Set(wire.ProxyConfigHeader, p.ConfigID)
 	res, err := p.HTTP.Do(r)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {

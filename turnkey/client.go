@@ -180,7 +180,7 @@ type stamper func(body []byte) (header, value string, err error)
 func byKey(key session.Signer) stamper {
 	return func(body []byte) (string, string, error) {
 		v, err := Stamp(key, body)
-		return "X-Stamp", v, err
+		return wire.StampHeader, v, err
 	}
 }
 
@@ -188,8 +188,8 @@ func byKey(key session.Signer) stamper {
 // in the X-Stamp-Attested header, attested by a verification token.
 func byAttestation(key session.Signer, token string) stamper {
 	return func(body []byte) (string, string, error) {
-		v, err := AttestedStamp(key, token, SchemeAttestedVerificationToken, body)
-		return AttestedHeader, v, err
+		v, err := attestedStamp(key, token, wire.SchemeAttestedVerificationToken, body)
+		return wire.AttestedStampHeader, v, err
 	}
 }
 

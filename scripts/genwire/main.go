@@ -210,7 +210,8 @@ func wireFile(api, proxy *spec) ([]byte, error) {
 	header(&b, api, proxy)
 	fmt.Fprintln(&b, "// Package wire is Turnkey's wire format as tkauth's client and its test")
 	fmt.Fprintln(&b, "// server both speak it: the paths, enums, requests and answers of the")
-	fmt.Fprintln(&b, "// endpoints tkauth calls, generated from Turnkey's specs.")
+	fmt.Fprintln(&b, "// endpoints tkauth calls, generated from Turnkey's specs (this file);")
+	fmt.Fprintln(&b, "// and the formats the specs leave out, from Turnkey's SDKs (formats.go).")
 	fmt.Fprintln(&b, "package wire")
 	fmt.Fprintln(&b)
 

@@ -249,7 +249,7 @@ func (s *Server) initOTP(org, typ, contact string, length int, alnum bool, life 
 	if err != nil {
 		return turnkey.OTP{}, refuse(http.StatusInternalServerError, 13, err.Error())
 	}
-	bundle, err := turnkey.SignTargetBundle(turnkey.Target{Public: target.PublicKey().Bytes(), OrganizationID: org}, s.Notarizer)
+	bundle, err := signTargetBundle(turnkey.Target{Public: target.PublicKey().Bytes(), OrganizationID: org}, s.Notarizer)
 	if err != nil {
 		return turnkey.OTP{}, refuse(http.StatusInternalServerError, 13, err.Error())
 	}
@@ -274,7 +274,7 @@ func (s *Server) verifyOTP(org, id, encrypted string) (string, *failure) {
 	case !s.now().Before(o.expires):
 		return "", refuse(http.StatusBadRequest, 9, MsgCodeExpired)
 	}
-	code, pub, err := turnkey.DecryptCode(encrypted, o.target)
+	code, pub, err := decryptCode(encrypted, o.target)
 	if err != nil {
 		return "", refuse(http.StatusBadRequest, 3, "invalid encryptedOtpBundle: "+err.Error())
 	}
@@ -289,7 +289,7 @@ func (s *Server) verifyOTP(org, id, encrypted string) (string, *failure) {
 	o.done = true
 	var idb [16]byte
 	rand.Read(idb[:])
-	tok, err := turnkey.SignVerificationToken(turnkey.VerificationToken{ID: hex.EncodeToString(idb[:]), Type: o.typ, Contact: o.contact,
+	tok, err := signVerificationToken(turnkey.VerificationToken{ID: hex.EncodeToString(idb[:]), Type: o.typ, Contact: o.contact,
 		OrganizationID: org, PublicKey: pub, Expiry: s.now().Add(TokenLife)}, s.Notarizer)
 	if err != nil {
 		return "", refuse(http.StatusInternalServerError, 13, err.Error())
@@ -314,7 +314,7 @@ func (s *Server) token(raw string) (turnkey.VerificationToken, *failure) {
 func (s *Server) proxy(w http.ResponseWriter, r *http.Request, body []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.codes.proxies[r.Header.Get("X-Auth-Proxy-Config-ID")]
+	c, ok := s.codes.proxies[r.Header.Get(wire.ProxyConfigHeader)]
 	if !ok {
 		writeError(w, http.StatusNotFound, 5, MsgUnknownConfig)
 		return
@@ -372,12 +372,12 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request, body []byte) {
 // token vouches for: stamp_login, and the queries about the activity it
 // made.
 func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
-	st, err := turnkey.VerifyAttestedStamp(r.Header.Get(turnkey.AttestedHeader), body)
+	st, err := verifyAttestedStamp(r.Header.Get(wire.AttestedStampHeader), body)
 	if err != nil {
 		writeError(w, http.StatusUnauthorized, 16, "invalid attested stamp: "+err.Error())
 		return
 	}
-	if st.Scheme != turnkey.SchemeAttestedVerificationToken {
+	if st.Scheme != wire.SchemeAttestedVerificationToken {
 		writeError(w, http.StatusUnauthorized, 16, "unsupported attested stamp scheme: "+st.Scheme)
 		return
 	}
@@ -388,7 +388,7 @@ func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tok, err := turnkey.VerifyVerificationToken(st.Attestation, &s.Notarizer.PublicKey, s.now())
+	tok, err := turnkey.VerifyVerificationToken(st.PublicKeyAttestation, &s.Notarizer.PublicKey, s.now())
 	if err != nil {
 		writeError(w, http.StatusUnauthorized, 16, MsgBadAttestation+": "+err.Error())
 		return
@@ -517,10 +517,10 @@ func (s *Server) otpLogin(w http.ResponseWriter, org string, params json.RawMess
 	case cs == wire.ClientSignature{}:
 		writeError(w, http.StatusBadRequest, 3, "clientSignature is required")
 		return
-	case cs.Scheme != wire.ClientSignatureSchemeAPIP256 || cs.PublicKey != p.PublicKey || cs.Message != turnkey.LoginUsage(tok.ID, p.PublicKey):
+	case cs.Scheme != wire.ClientSignatureSchemeAPIP256 || cs.PublicKey != p.PublicKey || cs.Message != wire.LoginUsage(tok.ID, p.PublicKey):
 		writeError(w, http.StatusBadRequest, 3, MsgBadClientSig+": it must be the session key's, over the login usage of this token")
 		return
-	case turnkey.VerifyClientSignature(cs) != nil:
+	case verifyClientSignature(cs) != nil:
 		writeError(w, http.StatusBadRequest, 3, MsgBadClientSig)
 		return
 	case p.PublicKey != tok.PublicKey:

@@ -19,7 +19,10 @@
 //   - activities can end in consensus-needed, rejected or failed, and any
 //     request can fail or be slow, on demand.
 //
-// Its clock can be moved forward. Errors come in Turnkey's shape.
+// Its clock can be moved forward. Errors come in Turnkey's shape. What
+// only Turnkey does lives here, not in the client: checking stamps and
+// client signatures, and the enclave's side of code login (signing target
+// bundles and verification tokens, opening the encrypted code).
 package turnkeytest
 
 import (
@@ -208,18 +211,16 @@ func (s *Server) NewAPIKeyFile(org, user, curve string) (session.Signer, string)
 		if gerr != nil {
 			panic(gerr)
 		}
-		private = hex.EncodeToString(priv.Serialize())
-		k, err = turnkey.Secp256k1KeyFromHex(private)
-		private += ":secp256k1"
+		private = hex.EncodeToString(priv.Serialize()) + ":secp256k1"
+		k, _, err = turnkey.ParseKey(private)
 		credential = wire.CredentialTypeAPIKeySecp256k1
 	case "ed25519":
 		_, priv, gerr := ed25519.GenerateKey(rand.Reader)
 		if gerr != nil {
 			panic(gerr)
 		}
-		private = hex.EncodeToString(priv)
-		k, err = turnkey.Ed25519KeyFromHex(private)
-		private += ":ed25519"
+		private = hex.EncodeToString(priv) + ":ed25519"
+		k, _, err = turnkey.ParseKey(private)
 		credential = wire.CredentialTypeAPIKeyEd25519
 	default:
 		panic("turnkeytest: no curve " + curve)
@@ -364,11 +365,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.proxy(w, r, body)
 		return
 	}
-	if r.Header.Get(turnkey.AttestedHeader) != "" && r.Header.Get("X-Stamp") == "" {
+	if r.Header.Get(wire.AttestedStampHeader) != "" && r.Header.Get(wire.StampHeader) == "" {
 		s.attested(w, r, body)
 		return
 	}
-	signer, err := turnkey.VerifyStamp(r.Header.Get("X-Stamp"), body)
+	signer, err := VerifyStamp(r.Header.Get(wire.StampHeader), body)
 	if err != nil {
 		writeError(w, http.StatusUnauthorized, 16, "invalid stamp: "+err.Error())
 		return

@@ -4,7 +4,8 @@
 
 // Package wire is Turnkey's wire format as tkauth's client and its test
 // server both speak it: the paths, enums, requests and answers of the
-// endpoints tkauth calls, generated from Turnkey's specs.
+// endpoints tkauth calls, generated from Turnkey's specs (this file);
+// and the formats the specs leave out, from Turnkey's SDKs (formats.go).
 package wire
 
 // The public API's endpoints tkauth calls.
