@@ -3,12 +3,10 @@
 package turnkey
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -40,11 +38,9 @@ func NewAuthProxy(baseURL, configID string) *AuthProxy {
 		baseURL = DefaultAuthProxyURL
 	}
 	return &AuthProxy{
-		URL:      strings.TrimRight(baseURL, "/"),
-		ConfigID: configID,
-		HTTP: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		}},
+		URL:            strings.TrimRight(baseURL, "/"),
+		ConfigID:       configID,
+		HTTP:           noRedirects(),
 		RequestTimeout: 15 * time.Second,
 	}
 }
@@ -194,34 +190,18 @@ func (p *AuthProxy) post(ctx context.Context, path string, req, resp any) error 
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.RequestTimeout)
-	defer cancel()
-	r, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+path, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	r.Header.Set("Content-Type", "application/json")
-	r.Header.Set(wire.ProxyConfigHeader, p.ConfigID)
-	res, err := p.HTTP.Do(r)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Errorf("calling the Auth Proxy (%s): no answer within %s", path, p.RequestTimeout)
-		}
-		return fmt.Errorf("calling the Auth Proxy (%s): %w", path, err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode >= 300 && res.StatusCode < 400 {
-		return fmt.Errorf("the Auth Proxy answered %d, a redirect to %s, which tkauth does not follow: check --auth-proxy-url", res.StatusCode, escape.Clean(res.Header.Get("Location")))
-	}
-	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
+	status, data, err := exchange(ctx, p.HTTP, p.RequestTimeout, p.URL+path, wire.ProxyConfigHeader, p.ConfigID, body)
+	res := (*redirected)(nil)
 	switch {
+	case errors.As(err, &res):
+		return fmt.Errorf("the Auth Proxy answered %d, a redirect to %s, which tkauth does not follow: check --auth-proxy-url", res.StatusCode, escape.Clean(res.Location))
+	case errors.Is(err, ErrAnswerTooLarge):
+		return err
 	case err != nil:
 		return fmt.Errorf("calling the Auth Proxy (%s): %w", path, err)
-	case len(data) > maxBody:
-		return ErrAnswerTooLarge
-	case res.StatusCode != http.StatusOK:
-		code, msg := failure(res.StatusCode, data)
-		return &ProxyError{Path: path, Status: res.StatusCode, Code: code, Message: msg}
+	case status != http.StatusOK:
+		code, msg := failure(status, data)
+		return &ProxyError{Path: path, Status: status, Code: code, Message: msg}
 	}
 	if err := json.Unmarshal(data, resp); err != nil {
 		return fmt.Errorf("the Auth Proxy's answer to %s is not what was expected: %s", path, escape.Clean(err.Error()))

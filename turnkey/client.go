@@ -3,13 +3,11 @@
 package turnkey
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -121,10 +119,8 @@ func New(baseURL string) *Client {
 		baseURL = DefaultBaseURL
 	}
 	return &Client{
-		URL: strings.TrimRight(baseURL, "/"),
-		HTTP: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		}},
+		URL:            strings.TrimRight(baseURL, "/"),
+		HTTP:           noRedirects(),
 		RequestTimeout: 15 * time.Second,
 		Retries:        3,
 		RetryBase:      500 * time.Millisecond,
@@ -165,13 +161,6 @@ func IsLoopback(raw string) bool {
 
 // BaseURL implements session.TurnkeyAPI: the API this client calls.
 func (c *Client) BaseURL() string { return c.URL }
-
-// maxBody bounds what is read of an answer; a larger one is an error
-// (ErrAnswerTooLarge), never cut.
-const maxBody = 4 << 20
-
-// ErrAnswerTooLarge: an answer over maxBody, not read whole.
-var ErrAnswerTooLarge = fmt.Errorf("the answer is larger than the %d MiB tkauth reads", maxBody>>20)
 
 // stamper makes a request's stamp: the header's name and value.
 type stamper func(body []byte) (header, value string, err error)
@@ -249,38 +238,16 @@ func (c *Client) call(ctx context.Context, st stamper, path string, body []byte)
 // A redirect is an answer, never followed: it would carry the stamp and
 // the body elsewhere.
 func (c *Client) once(ctx context.Context, path string, st stamper, body []byte) (int, []byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.RequestTimeout)
-	defer cancel()
 	header, stamp, err := st(body)
 	if err != nil {
 		return 0, nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL+path, bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(header, stamp)
-	res, err := c.HTTP.Do(req)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return 0, nil, fmt.Errorf("no answer within %s", c.RequestTimeout)
-		}
-		return 0, nil, err
-	}
-	defer res.Body.Close()
-	if res.StatusCode >= 300 && res.StatusCode < 400 {
+	status, data, err := exchange(ctx, c.HTTP, c.RequestTimeout, c.URL+path, header, stamp, body)
+	if res := (*redirected)(nil); errors.As(err, &res) {
 		return 0, nil, fmt.Errorf("the server answered %d, a redirect to %s, which tkauth does not follow with a signed request: check --api-url",
-			res.StatusCode, escape.Clean(res.Header.Get("Location")))
+			res.StatusCode, escape.Clean(res.Location))
 	}
-	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return 0, nil, fmt.Errorf("the answer did not arrive whole within %s", c.RequestTimeout)
-	case err == nil && len(data) > maxBody:
-		return 0, nil, ErrAnswerTooLarge
-	}
-	return res.StatusCode, data, err
+	return status, data, err
 }
 
 // failure reads Turnkey's error body: its gRPC code and message, the
