@@ -69,9 +69,9 @@ func (c *Client) VerifyOTP(ctx context.Context, key session.Signer, org, otpID, 
 // verified contact (an email address, or a phone number when sms),
 // stamped by key.
 func (c *Client) VerifiedSubOrgs(ctx context.Context, key session.Signer, parent, contact string, sms bool) ([]string, error) {
-	filter := "EMAIL"
+	filter := wire.FilterEmail
 	if sms {
-		filter = "PHONE_NUMBER"
+		filter = wire.FilterPhoneNumber
 	}
 	var resp wire.GetVerifiedSubOrgIDsResponse
 	if err := c.post(ctx, wire.PathListVerifiedSuborgs, byKey(key), wire.GetVerifiedSubOrgIDsRequest{OrganizationID: parent, FilterType: filter, FilterValue: contact}, &resp); err != nil {

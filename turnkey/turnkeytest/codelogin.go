@@ -540,7 +540,7 @@ func (s *Server) otpLogin(w http.ResponseWriter, org string, params json.RawMess
 func (s *Server) verifiedSubOrgs(w http.ResponseWriter, org string, body []byte) {
 	var p wire.GetVerifiedSubOrgIDsRequest
 	json.Unmarshal(body, &p)
-	if p.FilterType != "EMAIL" && p.FilterType != "PHONE_NUMBER" {
+	if p.FilterType != wire.FilterEmail && p.FilterType != wire.FilterPhoneNumber {
 		writeError(w, http.StatusBadRequest, 3, "filterType must be EMAIL or PHONE_NUMBER")
 		return
 	}

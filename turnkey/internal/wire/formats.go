@@ -92,3 +92,10 @@ func LoginUsage(tokenID, sessionPublicKey string) string {
 	}{login{sessionPublicKey}, tokenID, "USAGE_TYPE_LOGIN"})
 	return string(b)
 }
+
+// The filter types of list_verified_suborgs, which the spec names only in
+// words.
+const (
+	FilterEmail       = "EMAIL"
+	FilterPhoneNumber = "PHONE_NUMBER"
+)
