@@ -31,9 +31,7 @@ func TestAuthProxyTransport(t *testing.T) {
 			h(w, r)
 		}))
 		t.Cleanup(srv.Close)
-		p := turnkey.NewAuthProxy(srv.URL, "cfg")
-		p.RequestTimeout = 100 * time.Millisecond
-		return p, &n
+		return turnkey.NewAuthProxy(srv.URL, "cfg"), &n
 	}
 	p, n := serve(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "https://elsewhere.example/v1/otp_init_v2", http.StatusFound)
@@ -57,6 +55,7 @@ func TestAuthProxyTransport(t *testing.T) {
 		w.(http.Flusher).Flush()
 		<-r.Context().Done()
 	})
+	p.RequestTimeout = 100 * time.Millisecond
 	if _, err := p.InitOTP(ctx, turnkey.OTPEmail, "a@b"); err == nil || !strings.Contains(err.Error(), "calling the Auth Proxy (/v1/otp_init_v2)") || !strings.Contains(err.Error(), "within 100ms") {
 		t.Errorf("a slow body: %v", err)
 	}
