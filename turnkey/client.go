@@ -250,19 +250,6 @@ func (c *Client) once(ctx context.Context, path string, st stamper, body []byte)
 	return status, data, err
 }
 
-// failure reads Turnkey's error body: its gRPC code and message, the
-// HTTP status's text if it has none.
-func failure(status int, data []byte) (int, string) {
-	var f wire.Status
-	if json.Unmarshal(data, &f) != nil || f.Message == "" {
-		f.Message = strings.TrimSpace(http.StatusText(status))
-	}
-	if f.Code == nil {
-		return 0, f.Message
-	}
-	return int(*f.Code), f.Message
-}
-
 // submit posts an activity and waits, polling get_activity, until it is
 // done or PollTimeout passes.
 func (c *Client) submit(ctx context.Context, path string, st stamper, req any, org string) (wire.Activity, error) {

@@ -3,11 +3,15 @@ package turnkey
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/tkauth/tkauth/turnkey/internal/wire"
 )
 
 // The one HTTP exchange of the API's client and the Auth Proxy's: each
@@ -71,4 +75,17 @@ func exchange(ctx context.Context, hc *http.Client, timeout time.Duration, url, 
 		return 0, nil, ErrAnswerTooLarge
 	}
 	return res.StatusCode, data, err
+}
+
+// failure reads Turnkey's error body: its gRPC code and message, the
+// HTTP status's text if it has none.
+func failure(status int, data []byte) (int, string) {
+	var f wire.Status
+	if json.Unmarshal(data, &f) != nil || f.Message == "" {
+		f.Message = strings.TrimSpace(http.StatusText(status))
+	}
+	if f.Code == nil {
+		return 0, f.Message
+	}
+	return int(*f.Code), f.Message
 }
