@@ -14,11 +14,14 @@ test: ## every test; keyring tests skip without a Secret Service
 test-keyring: ## every test, in a private real Secret Service (gnome-keyring)
 	TKAUTH_REQUIRE_KEYRING=1 scripts/with-keyring go test -count=1 ./...
 
-lint: ## gofmt, go mod tidy, go vet, staticcheck for Linux and macOS, the macOS and OpenBSD builds
+lint: ## gofmt, go mod tidy, generated code, go vet, staticcheck for Linux and macOS, the macOS and OpenBSD builds
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 		if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
 	@# go.mod and go.sum as go mod tidy leaves them: nothing unpinned, nothing stale
 	go mod tidy -diff
+	@# generated code as the specs in turnkey/spec make it
+	go generate ./...
+	git diff --exit-code -- turnkey/paths.go turnkey/internal/wire
 	go vet ./...
 	@# built for this machine, then run for Linux and for macOS
 	GOBIN=$(CURDIR)/.bin go install $(STATICCHECK)
@@ -33,8 +36,8 @@ goldens: ## rewrite the TUI's golden screens; read the diff before committing
 bench: ## the figures of docs/benchmarks.md, against HEAD's binary
 	scripts/with-keyring scripts/bench.sh
 
-generate: ## turnkey/paths.go from Turnkey's API spec in ../shared/reference
-	go generate ./turnkey
+generate: ## turnkey/paths.go and turnkey/internal/wire from Turnkey's API specs in turnkey/spec
+	go generate ./...
 
 release-check: ## scripts/release twice: the same files, and what they must hold
 	scripts/check-release

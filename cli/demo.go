@@ -90,7 +90,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	if opts.API {
 		srv := turnkeytest.New()
 		defer srv.Close()
-		private, err := fixture.SeedDemoAt(ctx, m, srv)
+		private, err := srv.SeedDemo(ctx, m)
 		if err != nil {
 			return fmt.Errorf("seeding the demo store in %s: %w", escape.Clean(dir), err)
 		}
@@ -103,7 +103,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		m.WithTestSigner(&srv.Notarizer.PublicKey)
 		trust := turnkey.Anchors{Enclave: &srv.Notarizer.PublicKey, Notarizer: &srv.Notarizer.PublicKey, Test: true}
 		cfg.Remote = tuiRemote(m, *cfg.Servers)
-		cfg.Login = tuiLogin(m, turnkey.New(srv.URL), quietFileKey, srv.URL, fixture.DemoAuthProxy, keyFile, &trust)
+		cfg.Login = tuiLogin(m, turnkey.New(srv.URL), quietFileKey, srv.URL, turnkeytest.DemoAuthProxy, keyFile, &trust)
 		cfg.Note = fmt.Sprintf("demo: a stand-in Turnkey API at %s while this runs; l logs in (by email: %s, code %s); from another shell: TKAUTH_HOME=%s TKAUTH_KEYRING=file %s login --org %s --api-key-file %s --api-url %s",
 			srv.URL, turnkeytest.SandboxEmail, turnkeytest.SandboxCode, shellQuote(dir), self, fixture.DemoAPIOrg, shellQuote(keyFile), srv.URL)
 	} else if err := fixture.SeedDemo(ctx, m); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/turnkey/turnkeytest"
 )
 
 // requireTool skips without name, unless CI requires every real part.
@@ -250,7 +251,7 @@ func TestStamp(t *testing.T) {
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Errorf("the stamp was refused: %v %v", err, res)
 	}
-	if pub, err := turnkey.VerifyStamp(strings.TrimSpace(r.out), []byte(body)); err != nil || pub != c.state().Sessions["work"].PublicKey {
+	if pub, err := turnkeytest.VerifyStamp(strings.TrimSpace(r.out), []byte(body)); err != nil || pub != c.state().Sessions["work"].PublicKey {
 		t.Errorf("VerifyStamp: %q, %v", pub, err)
 	}
 	if r := c.run("", true, "stamp"); r.code != ExitUsage {
@@ -487,7 +488,7 @@ func TestASessionPerShell(t *testing.T) {
 		t.Errorf("env: %v %v", vars, err)
 	}
 	body := `{"organizationId":"o"}`
-	if pub, err := turnkey.VerifyStamp(strings.TrimSpace(c.run(body, false, "stamp").out), []byte(body)); err != nil || pub != b.PublicKey {
+	if pub, err := turnkeytest.VerifyStamp(strings.TrimSpace(c.run(body, false, "stamp").out), []byte(body)); err != nil || pub != b.PublicKey {
 		t.Errorf("stamp signed by %q, %v; want b's key", pub, err)
 	}
 	if out := c.ok("api", "query/whoami"); !strings.Contains(out, `"organizationId": "o"`) {

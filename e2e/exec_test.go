@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/turnkey/turnkeytest"
 )
 
 // tkauth exec, for real: the command sees the session's variables and can
@@ -39,7 +40,7 @@ func TestExec(t *testing.T) {
 	}
 	body := []byte(`{"organizationId":"org-1"}`)
 	stamp, _ := turnkey.Stamp(k, body)
-	if signer, err := turnkey.VerifyStamp(stamp, body); err != nil || signer != pub {
+	if signer, err := turnkeytest.VerifyStamp(stamp, body); err != nil || signer != pub {
 		t.Errorf("a stamp by the command's key: %q, %v", signer, err)
 	}
 

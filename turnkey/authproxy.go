@@ -3,12 +3,10 @@
 package turnkey
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tkauth/tkauth/internal/escape"
+	"github.com/tkauth/tkauth/turnkey/internal/wire"
 )
 
 // DefaultAuthProxyURL is Turnkey's Auth Proxy.
@@ -39,11 +38,9 @@ func NewAuthProxy(baseURL, configID string) *AuthProxy {
 		baseURL = DefaultAuthProxyURL
 	}
 	return &AuthProxy{
-		URL:      strings.TrimRight(baseURL, "/"),
-		ConfigID: configID,
-		HTTP: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		}},
+		URL:            strings.TrimRight(baseURL, "/"),
+		ConfigID:       configID,
+		HTTP:           noRedirects(),
 		RequestTimeout: 15 * time.Second,
 	}
 }
@@ -144,20 +141,14 @@ type ProxyConfig struct {
 // Config asks the Auth Proxy for the configuration: the organization and
 // the shape of its codes (wallet_kit_config).
 func (p *AuthProxy) Config(ctx context.Context) (ProxyConfig, error) {
-	var resp struct {
-		OrganizationID           string   `json:"organizationId"`
-		OTPLength                string   `json:"otpLength"`
-		OTPAlphanumeric          bool     `json:"otpAlphanumeric"`
-		SessionExpirationSeconds string   `json:"sessionExpirationSeconds"`
-		EnabledProviders         []string `json:"enabledProviders"`
-	}
-	if err := p.post(ctx, "/v1/wallet_kit_config", map[string]any{}, &resp); err != nil {
+	var resp wire.ProxyGetWalletKitConfigResponse
+	if err := p.post(ctx, wire.ProxyPathWalletKitConfig, wire.ProxyGetWalletKitConfigRequest{}, &resp); err != nil {
 		return ProxyConfig{}, err
 	}
 	if resp.OrganizationID == "" {
 		return ProxyConfig{}, fmt.Errorf("%w: the Auth Proxy's configuration names no organization", ErrUnexpectedAnswer)
 	}
-	c := ProxyConfig{OrganizationID: resp.OrganizationID, CodeLength: codeLength(resp.OTPLength), Alphanumeric: resp.OTPAlphanumeric, Providers: resp.EnabledProviders}
+	c := ProxyConfig{OrganizationID: resp.OrganizationID, CodeLength: codeLength(resp.OTPLength), Alphanumeric: resp.OTPAlphanumeric != nil && *resp.OTPAlphanumeric, Providers: resp.EnabledProviders}
 	if n, err := strconv.Atoi(resp.SessionExpirationSeconds); err == nil && n > 0 {
 		c.SessionLifetime = time.Duration(n) * time.Second
 	}
@@ -166,11 +157,8 @@ func (p *AuthProxy) Config(ctx context.Context) (ProxyConfig, error) {
 
 // InitOTP has the Auth Proxy send a code to contact (otp_init_v2).
 func (p *AuthProxy) InitOTP(ctx context.Context, otpType, contact string) (OTP, error) {
-	var resp struct {
-		OTPID                     string `json:"otpId"`
-		OTPEncryptionTargetBundle string `json:"otpEncryptionTargetBundle"`
-	}
-	if err := p.post(ctx, "/v1/otp_init_v2", map[string]string{"otpType": otpType, "contact": contact}, &resp); err != nil {
+	var resp wire.ProxyInitOTPV2Response
+	if err := p.post(ctx, wire.ProxyPathOTPInitV2, wire.ProxyInitOTPV2Request{OTPType: otpType, Contact: contact}, &resp); err != nil {
 		return OTP{}, err
 	}
 	if resp.OTPID == "" || resp.OTPEncryptionTargetBundle == "" {
@@ -182,10 +170,8 @@ func (p *AuthProxy) InitOTP(ctx context.Context, otpType, contact string) (OTP, 
 // VerifyOTP hands the Auth Proxy the encrypted code (otp_verify_v2) and
 // returns the verification token, unchecked.
 func (p *AuthProxy) VerifyOTP(ctx context.Context, otpID, encrypted string) (string, error) {
-	var resp struct {
-		VerificationToken string `json:"verificationToken"`
-	}
-	if err := p.post(ctx, "/v1/otp_verify_v2", map[string]string{"otpId": otpID, "encryptedOtpBundle": encrypted}, &resp); err != nil {
+	var resp wire.ProxyVerifyOTPV2Response
+	if err := p.post(ctx, wire.ProxyPathOTPVerifyV2, wire.ProxyVerifyOTPV2Request{OTPID: otpID, EncryptedOTPBundle: encrypted}, &resp); err != nil {
 		return "", err
 	}
 	if resp.VerificationToken == "" {
@@ -204,37 +190,19 @@ func (p *AuthProxy) post(ctx context.Context, path string, req, resp any) error 
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.RequestTimeout)
-	defer cancel()
-	r, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+path, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	r.Header.Set("Content-Type", "application/json")
-	r.Header.Set("X-Auth-Proxy-Config-ID", p.ConfigID)
-	res, err := p.HTTP.Do(r)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Errorf("calling the Auth Proxy (%s): no answer within %s", path, p.RequestTimeout)
-		}
-		return fmt.Errorf("calling the Auth Proxy (%s): %w", path, err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode >= 300 && res.StatusCode < 400 {
-		return &RedirectError{Status: res.StatusCode, Location: res.Header.Get("Location"), AuthProxy: true}
-	}
-	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
+	status, data, err := exchange(ctx, p.HTTP, p.RequestTimeout, p.URL+path, wire.ProxyConfigHeader, p.ConfigID, body)
+	redirect := (*RedirectError)(nil)
 	switch {
+	case errors.As(err, &redirect):
+		redirect.AuthProxy = true
+		return redirect
+	case errors.Is(err, ErrAnswerTooLarge):
+		return err
 	case err != nil:
 		return fmt.Errorf("calling the Auth Proxy (%s): %w", path, err)
-	case len(data) > maxBody:
-		return ErrAnswerTooLarge
-	case res.StatusCode != http.StatusOK:
-		var f Failure
-		if json.Unmarshal(data, &f) != nil || f.Message == "" {
-			f.Message = strings.TrimSpace(http.StatusText(res.StatusCode))
-		}
-		return &ProxyError{Path: path, Status: res.StatusCode, Code: f.Code, Message: f.Message}
+	case status != http.StatusOK:
+		code, msg := failure(status, data)
+		return &ProxyError{Path: path, Status: status, Code: code, Message: msg}
 	}
 	if err := json.Unmarshal(data, resp); err != nil {
 		return fmt.Errorf("the Auth Proxy's answer to %s is not what was expected: %s", path, escape.Clean(err.Error()))

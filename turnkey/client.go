@@ -3,13 +3,11 @@
 package turnkey
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -20,6 +18,7 @@ import (
 
 	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey/internal/wire"
 )
 
 // DefaultBaseURL is Turnkey's API.
@@ -120,10 +119,8 @@ func New(baseURL string) *Client {
 		baseURL = DefaultBaseURL
 	}
 	return &Client{
-		URL: strings.TrimRight(baseURL, "/"),
-		HTTP: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		}},
+		URL:            strings.TrimRight(baseURL, "/"),
+		HTTP:           noRedirects(),
 		RequestTimeout: 15 * time.Second,
 		Retries:        3,
 		RetryBase:      500 * time.Millisecond,
@@ -165,19 +162,6 @@ func IsLoopback(raw string) bool {
 // BaseURL implements session.TurnkeyAPI: the API this client calls.
 func (c *Client) BaseURL() string { return c.URL }
 
-// Failure is Turnkey's error body, and an activity's failure.
-type Failure struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
-}
-
-// maxBody bounds what is read of an answer; a larger one is an error
-// (ErrAnswerTooLarge), never cut.
-const maxBody = 4 << 20
-
-// ErrAnswerTooLarge: an answer over maxBody, not read whole.
-var ErrAnswerTooLarge = fmt.Errorf("the answer is larger than the %d MiB tkauth reads", maxBody>>20)
-
 // stamper makes a request's stamp: the header's name and value.
 type stamper func(body []byte) (header, value string, err error)
 
@@ -185,7 +169,7 @@ type stamper func(body []byte) (header, value string, err error)
 func byKey(key session.Signer) stamper {
 	return func(body []byte) (string, string, error) {
 		v, err := Stamp(key, body)
-		return "X-Stamp", v, err
+		return wire.StampHeader, v, err
 	}
 }
 
@@ -193,8 +177,8 @@ func byKey(key session.Signer) stamper {
 // in the X-Stamp-Attested header, attested by a verification token.
 func byAttestation(key session.Signer, token string) stamper {
 	return func(body []byte) (string, string, error) {
-		v, err := AttestedStamp(key, token, SchemeAttestedVerificationToken, body)
-		return AttestedHeader, v, err
+		v, err := attestedStamp(key, token, wire.SchemeAttestedVerificationToken, body)
+		return wire.AttestedStampHeader, v, err
 	}
 }
 
@@ -235,13 +219,10 @@ func (c *Client) call(ctx context.Context, st stamper, path string, body []byte)
 		if status == http.StatusOK {
 			return data, nil
 		}
-		var rs Failure
-		if json.Unmarshal(data, &rs) != nil || rs.Message == "" {
-			rs.Message = strings.TrimSpace(http.StatusText(status))
-		}
-		apiErr := &APIError{Path: path, Status: status, Code: rs.Code, Message: rs.Message, kind: classify(status, rs.Code, rs.Message)}
+		code, msg := failure(status, data)
+		apiErr := &APIError{Path: path, Status: status, Code: code, Message: msg, kind: classify(status, code, msg)}
 		// A refusal of a code login is Turnkey's answer, not a hiccup.
-		if (status != http.StatusTooManyRequests && status < 500) || try >= c.Retries || kindOf(rs.Message) != nil {
+		if (status != http.StatusTooManyRequests && status < 500) || try >= c.Retries || kindOf(msg) != nil {
 			return nil, apiErr
 		}
 		select {
@@ -257,97 +238,38 @@ func (c *Client) call(ctx context.Context, st stamper, path string, body []byte)
 // A redirect is an answer, never followed: it would carry the stamp and
 // the body elsewhere.
 func (c *Client) once(ctx context.Context, path string, st stamper, body []byte) (int, []byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.RequestTimeout)
-	defer cancel()
 	header, stamp, err := st(body)
 	if err != nil {
 		return 0, nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL+path, bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(header, stamp)
-	res, err := c.HTTP.Do(req)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return 0, nil, fmt.Errorf("no answer within %s", c.RequestTimeout)
-		}
-		return 0, nil, err
-	}
-	defer res.Body.Close()
-	if res.StatusCode >= 300 && res.StatusCode < 400 {
-		return 0, nil, &RedirectError{Status: res.StatusCode, Location: res.Header.Get("Location")}
-	}
-	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return 0, nil, fmt.Errorf("the answer did not arrive whole within %s", c.RequestTimeout)
-	case err == nil && len(data) > maxBody:
-		return 0, nil, ErrAnswerTooLarge
-	}
-	return res.StatusCode, data, err
-}
-
-// Activity is the part of a Turnkey activity tkauth reads.
-type Activity struct {
-	ID             string   `json:"id"`
-	OrganizationID string   `json:"organizationId"`
-	Status         string   `json:"status"`
-	Type           string   `json:"type"`
-	Result         result   `json:"result"`
-	Failure        *Failure `json:"failure,omitempty"`
-}
-
-type result struct {
-	StampLoginResult *struct {
-		Session string `json:"session"`
-	} `json:"stampLoginResult,omitempty"`
-	DeleteAPIKeysResult *struct {
-		APIKeyIDs []string `json:"apiKeyIds"`
-	} `json:"deleteApiKeysResult,omitempty"`
-	InitOTPResultV2 *struct {
-		OTPID                     string `json:"otpId"`
-		OTPEncryptionTargetBundle string `json:"otpEncryptionTargetBundle"`
-	} `json:"initOtpResultV2,omitempty"`
-	VerifyOTPResult *struct {
-		VerificationToken string `json:"verificationToken"`
-	} `json:"verifyOtpResult,omitempty"`
-	OTPLoginResult *struct {
-		Session string `json:"session"`
-	} `json:"otpLoginResult,omitempty"`
-}
-
-type activityResponse struct {
-	Activity Activity `json:"activity"`
+	return exchange(ctx, c.HTTP, c.RequestTimeout, c.URL+path, header, stamp, body)
 }
 
 // submit posts an activity and waits, polling get_activity, until it is
 // done or PollTimeout passes.
-func (c *Client) submit(ctx context.Context, path string, st stamper, req any, org string) (Activity, error) {
-	var resp activityResponse
+func (c *Client) submit(ctx context.Context, path string, st stamper, req any, org string) (wire.Activity, error) {
+	var resp wire.ActivityResponse
 	if err := c.post(ctx, path, st, req, &resp); err != nil {
-		return Activity{}, err
+		return wire.Activity{}, err
 	}
 	a := resp.Activity
 	deadline := c.Now().Add(c.PollTimeout)
-	for a.Status == "ACTIVITY_STATUS_CREATED" || a.Status == "ACTIVITY_STATUS_PENDING" {
+	for a.Status == wire.ActivityStatusCreated || a.Status == wire.ActivityStatusPending {
 		if c.Now().After(deadline) {
-			return a, fmt.Errorf("%w: activity %s still %s after %s", ErrActivityFailed, escape.Clean(a.ID), escape.Clean(a.Status), c.PollTimeout)
+			return a, fmt.Errorf("%w: activity %s still %s after %s", ErrActivityFailed, escape.Clean(a.ID), escape.Clean(string(a.Status)), c.PollTimeout)
 		}
 		select {
 		case <-time.After(c.PollInterval):
 		case <-ctx.Done():
 			return a, ctx.Err()
 		}
-		resp = activityResponse{}
-		if err := c.post(ctx, "/public/v1/query/get_activity", st, map[string]string{"organizationId": org, "activityId": a.ID}, &resp); err != nil {
+		resp = wire.ActivityResponse{}
+		if err := c.post(ctx, wire.PathGetActivity, st, wire.GetActivityRequest{OrganizationID: org, ActivityID: a.ID}, &resp); err != nil {
 			return a, err
 		}
 		a = resp.Activity
 	}
-	if a.Status == StatusAuthenticatorsNeeded {
+	if a.Status == wire.ActivityStatusAuthenticatorsNeeded {
 		return c.awaitMFA(ctx, st, org, a)
 	}
 	return a, activityOutcome(a)
@@ -355,16 +277,16 @@ func (c *Client) submit(ctx context.Context, path string, st stamper, req any, o
 
 // activityOutcome says, for an activity that ended otherwise than
 // completed, what that means, in words.
-func activityOutcome(a Activity) error {
+func activityOutcome(a wire.Activity) error {
 	id := escape.Clean(a.ID)
 	switch a.Status {
-	case "ACTIVITY_STATUS_COMPLETED":
+	case wire.ActivityStatusCompleted:
 		return nil
-	case "ACTIVITY_STATUS_CONSENSUS_NEEDED":
+	case wire.ActivityStatusConsensusNeeded:
 		return fmt.Errorf("%w: activity %s needs the approval of other members of the organization (its policies ask for consensus); nothing was done yet", ErrActivityFailed, id)
-	case "ACTIVITY_STATUS_REJECTED":
+	case wire.ActivityStatusRejected:
 		return fmt.Errorf("%w: activity %s was rejected by the organization's approvers; nothing was done", ErrActivityFailed, id)
-	case "ACTIVITY_STATUS_FAILED":
+	case wire.ActivityStatusFailed:
 		why := "no reason given"
 		if a.Failure != nil && a.Failure.Message != "" {
 			why = escape.Clean(a.Failure.Message)
@@ -374,7 +296,7 @@ func activityOutcome(a Activity) error {
 		}
 		return fmt.Errorf("%w: activity %s failed: %s", ErrActivityFailed, id, why)
 	}
-	return fmt.Errorf("%w: activity %s ended as %s, which tkauth does not know", ErrActivityFailed, id, escape.Clean(a.Status))
+	return fmt.Errorf("%w: activity %s ended as %s, which tkauth does not know", ErrActivityFailed, id, escape.Clean(string(a.Status)))
 }
 
 func (c *Client) timestamp() string { return strconv.FormatInt(c.Now().UnixMilli(), 10) }
@@ -395,13 +317,18 @@ func (c *Client) StampLoginAttested(ctx context.Context, sessionKey session.Sign
 }
 
 func (c *Client) stampLogin(ctx context.Context, st stamper, r session.LoginRequest) (string, error) {
-	req := map[string]any{
-		"type":           "ACTIVITY_TYPE_STAMP_LOGIN",
-		"timestampMs":    c.timestamp(),
-		"organizationId": r.Org,
-		"parameters":     loginParams(r),
+	req := wire.StampLoginRequest{
+		Type:           wire.ActivityTypeStampLogin,
+		TimestampMs:    c.timestamp(),
+		OrganizationID: r.Org,
+		Parameters: wire.StampLoginIntent{
+			PublicKey:          r.PublicKey,
+			ExpirationSeconds:  expirationSeconds(r),
+			InvalidateExisting: &r.InvalidateExisting,
+			SessionProfileID:   r.SessionProfileID,
+		},
 	}
-	a, err := c.submit(ctx, "/public/v1/submit/stamp_login", st, req, r.Org)
+	a, err := c.submit(ctx, wire.PathStampLogin, st, req, r.Org)
 	if err != nil {
 		return "", err
 	}
@@ -411,30 +338,16 @@ func (c *Client) stampLogin(ctx context.Context, st stamper, r session.LoginRequ
 	return a.Result.StampLoginResult.Session, nil
 }
 
-// loginParams are a login activity's parameters common to stamp_login
-// and otp_login.
-func loginParams(r session.LoginRequest) map[string]any {
-	params := map[string]any{
-		"publicKey":          r.PublicKey,
-		"expirationSeconds":  strconv.Itoa(int(r.Expires / time.Second)),
-		"invalidateExisting": r.InvalidateExisting,
-	}
-	if r.SessionProfileID != "" {
-		params["sessionProfileId"] = r.SessionProfileID
-	}
-	return params
+// expirationSeconds is a login's lifetime as its activity says it.
+func expirationSeconds(r session.LoginRequest) string {
+	return strconv.Itoa(int(r.Expires / time.Second))
 }
 
 // Whoami asks Turnkey who key is in org: the cheapest way to learn whether
 // Turnkey still accepts it.
 func (c *Client) Whoami(ctx context.Context, key session.Signer, org string) (session.Identity, error) {
-	var resp struct {
-		OrganizationID   string `json:"organizationId"`
-		OrganizationName string `json:"organizationName"`
-		UserID           string `json:"userId"`
-		Username         string `json:"username"`
-	}
-	if err := c.post(ctx, "/public/v1/query/whoami", byKey(key), map[string]string{"organizationId": org}, &resp); err != nil {
+	var resp wire.GetWhoamiResponse
+	if err := c.post(ctx, wire.PathWhoami, byKey(key), wire.GetWhoamiRequest{OrganizationID: org}, &resp); err != nil {
 		return session.Identity{}, err
 	}
 	return session.Identity{OrganizationID: resp.OrganizationID, OrganizationName: resp.OrganizationName, UserID: resp.UserID, Username: resp.Username}, nil
@@ -448,30 +361,20 @@ var ErrUnexpectedAnswer = errors.New("Turnkey's answer is not what was expected"
 // not there is concluded only from a list that does not hold it. A key's
 // expiry is its createdAt plus its expirationSeconds.
 func (c *Client) GetAPIKeys(ctx context.Context, key session.Signer, org, userID string) ([]session.APIKey, error) {
-	var resp struct {
-		APIKeys *[]struct {
-			APIKeyID   string `json:"apiKeyId"`
-			APIKeyName string `json:"apiKeyName"`
-			Credential struct {
-				PublicKey        string `json:"publicKey"`
-				Type             string `json:"type"`
-				SessionProfileID string `json:"sessionProfileId"`
-			} `json:"credential"`
-			CreatedAt         *timestamp `json:"createdAt"`
-			ExpirationSeconds string     `json:"expirationSeconds"`
-		} `json:"apiKeys"`
-	}
-	if err := c.post(ctx, "/public/v1/query/get_api_keys", byKey(key), map[string]string{"organizationId": org, "userId": userID}, &resp); err != nil {
+	var resp wire.GetAPIKeysResponse
+	if err := c.post(ctx, wire.PathGetAPIKeys, byKey(key), wire.GetAPIKeysRequest{OrganizationID: org, UserID: userID}, &resp); err != nil {
 		return nil, err
 	}
+	// [] decodes to an empty list, a missing or null apiKeys to nil.
 	if resp.APIKeys == nil {
 		return nil, fmt.Errorf("%w: get_api_keys answered without the list of the user's API keys", ErrUnexpectedAnswer)
 	}
-	out := make([]session.APIKey, 0, len(*resp.APIKeys))
-	for _, k := range *resp.APIKeys {
-		a := session.APIKey{ID: k.APIKeyID, Name: k.APIKeyName, PublicKey: k.Credential.PublicKey, CredentialType: k.Credential.Type, SessionProfileID: k.Credential.SessionProfileID}
-		if k.CreatedAt != nil {
-			created, err := k.CreatedAt.time()
+	out := make([]session.APIKey, 0, len(resp.APIKeys))
+	for _, k := range resp.APIKeys {
+		a := session.APIKey{ID: k.APIKeyID, Name: k.APIKeyName, PublicKey: k.Credential.PublicKey, CredentialType: string(k.Credential.Type), SessionProfileID: k.Credential.SessionProfileID}
+		hasCreated := k.CreatedAt != wire.Timestamp{}
+		if hasCreated {
+			created, err := timeOf(k.CreatedAt)
 			if err != nil {
 				return nil, fmt.Errorf("%w: get_api_keys: API key %s: %v", ErrUnexpectedAnswer, escape.Clean(k.APIKeyID), err)
 			}
@@ -480,7 +383,7 @@ func (c *Client) GetAPIKeys(ctx context.Context, key session.Signer, org, userID
 		if k.ExpirationSeconds != "" {
 			secs, err := strconv.ParseUint(k.ExpirationSeconds, 10, 32)
 			if err != nil || a.Created.IsZero() {
-				return nil, fmt.Errorf("%w: get_api_keys: API key %s has expirationSeconds %s and createdAt %v", ErrUnexpectedAnswer, escape.Clean(k.APIKeyID), strconv.Quote(escape.Clean(k.ExpirationSeconds)), k.CreatedAt != nil)
+				return nil, fmt.Errorf("%w: get_api_keys: API key %s has expirationSeconds %s and createdAt %v", ErrUnexpectedAnswer, escape.Clean(k.APIKeyID), strconv.Quote(escape.Clean(k.ExpirationSeconds)), hasCreated)
 			}
 			a.Expiry = a.Created.Add(time.Duration(secs) * time.Second)
 		}
@@ -489,13 +392,8 @@ func (c *Client) GetAPIKeys(ctx context.Context, key session.Signer, org, userID
 	return out, nil
 }
 
-// timestamp is Turnkey's {seconds, nanos}, both strings of digits.
-type timestamp struct {
-	Seconds string `json:"seconds"`
-	Nanos   string `json:"nanos"`
-}
-
-func (t timestamp) time() (time.Time, error) {
+// timeOf reads Turnkey's {seconds, nanos}, both strings of digits.
+func timeOf(t wire.Timestamp) (time.Time, error) {
 	s, err1 := strconv.ParseInt(t.Seconds, 10, 64)
 	n, err2 := strconv.ParseInt(cmp.Or(t.Nanos, "0"), 10, 64)
 	if err1 != nil || err2 != nil || n < 0 || n >= 1e9 {
@@ -507,13 +405,13 @@ func (t timestamp) time() (time.Time, error) {
 // DeleteAPIKeys deletes the user's API keys ids, stamped by key. The
 // completed activity must name every key it deleted.
 func (c *Client) DeleteAPIKeys(ctx context.Context, key session.Signer, org, userID string, ids []string) error {
-	req := map[string]any{
-		"type":           "ACTIVITY_TYPE_DELETE_API_KEYS",
-		"timestampMs":    c.timestamp(),
-		"organizationId": org,
-		"parameters":     map[string]any{"userId": userID, "apiKeyIds": ids},
+	req := wire.DeleteAPIKeysRequest{
+		Type:           wire.ActivityTypeDeleteAPIKeys,
+		TimestampMs:    c.timestamp(),
+		OrganizationID: org,
+		Parameters:     wire.DeleteAPIKeysIntent{UserID: userID, APIKeyIDs: ids},
 	}
-	a, err := c.submit(ctx, "/public/v1/submit/delete_api_keys", byKey(key), req, org)
+	a, err := c.submit(ctx, wire.PathDeleteAPIKeys, byKey(key), req, org)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/hpke"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/asn1"
 	"encoding/base64"
@@ -20,15 +19,13 @@ import (
 
 	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey/internal/wire"
 )
 
-// TLSFetcherKey is the uncompressed P-256 key with which Turnkey's enclave
+// tlsFetcherKey is the uncompressed P-256 key with which Turnkey's enclave
 // signs OTP target bundles and verification tokens (tkhq/sdk
 // packages/crypto constants.ts, PRODUCTION_TLS_FETCHER_SIGN_PUBLIC_KEY).
-const TLSFetcherKey = "046b4f88421f76b6ba418afc2ea1d8ced671337d7db6b80478a60d8531bf8f17fa9a512f0fef96fc0c9b4cd9dff70b34992e520ce04c79d931f6ff6296b547d201"
-
-// HPKEInfo is the info string of Turnkey's enclave HPKE messages.
-const HPKEInfo = "turnkey_hpke"
+const tlsFetcherKey = "046b4f88421f76b6ba418afc2ea1d8ced671337d7db6b80478a60d8531bf8f17fa9a512f0fef96fc0c9b4cd9dff70b34992e520ce04c79d931f6ff6296b547d201"
 
 // Anchors are the keys a code login trusts: the enclave key that signs
 // target bundles and verification tokens, and the notarizer that signs
@@ -41,7 +38,7 @@ type Anchors struct {
 
 // ProductionAnchors are Turnkey's published keys.
 func ProductionAnchors() Anchors {
-	enc, _ := ParseUncompressed(TLSFetcherKey)
+	enc, _ := ParseUncompressed(tlsFetcherKey)
 	not, _ := ParseUncompressed(session.ProductionNotarizerKey)
 	return Anchors{Enclave: enc, Notarizer: not}
 }
@@ -83,11 +80,7 @@ func VerifyTargetBundle(bundle string, enclave *ecdsa.PublicKey) (Target, error)
 	if err != nil {
 		return Target{}, err
 	}
-	var d struct {
-		TargetPublic   string `json:"targetPublic"`
-		OrganizationID string `json:"organizationId"`
-		UserID         string `json:"userId"`
-	}
+	var d wire.TargetData
 	if err := json.Unmarshal(data, &d); err != nil {
 		return Target{}, fmt.Errorf("the OTP target bundle's data is not JSON: %s", escape.Clean(err.Error()))
 	}
@@ -109,12 +102,7 @@ func cut(h string) string {
 // ({version, data, dataSignature, enclaveQuorumPublic}) and returns its
 // data's bytes.
 func verifyEnclaveSigned(bundle string, enclave *ecdsa.PublicKey) ([]byte, error) {
-	var msg struct {
-		Version             string `json:"version"`
-		Data                string `json:"data"`
-		DataSignature       string `json:"dataSignature"`
-		EnclaveQuorumPublic string `json:"enclaveQuorumPublic"`
-	}
+	var msg wire.EnclaveSigned
 	if err := json.Unmarshal([]byte(bundle), &msg); err != nil {
 		return nil, fmt.Errorf("the OTP target bundle is not JSON: %s", escape.Clean(err.Error()))
 	}
@@ -134,10 +122,6 @@ func verifyEnclaveSigned(bundle string, enclave *ecdsa.PublicKey) ([]byte, error
 	return data, nil
 }
 
-// hpkeSuite is Turnkey's: DHKEM(P-256, HKDF-SHA256), HKDF-SHA256,
-// AES-256-GCM.
-func hpkeSuite() (hpke.KDF, hpke.AEAD) { return hpke.HKDFSHA256(), hpke.AES256GCM() }
-
 // EncryptCode encrypts an OTP code and the session public key (compressed
 // hex) to t, as Turnkey's SDK does: HPKE base mode with info
 // "turnkey_hpke" and aad = encapped key || target key, both uncompressed;
@@ -152,15 +136,12 @@ func EncryptCode(t Target, code, sessionPublicKey string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	kdf, aead := hpkeSuite()
-	enc, sender, err := hpke.NewSender(pk, kdf, aead, []byte(HPKEInfo))
+	kdf, aead := wire.HPKESuite()
+	enc, sender, err := hpke.NewSender(pk, kdf, aead, []byte(wire.HPKEInfo))
 	if err != nil {
 		return "", err
 	}
-	plain, err := json.Marshal(struct {
-		Code      string `json:"otp_code"`
-		PublicKey string `json:"public_key"`
-	}{code, sessionPublicKey})
+	plain, err := json.Marshal(wire.OTPPlaintext{Code: code, PublicKey: sessionPublicKey})
 	if err != nil {
 		return "", err
 	}
@@ -168,53 +149,8 @@ func EncryptCode(t Target, code, sessionPublicKey string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, err := json.Marshal(map[string]string{"encappedPublic": hex.EncodeToString(enc), "ciphertext": hex.EncodeToString(ct)})
+	out, err := json.Marshal(wire.EncryptedOTPBundle{EncappedPublic: hex.EncodeToString(enc), Ciphertext: hex.EncodeToString(ct)})
 	return string(out), err
-}
-
-// DecryptCode is the enclave's side of EncryptCode, for test servers: it
-// opens an encryptedOtpBundle with the target's private key and returns
-// the code and the session public key.
-func DecryptCode(bundle string, target *ecdh.PrivateKey) (code, sessionPublicKey string, err error) {
-	var msg struct {
-		EncappedPublic string `json:"encappedPublic"`
-		Ciphertext     string `json:"ciphertext"`
-	}
-	if err := json.Unmarshal([]byte(bundle), &msg); err != nil {
-		return "", "", errors.New("encryptedOtpBundle is not JSON")
-	}
-	enc, err1 := hex.DecodeString(msg.EncappedPublic)
-	ct, err2 := hex.DecodeString(msg.Ciphertext)
-	if err1 != nil || err2 != nil || len(enc) != 65 || enc[0] != 4 {
-		return "", "", errors.New("encryptedOtpBundle: encappedPublic must be an uncompressed P-256 key and ciphertext hex")
-	}
-	plain, err := hpkeOpen(enc, ct, target)
-	if err != nil {
-		return "", "", errors.New("encryptedOtpBundle does not decrypt with the target key")
-	}
-	var p struct {
-		Code      string `json:"otp_code"`
-		PublicKey string `json:"public_key"`
-	}
-	if err := json.Unmarshal(plain, &p); err != nil {
-		return "", "", errors.New("the decrypted OTP bundle is not JSON")
-	}
-	return p.Code, p.PublicKey, nil
-}
-
-// hpkeOpen opens a message sealed to target as Turnkey's enclave seals
-// and opens them: aad = enc || target's uncompressed public key.
-func hpkeOpen(enc, ct []byte, target *ecdh.PrivateKey) ([]byte, error) {
-	sk, err := hpke.NewDHKEMPrivateKey(target)
-	if err != nil {
-		return nil, err
-	}
-	kdf, aead := hpkeSuite()
-	r, err := hpke.NewRecipient(enc, sk, kdf, aead, []byte(HPKEInfo))
-	if err != nil {
-		return nil, err
-	}
-	return r.Open(append(append([]byte{}, enc...), target.PublicKey().Bytes()...), ct)
 }
 
 // VerificationToken is the claims of a verification token: Turnkey's
@@ -295,52 +231,6 @@ func VerifyVerificationToken(token string, enclave *ecdsa.PublicKey, now time.Ti
 	return t, nil
 }
 
-// SignVerificationToken makes a verification token with claims t signed
-// by enclave, as Turnkey's enclave does, for test servers.
-func SignVerificationToken(t VerificationToken, enclave *ecdsa.PrivateKey) (string, error) {
-	header := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"ES256","typ":"JWT"}`))
-	body, err := json.Marshal(map[string]string{"id": t.ID, "verification_type": t.Type, "contact": t.Contact,
-		"organization_id": t.OrganizationID, "public_key": t.PublicKey, "exp": strconv.FormatInt(t.Expiry.UnixMilli(), 10)})
-	if err != nil {
-		return "", err
-	}
-	input := header + "." + base64.RawURLEncoding.EncodeToString(body)
-	sig, err := rawSign(enclave, []byte(input))
-	if err != nil {
-		return "", err
-	}
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
-}
-
-// SignTargetBundle makes an otpEncryptionTargetBundle for target, signed
-// by enclave, as Turnkey's enclave does, for test servers.
-func SignTargetBundle(t Target, enclave *ecdsa.PrivateKey) (string, error) {
-	data, err := json.Marshal(map[string]string{"targetPublic": hex.EncodeToString(t.Public), "organizationId": t.OrganizationID, "userId": t.UserID})
-	if err != nil {
-		return "", err
-	}
-	digest := sha256.Sum256(data)
-	sig, err := ecdsa.SignASN1(rand.Reader, enclave, digest[:])
-	if err != nil {
-		return "", err
-	}
-	out, err := json.Marshal(map[string]string{"version": "v1.0.0", "data": hex.EncodeToString(data), "dataSignature": hex.EncodeToString(sig),
-		"enclaveQuorumPublic": hex.EncodeToString(uncompressed(&enclave.PublicKey))})
-	return string(out), err
-}
-
-func rawSign(k *ecdsa.PrivateKey, msg []byte) ([]byte, error) {
-	digest := sha256.Sum256(msg)
-	r, s, err := ecdsa.Sign(rand.Reader, k, digest[:])
-	if err != nil {
-		return nil, err
-	}
-	sig := make([]byte, 64)
-	r.FillBytes(sig[:32])
-	s.FillBytes(sig[32:])
-	return sig, nil
-}
-
 // derToRaw turns a DER ECDSA P-256 signature into raw r||s.
 func derToRaw(der []byte) ([]byte, error) {
 	var rs struct{ R, S *big.Int }
@@ -353,19 +243,10 @@ func derToRaw(der []byte) ([]byte, error) {
 	return sig, nil
 }
 
-// Attested stamp schemes (tkhq/sdk packages/core __stampers__/attested).
-const (
-	SchemeAttestedVerificationToken = "STAMP_ATTESTED_SCHEME_P256_VERIFICATION_TOKEN"
-	SchemeAttestedOIDC              = "STAMP_ATTESTED_SCHEME_P256_OIDC"
-)
-
-// AttestedHeader is the header an attested stamp travels in.
-const AttestedHeader = "X-Stamp-Attested"
-
-// AttestedStamp is the X-Stamp-Attested header for body: base64url (no
+// attestedStamp is the X-Stamp-Attested header for body: base64url (no
 // padding) of {"publicKeyAttestation": attestation, "scheme", "publicKey":
 // k's, "signature": hex DER ECDSA over sha256(body)}, k a session key.
-func AttestedStamp(k session.Signer, attestation, scheme string, body []byte) (string, error) {
+func attestedStamp(k session.Signer, attestation, scheme string, body []byte) (string, error) {
 	if k.Scheme() != session.SchemeP256 {
 		return "", errors.New("an attested stamp is signed by a P-256 session key")
 	}
@@ -373,107 +254,25 @@ func AttestedStamp(k session.Signer, attestation, scheme string, body []byte) (s
 	if err != nil {
 		return "", err
 	}
-	b, err := json.Marshal(struct {
-		Attestation string `json:"publicKeyAttestation"`
-		Scheme      string `json:"scheme"`
-		PublicKey   string `json:"publicKey"`
-		Signature   string `json:"signature"`
-	}{attestation, scheme, k.PublicKey(), hex.EncodeToString(sig)})
+	b, err := json.Marshal(wire.AttestedStamp{PublicKeyAttestation: attestation, Scheme: scheme, PublicKey: k.PublicKey(), Signature: hex.EncodeToString(sig)})
 	if err != nil {
 		return "", err
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// AttestedStampParts is a decoded attested stamp whose signature matches
-// the body.
-type AttestedStampParts struct {
-	Attestation, Scheme, PublicKey string
-}
-
-// VerifyAttestedStamp decodes an X-Stamp-Attested header and checks its
-// signature over body by its public key (not the attestation: that is the
-// server's to judge).
-func VerifyAttestedStamp(header string, body []byte) (AttestedStampParts, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(header)
-	if err != nil {
-		return AttestedStampParts{}, errors.New("attested stamp is not base64url")
-	}
-	var st struct {
-		Attestation string `json:"publicKeyAttestation"`
-		Scheme      string `json:"scheme"`
-		PublicKey   string `json:"publicKey"`
-		Signature   string `json:"signature"`
-	}
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return AttestedStampParts{}, errors.New("attested stamp is not JSON")
-	}
-	pub, err := session.ParsePublicKey(st.PublicKey)
-	if err != nil {
-		return AttestedStampParts{}, fmt.Errorf("attested stamp public key: %w", err)
-	}
-	sig, err := hex.DecodeString(st.Signature)
-	digest := sha256.Sum256(body)
-	if err != nil || !ecdsa.VerifyASN1(pub, digest[:], sig) {
-		return AttestedStampParts{}, errors.New("attested stamp signature does not match the body")
-	}
-	return AttestedStampParts{Attestation: st.Attestation, Scheme: st.Scheme, PublicKey: st.PublicKey}, nil
-}
-
-// ClientSignature is OTP_LOGIN_V2's proof that the session key asked for
-// the login.
-type ClientSignature struct {
-	PublicKey string `json:"publicKey"`
-	Scheme    string `json:"scheme"`
-	Message   string `json:"message"`
-	Signature string `json:"signature"`
-}
-
-// ClientSignatureScheme is the scheme of a P-256 client signature.
-const ClientSignatureScheme = "CLIENT_SIGNATURE_SCHEME_API_P256"
-
-// LoginUsage is the message a login's client signature covers, exactly as
-// Turnkey's SDKs marshal it (go-sdk TokenUsage).
-func LoginUsage(tokenID, sessionPublicKey string) string {
-	b, _ := json.Marshal(struct {
-		Login struct {
-			PublicKey string `json:"publicKey"`
-		} `json:"login"`
-		TokenID string `json:"tokenId"`
-		Type    string `json:"type"`
-	}{Login: struct {
-		PublicKey string `json:"publicKey"`
-	}{sessionPublicKey}, TokenID: tokenID, Type: "USAGE_TYPE_LOGIN"})
-	return string(b)
-}
-
 // SignLogin makes the client signature for logging in with verification
 // token id tokenID: k (the session key) signs LoginUsage, raw r||s over
 // its sha256, in hex.
-func SignLogin(k session.Signer, tokenID string) (ClientSignature, error) {
-	msg := LoginUsage(tokenID, k.PublicKey())
+func SignLogin(k session.Signer, tokenID string) (wire.ClientSignature, error) {
+	msg := wire.LoginUsage(tokenID, k.PublicKey())
 	der, err := k.Sign([]byte(msg))
 	if err != nil {
-		return ClientSignature{}, err
+		return wire.ClientSignature{}, err
 	}
 	raw, err := derToRaw(der)
 	if err != nil {
-		return ClientSignature{}, err
+		return wire.ClientSignature{}, err
 	}
-	return ClientSignature{PublicKey: k.PublicKey(), Scheme: ClientSignatureScheme, Message: msg, Signature: hex.EncodeToString(raw)}, nil
-}
-
-// VerifyClientSignature checks a client signature: by its public key,
-// raw r||s over sha256 of its message. Test servers use it.
-func VerifyClientSignature(cs ClientSignature) error {
-	pub, err := session.ParsePublicKey(cs.PublicKey)
-	if err != nil {
-		return fmt.Errorf("client signature public key: %w", err)
-	}
-	sig, err := hex.DecodeString(cs.Signature)
-	digest := sha256.Sum256([]byte(cs.Message))
-	if err != nil || len(sig) != 64 || !ecdsa.Verify(pub, digest[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])) {
-		return errors.New("client signature does not match its message")
-	}
-	return nil
+	return wire.ClientSignature{PublicKey: k.PublicKey(), Scheme: wire.ClientSignatureSchemeAPIP256, Message: msg, Signature: hex.EncodeToString(raw)}, nil
 }

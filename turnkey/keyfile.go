@@ -75,9 +75,9 @@ func ParseKey(s string) (session.Signer, string, error) {
 		curve = CurveP256
 		k, err = KeyFromHex(priv)
 	case CurveSecp256k1:
-		k, err = Secp256k1KeyFromHex(priv)
+		k, err = secp256k1KeyFromHex(priv)
 	case CurveEd25519:
-		k, err = Ed25519KeyFromHex(priv)
+		k, err = ed25519KeyFromHex(priv)
 	default:
 		return nil, "", fmt.Errorf("the key is on curve %q; Turnkey's API keys are p256, secp256k1 or ed25519", curve)
 	}

@@ -10,11 +10,8 @@ import (
 	"time"
 
 	"github.com/tkauth/tkauth/internal/escape"
+	"github.com/tkauth/tkauth/turnkey/internal/wire"
 )
-
-// StatusAuthenticatorsNeeded: an activity waits for more authentication
-// factors (an MFA policy of the organization applies to it).
-const StatusAuthenticatorsNeeded = "ACTIVITY_STATUS_AUTHENTICATORS_NEEDED"
 
 // ErrMFANeeded: an activity needs authentication factors that were not
 // satisfied in time.
@@ -48,45 +45,31 @@ func (e *MFAError) Error() string {
 func (e *MFAError) Unwrap() error { return ErrMFANeeded }
 
 // factorWords names an authentication type as people say it.
-var factorWords = map[string]string{
-	"AUTHENTICATION_TYPE_EMAIL_OTP": "an email code",
-	"AUTHENTICATION_TYPE_SMS_OTP":   "an SMS code",
-	"AUTHENTICATION_TYPE_PASSKEY":   "a passkey",
-	"AUTHENTICATION_TYPE_API_KEY":   "an API key",
-	"AUTHENTICATION_TYPE_OAUTH":     "an OAuth login",
-	"AUTHENTICATION_TYPE_SESSION":   "a session",
+var factorWords = map[wire.AuthenticationType]string{
+	wire.AuthenticationTypeEmailOTP: "an email code",
+	wire.AuthenticationTypeSMSOTP:   "an SMS code",
+	wire.AuthenticationTypePasskey:  "a passkey",
+	wire.AuthenticationTypeAPIKey:   "an API key",
+	wire.AuthenticationTypeOAuth:    "an OAuth login",
+	wire.AuthenticationTypeSession:  "a session",
 }
 
-// Factor says an authentication type in words.
-func Factor(typ string) string {
+// factor says an authentication type in words.
+func factor(typ wire.AuthenticationType) string {
 	if w, ok := factorWords[typ]; ok {
 		return w
 	}
-	return escape.Clean(typ)
+	return escape.Clean(string(typ))
 }
 
-type mfaStatus struct {
-	MFAStatuses []struct {
-		Satisfied        bool `json:"satisfied"`
-		SatisfiedMethods []struct {
-			Type string `json:"type"`
-		} `json:"satisfiedMethods"`
-		RequiredMethods []struct {
-			Any []struct {
-				Type string `json:"type"`
-			} `json:"any"`
-		} `json:"requiredMethods"`
-	} `json:"mfaStatuses"`
-}
-
-// factors lists the steps not yet satisfied, in words.
-func (m mfaStatus) factors() []string {
+// factors lists the steps of m not yet satisfied, in words.
+func factors(m wire.GetMFAStatusResponse) []string {
 	var out []string
 	for _, st := range m.MFAStatuses {
 		if st.Satisfied {
 			continue
 		}
-		done := map[string]bool{}
+		done := map[wire.AuthenticationType]bool{}
 		for _, s := range st.SatisfiedMethods {
 			done[s.Type] = true
 		}
@@ -97,7 +80,7 @@ func (m mfaStatus) factors() []string {
 				if done[a.Type] {
 					continue step
 				}
-				any = append(any, Factor(a.Type))
+				any = append(any, factor(a.Type))
 			}
 			if len(any) > 0 {
 				out = append(out, strings.Join(any, " or "))
@@ -109,11 +92,11 @@ func (m mfaStatus) factors() []string {
 
 // awaitMFA asks get_mfa_status what a waiting activity needs and, for
 // MFAWait, polls it until it leaves that state.
-func (c *Client) awaitMFA(ctx context.Context, st stamper, org string, a Activity) (Activity, error) {
+func (c *Client) awaitMFA(ctx context.Context, st stamper, org string, a wire.Activity) (wire.Activity, error) {
 	need := MFANeeded{ActivityID: a.ID}
-	var ms mfaStatus
-	if err := c.post(ctx, "/public/v1/query/get_mfa_status", st, map[string]string{"organizationId": org, "activityId": a.ID}, &ms); err == nil {
-		need.Factors = ms.factors()
+	var ms wire.GetMFAStatusResponse
+	if err := c.post(ctx, wire.PathGetMFAStatus, st, wire.GetMFAStatusRequest{OrganizationID: org, ActivityID: a.ID}, &ms); err == nil {
+		need.Factors = factors(ms)
 	}
 	if c.MFAWait <= 0 {
 		return a, &MFAError{MFANeeded: need}
@@ -124,7 +107,7 @@ func (c *Client) awaitMFA(ctx context.Context, st stamper, org string, a Activit
 			defer stop()
 		}
 	}
-	for a.Status == StatusAuthenticatorsNeeded || a.Status == "ACTIVITY_STATUS_PENDING" || a.Status == "ACTIVITY_STATUS_CREATED" {
+	for a.Status == wire.ActivityStatusAuthenticatorsNeeded || a.Status == wire.ActivityStatusPending || a.Status == wire.ActivityStatusCreated {
 		if !c.Now().Before(need.Until) {
 			return a, &MFAError{MFANeeded: need, Waited: true}
 		}
@@ -133,8 +116,8 @@ func (c *Client) awaitMFA(ctx context.Context, st stamper, org string, a Activit
 		case <-ctx.Done():
 			return a, ctx.Err()
 		}
-		var resp activityResponse
-		if err := c.post(ctx, "/public/v1/query/get_activity", st, map[string]string{"organizationId": org, "activityId": a.ID}, &resp); err != nil {
+		var resp wire.ActivityResponse
+		if err := c.post(ctx, wire.PathGetActivity, st, wire.GetActivityRequest{OrganizationID: org, ActivityID: a.ID}, &resp); err != nil {
 			return a, err
 		}
 		a = resp.Activity

@@ -7,9 +7,10 @@ import (
 
 	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey/internal/wire"
 )
 
-// OTP types, as Turnkey spells them.
+// OTP types, as Turnkey spells them (the spec has them in words only).
 const (
 	OTPEmail = "OTP_TYPE_EMAIL"
 	OTPSMS   = "OTP_TYPE_SMS"
@@ -32,12 +33,13 @@ type OTPRequest struct {
 // InitOTP has Turnkey send a code to r.Contact (INIT_OTP_V3 in org,
 // stamped by key, a parent organization's API key).
 func (c *Client) InitOTP(ctx context.Context, key session.Signer, org string, r OTPRequest) (OTP, error) {
-	params := map[string]any{"otpType": r.Type, "contact": r.Contact, "appName": r.AppName, "alphanumeric": r.Alphanumeric}
+	params := wire.InitOTPIntentV3{OTPType: r.Type, Contact: r.Contact, AppName: r.AppName, Alphanumeric: &r.Alphanumeric}
 	if r.Length > 0 {
-		params["otpLength"] = r.Length
+		n := int32(r.Length)
+		params.OTPLength = &n
 	}
-	req := map[string]any{"type": "ACTIVITY_TYPE_INIT_OTP_V3", "timestampMs": c.timestamp(), "organizationId": org, "parameters": params}
-	a, err := c.submit(ctx, "/public/v1/submit/init_otp", byKey(key), req, org)
+	req := wire.InitOTPRequest{Type: wire.ActivityTypeInitOTPV3, TimestampMs: c.timestamp(), OrganizationID: org, Parameters: params}
+	a, err := c.submit(ctx, wire.PathInitOTP, byKey(key), req, org)
 	if err != nil {
 		return OTP{}, err
 	}
@@ -51,9 +53,9 @@ func (c *Client) InitOTP(ctx context.Context, key session.Signer, org string, r 
 // VerifyOTP hands Turnkey the encrypted code (VERIFY_OTP_V2 in org,
 // stamped by key) and returns the verification token, unchecked.
 func (c *Client) VerifyOTP(ctx context.Context, key session.Signer, org, otpID, encrypted string) (string, error) {
-	req := map[string]any{"type": "ACTIVITY_TYPE_VERIFY_OTP_V2", "timestampMs": c.timestamp(), "organizationId": org,
-		"parameters": map[string]any{"otpId": otpID, "encryptedOtpBundle": encrypted}}
-	a, err := c.submit(ctx, "/public/v1/submit/verify_otp", byKey(key), req, org)
+	req := wire.VerifyOTPRequest{Type: wire.ActivityTypeVerifyOTPV2, TimestampMs: c.timestamp(), OrganizationID: org,
+		Parameters: wire.VerifyOTPIntentV2{OTPID: otpID, EncryptedOTPBundle: encrypted}}
+	a, err := c.submit(ctx, wire.PathVerifyOTP, byKey(key), req, org)
 	if err != nil {
 		return "", err
 	}
@@ -67,31 +69,34 @@ func (c *Client) VerifyOTP(ctx context.Context, key session.Signer, org, otpID, 
 // verified contact (an email address, or a phone number when sms),
 // stamped by key.
 func (c *Client) VerifiedSubOrgs(ctx context.Context, key session.Signer, parent, contact string, sms bool) ([]string, error) {
-	filter := "EMAIL"
+	filter := wire.FilterEmail
 	if sms {
-		filter = "PHONE_NUMBER"
+		filter = wire.FilterPhoneNumber
 	}
-	var resp struct {
-		OrganizationIDs *[]string `json:"organizationIds"`
-	}
-	if err := c.post(ctx, "/public/v1/query/list_verified_suborgs", byKey(key), map[string]string{"organizationId": parent, "filterType": filter, "filterValue": contact}, &resp); err != nil {
+	var resp wire.GetVerifiedSubOrgIDsResponse
+	if err := c.post(ctx, wire.PathListVerifiedSuborgs, byKey(key), wire.GetVerifiedSubOrgIDsRequest{OrganizationID: parent, FilterType: filter, FilterValue: contact}, &resp); err != nil {
 		return nil, err
 	}
+	// [] decodes to an empty list, a missing or null list to nil.
 	if resp.OrganizationIDs == nil {
 		return nil, fmt.Errorf("%w: list_verified_suborgs answered without organizationIds", ErrUnexpectedAnswer)
 	}
-	return *resp.OrganizationIDs, nil
+	return resp.OrganizationIDs, nil
 }
 
 // OTPLogin asks for a session bound to r.PublicKey in r.Org (the user's
 // sub-organization) with a verification token (OTP_LOGIN_V2, stamped by
 // key, the parent's API key; sig by the session key).
-func (c *Client) OTPLogin(ctx context.Context, key session.Signer, token string, sig ClientSignature, r session.LoginRequest) (string, error) {
-	params := loginParams(r)
-	params["verificationToken"] = token
-	params["clientSignature"] = sig
-	req := map[string]any{"type": "ACTIVITY_TYPE_OTP_LOGIN_V2", "timestampMs": c.timestamp(), "organizationId": r.Org, "parameters": params}
-	a, err := c.submit(ctx, "/public/v1/submit/otp_login", byKey(key), req, r.Org)
+func (c *Client) OTPLogin(ctx context.Context, key session.Signer, token string, sig wire.ClientSignature, r session.LoginRequest) (string, error) {
+	req := wire.OTPLoginRequest{Type: wire.ActivityTypeOTPLoginV2, TimestampMs: c.timestamp(), OrganizationID: r.Org, Parameters: wire.OTPLoginIntentV2{
+		PublicKey:          r.PublicKey,
+		ExpirationSeconds:  expirationSeconds(r),
+		InvalidateExisting: &r.InvalidateExisting,
+		SessionProfileID:   r.SessionProfileID,
+		VerificationToken:  token,
+		ClientSignature:    sig,
+	}}
+	a, err := c.submit(ctx, wire.PathOTPLogin, byKey(key), req, r.Org)
 	if err != nil {
 		return "", err
 	}

@@ -49,13 +49,7 @@ func TestStampWithTurnkeyKeyVector(t *testing.T) {
 	if st["publicKey"] != vectorPublic || st["scheme"] != "SIGNATURE_SCHEME_TK_API_P256" || len(st) != 3 {
 		t.Errorf("stamp = %v", st)
 	}
-	if pub, err := VerifyStamp(h, body); err != nil || pub != vectorPublic {
-		t.Fatalf("VerifyStamp = %q, %v", pub, err)
-	}
-	// The signature covers the exact bytes: one more space breaks it.
-	if _, err := VerifyStamp(h, append(body, ' ')); err == nil {
-		t.Error("a stamp verified over different bytes")
-	}
+	// turnkeytest checks that the signature covers the exact bytes.
 }
 
 // Every curve Turnkey's CLI makes API keys on signs stamps that verify,
@@ -65,11 +59,11 @@ func TestStampsOnEveryCurve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k1, err := Secp256k1KeyFromHex(vectorPrivate)
+	k1, err := secp256k1KeyFromHex(vectorPrivate)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ed, err := Ed25519KeyFromHex(edSeed + edPublic)
+	ed, err := ed25519KeyFromHex(edSeed + edPublic)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,21 +89,15 @@ func TestStampsOnEveryCurve(t *testing.T) {
 		if st["scheme"] != tt.scheme || st["publicKey"] != tt.public {
 			t.Errorf("stamp = %v", st)
 		}
-		if pub, err := VerifyStamp(h, body); err != nil || pub != tt.public {
-			t.Errorf("%s: VerifyStamp = %q, %v", tt.scheme, pub, err)
-		}
-		if _, err := VerifyStamp(h, append(body, ' ')); err == nil {
-			t.Errorf("%s: a stamp verified over different bytes", tt.scheme)
-		}
 	}
 	// Ed25519 signs deterministically: RFC 8032's vector, to the byte.
 	if sig, _ := ed.Sign(nil); hex.EncodeToString(sig) != edSignature {
 		t.Errorf("Ed25519 signature of the empty message: %x", sig)
 	}
-	if seedOnly, err := Ed25519KeyFromHex(edSeed); err != nil || seedOnly.PublicKey() != edPublic {
+	if seedOnly, err := ed25519KeyFromHex(edSeed); err != nil || seedOnly.PublicKey() != edPublic {
 		t.Errorf("an Ed25519 seed alone: %v", err)
 	}
-	if _, err := Ed25519KeyFromHex(edSeed + strings.Repeat("00", 32)); err == nil {
+	if _, err := ed25519KeyFromHex(edSeed + strings.Repeat("00", 32)); err == nil {
 		t.Error("an Ed25519 key whose public half is not its seed's was taken")
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/turnkey/internal/wire"
 )
 
 // Turnkey's sandbox contacts: their code is always SandboxCode.
@@ -79,7 +80,7 @@ type otp struct {
 }
 
 type mfaWait struct {
-	need     []string
+	need     []wire.AuthenticationType
 	user     string
 	complete func()
 }
@@ -93,14 +94,14 @@ type codeLogin struct {
 	sent     map[string]string // normalized contact -> last code
 	used     map[string]bool   // verification token IDs consumed
 	byToken  map[string]string // activity ID -> verification token ID
-	mfa      map[string][]string
+	mfa      map[string][]wire.AuthenticationType
 	waiting  map[string]mfaWait
 }
 
 func newCodeLogin() codeLogin {
 	return codeLogin{parents: map[string]string{}, contacts: map[string]contactUser{}, proxies: map[string]AuthProxyConfig{},
 		otps: map[string]*otp{}, sent: map[string]string{}, used: map[string]bool{}, byToken: map[string]string{},
-		mfa: map[string][]string{}, waiting: map[string]mfaWait{}}
+		mfa: map[string][]wire.AuthenticationType{}, waiting: map[string]mfaWait{}}
 }
 
 // normal is a contact as compared: an email address in lower case, a
@@ -164,7 +165,11 @@ func (s *Server) SentCode(contact string) string {
 func (s *Server) RequireMFA(user string, types ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.codes.mfa[user] = types
+	need := make([]wire.AuthenticationType, len(types))
+	for i, t := range types {
+		need[i] = wire.AuthenticationType(t)
+	}
+	s.codes.mfa[user] = need
 }
 
 // SatisfyMFA completes an activity waiting for authenticators, as if they
@@ -244,7 +249,7 @@ func (s *Server) initOTP(org, typ, contact string, length int, alnum bool, life 
 	if err != nil {
 		return turnkey.OTP{}, refuse(http.StatusInternalServerError, 13, err.Error())
 	}
-	bundle, err := turnkey.SignTargetBundle(turnkey.Target{Public: target.PublicKey().Bytes(), OrganizationID: org}, s.Notarizer)
+	bundle, err := signTargetBundle(turnkey.Target{Public: target.PublicKey().Bytes(), OrganizationID: org}, s.Notarizer)
 	if err != nil {
 		return turnkey.OTP{}, refuse(http.StatusInternalServerError, 13, err.Error())
 	}
@@ -269,7 +274,7 @@ func (s *Server) verifyOTP(org, id, encrypted string) (string, *failure) {
 	case !s.now().Before(o.expires):
 		return "", refuse(http.StatusBadRequest, 9, MsgCodeExpired)
 	}
-	code, pub, err := turnkey.DecryptCode(encrypted, o.target)
+	code, pub, err := decryptCode(encrypted, o.target)
 	if err != nil {
 		return "", refuse(http.StatusBadRequest, 3, "invalid encryptedOtpBundle: "+err.Error())
 	}
@@ -284,7 +289,7 @@ func (s *Server) verifyOTP(org, id, encrypted string) (string, *failure) {
 	o.done = true
 	var idb [16]byte
 	rand.Read(idb[:])
-	tok, err := turnkey.SignVerificationToken(turnkey.VerificationToken{ID: hex.EncodeToString(idb[:]), Type: o.typ, Contact: o.contact,
+	tok, err := signVerificationToken(turnkey.VerificationToken{ID: hex.EncodeToString(idb[:]), Type: o.typ, Contact: o.contact,
 		OrganizationID: org, PublicKey: pub, Expiry: s.now().Add(TokenLife)}, s.Notarizer)
 	if err != nil {
 		return "", refuse(http.StatusInternalServerError, 13, err.Error())
@@ -309,7 +314,7 @@ func (s *Server) token(raw string) (turnkey.VerificationToken, *failure) {
 func (s *Server) proxy(w http.ResponseWriter, r *http.Request, body []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.codes.proxies[r.Header.Get("X-Auth-Proxy-Config-ID")]
+	c, ok := s.codes.proxies[r.Header.Get(wire.ProxyConfigHeader)]
 	if !ok {
 		writeError(w, http.StatusNotFound, 5, MsgUnknownConfig)
 		return
@@ -323,16 +328,16 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request, body []byte) {
 		length = 6
 	}
 	switch r.URL.Path {
-	case "/v1/wallet_kit_config":
+	case wire.ProxyPathWalletKitConfig:
 		life := c.SessionLifetime
 		if life == 0 {
 			life = session.DefaultLifetime
 		}
-		writeJSON(w, map[string]any{"organizationId": c.OrganizationID, "otpLength": strconv.Itoa(length), "otpAlphanumeric": c.Alphanumeric,
-			"sessionExpirationSeconds": strconv.Itoa(int(life / time.Second)), "enabledProviders": []string{"email", "sms"}})
-	case "/v1/otp_init_v2":
-		var p struct{ OtpType, Contact string }
-		if json.Unmarshal(body, &p) != nil || p.OtpType == "" || p.Contact == "" {
+		writeJSON(w, wire.ProxyGetWalletKitConfigResponse{OrganizationID: c.OrganizationID, OTPLength: strconv.Itoa(length), OTPAlphanumeric: &c.Alphanumeric,
+			SessionExpirationSeconds: strconv.Itoa(int(life / time.Second)), EnabledProviders: []string{"email", "sms"}})
+	case wire.ProxyPathOTPInitV2:
+		var p wire.ProxyInitOTPV2Request
+		if json.Unmarshal(body, &p) != nil || p.OTPType == "" || p.Contact == "" {
 			writeError(w, http.StatusBadRequest, 3, "otpType and contact are required")
 			return
 		}
@@ -340,24 +345,24 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request, body []byte) {
 			writeError(w, http.StatusBadRequest, 3, MsgCaptcha)
 			return
 		}
-		o, f := s.initOTP(c.OrganizationID, p.OtpType, p.Contact, length, c.Alphanumeric, CodeLifetime)
+		o, f := s.initOTP(c.OrganizationID, p.OTPType, p.Contact, length, c.Alphanumeric, CodeLifetime)
 		if f != nil {
 			f.write(w)
 			return
 		}
-		writeJSON(w, map[string]string{"otpId": o.ID, "otpEncryptionTargetBundle": o.TargetBundle})
-	case "/v1/otp_verify_v2":
-		var p struct{ OtpID, EncryptedOtpBundle string }
-		if json.Unmarshal(body, &p) != nil || p.OtpID == "" || p.EncryptedOtpBundle == "" {
+		writeJSON(w, wire.ProxyInitOTPV2Response{OTPID: o.ID, OTPEncryptionTargetBundle: o.TargetBundle})
+	case wire.ProxyPathOTPVerifyV2:
+		var p wire.ProxyVerifyOTPV2Request
+		if json.Unmarshal(body, &p) != nil || p.OTPID == "" || p.EncryptedOTPBundle == "" {
 			writeError(w, http.StatusBadRequest, 3, "otpId and encryptedOtpBundle are required")
 			return
 		}
-		tok, f := s.verifyOTP(c.OrganizationID, p.OtpID, p.EncryptedOtpBundle)
+		tok, f := s.verifyOTP(c.OrganizationID, p.OTPID, p.EncryptedOTPBundle)
 		if f != nil {
 			f.write(w)
 			return
 		}
-		writeJSON(w, map[string]string{"verificationToken": tok})
+		writeJSON(w, wire.ProxyVerifyOTPV2Response{VerificationToken: tok})
 	default:
 		writeError(w, http.StatusNotFound, 5, "no such endpoint")
 	}
@@ -367,12 +372,12 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request, body []byte) {
 // token vouches for: stamp_login, and the queries about the activity it
 // made.
 func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
-	st, err := turnkey.VerifyAttestedStamp(r.Header.Get(turnkey.AttestedHeader), body)
+	st, err := verifyAttestedStamp(r.Header.Get(wire.AttestedStampHeader), body)
 	if err != nil {
 		writeError(w, http.StatusUnauthorized, 16, "invalid attested stamp: "+err.Error())
 		return
 	}
-	if st.Scheme != turnkey.SchemeAttestedVerificationToken {
+	if st.Scheme != wire.SchemeAttestedVerificationToken {
 		writeError(w, http.StatusUnauthorized, 16, "unsupported attested stamp scheme: "+st.Scheme)
 		return
 	}
@@ -383,7 +388,7 @@ func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tok, err := turnkey.VerifyVerificationToken(st.Attestation, &s.Notarizer.PublicKey, s.now())
+	tok, err := turnkey.VerifyVerificationToken(st.PublicKeyAttestation, &s.Notarizer.PublicKey, s.now())
 	if err != nil {
 		writeError(w, http.StatusUnauthorized, 16, MsgBadAttestation+": "+err.Error())
 		return
@@ -393,19 +398,22 @@ func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	switch r.URL.Path {
-	case "/public/v1/query/get_activity", "/public/v1/query/get_mfa_status":
-		a, ok := s.activities[req.ActivityID]
-		if !ok || s.codes.byToken[req.ActivityID] != tok.ID {
+	case wire.PathGetActivity, wire.PathGetMFAStatus:
+		// Both ask {organizationId, activityId}.
+		var q wire.GetActivityRequest
+		json.Unmarshal(body, &q)
+		a, ok := s.activities[q.ActivityID]
+		if !ok || s.codes.byToken[q.ActivityID] != tok.ID {
 			writeError(w, http.StatusNotFound, 5, MsgUnknownActivity)
 			return
 		}
-		if r.URL.Path == "/public/v1/query/get_mfa_status" {
-			s.mfaStatus(w, req.ActivityID)
+		if r.URL.Path == wire.PathGetMFAStatus {
+			s.mfaStatus(w, q.ActivityID)
 			return
 		}
-		writeJSON(w, map[string]any{"activity": a})
+		writeJSON(w, wire.ActivityResponse{Activity: a})
 		return
-	case "/public/v1/submit/stamp_login":
+	case wire.PathStampLogin:
 	default:
 		writeError(w, http.StatusUnauthorized, 16, "an attested stamp can only log in")
 		return
@@ -426,7 +434,7 @@ func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
 		writeError(w, http.StatusUnauthorized, 16, MsgTokenOtherOrg)
 		return
 	}
-	p, ok := readLogin(w, req.Parameters)
+	p, ok := readStampLogin(w, req.Parameters)
 	if !ok {
 		return
 	}
@@ -434,31 +442,24 @@ func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
 		writeError(w, http.StatusBadRequest, 3, MsgTokenPublicKey)
 		return
 	}
-	s.issue(w, "ACTIVITY_TYPE_STAMP_LOGIN", "stampLoginResult", u.org, u.user, p, func() { s.codes.used[tok.ID] = true })
+	s.issue(w, wire.ActivityTypeStampLogin, u.org, u.user, p, func() { s.codes.used[tok.ID] = true })
 	s.codes.byToken[s.lastActivity] = tok.ID
 }
 
 // initOTPActivity is INIT_OTP_V3, by an API key of org.
 func (s *Server) initOTPActivity(w http.ResponseWriter, org string, params json.RawMessage) {
-	var p struct {
-		OtpType           string `json:"otpType"`
-		Contact           string `json:"contact"`
-		AppName           string `json:"appName"`
-		OtpLength         int    `json:"otpLength"`
-		Alphanumeric      *bool  `json:"alphanumeric"`
-		ExpirationSeconds string `json:"expirationSeconds"`
-	}
-	if err := json.Unmarshal(params, &p); err != nil || p.OtpType == "" || p.Contact == "" || p.AppName == "" {
+	var p wire.InitOTPIntentV3
+	if err := json.Unmarshal(params, &p); err != nil || p.OTPType == "" || p.Contact == "" || p.AppName == "" {
 		writeError(w, http.StatusBadRequest, 3, "malformed parameters: otpType, contact and appName are required")
 		return
 	}
 	length, alnum, life := 9, true, CodeLifetime
-	if p.OtpLength != 0 {
-		if p.OtpLength < 6 || p.OtpLength > 9 {
+	if p.OTPLength != nil && *p.OTPLength != 0 {
+		if *p.OTPLength < 6 || *p.OTPLength > 9 {
 			writeError(w, http.StatusBadRequest, 3, "otpLength must be between 6 and 9")
 			return
 		}
-		length = p.OtpLength
+		length = int(*p.OTPLength)
 	}
 	if p.Alphanumeric != nil {
 		alnum = *p.Alphanumeric
@@ -471,50 +472,55 @@ func (s *Server) initOTPActivity(w http.ResponseWriter, org string, params json.
 		}
 		life = time.Duration(n) * time.Second
 	}
-	o, f := s.initOTP(org, p.OtpType, p.Contact, length, alnum, life)
+	o, f := s.initOTP(org, p.OTPType, p.Contact, length, alnum, life)
 	if f != nil {
 		f.write(w)
 		return
 	}
-	s.finish(w, "ACTIVITY_TYPE_INIT_OTP_V3", org, map[string]any{"initOtpResultV2": map[string]string{"otpId": o.ID, "otpEncryptionTargetBundle": o.TargetBundle}}, func() {})
+	s.finish(w, wire.ActivityTypeInitOTPV3, org, wire.Result{InitOTPResultV2: &wire.InitOTPResultV2{OTPID: o.ID, OTPEncryptionTargetBundle: o.TargetBundle}}, func() {})
 }
 
 // verifyOTPActivity is VERIFY_OTP_V2, by an API key of org.
 func (s *Server) verifyOTPActivity(w http.ResponseWriter, org string, params json.RawMessage) {
-	var p struct{ OtpID, EncryptedOtpBundle string }
-	if err := json.Unmarshal(params, &p); err != nil || p.OtpID == "" || p.EncryptedOtpBundle == "" {
+	var p wire.VerifyOTPIntentV2
+	if err := json.Unmarshal(params, &p); err != nil || p.OTPID == "" || p.EncryptedOTPBundle == "" {
 		writeError(w, http.StatusBadRequest, 3, "malformed parameters: otpId and encryptedOtpBundle are required")
 		return
 	}
-	tok, f := s.verifyOTP(org, p.OtpID, p.EncryptedOtpBundle)
+	tok, f := s.verifyOTP(org, p.OTPID, p.EncryptedOTPBundle)
 	if f != nil {
 		f.write(w)
 		return
 	}
-	s.finish(w, "ACTIVITY_TYPE_VERIFY_OTP_V2", org, map[string]any{"verifyOtpResult": map[string]string{"verificationToken": tok}}, func() {})
+	s.finish(w, wire.ActivityTypeVerifyOTPV2, org, wire.Result{VerifyOTPResult: &wire.VerifyOTPResult{VerificationToken: tok}}, func() {})
 }
 
 // otpLogin is OTP_LOGIN_V2 in sub-organization org, by its parent's key:
 // the token's user, bound to the session key that signed the login.
 func (s *Server) otpLogin(w http.ResponseWriter, org string, params json.RawMessage) {
-	p, ok := readLogin(w, params)
+	var in wire.OTPLoginIntentV2
+	if err := json.Unmarshal(params, &in); err != nil {
+		writeError(w, http.StatusBadRequest, 3, "malformed parameters")
+		return
+	}
+	p, ok := checkLogin(w, loginParams{in.PublicKey, in.ExpirationSeconds, in.SessionProfileID, in.InvalidateExisting != nil && *in.InvalidateExisting})
 	if !ok {
 		return
 	}
-	tok, f := s.token(p.VerificationToken)
+	tok, f := s.token(in.VerificationToken)
 	if f != nil {
 		f.write(w)
 		return
 	}
-	cs := p.ClientSignature
+	cs := in.ClientSignature
 	switch {
-	case cs == nil:
+	case cs == wire.ClientSignature{}:
 		writeError(w, http.StatusBadRequest, 3, "clientSignature is required")
 		return
-	case cs.Scheme != turnkey.ClientSignatureScheme || cs.PublicKey != p.PublicKey || cs.Message != turnkey.LoginUsage(tok.ID, p.PublicKey):
+	case cs.Scheme != wire.ClientSignatureSchemeAPIP256 || cs.PublicKey != p.PublicKey || cs.Message != wire.LoginUsage(tok.ID, p.PublicKey):
 		writeError(w, http.StatusBadRequest, 3, MsgBadClientSig+": it must be the session key's, over the login usage of this token")
 		return
-	case turnkey.VerifyClientSignature(*cs) != nil:
+	case verifyClientSignature(cs) != nil:
 		writeError(w, http.StatusBadRequest, 3, MsgBadClientSig)
 		return
 	case p.PublicKey != tok.PublicKey:
@@ -526,15 +532,15 @@ func (s *Server) otpLogin(w http.ResponseWriter, org string, params json.RawMess
 		writeError(w, http.StatusBadRequest, 9, MsgTokenOtherOrg)
 		return
 	}
-	s.issue(w, "ACTIVITY_TYPE_OTP_LOGIN_V2", "otpLoginResult", org, u.user, p, func() { s.codes.used[tok.ID] = true })
+	s.issue(w, wire.ActivityTypeOTPLoginV2, org, u.user, p, func() { s.codes.used[tok.ID] = true })
 }
 
 // verifiedSubOrgs is list_verified_suborgs: org's sub-organizations whose
 // user verified the contact.
 func (s *Server) verifiedSubOrgs(w http.ResponseWriter, org string, body []byte) {
-	var p struct{ FilterType, FilterValue string }
+	var p wire.GetVerifiedSubOrgIDsRequest
 	json.Unmarshal(body, &p)
-	if p.FilterType != "EMAIL" && p.FilterType != "PHONE_NUMBER" {
+	if p.FilterType != wire.FilterEmail && p.FilterType != wire.FilterPhoneNumber {
 		writeError(w, http.StatusBadRequest, 3, "filterType must be EMAIL or PHONE_NUMBER")
 		return
 	}
@@ -542,7 +548,7 @@ func (s *Server) verifiedSubOrgs(w http.ResponseWriter, org string, body []byte)
 	if u, ok := s.codes.contacts[normal(p.FilterValue)]; ok && s.codes.parents[u.org] == org {
 		ids = append(ids, u.org)
 	}
-	writeJSON(w, map[string]any{"organizationIds": ids})
+	writeJSON(w, wire.GetVerifiedSubOrgIDsResponse{OrganizationIDs: ids})
 }
 
 // mfaStatus is get_mfa_status for activity id.
@@ -551,14 +557,14 @@ func (s *Server) mfaStatus(w http.ResponseWriter, id string) {
 		writeError(w, http.StatusNotFound, 5, MsgUnknownActivity)
 		return
 	}
-	statuses := []any{}
+	statuses := []wire.MFAStatus{}
 	if m, ok := s.codes.waiting[id]; ok {
-		var steps []any
+		steps := []wire.RequiredAuthenticationMethod{}
 		for _, t := range m.need {
-			steps = append(steps, map[string]any{"any": []any{map[string]string{"type": t}}})
+			steps = append(steps, wire.RequiredAuthenticationMethod{Any: []wire.AuthenticationMethod{{Type: t}}})
 		}
-		statuses = append(statuses, map[string]any{"mfaPolicyId": "mfa-policy-1", "userId": m.user, "satisfied": false,
-			"satisfiedMethods": []any{}, "requiredMethods": steps})
+		statuses = append(statuses, wire.MFAStatus{MFAPolicyID: "mfa-policy-1", UserID: m.user, Satisfied: false,
+			SatisfiedMethods: []wire.AuthenticationMethod{}, RequiredMethods: steps})
 	}
-	writeJSON(w, map[string]any{"mfaStatuses": statuses})
+	writeJSON(w, wire.GetMFAStatusResponse{MFAStatuses: statuses})
 }

@@ -19,7 +19,10 @@
 //   - activities can end in consensus-needed, rejected or failed, and any
 //     request can fail or be slow, on demand.
 //
-// Its clock can be moved forward. Errors come in Turnkey's shape.
+// Its clock can be moved forward. Errors come in Turnkey's shape. What
+// only Turnkey does lives here, not in the client: checking stamps and
+// client signatures, and the enclave's side of code login (signing target
+// bundles and verification tokens, opening the encrypted code).
 package turnkeytest
 
 import (
@@ -43,6 +46,7 @@ import (
 
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/turnkey/internal/wire"
 )
 
 // Turnkey's words, as its API gives them (tkhq/sdk packages/core
@@ -55,14 +59,6 @@ const (
 // MaxSessionKeys is how many expiring API keys a user holds; a new one
 // evicts the oldest.
 const MaxSessionKeys = 10
-
-// Credential types in get_api_keys.
-const (
-	CredentialLogin = "CREDENTIAL_TYPE_LOGIN"
-	credentialP256  = "CREDENTIAL_TYPE_API_KEY_P256"
-	credentialK1    = "CREDENTIAL_TYPE_API_KEY_SECP256K1"
-	credentialEd    = "CREDENTIAL_TYPE_API_KEY_ED25519"
-)
 
 // Server is the fake API. Its fields may be set before requests are made.
 type Server struct {
@@ -80,7 +76,7 @@ type Server struct {
 	delay      time.Duration // before answering the next request
 	pending    bool          // the next activity answers pending first
 	endAs      []string      // statuses the next activities end in
-	activities map[string]turnkey.Activity
+	activities map[string]wire.Activity
 	requests   []string // paths, in order
 	bodies     []string // request bodies, in order
 	codes      codeLogin
@@ -98,9 +94,10 @@ type Profile struct {
 }
 
 type apiKey struct {
-	id, org, user, name, credential string
-	profile                         string    // the session profile, for a session
-	created, expires                time.Time // expires: zero for long-lived
+	id, org, user, name string
+	credential          wire.CredentialType
+	profile             string    // the session profile, for a session
+	created, expires    time.Time // expires: zero for long-lived
 }
 
 // New starts a fake API. Close it when done.
@@ -110,7 +107,7 @@ func New() *Server {
 		panic(err)
 	}
 	s := &Server{Notarizer: notarizer, keys: map[string]*apiKey{}, orgs: map[string]string{}, users: map[string]string{},
-		profiles: map[string]Profile{}, activities: map[string]turnkey.Activity{}, codes: newCodeLogin()}
+		profiles: map[string]Profile{}, activities: map[string]wire.Activity{}, codes: newCodeLogin()}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -135,14 +132,14 @@ func (s *Server) Name(org, orgName, user, username string) {
 // AddAPIKey registers publicKey (hex, as Turnkey takes it) as a long-lived
 // P-256 API key of user in org.
 func (s *Server) AddAPIKey(org, user, publicKey string) {
-	s.addKey(org, user, publicKey, credentialP256)
+	s.addKey(org, user, publicKey, wire.CredentialTypeAPIKeyP256)
 }
 
 // AddExpiringAPIKey registers publicKey as a P-256 API key of user in org
 // that expires after d: a long-lived key's credential type, with an
 // expirationSeconds, as Turnkey allows.
 func (s *Server) AddExpiringAPIKey(org, user, publicKey string, d time.Duration) {
-	s.addKey(org, user, publicKey, credentialP256)
+	s.addKey(org, user, publicKey, wire.CredentialTypeAPIKeyP256)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := s.keys[publicKey]
@@ -160,12 +157,12 @@ func (s *Server) SessionElsewhere(org, user string, d time.Duration) string {
 	defer s.mu.Unlock()
 	now := s.now()
 	s.next++
-	s.keys[pub] = &apiKey{id: fmt.Sprintf("apikey-%d", s.next), org: org, user: user, name: "session", credential: CredentialLogin, created: now, expires: now.Add(d)}
+	s.keys[pub] = &apiKey{id: fmt.Sprintf("apikey-%d", s.next), org: org, user: user, name: "session", credential: wire.CredentialTypeLogin, created: now, expires: now.Add(d)}
 	s.evict(user)
 	return pub
 }
 
-func (s *Server) addKey(org, user, publicKey, credential string) {
+func (s *Server) addKey(org, user, publicKey string, credential wire.CredentialType) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.orgs[org] == "" {
@@ -197,7 +194,8 @@ func (s *Server) NewAPIKeyOn(org, user, curve string) session.Signer {
 // format: hex, then ":curve" unless p256.
 func (s *Server) NewAPIKeyFile(org, user, curve string) (session.Signer, string) {
 	var k session.Signer
-	var private, credential string
+	var private string
+	var credential wire.CredentialType
 	var err error
 	switch curve {
 	case "p256":
@@ -207,25 +205,23 @@ func (s *Server) NewAPIKeyFile(org, user, curve string) (session.Signer, string)
 		}
 		private, _ = session.EncodePrivateKey(priv)
 		k, err = turnkey.KeyFromHex(private)
-		credential = credentialP256
+		credential = wire.CredentialTypeAPIKeyP256
 	case "secp256k1":
 		priv, gerr := secp256k1.GeneratePrivateKey()
 		if gerr != nil {
 			panic(gerr)
 		}
-		private = hex.EncodeToString(priv.Serialize())
-		k, err = turnkey.Secp256k1KeyFromHex(private)
-		private += ":secp256k1"
-		credential = credentialK1
+		private = hex.EncodeToString(priv.Serialize()) + ":secp256k1"
+		k, _, err = turnkey.ParseKey(private)
+		credential = wire.CredentialTypeAPIKeySecp256k1
 	case "ed25519":
 		_, priv, gerr := ed25519.GenerateKey(rand.Reader)
 		if gerr != nil {
 			panic(gerr)
 		}
-		private = hex.EncodeToString(priv)
-		k, err = turnkey.Ed25519KeyFromHex(private)
-		private += ":ed25519"
-		credential = credentialEd
+		private = hex.EncodeToString(priv) + ":ed25519"
+		k, _, err = turnkey.ParseKey(private)
+		credential = wire.CredentialTypeAPIKeyEd25519
 	default:
 		panic("turnkeytest: no curve " + curve)
 	}
@@ -336,15 +332,6 @@ func writeJSON(w http.ResponseWriter, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// activityTypes are the type each activity path must carry.
-var activityTypes = map[string]string{
-	"/public/v1/submit/stamp_login":     "ACTIVITY_TYPE_STAMP_LOGIN",
-	"/public/v1/submit/delete_api_keys": "ACTIVITY_TYPE_DELETE_API_KEYS",
-	"/public/v1/submit/init_otp":        "ACTIVITY_TYPE_INIT_OTP_V3",
-	"/public/v1/submit/verify_otp":      "ACTIVITY_TYPE_VERIFY_OTP_V2",
-	"/public/v1/submit/otp_login":       "ACTIVITY_TYPE_OTP_LOGIN_V2",
-}
-
 var digits = regexp.MustCompile(`^[0-9]{10,16}$`)
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -378,11 +365,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.proxy(w, r, body)
 		return
 	}
-	if r.Header.Get(turnkey.AttestedHeader) != "" && r.Header.Get("X-Stamp") == "" {
+	if r.Header.Get(wire.AttestedStampHeader) != "" && r.Header.Get(wire.StampHeader) == "" {
 		s.attested(w, r, body)
 		return
 	}
-	signer, err := turnkey.VerifyStamp(r.Header.Get("X-Stamp"), body)
+	signer, err := VerifyStamp(r.Header.Get(wire.StampHeader), body)
 	if err != nil {
 		writeError(w, http.StatusUnauthorized, 16, "invalid stamp: "+err.Error())
 		return
@@ -407,7 +394,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case s.expired(k):
 		writeError(w, http.StatusUnauthorized, 16, MsgExpiredKey+" "+signer)
 		return
-	case fromParent && !strings.HasPrefix(r.URL.Path, "/public/v1/query/") && r.URL.Path != "/public/v1/submit/otp_login":
+	case fromParent && !strings.HasPrefix(r.URL.Path, "/public/v1/query/") && r.URL.Path != wire.PathOTPLogin:
 		// A parent organization reads its sub-organizations; it does not
 		// act in them.
 		writeError(w, http.StatusForbidden, 7, MsgParentReadOnly)
@@ -417,65 +404,72 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch r.URL.Path {
-	case "/public/v1/submit/stamp_login":
+	case wire.PathStampLogin:
 		s.stampLogin(w, k, req.OrganizationID, req.Parameters)
-	case "/public/v1/query/get_activity":
-		a, ok := s.activities[req.ActivityID]
+	case wire.PathGetActivity:
+		var q wire.GetActivityRequest
+		json.Unmarshal(body, &q)
+		a, ok := s.activities[q.ActivityID]
 		if !ok {
 			writeError(w, http.StatusNotFound, 5, "activity not found")
 			return
 		}
-		writeJSON(w, map[string]any{"activity": a})
-	case "/public/v1/query/whoami":
-		writeJSON(w, map[string]string{"organizationId": k.org, "organizationName": s.orgs[k.org], "userId": k.user, "username": s.users[k.user]})
-	case "/public/v1/query/get_api_keys":
-		list := []map[string]any{}
-		for pub, key := range s.keys {
-			if key.user == req.UserID && key.org == req.OrganizationID && !s.expired(key) {
-				cred := map[string]string{"publicKey": pub, "type": key.credential}
-				if key.profile != "" {
-					cred["sessionProfileId"] = key.profile
-				}
-				ts := map[string]string{"seconds": strconv.FormatInt(key.created.Unix(), 10), "nanos": strconv.Itoa(key.created.Nanosecond())}
-				entry := map[string]any{"apiKeyId": key.id, "apiKeyName": key.name, "credential": cred, "createdAt": ts, "updatedAt": ts}
-				if !key.expires.IsZero() {
-					entry["expirationSeconds"] = strconv.Itoa(int(key.expires.Sub(key.created) / time.Second))
-				}
-				list = append(list, entry)
-			}
-		}
-		writeJSON(w, map[string]any{"apiKeys": list})
-	case "/public/v1/submit/delete_api_keys":
+		writeJSON(w, wire.ActivityResponse{Activity: a})
+	case wire.PathWhoami:
+		writeJSON(w, wire.GetWhoamiResponse{OrganizationID: k.org, OrganizationName: s.orgs[k.org], UserID: k.user, Username: s.users[k.user]})
+	case wire.PathGetAPIKeys:
+		var q wire.GetAPIKeysRequest
+		json.Unmarshal(body, &q)
+		s.apiKeys(w, q)
+	case wire.PathDeleteAPIKeys:
 		s.deleteAPIKeys(w, req.OrganizationID, req.Parameters)
-	case "/public/v1/submit/init_otp":
+	case wire.PathInitOTP:
 		s.initOTPActivity(w, req.OrganizationID, req.Parameters)
-	case "/public/v1/submit/verify_otp":
+	case wire.PathVerifyOTP:
 		s.verifyOTPActivity(w, req.OrganizationID, req.Parameters)
-	case "/public/v1/submit/otp_login":
+	case wire.PathOTPLogin:
 		s.otpLogin(w, req.OrganizationID, req.Parameters)
-	case "/public/v1/query/list_verified_suborgs":
+	case wire.PathListVerifiedSuborgs:
 		s.verifiedSubOrgs(w, req.OrganizationID, body)
-	case "/public/v1/query/get_mfa_status":
-		s.mfaStatus(w, req.ActivityID)
+	case wire.PathGetMFAStatus:
+		var q wire.GetMFAStatusRequest
+		json.Unmarshal(body, &q)
+		s.mfaStatus(w, q.ActivityID)
 	default:
 		writeError(w, http.StatusNotFound, 5, "no such endpoint")
 	}
 }
 
-// request is the envelope of every request.
+// apiKeys is get_api_keys: the user's keys Turnkey still has.
+func (s *Server) apiKeys(w http.ResponseWriter, q wire.GetAPIKeysRequest) {
+	list := []wire.APIKey{}
+	for pub, key := range s.keys {
+		if key.user == q.UserID && key.org == q.OrganizationID && !s.expired(key) {
+			ts := wire.Timestamp{Seconds: strconv.FormatInt(key.created.Unix(), 10), Nanos: strconv.Itoa(key.created.Nanosecond())}
+			entry := wire.APIKey{APIKeyID: key.id, APIKeyName: key.name, CreatedAt: ts, UpdatedAt: ts,
+				Credential: wire.Credential{PublicKey: pub, Type: key.credential, SessionProfileID: key.profile}}
+			if !key.expires.IsZero() {
+				entry.ExpirationSeconds = strconv.Itoa(int(key.expires.Sub(key.created) / time.Second))
+			}
+			list = append(list, entry)
+		}
+	}
+	writeJSON(w, wire.GetAPIKeysResponse{APIKeys: list})
+}
+
+// request is what every request carries: the organization, and for an
+// activity its type, time and parameters.
 type request struct {
-	Type           string          `json:"type"`
-	TimestampMs    string          `json:"timestampMs"`
-	OrganizationID string          `json:"organizationId"`
-	Parameters     json.RawMessage `json:"parameters"`
-	UserID         string          `json:"userId"`
-	ActivityID     string          `json:"activityId"`
+	Type           wire.ActivityType `json:"type"`
+	TimestampMs    string            `json:"timestampMs"`
+	OrganizationID string            `json:"organizationId"`
+	Parameters     json.RawMessage   `json:"parameters"`
 }
 
 // wellFormed refuses an activity to path without its type or a
 // timestampMs, as Turnkey does.
 func (req request) wellFormed(w http.ResponseWriter, path string) bool {
-	typ, isActivity := activityTypes[path]
+	typ, isActivity := wire.ActivityTypeOf(path)
 	switch {
 	case !isActivity:
 	case req.Type != typ:
@@ -489,10 +483,7 @@ func (req request) wellFormed(w http.ResponseWriter, path string) bool {
 }
 
 func (s *Server) deleteAPIKeys(w http.ResponseWriter, org string, params json.RawMessage) {
-	var p struct {
-		UserID    string   `json:"userId"`
-		APIKeyIDs []string `json:"apiKeyIds"`
-	}
+	var p wire.DeleteAPIKeysIntent
 	if err := json.Unmarshal(params, &p); err != nil || p.UserID == "" || len(p.APIKeyIDs) == 0 {
 		writeError(w, http.StatusBadRequest, 3, "malformed parameters: userId and apiKeyIds are required")
 		return
@@ -511,7 +502,7 @@ func (s *Server) deleteAPIKeys(w http.ResponseWriter, org string, params json.Ra
 			return
 		}
 	}
-	s.finish(w, "ACTIVITY_TYPE_DELETE_API_KEYS", org, map[string]any{"deleteApiKeysResult": map[string]any{"apiKeyIds": p.APIKeyIDs}}, func() {
+	s.finish(w, wire.ActivityTypeDeleteAPIKeys, org, wire.Result{DeleteAPIKeysResult: &wire.DeleteAPIKeysResult{APIKeyIDs: p.APIKeyIDs}}, func() {
 		for pub := range doomed {
 			delete(s.keys, pub)
 		}
@@ -519,29 +510,30 @@ func (s *Server) deleteAPIKeys(w http.ResponseWriter, org string, params json.Ra
 }
 
 func (s *Server) stampLogin(w http.ResponseWriter, k *apiKey, org string, params json.RawMessage) {
-	p, ok := readLogin(w, params)
-	if ok {
-		s.issue(w, "ACTIVITY_TYPE_STAMP_LOGIN", "stampLoginResult", org, k.user, p, nil)
+	if p, ok := readStampLogin(w, params); ok {
+		s.issue(w, wire.ActivityTypeStampLogin, org, k.user, p, nil)
 	}
 }
 
-// loginParams are a login activity's parameters.
+// loginParams are what a login activity's parameters say of the session.
 type loginParams struct {
-	PublicKey          string                   `json:"publicKey"`
-	ExpirationSeconds  string                   `json:"expirationSeconds"`
-	InvalidateExisting bool                     `json:"invalidateExisting"`
-	SessionProfileID   string                   `json:"sessionProfileId"`
-	VerificationToken  string                   `json:"verificationToken"`
-	ClientSignature    *turnkey.ClientSignature `json:"clientSignature"`
+	PublicKey, ExpirationSeconds, SessionProfileID string
+	InvalidateExisting                             bool
 }
 
-// readLogin reads and checks a login's parameters, answering the refusal.
-func readLogin(w http.ResponseWriter, params json.RawMessage) (loginParams, bool) {
-	var p loginParams
+// readStampLogin reads and checks stamp_login's parameters, answering the
+// refusal.
+func readStampLogin(w http.ResponseWriter, params json.RawMessage) (loginParams, bool) {
+	var p wire.StampLoginIntent
 	if err := json.Unmarshal(params, &p); err != nil {
 		writeError(w, http.StatusBadRequest, 3, "malformed parameters")
-		return p, false
+		return loginParams{}, false
 	}
+	return checkLogin(w, loginParams{p.PublicKey, p.ExpirationSeconds, p.SessionProfileID, p.InvalidateExisting != nil && *p.InvalidateExisting})
+}
+
+// checkLogin checks a login's parameters, answering the refusal.
+func checkLogin(w http.ResponseWriter, p loginParams) (loginParams, bool) {
 	if _, err := session.ParsePublicKey(p.PublicKey); err != nil {
 		writeError(w, http.StatusBadRequest, 3, "invalid publicKey: "+err.Error())
 		return p, false
@@ -560,7 +552,7 @@ func readLogin(w http.ResponseWriter, params json.RawMessage) (loginParams, bool
 // bound to p.PublicKey, in p's profile, its key registered as a login
 // credential; with invalidateExisting, the user's other sessions end.
 // before, if set, runs when the activity completes (a token consumed).
-func (s *Server) issue(w http.ResponseWriter, typ, result, org, user string, p loginParams, before func()) {
+func (s *Server) issue(w http.ResponseWriter, typ wire.ActivityType, org, user string, p loginParams, before func()) {
 	secs := 900
 	if p.ExpirationSeconds != "" {
 		secs, _ = strconv.Atoi(p.ExpirationSeconds)
@@ -587,20 +579,26 @@ func (s *Server) issue(w http.ResponseWriter, typ, result, org, user string, p l
 		writeError(w, http.StatusInternalServerError, 13, err.Error())
 		return
 	}
-	s.finishFor(w, typ, org, user, map[string]any{result: map[string]string{"session": tok}}, func() {
+	var res wire.Result
+	if typ == wire.ActivityTypeOTPLoginV2 {
+		res.OTPLoginResult = &wire.OTPLoginResult{Session: tok}
+	} else {
+		res.StampLoginResult = &wire.StampLoginResult{Session: tok}
+	}
+	s.finishFor(w, typ, org, user, res, func() {
 		if before != nil {
 			before()
 		}
 		if p.InvalidateExisting {
 			for pub, key := range s.keys {
-				if key.user == user && key.credential == CredentialLogin {
+				if key.user == user && key.credential == wire.CredentialTypeLogin {
 					delete(s.keys, pub)
 				}
 			}
 		}
 		s.next++
 		s.keys[p.PublicKey] = &apiKey{id: fmt.Sprintf("apikey-%d", s.next), org: org, user: user, name: "session",
-			credential: CredentialLogin, profile: p.SessionProfileID, created: now, expires: now.Add(life)}
+			credential: wire.CredentialTypeLogin, profile: p.SessionProfileID, created: now, expires: now.Add(life)}
 		s.evict(user)
 	})
 }
@@ -622,49 +620,48 @@ func (s *Server) evict(user string) {
 
 // finish answers an activity: completed (doing do), pending once if
 // asked, or ended as EndNextAs says (doing nothing).
-func (s *Server) finish(w http.ResponseWriter, typ, org string, res map[string]any, do func()) {
+func (s *Server) finish(w http.ResponseWriter, typ wire.ActivityType, org string, res wire.Result, do func()) {
 	s.finishFor(w, typ, org, "", res, do)
 }
 
 // finishFor is finish for an activity of user, which waits for the
 // authenticators RequireMFA asks of that user.
-func (s *Server) finishFor(w http.ResponseWriter, typ, org, user string, res map[string]any, do func()) {
-	status := "ACTIVITY_STATUS_COMPLETED"
+func (s *Server) finishFor(w http.ResponseWriter, typ wire.ActivityType, org, user string, res wire.Result, do func()) {
+	status := wire.ActivityStatusCompleted
 	if len(s.endAs) > 0 {
-		status, s.endAs = s.endAs[0], s.endAs[1:]
+		status, s.endAs = wire.ActivityStatus(s.endAs[0]), s.endAs[1:]
 	}
 	s.next++
 	id := fmt.Sprintf("activity-%d", s.next)
-	a := turnkey.Activity{ID: id, OrganizationID: org, Status: status, Type: typ}
-	if need := s.codes.mfa[user]; user != "" && len(need) > 0 && status == "ACTIVITY_STATUS_COMPLETED" {
-		a.Status = turnkey.StatusAuthenticatorsNeeded
+	a := wire.Activity{ID: id, OrganizationID: org, Status: status, Type: typ}
+	if need := s.codes.mfa[user]; user != "" && len(need) > 0 && status == wire.ActivityStatusCompleted {
+		a.Status = wire.ActivityStatusAuthenticatorsNeeded
 		s.codes.waiting[id] = mfaWait{need: need, user: user, complete: func() {
-			raw, _ := json.Marshal(res)
-			json.Unmarshal(raw, &a.Result)
-			a.Status = "ACTIVITY_STATUS_COMPLETED"
+			a.Result = res
+			a.Status = wire.ActivityStatusCompleted
 			do()
 			s.activities[id] = a
 		}}
 		s.activities[id] = a
 		s.lastActivity = id
-		writeJSON(w, map[string]any{"activity": a})
+		writeJSON(w, wire.ActivityResponse{Activity: a})
 		return
 	}
 	switch status {
-	case "ACTIVITY_STATUS_COMPLETED":
-		raw, _ := json.Marshal(res)
-		json.Unmarshal(raw, &a.Result)
+	case wire.ActivityStatusCompleted:
+		a.Result = res
 		do()
-	case "ACTIVITY_STATUS_FAILED":
-		a.Failure = &turnkey.Failure{Code: 3, Message: "the activity failed in the enclave"}
+	case wire.ActivityStatusFailed:
+		code := int32(3)
+		a.Failure = &wire.Status{Code: &code, Message: "the activity failed in the enclave"}
 	}
 	s.activities[id] = a
 	s.lastActivity = id
 	if s.pending {
 		s.pending = false
-		a.Status = "ACTIVITY_STATUS_PENDING"
-		a.Result = turnkey.Activity{}.Result
+		a.Status = wire.ActivityStatusPending
+		a.Result = wire.Result{}
 		a.Failure = nil
 	}
-	writeJSON(w, map[string]any{"activity": a})
+	writeJSON(w, wire.ActivityResponse{Activity: a})
 }

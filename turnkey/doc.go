@@ -1,0 +1,32 @@
+// Package turnkey is a small client of Turnkey's API: the calls tkauth
+// needs to log in, refresh, revoke and check a session, each request
+// stamped by a key as Turnkey requires: a session's own P-256 key pair, or
+// a user's API key on any curve Turnkey's CLI makes (P-256, secp256k1,
+// Ed25519).
+//
+// Its surface is what a client uses; the server's side (checking stamps,
+// the enclave's signing and decrypting) is turnkeytest's, and the wire
+// format both speak is generated into turnkey/internal/wire:
+//
+//   - [Client] (from [New]) calls the API, retrying 429 and 5xx answers:
+//     Whoami, StampLogin, StampLoginAttested, GetAPIKeys, DeleteAPIKeys,
+//     RevokeSessionKey, Call, and code login's InitOTP ([OTPRequest],
+//     [OTP]), VerifyOTP, VerifiedSubOrgs and OTPLogin. [AuthProxy] (from
+//     [NewAuthProxy]) calls the Auth Proxy, never retried: its Config
+//     ([ProxyConfig]), InitOTP and VerifyOTP.
+//   - [CodeLogin] runs a login by code over either; its steps are public
+//     for their tests: [VerifyTargetBundle] (a [Target]), [EncryptCode],
+//     [VerifyVerificationToken] (a [VerificationToken]) and [SignLogin].
+//   - Keys: [Stamp] signs a request's body; [KeyFromHex], [ParseKey],
+//     [LoadKeyFile] and the tkcli and tk key files make the signers.
+//   - Errors: an answer other than 200 is an [APIError] or a [ProxyError]
+//     (their Unwrap and Is name the kind); an activity left waiting for
+//     factors is an [MFAError]. Test the kind with errors.Is:
+//     [ErrBadCredentials], [ErrUnknownKey], [ErrExpiredKey],
+//     [ErrUnknownOrganization], [ErrRateLimited], [ErrActivityFailed],
+//     [ErrMFANeeded], [ErrUnexpectedAnswer], [ErrAnswerTooLarge],
+//     [ErrInsecureURL]; for code login [ErrWrongCode], [ErrTooManyCodes],
+//     [ErrCaptcha], [ErrOrigin], [ErrCodeExpired], [ErrCodeSpent],
+//     [ErrUnknownConfig], [ErrUntrusted], [ErrTokenExpired]. [Advice] says
+//     Turnkey's words about a code login in tkauth's.
+package turnkey
