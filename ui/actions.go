@@ -18,6 +18,10 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	s := m.table.current()
 	switch {
 	case key.Matches(msg, m.keys.Quit):
+		if m.busy != "" {
+			m.confirmQuit()
+			return nil
+		}
 		return tea.Quit
 	case key.Matches(msg, m.keys.Help):
 		m.open(focusHelp)
