@@ -45,9 +45,9 @@ const statusFade = 6 * time.Second
 // key pair deleted behind tkauth's back shows without r.
 const presenceEvery = 5 * time.Second
 
-// Model is the root of the TUI: it routes messages to the component that
-// has focus, owns the layout and the help bar, and keeps what the store
-// and Turnkey said. Update and View do no I/O: everything that touches
+// Model is the root of the TUI: it looks up the component that has focus
+// and routes messages to it, carries out what components ask of it, owns
+// the layout and the help bar, and keeps what the store and Turnkey said. Update and View do no I/O: everything that touches
 // the store or the keyring is a command.
 type Model struct {
 	cfg  Config
@@ -288,6 +288,16 @@ func (m *Model) shown() component {
 // relayout hands every component the root's facts and styles, and sizes
 // what is shown to the frame.
 func (m *Model) relayout() {
+	m.sync()
+	m.help.SetWidth(m.width)
+	m.filter.SetSize(m.width, 1)
+	bodyH := m.bodyHeight()
+	m.table.SetSize(m.width, bodyH)
+	m.focused().SetSize(m.width, bodyH)
+}
+
+// sync copies the root's styles and facts into every component.
+func (m *Model) sync() {
 	m.query, m.rows = m.filter.Value(), len(m.table.rows)
 	m.demo, m.canLogin, m.canRemote = m.cfg.Demo, m.cfg.Login != nil, m.cfg.Remote != nil
 	onTable := m.focus == focusTable
@@ -300,16 +310,12 @@ func (m *Model) relayout() {
 		*c = m.common
 		c.asks = asks
 	}
-	m.help.SetWidth(m.width)
-	m.filter.SetSize(m.width, 1)
-	bodyH := m.bodyHeight()
-	m.table.SetSize(m.width, bodyH)
-	m.focused().SetSize(m.width, bodyH)
 }
 
 // routeTo hands msg to the component f names, then carries out what it
 // asked of the root.
 func (m Model) routeTo(f focus, msg tea.Msg) (Model, tea.Cmd) {
+	m.sync()
 	c := m.component(f)
 	cmds := []tea.Cmd{c.Update(msg)}
 	asks := c.shared().asks
