@@ -323,7 +323,7 @@ func (m Model) routeTo(f focus, msg tea.Msg) (Model, tea.Cmd) {
 	for _, a := range asks {
 		var cmd tea.Cmd
 		m, cmd = m.request(a)
-		m.relayout()
+		m.sync()
 		cmds = append(cmds, cmd)
 	}
 	return m, tea.Batch(cmds...)

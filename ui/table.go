@@ -23,15 +23,18 @@ const shellMark = "◆"
 // of the selected session when they fit.
 type table struct {
 	common
-	keys     listKeys
-	detail   details
-	width    int
-	bodyH    int // the body of the screen
-	height   int // rows that fit under the column header
-	rows     []*session.Session
-	cursor   int    // index in rows
-	offset   int    // first row on screen
-	selected string // session key under the cursor, kept across reloads
+	keys   listKeys
+	detail details
+	// shownDetails are the details' lines as last sized: the root sizes
+	// after every update, so they are the ones to draw.
+	shownDetails []string
+	width        int
+	bodyH        int // the body of the screen
+	height       int // rows that fit under the column header
+	rows         []*session.Session
+	cursor       int    // index in rows
+	offset       int    // first row on screen
+	selected     string // session key under the cursor, kept across reloads
 }
 
 // SetSize sizes the table to the body of the screen: the details pane is
@@ -40,8 +43,9 @@ type table struct {
 func (t *table) SetSize(width, height int) {
 	t.width, t.bodyH = width, height
 	t.detail.SetSize(width, 0)
+	t.shownDetails = t.details()
 	main := height - 1 // the column header
-	listH := max(1, main-len(t.details()))
+	listH := max(1, main-len(t.shownDetails))
 	if len(t.rows) > listH && listH > 1 {
 		listH-- // a line says where the rows that do not fit are
 	}
@@ -228,7 +232,7 @@ func (t table) View() string {
 	case len(t.rows) == 0:
 		return strings.Join(t.empty(), "\n")
 	}
-	return strings.Join(append(t.lines(), t.details()...), "\n")
+	return strings.Join(append(t.lines(), t.shownDetails...), "\n")
 }
 
 // lines are the column header and the rows on screen.
