@@ -32,6 +32,16 @@ type common struct {
 	asks []tea.Msg
 }
 
+// Every pane and dialog is a component.
+var (
+	_ component = (*table)(nil)
+	_ component = (*filter)(nil)
+	_ component = (*dialog)(nil)
+	_ component = (*viewer)(nil)
+	_ component = (*loginForm)(nil)
+	_ component = (*remoteView)(nil)
+)
+
 func (c *common) shared() *common { return c }
 
 // ask requests msgs of the root, which handles them as messages when the
