@@ -86,7 +86,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	}
 	keys, file := store.NewFileKeys(dir), store.NewFile(dir)
 	m := newManager(file, keys).WithClock(opts.Now)
-	cfg := ui.Config{Sessions: m, StorePath: file.Path(), KeyStore: keys.Name(), Note: "demo store: sample sessions, private keys in files here; your keyring is not touched", Watch: true, Demo: true}
+	parts := tuiParts{Manager: m, StorePath: file.Path(), KeyStore: keys.Name(), Note: "demo store: sample sessions, private keys in files here; your keyring is not touched", Demo: true}
 	if opts.API {
 		srv := turnkeytest.New()
 		defer srv.Close()
@@ -98,19 +98,18 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		if err := os.WriteFile(keyFile, []byte(private), 0o600); err != nil {
 			return err
 		}
-		cfg.Servers = &session.Servers{Dial: func(u string) session.TurnkeyAPI { return turnkey.New(u) }, Default: srv.URL}
 		// Sessions logged in from here on are the stand-in's, and say so.
 		m.WithTestSigner(&srv.Notarizer.PublicKey)
-		trust := turnkey.Anchors{Enclave: &srv.Notarizer.PublicKey, Notarizer: &srv.Notarizer.PublicKey, Test: true}
-		cfg.Remote = tuiRemote(m, *cfg.Servers)
-		cfg.Login = tuiLogin(m, turnkey.New(srv.URL), quietFileKey, srv.URL, turnkeytest.DemoAuthProxy, keyFile, &trust)
-		cfg.Note = fmt.Sprintf("demo: a stand-in Turnkey API at %s while this runs; l logs in (by email: %s, code %s); from another shell: TKAUTH_HOME=%s TKAUTH_KEYRING=file %s login --org %s --api-key-file %s --api-url %s",
+		parts.Servers = &session.Servers{Default: srv.URL}
+		parts.LoginURL, parts.LoadAPIKey, parts.AuthProxyURL, parts.AuthProxyID, parts.APIKey = srv.URL, quietFileKey, srv.URL, turnkeytest.DemoAuthProxy, keyFile
+		parts.Trust = &turnkey.Anchors{Enclave: &srv.Notarizer.PublicKey, Notarizer: &srv.Notarizer.PublicKey, Test: true}
+		parts.Note = fmt.Sprintf("demo: a stand-in Turnkey API at %s while this runs; l logs in (by email: %s, code %s); from another shell: TKAUTH_HOME=%s TKAUTH_KEYRING=file %s login --org %s --api-key-file %s --api-url %s",
 			srv.URL, turnkeytest.SandboxEmail, turnkeytest.SandboxCode, shellQuote(dir), self, fixture.DemoAPIOrg, shellQuote(keyFile), srv.URL)
 	} else if err := fixture.SeedDemo(ctx, m); err != nil {
 		return fmt.Errorf("seeding the demo store in %s: %w", escape.Clean(dir), err)
 	}
 	if ios.IsTerminal {
-		err := ui.Run(ctx, cfg)
+		err := ui.Run(ctx, tuiConfig(parts))
 		fmt.Fprintln(ios.ErrOut, demoEnd(self, dir, keep))
 		return err
 	}

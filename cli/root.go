@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"strconv"
@@ -14,21 +13,7 @@ import (
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey"
-	"github.com/tkauth/tkauth/ui"
 )
-
-// TUIOptions holds what the TUI (tkauth with no command, on a terminal)
-// needs.
-type TUIOptions struct {
-	Open    func(context.Context) (*Env, func(context.Context) (name, note string), error)
-	Servers func() (session.Servers, error)
-	// AutoRefresh: refresh the active session in its last minute.
-	AutoRefresh bool
-	// LoginURL is where the TUI's logins go, with API keys LoadAPIKey
-	// finds.
-	LoginURL   func() (string, error)
-	LoadAPIKey apiKeyLoader
-}
 
 // NewRootCmd returns tkauth's root command, its global flags and every
 // subcommand, writing to ios.
@@ -188,29 +173,4 @@ func fixCompletionCmd(root *cobra.Command) {
 		}
 		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 	}
-}
-
-// tuiRun opens the TUI over the store the flags select.
-func tuiRun(ctx context.Context, opts *TUIOptions) error {
-	env, ready, err := opts.Open(ctx)
-	if err != nil {
-		return err
-	}
-	if err := env.Store.MakeDir(); err != nil {
-		return err
-	}
-	sv, err := opts.Servers()
-	if err != nil {
-		return err
-	}
-	sv.Confirm = nil // no question on stderr under the TUI: --other-api says it
-	waits := make(chan ui.MFAWaiting, 1)
-	sv.Dial = func(base string) session.TurnkeyAPI { return tuiClient(base, waits) } // nor a spinner
-	u, err := opts.LoginURL()
-	if err != nil {
-		return err
-	}
-	login := tuiLogin(env.Manager, tuiClient(u, waits), opts.LoadAPIKey, envOr(authProxyURLEnv, turnkey.DefaultAuthProxyURL), os.Getenv(authProxyEnv), turnkey.DefaultKeyName, nil)
-	return ui.Run(ctx, ui.Config{Sessions: env.Manager, StorePath: env.Store.Path(), Shell: shellSession(), KeyStore: env.KeyStore, Note: env.Note, KeyStoreReady: ready,
-		Watch: true, Servers: &sv, AutoRefresh: opts.AutoRefresh, Login: login, Remote: tuiRemote(env.Manager, sv), MFA: waits})
 }

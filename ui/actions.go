@@ -11,16 +11,17 @@ import (
 	"github.com/tkauth/tkauth/session"
 )
 
-// listKey handles a key while the table has focus: moving, and the
-// actions on sessions, one at a time.
+// listKey handles a key on the table that is not a move: the actions on
+// sessions, one at a time.
 func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
-	if m.table.move(msg, m.table.keys.navKeys) {
-		return nil
-	}
 	k := m.table.keys
 	s := m.table.current()
 	switch {
 	case key.Matches(msg, m.keys.Quit):
+		if m.busy != "" {
+			m.confirmQuit()
+			return nil
+		}
 		return tea.Quit
 	case key.Matches(msg, m.keys.Help):
 		m.open(focusHelp)
@@ -42,14 +43,15 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.say(statusErr, "Wait: "+m.busy)
 		}
 	case key.Matches(msg, k.Login):
-		m.login, m.focus = newLoginForm(m.cfg.Login, m.styles), focusLogin
+		m.login, m.focus = newLoginForm(m.cfg.Login, m.common), focusLogin
 		m.relayout()
 		return m.login.focusField(1)
 	case msg.String() == "l":
 		m.say(statusErr, "Logging in needs Turnkey's API: the demo has none (try demo --api).")
 	case key.Matches(msg, k.Remote):
-		m.remote, m.focus = newRemoteView(*s, m.styles), focusRemote
-		return m.start("Asking Turnkey for the sessions of "+escape.Clean(s.Key)+"'s user", remoteListCmd(m.cfg.Remote, s.Key))
+		m.remote, m.focus = newRemoteView(m.cfg.Remote, *s, m.common), focusRemote
+		list := m.remote.list()
+		return m.start(list.busy, list.cmd)
 	case msg.String() == "s" && s != nil:
 		m.say(statusErr, "Seeing sessions on Turnkey needs its API: the demo has none (try demo --api).")
 	case key.Matches(msg, k.Activate):
@@ -166,7 +168,7 @@ func (m *Model) confirmLogout(pick session.Pick) tea.Cmd {
 			q.Lines = append(q.Lines, more)
 		}
 	}
-	d := newDialog(q, logoutCmd(m.cfg.Sessions, keys), m.styles)
+	d := newDialog(q, logoutCmd(m.cfg.Sessions, keys), m.common)
 	if m.api && text.NotRevoking(st, keys, m.now) != "" {
 		d = d.withRevoke(revokeCmd(m.cfg.Sessions, *m.cfg.Servers, keys))
 	}
@@ -188,7 +190,7 @@ func (m *Model) confirmPrune() {
 		m.say(statusOK, text.NothingToPrune(len(kept)))
 		return
 	}
-	m.dialog = newDialog(text.PruneQuestion(m.state, unused, kept), pruneCmd(m.cfg.Sessions), m.styles)
+	m.dialog = newDialog(text.PruneQuestion(m.state, unused, kept), pruneCmd(m.cfg.Sessions), m.common)
 	m.focus = focusDialog
 }
 
@@ -208,27 +210,6 @@ func (m *Model) click(mouse tea.Mouse) {
 	}
 	if m.table.click(mouse.Y - len(m.headerLines()) - 1) { // the column header
 		m.status = ""
-	}
-}
-
-// wheel moves the cursor in the list, or scrolls an overlay.
-func (m *Model) wheel(mouse tea.Mouse) {
-	step := 0
-	switch mouse.Button {
-	case tea.MouseWheelUp:
-		step = -1
-	case tea.MouseWheelDown:
-		step = 1
-	default:
-		return
-	}
-	switch m.focus {
-	case focusTable, focusFilter:
-		m.table.moveTo(m.table.cursor + step)
-	case focusDialog:
-		m.dialog.scroll.wheel(step, m.dialog.layout)
-	case focusToken, focusHelp:
-		m.viewer.scroll.wheel(step, m.viewer.layout)
 	}
 }
 
@@ -253,50 +234,15 @@ func (m *Model) autoRefresh() tea.Cmd {
 	return m.start("Refreshing "+escape.Clean(s.Key)+" before it expires", refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
 }
 
-// loginKey handles a key in the login form; while it sends or logs in,
-// only the wait is said.
-func (m *Model) loginKey(msg tea.KeyPressMsg) tea.Cmd {
-	if m.busy != "" {
-		m.say(statusErr, "Wait: "+m.busy)
-		return nil
-	}
-	f := &m.login
-	step, cmd := f.Update(msg)
-	l := m.cfg.Login
-	switch step {
-	case loginCancelled:
-		m.focus = focusTable
-		if f.sent != nil {
-			m.say(statusOK, "Cancelled; nothing was stored (the code sent expires unused).")
-		} else {
-			m.say(statusOK, "Cancelled; nothing was stored.")
-		}
-		return nil
-	case sendCode:
-		return m.start("Sending a code to "+escape.Clean(f.value(0)), sendCodeCmd(l, f.method == bySMS, f.value(0), f.value(1)))
-	case withAPIKey:
-		return m.start("Logging in to "+escape.Clean(f.value(0)), loginAPIKeyCmd(l, f.value(0), f.value(1)))
-	case withCode:
-		return m.start("Logging in", loginCodeCmd(*f.sent, strings.TrimSpace(f.code.Value())))
-	}
-	return cmd
-}
-
 // loggedIn ends a login: the form stays open with the error, so that the
 // user can try again, or closes on the new session, selected.
 func (m Model) loggedIn(msg loggedInMsg) (Model, tea.Cmd) {
 	m.busy = ""
-	if msg.err != nil {
-		if m.focus != focusLogin {
-			m.say(statusErr, msg.err.Error())
-			return m, nil
-		}
-		m.login.err = msg.err.Error()
-		if s := m.login.sent; s != nil && s.Spent != nil && s.Spent(msg.err) {
-			m.login.sent = nil // a new code, then
-			m.login.err = strings.TrimSuffix(m.login.err, ".") + ". Press enter to send a new code."
-			return m, m.login.focusField(1)
-		}
+	switch {
+	case msg.err != nil && m.focus == focusLogin:
+		return m.routeTo(focusLogin, msg)
+	case msg.err != nil:
+		m.say(statusErr, msg.err.Error())
 		return m, nil
 	}
 	m.focus = focusTable
@@ -307,4 +253,24 @@ func (m Model) loggedIn(msg loggedInMsg) (Model, tea.Cmd) {
 	}
 	m.say(statusOK, status)
 	return m, m.loadCmd()
+}
+
+// remoteEnded ends ending sessions on Turnkey: it says what was ended, and
+// closes the remote view if its session was logged out here.
+func (m Model) remoteEnded(msg remoteEndedMsg) (Model, tea.Cmd) {
+	m.busy = ""
+	kind := statusOK
+	if msg.err != nil {
+		kind = statusErr
+	}
+	if msg.status == "" {
+		m.say(kind, msg.err.Error())
+	} else {
+		m.say(kind, msg.status)
+	}
+	if msg.gone && m.focus == focusRemote {
+		m.focus = focusTable
+		return m, m.loadCmd()
+	}
+	return m, tea.Batch(m.loadCmd(), remoteListCmd(m.cfg.Remote, m.remote.s.Key))
 }

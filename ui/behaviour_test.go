@@ -162,9 +162,8 @@ func TestDialogRevokes(t *testing.T) {
 // scrolls a dialog.
 func TestMouse(t *testing.T) {
 	m := loaded(t, testConfig(fortyManager(t)), 80, 24)
-	l := m.layout()
 	var tm tea.Model = m
-	tm, _ = tm.Update(tea.MouseClickMsg{X: 5, Y: len(l.header) + 1 + 3, Button: tea.MouseLeft})
+	tm, _ = tm.Update(tea.MouseClickMsg{X: 5, Y: len(m.headerLines()) + 1 + 3, Button: tea.MouseLeft})
 	if got := tm.(Model); got.table.cursor != 3 || got.table.selected != got.table.rows[3].Key {
 		t.Errorf("click on the fourth row: cursor %d", got.table.cursor)
 	}
@@ -255,7 +254,7 @@ func TestKeyStoreChosenAfterTheFirstFrame(t *testing.T) {
 func TestConfirmLineKeepsTheKeysCase(t *testing.T) {
 	mgr, _ := demoManager(t)
 	m := loaded(t, testConfig(mgr), 100, 30)
-	m.dialog, m.focus = newDialog(text.Question{Title: "Log out Acme/ADMIN?"}, nil, m.styles), focusDialog
+	m.dialog, m.focus = newDialog(text.Question{Title: "Log out Acme/ADMIN?"}, nil, m.common), focusDialog
 	m.relayout()
 	if s := screen(m); !strings.Contains(s, "y: log out Acme/ADMIN · n or esc: cancel") {
 		t.Errorf("confirm line:\n%s", s)

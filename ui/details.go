@@ -13,18 +13,20 @@ import (
 // details is the pane under the table: everything about the selected
 // session but its token.
 type details struct {
-	styles *Styles
-	width  int
+	common
+	width int
 }
 
-// SetSize sizes the pane to the screen's width.
-func (d *details) SetSize(width int) { d.width = width }
+// SetSize sizes the pane to the screen's width; its height is what it
+// has to say.
+func (d *details) SetSize(width, _ int) { d.width = width }
 
-// View is the pane for s.
-func (d details) View(s *session.Session, f facts) []string {
+// lines are the pane for s.
+func (d details) lines(s *session.Session) []string {
 	if s == nil {
 		return nil
 	}
+	f := d.facts
 	st := d.styles
 	title := escape.Clean(s.Key)
 	if s.Key == f.active() {

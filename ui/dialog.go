@@ -26,7 +26,7 @@ type dialog struct {
 	// back is where the keyboard goes when the dialog closes.
 	back focus
 
-	styles *Styles
+	common
 	keys   dialogKeys
 	typed  textinput.Model
 	scroll scroller
@@ -37,10 +37,11 @@ type dialog struct {
 // take.
 const dialogFrameW, dialogFrameH = 6, 2
 
-func newDialog(q text.Question, run tea.Cmd, styles *Styles) dialog {
+func newDialog(q text.Question, run tea.Cmd, c common) dialog {
 	typed := textinput.New()
 	typed.Prompt = "> "
-	return dialog{Question: q, run: run, styles: styles, keys: newDialogKeys(), typed: typed}
+	c.asks = nil // the asker's, not the dialog's
+	return dialog{Question: q, run: run, common: c, keys: newDialogKeys(), typed: typed}
 }
 
 // withWord makes d ask for word to be typed.
@@ -64,14 +65,18 @@ func (d *dialog) SetSize(width, height int) {
 	d.width = width
 	d.typed.SetWidth(max(min(width-6, 72)-10, 10))
 	d.scroll.setSize(height-dialogFrameH, d.layout)
+}
+
+// enable turns on the keys that mean something now.
+func (d *dialog) enable() {
 	d.keys.navKeys.enable(d.scroll.maxOff(d.layout) > 0)
 	d.keys.Confirm.SetEnabled(d.word == "")
 	d.keys.Revoke.SetEnabled(d.word == "" && d.revoke != nil)
 	d.keys.Apply.SetEnabled(d.word != "")
 }
 
-func (d dialog) ShortHelp() []key.Binding  { return d.keys.ShortHelp() }
-func (d dialog) FullHelp() [][]key.Binding { return d.keys.FullHelp() }
+func (d dialog) ShortHelp() []key.Binding  { d.enable(); return d.keys.ShortHelp() }
+func (d dialog) FullHelp() [][]key.Binding { d.enable(); return d.keys.FullHelp() }
 
 func (d dialog) layout(tight bool) parts {
 	blank := []string{""}
@@ -114,44 +119,53 @@ func (d dialog) View() string {
 	return lipgloss.Place(d.width, d.scroll.height+dialogFrameH, lipgloss.Center, lipgloss.Center, box)
 }
 
-// choice is what a key in the dialog came to.
-type choice int
-
-const (
-	undecided choice = iota
-	cancelled
-	confirmed
-	revoked
-	mistyped // enter, with neither word typed
-)
-
-// Update handles a key.
-func (d *dialog) Update(msg tea.KeyPressMsg) (choice, tea.Cmd) {
+// Update handles a key: y or the typed word runs the action, r or
+// revoke revokes first, n or esc cancels; the wheel scrolls.
+func (d *dialog) Update(msg tea.Msg) tea.Cmd {
+	d.enable()
+	if m, ok := msg.(tea.MouseWheelMsg); ok {
+		d.scroll.wheel(wheelStep(m.Mouse()), d.layout)
+		return nil
+	}
 	k := d.keys
+	press, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
 	switch {
-	case d.scroll.key(msg, k.navKeys, d.layout):
-	case key.Matches(msg, k.Cancel):
-		return cancelled, nil
-	case key.Matches(msg, k.Confirm):
-		return confirmed, nil
-	case key.Matches(msg, k.Revoke):
-		return revoked, nil
-	case key.Matches(msg, k.Apply):
+	case d.scroll.key(press, k.navKeys, d.layout):
+	case key.Matches(press, k.Cancel):
+		d.ask(sayMsg{statusOK, "Cancelled; nothing was changed."}, focusMsg{d.back})
+	case key.Matches(press, k.Confirm):
+		d.confirm(false)
+	case key.Matches(press, k.Revoke):
+		d.confirm(true)
+	case key.Matches(press, k.Apply):
 		switch typed := strings.TrimSpace(d.typed.Value()); {
 		case typed == d.word:
 			d.typed.Blur()
-			return confirmed, nil
+			d.confirm(false)
 		case d.revoke != nil && typed == d.revokeWord:
 			d.typed.Blur()
-			return revoked, nil
+			d.confirm(true)
+		default:
+			d.ask(sayMsg{statusErr, "Type " + d.words() + " exactly to confirm, or esc to cancel."})
 		}
-		return mistyped, nil
 	case d.word != "":
 		var cmd tea.Cmd
-		d.typed, cmd = d.typed.Update(msg)
-		return undecided, cmd
+		d.typed, cmd = d.typed.Update(press)
+		return cmd
 	}
-	return undecided, nil
+	return nil
+}
+
+// confirm closes the dialog and starts its action, or the revocation.
+func (d *dialog) confirm(revoke bool) {
+	start := startMsg{d.Busy, d.run}
+	if revoke {
+		start = startMsg{d.revoking, d.revoke}
+	}
+	d.ask(focusMsg{d.back}, start)
 }
 
 // words says what the typed dialog takes.

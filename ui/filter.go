@@ -14,6 +14,7 @@ import (
 // user or organization holds it: typed after /, kept with enter, cleared
 // with esc.
 type filter struct {
+	common
 	input textinput.Model
 	keys  filterKeys
 }
@@ -25,11 +26,15 @@ func newFilter() filter {
 	return filter{input: in, keys: newFilterKeys()}
 }
 
-// SetSize sizes the input to the screen's width.
-func (f *filter) SetSize(width int) { f.input.SetWidth(max(width-4, 10)) }
+// SetSize sizes the input to the screen's width; it draws in the footer.
+func (f *filter) SetSize(width, _ int) { f.input.SetWidth(max(width-4, 10)) }
 
-func (f filter) ShortHelp() []key.Binding  { return f.keys.ShortHelp() }
-func (f filter) FullHelp() [][]key.Binding { return f.keys.FullHelp() }
+// enable turns on the keys that mean something now: the arrows move the
+// table's cursor while there are rows.
+func (f *filter) enable() { f.keys.navKeys.enable(f.rows > 0) }
+
+func (f filter) ShortHelp() []key.Binding  { f.enable(); return f.keys.ShortHelp() }
+func (f filter) FullHelp() [][]key.Binding { f.enable(); return f.keys.FullHelp() }
 
 // Value is the query as typed.
 func (f filter) Value() string { return f.input.Value() }
@@ -43,7 +48,38 @@ func (f *filter) Clear() {
 	f.input.Blur()
 }
 
+// Update types into the query, which narrows the table as it is typed;
+// enter keeps it, esc clears it; the arrows and the wheel move the
+// table's cursor.
 func (f *filter) Update(msg tea.Msg) tea.Cmd {
+	f.enable()
+	k := f.keys
+	switch msg := msg.(type) {
+	case tea.MouseWheelMsg:
+		f.ask(moveMsg{wheel: wheelStep(msg.Mouse())})
+		return nil
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, k.Clear):
+			f.Clear()
+			f.ask(refilterMsg{}, focusMsg{focusTable})
+			return nil
+		case key.Matches(msg, k.Apply):
+			f.Blur()
+			f.ask(focusMsg{focusTable})
+			return nil
+		case key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End):
+			f.ask(moveMsg{key: msg, nav: k.navKeys})
+			return nil
+		}
+	}
+	cmd := f.typeInto(msg)
+	f.ask(refilterMsg{})
+	return cmd
+}
+
+// typeInto hands msg to the input.
+func (f *filter) typeInto(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	f.input, cmd = f.input.Update(msg)
 	return cmd

@@ -66,14 +66,15 @@ type loginForm struct {
 	code   textinput.Model
 	sent   *CodeSent
 	err    string
+	l      *Login
 
-	styles *Styles
-	keys   loginKeys
-	width  int
+	common
+	keys          loginKeys
+	width, height int
 }
 
-func newLoginForm(l *Login, styles *Styles) loginForm {
-	f := loginForm{styles: styles, keys: newLoginKeys()}
+func newLoginForm(l *Login, c common) loginForm {
+	f := loginForm{l: l, common: c, keys: newLoginKeys()}
 	for i := range f.inputs {
 		f.inputs[i] = textinput.New()
 		f.inputs[i].Prompt = ""
@@ -147,13 +148,18 @@ func (f *loginForm) codeSent(s CodeSent) tea.Cmd {
 }
 
 // SetSize sizes the form to the body of the screen.
-func (f *loginForm) SetSize(width, _ int) {
-	f.width = width
+func (f *loginForm) SetSize(width, height int) {
+	f.width, f.height = width, height
 	w := max(f.boxWidth()-dialogFrameW-24, 10)
 	for i := range f.inputs {
 		f.inputs[i].SetWidth(w)
 	}
 	f.code.SetWidth(w)
+}
+
+// enable turns on the keys that mean something now, and says what enter
+// does.
+func (f *loginForm) enable() {
 	f.keys.Method.SetEnabled(f.sent == nil && f.field == 0)
 	f.keys.Next.SetEnabled(f.sent == nil)
 	f.keys.Prev.SetEnabled(f.sent == nil)
@@ -166,41 +172,74 @@ func (f *loginForm) SetSize(width, _ int) {
 	}
 }
 
-func (f loginForm) ShortHelp() []key.Binding  { return f.keys.ShortHelp() }
-func (f loginForm) FullHelp() [][]key.Binding { return f.keys.FullHelp() }
+func (f loginForm) ShortHelp() []key.Binding  { f.enable(); return f.keys.ShortHelp() }
+func (f loginForm) FullHelp() [][]key.Binding { f.enable(); return f.keys.FullHelp() }
 
 func (f loginForm) boxWidth() int { return min(f.width-2, 76) }
 
-// loginStep is what a key in the form came to.
-type loginStep int
+// Update handles a key, and the answers to what the form started: a code
+// sent, or a login that failed (the root ends one that succeeds). While
+// it sends or logs in, only the wait is said.
+func (f *loginForm) Update(msg tea.Msg) tea.Cmd {
+	f.enable()
+	switch msg := msg.(type) {
+	case codeSentMsg:
+		if msg.err != nil {
+			f.err = msg.err.Error()
+			return nil
+		}
+		return f.codeSent(msg.sent)
+	case loggedInMsg:
+		f.err = msg.err.Error()
+		if s := f.sent; s != nil && s.Spent != nil && s.Spent(msg.err) {
+			f.sent = nil // a new code, then
+			f.err = strings.TrimSuffix(f.err, ".") + ". Press enter to send a new code."
+			return f.focusField(1)
+		}
+		return nil
+	case tea.KeyPressMsg:
+		if f.busy != "" {
+			f.ask(sayMsg{statusErr, "Wait: " + f.busy})
+			return nil
+		}
+		return f.key(msg)
+	}
+	return nil
+}
 
-const (
-	typing loginStep = iota
-	loginCancelled
-	sendCode   // the method and its inputs are filled in
-	withAPIKey // ditto, for an API key
-	withCode   // the code is typed, of the right shape
-)
-
-// Update handles a key.
-func (f *loginForm) Update(msg tea.KeyPressMsg) (loginStep, tea.Cmd) {
-	k := f.keys
+func (f *loginForm) key(msg tea.KeyPressMsg) tea.Cmd {
+	k, l := f.keys, f.l
 	switch {
 	case key.Matches(msg, k.Cancel):
-		return loginCancelled, nil
+		if f.sent != nil {
+			f.ask(focusMsg{focusTable}, sayMsg{statusOK, "Cancelled; nothing was stored (the code sent expires unused)."})
+		} else {
+			f.ask(focusMsg{focusTable}, sayMsg{statusOK, "Cancelled; nothing was stored."})
+		}
+		return nil
 	case key.Matches(msg, k.Submit):
-		return f.submit()
+		cmd := f.submit()
+		switch {
+		case f.err != "":
+		case f.sent != nil:
+			f.ask(startMsg{"Logging in", loginCodeCmd(*f.sent, strings.TrimSpace(f.code.Value()))})
+		case f.method == byAPIKey:
+			f.ask(startMsg{"Logging in to " + escape.Clean(f.value(0)), loginAPIKeyCmd(l, f.value(0), f.value(1))})
+		default:
+			f.ask(startMsg{"Sending a code to " + escape.Clean(f.value(0)), sendCodeCmd(l, f.method == bySMS, f.value(0), f.value(1))})
+		}
+		return cmd
 	case key.Matches(msg, k.Next):
-		return typing, f.focusField(f.field + 1)
+		return f.focusField(f.field + 1)
 	case key.Matches(msg, k.Prev):
-		return typing, f.focusField(f.field - 1)
+		return f.focusField(f.field - 1)
 	case key.Matches(msg, k.Method):
 		step := 1
 		if msg.String() == "left" {
 			step = 2
 		}
 		f.setMethod((f.method + loginMethod(step)) % 3)
-		return typing, nil
+		return nil
 	}
 	var cmd tea.Cmd
 	switch {
@@ -209,40 +248,34 @@ func (f *loginForm) Update(msg tea.KeyPressMsg) (loginStep, tea.Cmd) {
 	case f.field > 0:
 		f.inputs[f.field-1], cmd = f.inputs[f.field-1].Update(msg)
 	}
-	return typing, cmd
+	return cmd
 }
 
-// submit checks what enter submits, and says what is missing.
-func (f *loginForm) submit() (loginStep, tea.Cmd) {
+// submit checks what enter submits, and says in err what is missing.
+func (f *loginForm) submit() tea.Cmd {
+	f.err = ""
 	if f.sent != nil {
-		code := strings.TrimSpace(f.code.Value())
-		if err := f.sent.Check(code); err != nil {
+		if err := f.sent.Check(strings.TrimSpace(f.code.Value())); err != nil {
 			f.err = err.Error()
-			return typing, nil
 		}
-		f.err = ""
-		return withCode, nil
+		return nil
 	}
 	labels := f.labels()
 	for i := range f.inputs {
 		if strings.TrimSpace(f.inputs[i].Value()) == "" {
 			f.err = labels[i] + " is empty."
-			return typing, f.focusField(i + 1)
+			return f.focusField(i + 1)
 		}
 	}
-	f.err = ""
-	if f.method == byAPIKey {
-		return withAPIKey, nil
-	}
-	return sendCode, nil
+	return nil
 }
 
 // value is input i, as typed.
 func (f loginForm) value(i int) string { return strings.TrimSpace(f.inputs[i].Value()) }
 
 // View is the form's box, centred in the body of the screen.
-func (f loginForm) View(height int, now time.Time) string {
-	st := f.styles
+func (f loginForm) View() string {
+	st, height, now := f.styles, f.height, f.now
 	w := f.boxWidth() - dialogFrameW
 	lines := wrap(st.DialogTitle, "Log in", w)
 	lines = append(lines, "")

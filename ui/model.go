@@ -13,37 +13,8 @@ import (
 	"github.com/tkauth/tkauth/session"
 )
 
-// Config is what the TUI is shown over.
-type Config struct {
-	Sessions  Sessions
-	StorePath string // the session file, shown and watched; its directory exists
-	// Shell is the session TKAUTH_SESSION selects for the shell the TUI
-	// runs in, if any: the header names it, since commands run there use
-	// it rather than the active one.
-	Shell    string
-	KeyStore string // name of the key store in use
-	Note     string // how the key store was chosen, when the user must know
-	// KeyStoreReady, if set, chooses the key store after the first frame
-	// (KeyStore is then empty): a frozen keyring takes its whole timeout.
-	KeyStoreReady func(ctx context.Context) (name, note string)
-	Clock         func() time.Time
-	Watch         bool             // reload when the store changes on disk
-	Servers       *session.Servers // where R, c and revoking go; nil in the demo
-	// Demo says the store is the demo's: the empty state does not offer
-	// the demo.
-	Demo bool
-	// AutoRefresh refreshes the active session, and only it, in its last
-	// minute, as Turnkey's React kit does.
-	AutoRefresh bool
-	// Login, if set, logs in (l).
-	Login *Login
-	// Remote, if set, shows and ends a user's sessions on Turnkey (s).
-	Remote *Remote
-	// MFA, if set, says when an action waits for MFA factors.
-	MFA <-chan MFAWaiting
-}
-
-// focus is the component the keyboard talks to.
+// focus names the component the keyboard talks to; component looks it
+// up.
 type focus int
 
 const (
@@ -54,6 +25,7 @@ const (
 	focusHelp
 	focusLogin
 	focusRemote
+	focusCount // how many there are
 )
 
 // statusKind is how a status message reads.
@@ -73,20 +45,19 @@ const statusFade = 6 * time.Second
 // key pair deleted behind tkauth's back shows without r.
 const presenceEvery = 5 * time.Second
 
-// Model is the root of the TUI: it routes messages to the component that
-// has focus, owns the layout and the help bar, and keeps what the store
-// and Turnkey said. Update and View do no I/O: everything that touches
+// Model is the root of the TUI: it looks up the component that has focus
+// and routes messages to it, carries out what components ask of it, owns
+// the layout and the help bar, and keeps what the store and Turnkey said. Update and View do no I/O: everything that touches
 // the store or the keyring is a command.
 type Model struct {
-	cfg    Config
-	styles *Styles
-	keys   globalKeys
-	help   help.Model
-	spin   spinner.Model
+	cfg  Config
+	keys globalKeys
+	help help.Model
+	spin spinner.Model
 
+	common // the styles and facts every component is given
 	focus  focus
 	table  table
-	detail details
 	filter filter
 	dialog dialog
 	viewer viewer
@@ -96,16 +67,13 @@ type Model struct {
 	width, height int
 	yank          bool // y was pressed: the next key says what to copy
 
-	facts
 	all      []*session.Session // every session, in key order
 	reads    *atomic.Uint64     // numbers loads as they start reading
 	lastRead uint64             // the number of the load shown
-	loadErr  error
-	askedAt  time.Time // when presence was last asked
-	gen      int       // numbers loads, so stale presence answers are dropped
+	askedAt  time.Time          // when presence was last asked
+	gen      int                // numbers loads, so stale presence answers are dropped
 
 	autoTried string      // the token auto-refresh last tried, so it tries once
-	busy      string      // the action running now, if any
 	mfa       *MFAWaiting // what it waits for, if it waits for MFA
 	status    string
 	statusAt  time.Time
@@ -118,20 +86,18 @@ func New(cfg Config) Model {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
-	styles := newStyles(true)
 	m := Model{
 		cfg:    cfg,
-		styles: styles,
 		keys:   newGlobalKeys(),
 		help:   help.New(),
 		spin:   spinner.New(spinner.WithSpinner(spinner.Dot)),
-		table:  table{styles: styles, keys: newListKeys()},
-		detail: details{styles: styles},
+		table:  table{keys: newListKeys()},
 		filter: newFilter(),
 		reads:  new(atomic.Uint64),
-		facts:  facts{now: cfg.Clock(), api: cfg.Servers != nil, shell: cfg.Shell, checks: map[string]checkedMsg{}, checking: map[string]bool{}},
+		common: common{styles: newStyles(true), facts: facts{now: cfg.Clock(), api: cfg.Servers != nil, shell: cfg.Shell,
+			checks: map[string]checkedMsg{}, checking: map[string]bool{}}},
 	}
-	m.help.Styles = styles.Help
+	m.help.Styles = m.styles.Help
 	m.relayout()
 	return m
 }
@@ -207,34 +173,14 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, mfaCmd(m.cfg.MFA)
 	case codeSentMsg:
 		m.busy = ""
-		if msg.err != nil {
-			m.login.err = msg.err.Error()
-			return m, nil
-		}
-		return m, m.login.codeSent(msg.sent)
+		return m.routeTo(focusLogin, msg)
 	case loggedInMsg:
 		return m.loggedIn(msg)
 	case remoteListedMsg:
 		m.busy = ""
-		if msg.key == m.remote.s.Key {
-			m.remote.listed(msg.r, msg.err)
-		}
+		return m.routeTo(focusRemote, msg)
 	case remoteEndedMsg:
-		m.busy = ""
-		kind := statusOK
-		if msg.err != nil {
-			kind = statusErr
-		}
-		if msg.status == "" {
-			m.say(kind, msg.err.Error())
-		} else {
-			m.say(kind, msg.status)
-		}
-		if msg.gone && m.focus == focusRemote {
-			m.focus = focusTable
-			return m, m.loadCmd()
-		}
-		return m, tea.Batch(m.loadCmd(), remoteListCmd(m.cfg.Remote, m.remote.s.Key))
+		return m.remoteEnded(msg)
 	case actionDoneMsg:
 		m.busy = ""
 		m.say(msg.kind(), msg.status)
@@ -264,15 +210,16 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case tea.MouseClickMsg:
 		m.click(msg.Mouse())
 	case tea.MouseWheelMsg:
-		m.wheel(msg.Mouse())
+		return m.routeTo(m.focus, msg)
+	default:
+		return m.request(msg)
 	}
 	return m, nil
 }
 
-// setStyles gives every component the styles.
+// setStyles gives every component the styles (sync hands them down).
 func (m *Model) setStyles(s *Styles) {
-	m.styles, m.table.styles, m.detail.styles, m.dialog.styles, m.viewer.styles = s, s, s, s, s
-	m.login.styles, m.remote.styles = s, s
+	m.styles = s
 	m.help.Styles = s.Help
 }
 
@@ -308,63 +255,105 @@ func (m *Model) say(kind statusKind, status string) {
 	m.status, m.kind, m.statusAt = status, kind, m.now
 }
 
-// expiredCount is how many sessions have expired.
-func (m Model) expiredCount() int {
-	n := 0
-	for _, s := range m.all {
-		if s.Expired(m.now) {
-			n++
-		}
+// component looks up the component f names: the one registration of
+// every pane and dialog.
+func (m *Model) component(f focus) component {
+	switch f {
+	case focusFilter:
+		return &m.filter
+	case focusDialog:
+		return &m.dialog
+	case focusToken, focusHelp:
+		return &m.viewer
+	case focusLogin:
+		return &m.login
+	case focusRemote:
+		return &m.remote
 	}
-	return n
+	return &m.table
 }
 
-// relayout sizes every component to the frame, and enables the keys that
-// mean something now.
-func (m *Model) relayout() {
-	c := can{rows: len(m.table.rows) > 0, filtered: m.filter.Value() != "", api: m.api, login: m.cfg.Login != nil, remote: m.cfg.Remote != nil}
-	if m.state != nil {
-		c.sessions, c.active = len(m.state.Sessions) > 0, m.state.Active != ""
-		c.expired = m.expiredCount() > 0
+// focused is the component the keyboard talks to.
+func (m *Model) focused() component { return m.component(m.focus) }
+
+// shown is the component drawn in the body: the filter draws in the
+// footer, over the table.
+func (m *Model) shown() component {
+	if m.focus == focusFilter {
+		return &m.table
 	}
-	m.table.keys.enable(c)
-	m.filter.keys.navKeys.enable(c.rows)
+	return m.focused()
+}
+
+// relayout hands every component the root's facts and styles, and sizes
+// what is shown to the frame.
+func (m *Model) relayout() {
+	m.sync()
+	m.help.SetWidth(m.width)
+	m.filter.SetSize(m.width, 1)
+	bodyH := m.bodyHeight()
+	m.table.SetSize(m.width, bodyH)
+	m.focused().SetSize(m.width, bodyH)
+}
+
+// sync copies the root's styles and facts into every component.
+func (m *Model) sync() {
+	m.query, m.rows = m.filter.Value(), len(m.table.rows)
+	m.demo, m.canLogin, m.canRemote = m.cfg.Demo, m.cfg.Login != nil, m.cfg.Remote != nil
 	onTable := m.focus == focusTable
 	m.keys.Help.SetEnabled(onTable)
 	m.keys.Quit.SetEnabled(onTable)
 	m.viewer.session = m.table.current()
-	m.help.SetWidth(m.width)
-	m.filter.SetSize(m.width)
-	m.detail.SetSize(m.width)
-	l := m.layout()
-	m.table.SetSize(m.width, l.listH)
-	switch m.focus {
-	case focusDialog:
-		m.dialog.SetSize(m.width, l.bodyH)
-	case focusToken, focusHelp:
-		m.viewer.SetSize(m.width, l.bodyH)
-	case focusLogin:
-		m.login.SetSize(m.width, l.bodyH)
-	case focusRemote:
-		m.remote.SetSize(m.width, l.bodyH)
+	for f := range focusCount {
+		c := m.component(f).shared()
+		asks := c.asks
+		*c = m.common
+		c.asks = asks
 	}
 }
 
-// focused is the component whose keys the help bar shows.
-func (m Model) focused() help.KeyMap {
-	switch m.focus {
-	case focusFilter:
-		return m.filter
-	case focusDialog:
-		return m.dialog
-	case focusToken, focusHelp:
-		return m.viewer
-	case focusLogin:
-		return m.login
-	case focusRemote:
-		return m.remote
+// routeTo hands msg to the component f names, then carries out what it
+// asked of the root.
+func (m Model) routeTo(f focus, msg tea.Msg) (Model, tea.Cmd) {
+	m.sync()
+	c := m.component(f)
+	cmds := []tea.Cmd{c.Update(msg)}
+	asks := c.shared().asks
+	c.shared().asks = nil
+	for _, a := range asks {
+		var cmd tea.Cmd
+		m, cmd = m.request(a)
+		m.sync()
+		cmds = append(cmds, cmd)
 	}
-	return m.table
+	return m, tea.Batch(cmds...)
+}
+
+// request carries out what a component asked of the root.
+func (m Model) request(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case focusMsg:
+		m.focus = msg.to
+	case sayMsg:
+		m.say(msg.kind, msg.text)
+	case startMsg:
+		return m, m.start(msg.busy, msg.cmd)
+	case dialogMsg:
+		m.dialog, m.focus = msg.d, focusDialog
+	case yankMsg:
+		m.startYank()
+	case refilterMsg:
+		m.table.setRows(m.filter.match(m.all))
+	case moveMsg:
+		if msg.wheel != 0 {
+			m.table.moveTo(m.table.cursor + msg.wheel)
+		} else {
+			m.table.move(msg.key, msg.nav)
+		}
+	case actKeyMsg:
+		return m, m.listKey(msg.KeyPressMsg)
+	}
+	return m, nil
 }
 
 func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
@@ -375,73 +364,14 @@ func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.status = "" // a message lasts until the next action
 	}
 	m.relayout()
-	switch {
-	case m.yank:
+	if m.yank {
 		return m, m.yankKey(msg)
-	case m.focus == focusDialog:
-		return m, m.dialogKey(msg)
-	case m.focus == focusLogin:
-		return m, m.loginKey(msg)
-	case m.focus == focusRemote:
-		return m, m.remoteKey(msg)
-	case m.focus == focusToken || m.focus == focusHelp:
-		if closed, copy := m.viewer.Update(msg); closed {
-			m.focus = focusTable
-		} else if copy {
-			m.startYank()
-		}
-		return m, nil
-	case m.focus == focusFilter:
-		return m, m.filterKey(msg)
 	}
-	return m, m.listKey(msg)
-}
-
-func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.filter.keys
-	switch {
-	case key.Matches(msg, k.Clear):
-		m.filter.Clear()
-		m.table.setRows(m.all)
-		m.focus = focusTable
-		return nil
-	case key.Matches(msg, k.Apply):
-		m.filter.Blur()
-		m.focus = focusTable
-		return nil
-	case m.table.move(msg, k.navKeys):
-		return nil
-	}
-	cmd := m.filter.Update(msg)
-	m.table.setRows(m.filter.match(m.all))
-	return cmd
-}
-
-func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
-	d := &m.dialog
-	choice, cmd := d.Update(msg)
-	switch choice {
-	case cancelled:
-		m.say(statusOK, "Cancelled; nothing was changed.")
-		m.focus = d.back
-		return nil
-	case confirmed:
-		cmd = m.start(d.Busy, d.run)
-	case revoked:
-		cmd = m.start(d.revoking, d.revoke)
-	case mistyped:
-		m.say(statusErr, "Type "+d.words()+" exactly to confirm, or esc to cancel.")
-		return nil
-	default:
-		return cmd
-	}
-	m.focus = d.back
-	return cmd
+	return m.routeTo(m.focus, msg)
 }
 
 // open shows a viewer from its top.
 func (m *Model) open(f focus) {
 	m.focus = f
-	m.viewer = newViewer(m.styles, f == focusHelp)
-	m.viewer.api = m.api
+	m.viewer = newViewer(m.common, f == focusHelp, m.table.current())
 }

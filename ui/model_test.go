@@ -170,6 +170,7 @@ func TestTypedConfirmation(t *testing.T) {
 	}
 	// In the demo, the empty state does not offer the demo.
 	got.cfg.Demo = true
+	got.relayout()
 	if s := screen(got); !strings.Contains(s, "This is the demo's store") || strings.Contains(s, "on sample data") {
 		t.Errorf("the demo's empty state:\n%s", s)
 	}

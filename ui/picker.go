@@ -86,7 +86,7 @@ func (p picker) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		p.cursor = min(len(p.rows)-1, p.cursor+1)
 		return p, nil
 	}
-	cmd := p.filter.Update(msg)
+	cmd := p.filter.typeInto(msg)
 	p.refilter()
 	return p, cmd
 }

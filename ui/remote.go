@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -33,19 +33,22 @@ type remoteView struct {
 	r      *session.Remote // nil until Turnkey answers
 	err    string
 	cursor int
+	rm     *Remote
 
-	styles        *Styles
+	common
 	keys          remoteKeys
 	width, height int
 }
 
-func newRemoteView(s session.Session, styles *Styles) remoteView {
-	return remoteView{s: s, styles: styles, keys: newRemoteKeys()}
+func newRemoteView(rm *Remote, s session.Session, c common) remoteView {
+	return remoteView{rm: rm, s: s, common: c, keys: newRemoteKeys()}
 }
 
 // SetSize sizes the view to the body of the screen.
-func (v *remoteView) SetSize(width, height int) {
-	v.width, v.height = width, height
+func (v *remoteView) SetSize(width, height int) { v.width, v.height = width, height }
+
+// enable turns on the keys that mean something now.
+func (v *remoteView) enable() {
 	some := v.r != nil && len(v.r.Sessions) > 0
 	v.keys.Up.SetEnabled(some)
 	v.keys.Down.SetEnabled(some)
@@ -53,8 +56,8 @@ func (v *remoteView) SetSize(width, height int) {
 	v.keys.EndOthers.SetEnabled(some)
 }
 
-func (v remoteView) ShortHelp() []key.Binding  { return v.keys.ShortHelp() }
-func (v remoteView) FullHelp() [][]key.Binding { return v.keys.FullHelp() }
+func (v remoteView) ShortHelp() []key.Binding  { v.enable(); return v.keys.ShortHelp() }
+func (v remoteView) FullHelp() [][]key.Binding { v.enable(); return v.keys.FullHelp() }
 
 // current is the selected session, if any.
 func (v remoteView) current() *session.RemoteSession {
@@ -75,8 +78,8 @@ func (v *remoteView) listed(r session.Remote, err error) {
 }
 
 // View draws the sessions, then the long-lived keys, then any error.
-func (v remoteView) View(now time.Time) []string {
-	st := v.styles
+func (v remoteView) View() string {
+	st, now := v.styles, v.now
 	w := max(v.width-4, 10)
 	who := fmt.Sprintf("user %s in organization %s", text.ShortName(v.s.Username, v.s.UserID), text.ShortName(v.s.OrganizationName, v.s.OrganizationID))
 	lines := []string{""}
@@ -119,7 +122,7 @@ func (v remoteView) View(now time.Time) []string {
 		lines = append(lines, "")
 		lines = append(lines, indent(wrap(st.Error, escape.Clean(v.err), w))...)
 	}
-	return lines
+	return strings.Join(lines, "\n")
 }
 
 // remoteKeys are the remote view's.
@@ -184,46 +187,56 @@ func remoteEndCmd(rm *Remote, key string, r session.Remote, doomed []session.Rem
 	}
 }
 
-// remoteKey handles a key in the remote view.
-func (m *Model) remoteKey(msg tea.KeyPressMsg) tea.Cmd {
-	v := &m.remote
+// Update handles a key, and Turnkey's list.
+func (v *remoteView) Update(msg tea.Msg) tea.Cmd {
+	v.enable()
 	k := v.keys
-	switch {
-	case key.Matches(msg, k.Close):
-		m.focus = focusTable
+	switch msg := msg.(type) {
+	case remoteListedMsg:
+		if msg.key == v.s.Key {
+			v.listed(msg.r, msg.err)
+		}
 		return nil
-	case m.busy != "":
-		m.say(statusErr, "Wait: "+m.busy)
-	case key.Matches(msg, k.Up):
-		v.cursor = max(0, v.cursor-1)
-	case key.Matches(msg, k.Down):
-		if v.r != nil {
-			v.cursor = min(len(v.r.Sessions)-1, v.cursor+1)
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, k.Close):
+			v.ask(focusMsg{focusTable})
+		case v.busy != "":
+			v.ask(sayMsg{statusErr, "Wait: " + v.busy})
+		case key.Matches(msg, k.Up):
+			v.cursor = max(0, v.cursor-1)
+		case key.Matches(msg, k.Down):
+			if v.r != nil {
+				v.cursor = min(len(v.r.Sessions)-1, v.cursor+1)
+			}
+		case key.Matches(msg, k.Reload):
+			v.ask(v.list())
+		case key.Matches(msg, k.End):
+			if s := v.current(); s != nil {
+				v.confirmEnd([]session.RemoteSession{*s})
+			}
+		case key.Matches(msg, k.EndOthers):
+			others, _ := v.r.Pick(nil, true)
+			if len(others) == 0 {
+				v.ask(sayMsg{statusOK, "No session to end: every live session of this user is stored here."})
+				return nil
+			}
+			v.confirmEnd(others)
 		}
-	case key.Matches(msg, k.Reload):
-		return m.start("Asking Turnkey for the sessions of "+escape.Clean(v.s.Key)+"'s user", remoteListCmd(m.cfg.Remote, v.s.Key))
-	case key.Matches(msg, k.End):
-		if s := v.current(); s != nil {
-			return m.confirmEnd([]session.RemoteSession{*s})
-		}
-	case key.Matches(msg, k.EndOthers):
-		others, _ := v.r.Pick(nil, true)
-		if len(others) == 0 {
-			m.say(statusOK, "No session to end: every live session of this user is stored here.")
-			return nil
-		}
-		return m.confirmEnd(others)
 	}
 	return nil
 }
 
+// list asks Turnkey for the user's sessions.
+func (v remoteView) list() startMsg {
+	return startMsg{"Asking Turnkey for the sessions of " + escape.Clean(v.s.Key) + "'s user", remoteListCmd(v.rm, v.s.Key)}
+}
+
 // confirmEnd asks before ending doomed on Turnkey, in the words of remote
 // revoke; the dialog comes back to the remote view.
-func (m *Model) confirmEnd(doomed []session.RemoteSession) tea.Cmd {
-	v := m.remote
-	q := text.EndQuestion(v.s, doomed, m.now)
-	d := newDialog(q, remoteEndCmd(m.cfg.Remote, v.s.Key, *v.r, doomed), m.styles)
+func (v *remoteView) confirmEnd(doomed []session.RemoteSession) {
+	q := text.EndQuestion(v.s, doomed, v.now)
+	d := newDialog(q, remoteEndCmd(v.rm, v.s.Key, *v.r, doomed), v.common)
 	d.back = focusRemote
-	m.dialog, m.focus = d, focusDialog
-	return nil
+	v.ask(dialogMsg{d})
 }

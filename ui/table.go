@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -19,47 +18,79 @@ import (
 // when it is not the active one (●).
 const shellMark = "◆"
 
-// facts are what the panes show, as the root last learned them.
-type facts struct {
-	state    *session.State
-	presence map[string]session.Presence
-	checks   map[string]checkedMsg // Turnkey's last verdict, by session key
-	checking map[string]bool       // sessions being checked now
-	now      time.Time
-	api      bool   // Turnkey's API is at hand (not in the demo)
-	shell    string // the session TKAUTH_SESSION selects, if any
-}
-
-// active is the key of the active session, or "".
-func (f facts) active() string {
-	if f.state == nil {
-		return ""
-	}
-	return f.state.Active
-}
-
 // table is the session table: the rows the filter lets through, a cursor
-// on one of them, and the window of rows that fits.
+// on one of them, the window of rows that fits, and under it the details
+// of the selected session when they fit.
 type table struct {
-	styles   *Styles
-	keys     listKeys
-	width    int
-	height   int // rows that fit under the column header
-	rows     []*session.Session
-	cursor   int    // index in rows
-	offset   int    // first row on screen
-	selected string // session key under the cursor, kept across reloads
+	common
+	keys   listKeys
+	detail details
+	// shownDetails are the details' lines as last sized: the root sizes
+	// after every update, so they are the ones to draw.
+	shownDetails []string
+	width        int
+	bodyH        int // the body of the screen
+	height       int // rows that fit under the column header
+	rows         []*session.Session
+	cursor       int    // index in rows
+	offset       int    // first row on screen
+	selected     string // session key under the cursor, kept across reloads
 }
 
-// SetSize sizes the table to width and a height of rows, and keeps the
-// cursor on screen.
+// SetSize sizes the table to the body of the screen: the details pane is
+// shown whole while at least three rows still fit, else not at all; the
+// cursor stays on screen.
 func (t *table) SetSize(width, height int) {
-	t.width, t.height = width, max(height, 1)
+	t.width, t.bodyH = width, height
+	t.detail.SetSize(width, 0)
+	t.shownDetails = t.details()
+	main := height - 1 // the column header
+	listH := max(1, main-len(t.shownDetails))
+	if len(t.rows) > listH && listH > 1 {
+		listH-- // a line says where the rows that do not fit are
+	}
+	t.height = listH
 	t.scroll()
 }
 
-func (t table) ShortHelp() []key.Binding  { return t.keys.ShortHelp() }
-func (t table) FullHelp() [][]key.Binding { return t.keys.FullHelp() }
+// details are the details pane's lines, or none when they do not fit.
+func (t table) details() []string {
+	d := t.detail
+	d.common = t.common
+	lines := d.lines(t.current())
+	if t.bodyH-1-len(lines) < 3 {
+		return nil
+	}
+	return lines
+}
+
+// enable turns on the bindings that the facts give something to act on.
+func (t *table) enable() {
+	c := can{rows: len(t.rows) > 0, filtered: t.query != "", api: t.api, login: t.canLogin, remote: t.canRemote}
+	if t.state != nil {
+		c.sessions, c.active = len(t.state.Sessions) > 0, t.state.Active != ""
+		c.expired = t.expiredCount() > 0
+	}
+	t.keys.enable(c)
+}
+
+func (t table) ShortHelp() []key.Binding  { t.enable(); return t.keys.ShortHelp() }
+func (t table) FullHelp() [][]key.Binding { t.enable(); return t.keys.FullHelp() }
+
+// Update moves the cursor (keys, wheel); any other key is an action on
+// the sessions, which the root runs.
+func (t *table) Update(msg tea.Msg) tea.Cmd {
+	t.enable()
+	switch msg := msg.(type) {
+	case tea.MouseWheelMsg:
+		t.moveTo(t.cursor + wheelStep(msg.Mouse()))
+	case tea.KeyPressMsg:
+		if !t.move(msg, t.keys.navKeys) {
+			t.ask(actKeyMsg{msg})
+		}
+	}
+	return nil
+}
 
 // current is the session under the cursor, or nil.
 func (t table) current() *session.Session {
@@ -192,8 +223,21 @@ func (t table) columns() []column {
 	return cols
 }
 
-// View is the column header and the rows on screen.
-func (t table) View(f facts) []string {
+// View is the column header, the rows on screen and the details; while
+// the store loads, or when no row is shown, it says so.
+func (t table) View() string {
+	switch {
+	case t.state == nil && t.loadErr == nil:
+		return "\n  Loading…"
+	case len(t.rows) == 0:
+		return strings.Join(t.empty(), "\n")
+	}
+	return strings.Join(append(t.lines(), t.shownDetails...), "\n")
+}
+
+// lines are the column header and the rows on screen.
+func (t table) lines() []string {
+	f := t.facts
 	cols := t.columns()
 	var head strings.Builder
 	head.WriteString("   ")
@@ -307,4 +351,31 @@ func (t table) cell(k columnKind, s *session.Session, f facts) cell {
 		return plain(escape.Clean(session.Short(s.UserLabel())))
 	}
 	return plain(escape.Clean(s.Key))
+}
+
+// empty says why no row is shown: the filter matches none, or no session
+// is stored yet, and how to add one.
+func (t table) empty() []string {
+	st := t.styles
+	if q := t.query; q != "" {
+		return []string{"", "  No session matches " + escape.Clean(q) + ".", "", st.Dim.Render("  esc clears the filter.")}
+	}
+	if t.state == nil {
+		return nil
+	}
+	lines := []string{
+		"",
+		"  " + st.Title.Render("No sessions yet."),
+		"",
+		"  Log in with your Turnkey API key, or store a session token you have",
+		"  (either becomes the active session):",
+		"",
+		"      tkauth login --org YOUR_ORGANIZATION_ID",
+		"      tkauth add --token-file session.jwt",
+		"",
+	}
+	if t.demo {
+		return append(lines, st.Dim.Render("  This is the demo's store: quit, and tkauth demo makes a fresh one."))
+	}
+	return append(lines, st.Dim.Render("  Or look around first, on sample data: tkauth demo"))
 }

@@ -35,55 +35,19 @@ func (m Model) render() string {
 		msg := fmt.Sprintf("The terminal is %dx%d.\ntkauth needs at least %dx%d:\nmake it bigger (q or ctrl+c quits).", m.width, m.height, minWidth, minHeight)
 		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, msg)
 	}
-	l := m.layout()
-	var body []string
-	switch {
-	case m.focus == focusDialog:
-		body = strings.Split(m.dialog.View(), "\n")
-	case m.focus == focusRemote:
-		body = m.remote.View(m.now)
-	case m.focus == focusLogin:
-		body = strings.Split(m.login.View(l.bodyH, m.now), "\n")
-	case m.focus == focusToken || m.focus == focusHelp:
-		body = m.viewer.View()
-	case m.state == nil && m.loadErr == nil:
-		body = []string{"", "  Loading…"}
-	case len(m.table.rows) == 0:
-		body = m.emptyLines()
-	default:
-		body = append(m.table.View(m.facts), l.details...)
-	}
-	lines := append(l.header, fitHeight(body, l.bodyH)...)
-	lines = append(lines, l.footer...)
+	header, footer := m.headerLines(), m.footerLines()
+	bodyH := max(m.height-len(header)-len(footer), 1)
+	lines := append(header, fitHeight(strings.Split(m.shown().View(), "\n"), bodyH)...)
+	lines = append(lines, footer...)
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, m.width, "…")
 	}
 	return strings.Join(lines, "\n")
 }
 
-// layout is a frame's parts and the rows that fit between them.
-type layout struct {
-	header, footer, details []string
-	bodyH, listH            int
-}
-
-// layout works out a frame: the details pane is shown whole while at
-// least three rows still fit, else not at all.
-func (m Model) layout() layout {
-	l := layout{header: m.headerLines(), footer: m.footerLines()}
-	l.bodyH = max(m.height-len(l.header)-len(l.footer), 1)
-	if m.focus == focusTable || m.focus == focusFilter {
-		l.details = m.detail.View(m.table.current(), m.facts)
-	}
-	main := l.bodyH - 1 // the column header
-	if main-len(l.details) < 3 {
-		l.details = nil
-	}
-	l.listH = max(1, main-len(l.details))
-	if len(m.table.rows) > l.listH && l.listH > 1 {
-		l.listH-- // a line says where the rows that do not fit are
-	}
-	return l
+// bodyHeight is the height between the header and the footer.
+func (m Model) bodyHeight() int {
+	return max(m.height-len(m.headerLines())-len(m.footerLines()), 1)
 }
 
 func fitHeight(lines []string, h int) []string {
@@ -209,29 +173,4 @@ func fitLines(lines []string, width int) []string {
 	lines = lines[:maxStatusLines]
 	lines[maxStatusLines-1] = ansi.Truncate(lines[maxStatusLines-1], width-1, "") + "…"
 	return lines
-}
-
-func (m Model) emptyLines() []string {
-	st := m.styles
-	if q := m.filter.Value(); q != "" {
-		return []string{"", "  No session matches " + escape.Clean(q) + ".", "", st.Dim.Render("  esc clears the filter.")}
-	}
-	if m.state == nil {
-		return nil
-	}
-	lines := []string{
-		"",
-		"  " + st.Title.Render("No sessions yet."),
-		"",
-		"  Log in with your Turnkey API key, or store a session token you have",
-		"  (either becomes the active session):",
-		"",
-		"      tkauth login --org YOUR_ORGANIZATION_ID",
-		"      tkauth add --token-file session.jwt",
-		"",
-	}
-	if m.cfg.Demo {
-		return append(lines, st.Dim.Render("  This is the demo's store: quit, and tkauth demo makes a fresh one."))
-	}
-	return append(lines, st.Dim.Render("  Or look around first, on sample data: tkauth demo"))
 }

@@ -19,42 +19,50 @@ import (
 type viewer struct {
 	help    bool             // the keys; else the token of session
 	session *session.Session // whose token is shown
-	api     bool             // Turnkey's API is at hand: R and c work
 
-	styles *Styles
+	common
 	keys   viewerKeys
 	scroll scroller
 	width  int
 }
 
-func newViewer(styles *Styles, help bool) viewer {
-	return viewer{help: help, styles: styles, keys: newViewerKeys()}
+func newViewer(c common, help bool, s *session.Session) viewer {
+	return viewer{help: help, session: s, common: c, keys: newViewerKeys()}
 }
 
 // SetSize sizes the viewer to the body of the screen.
 func (v *viewer) SetSize(width, height int) {
 	v.width = width
 	v.scroll.setSize(height, v.layout)
+}
+
+// enable turns on the keys that mean something now.
+func (v *viewer) enable() {
 	v.keys.navKeys.enable(v.scroll.maxOff(v.layout) > 0)
 	v.keys.Copy.SetEnabled(!v.help && v.session != nil)
 }
 
-func (v viewer) ShortHelp() []key.Binding  { return v.keys.ShortHelp() }
-func (v viewer) FullHelp() [][]key.Binding { return v.keys.FullHelp() }
+func (v viewer) ShortHelp() []key.Binding  { v.enable(); return v.keys.ShortHelp() }
+func (v viewer) FullHelp() [][]key.Binding { v.enable(); return v.keys.FullHelp() }
 
-func (v viewer) View() []string { return v.scroll.lines(v.layout, v.styles.Dim) }
+func (v viewer) View() string { return strings.Join(v.scroll.lines(v.layout, v.styles.Dim), "\n") }
 
-// Update handles a key; it reports whether the viewer is to close, and
-// whether the key asks to copy.
-func (v *viewer) Update(msg tea.KeyPressMsg) (closed, copy bool) {
-	switch {
-	case v.scroll.key(msg, v.keys.navKeys, v.layout):
-	case key.Matches(msg, v.keys.Copy):
-		return false, true
-	case key.Matches(msg, v.keys.Close), v.help && msg.String() == "?":
-		return true, false
+// Update scrolls, closes (esc, q, or ? on the help), or asks to copy (y).
+func (v *viewer) Update(msg tea.Msg) tea.Cmd {
+	v.enable()
+	switch msg := msg.(type) {
+	case tea.MouseWheelMsg:
+		v.scroll.wheel(wheelStep(msg.Mouse()), v.layout)
+	case tea.KeyPressMsg:
+		switch {
+		case v.scroll.key(msg, v.keys.navKeys, v.layout):
+		case key.Matches(msg, v.keys.Copy):
+			v.ask(yankMsg{})
+		case key.Matches(msg, v.keys.Close), v.help && msg.String() == "?":
+			v.ask(focusMsg{focusTable})
+		}
 	}
-	return false, false
+	return nil
 }
 
 func (v viewer) layout(tight bool) parts {
