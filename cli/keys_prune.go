@@ -73,7 +73,7 @@ func keysPruneRun(ctx context.Context, opts *KeysPruneOptions) error {
 		opts.IO.warn("%v", res.Unrecorded)
 	}
 	if err != nil && len(res.Failed) > 0 {
-		return fmt.Errorf("%s not deleted (they stay listed; prune again later): %w", text.Plural(len(res.Failed), "key pair"), err)
+		return fmt.Errorf("%s: %w", text.PruneFailed(len(res.Failed)), err)
 	}
 	return err
 }

@@ -150,7 +150,7 @@ func (m *Model) confirmLogout(pick session.Pick) tea.Cmd {
 	st := m.state
 	keys, err := session.Targets(st, pick, m.now)
 	if err != nil {
-		m.say(statusErr, err.Error())
+		m.say(statusErr, describe(err))
 		return nil
 	}
 	q := text.LogoutQuestion(st, keys, pick, m.now)
@@ -242,14 +242,14 @@ func (m Model) loggedIn(msg loggedInMsg) (Model, tea.Cmd) {
 	case msg.err != nil && m.focus == focusLogin:
 		return m.routeTo(focusLogin, msg)
 	case msg.err != nil:
-		m.say(statusErr, msg.err.Error())
+		m.say(statusErr, describe(msg.err))
 		return m, nil
 	}
 	m.focus = focusTable
 	m.table.selected = msg.res.Session.Key
 	status := text.LoggedIn(msg.res.Session, m.now)
 	if msg.res.Leftover != nil {
-		status += " " + msg.res.Leftover.Error()
+		status += " " + describe(msg.res.Leftover)
 	}
 	m.say(statusOK, status)
 	return m, m.loadCmd()
@@ -264,7 +264,7 @@ func (m Model) remoteEnded(msg remoteEndedMsg) (Model, tea.Cmd) {
 		kind = statusErr
 	}
 	if msg.status == "" {
-		m.say(kind, msg.err.Error())
+		m.say(kind, describe(msg.err))
 	} else {
 		m.say(kind, msg.status)
 	}

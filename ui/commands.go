@@ -169,7 +169,7 @@ func pruneCmd(s Sessions) tea.Cmd {
 		if res.Unrecorded != nil {
 			err = errors.Join(err, res.Unrecorded)
 		}
-		done := "Deleted " + text.Plural(len(res.Deleted), "unused key pair") + "."
+		done := text.Pruned(res)
 		if err != nil && len(res.Deleted) == 0 {
 			done = ""
 		}

@@ -185,12 +185,12 @@ func (f *loginForm) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case codeSentMsg:
 		if msg.err != nil {
-			f.err = msg.err.Error()
+			f.err = describe(msg.err)
 			return nil
 		}
 		return f.codeSent(msg.sent)
 	case loggedInMsg:
-		f.err = msg.err.Error()
+		f.err = describe(msg.err)
 		if s := f.sent; s != nil && s.Spent != nil && s.Spent(msg.err) {
 			f.sent = nil // a new code, then
 			f.err = strings.TrimSuffix(f.err, ".") + ". Press enter to send a new code."
@@ -256,7 +256,7 @@ func (f *loginForm) submit() tea.Cmd {
 	f.err = ""
 	if f.sent != nil {
 		if err := f.sent.Check(strings.TrimSpace(f.code.Value())); err != nil {
-			f.err = err.Error()
+			f.err = describe(err)
 		}
 		return nil
 	}

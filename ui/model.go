@@ -204,7 +204,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, tea.Batch(m.loadCmd(), waitChangeCmd(m.watching.w, m.watching.file))
 	case watchErrMsg:
-		m.say(statusErr, "Not watching the store for changes ("+msg.err.Error()+"); press r to reload.")
+		m.say(statusErr, "Not watching the store for changes ("+describe(msg.err)+"); press r to reload.")
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseClickMsg:

@@ -70,7 +70,7 @@ func (v remoteView) current() *session.RemoteSession {
 // listed shows what Turnkey answered, the cursor kept in range.
 func (v *remoteView) listed(r session.Remote, err error) {
 	if err != nil {
-		v.err = err.Error()
+		v.err = describe(err)
 		return
 	}
 	v.r, v.err = &r, ""
@@ -181,7 +181,7 @@ func remoteEndCmd(rm *Remote, key string, r session.Remote, doomed []session.Rem
 		}
 		status := text.Ended(r, end)
 		if err != nil {
-			status += " But logging out here failed: " + err.Error()
+			status += " But logging out here failed: " + describe(err)
 		}
 		return remoteEndedMsg{status: status, err: err, gone: slices.Contains(end.Logout.Sessions, key)}
 	}

@@ -110,7 +110,7 @@ func (m Model) headerLines() []string {
 		lines = append(lines, wrap(st.Warning, w, m.width)...)
 	}
 	if m.loadErr != nil {
-		lines = append(lines, wrap(st.Error, "Cannot read the store: "+escape.Clean(m.loadErr.Error()), m.width)...)
+		lines = append(lines, wrap(st.Error, "Cannot read the store: "+escape.Clean(describe(m.loadErr)), m.width)...)
 	}
 	return lines
 }

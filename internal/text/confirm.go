@@ -137,3 +137,38 @@ func NothingToPrune(keptNew int) string {
 	}
 	return "No unused key pairs: every key pair tkauth made is used by a session."
 }
+
+// Pruned says what a prune did: the key pairs it deleted, and those it
+// could not (PruneFailed).
+func Pruned(res session.PruneResult) string {
+	s := "Deleted " + Plural(len(res.Deleted), "unused key pair") + "."
+	if len(res.Failed) > 0 {
+		s += " " + PruneFailed(len(res.Failed)) + "."
+	}
+	return s
+}
+
+// PruneFailed says that n key pairs a prune meant to delete are still
+// there.
+func PruneFailed(n int) string {
+	stay := "they stay"
+	if n == 1 {
+		stay = "it stays"
+	}
+	return Plural(n, "key pair") + " not deleted (" + stay + " listed; prune again later)"
+}
+
+// QuitQuestion asks before the TUI quits while an action (busy, what it
+// is doing) runs: quitting cuts it off where it is. Every step of an
+// action is durable, so the store still loads.
+func QuitQuestion(busy string) Question {
+	return Question{
+		Title: "Quit while an action runs?",
+		Lines: []string{
+			"Under way: " + busy + ".",
+			"",
+			"Quitting cuts it off where it is: the store stays one that loads, but whether the action was done is not said here; tkauth list shows what is stored.",
+		},
+		Busy: "Quitting",
+	}
+}

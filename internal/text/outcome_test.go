@@ -68,3 +68,21 @@ func TestVerdict(t *testing.T) {
 		}
 	}
 }
+
+func TestPruned(t *testing.T) {
+	for _, tt := range []struct {
+		res  session.PruneResult
+		want string
+	}{
+		{session.PruneResult{}, "Deleted 0 unused key pairs."},
+		{session.PruneResult{Deleted: []string{"02a"}}, "Deleted 1 unused key pair."},
+		{session.PruneResult{Deleted: []string{"02a", "02b"}, Failed: map[string]error{"02c": errors.New("x")}},
+			"Deleted 2 unused key pairs. 1 key pair not deleted (it stays listed; prune again later)."},
+		{session.PruneResult{Failed: map[string]error{"02c": errors.New("x"), "02d": errors.New("y")}},
+			"Deleted 0 unused key pairs. 2 key pairs not deleted (they stay listed; prune again later)."},
+	} {
+		if got := text.Pruned(tt.res); got != tt.want {
+			t.Errorf("Pruned(%+v) = %q, want %q", tt.res, got, tt.want)
+		}
+	}
+}
