@@ -68,6 +68,7 @@ func explain(err error) string {
 		subOrg   *turnkey.SubOrgError
 		mfa      *turnkey.MFAError
 		redirect *turnkey.RedirectError
+		scope    *session.ScopeError
 	)
 	switch {
 	case errors.As(err, &keys):
@@ -84,6 +85,8 @@ func explain(err error) string {
 		b.WriteString(", or give --sub-org")
 	case errors.As(err, &subOrg):
 		b.WriteString(": give --sub-org")
+	case errors.As(err, &scope):
+		b.WriteString("; sign it with the user's long-lived API key instead: --api-key NAME or --api-key-file FILE")
 	case errors.As(err, &mfa) && !mfa.Waited:
 		b.WriteString("; satisfy them elsewhere within --wait, or approve the activity there")
 	case errors.As(err, &redirect) && redirect.AuthProxy:

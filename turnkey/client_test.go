@@ -289,3 +289,26 @@ func TestAHostileServer(t *testing.T) {
 		}
 	})
 }
+
+// Code 7 is a refusal by a policy or the session's scope (tkhq/sdk#1522),
+// whatever its message mentions: it names the request, and is never bad
+// credentials nor a dead key.
+func TestPermissionDeniedIsNoBadCredential(t *testing.T) {
+	ctx := context.Background()
+	k, _ := newPub(t)
+	for _, msg := range []string{"request denied by the session's scope", "policy denied: public key may not stamp this", "permission denied"} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprintf(w, `{"code":7,"message":%q,"details":[]}`, msg)
+		}))
+		_, err := turnkey.New(srv.URL).Whoami(ctx, k, "o")
+		srv.Close()
+		if !errors.Is(err, session.ErrDenied) || errors.Is(err, turnkey.ErrBadCredentials) || errors.Is(err, session.ErrSignerDead) {
+			t.Errorf("%q: classified as %v", msg, err)
+			continue
+		}
+		if s := err.Error(); !strings.Contains(s, "Turnkey refused whoami") || !strings.Contains(s, "policy") || !strings.Contains(s, "scope") || strings.Contains(s, "registered") {
+			t.Errorf("%q: says %q", msg, s)
+		}
+	}
+}
