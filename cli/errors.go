@@ -87,8 +87,10 @@ func explain(err error) string {
 		b.WriteString(": give --sub-org")
 	case errors.As(err, &scope):
 		b.WriteString("; sign it with the user's long-lived API key instead: --api-key NAME or --api-key-file FILE")
+	case errors.As(err, &mfa) && mfa.Consensus:
+		b.WriteString("; once they approve it, ask again, or wait for them with --wait")
 	case errors.As(err, &mfa) && !mfa.Waited:
-		b.WriteString("; satisfy them elsewhere within --wait, or approve the activity there")
+		b.WriteString("; prove them with --mfa (api-key=NAME, api-key-file=PATH, email=ADDRESS, sms=NUMBER, session=KEY), or give them elsewhere within --wait")
 	case errors.As(err, &redirect) && redirect.AuthProxy:
 		b.WriteString(": check --auth-proxy-url")
 	case errors.As(err, &redirect):

@@ -28,7 +28,7 @@ type LoginOptions struct {
 	Expires            time.Duration
 	InvalidateExisting bool
 	SessionProfile     string
-	MFAWait            time.Duration // --wait
+	MFA                mfaOptions // --wait, --mfa
 	// Code login.
 	Client       func() (*turnkey.Client, error)
 	Email, SMS   string
@@ -39,7 +39,7 @@ type LoginOptions struct {
 
 func newCmdLogin(f *Factory) *cobra.Command {
 	opts := &LoginOptions{IO: f.IO, Open: f.Open, LoadAPIKey: f.loadAPIKey}
-	d := f.dialer(&opts.MFAWait)
+	d := f.dialer(&opts.MFA)
 	opts.API, opts.Client = d.API, d.Client
 	cmd := &cobra.Command{
 		Use:   "login (--org ORG | --email ADDRESS | --sms NUMBER)",
@@ -96,7 +96,7 @@ unless they are.`,
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the session's lifetime: 10m, 1h, 7d or seconds, up to a year")
 	cmd.Flags().BoolVar(&opts.InvalidateExisting, "invalidate-existing", false, "have Turnkey end your other sessions")
 	cmd.Flags().StringVar(&opts.SessionProfile, "session-profile", "", "scope the session by this session profile (its ID)")
-	mfaFlag(cmd, f.IO, &opts.MFAWait)
+	mfaFlag(cmd, f.IO, &opts.MFA)
 	cmd.Flags().StringVar(&opts.Email, "email", "", "log in by a code sent to this email address")
 	cmd.Flags().StringVar(&opts.SMS, "sms", "", "log in by a code sent to this phone number")
 	cmd.MarkFlagsMutuallyExclusive("email", "sms")

@@ -19,13 +19,13 @@ type RefreshOptions struct {
 	Servers func() (session.Servers, error)
 	Key     string
 	Expires time.Duration // 0: the session's own lifetime
-	MFAWait time.Duration // --wait
+	MFA     mfaOptions    // --wait, --mfa
 	By      signWith      // --api-key, --api-key-file
 }
 
 func newCmdRefresh(f *Factory) *cobra.Command {
 	opts := &RefreshOptions{IO: f.IO, Open: f.Open}
-	opts.Servers = f.dialer(&opts.MFAWait).Servers
+	opts.Servers = f.dialer(&opts.MFA).Servers
 	cmd := &cobra.Command{
 		Use:   "refresh [KEY]",
 		Short: "Renew a session (the active one unless KEY is given) before it expires",
@@ -58,7 +58,7 @@ old key.`,
 	}
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the new session's lifetime: 10m, 1h, 7d or seconds, up to a year (default: the session's own)")
 	deprecatedForce(cmd, f)
-	mfaFlag(cmd, f.IO, &opts.MFAWait)
+	mfaFlag(cmd, f.IO, &opts.MFA)
 	opts.By.addFlags(cmd, f, "the refresh")
 	return cmd
 }

@@ -127,6 +127,10 @@ type Client struct {
 	// OnMFA, if set, hears what an activity waits for, when waiting
 	// starts; the func it returns, if any, is called when waiting ends.
 	OnMFA func(MFANeeded) (stop func())
+	// Approve, if set, is asked, when an activity waits for factors, which
+	// approvers prove them (none: wait for them as MFAWait says). Each
+	// approves the activity by its fingerprint; then tkauth polls it.
+	Approve func(ctx context.Context, n MFANeeded) ([]Approver, error)
 }
 
 // New returns a Client of the API at baseURL (DefaultBaseURL if empty).
@@ -287,7 +291,7 @@ func (c *Client) submit(ctx context.Context, path string, st stamper, req any, o
 		}
 		a = resp.Activity
 	}
-	if a.Status == wire.ActivityStatusAuthenticatorsNeeded {
+	if a.Status == wire.ActivityStatusAuthenticatorsNeeded || a.Status == wire.ActivityStatusConsensusNeeded {
 		return c.awaitMFA(ctx, st, org, a)
 	}
 	return a, activityOutcome(a)

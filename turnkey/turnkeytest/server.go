@@ -85,6 +85,7 @@ type Server struct {
 	// lastActivity is the ID of the activity made last.
 	lastActivity string
 	denied       map[string][]wire.ActivityType // user -> activity types a policy denies
+	consensus    map[string]*consensusWait      // activity ID -> approvals it waits for
 }
 
 // Profile is a session profile: a login with it yields a session whose
@@ -115,7 +116,7 @@ func New() *Server {
 		panic(err)
 	}
 	s := &Server{Notarizer: notarizer, keys: map[string]*apiKey{}, orgs: map[string]string{}, users: map[string]string{},
-		profiles: map[string]Profile{}, activities: map[string]wire.Activity{}, codes: newCodeLogin()}
+		profiles: map[string]Profile{}, activities: map[string]wire.Activity{}, codes: newCodeLogin(), consensus: map[string]*consensusWait{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -476,6 +477,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.apiKeys(w, q)
 	case wire.PathDeleteAPIKeys:
 		s.deleteAPIKeys(w, req.OrganizationID, req.Parameters)
+	case wire.PathApproveActivity:
+		s.approveByKey(w, k, req.OrganizationID, req.Parameters)
 	case wire.PathInitOTP:
 		s.initOTPActivity(w, req.OrganizationID, req.Parameters)
 	case wire.PathVerifyOTP:
@@ -685,21 +688,27 @@ func (s *Server) finishFor(w http.ResponseWriter, typ wire.ActivityType, org, us
 	if len(s.endAs) > 0 {
 		status, s.endAs = wire.ActivityStatus(s.endAs[0]), s.endAs[1:]
 	}
-	s.next++
-	id := fmt.Sprintf("activity-%d", s.next)
-	a := wire.Activity{ID: id, OrganizationID: org, Status: status, Type: typ}
+	a := s.newActivity(typ, org, status)
+	id := a.ID
+	complete := func() {
+		a := s.activities[id]
+		a.Result = res
+		a.Status = wire.ActivityStatusCompleted
+		a.UpdatedAt = timestamp(s.now())
+		do()
+		s.activities[id] = a
+	}
 	if need := s.codes.mfa[user]; user != "" && len(need) > 0 && status == wire.ActivityStatusCompleted {
 		a.Status = wire.ActivityStatusAuthenticatorsNeeded
-		s.codes.waiting[id] = mfaWait{need: need, user: user, complete: func() {
-			a.Result = res
-			a.Status = wire.ActivityStatusCompleted
-			do()
-			s.activities[id] = a
-		}}
+		s.codes.waiting[id] = &mfaWait{need: need, user: user, org: org, complete: complete}
 		s.activities[id] = a
 		s.lastActivity = id
 		writeJSON(w, wire.ActivityResponse{Activity: a})
 		return
+	}
+	if status == wire.ActivityStatusConsensusNeeded {
+		// Another member's approval completes it (approve_activity, Vote).
+		s.consensus[id] = &consensusWait{needed: 1, user: user, complete: complete}
 	}
 	switch status {
 	case wire.ActivityStatusCompleted:

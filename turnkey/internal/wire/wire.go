@@ -12,6 +12,7 @@ package wire
 const (
 	PathStampLogin          = "/public/v1/submit/stamp_login"
 	PathDeleteAPIKeys       = "/public/v1/submit/delete_api_keys"
+	PathApproveActivity     = "/public/v1/submit/approve_activity"
 	PathInitOTP             = "/public/v1/submit/init_otp"
 	PathVerifyOTP           = "/public/v1/submit/verify_otp"
 	PathOTPLogin            = "/public/v1/submit/otp_login"
@@ -37,6 +38,8 @@ func ActivityTypeOf(path string) (ActivityType, bool) {
 		return ActivityTypeStampLogin, true
 	case PathDeleteAPIKeys:
 		return ActivityTypeDeleteAPIKeys, true
+	case PathApproveActivity:
+		return ActivityTypeApproveActivity, true
 	case PathInitOTP:
 		return ActivityTypeInitOTPV3, true
 	case PathVerifyOTP:
@@ -66,11 +69,12 @@ type ActivityType string
 
 // Values of ActivityType.
 const (
-	ActivityTypeStampLogin    ActivityType = "ACTIVITY_TYPE_STAMP_LOGIN"
-	ActivityTypeDeleteAPIKeys ActivityType = "ACTIVITY_TYPE_DELETE_API_KEYS"
-	ActivityTypeInitOTPV3     ActivityType = "ACTIVITY_TYPE_INIT_OTP_V3"
-	ActivityTypeVerifyOTPV2   ActivityType = "ACTIVITY_TYPE_VERIFY_OTP_V2"
-	ActivityTypeOTPLoginV2    ActivityType = "ACTIVITY_TYPE_OTP_LOGIN_V2"
+	ActivityTypeStampLogin      ActivityType = "ACTIVITY_TYPE_STAMP_LOGIN"
+	ActivityTypeDeleteAPIKeys   ActivityType = "ACTIVITY_TYPE_DELETE_API_KEYS"
+	ActivityTypeInitOTPV3       ActivityType = "ACTIVITY_TYPE_INIT_OTP_V3"
+	ActivityTypeVerifyOTPV2     ActivityType = "ACTIVITY_TYPE_VERIFY_OTP_V2"
+	ActivityTypeOTPLoginV2      ActivityType = "ACTIVITY_TYPE_OTP_LOGIN_V2"
+	ActivityTypeApproveActivity ActivityType = "ACTIVITY_TYPE_APPROVE_ACTIVITY"
 )
 
 // AuthenticationType is the spec's AuthenticationType.
@@ -127,8 +131,13 @@ type APIKey struct {
 
 // Activity is the spec's Activity.
 type Activity struct {
+	CanApprove bool      `json:"canApprove"`
+	CanReject  bool      `json:"canReject"`
+	CreatedAt  Timestamp `json:"createdAt"`
 	// Failure reason of the intended action.
 	Failure *Status `json:"failure,omitempty"`
+	// An artifact verifying a User's action.
+	Fingerprint string `json:"fingerprint"`
 	// Unique identifier for a given Activity object.
 	ID string `json:"id"`
 	// Unique identifier for a given Organization.
@@ -138,13 +147,32 @@ type Activity struct {
 	// The current processing status of a specified Activity.
 	Status ActivityStatus `json:"status"`
 	// Type of Activity, such as Add User, or Sign Transaction.
-	Type ActivityType `json:"type"`
+	Type      ActivityType `json:"type"`
+	UpdatedAt Timestamp    `json:"updatedAt"`
+	// A list of objects representing a particular User's approval or rejection of a Consensus request, including all relevant metadata.
+	Votes []Vote `json:"votes"`
 }
 
 // ActivityResponse is the spec's ActivityResponse.
 type ActivityResponse struct {
 	// An action that can be taken within the Turnkey infrastructure.
 	Activity Activity `json:"activity"`
+}
+
+// ApproveActivityIntent is the spec's ApproveActivityIntent.
+type ApproveActivityIntent struct {
+	// An artifact verifying a User's action.
+	Fingerprint string `json:"fingerprint"`
+}
+
+// ApproveActivityRequest is the spec's ApproveActivityRequest.
+type ApproveActivityRequest struct {
+	// Unique identifier for a given Organization.
+	OrganizationID string                `json:"organizationId"`
+	Parameters     ApproveActivityIntent `json:"parameters"`
+	// Timestamp (in milliseconds) of the request, used to verify liveness of user requests.
+	TimestampMs string       `json:"timestampMs"`
+	Type        ActivityType `json:"type"`
 }
 
 // AuthenticationMethod is the spec's AuthenticationMethod.
@@ -429,6 +457,26 @@ type VerifyOTPRequest struct {
 type VerifyOTPResult struct {
 	// Signed JWT containing a unique id, expiry, verification type, contact. Verification status of a user is updated when the token is consumed (in OTP_LOGIN requests)
 	VerificationToken string `json:"verificationToken"`
+}
+
+// Vote is the spec's Vote.
+type Vote struct {
+	// Unique identifier for a given Activity object.
+	ActivityID string    `json:"activityId"`
+	CreatedAt  Timestamp `json:"createdAt"`
+	// Unique identifier for a given Vote object.
+	ID string `json:"id"`
+	// The raw message being signed within a Vote.
+	Message string `json:"message"`
+	// The public component of a cryptographic key pair used to sign messages and transactions.
+	PublicKey string `json:"publicKey"`
+	// Method used to produce a signature.
+	Scheme    string `json:"scheme"`
+	Selection string `json:"selection"`
+	// The signature applied to a particular vote.
+	Signature string `json:"signature"`
+	// Unique identifier for a given User.
+	UserID string `json:"userId"`
 }
 
 // ProxyGetWalletKitConfigRequest is the spec's GetWalletKitConfigRequest.
