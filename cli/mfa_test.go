@@ -115,7 +115,8 @@ func TestMFAFactorsApproveLoginAndRefresh(t *testing.T) {
 	c := newCLI(t)
 
 	r := c.run("", false, "login", "--org", "o", "--session-key", "s")
-	if r.code == ExitOK || !strings.Contains(r.errOut, "an API key, then an email code") || !strings.Contains(r.errOut, "--mfa") || !strings.Contains(r.errOut, "nothing was stored") {
+	if r.code == ExitOK || !strings.Contains(r.errOut, "an API key, then an email code") || !strings.Contains(r.errOut, "--mfa") || !strings.Contains(r.errOut, "nothing was stored") ||
+		!strings.Contains(r.errOut, "tkauth rejected the activity") {
 		t.Fatalf("login without --mfa: exit %d\n%s", r.code, r.errOut)
 	}
 	if st := c.state(); len(st.Sessions) != 0 || len(st.KeyPairs) != 0 {
@@ -150,8 +151,8 @@ func TestMFAFactorsApproveLoginAndRefresh(t *testing.T) {
 	if n := c.state().Sessions["s"]; n.Token == s.Token || !srv.HasKey(n.PublicKey) || srv.HasKey(s.PublicKey) {
 		t.Error("refresh --mfa did not renew the session, or left the old key live")
 	}
-	if len(srv.Waiting()) != 2 {
-		t.Errorf("waiting activities: %v; want only the two given up", srv.Waiting())
+	if len(srv.Waiting()) != 0 || len(srv.Rejected()) != 2 {
+		t.Errorf("waiting activities %v, rejected %v: the two given up should be rejected, so that no later approval makes a key live", srv.Waiting(), srv.Rejected())
 	}
 }
 

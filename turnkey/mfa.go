@@ -51,25 +51,32 @@ func (n MFANeeded) Asks(factor string) bool {
 type MFAError struct {
 	MFANeeded
 	Waited bool // tkauth waited MFAWait in vain
+	// Left is why tkauth could not reject the activity when it gave up:
+	// it still waits on Turnkey, and may yet be done. Nil: rejected.
+	Left error
 }
 
 func (e *MFAError) Error() string {
 	id := escape.Clean(e.ActivityID)
+	done := "nothing was done: tkauth rejected the activity, so it cannot happen later"
+	if e.Left != nil {
+		done = fmt.Sprintf("nothing was done yet, but rejecting the activity failed (%v): it may still be approved on Turnkey", e.Left)
+	}
 	if e.Consensus {
 		what := fmt.Sprintf("activity %s needs the approval of other members of the organization (its policies ask for consensus; it has %d so far)", id, e.Votes)
 		if e.Waited {
-			return fmt.Sprintf("%s, and still did when tkauth stopped waiting; nothing was done yet", what)
+			what += ", and still did when tkauth stopped waiting"
 		}
-		return what + "; nothing was done yet"
+		return what + "; " + done
 	}
 	what := "factors Turnkey did not name"
 	if len(e.Factors) > 0 {
 		what = strings.Join(e.Factors, ", then ")
 	}
 	if e.Waited {
-		return fmt.Sprintf("%v: activity %s still needed %s when tkauth stopped waiting; nothing was done", ErrMFANeeded, id, what)
+		return fmt.Sprintf("%v: activity %s still needed %s when tkauth stopped waiting; %s", ErrMFANeeded, id, what, done)
 	}
-	return fmt.Sprintf("%v: activity %s needs %s; nothing was done", ErrMFANeeded, id, what)
+	return fmt.Sprintf("%v: activity %s needs %s; %s", ErrMFANeeded, id, what, done)
 }
 
 func (e *MFAError) Unwrap() error { return ErrMFANeeded }
@@ -198,6 +205,19 @@ func (c *Client) approveActivity(ctx context.Context, st stamper, org, fingerpri
 	return activityOutcome(resp.Activity)
 }
 
+// reject rejects an activity tkauth gives up on, stamped by st, as its
+// initiator: approved later, a login's session key would be live on
+// Turnkey with no key pair left to use it. The rejection is best effort,
+// on its own short deadline, so that a cancelled wait still rejects.
+func (c *Client) reject(ctx context.Context, st stamper, org string, a wire.Activity) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.RequestTimeout)
+	defer cancel()
+	req := wire.RejectActivityRequest{Type: wire.ActivityTypeRejectActivity, TimestampMs: c.timestamp(), OrganizationID: org,
+		Parameters: wire.RejectActivityIntent{Fingerprint: a.Fingerprint}}
+	var resp wire.ActivityResponse
+	return c.post(ctx, wire.PathRejectActivity, st, req, &resp)
+}
+
 // factorWords names an authentication type as people say it.
 var factorWords = map[wire.AuthenticationType]string{
 	wire.AuthenticationTypeEmailOTP: "an email code",
@@ -296,7 +316,11 @@ func (c *Client) awaitMFA(ctx context.Context, st stamper, org string, a wire.Ac
 				continue // proves nothing the activity asks
 			}
 			if err := ap.approve(ctx, c, org, a.Fingerprint, st); err != nil {
-				return a, fmt.Errorf("approving activity %s with %s: %w", escape.Clean(a.ID), ap, err)
+				err = fmt.Errorf("approving activity %s with %s: %w", escape.Clean(a.ID), ap, err)
+				if rerr := c.reject(ctx, st, org, a); rerr != nil {
+					return a, fmt.Errorf("%w; rejecting the activity failed too (%v): it may still be approved on Turnkey", err, rerr)
+				}
+				return a, fmt.Errorf("%w; tkauth rejected the activity, so nothing was done", err)
 			}
 			gave = true
 		}
@@ -313,7 +337,7 @@ func (c *Client) awaitMFA(ctx context.Context, st stamper, org string, a wire.Ac
 		}
 	}
 	if c.MFAWait <= 0 {
-		return a, &MFAError{MFANeeded: need}
+		return a, &MFAError{MFANeeded: need, Left: c.reject(ctx, st, org, a)}
 	}
 	need.Until = c.Now().Add(c.MFAWait)
 	if c.OnMFA != nil {
@@ -324,11 +348,14 @@ func (c *Client) awaitMFA(ctx context.Context, st stamper, org string, a wire.Ac
 	for waits(a.Status) {
 		if !c.Now().Before(need.Until) {
 			need.Votes = len(a.Votes)
-			return a, &MFAError{MFANeeded: need, Waited: true}
+			return a, &MFAError{MFANeeded: need, Waited: true, Left: c.reject(ctx, st, org, a)}
 		}
 		select {
 		case <-time.After(c.PollInterval):
 		case <-ctx.Done():
+			if rerr := c.reject(ctx, st, org, a); rerr != nil {
+				return a, fmt.Errorf("%w; rejecting activity %s failed (%v): it may still be approved on Turnkey", ctx.Err(), escape.Clean(a.ID), rerr)
+			}
 			return a, ctx.Err()
 		}
 		var resp wire.ActivityResponse

@@ -28,6 +28,7 @@ var (
 		"/public/v1/submit/stamp_login",
 		"/public/v1/submit/delete_api_keys",
 		"/public/v1/submit/approve_activity",
+		"/public/v1/submit/reject_activity",
 		"/public/v1/submit/init_otp",
 		"/public/v1/submit/verify_otp",
 		"/public/v1/submit/otp_login",
@@ -68,7 +69,7 @@ const skip = "generateAppProofs"
 // keepValues names the values generated of an enum; the others are
 // generated whole.
 var keepValues = map[string][]string{
-	"ActivityType": {"ACTIVITY_TYPE_STAMP_LOGIN", "ACTIVITY_TYPE_DELETE_API_KEYS", "ACTIVITY_TYPE_INIT_OTP_V3", "ACTIVITY_TYPE_VERIFY_OTP_V2", "ACTIVITY_TYPE_OTP_LOGIN_V2", "ACTIVITY_TYPE_APPROVE_ACTIVITY"},
+	"ActivityType": {"ACTIVITY_TYPE_STAMP_LOGIN", "ACTIVITY_TYPE_DELETE_API_KEYS", "ACTIVITY_TYPE_INIT_OTP_V3", "ACTIVITY_TYPE_VERIFY_OTP_V2", "ACTIVITY_TYPE_OTP_LOGIN_V2", "ACTIVITY_TYPE_APPROVE_ACTIVITY", "ACTIVITY_TYPE_REJECT_ACTIVITY"},
 }
 
 type schema struct {

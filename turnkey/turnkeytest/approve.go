@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -190,4 +191,47 @@ func (s *Server) approveByCode(w http.ResponseWriter, tok turnkey.VerificationTo
 	}
 	s.codes.used[tok.ID] = true
 	s.satisfy(w, id, m, factor)
+}
+
+// rejectByKey is reject_activity stamped by k: the user who made a
+// waiting activity, or another member voting, ends it as rejected;
+// nothing it would do is done.
+func (s *Server) rejectByKey(w http.ResponseWriter, k *apiKey, org string, params json.RawMessage) {
+	id, ok := s.byFingerprint(w, org, params)
+	if !ok {
+		return
+	}
+	m, mfa := s.codes.waiting[id]
+	_, cons := s.consensus[id]
+	switch {
+	case mfa && k.user == m.user, cons:
+	case mfa:
+		writeError(w, http.StatusBadRequest, 9, MsgNotTheInitiator)
+		return
+	default:
+		writeError(w, http.StatusBadRequest, 9, MsgNotWaiting)
+		return
+	}
+	delete(s.codes.waiting, id)
+	delete(s.consensus, id)
+	a := s.activities[id]
+	a.Status, a.UpdatedAt = wire.ActivityStatusRejected, timestamp(s.now())
+	s.activities[id] = a
+	r := s.newActivity(wire.ActivityTypeRejectActivity, org, wire.ActivityStatusCompleted)
+	s.activities[r.ID] = r
+	writeJSON(w, wire.ActivityResponse{Activity: r})
+}
+
+// Rejected lists the activities that ended rejected.
+func (s *Server) Rejected() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []string
+	for id, a := range s.activities {
+		if a.Status == wire.ActivityStatusRejected {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
 }

@@ -479,6 +479,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.deleteAPIKeys(w, req.OrganizationID, req.Parameters)
 	case wire.PathApproveActivity:
 		s.approveByKey(w, k, req.OrganizationID, req.Parameters)
+	case wire.PathRejectActivity:
+		s.rejectByKey(w, k, req.OrganizationID, req.Parameters)
 	case wire.PathInitOTP:
 		s.initOTPActivity(w, req.OrganizationID, req.Parameters)
 	case wire.PathVerifyOTP:

@@ -13,6 +13,7 @@ const (
 	PathStampLogin          = "/public/v1/submit/stamp_login"
 	PathDeleteAPIKeys       = "/public/v1/submit/delete_api_keys"
 	PathApproveActivity     = "/public/v1/submit/approve_activity"
+	PathRejectActivity      = "/public/v1/submit/reject_activity"
 	PathInitOTP             = "/public/v1/submit/init_otp"
 	PathVerifyOTP           = "/public/v1/submit/verify_otp"
 	PathOTPLogin            = "/public/v1/submit/otp_login"
@@ -40,6 +41,8 @@ func ActivityTypeOf(path string) (ActivityType, bool) {
 		return ActivityTypeDeleteAPIKeys, true
 	case PathApproveActivity:
 		return ActivityTypeApproveActivity, true
+	case PathRejectActivity:
+		return ActivityTypeRejectActivity, true
 	case PathInitOTP:
 		return ActivityTypeInitOTPV3, true
 	case PathVerifyOTP:
@@ -75,6 +78,7 @@ const (
 	ActivityTypeVerifyOTPV2     ActivityType = "ACTIVITY_TYPE_VERIFY_OTP_V2"
 	ActivityTypeOTPLoginV2      ActivityType = "ACTIVITY_TYPE_OTP_LOGIN_V2"
 	ActivityTypeApproveActivity ActivityType = "ACTIVITY_TYPE_APPROVE_ACTIVITY"
+	ActivityTypeRejectActivity  ActivityType = "ACTIVITY_TYPE_REJECT_ACTIVITY"
 )
 
 // AuthenticationType is the spec's AuthenticationType.
@@ -376,6 +380,22 @@ type OTPLoginRequest struct {
 type OTPLoginResult struct {
 	// Signed JWT containing an expiry, public key, session type, user id, and organization id
 	Session string `json:"session"`
+}
+
+// RejectActivityIntent is the spec's RejectActivityIntent.
+type RejectActivityIntent struct {
+	// An artifact verifying a User's action.
+	Fingerprint string `json:"fingerprint"`
+}
+
+// RejectActivityRequest is the spec's RejectActivityRequest.
+type RejectActivityRequest struct {
+	// Unique identifier for a given Organization.
+	OrganizationID string               `json:"organizationId"`
+	Parameters     RejectActivityIntent `json:"parameters"`
+	// Timestamp (in milliseconds) of the request, used to verify liveness of user requests.
+	TimestampMs string       `json:"timestampMs"`
+	Type        ActivityType `json:"type"`
 }
 
 // RequiredAuthenticationMethod is the spec's RequiredAuthenticationMethod.
