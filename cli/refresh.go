@@ -41,7 +41,8 @@ the session has one live key (unless other sessions share it).
 The request goes to the API the session was logged in with; --api-url naming
 another is refused unless --force. If the refresh fails, the new key pair is
 deleted and the session stays as it was. When the organization asks for more
-authentication factors (MFA), tkauth says which and waits --wait for them.
+authentication factors (MFA), --mfa FACTOR proves them as login's does, and
+tkauth waits --wait for the rest.
 
 A session whose scope (its session profile) does not allow it to refresh
 itself is refreshed with --api-key NAME or --api-key-file FILE: the user's
