@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -200,8 +199,8 @@ func (d *dialer) offer(_ context.Context, n turnkey.MFANeeded) ([]mfaFactor, err
 		defer spin.hold()()
 	}
 	ios := d.f.IO
-	fmt.Fprintf(ios.ErrOut, "Turnkey needs %s before it does this (activity %s).\n", escape.Join(n.Factors), escape.Clean(n.ActivityID))
-	in := bufio.NewReader(ios.In)
+	// The factors are in turnkey's words, untrusted types escaped there.
+	fmt.Fprintf(ios.ErrOut, "Turnkey needs %s before it does this (activity %s).\n", strings.Join(n.Factors, ", then "), escape.Clean(n.ActivityID))
 	var out []mfaFactor
 	for i, step := range n.Steps {
 		var kinds []string
@@ -217,7 +216,7 @@ func (d *dialer) offer(_ context.Context, n turnkey.MFANeeded) ([]mfaFactor, err
 			continue
 		}
 		fmt.Fprintf(ios.ErrOut, "%s: answer %s (empty: give it elsewhere): ", n.Factors[i], strings.Join(mfaPrompts(kinds), ", or "))
-		line, err := in.ReadString('\n')
+		line, err := readLine(ios.In)
 		answer := strings.TrimSpace(line)
 		if answer == "" {
 			if err != nil {
@@ -230,6 +229,25 @@ func (d *dialer) offer(_ context.Context, n turnkey.MFANeeded) ([]mfaFactor, err
 		}
 	}
 	return out, nil
+}
+
+// readLine reads one line of r, a byte at a time, so that what follows
+// stays for the next reader (the code's prompt).
+func readLine(r io.Reader) (string, error) {
+	var b strings.Builder
+	var c [1]byte
+	for {
+		n, err := r.Read(c[:])
+		if n == 1 {
+			if c[0] == '\n' {
+				return b.String(), nil
+			}
+			b.WriteByte(c[0])
+		}
+		if err != nil {
+			return b.String(), err
+		}
+	}
 }
 
 // mfaPrompts are the answers that prove kinds.

@@ -180,3 +180,22 @@ func trustStandIn(t *testing.T, srv *turnkeytest.Server) {
 	pub, _ := srv.Notarizer.PublicKey.Bytes()
 	t.Setenv(OverrideSignerEnv, hex.EncodeToString(pub))
 }
+
+// On a terminal without --mfa, tkauth names the factors Turnkey asks for
+// and asks for those it can prove; the answers approve the activity.
+func TestMFAOfferedOnATerminal(t *testing.T) {
+	srv, keyFile := withAPI(t)
+	srv.AddContact("o", "u", turnkeytest.SandboxEmail)
+	trustStandIn(t, srv)
+	srv.RequireMFA("u", "AUTHENTICATION_TYPE_API_KEY", "AUTHENTICATION_TYPE_EMAIL_OTP")
+	c := newCLI(t)
+	stdin := "api-key-file=" + keyFile + "\nemail=" + turnkeytest.SandboxEmail + "\n" + turnkeytest.SandboxCode + "\n"
+	r := c.run(stdin, true, "login", "--org", "o", "--session-key", "s")
+	if r.code != ExitOK || !strings.Contains(r.errOut, "Turnkey needs an API key, then an email code") || !strings.Contains(r.errOut, "api-key=NAME") ||
+		!strings.Contains(r.errOut, "email=ADDRESS") || !strings.Contains(r.errOut, "Code: ") {
+		t.Fatalf("exit %d\n%s", r.code, r.errOut)
+	}
+	if s := c.state().Sessions["s"]; s == nil || !srv.HasKey(s.PublicKey) {
+		t.Error("no session stored, or its key is not live")
+	}
+}
