@@ -439,3 +439,27 @@ func TestCheck(t *testing.T) {
 		t.Errorf("no server: %+v", c)
 	}
 }
+
+// A scoped session whose scope forbids whoami is Unchecked, with a
+// ScopeError, never Rejected; the user's long-lived key checks it by
+// whether Turnkey still lists its key.
+func TestCheckOfAScopedSession(t *testing.T) {
+	ctx := context.Background()
+	f := newAPIFixture(t)
+	f.srv.AddScopedProfile("p", "signer", "activity.action == 'SIGN'")
+	if _, err := f.m.Login(ctx, session.APIKeyLogin{Turnkey: f.api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "a", SessionProfileID: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	var scope *session.ScopeError
+	if c := f.m.Check(ctx, f.sv(), "a", nil); c.Status != session.Unchecked || !errors.As(c.Why, &scope) || scope.Scope != "activity.action == 'SIGN'" {
+		t.Errorf("by its own key: %+v", c)
+	}
+	if c := f.m.Check(ctx, f.sv(), "a", f.apiKey); c.Status != session.Valid || c.Identity.UserID != "u" {
+		t.Errorf("by the API key: %+v", c)
+	}
+	s, _ := f.m.Get(ctx, "a")
+	f.srv.DeleteKey(s.PublicKey)
+	if c := f.m.Check(ctx, f.sv(), "a", f.apiKey); c.Status != session.Rejected || !errors.Is(c.Why, session.ErrKeyGone) {
+		t.Errorf("its key deleted, by the API key: %+v", c)
+	}
+}
