@@ -48,7 +48,9 @@ The store is removed when the demo ends, unless --keep or --dir.
 With --api, a stand-in of Turnkey's API (tkauth's test server) runs on this
 machine for as long as the demo does, the live sessions logged in at it, so
 that refresh (R), check (c), revoke and login can be tried; the header says
-how to use it from another shell. Nothing it does reaches Turnkey.`,
+how to use it from another shell, and how to try a user whose logins need MFA
+(an API key and an SMS code) and a scoped session (acme/signing-only, whose
+scope allows signing only). Nothing it does reaches Turnkey.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return demoRun(cmd.Context(), opts)
@@ -90,12 +92,15 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	if opts.API {
 		srv := turnkeytest.New()
 		defer srv.Close()
-		private, err := srv.SeedDemo(ctx, m)
+		keys, err := srv.SeedDemo(ctx, m)
 		if err != nil {
 			return fmt.Errorf("seeding the demo store in %s: %w", escape.Clean(dir), err)
 		}
-		keyFile := filepath.Join(dir, "demo-api-key.private")
-		if err := os.WriteFile(keyFile, []byte(private), 0o600); err != nil {
+		keyFile, mfaFile := filepath.Join(dir, "demo-api-key.private"), filepath.Join(dir, "demo-mfa-key.private")
+		if err := os.WriteFile(keyFile, []byte(keys.Admin), 0o600); err != nil {
+			return err
+		}
+		if err := os.WriteFile(mfaFile, []byte(keys.MFA), 0o600); err != nil {
 			return err
 		}
 		// Sessions logged in from here on are the stand-in's, and say so.
@@ -103,8 +108,13 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		parts.Servers = &session.Servers{Default: srv.URL}
 		parts.LoginURL, parts.LoadAPIKey, parts.AuthProxyURL, parts.AuthProxyID, parts.APIKey = srv.URL, quietFileKey, srv.URL, turnkeytest.DemoAuthProxy, keyFile
 		parts.Trust = &turnkey.Anchors{Enclave: &srv.Notarizer.PublicKey, Notarizer: &srv.Notarizer.PublicKey, Test: true}
-		parts.Note = fmt.Sprintf("demo: a stand-in Turnkey API at %s while this runs; l logs in (by email: %s, code %s); from another shell: TKAUTH_HOME=%s TKAUTH_KEYRING=file %s login --org %s --api-key-file %s --api-url %s",
-			srv.URL, turnkeytest.SandboxEmail, turnkeytest.SandboxCode, shellQuote(dir), self, fixture.DemoAPIOrg, shellQuote(keyFile), srv.URL)
+		shell := fmt.Sprintf("TKAUTH_HOME=%s TKAUTH_KEYRING=file %s", shellQuote(dir), self)
+		parts.Note = fmt.Sprintf("demo: a stand-in Turnkey API at %s while this runs; l logs in (by email: %s, code %s); from another shell: %s login --org %s --api-key-file %s --api-url %s; "+
+			"a user whose logins need MFA: %s login --org %s --api-key-file %s --api-url %s --mfa api-key-file=%s --mfa sms=%s (code %s); "+
+			"%s is a scoped session, which only the API key refreshes: %s refresh %s --api-key-file %s --api-url %s",
+			srv.URL, turnkeytest.SandboxEmail, turnkeytest.SandboxCode, shell, fixture.DemoAPIOrg, shellQuote(keyFile), srv.URL,
+			shell, fixture.DemoAPIOrg, shellQuote(mfaFile), srv.URL, shellQuote(mfaFile), turnkeytest.SandboxPhone, turnkeytest.SandboxCode,
+			turnkeytest.DemoScoped, shell, shellQuote(turnkeytest.DemoScoped), shellQuote(keyFile), srv.URL)
 	} else if err := fixture.SeedDemo(ctx, m); err != nil {
 		return fmt.Errorf("seeding the demo store in %s: %w", escape.Clean(dir), err)
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,8 @@ import (
 	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/turnkey/turnkeytest"
 )
 
 func TestDemoSeedsWhatItPromises(t *testing.T) {
@@ -77,5 +80,48 @@ func TestDemoLeavesARealStoreAlone(t *testing.T) {
 	}
 	if has, err := c.keysHave(c.state().Sessions["mine"].PublicKey); !has || err != nil {
 		t.Errorf("the real store's private key is gone: %v", err)
+	}
+}
+
+// demo --api offers a user whose logins need MFA (an API key and an SMS
+// code) and a scoped session that only the API key refreshes.
+func TestDemoAPIHasAnMFAUserAndAScopedSession(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	srv := turnkeytest.New()
+	defer srv.Close()
+	m := newManager(store.NewFile(dir), store.NewFileKeys(dir))
+	keys, err := srv.SeedDemo(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := session.Servers{Dial: func(string) session.TurnkeyAPI { return srv.Client() }, Default: srv.URL}
+	if s, err := m.Get(ctx, turnkeytest.DemoScoped); err != nil || s.Scope == "" || !s.Type.Scoped() {
+		t.Fatalf("the scoped session: %+v, %v", s, err)
+	}
+	var scope *session.ScopeError
+	if _, err := m.Refresh(ctx, sv, turnkeytest.DemoScoped, 0, nil); !errors.As(err, &scope) {
+		t.Errorf("the scoped session refreshed itself: %v", err)
+	}
+	admin, _, _ := turnkey.ParseKey(keys.Admin)
+	if _, err := m.Refresh(ctx, sv, turnkeytest.DemoScoped, 0, admin); err != nil {
+		t.Errorf("the API key could not refresh the scoped session: %v", err)
+	}
+
+	careful, _, _ := turnkey.ParseKey(keys.MFA)
+	c := srv.Client()
+	login := func() error {
+		_, err := m.Login(ctx, session.APIKeyLogin{Turnkey: c, Key: careful, Org: fixture.DemoAPIOrg}, session.LoginOptions{Key: "careful", Expires: time.Hour})
+		return err
+	}
+	if err := login(); !errors.Is(err, turnkey.ErrMFANeeded) {
+		t.Errorf("the MFA user logged in without MFA: %v", err)
+	}
+	c.Approve = func(context.Context, turnkey.MFANeeded) ([]turnkey.Approver, error) {
+		return []turnkey.Approver{turnkey.KeyApprover{Key: careful, Name: "careful"}, turnkey.CodeApprover{Type: turnkey.OTPSMS, Contact: turnkeytest.SandboxPhone,
+			Anchors: turnkey.Anchors{Enclave: &srv.Notarizer.PublicKey}, Code: func(context.Context, string, turnkey.Sent) (string, error) { return turnkeytest.SandboxCode, nil }}}, nil
+	}
+	if err := login(); err != nil {
+		t.Errorf("the MFA user with an API key and an SMS code: %v", err)
 	}
 }

@@ -68,6 +68,7 @@ func explain(err error) string {
 		subOrg   *turnkey.SubOrgError
 		mfa      *turnkey.MFAError
 		redirect *turnkey.RedirectError
+		scope    *session.ScopeError
 	)
 	switch {
 	case errors.As(err, &keys):
@@ -84,8 +85,12 @@ func explain(err error) string {
 		b.WriteString(", or give --sub-org")
 	case errors.As(err, &subOrg):
 		b.WriteString(": give --sub-org")
+	case errors.As(err, &scope):
+		b.WriteString("; sign it with the user's long-lived API key instead: --api-key NAME or --api-key-file FILE")
+	case errors.As(err, &mfa) && mfa.Consensus:
+		b.WriteString("; once they approve it, ask again, or wait for them with --wait")
 	case errors.As(err, &mfa) && !mfa.Waited:
-		b.WriteString("; satisfy them elsewhere within --wait, or approve the activity there")
+		b.WriteString("; prove them with --mfa (api-key=NAME, api-key-file=PATH, email=ADDRESS, sms=NUMBER, session=KEY), or give them elsewhere within --wait")
 	case errors.As(err, &redirect) && redirect.AuthProxy:
 		b.WriteString(": check --auth-proxy-url")
 	case errors.As(err, &redirect):

@@ -157,12 +157,12 @@ func (f *Factory) loginURL() (string, error) {
 }
 
 // dialer is one command's way to Turnkey: its clients wait for MFA
-// factors as its --wait says (wait; nil: no wait), share one spinner on
+// factors as its --wait says and prove those its --mfa gives, share one spinner on
 // stderr, and ask at most once a session and API whether the session's
 // requests may go there. A command builds its own (Factory.dialer).
 type dialer struct {
 	f    *Factory
-	wait *time.Duration
+	opts *mfaOptions // --wait and --mfa; nil: none
 
 	// mu guards spin and confirmed: list --check asks from several
 	// goroutines, one question at a time.
@@ -171,10 +171,10 @@ type dialer struct {
 	confirmed map[string]bool // what the user answered, by session key and API
 }
 
-// dialer is a new dialer for a command whose --wait, if it has one, is
-// read into wait.
-func (f *Factory) dialer(wait *time.Duration) *dialer {
-	return &dialer{f: f, wait: wait}
+// dialer is a new dialer for a command whose --wait and --mfa, if it has
+// them, are read into opts.
+func (f *Factory) dialer(opts *mfaOptions) *dialer {
+	return &dialer{f: f, opts: opts}
 }
 
 // API is a client of the Turnkey API the user named, or Turnkey's own:

@@ -28,7 +28,7 @@ type LoginOptions struct {
 	Expires            time.Duration
 	InvalidateExisting bool
 	SessionProfile     string
-	MFAWait            time.Duration // --wait
+	MFA                mfaOptions // --wait, --mfa
 	// Code login.
 	Client       func() (*turnkey.Client, error)
 	Email, SMS   string
@@ -39,7 +39,7 @@ type LoginOptions struct {
 
 func newCmdLogin(f *Factory) *cobra.Command {
 	opts := &LoginOptions{IO: f.IO, Open: f.Open, LoadAPIKey: f.loadAPIKey}
-	d := f.dialer(&opts.MFAWait)
+	d := f.dialer(&opts.MFA)
 	opts.API, opts.Client = d.API, d.Client
 	cmd := &cobra.Command{
 		Use:   "login (--org ORG | --email ADDRESS | --sms NUMBER)",
@@ -68,9 +68,15 @@ well, the code comes from that parent organization's API key instead, and the
 session is its sub-organization's user's (--sub-org, or the one whose user
 verified the address).
 
-When the organization asks for more authentication factors (MFA), tkauth says
-which and waits --wait for them to be given elsewhere; nothing is stored
-unless they are.`,
+When the organization asks for more authentication factors (MFA), --mfa FACTOR
+proves them (repeatable): api-key=NAME or api-key-file=PATH (an API key),
+session=KEY (a stored session's key), email=ADDRESS or sms=NUMBER (a code is
+sent there; type it). Each approves the activity by its fingerprint, stamped
+by that factor. On a terminal without --mfa, tkauth names the factors and asks
+for those it can prove. It waits --wait for the rest, given elsewhere, and for
+other members' approvals when the organization's policies ask for consensus;
+nothing is stored unless the activity completes, and an activity tkauth gives
+up on is rejected, so that no session key becomes live later.`,
 		Example: `  tkauth login --org 3f1c2a9e-7b4d-4e1a-9c2f-5d6e7f8a9b0c
   tkauth login --org $ORG --api-key ci --session-key acme/ci --expires 3600
   tkauth login --email ada@example.com --auth-proxy $CONFIG_ID
@@ -96,7 +102,7 @@ unless they are.`,
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the session's lifetime: 10m, 1h, 7d or seconds, up to a year")
 	cmd.Flags().BoolVar(&opts.InvalidateExisting, "invalidate-existing", false, "have Turnkey end your other sessions")
 	cmd.Flags().StringVar(&opts.SessionProfile, "session-profile", "", "scope the session by this session profile (its ID)")
-	mfaFlag(cmd, f.IO, &opts.MFAWait)
+	mfaFlag(cmd, f.IO, &opts.MFA)
 	cmd.Flags().StringVar(&opts.Email, "email", "", "log in by a code sent to this email address")
 	cmd.Flags().StringVar(&opts.SMS, "sms", "", "log in by a code sent to this phone number")
 	cmd.MarkFlagsMutuallyExclusive("email", "sms")

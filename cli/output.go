@@ -101,7 +101,7 @@ func checkAll(ctx context.Context, m *session.Manager, sv session.Servers, keys 
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			checks[i] = m.Check(ctx, sv, k)
+			checks[i] = m.Check(ctx, sv, k, nil)
 		})
 	}
 	wg.Wait()

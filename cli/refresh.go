@@ -19,12 +19,13 @@ type RefreshOptions struct {
 	Servers func() (session.Servers, error)
 	Key     string
 	Expires time.Duration // 0: the session's own lifetime
-	MFAWait time.Duration // --wait
+	MFA     mfaOptions    // --wait, --mfa
+	By      signWith      // --api-key, --api-key-file
 }
 
 func newCmdRefresh(f *Factory) *cobra.Command {
 	opts := &RefreshOptions{IO: f.IO, Open: f.Open}
-	opts.Servers = f.dialer(&opts.MFAWait).Servers
+	opts.Servers = f.dialer(&opts.MFA).Servers
 	cmd := &cobra.Command{
 		Use:   "refresh [KEY]",
 		Short: "Renew a session (the active one unless KEY is given) before it expires",
@@ -40,7 +41,13 @@ the session has one live key (unless other sessions share it).
 The request goes to the API the session was logged in with; --api-url naming
 another is refused unless --force. If the refresh fails, the new key pair is
 deleted and the session stays as it was. When the organization asks for more
-authentication factors (MFA), tkauth says which and waits --wait for them.`,
+authentication factors (MFA), --mfa FACTOR proves them as login's does, and
+tkauth waits --wait for the rest.
+
+A session whose scope (its session profile) does not allow it to refresh
+itself is refreshed with --api-key NAME or --api-key-file FILE: the user's
+long-lived API key signs the stamp_login, in the same profile, and deletes the
+old key.`,
 		Args: optionalKey("the session to refresh; without one, the active one"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -52,7 +59,8 @@ authentication factors (MFA), tkauth says which and waits --wait for them.`,
 	}
 	cmd.Flags().Var(lifetimeValue{&opts.Expires}, "expires", "the new session's lifetime: 10m, 1h, 7d or seconds, up to a year (default: the session's own)")
 	deprecatedForce(cmd, f)
-	mfaFlag(cmd, f.IO, &opts.MFAWait)
+	mfaFlag(cmd, f.IO, &opts.MFA)
+	opts.By.addFlags(cmd, f, "the refresh")
 	return cmd
 }
 
@@ -69,7 +77,11 @@ func refreshRun(ctx context.Context, opts *RefreshOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := env.Manager.Refresh(ctx, sv, key, opts.Expires)
+	by, err := opts.By.signer(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := env.Manager.Refresh(ctx, sv, key, opts.Expires, by)
 	switch {
 	case errors.Is(err, session.ErrChanged):
 		return fmt.Errorf("refresh failed: %w", err) // the error says what is stored

@@ -134,7 +134,16 @@ func (c remoteCall) list(ctx context.Context, useAPIKey bool) (session.Remote, e
 	if errors.Is(err, session.ErrSignerDead) && !useAPIKey {
 		return r, fmt.Errorf("%w: %s's own key can no longer sign; sign with your long-lived key instead (--api-key NAME or --api-key-file FILE)", err, escape.Clean(c.s.Key))
 	}
-	return r, err
+	return r, c.refused(err, useAPIKey)
+}
+
+// refused is err as a *session.ScopeError when Turnkey refused (code 7)
+// a request the session's own key signed: its scope may forbid it.
+func (c remoteCall) refused(err error, useAPIKey bool) error {
+	if !useAPIKey && errors.Is(err, session.ErrDenied) {
+		return &session.ScopeError{Key: c.s.Key, Type: c.s.Type, Scope: c.s.Scope, Err: err}
+	}
+	return err
 }
 
 // RemoteOptions holds what `tkauth remote` needs.

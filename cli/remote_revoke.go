@@ -87,7 +87,7 @@ func remoteRevokeRun(ctx context.Context, cmd *cobra.Command, opts *RemoteRevoke
 	}
 	end, err := c.env.Manager.EndRemote(ctx, c.api, r, c.by, doomed)
 	if end.Ended == nil {
-		return fmt.Errorf("nothing was ended on Turnkey, and nothing changed here: %w", err)
+		return fmt.Errorf("nothing was ended on Turnkey, and nothing changed here: %w", c.refused(err, opts.UseAPIKey))
 	}
 	fmt.Fprintln(ios.Out, text.Ended(r, end))
 	if end.Logout.Unrecorded != nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -18,7 +19,8 @@ type StatusOptions struct {
 	Open    func(context.Context) (*Env, error)
 	Servers func() (session.Servers, error)
 	Key     string
-	Check   bool // ask Turnkey
+	Check   bool     // ask Turnkey
+	By      signWith // --api-key, --api-key-file: with Check
 	JSON    jsonOutput
 }
 
@@ -33,7 +35,10 @@ key store, or (with --check) rejected by Turnkey.
 
 --check asks Turnkey, signed by the session's own key, whether it still accepts
 it (whoami): valid; rejected, with Turnkey's reason (the session expired, was
-revoked, or a later login invalidated it); or unreachable.
+revoked, or a later login invalidated it); or unreachable. A session whose
+scope does not let it ask is checked with --api-key NAME or --api-key-file
+FILE: the user's long-lived key asks whether the user's keys on Turnkey still
+hold the session's.
 
 It exits 0 when the session is usable (Turnkey unreachable included: that says
 nothing of the session), 1 when it is not, 3 when there is no such session or
@@ -43,11 +48,15 @@ none is active.`,
 			if len(args) == 1 {
 				opts.Key = args[0]
 			}
+			if opts.By.Use() && !opts.Check {
+				return usageError{errors.New("--api-key and --api-key-file go with --check: they sign its question")}
+			}
 			return statusRun(cmd.Context(), opts)
 		},
 		ValidArgsFunction: completeSessionKeys(f.OpenLazy),
 	}
 	cmd.Flags().BoolVar(&opts.Check, "check", false, "ask Turnkey whether it still accepts the session")
+	opts.By.addFlags(cmd, f, "--check's question")
 	opts.JSON.addFlags(cmd, "print the session and its status as JSON", jsonSession{})
 	deprecatedForce(cmd, f)
 	return cmd
@@ -86,7 +95,11 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		if err != nil {
 			return err
 		}
-		c := env.Manager.Check(ctx, sv, key)
+		by, err := opts.By.signer(ctx)
+		if err != nil {
+			return err
+		}
+		c := env.Manager.Check(ctx, sv, key, by)
 		check = &c
 	}
 

@@ -81,9 +81,9 @@ func tuiConfig(p tuiParts) ui.Config {
 	sv := *p.Servers
 	sv.Confirm = nil // no question on stderr under the TUI: --other-api says it
 	waits := make(chan ui.MFAWaiting, 1)
-	sv.Dial = func(base string) session.TurnkeyAPI { return tuiClient(base, waits) } // nor a spinner
+	sv.Dial = func(base string) session.TurnkeyAPI { return tuiClient(base, waits, p.LoadAPIKey, p.APIKey) } // nor a spinner
 	cfg.Servers, cfg.MFA = &sv, waits
 	cfg.Remote = tuiRemote(p.Manager, sv)
-	cfg.Login = tuiLogin(p.Manager, tuiClient(p.LoginURL, waits), p.LoadAPIKey, p.AuthProxyURL, p.AuthProxyID, p.APIKey, p.Trust)
+	cfg.Login = tuiLogin(p.Manager, tuiClient(p.LoginURL, waits, p.LoadAPIKey, p.APIKey), p.LoadAPIKey, p.AuthProxyURL, p.AuthProxyID, p.APIKey, p.Trust)
 	return cfg
 }

@@ -50,6 +50,40 @@ type TurnkeyAPI interface {
 // dead on Turnkey.
 var ErrSignerDead = errors.New("the key that signed is no longer accepted by Turnkey")
 
+// ErrDenied: Turnkey refused a request by a policy of the organization or
+// by the scope of the session that signed it (gRPC code 7): it knows the
+// key that signed. Not bad credentials.
+var ErrDenied = errors.New("turnkey refused the request by a policy or by the signing session's scope")
+
+// ScopeError: a request signed by a session's own key was refused
+// (ErrDenied). The session's scope may forbid it; signed by the user's
+// long-lived API key, which no scope binds, it may go through. Err is
+// Turnkey's refusal, which names the request.
+type ScopeError struct {
+	Key   string // the session's key
+	Type  Type   // its session type: a profile's name when scoped
+	Scope string // its scope claim, "" if none
+	Err   error
+}
+
+func (e *ScopeError) Error() string {
+	if !e.Type.Scoped() && e.Scope == "" {
+		return fmt.Sprintf("%v (signed by session %s's own key)", e.Err, strconv.Quote(e.Key))
+	}
+	return fmt.Sprintf("%v (signed by session %s's own key, whose profile %s scopes it to %s)", e.Err, strconv.Quote(e.Key), strconv.Quote(string(e.Type)), strconv.Quote(e.Scope))
+}
+
+func (e *ScopeError) Unwrap() error { return e.Err }
+
+// denied is err as a ScopeError when Turnkey refused, with ErrDenied, a
+// request that s's own key signed.
+func denied(s Session, err error) error {
+	if errors.Is(err, ErrDenied) {
+		return &ScopeError{Key: s.Key, Type: s.Type, Scope: s.Scope, Err: err}
+	}
+	return err
+}
+
 // ErrOtherServer: a session's requests would go to another Turnkey API
 // than the one it was logged in with. Each front end says how to send
 // them there, or not.
@@ -196,16 +230,18 @@ type RefreshResult struct {
 var ErrKeyShared = errors.New("other sessions use the same key pair")
 
 // Refresh renews the session stored under key as Turnkey's refreshSession
-// does: a new key pair, a stamp_login signed by the session's own key for
-// as long as it had (unless expires), in its session profile, stored under
-// the same key at the session's own API (sv). Only the token changes: the
-// active session stays, and a session issued wider or for someone else is
-// refused. Then the replaced key is deleted on Turnkey (best effort,
-// reported). On failure the new key pair is deleted, the new session, if
-// Turnkey issued one, is ended there, and the session stays;
-// a session changed meanwhile is ErrChanged, a key Turnkey no longer has
-// ErrSignerDead.
-func (m *Manager) Refresh(ctx context.Context, sv Servers, key string, expires time.Duration) (RefreshResult, error) {
+// does: a new key pair, a stamp_login signed by the session's own key (or
+// by by, the user's long-lived API key, when the session's scope forbids
+// it to refresh itself) for as long as it had (unless expires), in its
+// session profile, stored under the same key at the session's own API
+// (sv). Only the token changes: the active session stays, and a session
+// issued wider or for someone else is refused. Then the replaced key is
+// deleted on Turnkey (best effort, reported), signed by the new session,
+// or by by. On failure the new key pair is deleted, the new session, if
+// Turnkey issued one, is ended there, and the session stays; a session
+// changed meanwhile is ErrChanged, a key Turnkey no longer has
+// ErrSignerDead, a refusal of the session's own key a *ScopeError.
+func (m *Manager) Refresh(ctx context.Context, sv Servers, key string, expires time.Duration, by Signer) (RefreshResult, error) {
 	s, err := m.Get(ctx, key)
 	if err != nil {
 		return RefreshResult{}, err
@@ -214,9 +250,11 @@ func (m *Manager) Refresh(ctx context.Context, sv Servers, key string, expires t
 	if err != nil {
 		return RefreshResult{}, err
 	}
-	by, err := m.Signer(ctx, s.PublicKey)
-	if err != nil {
-		return RefreshResult{}, fmt.Errorf("cannot refresh %s: %w", strconv.Quote(key), err)
+	own := by == nil
+	if own {
+		if by, err = m.Signer(ctx, s.PublicKey); err != nil {
+			return RefreshResult{}, fmt.Errorf("cannot refresh %s: %w", strconv.Quote(key), err)
+		}
 	}
 	if expires <= 0 {
 		expires = s.Lifetime()
@@ -225,8 +263,11 @@ func (m *Manager) Refresh(ctx context.Context, sv Servers, key string, expires t
 	res, err := m.newSession(ctx, sessionPlan{api: api, key: key, want: s.Claims, names: names, renews: &s},
 		func(newKey Signer) (string, error) {
 			tok, err := api.StampLogin(ctx, by, LoginRequest{Org: s.OrganizationID, PublicKey: newKey.PublicKey(), Expires: expires, SessionProfileID: s.SessionProfileID})
-			if errors.Is(err, ErrSignerDead) {
+			switch {
+			case own && errors.Is(err, ErrSignerDead):
 				err = fmt.Errorf("the session %s is no longer accepted by Turnkey: it expired, or was revoked there; log in again: %w", strconv.Quote(key), err)
+			case own:
+				err = denied(s, err)
 			}
 			return tok, err
 		})
@@ -239,9 +280,14 @@ func (m *Manager) Refresh(ctx context.Context, sv Servers, key string, expires t
 	} else if len(others) > 0 {
 		out.OldKeyRevoked = fmt.Errorf("%w (%v): the replaced key stays live on Turnkey", ErrKeyShared, others)
 	} else {
-		newKey, err := m.Signer(ctx, res.Session.PublicKey)
+		if own {
+			by, err = m.Signer(ctx, res.Session.PublicKey)
+		}
 		if err == nil {
-			err = api.RevokeSessionKey(ctx, newKey, s.OrganizationID, s.UserID, s.PublicKey)
+			err = api.RevokeSessionKey(ctx, by, s.OrganizationID, s.UserID, s.PublicKey)
+			if own {
+				err = denied(res.Session, err)
+			}
 		}
 		if err != nil && !errors.Is(err, ErrKeyNotOnTurnkey) {
 			out.OldKeyRevoked = err
@@ -285,8 +331,11 @@ func (m *Manager) revoke(ctx context.Context, sv Servers, by Signer, key string)
 		}
 	}
 	err = api.RevokeSessionKey(ctx, by, s.OrganizationID, s.UserID, s.PublicKey)
-	if own && errors.Is(err, ErrSignerDead) {
+	switch {
+	case own && errors.Is(err, ErrSignerDead):
 		err = fmt.Errorf("%w (Turnkey refused the session's own key: %v)", ErrKeyNotOnTurnkey, err)
+	case own:
+		err = denied(s, err)
 	}
 	return api.BaseURL(), err
 }
@@ -313,11 +362,14 @@ const (
 	Unchecked   CheckStatus = "unchecked"   // its key pair cannot sign here
 )
 
-// Check asks Turnkey, signed by the session's own key pair, whether it
-// still accepts the session (whoami): Valid, Rejected (its key is dead, or
-// belongs to someone else), Unreachable (no answer, or an error that says
-// nothing of the session), or Unchecked (the key pair cannot sign here).
-func (m *Manager) Check(ctx context.Context, sv Servers, key string) Check {
+// Check asks Turnkey whether it still accepts the session: signed by the
+// session's own key pair, whoami; signed by by, the user's long-lived API
+// key (for a session whose scope forbids it to ask), whether the user's
+// keys still hold the session's. Valid, Rejected (its key is dead, or
+// belongs to someone else), Unreachable (no answer, or an error that
+// says nothing of the session), or Unchecked (the key pair cannot sign
+// here, or Turnkey refused the question: Why is a *ScopeError).
+func (m *Manager) Check(ctx context.Context, sv Servers, key string, by Signer) Check {
 	c := Check{Key: key}
 	s, err := m.Get(ctx, key)
 	if err != nil {
@@ -329,8 +381,10 @@ func (m *Manager) Check(ctx context.Context, sv Servers, key string) Check {
 		c.Status, c.Why = Unchecked, err
 		return c
 	}
-	by, err := m.Signer(ctx, s.PublicKey)
-	if err != nil {
+	if by != nil {
+		return m.checkBy(ctx, c, s, api, by)
+	}
+	if by, err = m.Signer(ctx, s.PublicKey); err != nil {
 		c.Status, c.Why = Unchecked, err
 		return c
 	}
@@ -339,6 +393,10 @@ func (m *Manager) Check(ctx context.Context, sv Servers, key string) Check {
 	switch {
 	case errors.Is(err, ErrSignerDead):
 		c.Status, c.Why = Rejected, err
+	case errors.Is(err, ErrDenied):
+		// Turnkey knows the key (code 7 comes after authentication), and
+		// will not say whose it is.
+		c.Status, c.Why = Unchecked, denied(s, err)
 	case err != nil:
 		c.Status, c.Why = Unreachable, err
 	case who.UserID != s.UserID || who.OrganizationID != s.OrganizationID:
@@ -347,6 +405,37 @@ func (m *Manager) Check(ctx context.Context, sv Servers, key string) Check {
 	default:
 		c.Status, c.Identity = Valid, who
 	}
+	return c
+}
+
+// ErrKeyGone: the user's keys on Turnkey no longer hold the session's.
+var ErrKeyGone = errors.New("turnkey no longer has the session's key: it expired, was revoked, or a later login invalidated it")
+
+// checkBy is Check signed by the user's long-lived key: get_api_keys.
+func (m *Manager) checkBy(ctx context.Context, c Check, s Session, api TurnkeyAPI, by Signer) Check {
+	remote, ok := api.(RemoteAPI)
+	if !ok {
+		c.Status, c.Why = Unchecked, fmt.Errorf("this Turnkey API cannot list the user's keys")
+		return c
+	}
+	c.API = api.BaseURL()
+	keys, err := remote.GetAPIKeys(ctx, by, s.OrganizationID, s.UserID)
+	if err != nil {
+		c.Status, c.Why = Unreachable, err
+		if errors.Is(err, ErrDenied) || errors.Is(err, ErrSignerDead) {
+			c.Status = Unchecked // the long-lived key's trouble, not the session's
+		}
+		return c
+	}
+	now := m.now()
+	for _, k := range keys {
+		if strings.EqualFold(k.PublicKey, s.PublicKey) && (k.Expiry.IsZero() || now.Before(k.Expiry)) {
+			c.Status = Valid
+			c.Identity = Identity{OrganizationID: s.OrganizationID, OrganizationName: s.OrganizationName, UserID: s.UserID, Username: s.Username}
+			return c
+		}
+	}
+	c.Status, c.Why = Rejected, ErrKeyGone
 	return c
 }
 

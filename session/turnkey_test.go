@@ -115,7 +115,7 @@ func TestRefresh(t *testing.T) {
 	}
 	other := f.keyPair()
 	f.add("other", other) // now active
-	res, err := f.m.Refresh(ctx, f.sv(), "work", 20*time.Minute)
+	res, err := f.m.Refresh(ctx, f.sv(), "work", 20*time.Minute, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,13 +131,13 @@ func TestRefresh(t *testing.T) {
 
 	before := f.snapshot()
 	f.srv.FailNext(400)
-	if _, err := f.m.Refresh(ctx, f.sv(), "work", 0); err == nil {
+	if _, err := f.m.Refresh(ctx, f.sv(), "work", 0, nil); err == nil {
 		t.Fatal("refresh succeeded against a 400")
 	}
 	if after := f.snapshot(); after != before {
 		t.Error("a failed refresh changed the store or the key store")
 	}
-	if _, err := f.m.Refresh(ctx, f.sv(), "nope", 0); !errors.Is(err, session.ErrNotFound) {
+	if _, err := f.m.Refresh(ctx, f.sv(), "nope", 0, nil); !errors.Is(err, session.ErrNotFound) {
 		t.Errorf("refresh of an unknown key: %v", err)
 	}
 }
@@ -234,7 +234,7 @@ func TestLoginAndRefreshDoNotUndoOtherProcesses(t *testing.T) {
 			}}
 			var err error
 			if tt.refresh {
-				_, err = f.m.Refresh(ctx, f.svOf(api), "work", 0)
+				_, err = f.m.Refresh(ctx, f.svOf(api), "work", 0, nil)
 			} else {
 				_, err = f.m.Login(ctx, session.APIKeyLogin{Turnkey: api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "work", Expires: 0})
 			}
@@ -316,7 +316,7 @@ func TestTurnkeysAnswerIsChecked(t *testing.T) {
 			api := lyingAPI{TurnkeyAPI: f.api, srv: f.srv, change: tt.change}
 			var err error
 			if tt.refresh {
-				_, err = f.m.Refresh(ctx, f.svOf(api), "work", 0)
+				_, err = f.m.Refresh(ctx, f.svOf(api), "work", 0, nil)
 			} else {
 				_, err = f.m.Login(ctx, session.APIKeyLogin{Turnkey: api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "work"})
 			}
@@ -348,7 +348,7 @@ func TestScopedSessionsRefreshInTheirProfile(t *testing.T) {
 	if s := res.Session; s.Type != "signing-only" || !s.Type.Scoped() || s.SessionProfileID != "prof-1" {
 		t.Fatalf("stored %+v", s.Claims)
 	}
-	out, err := f.m.Refresh(ctx, f.sv(), "scoped", 0)
+	out, err := f.m.Refresh(ctx, f.sv(), "scoped", 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,16 +426,40 @@ func TestCheck(t *testing.T) {
 	if _, err := f.m.Login(ctx, session.APIKeyLogin{Turnkey: f.api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	if c := f.m.Check(ctx, f.sv(), "a"); c.Status != session.Valid || c.Identity.UserID != "u" {
+	if c := f.m.Check(ctx, f.sv(), "a", nil); c.Status != session.Valid || c.Identity.UserID != "u" {
 		t.Errorf("a live session: %+v", c)
 	}
 	s, _ := f.m.Get(ctx, "a")
 	f.srv.ExpireKey(s.PublicKey)
-	if c := f.m.Check(ctx, f.sv(), "a"); c.Status != session.Rejected || !errors.Is(c.Why, session.ErrSignerDead) {
+	if c := f.m.Check(ctx, f.sv(), "a", nil); c.Status != session.Rejected || !errors.Is(c.Why, session.ErrSignerDead) {
 		t.Errorf("an expired key: %+v", c)
 	}
 	f.srv.Close()
-	if c := f.m.Check(ctx, f.sv(), "a"); c.Status != session.Unreachable {
+	if c := f.m.Check(ctx, f.sv(), "a", nil); c.Status != session.Unreachable {
 		t.Errorf("no server: %+v", c)
+	}
+}
+
+// A scoped session whose scope forbids whoami is Unchecked, with a
+// ScopeError, never Rejected; the user's long-lived key checks it by
+// whether Turnkey still lists its key.
+func TestCheckOfAScopedSession(t *testing.T) {
+	ctx := context.Background()
+	f := newAPIFixture(t)
+	f.srv.AddScopedProfile("p", "signer", "activity.action == 'SIGN'")
+	if _, err := f.m.Login(ctx, session.APIKeyLogin{Turnkey: f.api, Key: f.apiKey, Org: "o"}, session.LoginOptions{Key: "a", SessionProfileID: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	var scope *session.ScopeError
+	if c := f.m.Check(ctx, f.sv(), "a", nil); c.Status != session.Unchecked || !errors.As(c.Why, &scope) || scope.Scope != "activity.action == 'SIGN'" {
+		t.Errorf("by its own key: %+v", c)
+	}
+	if c := f.m.Check(ctx, f.sv(), "a", f.apiKey); c.Status != session.Valid || c.Identity.UserID != "u" {
+		t.Errorf("by the API key: %+v", c)
+	}
+	s, _ := f.m.Get(ctx, "a")
+	f.srv.DeleteKey(s.PublicKey)
+	if c := f.m.Check(ctx, f.sv(), "a", f.apiKey); c.Status != session.Rejected || !errors.Is(c.Why, session.ErrKeyGone) {
+		t.Errorf("its key deleted, by the API key: %+v", c)
 	}
 }

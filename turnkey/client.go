@@ -32,6 +32,11 @@ var (
 	ErrUnknownOrganization = errors.New("Turnkey does not know that organization")
 	ErrRateLimited         = errors.New("Turnkey is limiting the rate of requests")
 	ErrActivityFailed      = errors.New("the Turnkey activity did not complete")
+	// errPermissionDenied (session.ErrDenied to callers) is gRPC code 7:
+	// Turnkey knows the key that signed, and a policy of the organization
+	// or the signing session's scope refused the request (tkhq/sdk#1522).
+	// Never bad credentials.
+	errPermissionDenied = errors.New("Turnkey refused the request by a policy or by the scope of the session that signed it")
 )
 
 // APIError is an error answer from Turnkey, in words.
@@ -59,18 +64,28 @@ func (e *APIError) Error() string {
 		return fmt.Sprintf("%v: check the organization ID (Turnkey: %s)", e.kind, msg)
 	case ErrRateLimited:
 		return fmt.Sprintf("%v: wait a minute and try again", e.kind)
+	case errPermissionDenied:
+		return fmt.Sprintf("Turnkey refused %s: a policy of the organization, or the scope of the session that signed it, does not allow it (Turnkey: %s)", e.Request(), msg)
 	}
 	return fmt.Sprintf("Turnkey answered %d to %s: %s", e.Status, e.Path, msg)
+}
+
+// Request names the request Turnkey answered, as its path ends:
+// "stamp_login", "whoami".
+func (e *APIError) Request() string {
+	return escape.Clean(e.Path[strings.LastIndex(e.Path, "/")+1:])
 }
 
 // Unwrap returns what kind of error it is.
 func (e *APIError) Unwrap() error { return e.kind }
 
 // Is reports a key Turnkey does not know or no longer accepts (unknown,
-// expired) as session.ErrSignerDead, and as bad credentials, too.
+// expired) as session.ErrSignerDead, and as bad credentials, too; a
+// permission refusal as session.ErrDenied.
 func (e *APIError) Is(target error) bool {
 	dead := e.kind == ErrUnknownKey || e.kind == ErrExpiredKey
-	return dead && (target == session.ErrSignerDead || target == ErrBadCredentials) || kindOf(e.Message) == target
+	return dead && (target == session.ErrSignerDead || target == ErrBadCredentials) ||
+		e.kind == errPermissionDenied && target == session.ErrDenied || kindOf(e.Message) == target
 }
 
 // classify names what an error answer means.
@@ -79,13 +94,16 @@ func classify(status, code int, msg string) error {
 	switch {
 	case status == http.StatusTooManyRequests || code == 8:
 		return ErrRateLimited
+	case code == 7:
+		// PermissionDenied comes after authentication: the key is known.
+		return errPermissionDenied
 	case strings.Contains(m, "expired api key") || (strings.Contains(m, "expired") && strings.Contains(m, "key")):
 		return ErrExpiredKey
 	case strings.Contains(m, "could not find public key"):
 		return ErrUnknownKey
 	case strings.Contains(m, "organization") && (status == http.StatusNotFound || code == 5 || strings.Contains(m, "not found")):
 		return ErrUnknownOrganization
-	case status == http.StatusUnauthorized || status == http.StatusForbidden || code == 16 || code == 7 ||
+	case status == http.StatusUnauthorized || status == http.StatusForbidden || code == 16 ||
 		strings.Contains(m, "public key") || strings.Contains(m, "stamp"):
 		return ErrBadCredentials
 	}
@@ -109,6 +127,10 @@ type Client struct {
 	// OnMFA, if set, hears what an activity waits for, when waiting
 	// starts; the func it returns, if any, is called when waiting ends.
 	OnMFA func(MFANeeded) (stop func())
+	// Approve, if set, is asked, when an activity waits for factors, which
+	// approvers prove them (none: wait for them as MFAWait says). Each
+	// approves the activity by its fingerprint; then tkauth polls it.
+	Approve func(ctx context.Context, n MFANeeded) ([]Approver, error)
 }
 
 // New returns a Client of the API at baseURL (DefaultBaseURL if empty).
@@ -269,7 +291,7 @@ func (c *Client) submit(ctx context.Context, path string, st stamper, req any, o
 		}
 		a = resp.Activity
 	}
-	if a.Status == wire.ActivityStatusAuthenticatorsNeeded {
+	if a.Status == wire.ActivityStatusAuthenticatorsNeeded || a.Status == wire.ActivityStatusConsensusNeeded {
 		return c.awaitMFA(ctx, st, org, a)
 	}
 	return a, activityOutcome(a)

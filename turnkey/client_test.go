@@ -289,3 +289,93 @@ func TestAHostileServer(t *testing.T) {
 		}
 	})
 }
+
+// Code 7 is a refusal by a policy or the session's scope (tkhq/sdk#1522),
+// whatever its message mentions: it names the request, and is never bad
+// credentials nor a dead key.
+func TestPermissionDeniedIsNoBadCredential(t *testing.T) {
+	ctx := context.Background()
+	k, _ := newPub(t)
+	for _, msg := range []string{"request denied by the session's scope", "policy denied: public key may not stamp this", "permission denied"} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprintf(w, `{"code":7,"message":%q,"details":[]}`, msg)
+		}))
+		_, err := turnkey.New(srv.URL).Whoami(ctx, k, "o")
+		srv.Close()
+		if !errors.Is(err, session.ErrDenied) || errors.Is(err, turnkey.ErrBadCredentials) || errors.Is(err, session.ErrSignerDead) {
+			t.Errorf("%q: classified as %v", msg, err)
+			continue
+		}
+		if s := err.Error(); !strings.Contains(s, "Turnkey refused whoami") || !strings.Contains(s, "policy") || !strings.Contains(s, "scope") || strings.Contains(s, "registered") {
+			t.Errorf("%q: says %q", msg, s)
+		}
+	}
+}
+
+// CONSENSUS_NEEDED is waited for as MFA is, and says how many approvals
+// it has; another member's approval completes it.
+func TestConsensusIsWaitedFor(t *testing.T) {
+	ctx := context.Background()
+	srv, c, apiKey := setup(t)
+	_, pub := newPub(t)
+	c.MFAWait = 10 * time.Second
+	c.OnMFA = func(n turnkey.MFANeeded) func() {
+		if !n.Consensus || n.Votes != 0 {
+			t.Errorf("waiting for %+v", n)
+		}
+		go srv.Vote(n.ActivityID)
+		return nil
+	}
+	srv.EndNextAs("ACTIVITY_STATUS_CONSENSUS_NEEDED")
+	if _, err := c.StampLogin(ctx, apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: time.Minute}); err != nil || !srv.HasKey(pub) {
+		t.Fatalf("err = %v, key live %v", err, srv.HasKey(pub))
+	}
+
+	c.MFAWait, c.OnMFA = 0, nil
+	_, pub = newPub(t)
+	srv.EndNextAs("ACTIVITY_STATUS_CONSENSUS_NEEDED")
+	_, err := c.StampLogin(ctx, apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: time.Minute})
+	var mfa *turnkey.MFAError
+	if !errors.As(err, &mfa) || !mfa.Consensus || mfa.Left != nil || !strings.Contains(err.Error(), "has 0 so far") || len(srv.Rejected()) != 1 {
+		t.Fatalf("without waiting: %v", err)
+	}
+	if srv.Vote(mfa.ActivityID) || srv.HasKey(pub) {
+		t.Error("the rejected activity could still be approved")
+	}
+}
+
+// Each factor kind proves its own authentication type, and only the
+// activity's user proves them: a session factor by a session's key, an
+// API key factor by a long-lived key; another user's key is refused.
+func TestApproversProveTheirFactor(t *testing.T) {
+	ctx := context.Background()
+	srv, c, apiKey := setup(t)
+	sessKey, sessPub := newPub(t)
+	if _, err := c.StampLogin(ctx, apiKey, session.LoginRequest{Org: "o", PublicKey: sessPub, Expires: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	other := srv.NewAPIKey("o", "someone-else")
+	srv.RequireMFA("u", "AUTHENTICATION_TYPE_SESSION", "AUTHENTICATION_TYPE_API_KEY")
+
+	for _, tt := range []struct {
+		name string
+		by   []turnkey.Approver
+		ok   bool
+	}{
+		{"another user's key", []turnkey.Approver{turnkey.KeyApprover{Key: other, Name: "other"}, turnkey.KeyApprover{Key: sessKey, Session: true, Name: "s"}}, false},
+		{"the API key twice", []turnkey.Approver{turnkey.KeyApprover{Key: apiKey, Name: "k"}, turnkey.KeyApprover{Key: apiKey, Name: "k"}}, false},
+		{"a session and the API key", []turnkey.Approver{turnkey.KeyApprover{Key: sessKey, Session: true, Name: "s"}, turnkey.KeyApprover{Key: apiKey, Name: "k"}}, true},
+	} {
+		_, pub := newPub(t)
+		var asked turnkey.MFANeeded
+		c.Approve = func(_ context.Context, n turnkey.MFANeeded) ([]turnkey.Approver, error) { asked = n; return tt.by, nil }
+		_, err := c.StampLogin(ctx, apiKey, session.LoginRequest{Org: "o", PublicKey: pub, Expires: time.Minute})
+		if (err == nil) != tt.ok || srv.HasKey(pub) != tt.ok {
+			t.Errorf("%s: err = %v, key live %v", tt.name, err, srv.HasKey(pub))
+		}
+		if asked.Fingerprint == "" || !asked.Asks(turnkey.FactorSession) || !asked.Asks(turnkey.FactorAPIKey) || asked.Asks(turnkey.FactorEmailOTP) {
+			t.Errorf("%s: asked %+v", tt.name, asked)
+		}
+	}
+}

@@ -17,6 +17,12 @@
 //   - [CodeLogin] runs a login by code over either; its steps are public
 //     for their tests: [VerifyTargetBundle] (a [Target]), [EncryptCode],
 //     [VerifyVerificationToken] (a [VerificationToken]) and [SignLogin].
+//   - MFA: an activity that waits for factors asks [Client].Approve which
+//     [Approver]s prove them ([KeyApprover] for an API key or a session,
+//     [CodeApprover] for an email or SMS code; each Factor is one of
+//     [FactorAPIKey], [FactorSession], [FactorEmailOTP], [FactorSMSOTP]),
+//     each approving it by its fingerprint; [MFANeeded] says what it waits
+//     for, in words ([FactorWords]) and as Turnkey's types.
 //   - Keys: [Stamp] signs a request's body; [KeyFromHex], [ParseKey],
 //     [LoadKeyFile] and the tkcli and tk key files make the signers.
 //   - Errors: an answer other than 200 is an [APIError] or a [ProxyError]
@@ -27,6 +33,7 @@
 //     [ErrMFANeeded], [ErrUnexpectedAnswer], [ErrAnswerTooLarge],
 //     [ErrInsecureURL]; for code login [ErrWrongCode], [ErrTooManyCodes],
 //     [ErrCaptcha], [ErrOrigin], [ErrCodeExpired], [ErrCodeSpent],
-//     [ErrUnknownConfig], [ErrUntrusted], [ErrTokenExpired]. [Advice] says
+//     [ErrUnknownConfig], [ErrUntrusted], [ErrTokenExpired]; a refusal by
+//     a policy or a session's scope (code 7) is session.ErrDenied. [Advice] says
 //     Turnkey's words about a code login in tkauth's.
 package turnkey

@@ -33,13 +33,17 @@ type OTPRequest struct {
 // InitOTP has Turnkey send a code to r.Contact (INIT_OTP_V3 in org,
 // stamped by key, a parent organization's API key).
 func (c *Client) InitOTP(ctx context.Context, key session.Signer, org string, r OTPRequest) (OTP, error) {
+	return c.initOTP(ctx, byKey(key), org, r)
+}
+
+func (c *Client) initOTP(ctx context.Context, st stamper, org string, r OTPRequest) (OTP, error) {
 	params := wire.InitOTPIntentV3{OTPType: r.Type, Contact: r.Contact, AppName: r.AppName, Alphanumeric: &r.Alphanumeric}
 	if r.Length > 0 {
 		n := int32(r.Length)
 		params.OTPLength = &n
 	}
 	req := wire.InitOTPRequest{Type: wire.ActivityTypeInitOTPV3, TimestampMs: c.timestamp(), OrganizationID: org, Parameters: params}
-	a, err := c.submit(ctx, wire.PathInitOTP, byKey(key), req, org)
+	a, err := c.submit(ctx, wire.PathInitOTP, st, req, org)
 	if err != nil {
 		return OTP{}, err
 	}
@@ -53,9 +57,13 @@ func (c *Client) InitOTP(ctx context.Context, key session.Signer, org string, r 
 // VerifyOTP hands Turnkey the encrypted code (VERIFY_OTP_V2 in org,
 // stamped by key) and returns the verification token, unchecked.
 func (c *Client) VerifyOTP(ctx context.Context, key session.Signer, org, otpID, encrypted string) (string, error) {
+	return c.verifyOTP(ctx, byKey(key), org, otpID, encrypted)
+}
+
+func (c *Client) verifyOTP(ctx context.Context, st stamper, org, otpID, encrypted string) (string, error) {
 	req := wire.VerifyOTPRequest{Type: wire.ActivityTypeVerifyOTPV2, TimestampMs: c.timestamp(), OrganizationID: org,
 		Parameters: wire.VerifyOTPIntentV2{OTPID: otpID, EncryptedOTPBundle: encrypted}}
-	a, err := c.submit(ctx, wire.PathVerifyOTP, byKey(key), req, org)
+	a, err := c.submit(ctx, wire.PathVerifyOTP, st, req, org)
 	if err != nil {
 		return "", err
 	}

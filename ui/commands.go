@@ -24,8 +24,8 @@ type Sessions interface {
 	RevokeAndLogout(ctx context.Context, sv session.Servers, by session.Signer, force bool, keys ...string) (session.LogoutResult, error)
 	ClearUnusedKeyPairs(ctx context.Context, includeNew bool) (session.PruneResult, error)
 	KeyPairPresence(ctx context.Context, st *session.State) map[string]session.Presence
-	Refresh(ctx context.Context, sv session.Servers, key string, expires time.Duration) (session.RefreshResult, error)
-	Check(ctx context.Context, sv session.Servers, key string) session.Check
+	Refresh(ctx context.Context, sv session.Servers, key string, expires time.Duration, by session.Signer) (session.RefreshResult, error)
+	Check(ctx context.Context, sv session.Servers, key string, by session.Signer) session.Check
 }
 
 // actionTimeout bounds one action: waiting for another process's lock, and
@@ -140,7 +140,7 @@ func revokeCmd(s Sessions, sv session.Servers, keys []string) tea.Cmd {
 func refreshCmd(s Sessions, sv session.Servers, key string, now func() time.Time) tea.Cmd {
 	// As long as a login: Turnkey may wait for MFA factors (MFAWait).
 	return actionWithin(loginTimeout, "Refresh of "+escape.Clean(key)+" failed (it is as it was)", func(ctx context.Context) (string, error) {
-		res, err := s.Refresh(ctx, sv, key, 0)
+		res, err := s.Refresh(ctx, sv, key, 0, nil)
 		if errors.Is(err, session.ErrChanged) {
 			return "Refresh of " + escape.Clean(key) + " not stored:", err // the error says what is
 		}
@@ -159,7 +159,7 @@ func checkCmd(s Sessions, sv session.Servers, key string, now func() time.Time) 
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
-		return checkedMsg{check: s.Check(ctx, sv, key), at: now()}
+		return checkedMsg{check: s.Check(ctx, sv, key, nil), at: now()}
 	}
 }
 

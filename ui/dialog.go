@@ -25,6 +25,9 @@ type dialog struct {
 	revokeWord, revoking string
 	// back is where the keyboard goes when the dialog closes.
 	back focus
+	// answer, if set, takes the reply to a question an action under way
+	// asks (y: true; n or esc: false), in place of run.
+	answer func(yes bool) tea.Cmd
 
 	common
 	keys   dialogKeys
@@ -104,7 +107,11 @@ func (d dialog) layout(tight bool) parts {
 		if d.revoke != nil {
 			confirm = "y: log out here · r: revoke on Turnkey, then log out"
 		}
-		confirm += " · n or esc: cancel"
+		if d.answer != nil {
+			confirm += " · n or esc: no"
+		} else {
+			confirm += " · n or esc: cancel"
+		}
 	}
 	p.foot = append(slices.Clone(blank), wrap(st.Label, confirm, w)...)
 	if d.word != "" {
@@ -134,6 +141,9 @@ func (d *dialog) Update(msg tea.Msg) tea.Cmd {
 	}
 	switch {
 	case d.scroll.key(press, k.navKeys, d.layout):
+	case d.answer != nil && (key.Matches(press, k.Cancel) || key.Matches(press, k.Confirm)):
+		d.ask(focusMsg{d.back})
+		return d.answer(key.Matches(press, k.Confirm))
 	case key.Matches(press, k.Cancel):
 		d.ask(sayMsg{statusOK, "Cancelled; nothing was changed."}, focusMsg{d.back})
 	case key.Matches(press, k.Confirm):

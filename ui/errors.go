@@ -12,7 +12,10 @@ import (
 func describe(err error) string {
 	msg := err.Error()
 	var ks *session.KeyStoreUnavailableError
+	var scope *session.ScopeError
 	switch {
+	case errors.As(err, &scope):
+		msg += "; signed by the user's long-lived API key instead, it may go through: the command line's refresh, status, logout and remote can sign with it"
 	case errors.As(err, &ks):
 		msg += "; quit, and start tkauth with the " + strconv.Quote(ks.Name) + " key store to reach it"
 	case errors.Is(err, session.ErrOtherServer):

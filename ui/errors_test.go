@@ -34,6 +34,7 @@ func TestErrorsNameNoFlag(t *testing.T) {
 		{&turnkey.ProxyError{Status: 400, Message: "captcha required"}, "parent organization's API key"},
 		{&turnkey.ProxyError{Status: 404, Message: "auth proxy config not found"}, "check the configuration ID"},
 		{&turnkey.MFAError{MFANeeded: turnkey.MFANeeded{ActivityID: "x"}}, "nothing was done"},
+		{&session.ScopeError{Key: "s", Type: "signer", Scope: "false", Err: session.ErrDenied}, "long-lived API key instead"},
 	} {
 		if got := describe(tt.err); namesFlag(got) || !strings.Contains(got, tt.says) {
 			t.Errorf("describe(%T) = %q, want %q and no flag", tt.err, got, tt.says)

@@ -167,7 +167,12 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.say(kind, checkText(c))
 	case MFAWaiting:
-		if m.busy != "" {
+		switch {
+		case msg.Answer != nil && m.busy != "":
+			m.askMFA(msg)
+		case msg.Answer != nil:
+			msg.Answer <- false // the action is over
+		case m.busy != "":
 			m.mfa = &msg
 		}
 		return m, mfaCmd(m.cfg.MFA)

@@ -27,6 +27,8 @@ var (
 	apiPaths = []string{
 		"/public/v1/submit/stamp_login",
 		"/public/v1/submit/delete_api_keys",
+		"/public/v1/submit/approve_activity",
+		"/public/v1/submit/reject_activity",
 		"/public/v1/submit/init_otp",
 		"/public/v1/submit/verify_otp",
 		"/public/v1/submit/otp_login",
@@ -48,7 +50,10 @@ var (
 // keep names the properties generated of a definition that holds more
 // than tkauth reads or sends; the others are generated whole.
 var keep = map[string][]string{
-	"Activity":                    {"id", "organizationId", "status", "type", "result", "failure"},
+	// intent is left out: a union of every activity's parameters.
+	"Activity": {"id", "organizationId", "status", "type", "result", "failure", "fingerprint", "votes", "canApprove", "canReject", "createdAt", "updatedAt"},
+	// user is left out: a whole User.
+	"Vote":                        {"id", "userId", "activityId", "selection", "message", "publicKey", "signature", "scheme", "createdAt"},
 	"Result":                      {"stampLoginResult", "deleteApiKeysResult", "initOtpResultV2", "verifyOtpResult", "otpLoginResult"},
 	"InitOtpIntentV3":             {"otpType", "contact", "appName", "otpLength", "alphanumeric", "expirationSeconds"},
 	"GetVerifiedSubOrgIdsRequest": {"organizationId", "filterType", "filterValue"},
@@ -64,7 +69,7 @@ const skip = "generateAppProofs"
 // keepValues names the values generated of an enum; the others are
 // generated whole.
 var keepValues = map[string][]string{
-	"ActivityType": {"ACTIVITY_TYPE_STAMP_LOGIN", "ACTIVITY_TYPE_DELETE_API_KEYS", "ACTIVITY_TYPE_INIT_OTP_V3", "ACTIVITY_TYPE_VERIFY_OTP_V2", "ACTIVITY_TYPE_OTP_LOGIN_V2"},
+	"ActivityType": {"ACTIVITY_TYPE_STAMP_LOGIN", "ACTIVITY_TYPE_DELETE_API_KEYS", "ACTIVITY_TYPE_INIT_OTP_V3", "ACTIVITY_TYPE_VERIFY_OTP_V2", "ACTIVITY_TYPE_OTP_LOGIN_V2", "ACTIVITY_TYPE_APPROVE_ACTIVITY", "ACTIVITY_TYPE_REJECT_ACTIVITY"},
 }
 
 type schema struct {

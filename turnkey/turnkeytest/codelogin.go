@@ -80,9 +80,10 @@ type otp struct {
 }
 
 type mfaWait struct {
-	need     []wire.AuthenticationType
-	user     string
-	complete func()
+	need      []wire.AuthenticationType // one step each
+	satisfied []wire.AuthenticationType
+	user, org string
+	complete  func()
 }
 
 // codeLogin is the fake's state for logins by code.
@@ -95,13 +96,13 @@ type codeLogin struct {
 	used     map[string]bool   // verification token IDs consumed
 	byToken  map[string]string // activity ID -> verification token ID
 	mfa      map[string][]wire.AuthenticationType
-	waiting  map[string]mfaWait
+	waiting  map[string]*mfaWait
 }
 
 func newCodeLogin() codeLogin {
 	return codeLogin{parents: map[string]string{}, contacts: map[string]contactUser{}, proxies: map[string]AuthProxyConfig{},
 		otps: map[string]*otp{}, sent: map[string]string{}, used: map[string]bool{}, byToken: map[string]string{},
-		mfa: map[string][]wire.AuthenticationType{}, waiting: map[string]mfaWait{}}
+		mfa: map[string][]wire.AuthenticationType{}, waiting: map[string]*mfaWait{}}
 }
 
 // normal is a contact as compared: an email address in lower case, a
@@ -413,9 +414,14 @@ func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
 		}
 		writeJSON(w, wire.ActivityResponse{Activity: a})
 		return
+	case wire.PathApproveActivity:
+		if req.wellFormed(w, r.URL.Path) {
+			s.approveByCode(w, tok, req.OrganizationID, req.Parameters)
+		}
+		return
 	case wire.PathStampLogin:
 	default:
-		writeError(w, http.StatusUnauthorized, 16, "an attested stamp can only log in")
+		writeError(w, http.StatusUnauthorized, 16, "an attested stamp can only log in or approve an activity")
 		return
 	}
 	if !req.wellFormed(w, r.URL.Path) {
@@ -563,8 +569,12 @@ func (s *Server) mfaStatus(w http.ResponseWriter, id string) {
 		for _, t := range m.need {
 			steps = append(steps, wire.RequiredAuthenticationMethod{Any: []wire.AuthenticationMethod{{Type: t}}})
 		}
+		done := []wire.AuthenticationMethod{}
+		for _, t := range m.satisfied {
+			done = append(done, wire.AuthenticationMethod{Type: t})
+		}
 		statuses = append(statuses, wire.MFAStatus{MFAPolicyID: "mfa-policy-1", UserID: m.user, Satisfied: false,
-			SatisfiedMethods: []wire.AuthenticationMethod{}, RequiredMethods: steps})
+			SatisfiedMethods: done, RequiredMethods: steps})
 	}
 	writeJSON(w, wire.GetMFAStatusResponse{MFAStatuses: statuses})
 }

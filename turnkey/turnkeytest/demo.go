@@ -2,9 +2,11 @@ package turnkeytest
 
 import (
 	"context"
+	"time"
 
 	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey/internal/wire"
 )
 
 // DemoAuthProxy is the Auth Proxy configuration SeedDemo serves, of
@@ -13,12 +15,25 @@ import (
 // Acme sub-organization.
 const DemoAuthProxy = "demo-auth-proxy"
 
+// DemoMFAUser is a user of fixture.DemoAPIOrg whose logins and refreshes
+// need MFA: an API key, then an SMS code to SandboxPhone (SandboxCode).
+const DemoMFAUser = "a1b2c3d4-00f1-4a5b-8c9d-0e1f2a3b4c5d"
+
+// DemoScoped is the key of the demo's scoped session: acme/admin's user,
+// in session profile DemoProfile, whose scope allows signing only, so the
+// session cannot refresh, check or revoke itself; the API key can.
+const DemoScoped, DemoProfile = "acme/signing-only", "demo-signing-only"
+
+// DemoKeys are the private keys, in tkcli's format, of the demo's API
+// keys: Admin's (fixture.DemoAPIUser) and MFA's (DemoMFAUser).
+type DemoKeys struct{ Admin, MFA string }
+
 // SeedDemo is fixture.SeedDemo with the live sessions logged in at s, as
 // login does, so that refresh, check and revoke work on them (each on a
 // key pair of its own); the expired one is stored as fixture.SeedDemo
-// stores it. It returns the private key, in tkcli's format, of an API key
-// for login (fixture.DemoAPIOrg, fixture.DemoAPIUser).
-func (s *Server) SeedDemo(ctx context.Context, m *session.Manager) (string, error) {
+// stores it; with a scoped session (DemoScoped) and a user whose logins
+// need MFA (DemoMFAUser). It returns the API keys for login.
+func (s *Server) SeedDemo(ctx context.Context, m *session.Manager) (DemoKeys, error) {
 	api := s.Client()
 	for _, d := range fixture.DemoSessions() {
 		s.Name(d.Org, d.OrgName, d.User, d.Username)
@@ -28,18 +43,36 @@ func (s *Server) SeedDemo(ctx context.Context, m *session.Manager) (string, erro
 				err = fixture.SeedDemoSession(ctx, m, d, pub, s.Notarizer)
 			}
 			if err != nil {
-				return "", err
+				return DemoKeys{}, err
 			}
 			continue
 		}
 		by := s.NewAPIKey(d.Org, d.User)
 		if _, err := m.Login(ctx, session.APIKeyLogin{Turnkey: api, Key: by, Org: d.Org}, session.LoginOptions{Key: d.Key, Expires: d.Expires, Replace: true}); err != nil {
-			return "", err
+			return DemoKeys{}, err
 		}
 	}
-	s.AddSubOrg(fixture.DemoAPIOrg, fixture.DemoSubOrg, fixture.DemoSubUser, SandboxEmail, SandboxPhone)
+	// The sandbox phone proves the MFA user's SMS factor, so the code
+	// login's user has the sandbox address only.
+	s.AddSubOrg(fixture.DemoAPIOrg, fixture.DemoSubOrg, fixture.DemoSubUser, SandboxEmail, "")
 	s.Name(fixture.DemoSubOrg, "Acme app user", fixture.DemoSubUser, "sandbox")
 	s.AddAuthProxy(AuthProxyConfig{ID: DemoAuthProxy, OrganizationID: fixture.DemoAPIOrg})
-	_, private := s.NewAPIKeyFile(fixture.DemoAPIOrg, fixture.DemoAPIUser, "p256")
-	return private, m.SetActive(ctx, fixture.DemoActive)
+	var keys DemoKeys
+	admin, private := s.NewAPIKeyFile(fixture.DemoAPIOrg, fixture.DemoAPIUser, "p256")
+	keys.Admin = private
+	s.AddScopedProfile(DemoProfile, "signing-only", "activity.action == 'SIGN'")
+	if _, err := m.Login(ctx, session.APIKeyLogin{Turnkey: api, Key: admin, Org: fixture.DemoAPIOrg},
+		session.LoginOptions{Key: DemoScoped, Expires: time.Hour, SessionProfileID: DemoProfile, Replace: true}); err != nil {
+		return DemoKeys{}, err
+	}
+	_, keys.MFA = s.NewAPIKeyFile(fixture.DemoAPIOrg, DemoMFAUser, "p256")
+	for _, d := range fixture.DemoSessions() {
+		if d.Org == fixture.DemoAPIOrg {
+			s.Name(d.Org, d.OrgName, DemoMFAUser, "careful")
+			break
+		}
+	}
+	s.AddContact(fixture.DemoAPIOrg, DemoMFAUser, SandboxPhone)
+	s.RequireMFA(DemoMFAUser, string(wire.AuthenticationTypeAPIKey), string(wire.AuthenticationTypeSMSOTP))
+	return keys, m.SetActive(ctx, fixture.DemoActive)
 }

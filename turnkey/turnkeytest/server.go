@@ -15,7 +15,9 @@
 //     also be deleted or expired behind tkauth's back;
 //   - activities must carry their type and a timestampMs; delete_api_keys
 //     fails for a key that does not exist or is another user's;
-//   - whoami answers for the stamping key; session profiles scope a login;
+//   - whoami answers for the stamping key; session profiles scope a login,
+//     and a session's scope is evaluated on every request it signs, as
+//     is a policy that denies (code 7);
 //   - activities can end in consensus-needed, rejected or failed, and any
 //     request can fail or be slow, on demand.
 //
@@ -82,12 +84,19 @@ type Server struct {
 	codes      codeLogin
 	// lastActivity is the ID of the activity made last.
 	lastActivity string
+	denied       map[string][]wire.ActivityType // user -> activity types a policy denies
+	consensus    map[string]*consensusWait      // activity ID -> approvals it waits for
 }
 
 // Profile is a session profile: a login with it yields a session whose
 // session_type is the profile's name.
 type Profile struct {
 	ID, Name string
+	// Scope is the profile's scope, in Turnkey's policy language (the part
+	// parseScope reads); the session's scope claim, evaluated on every
+	// request the session signs.
+	Scope string
+	scope scope
 	// Expires bounds a session's lifetime (0: no bound): the session
 	// lasts the smaller of the login's and this.
 	Expires time.Duration
@@ -107,7 +116,7 @@ func New() *Server {
 		panic(err)
 	}
 	s := &Server{Notarizer: notarizer, keys: map[string]*apiKey{}, orgs: map[string]string{}, users: map[string]string{},
-		profiles: map[string]Profile{}, activities: map[string]wire.Activity{}, codes: newCodeLogin()}
+		profiles: map[string]Profile{}, activities: map[string]wire.Activity{}, codes: newCodeLogin(), consensus: map[string]*consensusWait{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -232,11 +241,56 @@ func (s *Server) NewAPIKeyFile(org, user, curve string) (session.Signer, string)
 	return k, private
 }
 
-// AddProfile makes a session profile in org.
+// AddProfile makes a session profile in org whose scope allows
+// everything ("true").
 func (s *Server) AddProfile(id, name string) {
+	s.AddScopedProfile(id, name, "true")
+}
+
+// AddScopedProfile makes a session profile whose sessions may make only
+// the requests scope allows, as Turnkey evaluates it on each
+// (docs features/authentication/sessions/session-profiles.mdx): for
+// example "activity.action == 'SIGN'", which forbids a session to refresh
+// itself, list or delete keys, or ask whoami. It panics on a scope it
+// cannot read.
+func (s *Server) AddScopedProfile(id, name, scope string) {
+	sc, err := parseScope(scope)
+	if err != nil {
+		panic(err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.profiles[id] = Profile{ID: id, Name: name}
+	s.profiles[id] = Profile{ID: id, Name: name, Scope: scope, scope: sc}
+}
+
+// Deny makes a policy that denies user the activities of these types
+// (ACTIVITY_TYPE_...), whichever of their keys signs: code 7.
+func (s *Server) Deny(user string, types ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.denied == nil {
+		s.denied = map[string][]wire.ActivityType{}
+	}
+	for _, t := range types {
+		s.denied[user] = append(s.denied[user], wire.ActivityType(t))
+	}
+}
+
+// permitted answers code 7 when the scope of the session k, or a policy,
+// refuses a request to path of type typ ("" for a query), and says so.
+func (s *Server) permitted(w http.ResponseWriter, k *apiKey, path string, typ wire.ActivityType) bool {
+	if _, isActivity := wire.ActivityTypeOf(path); !isActivity {
+		typ = ""
+	}
+	if p, ok := s.profiles[k.profile]; ok && k.profile != "" && p.scope != nil && !p.scope(factsOf(typ)) {
+		writeError(w, http.StatusForbidden, 7, MsgScopeDenied)
+		return false
+	}
+	if typ != "" && slices.Contains(s.denied[k.user], typ) {
+		writeError(w, http.StatusForbidden, 7, MsgPolicyDenied)
+		return false
+	}
+	return true
 }
 
 // Client is a client of the fake API that retries and polls at once, so
@@ -400,7 +454,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, 7, MsgParentReadOnly)
 		return
 	}
-	if !req.wellFormed(w, r.URL.Path) {
+	if !req.wellFormed(w, r.URL.Path) || !s.permitted(w, k, r.URL.Path, req.Type) {
 		return
 	}
 	switch r.URL.Path {
@@ -423,6 +477,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.apiKeys(w, q)
 	case wire.PathDeleteAPIKeys:
 		s.deleteAPIKeys(w, req.OrganizationID, req.Parameters)
+	case wire.PathApproveActivity:
+		s.approveByKey(w, k, req.OrganizationID, req.Parameters)
+	case wire.PathRejectActivity:
+		s.rejectByKey(w, k, req.OrganizationID, req.Parameters)
 	case wire.PathInitOTP:
 		s.initOTPActivity(w, req.OrganizationID, req.Parameters)
 	case wire.PathVerifyOTP:
@@ -559,13 +617,14 @@ func (s *Server) issue(w http.ResponseWriter, typ wire.ActivityType, org, user s
 	}
 	life := time.Duration(secs) * time.Second
 	kind := session.ReadWrite
+	var scope string
 	if p.SessionProfileID != "" {
 		prof, ok := s.profiles[p.SessionProfileID]
 		if !ok {
 			writeError(w, http.StatusNotFound, 5, "session profile not found: "+p.SessionProfileID)
 			return
 		}
-		kind = session.Type(prof.Name)
+		kind, scope = session.Type(prof.Name), prof.Scope
 		if prof.Expires > 0 && prof.Expires < life {
 			life = prof.Expires
 		}
@@ -573,7 +632,7 @@ func (s *Server) issue(w http.ResponseWriter, typ wire.ActivityType, org, user s
 	now := s.now()
 	tok, err := session.NewToken(session.Claims{
 		Expiry: now.Add(life), PublicKey: p.PublicKey,
-		Type: kind, UserID: user, OrganizationID: org, SessionProfileID: p.SessionProfileID,
+		Type: kind, UserID: user, OrganizationID: org, SessionProfileID: p.SessionProfileID, Scope: scope,
 	}, s.Notarizer)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, 13, err.Error())
@@ -631,21 +690,27 @@ func (s *Server) finishFor(w http.ResponseWriter, typ wire.ActivityType, org, us
 	if len(s.endAs) > 0 {
 		status, s.endAs = wire.ActivityStatus(s.endAs[0]), s.endAs[1:]
 	}
-	s.next++
-	id := fmt.Sprintf("activity-%d", s.next)
-	a := wire.Activity{ID: id, OrganizationID: org, Status: status, Type: typ}
+	a := s.newActivity(typ, org, status)
+	id := a.ID
+	complete := func() {
+		a := s.activities[id]
+		a.Result = res
+		a.Status = wire.ActivityStatusCompleted
+		a.UpdatedAt = timestamp(s.now())
+		do()
+		s.activities[id] = a
+	}
 	if need := s.codes.mfa[user]; user != "" && len(need) > 0 && status == wire.ActivityStatusCompleted {
 		a.Status = wire.ActivityStatusAuthenticatorsNeeded
-		s.codes.waiting[id] = mfaWait{need: need, user: user, complete: func() {
-			a.Result = res
-			a.Status = wire.ActivityStatusCompleted
-			do()
-			s.activities[id] = a
-		}}
+		s.codes.waiting[id] = &mfaWait{need: need, user: user, org: org, complete: complete}
 		s.activities[id] = a
 		s.lastActivity = id
 		writeJSON(w, wire.ActivityResponse{Activity: a})
 		return
+	}
+	if status == wire.ActivityStatusConsensusNeeded {
+		// Another member's approval completes it (approve_activity, Vote).
+		s.consensus[id] = &consensusWait{needed: 1, user: user, complete: complete}
 	}
 	switch status {
 	case wire.ActivityStatusCompleted:

@@ -12,6 +12,8 @@ package wire
 const (
 	PathStampLogin          = "/public/v1/submit/stamp_login"
 	PathDeleteAPIKeys       = "/public/v1/submit/delete_api_keys"
+	PathApproveActivity     = "/public/v1/submit/approve_activity"
+	PathRejectActivity      = "/public/v1/submit/reject_activity"
 	PathInitOTP             = "/public/v1/submit/init_otp"
 	PathVerifyOTP           = "/public/v1/submit/verify_otp"
 	PathOTPLogin            = "/public/v1/submit/otp_login"
@@ -37,6 +39,10 @@ func ActivityTypeOf(path string) (ActivityType, bool) {
 		return ActivityTypeStampLogin, true
 	case PathDeleteAPIKeys:
 		return ActivityTypeDeleteAPIKeys, true
+	case PathApproveActivity:
+		return ActivityTypeApproveActivity, true
+	case PathRejectActivity:
+		return ActivityTypeRejectActivity, true
 	case PathInitOTP:
 		return ActivityTypeInitOTPV3, true
 	case PathVerifyOTP:
@@ -66,11 +72,13 @@ type ActivityType string
 
 // Values of ActivityType.
 const (
-	ActivityTypeStampLogin    ActivityType = "ACTIVITY_TYPE_STAMP_LOGIN"
-	ActivityTypeDeleteAPIKeys ActivityType = "ACTIVITY_TYPE_DELETE_API_KEYS"
-	ActivityTypeInitOTPV3     ActivityType = "ACTIVITY_TYPE_INIT_OTP_V3"
-	ActivityTypeVerifyOTPV2   ActivityType = "ACTIVITY_TYPE_VERIFY_OTP_V2"
-	ActivityTypeOTPLoginV2    ActivityType = "ACTIVITY_TYPE_OTP_LOGIN_V2"
+	ActivityTypeStampLogin      ActivityType = "ACTIVITY_TYPE_STAMP_LOGIN"
+	ActivityTypeDeleteAPIKeys   ActivityType = "ACTIVITY_TYPE_DELETE_API_KEYS"
+	ActivityTypeInitOTPV3       ActivityType = "ACTIVITY_TYPE_INIT_OTP_V3"
+	ActivityTypeVerifyOTPV2     ActivityType = "ACTIVITY_TYPE_VERIFY_OTP_V2"
+	ActivityTypeOTPLoginV2      ActivityType = "ACTIVITY_TYPE_OTP_LOGIN_V2"
+	ActivityTypeApproveActivity ActivityType = "ACTIVITY_TYPE_APPROVE_ACTIVITY"
+	ActivityTypeRejectActivity  ActivityType = "ACTIVITY_TYPE_REJECT_ACTIVITY"
 )
 
 // AuthenticationType is the spec's AuthenticationType.
@@ -127,8 +135,13 @@ type APIKey struct {
 
 // Activity is the spec's Activity.
 type Activity struct {
+	CanApprove bool      `json:"canApprove"`
+	CanReject  bool      `json:"canReject"`
+	CreatedAt  Timestamp `json:"createdAt"`
 	// Failure reason of the intended action.
 	Failure *Status `json:"failure,omitempty"`
+	// An artifact verifying a User's action.
+	Fingerprint string `json:"fingerprint"`
 	// Unique identifier for a given Activity object.
 	ID string `json:"id"`
 	// Unique identifier for a given Organization.
@@ -138,13 +151,32 @@ type Activity struct {
 	// The current processing status of a specified Activity.
 	Status ActivityStatus `json:"status"`
 	// Type of Activity, such as Add User, or Sign Transaction.
-	Type ActivityType `json:"type"`
+	Type      ActivityType `json:"type"`
+	UpdatedAt Timestamp    `json:"updatedAt"`
+	// A list of objects representing a particular User's approval or rejection of a Consensus request, including all relevant metadata.
+	Votes []Vote `json:"votes"`
 }
 
 // ActivityResponse is the spec's ActivityResponse.
 type ActivityResponse struct {
 	// An action that can be taken within the Turnkey infrastructure.
 	Activity Activity `json:"activity"`
+}
+
+// ApproveActivityIntent is the spec's ApproveActivityIntent.
+type ApproveActivityIntent struct {
+	// An artifact verifying a User's action.
+	Fingerprint string `json:"fingerprint"`
+}
+
+// ApproveActivityRequest is the spec's ApproveActivityRequest.
+type ApproveActivityRequest struct {
+	// Unique identifier for a given Organization.
+	OrganizationID string                `json:"organizationId"`
+	Parameters     ApproveActivityIntent `json:"parameters"`
+	// Timestamp (in milliseconds) of the request, used to verify liveness of user requests.
+	TimestampMs string       `json:"timestampMs"`
+	Type        ActivityType `json:"type"`
 }
 
 // AuthenticationMethod is the spec's AuthenticationMethod.
@@ -350,6 +382,22 @@ type OTPLoginResult struct {
 	Session string `json:"session"`
 }
 
+// RejectActivityIntent is the spec's RejectActivityIntent.
+type RejectActivityIntent struct {
+	// An artifact verifying a User's action.
+	Fingerprint string `json:"fingerprint"`
+}
+
+// RejectActivityRequest is the spec's RejectActivityRequest.
+type RejectActivityRequest struct {
+	// Unique identifier for a given Organization.
+	OrganizationID string               `json:"organizationId"`
+	Parameters     RejectActivityIntent `json:"parameters"`
+	// Timestamp (in milliseconds) of the request, used to verify liveness of user requests.
+	TimestampMs string       `json:"timestampMs"`
+	Type        ActivityType `json:"type"`
+}
+
 // RequiredAuthenticationMethod is the spec's RequiredAuthenticationMethod.
 type RequiredAuthenticationMethod struct {
 	// A list of authentication methods for this MFA step. If only one method is provided, it is required. If multiple are provided, the user must satisfy ANY one of them.
@@ -429,6 +477,26 @@ type VerifyOTPRequest struct {
 type VerifyOTPResult struct {
 	// Signed JWT containing a unique id, expiry, verification type, contact. Verification status of a user is updated when the token is consumed (in OTP_LOGIN requests)
 	VerificationToken string `json:"verificationToken"`
+}
+
+// Vote is the spec's Vote.
+type Vote struct {
+	// Unique identifier for a given Activity object.
+	ActivityID string    `json:"activityId"`
+	CreatedAt  Timestamp `json:"createdAt"`
+	// Unique identifier for a given Vote object.
+	ID string `json:"id"`
+	// The raw message being signed within a Vote.
+	Message string `json:"message"`
+	// The public component of a cryptographic key pair used to sign messages and transactions.
+	PublicKey string `json:"publicKey"`
+	// Method used to produce a signature.
+	Scheme    string `json:"scheme"`
+	Selection string `json:"selection"`
+	// The signature applied to a particular vote.
+	Signature string `json:"signature"`
+	// Unique identifier for a given User.
+	UserID string `json:"userId"`
 }
 
 // ProxyGetWalletKitConfigRequest is the spec's GetWalletKitConfigRequest.
