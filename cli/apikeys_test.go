@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -166,4 +167,90 @@ func loadFile(t *testing.T, path string) (pub, priv string) {
 		t.Fatal(err)
 	}
 	return session.CompressPublicKey(&k.PublicKey), priv
+}
+
+// Two stores (TKAUTH_HOME A and B) keep keys of the same name in items of
+// their own: creating or removing in B leaves A's key as it was; an item
+// that holds another key than the one listed is never used.
+func TestAPIKeysAreBoundToTheirStore(t *testing.T) {
+	withAPI(t)
+	a, service := keyringCLI(t)
+	b := newCLI(t)
+	b.keyring = "system"
+	pubA := strings.TrimSpace(a.ok("api-keys", "create", "deploy"))
+	pubB := strings.TrimSpace(b.ok("api-keys", "create", "deploy"))
+	if pubA == pubB {
+		t.Fatal("two creates made one key")
+	}
+	signer := func(c *harness) string {
+		t.Helper()
+		k, _, err := c.factory().findAPIKey(context.Background(), "deploy", "")
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return k.PublicKey()
+	}
+	if got := signer(a); got != pubA {
+		t.Errorf("A signs with %s, not its own %s", got, pubA)
+	}
+	if got := signer(b); got != pubB {
+		t.Errorf("B signs with %s, not its own %s", got, pubB)
+	}
+	if found := secretTool(t, "", "search", "--all", "service", service); strings.Count(found, "\nlabel = ") != 2 {
+		t.Errorf("two stores' keys are not two items:\n%s", found)
+	}
+	b.ok("api-keys", "remove", "deploy", "--yes")
+	if got := signer(a); got != pubA {
+		t.Errorf("after B's remove, A signs with %s, not %s", got, pubA)
+	}
+
+	// An item replaced behind tkauth's back (another program, an older
+	// tkauth) is refused, saying so.
+	var l struct {
+		Store   string
+		APIKeys []store.APIKeyInfo
+	}
+	data, _ := os.ReadFile(filepath.Join(a.home, "api-keys.json"))
+	json.Unmarshal(data, &l)
+	other, _, _ := session.NewPrivateKey()
+	hexOther, _ := session.EncodePrivateKey(other)
+	secretTool(t, hexOther+":p256", "store", "--label", "replaced", "service", service, "username", "deploy/"+l.Store)
+	if got := signer(a); !strings.Contains(got, "holds the key "+session.Short(session.CompressPublicKey(&other.PublicKey))) || !strings.Contains(got, "not the "+session.Short(pubA)) {
+		t.Errorf("a replaced item: %s", got)
+	}
+}
+
+// Items an older tkauth made (user the name alone, list version 1) keep
+// working; one that holds another store's key is not used, and remove
+// leaves it.
+func TestAPIKeysOfAnOlderTkauth(t *testing.T) {
+	withAPI(t)
+	a, service := keyringCLI(t)
+	priv, _, _ := session.NewPrivateKey()
+	hexPriv, _ := session.EncodePrivateKey(priv)
+	pub := session.CompressPublicKey(&priv.PublicKey)
+	secretTool(t, hexPriv+":p256", "store", "--label", "tkauth Turnkey API key old", "service", service, "username", "old")
+	os.MkdirAll(a.home, 0o700)
+	os.WriteFile(filepath.Join(a.home, "api-keys.json"), []byte(`{"version":1,"apiKeys":[{"name":"old","publicKey":"`+pub+`","curve":"p256","addedAt":"2026-11-01T00:00:00Z"},{"name":"gone","publicKey":"`+pub+`","curve":"p256","addedAt":"2026-11-01T00:00:00Z"}]}`), 0o600)
+	if k, _, err := a.factory().findAPIKey(context.Background(), "old", ""); err != nil || k.PublicKey() != pub {
+		t.Fatalf("an older tkauth's key: %v", err)
+	}
+	// Another store replaced the shared item: not used, not deleted.
+	other, _, _ := session.NewPrivateKey()
+	hexOther, _ := session.EncodePrivateKey(other)
+	secretTool(t, hexOther+":p256", "store", "--label", "tkauth Turnkey API key old", "service", service, "username", "old")
+	if _, _, err := a.factory().findAPIKey(context.Background(), "old", ""); err == nil || !strings.Contains(err.Error(), "not the "+session.Short(pub)) {
+		t.Errorf("a replaced shared item: %v", err)
+	}
+	if out := a.ok("api-keys", "remove", "old", "--yes"); !strings.Contains(out, "its keyring item was left") {
+		t.Errorf("remove: %q", out)
+	}
+	if got := secretTool(t, "", "lookup", "service", service, "username", "old"); got != hexOther+":p256" {
+		t.Errorf("the other store's item: %q", got)
+	}
+}
+
+// factory is the Factory c's commands get.
+func (c *harness) factory() *Factory {
+	return &Factory{IO: &IOStreams{In: strings.NewReader(""), Out: &c.seen, ErrOut: &c.seen}, Home: c.home, Keyring: cmp.Or(c.keyring, "file"), KeyringService: os.Getenv("TKAUTH_KEYRING_SERVICE")}
 }
