@@ -254,3 +254,75 @@ func TestAPIKeysOfAnOlderTkauth(t *testing.T) {
 func (c *harness) factory() *Factory {
 	return &Factory{IO: &IOStreams{In: strings.NewReader(""), Out: &c.seen, ErrOut: &c.seen}, Home: c.home, Keyring: cmp.Or(c.keyring, "file"), KeyringService: os.Getenv("TKAUTH_KEYRING_SERVICE")}
 }
+
+// fullDisk mounts a small tmpfs for the test (root only) and returns its
+// directory and what fills it to the last byte.
+func fullDisk(t *testing.T) (dir string, fill func()) {
+	t.Helper()
+	if os.Getuid() != 0 {
+		t.Skip("mounting a tiny file system needs root")
+	}
+	dir = t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
+		msg := "cannot mount a tmpfs: " + strings.TrimSpace(string(out))
+		if os.Getenv("TKAUTH_REQUIRE_KEYRING") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
+	return dir, func() {
+		f, err := os.Create(filepath.Join(dir, "filler"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		block := make([]byte, 4096)
+		for {
+			if _, err := f.Write(block); err != nil {
+				break
+			}
+		}
+		for {
+			if _, err := f.Write(block[:1]); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// On a full disk, create leaves no private key in the keyring that
+// nothing lists, and remove leaves the key listed and in the keyring;
+// each says so.
+func TestAPIKeysOnAFullDisk(t *testing.T) {
+	withAPI(t)
+	c, service := keyringCLI(t)
+	disk, fill := fullDisk(t)
+	c.home = filepath.Join(disk, "tkauth")
+	pub := strings.TrimSpace(c.ok("api-keys", "create", "first"))
+	fill()
+
+	r := c.run("", false, "api-keys", "create", "second")
+	if r.code == 0 || !strings.Contains(r.errOut, "no key was created") || !strings.Contains(r.errOut, "no space left") {
+		t.Errorf("create: exit %d, %q", r.code, r.errOut)
+	}
+	found := secretTool(t, "", "search", "--all", "service", service)
+	if strings.Count(found, "\nlabel = ") != 1 || strings.Contains(found, "key second") {
+		t.Errorf("after a failed create the keyring holds:\n%s", found)
+	}
+
+	r = c.run("", false, "api-keys", "remove", "first", "--yes")
+	if r.code == 0 || !strings.Contains(r.errOut, "is as it was") {
+		t.Errorf("remove: exit %d, %q", r.code, r.errOut)
+	}
+	if k, _, err := c.factory().findAPIKey(context.Background(), "first", ""); err != nil || k.PublicKey() != pub {
+		t.Errorf("after a failed remove the key is not as it was: %v", err)
+	}
+	os.Remove(filepath.Join(disk, "filler"))
+	if out := c.ok("api-keys", "remove", "first", "--yes"); !strings.Contains(out, "Removed the API key first") {
+		t.Errorf("remove with room: %q", out)
+	}
+	if found := secretTool(t, "", "search", "--all", "service", service); strings.Contains(found, "label = ") {
+		t.Errorf("after remove the keyring holds:\n%s", found)
+	}
+}

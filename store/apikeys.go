@@ -386,9 +386,6 @@ func (a *APIKeys) locked(ctx context.Context, keep bool, fn func(*apiKeysList) e
 	})
 }
 
-// writeHook, when set (by tests), fails the list's writes.
-var writeHook func() error
-
 // write writes l as api-keys.json; the store's lock is held.
 func (a *APIKeys) write(l apiKeysList) error {
 	dir := a.file.dir
@@ -401,11 +398,6 @@ func (a *APIKeys) write(l apiKeysList) error {
 		return err
 	}
 	path := filepath.Join(dir, apiKeysFile)
-	if writeHook != nil {
-		if err := writeHook(); err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-	}
 	if err := writeFile(dir, path, append(data, '\n')); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
