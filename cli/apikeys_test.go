@@ -6,10 +6,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -325,4 +327,119 @@ func TestAPIKeysOnAFullDisk(t *testing.T) {
 	if found := secretTool(t, "", "search", "--all", "service", service); strings.Contains(found, "label = ") {
 		t.Errorf("after remove the keyring holds:\n%s", found)
 	}
+}
+
+// import --remove-file never says the key left the disk while a name of
+// it is still there: a symbolic link is not followed, a file with other
+// names (hard links) is refused; nothing is imported either way.
+func TestAPIKeysImportLinks(t *testing.T) {
+	_, file := withAPI(t)
+	c, service := keyringCLI(t)
+	dir := filepath.Dir(file)
+	elsewhere := filepath.Join(t.TempDir(), "real.private")
+	os.Rename(file, elsewhere)
+	os.Symlink(elsewhere, file)
+	r := c.run("", false, "api-keys", "import", "--remove-file")
+	if r.code == 0 || !strings.Contains(r.errOut, "symbolic link") || !strings.Contains(r.errOut, "nothing was imported") {
+		t.Errorf("a link: exit %d, %q %q", r.code, r.out, r.errOut)
+	}
+	if _, err := os.Stat(elsewhere); err != nil {
+		t.Errorf("the file linked to: %v", err)
+	}
+	os.Remove(file)
+	os.Rename(elsewhere, file)
+	other := filepath.Join(dir, "backup.key")
+	os.Link(file, other)
+	r = c.run("", false, "api-keys", "import", "--remove-file")
+	if r.code == 0 || !strings.Contains(r.errOut, "has 2 names (hard links)") || !strings.Contains(r.errOut, "nothing was imported") {
+		t.Errorf("a hard link: exit %d, %q %q", r.code, r.out, r.errOut)
+	}
+	if found := secretTool(t, "", "search", "--all", "service", service); strings.Contains(found, "label") {
+		t.Errorf("the keyring changed: %s", found)
+	}
+	os.Remove(other)
+	if out := c.ok("api-keys", "import", "--remove-file"); !strings.Contains(out, "no name of the file read is left") {
+		t.Errorf("import: %q", out)
+	}
+}
+
+// A named pipe where a key file, its .public or its .meta is looked for
+// is refused at once: list, import and login --api-key never wait on it.
+func TestAPIKeyFilesNeverBlock(t *testing.T) {
+	for _, ext := range []string{".private", ".public", ".meta"} {
+		t.Run(ext, func(t *testing.T) {
+			_, file := withAPI(t)
+			c, _ := keyringCLI(t)
+			fifo := strings.TrimSuffix(file, ".private") + ext
+			os.Remove(fifo)
+			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+				t.Skip(err)
+			}
+			for _, args := range [][]string{{"api-keys", "list"}, {"api-keys", "import"}, {"login", "--org", "o", "--api-key", "default"}} {
+				done := make(chan result, 1)
+				go func() { done <- c.run("", false, args...) }()
+				select {
+				case r := <-done:
+					if ext == ".private" && (r.code == 0 && args[0] != "api-keys" || args[1] == "import" && !strings.Contains(r.errOut, "is a named pipe")) {
+						t.Errorf("%v: exit %d, %q", args, r.code, r.errOut)
+					}
+				case <-time.After(time.Minute):
+					// A watchdog, not a timing: free the command that waits.
+					if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+						w.Close()
+					}
+					<-done
+					t.Errorf("%v waited on the named pipe %s", args, fifo)
+				}
+			}
+		})
+	}
+}
+
+// import reads the key file once: the public key listed is always the
+// secret's, however often the file is replaced while it is read.
+func TestAPIKeysImportReadsOnce(t *testing.T) {
+	withAPI(t)
+	c, _ := keyringCLI(t)
+	dir := t.TempDir()
+	var files [2]string
+	for i := range files {
+		k, _, _ := session.NewPrivateKey()
+		h, _ := session.EncodePrivateKey(k)
+		files[i] = filepath.Join(dir, fmt.Sprint(i))
+		os.WriteFile(files[i], []byte(h+":p256\n"), 0o600)
+	}
+	path := filepath.Join(dir, "k.private")
+	stop := make(chan struct{})
+	swapped := make(chan struct{})
+	go func() {
+		defer close(swapped)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			os.Link(files[i%2], path+".new")
+			os.Rename(path+".new", path)
+		}
+	}()
+	for i := range 30 {
+		name := fmt.Sprint("k", i)
+		if r := c.run("", false, "api-keys", "import", name, "--file", path); r.code != 0 {
+			continue
+		}
+		var listed []jsonAPIKey
+		json.Unmarshal([]byte(c.ok("api-keys", "list", "--json")), &listed)
+		for _, l := range listed {
+			if l.Name != name {
+				continue
+			}
+			if k, _, err := c.factory().findAPIKey(context.Background(), name, ""); err != nil || k.PublicKey() != l.PublicKey {
+				t.Errorf("%s lists %s but signs with another key (%v)", name, session.Short(l.PublicKey), err)
+			}
+		}
+	}
+	close(stop)
+	<-swapped
 }
