@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -442,4 +443,24 @@ func TestAPIKeysImportReadsOnce(t *testing.T) {
 	}
 	close(stop)
 	<-swapped
+}
+
+// API key names are in NFC, with no invisible character and no letters
+// of two scripts, and a name that looks like a kept one is refused: no
+// two keys print the same.
+func TestAPIKeyNamesThatLookAlike(t *testing.T) {
+	withAPI(t)
+	c, _ := keyringCLI(t)
+	c.ok("api-keys", "create", "café")
+	c.ok("api-keys", "create", "ape")
+	for _, name := range []string{"cafe\u0301", "c\u0430fé", "café\ufe0f", "\u0430\u0440\u0435", "\u0430pe"} {
+		if r := c.run("", false, "api-keys", "create", name); r.code == 0 {
+			t.Errorf("%+q was created beside café and ape", name)
+		}
+	}
+	var listed []jsonAPIKey
+	json.Unmarshal([]byte(c.ok("api-keys", "list", "--json")), &listed)
+	if kept := slices.DeleteFunc(listed, func(k jsonAPIKey) bool { return k.KeptIn != "keyring" }); len(kept) != 2 {
+		t.Errorf("list: %+v", kept)
+	}
 }
