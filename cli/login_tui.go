@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/tkauth/tkauth/session"
@@ -76,7 +75,7 @@ func tuiLogin(m *session.Manager, c *turnkey.Client, load apiKeyLoader, proxyURL
 			}
 			res, err := m.Login(ctx, session.APIKeyLogin{Turnkey: c, Key: key, Org: org}, session.LoginOptions{Expires: session.DefaultLifetime})
 			if err != nil {
-				return res, fmt.Errorf("login failed (nothing was stored): %w", err)
+				return res, errLogin(err)
 			}
 			return res, nil
 		},
