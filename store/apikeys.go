@@ -185,7 +185,7 @@ func skeleton(name string) string {
 // lookAlike maps the lower-case Cyrillic and Greek letters that print as
 // Latin ones (Unicode's confusables.txt, the common ones).
 var lookAlike = map[rune]rune{
-	'а': 'a', 'в': 'b', 'с': 'c', 'ԁ': 'd', 'е': 'e', 'һ': 'h', 'і': 'i', 'ј': 'j', 'к': 'k', 'ӏ': 'l', 'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p', 'ԛ': 'q', 'ѕ': 's', 'т': 't', 'υ': 'u', 'ѵ': 'v', 'ԝ': 'w', 'х': 'x', 'у': 'y', 'ʐ': 'z',
+	'а': 'a', 'в': 'b', 'с': 'c', 'ԁ': 'd', 'е': 'e', 'һ': 'h', 'і': 'i', 'ј': 'j', 'к': 'k', 'ӏ': 'l', 'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p', 'ԛ': 'q', 'ѕ': 's', 'т': 't', 'υ': 'u', 'ѵ': 'v', 'ԝ': 'w', 'х': 'x', 'у': 'y',
 	'α': 'a', 'β': 'b', 'ε': 'e', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'τ': 't', 'χ': 'x', 'γ': 'y', 'ѡ': 'w',
 }
 
@@ -303,7 +303,8 @@ type Removed struct {
 	// change left, was deleted.
 	Unlisted bool
 	// ItemLeft: the item, one an older tkauth made and every store
-	// shares, holds another key than the one listed, and was left.
+	// shares, was left: it holds another key than the one listed (a
+	// *MismatchError), or is not there (session.ErrKeyNotFound).
 	ItemLeft error
 }
 
