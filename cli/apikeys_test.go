@@ -465,3 +465,27 @@ func TestAPIKeyNamesThatLookAlike(t *testing.T) {
 		t.Errorf("list: %+v", kept)
 	}
 }
+
+// An item a failed change left (listed no more: a remove whose keyring
+// delete failed) is deleted by remove NAME, which says so.
+func TestAPIKeysRemoveALeftItem(t *testing.T) {
+	withAPI(t)
+	c, service := keyringCLI(t)
+	c.ok("api-keys", "create", "deploy")
+	path := filepath.Join(c.home, "api-keys.json")
+	data, _ := os.ReadFile(path)
+	var l map[string]any
+	json.Unmarshal(data, &l)
+	l["apiKeys"] = []any{}
+	data, _ = json.Marshal(l)
+	os.WriteFile(path, data, 0o600)
+	if out := c.ok("api-keys", "remove", "deploy", "--yes"); !strings.Contains(out, "that an earlier change left") {
+		t.Errorf("remove: %q", out)
+	}
+	if found := secretTool(t, "", "search", "--all", "service", service); strings.Contains(found, "label = ") {
+		t.Errorf("the keyring holds:\n%s", found)
+	}
+	if r := c.run("", false, "api-keys", "remove", "deploy", "--yes"); r.code == 0 || !strings.Contains(r.errOut, "keeps no API key named deploy") {
+		t.Errorf("remove again: exit %d, %q", r.code, r.errOut)
+	}
+}
