@@ -26,7 +26,16 @@ func (f *Factory) apiKeys() (*store.APIKeys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.NewAPIKeys(store.NewFile(dir), f.KeyringService, f.KeyringTimeout), nil
+	return store.NewAPIKeys(store.NewFile(dir), f.KeyringService, f.KeyringTimeout, secretPublicKey), nil
+}
+
+// secretPublicKey is the public key of an API key in tkcli's format.
+func secretPublicKey(secret string) (string, error) {
+	k, _, err := turnkey.ParseKey(secret)
+	if err != nil {
+		return "", err
+	}
+	return k.PublicKey(), nil
 }
 
 // apiKeyLoader finds an API key by name, or in file.
@@ -62,9 +71,10 @@ func (f *Factory) findAPIKey(ctx context.Context, name, file string) (session.Si
 			return nil, apiKeySource{}, err
 		}
 		if slices.ContainsFunc(kept, func(k store.APIKeyInfo) bool { return k.Name == name }) {
+			// Secret checks that the item holds the key listed.
 			secret, err := ak.Secret(ctx, name)
 			if err != nil {
-				return nil, apiKeySource{}, fmt.Errorf("the API key %s is in the keyring, but reading it failed: %w", escape.Clean(name), err)
+				return nil, apiKeySource{}, fmt.Errorf("the API key %s is in tkauth's list, but reading it from the keyring failed: %w", escape.Clean(name), err)
 			}
 			k, _, err := turnkey.ParseKey(secret)
 			if err != nil {

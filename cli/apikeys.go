@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/store"
 )
 
@@ -22,7 +25,9 @@ login, logout --revoke, remote, exec --login), the keyring is looked at first,
 then Turnkey's CLI key directory.
 
 The keyring items are tkauth's own (service tkauth-api-key, user the key's
-name, nothing else), never another program's. On a machine with no keyring
+name and the store's id, NAME/ID, nothing else), never another program's:
+each store (TKAUTH_HOME) has its own, and a key is used only if its item
+holds the public key that the store's api-keys.json lists. On a machine with no keyring
 there is nothing to gain: the key would sit in a plain file either way.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
@@ -50,3 +55,14 @@ func keyringAPIKeys(ctx context.Context, open func() (*store.APIKeys, error), wh
 }
 
 var errNoAPIKey = errors.New("no such API key")
+
+// leftRemedy says how to delete the keyring item a failed change left.
+func leftRemedy(e *store.LeftError) string {
+	if name, _, ok := strings.Cut(e.Account, "/"); ok {
+		return fmt.Sprintf("`tkauth api-keys remove %s` deletes it", escape.Clean(name))
+	}
+	if runtime.GOOS == "darwin" {
+		return fmt.Sprintf("`security delete-generic-password -s %s -a %s` deletes it", escape.Clean(shellQuote(e.Service)), escape.Clean(shellQuote(e.Account)))
+	}
+	return fmt.Sprintf("`secret-tool clear service %s username %s` deletes it (and any other program's item with those attributes)", escape.Clean(shellQuote(e.Service)), escape.Clean(shellQuote(e.Account)))
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -58,6 +59,10 @@ func apiKeysCreateRun(ctx context.Context, opts *APIKeysCreateOptions) error {
 	}
 	info := store.APIKeyInfo{Name: opts.Name, PublicKey: k.PublicKey(), Curve: opts.Curve, Added: time.Now().UTC()}
 	if err := ak.Add(ctx, info, secret); err != nil {
+		var left *store.LeftError
+		if errors.As(err, &left) {
+			return fmt.Errorf("the API key %s was not created: %w; %s", escape.Clean(opts.Name), err, leftRemedy(left))
+		}
 		return fmt.Errorf("no key was created: %w", err)
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Created the API key %s (%s) in the system keyring; register its public key on Turnkey (dashboard, API keys):\n", escape.Clean(opts.Name), opts.Curve)

@@ -100,12 +100,24 @@ func apiKeysImportRun(ctx context.Context, opts *APIKeysImportOptions) error {
 	if err != nil {
 		return err
 	}
-	k, secret, err := readKeyFile(src.path, opts.AllowReadable)
+	kf, err := openKeyFile(src.path, opts.AllowReadable)
+	if err != nil {
+		return err
+	}
+	defer kf.Close()
+	if n, err := kf.Links(); err == nil && n > 1 && opts.RemoveFile {
+		return fmt.Errorf("%s has %d names (hard links): removing this one would leave the private key on disk under the others; remove them first, or import without --remove-file; nothing was imported", escape.Clean(src.path), n)
+	}
+	k, secret, err := parseKeyData(src.path, kf.Data)
 	if err != nil {
 		return err
 	}
 	info := store.APIKeyInfo{Name: name, PublicKey: k.PublicKey(), Curve: curveOf(secret), Organizations: metaOrganizations(src.meta), Added: time.Now().UTC()}
 	if err := ak.Add(ctx, info, secret); err != nil {
+		var left *store.LeftError
+		if errors.As(err, &left) {
+			return fmt.Errorf("importing %s (the plain file is as it was): %w; %s", escape.Clean(src.path), err, leftRemedy(left))
+		}
 		return fmt.Errorf("importing %s (the plain file is as it was): %w", escape.Clean(src.path), err)
 	}
 	fmt.Fprintf(ios.Out, "Imported the API key %s (%s, public key %s) into the system keyring.\n", escape.Clean(name), info.Curve, session.Short(info.PublicKey))
@@ -113,8 +125,20 @@ func apiKeysImportRun(ctx context.Context, opts *APIKeysImportOptions) error {
 		fmt.Fprintf(ios.Out, "The plain file %s is still there, readable by anything that runs as you: remove it once nothing else needs it (or import again with --remove-file).\n", escape.Clean(src.path))
 		return nil
 	}
+	return removeImported(ios, src, kf)
+}
+
+// removeImported removes the plain files of a key now in the keyring,
+// the private key's only if its name is still the file read, and says
+// what is left on disk, as the open file counts its names.
+func removeImported(ios *IOStreams, src importSource, kf *turnkey.KeyFile) error {
 	var removed []string
 	for _, f := range src.files {
+		if f == src.path {
+			if fi, err := os.Lstat(f); err == nil && !kf.Is(fi) {
+				return fmt.Errorf("the key is in the keyring, but %s is no longer the file that was read (it was replaced since): it was left, and so were the others; remove them yourself", escape.Clean(f))
+			}
+		}
 		switch err := os.Remove(f); {
 		case err == nil:
 			removed = append(removed, f)
@@ -122,30 +146,37 @@ func apiKeysImportRun(ctx context.Context, opts *APIKeysImportOptions) error {
 			return fmt.Errorf("the key is in the keyring, but removing %s failed: %w; remove it yourself", escape.Clean(f), err)
 		}
 	}
-	fmt.Fprintf(ios.Out, "Removed %s: the key is now only in the keyring (and registered on Turnkey).\n", escape.Join(removed))
+	n, err := kf.Links()
+	switch {
+	case err != nil:
+		return fmt.Errorf("removed %s; whether the private key has other names on disk is not known (%v)", escape.Join(removed), err)
+	case n > 0:
+		return fmt.Errorf("removed %s, but the private key is still on disk: the file read has %d other names (hard links, made since it was checked); remove them yourself", escape.Join(removed), n)
+	}
+	fmt.Fprintf(ios.Out, "Removed %s: no name of the file read is left, and the key is in the keyring (and registered on Turnkey).\n", escape.Join(removed))
 	return nil
 }
 
-// readKeyFile reads an API key from a tkcli or tk key file, refusing one
-// others can read unless allowed, and returns it in tkcli's format.
-func readKeyFile(path string, allowReadable bool) (session.Signer, string, error) {
-	fi, err := os.Stat(path)
+// openKeyFile opens a tkcli or tk key file (turnkey.OpenKeyFile),
+// refusing one others can read unless allowed.
+func openKeyFile(path string, allowReadable bool) (*turnkey.KeyFile, error) {
+	kf, err := turnkey.OpenKeyFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "", fmt.Errorf("no API key at %s: name another (tkauth api-keys import NAME) or give --file", escape.Clean(path))
+		return nil, fmt.Errorf("no API key at %s: name another (tkauth api-keys import NAME) or give --file", escape.Clean(path))
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, fmt.Errorf("%s; nothing was imported", escape.Clean(err.Error()))
 	}
-	if !fi.Mode().IsRegular() || fi.Size() > 64<<10 {
-		return nil, "", fmt.Errorf("%s is not a key file (a regular file of a few hundred bytes)", escape.Clean(path))
+	if perm := kf.Info.Mode().Perm(); perm&0o077 != 0 && !allowReadable {
+		kf.Close()
+		return nil, fmt.Errorf("%s can be read by others (mode %04o): a private key must be yours alone; `chmod 600 %s`, or give --allow-readable-file; nothing was imported", escape.Clean(path), perm, escape.Clean(shellQuote(path)))
 	}
-	if perm := fi.Mode().Perm(); perm&0o077 != 0 && !allowReadable {
-		return nil, "", fmt.Errorf("%s can be read by others (mode %04o): a private key must be yours alone; `chmod 600 %s`, or give --allow-readable-file; nothing was imported", escape.Clean(path), perm, escape.Clean(shellQuote(path)))
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, "", err
-	}
+	return kf, nil
+}
+
+// parseKeyData reads the API key in data, read once from path, a tkcli
+// or tk key file, and returns it in tkcli's format.
+func parseKeyData(path string, data []byte) (session.Signer, string, error) {
 	if strings.HasPrefix(strings.TrimSpace(string(data)), "{") {
 		k, secret, err := turnkey.ParseTKKey(data)
 		if err != nil {
@@ -153,7 +184,7 @@ func readKeyFile(path string, allowReadable bool) (session.Signer, string, error
 		}
 		return k, secret, nil
 	}
-	k, err := turnkey.LoadKeyFile(path) // checks a .public beside it
+	k, err := turnkey.ParseKeyFile(path, data) // checks a .public beside it
 	if err != nil {
 		return nil, "", err
 	}
@@ -173,7 +204,7 @@ func metaOrganizations(path string) []string {
 	if path == "" {
 		return nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := turnkey.ReadKeyFile(path)
 	if err != nil {
 		return nil
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -102,7 +101,7 @@ func plainAPIKeys(kept []jsonAPIKey) []jsonAPIKey {
 		}
 		base := filepath.Join(dir, name)
 		k := jsonAPIKey{Name: name, KeptIn: base + ".private", Organizations: metaOrganizations(base + ".meta")}
-		if data, err := os.ReadFile(k.KeptIn); err == nil {
+		if data, err := turnkey.ReadKeyFile(k.KeptIn); err == nil {
 			if s, curve, err := turnkey.ParseKey(string(data)); err == nil {
 				k.PublicKey, k.Curve = s.PublicKey(), curve
 			}

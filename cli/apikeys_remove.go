@@ -72,9 +72,20 @@ func apiKeysRemoveRun(ctx context.Context, opts *APIKeysRemoveOptions) error {
 	if errors.Is(err, session.ErrKeyNotFound) {
 		return fmt.Errorf("%w: tkauth keeps no API key named %s in the keyring (`tkauth api-keys list` shows those it keeps)", errNoAPIKey, name)
 	}
-	if err != nil {
+	var left *store.LeftError
+	switch {
+	case errors.As(err, &left):
+		return fmt.Errorf("%w; %s", err, leftRemedy(left))
+	case err != nil:
 		return fmt.Errorf("the API key %s is as it was: %w", name, err)
+	case gone.Unlisted:
+		fmt.Fprintf(opts.IO.Out, "Removed the keyring item of the API key %s that an earlier change left (tkauth listed no such key).\n", name)
+	case errors.Is(gone.ItemLeft, session.ErrKeyNotFound):
+		fmt.Fprintf(opts.IO.Out, "Removed the API key %s (public key %s) from tkauth's list; the keyring had no item for it.\n", name, session.Short(gone.PublicKey))
+	case gone.ItemLeft != nil:
+		fmt.Fprintf(opts.IO.Out, "Removed the API key %s (public key %s) from tkauth's list; its keyring item was left, for %v.\n", name, session.Short(gone.PublicKey), gone.ItemLeft)
+	default:
+		fmt.Fprintf(opts.IO.Out, "Removed the API key %s (public key %s) from the keyring; it is still registered on Turnkey.\n", name, session.Short(gone.PublicKey))
 	}
-	fmt.Fprintf(opts.IO.Out, "Removed the API key %s (public key %s) from the keyring; it is still registered on Turnkey.\n", name, session.Short(gone.PublicKey))
 	return nil
 }

@@ -69,10 +69,13 @@ refuses to run unless --force: which session a command used would be unclear.
 With --login ORG, exec makes a session for CMD alone: it logs in to ORG with
 your long-lived API key (--api-key NAME, from the keyring first, or
 --api-key-file), for --expires (15m by default), with a key pair that is never
-stored; runs CMD with it, waiting; and when CMD ends, however it ends, deletes
-the session's key on Turnkey. The long-lived key never reaches CMD. A session
-that cannot be ended is reported, and expires on its own. tkauth's exit code
-is CMD's.`,
+stored; notes the session in the store (exec-login/PID-KEY); runs CMD with it,
+waiting; and when CMD ends, however it ends, deletes the session's key on
+Turnkey and the note. The long-lived key never reaches CMD. A session that
+cannot be ended is reported, and expires on its own; after a kill -9 of
+tkauth, the next command reports the note, and logout --revoke of it (with
+--api-key) ends it. An interrupt sent to tkauth alone is passed on to CMD.
+tkauth's exit code is CMD's.`,
 		Example: `  tkauth exec -- node scripts/create-wallet.js
   tkauth exec acme/ci -- go run ./cmd/sign
   tkauth exec --login $ORG --api-key ci -- ./deploy.sh`,

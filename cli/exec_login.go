@@ -38,6 +38,19 @@ func execLoginRun(ctx context.Context, opts *ExecOptions) error {
 	if err != nil {
 		return fmt.Errorf("login failed (nothing was run, nothing stored): %w", err)
 	}
+	// However the command ends, even on a signal that ended ctx.
+	endCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	// A note of the session, durable before the command starts: a kill -9
+	// of tkauth leaves it for a later command to report (reportLeftovers).
+	note := session.OneShotKey(os.Getpid(), one.Session.PublicKey)
+	if err := env.Manager.Note(ctx, one, note); err != nil {
+		err = fmt.Errorf("nothing was run: noting the session made for the command in the store failed: %w", err)
+		if endErr := one.End(endCtx); endErr != nil {
+			return fmt.Errorf("%w; and the session (%s) %s", err, session.Short(one.Session.PublicKey), explain(endErr))
+		}
+		return fmt.Errorf("%w; the session was ended on Turnkey", err)
+	}
 	vars, err := (&inUse{session: one.Session, key: one.Key, api: c}).vars()
 	if err == nil {
 		var code int
@@ -49,22 +62,43 @@ func execLoginRun(ctx context.Context, opts *ExecOptions) error {
 			err = cannotRun(path, err)
 		}
 	}
-	// However the command ended, even on a signal that ended ctx.
-	endCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
 	if endErr := one.End(endCtx); endErr != nil {
-		opts.IO.warn("the session made for the command (%s) %s", session.Short(one.Session.PublicKey), explain(endErr))
+		opts.IO.warn("the session made for the command (%s) %s; it stays in the store as %s: `tkauth logout --revoke %s --api-key NAME` ends it", session.Short(one.Session.PublicKey), explain(endErr), note, note)
 		if err == nil {
 			err = exitCodeError{errors.New("the command succeeded, but its session is left on Turnkey until it expires"), ExitFailure}
 		}
+	} else if ferr := env.Manager.Forget(endCtx, one, note); ferr != nil {
+		opts.IO.warn("the session made for the command was ended on Turnkey, but its note %s stays in the store (%v): `tkauth logout %s` removes it", note, ferr, note)
 	}
 	return err
+}
+
+// reportLeftovers says, on stderr, which sessions made for `exec
+// --login` by a tkauth that is gone (a kill -9, a power cut) may still be
+// live on Turnkey, and how to end them. Reading the store is all it
+// costs; a store it cannot read is said by the command itself.
+func reportLeftovers(ctx context.Context, ios *IOStreams, m *session.Manager) {
+	st, err := m.State(ctx)
+	if err != nil {
+		return
+	}
+	for _, s := range session.OneShotNotes(st, time.Now()) {
+		pid, _ := session.OneShotPID(s.Key)
+		if pid == os.Getpid() || !processGone(pid) {
+			continue
+		}
+		ios.warn("the session %s was made for a command by `tkauth exec --login` (process %d), which ended without ending it: it may be live on Turnkey until %s (%s in %s); `tkauth logout --revoke %s --api-key NAME` ends it there, with the API key it was made with",
+			s.Key, pid, s.Expiry.UTC().Format(time.RFC3339), s.UserLabel(), s.OrganizationLabel(), shellQuote(s.Key))
+	}
 }
 
 // runChild runs the program at path with tkauth's streams, forwarding the
 // signals sent to tkauth, and returns its exit code (128 + the signal for
 // one that killed it, as a shell says). Ctrl-C reaches the command from
-// the terminal itself; tkauth only outlives it, to end the session.
+// the terminal itself, and tkauth only outlives it, to end the session;
+// an interrupt tkauth gets when it is not in its terminal's foreground
+// (no terminal: a script, CI, kill -INT of a background job) can only
+// have been sent to it, and is passed on.
 func runChild(ios *IOStreams, path string, argv, env []string) (int, error) {
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args, cmd.Env = argv, env
@@ -86,7 +120,7 @@ func runChild(ios *IOStreams, path string, argv, env []string) (int, error) {
 		for {
 			select {
 			case s := <-sigs:
-				if s != os.Interrupt {
+				if s != os.Interrupt || !inForeground() {
 					cmd.Process.Signal(s)
 				}
 			case <-done:

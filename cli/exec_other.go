@@ -24,3 +24,10 @@ func execProgram(path string, argv, env []string) error {
 	os.Exit(0)
 	return nil
 }
+
+// processGone is false: whether another process is gone is not asked
+// here, so no note is reported.
+func processGone(int) bool { return false }
+
+// inForeground is true: interrupts are left to the terminal here.
+func inForeground() bool { return true }

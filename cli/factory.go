@@ -69,6 +69,9 @@ func (f *Factory) Open(ctx context.Context) (*Env, error) {
 	if err == nil && env.Note != "" {
 		f.IO.warn("%s", env.Note)
 	}
+	if err == nil {
+		reportLeftovers(ctx, f.IO, env.Manager)
+	}
 	return env, err
 }
 

@@ -131,7 +131,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		err = answer // no to replacing: asked before anything was made
 	}
 	if err != nil {
-		return fmt.Errorf("login failed (nothing was stored): %w", err)
+		return errLogin(err)
 	}
 	sayLoggedIn(ctx, opts, env.Manager, res)
 	return nil

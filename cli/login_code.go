@@ -64,9 +64,22 @@ func errNoCodeSent(err error) error {
 	return fmt.Errorf("no code was sent, nothing was stored: %w", err)
 }
 
-// errCodeLogin words a code login that failed once the code was read.
+// errCodeLogin words a code login that failed once the code was read:
+// the new key pair was deleted, unless the error says it was left.
 func errCodeLogin(err error) error {
+	if errors.Is(err, session.ErrKeyPairLeft) {
+		return fmt.Errorf("login failed (no session was stored): %w", err)
+	}
 	return fmt.Errorf("login failed (no session was stored, and the new key pair was deleted): %w", err)
+}
+
+// errLogin words a login that failed: nothing was stored, unless the
+// error says the new key pair was left.
+func errLogin(err error) error {
+	if errors.Is(err, session.ErrKeyPairLeft) {
+		return fmt.Errorf("login failed (no session was stored): %w", err)
+	}
+	return fmt.Errorf("login failed (nothing was stored): %w", err)
 }
 
 // loginCodeRun logs in by a code sent to opts.Email or opts.SMS: through

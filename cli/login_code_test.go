@@ -2,6 +2,11 @@ package cli
 
 import (
 	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -88,4 +93,29 @@ func TestLoginByCode(t *testing.T) {
 		}
 	})
 	c.noSecrets()
+}
+
+// A code login whose disk fills once Turnkey issued the session says
+// what is true of the new key pair: left (and where), never "deleted".
+func TestCodeLoginOnAFullDisk(t *testing.T) {
+	srv := withCodeLogin(t)
+	disk, fill := fullDisk(t)
+	c := newCLI(t)
+	c.home = filepath.Join(disk, "tkauth")
+	target, _ := url.Parse(srv.URL)
+	front := httputil.NewSingleHostReverseProxy(target)
+	front.ModifyResponse = func(r *http.Response) error {
+		// The session is issued (stamp_login); the disk fills before it is stored.
+		if strings.HasSuffix(r.Request.URL.Path, "/stamp_login") {
+			fill()
+		}
+		return nil
+	}
+	fs := httptest.NewServer(front)
+	defer fs.Close()
+	t.Setenv("TURNKEY_API_BASE_URL", fs.URL)
+	r := c.run(turnkeytest.SandboxCode+"\n", false, "login", "--email", turnkeytest.SandboxEmail, "--auth-proxy", "cfg", "--auth-proxy-url", fs.URL, "--session-key", "ada")
+	if r.code == 0 || !strings.Contains(r.errOut, "no space left") || !strings.Contains(r.errOut, "the new key pair could not be deleted") || strings.Contains(r.errOut, "key pair was deleted") {
+		t.Errorf("exit %d, %q", r.code, r.errOut)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/tkauth/tkauth/session"
@@ -108,7 +107,7 @@ func tuiLogin(m *session.Manager, c *turnkey.Client, load apiKeyLoader, proxyURL
 			}
 			res, err := m.Login(ctx, session.APIKeyLogin{Turnkey: c, Key: key, Org: org}, session.LoginOptions{Expires: session.DefaultLifetime})
 			if err != nil {
-				return res, fmt.Errorf("login failed (nothing was stored): %w", err)
+				return res, errLogin(err)
 			}
 			return res, nil
 		},

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -68,4 +70,76 @@ func (o *OneShot) End(ctx context.Context) error {
 		return nil
 	}
 	return fmt.Errorf("%w (%v); it lives until %s", ErrOneShotLeft, err, s.Expiry.UTC().Format(time.RFC3339))
+}
+
+// The note `exec --login` leaves of the session it made, so that a kill
+// -9 of tkauth cannot leave a session live on Turnkey that nothing
+// knows of: the session is stored, before the command starts, under
+// OneShotKey (not active, with no key pair: its key pair lives in the
+// process only). A command that ends normally takes it away again.
+
+// oneShotPrefix begins the session key of every note.
+const oneShotPrefix = "exec-login/"
+
+// OneShotKey is the session key of the note of the session pub that
+// process pid made.
+func OneShotKey(pid int, pub string) string {
+	short := strings.TrimPrefix(strings.TrimPrefix(pub, "02"), "03")
+	if len(short) > 8 {
+		short = short[:8]
+	}
+	return fmt.Sprintf("%s%d-%s", oneShotPrefix, pid, short)
+}
+
+// OneShotPID is the process that made the note under key, if key is one.
+func OneShotPID(key string) (int, bool) {
+	rest, ok := strings.CutPrefix(key, oneShotPrefix)
+	if !ok {
+		return 0, false
+	}
+	pid, _, _ := strings.Cut(rest, "-")
+	n, err := strconv.Atoi(pid)
+	return n, err == nil && n > 0
+}
+
+// Note stores the note of o under key, before its command starts. On
+// failure nothing was stored.
+func (m *Manager) Note(ctx context.Context, o *OneShot, key string) error {
+	s := o.Session
+	s.Key = key
+	return m.store.Update(ctx, func(st *State, commit Commit) error {
+		if _, taken := st.Sessions[key]; taken {
+			return fmt.Errorf("%w: %s", ErrExists, strconv.Quote(key))
+		}
+		s.StoredAt = m.now().UTC()
+		st.Sessions[key] = &s
+		return commit()
+	})
+}
+
+// Forget takes away the note under key, if it is still o's.
+func (m *Manager) Forget(ctx context.Context, o *OneShot, key string) error {
+	return m.store.Update(ctx, func(st *State, commit Commit) error {
+		if s := st.Sessions[key]; s == nil || s.PublicKey != o.Session.PublicKey {
+			return nil
+		}
+		delete(st.Sessions, key)
+		return commit()
+	})
+}
+
+// OneShotNotes are the notes of sessions made for one command that have
+// not expired: each may be live on Turnkey, if its process is gone.
+func OneShotNotes(st *State, now time.Time) []Session {
+	var out []Session
+	for _, s := range st.List() {
+		if _, ok := OneShotPID(s.Key); !ok || s.Expired(now) {
+			continue
+		}
+		if _, ours := st.KeyPairs[s.PublicKey]; ours {
+			continue // a session of a key pair tkauth keeps: not a note
+		}
+		out = append(out, s)
+	}
+	return out
 }

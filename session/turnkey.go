@@ -450,14 +450,31 @@ func lifetime(d time.Duration) time.Duration {
 // asked for.
 var ErrWrongKey = errors.New("the session Turnkey issued is not bound to the new key pair")
 
-// discardNewKeyPair deletes the key pair a failed login made, adding to
-// cause when it cannot.
+// ErrKeyPairLeft: the key pair a failed login made could not be deleted
+// (a full disk); it is recorded as unused, and a prune deletes it.
+var ErrKeyPairLeft = errors.New("the new key pair could not be deleted")
+
+// discardNewKeyPair deletes the key pair a failed login made, adding
+// ErrKeyPairLeft to cause when it cannot: a front end says the key pair
+// was deleted only when the error is not ErrKeyPairLeft.
 func (m *Manager) discardNewKeyPair(ctx context.Context, pub string, cause error) error {
 	if err := m.DeleteKeyPair(ctx, pub); err != nil {
-		cause = errors.Join(cause, fmt.Errorf("the new key pair %s could not be deleted either (a prune will): %w", Short(pub), err))
+		return errors.Join(cause, &keyPairLeft{pub: pub, err: err})
 	}
 	return cause
 }
+
+// keyPairLeft is ErrKeyPairLeft for one key pair, and why.
+type keyPairLeft struct {
+	pub string
+	err error
+}
+
+func (e *keyPairLeft) Error() string {
+	return fmt.Sprintf("%v: %s is left (`tkauth keys prune` deletes it once it can): %v", ErrKeyPairLeft, Short(e.pub), e.err)
+}
+
+func (e *keyPairLeft) Unwrap() []error { return []error{ErrKeyPairLeft, e.err} }
 
 // check refuses a session that is not the one asked for.
 func (p sessionPlan) check(s Session, pub string) error {

@@ -13,12 +13,12 @@ import (
 // tkauth cannot read is said so and left as it is.
 func TestAPIKeysListIsReadStrictly(t *testing.T) {
 	dir := t.TempDir()
-	ak := NewAPIKeys(NewFile(dir), "unused", time.Second)
+	ak := NewAPIKeys(NewFile(dir), "unused", time.Second, nil)
 	if keys, err := ak.List(context.Background()); err != nil || len(keys) != 0 {
 		t.Fatalf("no list yet: %v, %v", keys, err)
 	}
 	path := filepath.Join(dir, apiKeysFile)
-	for _, bad := range []string{`{"version":2,"apiKeys":[]}`, `not json`} {
+	for _, bad := range []string{`{"version":3,"apiKeys":[]}`, `{"version":2,"apiKeys":[]}`, `not json`} {
 		os.WriteFile(path, []byte(bad), 0o600)
 		if _, err := ak.List(context.Background()); err == nil || !strings.Contains(err.Error(), "left as it is") {
 			t.Errorf("%q: %v", bad, err)

@@ -119,18 +119,71 @@ func (k keychain) run(ctx context.Context, stdin string, args ...string) ([]byte
 }
 
 // quote quotes s for security's interactive mode, which splits its input
-// as a shell does.
+// as a shell does. checkValue has refused what quoting cannot carry.
 func quote(s string) string { return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"` }
+
+// maxLine is the longest line, its newline included, that `security -i`
+// reads whole: it reads lines into 4,096 bytes with fgets, which cuts a
+// longer one and takes the rest as the next command.
+const maxLine = 4095
+
+// checkValue refuses a service or account that no command could carry
+// as it is: a newline or carriage return would end the line of security
+// -i there and start another command; a NUL would end it, or an
+// argument, early.
+func checkValue(flag, v string) error {
+	what := map[string]string{"-s": "service", "-a": "account"}[flag]
+	if i := strings.IndexAny(v, "\n\r\x00"); i >= 0 {
+		return fmt.Errorf("macOS Keychain: the %s %s holds a newline or NUL (byte %d), which security's command line cannot carry; nothing was done", what, strconv.QuoteToASCII(v), i+1)
+	}
+	return nil
+}
+
+// commandLine is the line of security -i that runs command with each
+// flag's value checked and quoted, then tail (not quoted: hex), and
+// checks that the line fits.
+func commandLine(command string, flags [][2]string, tail string) (string, error) {
+	line := command
+	for _, f := range flags {
+		if err := checkValue(f[0], f[1]); err != nil {
+			return "", err
+		}
+		line += " " + f[0] + " " + quote(f[1])
+	}
+	line += tail + "\n"
+	if len(line) > maxLine {
+		return "", fmt.Errorf("macOS Keychain: the command for security -i is %d bytes, over the %d it reads as one line; nothing was done", len(line), maxLine)
+	}
+	return line, nil
+}
+
+// checkItem refuses a service or account that security's arguments
+// cannot carry.
+func (k keychain) checkItem(user string) error {
+	if err := checkValue("-s", k.service); err != nil {
+		return err
+	}
+	return checkValue("-a", user)
+}
 
 // put stores secret under user, replacing tkauth's item. The secret goes
 // through stdin, in hex (-X), never on a command line that ps shows.
 func (k keychain) put(ctx context.Context, user, secret string) error {
-	line := fmt.Sprintf("add-generic-password -U -s %s -a %s -X %s\n", quote(k.service), quote(user), hex.EncodeToString([]byte(secret)))
-	_, err := k.run(ctx, line, "-i")
+	if err := k.checkItem(user); err != nil {
+		return err
+	}
+	line, err := commandLine("add-generic-password -U", [][2]string{{"-s", k.service}, {"-a", user}}, " -X "+hex.EncodeToString([]byte(secret)))
+	if err != nil {
+		return err
+	}
+	_, err = k.run(ctx, line, "-i")
 	return err
 }
 
 func (k keychain) get(ctx context.Context, user string) (string, error) {
+	if err := k.checkItem(user); err != nil {
+		return "", err
+	}
 	out, err := k.run(ctx, "", "find-generic-password", "-s", k.service, "-a", user, "-w")
 	if err != nil {
 		return "", err
@@ -141,6 +194,9 @@ func (k keychain) get(ctx context.Context, user string) (string, error) {
 }
 
 func (k keychain) delete(ctx context.Context, user string) error {
+	if err := k.checkItem(user); err != nil {
+		return err
+	}
 	_, err := k.run(ctx, "", "delete-generic-password", "-s", k.service, "-a", user)
 	return err
 }

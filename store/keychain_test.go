@@ -134,3 +134,44 @@ func mustAbs(t *testing.T, p string) string {
 	}
 	return a
 }
+
+// No value splits or cuts security -i's line: a newline, carriage return
+// or NUL in the service (TKAUTH_KEYRING_SERVICE) or the account is
+// refused, as is a line security would cut; security is never run then.
+func TestKeychainLineCannotBeSplit(t *testing.T) {
+	for _, tt := range []struct {
+		service, user string
+		long          bool // too long a line, not a bad value
+	}{
+		{"tkauth\ndelete-keychain login.keychain", "02abc", false},
+		{"tkauth", "a\rb", false},
+		{"tkauth\x00x", "02abc", false},
+		{"tkauth", "02abc\x00", false},
+		{strings.Repeat("s", 4090), "02abc", true},
+		{"tkauth", strings.Repeat(`"`, 2100), true},
+	} {
+		k, dir := fakeSecurity(t, "exit 0")
+		k.service = tt.service
+		if err := k.put(context.Background(), tt.user, "secret:p256"); err == nil || !strings.Contains(err.Error(), "nothing was done") {
+			t.Errorf("put %.40q %.40q: %v", tt.service, tt.user, err)
+		}
+		if !tt.long {
+			if _, err := k.get(context.Background(), tt.user); err == nil {
+				t.Errorf("get %.40q %.40q: no error", tt.service, tt.user)
+			}
+			if err := k.delete(context.Background(), tt.user); err == nil {
+				t.Errorf("delete %.40q %.40q: no error", tt.service, tt.user)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "args")); err == nil {
+			t.Errorf("%.40q %.40q: security ran: %.80q", tt.service, tt.user, read(t, filepath.Join(dir, "stdin")))
+		}
+	}
+	// The longest line that fits is taken whole.
+	k, dir := fakeSecurity(t, "exit 0")
+	fixed := len(`add-generic-password -U -s "tkauth" -a "" -X ` + hex.EncodeToString([]byte("s")) + "\n")
+	user := strings.Repeat("u", maxLine-fixed)
+	if err := k.put(context.Background(), user, "s"); err != nil || len(read(t, filepath.Join(dir, "stdin"))) != maxLine {
+		t.Errorf("a line of %d bytes: %v", maxLine, err)
+	}
+}

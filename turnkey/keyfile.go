@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -134,24 +135,119 @@ func NewKey(curve string) (session.Signer, string, error) {
 
 // LoadKeyFile loads an API key in tkcli's format: the private key in hex,
 // and optionally ":" and the curve: p256 when absent, secp256k1 or
-// ed25519 (tkhq/go-sdk crypto/apikey.go). When a .public file sits beside
-// a .private one, it must agree.
+// ed25519 (tkhq/go-sdk crypto/apikey.go). The file is read as
+// OpenKeyFile reads it. When a .public file sits beside a .private one,
+// it must agree.
 func LoadKeyFile(path string) (session.Signer, error) {
-	b, err := os.ReadFile(path)
+	data, err := ReadKeyFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w at %s: create one with Turnkey's CLI (tkcli generate api-key)", ErrNoKeyFile, path)
 	}
 	if err != nil {
 		return nil, err
 	}
-	k, _, err := ParseKey(string(b))
+	return ParseKeyFile(path, data)
+}
+
+// ParseKeyFile is the API key in data, read from a file at path in
+// tkcli's format, checked against a .public beside a .private.
+func ParseKeyFile(path string, data []byte) (session.Signer, error) {
+	k, _, err := ParseKey(string(data))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if pubPath, ok := strings.CutSuffix(path, ".private"); ok {
-		if pb, err := os.ReadFile(pubPath + ".public"); err == nil && !strings.EqualFold(strings.TrimSpace(string(pb)), k.PublicKey()) {
+		if pb, err := ReadKeyFile(pubPath + ".public"); err == nil && !strings.EqualFold(strings.TrimSpace(string(pb)), k.PublicKey()) {
 			return nil, fmt.Errorf("%s.public does not match %s", pubPath, path)
 		}
 	}
 	return k, nil
+}
+
+// maxKeyFile bounds what a key file may hold: a few hundred bytes.
+const maxKeyFile = 64 << 10
+
+// KeyFile is a key file read once, from one open file, which stays open
+// so that what became of the file is asked of it, not of its name.
+type KeyFile struct {
+	Path string
+	Data []byte
+	// Info is the open file's (fstat), not the name's.
+	Info os.FileInfo
+	f    *os.File
+}
+
+// OpenKeyFile opens and reads the key file at path: never through a
+// symbolic link (O_NOFOLLOW), never waiting on a named pipe (O_NONBLOCK),
+// and only a regular file of at most 64 KiB, as fstat of the open file
+// says. An error wraps fs.ErrNotExist when nothing is there.
+func OpenKeyFile(path string) (*KeyFile, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|noFollow|nonBlock, 0)
+	if err != nil {
+		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			target, _ := os.Readlink(path)
+			return nil, fmt.Errorf("%s is a symbolic link (to %s): tkauth does not follow links to key files; name the file itself", path, target)
+		}
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = fmt.Errorf("%s is %s, not a key file (a regular file of a few hundred bytes)", path, fileType(fi))
+	}
+	if err == nil && fi.Size() > maxKeyFile {
+		err = fmt.Errorf("%s holds %d bytes, too many for a key file (a few hundred bytes)", path, fi.Size())
+	}
+	var data []byte
+	if err == nil {
+		data, err = io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+		if err == nil && len(data) > maxKeyFile {
+			err = fmt.Errorf("%s grew past %d bytes while it was read", path, maxKeyFile)
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &KeyFile{Path: path, Data: data, Info: fi, f: f}, nil
+}
+
+// ReadKeyFile is what OpenKeyFile reads, the file closed.
+func ReadKeyFile(path string) ([]byte, error) {
+	k, err := OpenKeyFile(path)
+	if err != nil {
+		return nil, err
+	}
+	k.Close()
+	return k.Data, nil
+}
+
+// Close closes the file.
+func (k *KeyFile) Close() error { return k.f.Close() }
+
+// Links is how many names the open file has now: 0 once every one is
+// removed, when its data goes with the last open file.
+func (k *KeyFile) Links() (uint64, error) {
+	fi, err := k.f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	return links(fi), nil
+}
+
+// Is reports whether fi, from Lstat of a name, is this open file.
+func (k *KeyFile) Is(fi os.FileInfo) bool { return os.SameFile(k.Info, fi) }
+
+// fileType names what fi is, when it is not a regular file.
+func fileType(fi os.FileInfo) string {
+	switch t := fi.Mode().Type(); {
+	case t&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case t&fs.ModeSocket != 0:
+		return "a socket"
+	case t&fs.ModeDevice != 0:
+		return "a device"
+	case t&fs.ModeDir != 0:
+		return "a directory"
+	}
+	return "not a regular file"
 }
