@@ -326,7 +326,7 @@ func newLoginKeys() loginKeys {
 		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
 		Method: key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "method")),
 		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send the code")),
-		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Cancel: key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "cancel")),
 	}
 }
 

@@ -362,8 +362,8 @@ func (m Model) request(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	if key.Matches(msg, m.keys.ForceQuit) {
-		return m, tea.Quit
+	if key.Matches(msg, m.keys.Interrupt) {
+		return m.interrupt(msg)
 	}
 	if m.busy == "" {
 		m.status = "" // a message lasts until the next action
@@ -371,6 +371,24 @@ func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	m.relayout()
 	if m.yank {
 		return m, m.yankKey(msg)
+	}
+	return m.routeTo(m.focus, msg)
+}
+
+// interrupt is ctrl+c: it quits from the table when nothing runs; while
+// an action runs there, or in the login form, it asks first, as q does;
+// anywhere else it goes to the focused component, which cancels.
+func (m Model) interrupt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	switch {
+	case m.yank:
+		m.yank = false
+		m.say(statusOK, "Nothing copied.")
+		return m, nil
+	case m.focus == focusTable && m.busy == "":
+		return m, tea.Quit
+	case m.focus == focusTable, m.focus == focusLogin && m.busy != "":
+		m.confirmQuit()
+		return m, nil
 	}
 	return m.routeTo(m.focus, msg)
 }

@@ -137,7 +137,7 @@ func newRemoteKeys() remoteKeys {
 		End:       key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "end it on Turnkey")),
 		EndOthers: key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "end all not stored here")),
 		Reload:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "ask again")),
-		Close:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+		Close:     key.NewBinding(key.WithKeys("esc", "q", "ctrl+c"), key.WithHelp("esc", "close")),
 	}
 }
 
