@@ -161,9 +161,16 @@ type viewerKeys struct {
 	Close, Copy key.Binding
 }
 
+// newViewerKeys are the viewers': they take no text, so the table's
+// letters move too (the help lists them: g, G, j, k).
 func newViewerKeys() viewerKeys {
+	nav := scrollKeys()
+	nav.Up.SetKeys("up", "k")
+	nav.Down.SetKeys("down", "j")
+	nav.Home.SetKeys("home", "g")
+	nav.End.SetKeys("end", "G")
 	return viewerKeys{
-		navKeys: scrollKeys(),
+		navKeys: nav,
 		Close:   key.NewBinding(key.WithKeys("esc", "q", "ctrl+c"), key.WithHelp("esc", "close")),
 		Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy…")),
 	}

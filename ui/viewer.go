@@ -73,10 +73,11 @@ func (v viewer) layout(tight bool) parts {
 	st := v.styles
 	if v.help {
 		keys := newListKeys()
-		keys.enable(can{rows: true, sessions: true, active: true, expired: true, filtered: true, api: v.api})
+		keys.enable(can{rows: true, sessions: true, active: true, expired: true, filtered: true, api: v.api, login: v.canLogin, remote: v.canRemote})
 		g := newGlobalKeys()
+		g.Interrupt.SetHelp("ctrl+c", "quit; in a dialog or form, cancel")
 		groups := keys.FullHelp()
-		groups[len(groups)-1] = append(groups[len(groups)-1], g.Help, g.Quit)
+		groups[len(groups)-1] = append(groups[len(groups)-1], g.Help, g.Quit, g.Interrupt)
 		var body []string
 		for i, group := range groups {
 			if i > 0 {
@@ -89,10 +90,16 @@ func (v viewer) layout(tight bool) parts {
 			}
 		}
 		body = append(body, "")
+		var notes []string
 		if !v.api {
-			body = append(body, wrap(lipgloss.NewStyle(), "  R (refresh) and c (check) need Turnkey's API, which the demo has not: tkauth demo --api has a stand-in.", max(v.width-2, 20))...)
+			notes = append(notes, "l (log in), R (refresh), c (check) and s (sessions on Turnkey) need Turnkey's API, which the demo has not: tkauth demo --api has a stand-in.")
 		}
-		body = append(body, wrap(lipgloss.NewStyle(), "  In a dialog, ↑ ↓ pgup pgdn scroll what does not fit. The mouse selects and scrolls.", max(v.width-2, 20))...)
+		notes = append(notes, "In a dialog, ↑ ↓ pgup pgdn scroll what does not fit. The mouse selects and scrolls.")
+		for _, n := range notes {
+			for _, l := range wrap(lipgloss.NewStyle(), n, max(v.width-4, 20)) {
+				body = append(body, "  "+l)
+			}
+		}
 		return parts{head: append([]string{st.Title.Render("Keys")}, blank...), body: body}
 	}
 	if v.session == nil {

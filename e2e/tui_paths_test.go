@@ -1,0 +1,25 @@
+package e2e
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+)
+
+// ? lists l (log in) and s (sessions on Turnkey) in the TUI; in the demo
+// without an API it says that they need one.
+func TestHelpListsLoginAndRemoteInTmux(t *testing.T) {
+	needTmux(t)
+	dir, _, keys, service := demoStore(t)
+	x := tuiInTmux(t, dir, keys.Name(), service, 100, 40)
+	x.waitFor("initech/dev")
+	x.run("send-keys", "-t", "tk", "?")
+	x.waitForAll("Keys", "l        log in", "s        sessions on Turnkey", "ctrl+c")
+
+	d := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	d.run("new-session", "-d", "-s", "tk", "-x", "100", "-y", "40", fmt.Sprintf("%q demo", buildTkauth(t)))
+	t.Cleanup(d.kill)
+	d.waitFor("initech/dev")
+	d.run("send-keys", "-t", "tk", "?")
+	d.waitForAll("Keys", "l (log in), R (refresh), c (check) and s (sessions on Turnkey) need")
+}
