@@ -23,3 +23,15 @@ func TestHelpListsLoginAndRemoteInTmux(t *testing.T) {
 	d.run("send-keys", "-t", "tk", "?")
 	d.waitForAll("Keys", "l (log in), R (refresh), c (check) and s (sessions on Turnkey) need")
 }
+
+// enter in the TUI of a shell that TKAUTH_SESSION pins to a session says
+// that this shell keeps using it.
+func TestSwitchInAPinnedShellInTmux(t *testing.T) {
+	needTmux(t)
+	dir, _, keys, service := demoStore(t)
+	x := tuiInTmux(t, dir, keys.Name(), service, 120, 30, "TKAUTH_SESSION=acme/viewer")
+	x.waitForAll("initech/dev", "this shell: ◆ acme/viewer")
+	x.run("send-keys", "-t", "tk", "-l", "/globex/ops")
+	x.run("send-keys", "-t", "tk", "Enter", "Enter")
+	x.waitForAll("Active session: globex/ops. This shell keeps using acme/viewer")
+}

@@ -55,7 +55,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case msg.String() == "s" && s != nil:
 		m.say(statusErr, "Seeing sessions on Turnkey needs its API: the demo has none (try demo --api).")
 	case key.Matches(msg, k.Activate):
-		return m.start("Switching to "+escape.Clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key, m.unusable(*s)))
+		return m.start("Switching to "+escape.Clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key, m.unusable(*s), m.cfg.Shell))
 	case key.Matches(msg, k.Refresh):
 		return m.start("Refreshing "+escape.Clean(s.Key), refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
 	case msg.String() == "R" && s != nil:
