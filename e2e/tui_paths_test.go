@@ -35,3 +35,17 @@ func TestSwitchInAPinnedShellInTmux(t *testing.T) {
 	x.run("send-keys", "-t", "tk", "Enter", "Enter")
 	x.waitForAll("Active session: globex/ops. This shell keeps using acme/viewer")
 }
+
+// In demo --api, after c then R, the details no longer show Turnkey's
+// verdict on the key pair R replaced.
+func TestRefreshDropsTheOldVerdictInTmux(t *testing.T) {
+	needTmux(t)
+	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	x.run("new-session", "-d", "-s", "tk", "-x", "120", "-y", "40", fmt.Sprintf("%q demo --api", buildTkauth(t)))
+	t.Cleanup(x.kill)
+	x.waitForAll("acme/admin", "present", "not checked; c asks Turnkey")
+	x.run("send-keys", "-t", "tk", "c")
+	x.waitForAll("accepts acme/admin.", "valid (")
+	x.run("send-keys", "-t", "tk", "R")
+	x.waitForAll("Refreshed acme/admin at http://127.0.0.1:", "not checked; c asks Turnkey")
+}

@@ -65,7 +65,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.checking[s.Key] = true
-		return checkCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock)
+		return checkCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, s.PublicKey, m.cfg.Clock)
 	case msg.String() == "c" && s != nil:
 		m.say(statusErr, "Checking needs Turnkey's API: the demo has none.")
 	case key.Matches(msg, k.Logout):

@@ -160,12 +160,13 @@ func refreshCmd(s Sessions, sv session.Servers, key string, now func() time.Time
 	})
 }
 
-// checkCmd asks Turnkey whether it still accepts the session under key.
-func checkCmd(s Sessions, sv session.Servers, key string, now func() time.Time) tea.Cmd {
+// checkCmd asks Turnkey whether it still accepts the session under key,
+// whose key pair is pub as it is asked.
+func checkCmd(s Sessions, sv session.Servers, key, pub string, now func() time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
-		return checkedMsg{check: s.Check(ctx, sv, key, nil), at: now()}
+		return checkedMsg{check: s.Check(ctx, sv, key, nil), pub: pub, at: now()}
 	}
 }
 

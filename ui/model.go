@@ -247,6 +247,13 @@ func (m Model) loaded(msg loadedMsg) (Model, tea.Cmd) {
 	for _, k := range m.state.Keys() {
 		m.all = append(m.all, m.state.Sessions[k])
 	}
+	// A verdict is on a key pair: one that a refresh or a login replaced
+	// says nothing of the session now stored under its key.
+	for k, c := range m.checks {
+		if s, ok := m.state.Sessions[k]; !ok || s.PublicKey != c.pub {
+			delete(m.checks, k)
+		}
+	}
 	if first && m.table.selected == "" {
 		m.table.selected = m.state.Active // start where the user is
 	}
