@@ -214,3 +214,23 @@ func follow(t *testing.T, m Model, load tea.Cmd) Model {
 	}
 	return tm.(Model)
 }
+
+// A test-signed session's TOKEN cell is whole wherever there is room for
+// it: at 100 and 120 columns.
+func TestTokenColumnFitsTestSigned(t *testing.T) {
+	_, tm := loginModel(t)
+	tm, _ = press(t, tm, "l")
+	tm = typeText(t, tm, turnkeytest.SandboxEmail)
+	tm, cmd := press(t, tm, "enter")
+	tm, _ = outcome(t, tm, cmd)
+	tm = typeText(t, tm, turnkeytest.SandboxCode)
+	tm, cmd = press(t, tm, "enter")
+	tm, load := outcome(t, tm, cmd)
+	tm = follow(t, tm, load)
+	for _, w := range []int{100, 120} {
+		m, _ := tm.Update(tea.WindowSizeMsg{Width: w, Height: 30})
+		if s := screen(m.(Model)); !strings.Contains(s, "test-signed ") || strings.Contains(s, "test-sign…") {
+			t.Errorf("at %d columns:\n%s", w, s)
+		}
+	}
+}
