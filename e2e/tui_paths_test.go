@@ -49,3 +49,19 @@ func TestRefreshDropsTheOldVerdictInTmux(t *testing.T) {
 	x.run("send-keys", "-t", "tk", "R")
 	x.waitForAll("Refreshed acme/admin at http://127.0.0.1:", "not checked; c asks Turnkey")
 }
+
+// The login form starts on the method, the field its hint's ←/→ change;
+// typed at once, an address lands in its field.
+func TestLoginFormStartsOnTheMethodInTmux(t *testing.T) {
+	needTmux(t)
+	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	x.run("new-session", "-d", "-s", "tk", "-x", "100", "-y", "30", fmt.Sprintf("%q demo --api", buildTkauth(t)))
+	t.Cleanup(x.kill)
+	x.waitForAll("acme/admin", "present")
+	x.run("send-keys", "-t", "tk", "l")
+	x.waitForAll("‹ email code ›", "←/→: method")
+	x.run("send-keys", "-t", "tk", "Right")
+	x.waitForAll("‹ SMS code ›", "Phone number")
+	x.run("send-keys", "-t", "tk", "-l", "+15555550100")
+	x.waitForAll("  SMS code", "+15555550100", "shift+tab: previous")
+}

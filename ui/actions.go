@@ -45,7 +45,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Login):
 		m.login, m.focus = newLoginForm(m.cfg.Login, m.common), focusLogin
 		m.relayout()
-		return m.login.focusField(1)
+		return m.login.focusField(0) // the method first, as its hint says
 	case msg.String() == "l":
 		m.say(statusErr, "Logging in needs Turnkey's API: the demo has none (try demo --api).")
 	case key.Matches(msg, k.Remote):

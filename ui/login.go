@@ -245,6 +245,10 @@ func (f *loginForm) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case f.sent != nil:
 		f.code, cmd = f.code.Update(msg)
+	case f.field == 0 && msg.Text != "":
+		// Typed on the method: the address, which comes next.
+		cmd = f.focusField(1)
+		f.inputs[0], _ = f.inputs[0].Update(msg)
 	case f.field > 0:
 		f.inputs[f.field-1], cmd = f.inputs[f.field-1].Update(msg)
 	}
@@ -344,7 +348,11 @@ func (f loginForm) View() string {
 		lines = append(lines, wrap(st.Error, escape.Clean(f.err), w)...)
 	}
 	lines = append(lines, "")
-	foot := "tab: next field · ←/→: method · enter: " + f.keys.Submit.Help().Desc + " · esc: cancel"
+	// The keys of the field the cursor is on.
+	foot := "tab: next field · shift+tab: previous · enter: " + f.keys.Submit.Help().Desc + " · esc: cancel"
+	if f.field == 0 {
+		foot = "←/→: method · tab: next field · enter: " + f.keys.Submit.Help().Desc + " · esc: cancel"
+	}
 	if f.sent != nil {
 		foot = "enter: log in · esc: cancel (nothing is stored)"
 	}

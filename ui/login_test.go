@@ -90,7 +90,7 @@ func TestLoginByCodeInTheTUI(t *testing.T) {
 	if s := screen(tm); !strings.Contains(s, "Log in") || !strings.Contains(s, "Email address") || !strings.Contains(s, "cfg") {
 		t.Fatalf("no form:\n%s", s)
 	}
-	tm, _ = press(t, tm, "up", "right") // to the method, then SMS
+	tm, _ = press(t, tm, "right") // the form starts on the method: SMS
 	if s := screen(tm); !strings.Contains(s, "SMS code") || !strings.Contains(s, "Phone number") {
 		t.Errorf("another method:\n%s", s)
 	}
@@ -190,6 +190,21 @@ func TestLoginFormAfterAnExpiredCode(t *testing.T) {
 	tm, _ = press(t, tm, "esc")
 	if s := screen(tm); tm.focus != focusTable || !strings.Contains(s, "Cancelled; nothing was stored (the code sent expires unused).") {
 		t.Errorf("esc:\n%s", s)
+	}
+}
+
+// The form starts on the method, which its hint's ←/→ change; on the
+// address the hint says what works there; typed on the method, text goes
+// to the address.
+func TestLoginFormStartsWhereItsHintSays(t *testing.T) {
+	_, tm := loginModel(t)
+	tm, _ = press(t, tm, "l")
+	if s := screen(tm); tm.login.field != 0 || !strings.Contains(s, "‹ email code ›") || !strings.Contains(s, "←/→: method") {
+		t.Errorf("l: on field %d:\n%s", tm.login.field, s)
+	}
+	tm = typeText(t, tm, "ada@x")
+	if s := screen(tm); tm.login.field != 1 || tm.login.value(0) != "ada@x" || strings.Contains(s, "←/→: method") || !strings.Contains(s, "shift+tab: previous") {
+		t.Errorf("typed on the method: field %d, address %q:\n%s", tm.login.field, tm.login.value(0), s)
 	}
 }
 
