@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -64,4 +65,21 @@ func TestLoginFormStartsOnTheMethodInTmux(t *testing.T) {
 	x.waitForAll("‹ SMS code ›", "Phone number")
 	x.run("send-keys", "-t", "tk", "-l", "+15555550100")
 	x.waitForAll("  SMS code", "+15555550100", "shift+tab: previous")
+}
+
+// In demo --api, s marks the sessions stored here ⌂, not ●, and d asks
+// about "this session", one.
+func TestRemoteViewWordsInTmux(t *testing.T) {
+	needTmux(t)
+	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	x.run("new-session", "-d", "-s", "tk", "-x", "120", "-y", "40", fmt.Sprintf("%q demo --api", buildTkauth(t)))
+	t.Cleanup(x.kill)
+	x.waitForAll("acme/admin", "present")
+	x.run("send-keys", "-t", "tk", "s")
+	s := x.waitForAll("live session of user", "⌂ acme/admin (this machine)")
+	if strings.Contains(s, "● acme/admin (this machine)") {
+		t.Errorf("the remote view marks a stored session ●:\n%s", s)
+	}
+	x.run("send-keys", "-t", "tk", "d")
+	x.waitForAll("End 1 session on Turnkey?", "This session of user")
 }

@@ -26,6 +26,10 @@ type Remote struct {
 	End func(ctx context.Context, key string, r session.Remote, doomed []session.RemoteSession) (session.RemoteEnd, error)
 }
 
+// storedMark marks, in the remote view, a session stored on this machine:
+// not ●, which marks the active session everywhere else.
+const storedMark = "⌂"
+
 // remoteView lists a user's sessions on Turnkey, this machine's marked,
 // and the long-lived keys apart; d ends the selected one, O all others.
 type remoteView struct {
@@ -101,7 +105,7 @@ func (v remoteView) View() string {
 		for i, k := range v.r.Sessions {
 			here := "-"
 			if k.Here != "" {
-				here = "● " + escape.Clean(k.Here) + " (this machine)"
+				here = storedMark + " " + escape.Clean(k.Here) + " (this machine)"
 			}
 			row := fmt.Sprintf(" %-20s %-14s %-21s %-18s %s", escape.Fit(escape.Clean(k.ID), 20), escape.Clean(session.Short(k.PublicKey)), text.When(k.Created), text.KeyExpiry(now, k.Expiry), here)
 			if i == v.cursor {
