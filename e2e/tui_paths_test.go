@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -82,4 +83,51 @@ func TestRemoteViewWordsInTmux(t *testing.T) {
 	}
 	x.run("send-keys", "-t", "tk", "d")
 	x.waitForAll("End 1 session on Turnkey?", "This session of user")
+}
+
+// tkauth demo --api at 80x24 shows all 6 sessions under a one-line hint,
+// and ? shows the command for another shell whole: pasted into a shell,
+// at 80 columns and at 50, it logs in to the demo's store.
+func TestDemoAPIHintInTmux(t *testing.T) {
+	needTmux(t)
+	bin := buildTkauth(t)
+	for _, size := range [][2]int{{80, 24}, {50, 30}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+			x.run("new-session", "-d", "-s", "tk", "-x", fmt.Sprint(size[0]), "-y", fmt.Sprint(size[1]), fmt.Sprintf("%q demo --api", bin))
+			t.Cleanup(x.kill)
+			s := x.waitForAll("acme/admin", "present", "? says how to log in")
+			if size[0] == 80 {
+				for _, key := range []string{"@turnkey/session/v3", "acme/admin", "acme/viewer", "globex/ci", "globex/ops", "initech/dev"} {
+					if !listed(key).MatchString(s) {
+						t.Errorf("at 80x24, %s is not shown:\n%s", key, s)
+					}
+				}
+			}
+			x.run("send-keys", "-t", "tk", "?")
+			s = x.waitForAll("From another shell", "TKAUTH_HOME=")
+			var cmd []string
+			for _, l := range strings.Split(s, "\n") {
+				if len(cmd) == 0 && !strings.HasPrefix(l, "  TKAUTH_HOME=") {
+					continue
+				}
+				cmd = append(cmd, l)
+				if !strings.HasSuffix(l, `\`) {
+					break
+				}
+			}
+			if len(cmd) == 0 || strings.HasSuffix(cmd[len(cmd)-1], `\`) {
+				t.Fatalf("the command is not whole on the screen:\n%s", s)
+			}
+			for _, l := range cmd {
+				if strings.Contains(l, "…") {
+					t.Errorf("the command is cut: %q", l)
+				}
+			}
+			out, err := exec.Command("/bin/sh", "-c", strings.Join(cmd, "\n")).CombinedOutput()
+			if err != nil || !strings.Contains(string(out), "Logged in") {
+				t.Errorf("the command pasted into a shell: %v\n%s\n%s", err, strings.Join(cmd, "\n"), out)
+			}
+		})
+	}
 }

@@ -196,7 +196,7 @@ func TestDemoWithAnAPI(t *testing.T) {
 	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
 	x.run("new-session", "-d", "-s", "tk", "-x", "120", "-y", "40", fmt.Sprintf("%q demo --api", buildTkauth(t)))
 	t.Cleanup(x.kill)
-	x.waitForAll("acme/admin", "present", "a stand-in Turnkey API at http://127.0.0.1:")
+	x.waitForAll("acme/admin", "present", "stand-in Turnkey API at http://127.0.0.1:")
 	x.run("send-keys", "-t", "tk", "c")
 	x.waitFor("accepts acme/admin.")
 	x.run("send-keys", "-t", "tk", "R")

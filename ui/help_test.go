@@ -67,3 +67,23 @@ func TestHelpMovesAsItSays(t *testing.T) {
 		t.Errorf("g in the help: at %d", top.viewer.scroll.off)
 	}
 }
+
+// A command of the guide is laid out in lines no wider than the help that,
+// joined as a shell joins them (backslash-newline removed), are the
+// command: broken between words, or inside a word too long for a line,
+// never inside quotes.
+func TestGuideCommandsPasteWhole(t *testing.T) {
+	cmd := "TKAUTH_HOME=/tmp/tkauth-demo-1075626634 TKAUTH_KEYRING=file '/opt/my tools/tkauth' login --org 3f1c2a9e-7b4d-4e1a-9c2f-5d6e7f8a9b0c --api-key-file /tmp/tkauth-demo-1075626634/demo-api-key.private --api-url http://127.0.0.1:44333"
+	for _, width := range []int{200, 80, 50, 30} {
+		lines := commandLines(cmd, width)
+		for _, l := range lines {
+			if w := len([]rune(l)); w > width && !strings.Contains(l, "'") {
+				t.Errorf("at %d: a line %d wide: %q", width, w, l)
+			}
+		}
+		pasted := strings.ReplaceAll(strings.Join(lines, "\n"), "\\\n", "")
+		if got, want := shellWords(pasted), shellWords(cmd); strings.Join(got, "\x00") != strings.Join(want, "\x00") {
+			t.Errorf("at %d, pasted:\n%s\nwords %q", width, strings.Join(lines, "\n"), got)
+		}
+	}
+}

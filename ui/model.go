@@ -311,7 +311,7 @@ func (m *Model) relayout() {
 // sync copies the root's styles and facts into every component.
 func (m *Model) sync() {
 	m.query, m.rows = m.filter.Value(), len(m.table.rows)
-	m.demo, m.canLogin, m.canRemote = m.cfg.Demo, m.cfg.Login != nil, m.cfg.Remote != nil
+	m.demo, m.canLogin, m.canRemote, m.guide = m.cfg.Demo, m.cfg.Login != nil, m.cfg.Remote != nil, m.cfg.Guide
 	onTable := m.focus == focusTable
 	m.keys.Help.SetEnabled(onTable)
 	m.keys.Quit.SetEnabled(onTable)
