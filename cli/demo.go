@@ -47,7 +47,7 @@ The store is removed when the demo ends, unless --keep or --dir.
 
 With --api, a stand-in of Turnkey's API (tkauth's test server) runs on this
 machine for as long as the demo does, the live sessions logged in at it, so
-that refresh (R), check (c), revoke and login can be tried; the header says
+that refresh (R), check (c), revoke and login can be tried; ? in the TUI says
 how to use it from another shell, and how to try a user whose logins need MFA
 (an API key and an SMS code) and a scoped session (acme/signing-only, whose
 scope allows signing only). Nothing it does reaches Turnkey.`,
