@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tkauth/tkauth/turnkey/turnkeytest"
 )
 
 // ? lists l (log in) and s (sessions on Turnkey) in the TUI; in the demo
@@ -77,7 +79,7 @@ func TestRemoteViewWordsInTmux(t *testing.T) {
 	t.Cleanup(x.kill)
 	x.waitForAll("acme/admin", "present")
 	x.run("send-keys", "-t", "tk", "s")
-	s := x.waitForAll("live session of user", "⌂ acme/admin (this machine)")
+	s := x.waitForAll("live session", "⌂ acme/admin (this machine)")
 	if strings.Contains(s, "● acme/admin (this machine)") {
 		t.Errorf("the remote view marks a stored session ●:\n%s", s)
 	}
@@ -85,7 +87,7 @@ func TestRemoteViewWordsInTmux(t *testing.T) {
 	x.waitForAll("End 1 session on Turnkey?", "This session of user")
 }
 
-// tkauth demo --api at 80x24 shows all 6 sessions under a one-line hint,
+// tkauth demo --api at 80x24 shows all 7 sessions under a one-line hint,
 // and ? shows the command for another shell whole: pasted into a shell,
 // at 80 columns and at 50, it logs in to the demo's store.
 func TestDemoAPIHintInTmux(t *testing.T) {
@@ -98,7 +100,7 @@ func TestDemoAPIHintInTmux(t *testing.T) {
 			t.Cleanup(x.kill)
 			s := x.waitForAll("acme/admin", "present", "? says how to log in")
 			if size[0] == 80 {
-				for _, key := range []string{"@turnkey/session/v3", "acme/admin", "acme/viewer", "globex/ci", "globex/ops", "initech/dev"} {
+				for _, key := range []string{"@turnkey/session/v3", "acme/admin", turnkeytest.DemoScoped, "acme/viewer", "globex/ci", "globex/ops", "initech/dev"} {
 					if !listed(key).MatchString(s) {
 						t.Errorf("at 80x24, %s is not shown:\n%s", key, s)
 					}
