@@ -47,7 +47,7 @@ The store is removed when the demo ends, unless --keep or --dir.
 
 With --api, a stand-in of Turnkey's API (tkauth's test server) runs on this
 machine for as long as the demo does, the live sessions logged in at it, so
-that refresh (R), check (c), revoke and login can be tried; the header says
+that refresh (R), check (c), revoke and login can be tried; ? in the TUI says
 how to use it from another shell, and how to try a user whose logins need MFA
 (an API key and an SMS code) and a scoped session (acme/signing-only, whose
 scope allows signing only). Nothing it does reaches Turnkey.`,
@@ -108,13 +108,21 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		parts.Servers = &session.Servers{Default: srv.URL}
 		parts.LoginURL, parts.LoadAPIKey, parts.AuthProxyURL, parts.AuthProxyID, parts.APIKey = srv.URL, quietFileKey, srv.URL, turnkeytest.DemoAuthProxy, keyFile
 		parts.Trust = &turnkey.Anchors{Enclave: &srv.Notarizer.PublicKey, Notarizer: &srv.Notarizer.PublicKey, Test: true}
+		// One line in the header, so that the sessions have the screen;
+		// the rest, commands whole, in the help.
 		shell := fmt.Sprintf("TKAUTH_HOME=%s TKAUTH_KEYRING=file %s", shellQuote(dir), self)
-		parts.Note = fmt.Sprintf("demo: a stand-in Turnkey API at %s while this runs; l logs in (by email: %s, code %s); from another shell: %s login --org %s --api-key-file %s --api-url %s; "+
-			"a user whose logins need MFA: %s login --org %s --api-key-file %s --api-url %s --mfa api-key-file=%s --mfa sms=%s (code %s); "+
-			"%s is a scoped session, which only the API key refreshes: %s refresh %s --api-key-file %s --api-url %s",
-			srv.URL, turnkeytest.SandboxEmail, turnkeytest.SandboxCode, shell, fixture.DemoAPIOrg, shellQuote(keyFile), srv.URL,
-			shell, fixture.DemoAPIOrg, shellQuote(mfaFile), srv.URL, shellQuote(mfaFile), turnkeytest.SandboxPhone, turnkeytest.SandboxCode,
-			turnkeytest.DemoScoped, shell, shellQuote(turnkeytest.DemoScoped), shellQuote(keyFile), srv.URL)
+		parts.Note = fmt.Sprintf("demo: stand-in Turnkey API at %s; ? says how to log in", srv.URL)
+		parts.Guide = []string{
+			fmt.Sprintf("A stand-in of Turnkey's API runs at %s for as long as this demo does: nothing the demo does reaches Turnkey.", srv.URL),
+			fmt.Sprintf("l logs in by email: %s, with the code %s.", turnkeytest.SandboxEmail, turnkeytest.SandboxCode),
+			"From another shell, while this runs, log in to this demo's store with its API key:",
+			fmt.Sprintf("$ %s login --org %s --api-key-file %s --api-url %s", shell, fixture.DemoAPIOrg, shellQuote(keyFile), srv.URL),
+			fmt.Sprintf("A user whose logins need MFA (the SMS code is %s):", turnkeytest.SandboxCode),
+			fmt.Sprintf("$ %s login --org %s --api-key-file %s --api-url %s --mfa api-key-file=%s --mfa sms=%s",
+				shell, fixture.DemoAPIOrg, shellQuote(mfaFile), srv.URL, shellQuote(mfaFile), turnkeytest.SandboxPhone),
+			fmt.Sprintf("%s is a scoped session, which only the API key refreshes:", turnkeytest.DemoScoped),
+			fmt.Sprintf("$ %s refresh %s --api-key-file %s --api-url %s", shell, shellQuote(turnkeytest.DemoScoped), shellQuote(keyFile), srv.URL),
+		}
 	} else if err := fixture.SeedDemo(ctx, m); err != nil {
 		return fmt.Errorf("seeding the demo store in %s: %w", escape.Clean(dir), err)
 	}

@@ -94,6 +94,8 @@ func tuiLogin(m *session.Manager, c *turnkey.Client, load apiKeyLoader, proxyURL
 				Spent: func(err error) bool {
 					return errors.Is(err, turnkey.ErrCodeSpent) || errors.Is(err, turnkey.ErrCodeExpired) || errors.Is(err, turnkey.ErrTokenExpired)
 				},
+				Wrong: func(err error) bool { return errors.Is(err, turnkey.ErrWrongCode) },
+				Tries: turnkey.CodeTries,
 			}, nil
 		},
 		WithAPIKey: func(ctx context.Context, org, name string) (session.StoreResult, error) {

@@ -272,8 +272,7 @@ func (s *spinner) countdown(label string, until time.Time, now func() time.Time)
 		for {
 			left := max(until.Sub(now()), 0).Round(time.Second)
 			s.mu.Lock()
-			io.WriteString(s.w, fmt.Sprintf("\r%s: %d:%02d left (Ctrl-C to give up)\x1b[K", label, int(left.Minutes()), int(left.Seconds())%60))
-			s.drawn = true
+			s.draw(fmt.Sprintf("%s: %d:%02d left (Ctrl-C to give up)", label, int(left.Minutes()), int(left.Seconds())%60))
 			s.mu.Unlock()
 			select {
 			case <-done:

@@ -83,7 +83,7 @@ func TestRemoteSessions(t *testing.T) {
 
 	own := remoteJSON(t, c)[0].APIKeyID
 	r = c.run("", false, "remote", "revoke", own, "--yes")
-	if r.code != 0 || !strings.Contains(r.out, "This machine's among them: Logged out work") || c.state().Sessions["work"] != nil || srv.HasKey(work.PublicKey) {
+	if r.code != 0 || !strings.Contains(r.out, "no longer works. Logged out work") || c.state().Sessions["work"] != nil || srv.HasKey(work.PublicKey) {
 		t.Errorf("this machine's own: exit %d, %q %q", r.code, r.out, r.errOut)
 	}
 	if has, _ := c.keysHave(work.PublicKey); has {

@@ -3,7 +3,10 @@ package cli
 import (
 	"io"
 	"net/http"
+	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/tkauth/tkauth/internal/escape"
@@ -23,6 +26,10 @@ type spinner struct {
 	stop    chan struct{} // closed when the last request returns
 	stopped chan struct{} // closed once the line is wiped
 	drawn   bool          // the line is on screen
+	unguard func()        // ends guard, while drawn
+	// raised, if set, is told of a signal in place of its sending it
+	// again (a test).
+	raised func(os.Signal)
 }
 
 // spinDelay is how long a request waits before the spinner shows.
@@ -83,8 +90,7 @@ func (s *spinner) spin(label string, stop, stopped chan struct{}) {
 	for i := 0; ; i++ {
 		s.mu.Lock()
 		if !s.held {
-			io.WriteString(s.w, "\r"+spinFrames[i%len(spinFrames)]+" "+label+"…\x1b[K")
-			s.drawn = true
+			s.draw(spinFrames[i%len(spinFrames)] + " " + label + "…")
 		}
 		s.mu.Unlock()
 		select {
@@ -98,11 +104,63 @@ func (s *spinner) spin(label string, stop, stopped chan struct{}) {
 	}
 }
 
+// draw writes line over the spinner's line; s.mu is held.
+func (s *spinner) draw(line string) {
+	io.WriteString(s.w, "\r"+line+"\x1b[K")
+	if !s.drawn {
+		s.drawn, s.unguard = true, s.guard()
+	}
+}
+
 // wipe clears the spinner's line, if drawn; s.mu is held.
 func (s *spinner) wipe() {
 	if s.drawn {
 		io.WriteString(s.w, "\r\x1b[K")
 		s.drawn = false
+		s.unguard()
+	}
+}
+
+// endSignals end tkauth: Ctrl-C, kill, a closed terminal.
+var endSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// guard wipes the line if a signal ends tkauth while it is drawn, so that
+// no spinner stays on the screen, then lets the signal end tkauth as it
+// would have. Its stop is called with s.mu held.
+func (s *spinner) guard() (stop func()) {
+	sigs, done := make(chan os.Signal, 1), make(chan struct{})
+	signal.Notify(sigs, endSignals...)
+	go func() {
+		select {
+		case sig := <-sigs:
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.drawn {
+				io.WriteString(s.w, "\r\x1b[K")
+				s.drawn = false
+			}
+			signal.Stop(sigs)
+			s.raise(sig)
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+	}
+}
+
+// raise sends sig to tkauth again, now that the spinner no longer
+// catches it: it ends tkauth as the signal does, unless something else
+// catches it too. Where a process cannot signal itself, it exits as a
+// shell reports an interrupt.
+func (s *spinner) raise(sig os.Signal) {
+	if s.raised != nil {
+		s.raised(sig)
+		return
+	}
+	if p, err := os.FindProcess(os.Getpid()); err != nil || p.Signal(sig) != nil {
+		os.Exit(130)
 	}
 }
 

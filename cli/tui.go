@@ -66,6 +66,7 @@ type tuiParts struct {
 	LoadAPIKey                        apiKeyLoader
 	AuthProxyURL, AuthProxyID, APIKey string
 	Trust                             *turnkey.Anchors // the demo's stand-in, if set
+	Guide                             []string         // the help shows it first (ui.Config.Guide)
 }
 
 // tuiConfig assembles the TUI over what the command opened: the one
@@ -74,7 +75,7 @@ type tuiParts struct {
 // on the terminal under the TUI.
 func tuiConfig(p tuiParts) ui.Config {
 	cfg := ui.Config{Sessions: p.Manager, StorePath: p.StorePath, Shell: p.Shell, KeyStore: p.KeyStore, Note: p.Note,
-		KeyStoreReady: p.KeyStoreReady, Watch: true, Demo: p.Demo, AutoRefresh: p.AutoRefresh}
+		KeyStoreReady: p.KeyStoreReady, Watch: true, Demo: p.Demo, AutoRefresh: p.AutoRefresh, Guide: p.Guide}
 	if p.Servers == nil {
 		return cfg
 	}

@@ -196,7 +196,7 @@ func TestDemoWithAnAPI(t *testing.T) {
 	x := tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
 	x.run("new-session", "-d", "-s", "tk", "-x", "120", "-y", "40", fmt.Sprintf("%q demo --api", buildTkauth(t)))
 	t.Cleanup(x.kill)
-	x.waitForAll("acme/admin", "present", "a stand-in Turnkey API at http://127.0.0.1:")
+	x.waitForAll("acme/admin", "present", "stand-in Turnkey API at http://127.0.0.1:")
 	x.run("send-keys", "-t", "tk", "c")
 	x.waitFor("accepts acme/admin.")
 	x.run("send-keys", "-t", "tk", "R")
@@ -213,7 +213,8 @@ func TestDemoWithAnAPI(t *testing.T) {
 }
 
 // In the TUI, l logs in by an email code through the Auth Proxy of a
-// stand-in: a wrong code is said and stores nothing, the right one stores
+// stand-in: a wrong code is said, cleared, and stores nothing; after the
+// last try a new code comes by itself; the right one stores
 // the session, active, its key pair in the key store (the real keyring
 // under scripts/with-keyring) and its token bound to that key pair.
 func TestTUILoginByCodeInTmux(t *testing.T) {
@@ -238,13 +239,17 @@ func TestTUILoginByCodeInTmux(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x.run("send-keys", "-t", "tk", "-l", "123456")
-	x.run("send-keys", "-t", "tk", "Enter")
-	x.waitFor("the code is not the one Turnkey sent")
+	// Each wrong code is cleared and the tries left said; the last try's
+	// refusal gets a new code, which the right code logs in with.
+	for _, says := range []string{"2 tries left", "1 try left", "That was the code's last try (of 3)"} {
+		x.run("send-keys", "-t", "tk", "-l", "123456")
+		x.run("send-keys", "-t", "tk", "Enter")
+		x.waitFor(says)
+	}
+	x.waitForAll("That was the code's last try (of 3)", "Turnkey sent a 6-character code to "+turnkeytest.SandboxEmail, "Code: ······")
 	if after, _ := m.State(ctx); len(after.Sessions) != len(before.Sessions) || after.Active != before.Active {
 		t.Errorf("a wrong code changed the store: %v, active %s", after.Keys(), after.Active)
 	}
-	x.run("send-keys", "-t", "tk", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
 	x.run("send-keys", "-t", "tk", "-l", turnkeytest.SandboxCode)
 	x.run("send-keys", "-t", "tk", "Enter")
 	x.waitForAll("Logged in to organization Ada's wallet", "test-sign")

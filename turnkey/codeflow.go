@@ -50,6 +50,11 @@ type Sent struct {
 // codeLife is how long Turnkey's codes live unless told otherwise.
 const codeLife = 5 * time.Minute
 
+// CodeTries is how many wrong tries Turnkey takes for a code: the last
+// one spends it, and a new code is needed ("OTP has exceeded the maximum
+// number of attempts" after).
+const CodeTries = 3
+
 // Start has Turnkey send the code.
 func (l *CodeLogin) Start(ctx context.Context) (Sent, error) {
 	var sent Sent

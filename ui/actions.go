@@ -45,7 +45,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Login):
 		m.login, m.focus = newLoginForm(m.cfg.Login, m.common), focusLogin
 		m.relayout()
-		return m.login.focusField(1)
+		return m.login.focusField(0) // the method first, as its hint says
 	case msg.String() == "l":
 		m.say(statusErr, "Logging in needs Turnkey's API: the demo has none (try demo --api).")
 	case key.Matches(msg, k.Remote):
@@ -55,7 +55,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case msg.String() == "s" && s != nil:
 		m.say(statusErr, "Seeing sessions on Turnkey needs its API: the demo has none (try demo --api).")
 	case key.Matches(msg, k.Activate):
-		return m.start("Switching to "+escape.Clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key, m.unusable(*s)))
+		return m.start("Switching to "+escape.Clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key, m.unusable(*s), m.cfg.Shell))
 	case key.Matches(msg, k.Refresh):
 		return m.start("Refreshing "+escape.Clean(s.Key), refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
 	case msg.String() == "R" && s != nil:
@@ -65,7 +65,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.checking[s.Key] = true
-		return checkCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock)
+		return checkCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, s.PublicKey, m.cfg.Clock)
 	case msg.String() == "c" && s != nil:
 		m.say(statusErr, "Checking needs Turnkey's API: the demo has none.")
 	case key.Matches(msg, k.Logout):

@@ -83,20 +83,26 @@ func actionWithin(timeout time.Duration, failed string, f func(ctx context.Conte
 }
 
 // setActiveCmd makes key the active session; unusable, if not empty, is
-// why it cannot be used, which the outcome warns of.
-func setActiveCmd(s Sessions, key, unusable string) tea.Cmd {
+// why it cannot be used, and shell the session TKAUTH_SESSION selects in
+// the TUI's shell, which keeps using it: the outcome warns of both.
+func setActiveCmd(s Sessions, key, unusable, shell string) tea.Cmd {
+	keeps := text.ShellKeeps(key, shell)
 	done := action("", func(ctx context.Context) (string, error) {
 		if err := s.SetActive(ctx, key); err != nil {
 			return "", err
 		}
+		out := "Active session: " + escape.Clean(key)
 		if unusable != "" {
-			return "Active session: " + escape.Clean(key) + ", but " + unusable + ".", nil
+			out += ", but " + unusable + "."
 		}
-		return "Active session: " + escape.Clean(key), nil
+		if keeps != "" {
+			out = strings.TrimSuffix(out, ".") + ". " + keeps
+		}
+		return out, nil
 	})
 	return func() tea.Msg {
 		msg := done().(actionDoneMsg)
-		msg.warn = msg.err == nil && unusable != ""
+		msg.warn = msg.err == nil && (unusable != "" || keeps != "")
 		return msg
 	}
 }
@@ -154,12 +160,13 @@ func refreshCmd(s Sessions, sv session.Servers, key string, now func() time.Time
 	})
 }
 
-// checkCmd asks Turnkey whether it still accepts the session under key.
-func checkCmd(s Sessions, sv session.Servers, key string, now func() time.Time) tea.Cmd {
+// checkCmd asks Turnkey whether it still accepts the session under key,
+// whose key pair is pub as it is asked.
+func checkCmd(s Sessions, sv session.Servers, key, pub string, now func() time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
-		return checkedMsg{check: s.Check(ctx, sv, key, nil), at: now()}
+		return checkedMsg{check: s.Check(ctx, sv, key, nil), pub: pub, at: now()}
 	}
 }
 

@@ -56,14 +56,15 @@ type facts struct {
 	checks    map[string]checkedMsg // Turnkey's last verdict, by session key
 	checking  map[string]bool       // sessions being checked now
 	now       time.Time
-	api       bool   // Turnkey's API is at hand (not in the demo)
-	canLogin  bool   // the TUI can log in
-	canRemote bool   // the TUI can ask Turnkey for a user's sessions
-	demo      bool   // the store is the demo's
-	shell     string // the session TKAUTH_SESSION selects, if any
-	query     string // the filter, as typed
-	rows      int    // how many rows the table shows
-	busy      string // the action running now, if any
+	api       bool     // Turnkey's API is at hand (not in the demo)
+	canLogin  bool     // the TUI can log in
+	canRemote bool     // the TUI can ask Turnkey for a user's sessions
+	demo      bool     // the store is the demo's
+	shell     string   // the session TKAUTH_SESSION selects, if any
+	guide     []string // Config.Guide
+	query     string   // the filter, as typed
+	rows      int      // how many rows the table shows
+	busy      string   // the action running now, if any
 }
 
 // active is the key of the active session, or "".

@@ -123,7 +123,7 @@ func newFilterKeys() filterKeys {
 	return filterKeys{
 		navKeys: nav,
 		Apply:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
-		Clear:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Clear:   key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "clear filter")),
 	}
 }
 
@@ -144,7 +144,7 @@ func newDialogKeys() dialogKeys {
 		navKeys: scrollKeys(),
 		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
 		Revoke:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "revoke, log out")),
-		Cancel:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel")),
+		Cancel:  key.NewBinding(key.WithKeys("n", "esc", "ctrl+c"), key.WithHelp("n/esc", "cancel")),
 		Apply:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
 	}
 }
@@ -161,10 +161,17 @@ type viewerKeys struct {
 	Close, Copy key.Binding
 }
 
+// newViewerKeys are the viewers': they take no text, so the table's
+// letters move too (the help lists them: g, G, j, k).
 func newViewerKeys() viewerKeys {
+	nav := scrollKeys()
+	nav.Up.SetKeys("up", "k")
+	nav.Down.SetKeys("down", "j")
+	nav.Home.SetKeys("home", "g")
+	nav.End.SetKeys("end", "G")
 	return viewerKeys{
-		navKeys: scrollKeys(),
-		Close:   key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+		navKeys: nav,
+		Close:   key.NewBinding(key.WithKeys("esc", "q", "ctrl+c"), key.WithHelp("esc", "close")),
 		Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy…")),
 	}
 }
@@ -175,15 +182,17 @@ func (k viewerKeys) ShortHelp() []key.Binding {
 
 func (k viewerKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
-// globalKeys are the root's.
+// globalKeys are the root's. Interrupt (ctrl+c) quits from the table
+// only: every dialog, form and viewer has it among its cancel keys, so
+// that it cancels there and never quits with work half done.
 type globalKeys struct {
-	Help, Quit, ForceQuit key.Binding
+	Help, Quit, Interrupt key.Binding
 }
 
 func newGlobalKeys() globalKeys {
 	return globalKeys{
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }

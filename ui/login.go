@@ -40,8 +40,12 @@ type CodeSent struct {
 	// Finish logs in with the code.
 	Finish func(ctx context.Context, code string) (session.StoreResult, error)
 	// Spent reports whether err, from Finish, leaves the code of no more
-	// use (expired, out of tries), so that the form offers a new one.
+	// use (expired, out of tries), so that the form gets a new one.
 	Spent func(err error) bool
+	// Wrong reports whether err, from Finish, refuses the code typed,
+	// which costs one of its Tries (0: not known).
+	Wrong func(err error) bool
+	Tries int
 }
 
 // loginMethod is how the form logs in.
@@ -65,6 +69,8 @@ type loginForm struct {
 	values [3][2]string       // what was typed, by method
 	code   textinput.Model
 	sent   *CodeSent
+	tries  int    // what the code sent has left; 0: not known
+	note   string // why a new code was sent, if one was
 	err    string
 	l      *Login
 
@@ -135,7 +141,7 @@ func (f *loginForm) focusField(i int) tea.Cmd {
 
 // codeSent moves the form to the code.
 func (f *loginForm) codeSent(s CodeSent) tea.Cmd {
-	f.sent, f.err = &s, ""
+	f.sent, f.err, f.tries = &s, "", s.Tries
 	f.code.SetValue("")
 	if s.Length > 0 {
 		f.code.CharLimit = s.Length
@@ -190,13 +196,7 @@ func (f *loginForm) Update(msg tea.Msg) tea.Cmd {
 		}
 		return f.codeSent(msg.sent)
 	case loggedInMsg:
-		f.err = describe(msg.err)
-		if s := f.sent; s != nil && s.Spent != nil && s.Spent(msg.err) {
-			f.sent = nil // a new code, then
-			f.err = strings.TrimSuffix(f.err, ".") + ". Press enter to send a new code."
-			return f.focusField(1)
-		}
-		return nil
+		return f.refused(msg.err)
 	case tea.KeyPressMsg:
 		if f.busy != "" {
 			f.ask(sayMsg{statusErr, "Wait: " + f.busy})
@@ -245,10 +245,47 @@ func (f *loginForm) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case f.sent != nil:
 		f.code, cmd = f.code.Update(msg)
+	case f.field == 0 && msg.Text != "":
+		// Typed on the method: the address, which comes next.
+		cmd = f.focusField(1)
+		f.inputs[0], _ = f.inputs[0].Update(msg)
 	case f.field > 0:
 		f.inputs[f.field-1], cmd = f.inputs[f.field-1].Update(msg)
 	}
 	return cmd
+}
+
+// refused says why Turnkey refused the code typed. A wrong code is
+// cleared, for the next to be typed, and the tries it has left are said;
+// a code of no more use (its last try, expired) is replaced by a new one,
+// sent at once.
+func (f *loginForm) refused(err error) tea.Cmd {
+	f.err, f.note = describe(err), ""
+	s := f.sent
+	if s == nil {
+		return nil
+	}
+	wrong := s.Wrong != nil && s.Wrong(err)
+	if wrong {
+		f.code.SetValue("")
+		f.tries--
+		if f.tries != 0 { // < 0: not known
+			f.err = text.CodeRefused(f.tries)
+			return nil
+		}
+	}
+	if wrong || s.Spent != nil && s.Spent(err) {
+		why := text.CodeSpent
+		switch {
+		case wrong:
+			why = text.CodeOutOfTries
+		case !f.now.Before(s.Expires):
+			why = text.CodeExpired
+		}
+		f.sent, f.err, f.note = nil, "", text.NewCode(why, s.Tries)
+		f.ask(startMsg{"Sending a new code to " + escape.Clean(f.value(0)), sendCodeCmd(f.l, f.method == bySMS, f.value(0), f.value(1))})
+	}
+	return nil
 }
 
 // submit checks what enter submits, and says in err what is missing.
@@ -275,10 +312,15 @@ func (f loginForm) value(i int) string { return strings.TrimSpace(f.inputs[i].Va
 
 // View is the form's box, centred in the body of the screen.
 func (f loginForm) View() string {
+	f.enable()
 	st, height, now := f.styles, f.height, f.now
 	w := f.boxWidth() - dialogFrameW
 	lines := wrap(st.DialogTitle, "Log in", w)
 	lines = append(lines, "")
+	if f.note != "" {
+		lines = append(lines, wrap(st.Warning, f.note, w)...)
+		lines = append(lines, "")
+	}
 	if f.sent == nil {
 		method := "  " + methodNames[f.method]
 		if f.field == 0 {
@@ -306,7 +348,11 @@ func (f loginForm) View() string {
 		lines = append(lines, wrap(st.Error, escape.Clean(f.err), w)...)
 	}
 	lines = append(lines, "")
-	foot := "tab: next field · ←/→: method · enter: " + f.keys.Submit.Help().Desc + " · esc: cancel"
+	// The keys of the field the cursor is on.
+	foot := "tab: next field · shift+tab: previous · enter: " + f.keys.Submit.Help().Desc + " · esc: cancel"
+	if f.field == 0 {
+		foot = "←/→: method · tab: next field · enter: " + f.keys.Submit.Help().Desc + " · esc: cancel"
+	}
 	if f.sent != nil {
 		foot = "enter: log in · esc: cancel (nothing is stored)"
 	}
@@ -326,7 +372,7 @@ func newLoginKeys() loginKeys {
 		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
 		Method: key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "method")),
 		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send the code")),
-		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Cancel: key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "cancel")),
 	}
 }
 

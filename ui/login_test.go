@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,8 @@ func codeLoginAt(t *testing.T) (*session.Manager, *Login) {
 					return m.Login(ctx, l.WithCode(sent, code), session.LoginOptions{Expires: 15 * time.Minute})
 				},
 				Spent: func(err error) bool { return errors.Is(err, turnkey.ErrCodeSpent) },
+				Wrong: func(err error) bool { return errors.Is(err, turnkey.ErrWrongCode) },
+				Tries: turnkey.CodeTries,
 			}, nil
 		},
 	}
@@ -87,7 +90,7 @@ func TestLoginByCodeInTheTUI(t *testing.T) {
 	if s := screen(tm); !strings.Contains(s, "Log in") || !strings.Contains(s, "Email address") || !strings.Contains(s, "cfg") {
 		t.Fatalf("no form:\n%s", s)
 	}
-	tm, _ = press(t, tm, "up", "right") // to the method, then SMS
+	tm, _ = press(t, tm, "right") // the form starts on the method: SMS
 	if s := screen(tm); !strings.Contains(s, "SMS code") || !strings.Contains(s, "Phone number") {
 		t.Errorf("another method:\n%s", s)
 	}
@@ -113,12 +116,11 @@ func TestLoginByCodeInTheTUI(t *testing.T) {
 	tm, cmd = press(t, tm, "enter")
 	tm, _ = outcome(t, tm, cmd)
 	st, _ := m.State(context.Background())
-	if s := screen(tm); !strings.Contains(s, "the code is not the one Turnkey sent") || !strings.Contains(s, "Code:") || len(st.Sessions) != 0 {
+	if s := screen(tm); !strings.Contains(s, "That is not the code Turnkey sent: 2 tries left") || !strings.Contains(s, "Code:") || len(st.Sessions) != 0 {
 		t.Errorf("a wrong code, %d sessions:\n%s", len(st.Sessions), s)
 	}
 
-	tm, _ = press(t, tm, "backspace", "backspace", "backspace", "backspace", "backspace", "backspace")
-	tm = typeText(t, tm, turnkeytest.SandboxCode)
+	tm = typeText(t, tm, turnkeytest.SandboxCode) // over nothing: the wrong one is gone
 	tm, cmd = press(t, tm, "enter")
 	tm, load := outcome(t, tm, cmd)
 	tm = follow(t, tm, load)
@@ -132,32 +134,77 @@ func TestLoginByCodeInTheTUI(t *testing.T) {
 	}
 }
 
-// A code out of tries sends the form back for a new one; esc cancels with
-// nothing stored.
-func TestLoginFormAfterASpentCode(t *testing.T) {
+// A refused code is cleared, for the next to be typed, and the tries
+// left are said; the last try's refusal gets a new code at once, which
+// logs in. Nothing says "type it again" when no try is left, nor "took
+// all its tries" for a code typed after.
+func TestLoginCodeTries(t *testing.T) {
+	m, tm := loginModel(t)
+	tm, _ = press(t, tm, "l")
+	tm = typeText(t, tm, turnkeytest.SandboxEmail)
+	tm, cmd := press(t, tm, "enter")
+	tm, _ = outcome(t, tm, cmd)
+	for _, left := range []string{"2 tries left", "1 try left"} {
+		tm = typeText(t, tm, "111111")
+		tm, cmd = press(t, tm, "enter")
+		tm, _ = outcome(t, tm, cmd)
+		if s := screen(tm); tm.login.code.Value() != "" || tm.login.sent == nil || !strings.Contains(s, "That is not the code Turnkey sent: "+left+"; type the code again.") {
+			t.Fatalf("a wrong code, %s: field %q:\n%s", left, tm.login.code.Value(), s)
+		}
+	}
+	tm = typeText(t, tm, "111111")
+	tm, cmd = press(t, tm, "enter")
+	tm, cmd = outcome(t, tm, cmd)
+	if s := screen(tm); tm.busy == "" || !strings.Contains(s, "That was the code's last try (of 3): a new code is needed") || strings.Contains(s, "again") {
+		t.Fatalf("the last try:\n%s", s)
+	}
+	tm, _ = outcome(t, tm, cmd)
+	if s := screen(tm); tm.login.sent == nil || !strings.Contains(s, "Turnkey sent a 6-character code to "+turnkeytest.SandboxEmail) || !strings.Contains(s, "last try") {
+		t.Fatalf("no new code:\n%s", s)
+	}
+	tm = typeText(t, tm, turnkeytest.SandboxCode)
+	tm, cmd = press(t, tm, "enter")
+	tm, load := outcome(t, tm, cmd)
+	tm = follow(t, tm, load)
+	if st, _ := m.State(context.Background()); len(st.Sessions) != 1 || tm.focus != focusTable || !strings.Contains(screen(tm), "Logged in to organization Ada's wallet") {
+		t.Fatalf("the new code did not log in: %v\n%s", st.Keys(), screen(tm))
+	}
+}
+
+// A code Turnkey takes no more (here: expired) gets a new one at once;
+// esc then cancels with nothing stored.
+func TestLoginFormAfterAnExpiredCode(t *testing.T) {
 	_, tm := loginModel(t)
 	tm, _ = press(t, tm, "l")
 	tm = typeText(t, tm, turnkeytest.SandboxEmail)
 	tm, cmd := press(t, tm, "enter")
 	tm, _ = outcome(t, tm, cmd)
-	for range turnkeytest.MaxTries + 1 {
-		tm = typeText(t, tm, "111111")
-		tm, cmd = press(t, tm, "enter")
-		if tm, _ = outcome(t, tm, cmd); tm.login.sent == nil {
-			break
-		}
-		tm, _ = press(t, tm, "backspace", "backspace", "backspace", "backspace", "backspace", "backspace")
+	tm.login.sent.Expires = time.Now().Add(-time.Second)
+	tm, cmd = tm.routeTo(focusLogin, loggedInMsg{err: fmt.Errorf("login failed: %w", turnkey.ErrCodeSpent)})
+	if s := screen(tm); tm.login.sent != nil || !strings.Contains(s, "That code has expired: a new code is needed") {
+		t.Fatalf("an expired code:\n%s", s)
 	}
-	if s := screen(tm); tm.login.sent != nil || !strings.Contains(tm.login.err, "took all its tries") || !strings.Contains(tm.login.err, "Press enter to send a new code.") || !strings.Contains(s, "Email address") {
-		t.Errorf("after the last try:\n%s", s)
-	}
-	tm, cmd = press(t, tm, "enter")
 	if tm, _ = outcome(t, tm, cmd); tm.login.sent == nil {
-		t.Errorf("enter sent no new code: %s", tm.login.err)
+		t.Fatalf("no new code: %s", tm.login.err)
 	}
 	tm, _ = press(t, tm, "esc")
 	if s := screen(tm); tm.focus != focusTable || !strings.Contains(s, "Cancelled; nothing was stored (the code sent expires unused).") {
 		t.Errorf("esc:\n%s", s)
+	}
+}
+
+// The form starts on the method, which its hint's ←/→ change; on the
+// address the hint says what works there; typed on the method, text goes
+// to the address.
+func TestLoginFormStartsWhereItsHintSays(t *testing.T) {
+	_, tm := loginModel(t)
+	tm, _ = press(t, tm, "l")
+	if s := screen(tm); tm.login.field != 0 || !strings.Contains(s, "‹ email code ›") || !strings.Contains(s, "←/→: method") {
+		t.Errorf("l: on field %d:\n%s", tm.login.field, s)
+	}
+	tm = typeText(t, tm, "ada@x")
+	if s := screen(tm); tm.login.field != 1 || tm.login.value(0) != "ada@x" || strings.Contains(s, "←/→: method") || !strings.Contains(s, "shift+tab: previous") {
+		t.Errorf("typed on the method: field %d, address %q:\n%s", tm.login.field, tm.login.value(0), s)
 	}
 }
 
@@ -181,4 +228,24 @@ func follow(t *testing.T, m Model, load tea.Cmd) Model {
 		tm, _ = tm.Update(presence())
 	}
 	return tm.(Model)
+}
+
+// A test-signed session's TOKEN cell is whole wherever there is room for
+// it: at 100 and 120 columns.
+func TestTokenColumnFitsTestSigned(t *testing.T) {
+	_, tm := loginModel(t)
+	tm, _ = press(t, tm, "l")
+	tm = typeText(t, tm, turnkeytest.SandboxEmail)
+	tm, cmd := press(t, tm, "enter")
+	tm, _ = outcome(t, tm, cmd)
+	tm = typeText(t, tm, turnkeytest.SandboxCode)
+	tm, cmd = press(t, tm, "enter")
+	tm, load := outcome(t, tm, cmd)
+	tm = follow(t, tm, load)
+	for _, w := range []int{100, 120} {
+		m, _ := tm.Update(tea.WindowSizeMsg{Width: w, Height: 30})
+		if s := screen(m.(Model)); !strings.Contains(s, "test-signed ") || strings.Contains(s, "test-sign…") {
+			t.Errorf("at %d columns:\n%s", w, s)
+		}
+	}
 }

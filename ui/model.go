@@ -247,6 +247,13 @@ func (m Model) loaded(msg loadedMsg) (Model, tea.Cmd) {
 	for _, k := range m.state.Keys() {
 		m.all = append(m.all, m.state.Sessions[k])
 	}
+	// A verdict is on a key pair: one that a refresh or a login replaced
+	// says nothing of the session now stored under its key.
+	for k, c := range m.checks {
+		if s, ok := m.state.Sessions[k]; !ok || s.PublicKey != c.pub {
+			delete(m.checks, k)
+		}
+	}
 	if first && m.table.selected == "" {
 		m.table.selected = m.state.Active // start where the user is
 	}
@@ -304,7 +311,7 @@ func (m *Model) relayout() {
 // sync copies the root's styles and facts into every component.
 func (m *Model) sync() {
 	m.query, m.rows = m.filter.Value(), len(m.table.rows)
-	m.demo, m.canLogin, m.canRemote = m.cfg.Demo, m.cfg.Login != nil, m.cfg.Remote != nil
+	m.demo, m.canLogin, m.canRemote, m.guide = m.cfg.Demo, m.cfg.Login != nil, m.cfg.Remote != nil, m.cfg.Guide
 	onTable := m.focus == focusTable
 	m.keys.Help.SetEnabled(onTable)
 	m.keys.Quit.SetEnabled(onTable)
@@ -362,8 +369,8 @@ func (m Model) request(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	if key.Matches(msg, m.keys.ForceQuit) {
-		return m, tea.Quit
+	if key.Matches(msg, m.keys.Interrupt) {
+		return m.interrupt(msg)
 	}
 	if m.busy == "" {
 		m.status = "" // a message lasts until the next action
@@ -371,6 +378,24 @@ func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	m.relayout()
 	if m.yank {
 		return m, m.yankKey(msg)
+	}
+	return m.routeTo(m.focus, msg)
+}
+
+// interrupt is ctrl+c: it quits from the table when nothing runs; while
+// an action runs there, or in the login form, it asks first, as q does;
+// anywhere else it goes to the focused component, which cancels.
+func (m Model) interrupt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	switch {
+	case m.yank:
+		m.yank = false
+		m.say(statusOK, "Nothing copied.")
+		return m, nil
+	case m.focus == focusTable && m.busy == "":
+		return m, tea.Quit
+	case m.focus == focusTable, m.focus == focusLogin && m.busy != "":
+		m.confirmQuit()
+		return m, nil
 	}
 	return m.routeTo(m.focus, msg)
 }

@@ -239,8 +239,8 @@ func TestFilterKeys(t *testing.T) {
 	if none, _ := press(t, m, "/", "z", "z"); !strings.Contains(screen(none), "No session matches zz") {
 		t.Errorf("no match:\n%s", screen(none))
 	}
-	if _, cmd := press(t, got, "ctrl+c"); !isQuit(cmd) {
-		t.Error("ctrl+c does not quit from the filter")
+	if cleared, cmd := press(t, got, "ctrl+c"); isQuit(cmd) || cleared.focus != focusTable || len(cleared.table.rows) != 6 {
+		t.Errorf("ctrl+c in the filter: quit %v, mode %d, %d rows", isQuit(cmd), cleared.focus, len(cleared.table.rows))
 	}
 }
 

@@ -56,9 +56,11 @@ type storeChangedMsg struct{}
 // each action and on r.
 type watchErrMsg struct{ err error }
 
-// checkedMsg is Turnkey's verdict on a session, asked at at.
+// checkedMsg is Turnkey's verdict on a session, whose key pair was pub,
+// asked at at.
 type checkedMsg struct {
 	check session.Check
+	pub   string
 	at    time.Time
 }
 

@@ -158,3 +158,24 @@ func TestSessionsShowTheirNames(t *testing.T) {
 		}
 	}
 }
+
+// After R, the details no longer show Turnkey's verdict on the key pair
+// the refresh replaced; c asks about the new one.
+func TestRefreshDropsTheOldVerdict(t *testing.T) {
+	mgr, sv, _ := loggedInAt(t)
+	m := loaded(t, Config{Sessions: mgr, KeyStore: "file", Clock: time.Now, Servers: sv}, 100, 30)
+	m, cmd := press(t, m, "c")
+	tm, _ := m.Update(cmd())
+	m = tm.(Model)
+	if !strings.Contains(screen(m), "turnkey       valid (") {
+		t.Fatalf("setup: no verdict:\n%s", screen(m))
+	}
+	m, cmd = press(t, m, "R")
+	m = runAction(t, m, cmd)
+	if !strings.HasPrefix(m.status, "Refreshed later") {
+		t.Fatalf("setup: R: %q", m.status)
+	}
+	if s := screen(m); strings.Contains(s, "valid (") || !strings.Contains(s, "not checked; c asks Turnkey") {
+		t.Errorf("after R, the old key pair's verdict:\n%s", s)
+	}
+}

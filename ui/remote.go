@@ -26,6 +26,10 @@ type Remote struct {
 	End func(ctx context.Context, key string, r session.Remote, doomed []session.RemoteSession) (session.RemoteEnd, error)
 }
 
+// storedMark marks, in the remote view, a session stored on this machine:
+// not ●, which marks the active session everywhere else.
+const storedMark = "⌂"
+
 // remoteView lists a user's sessions on Turnkey, this machine's marked,
 // and the long-lived keys apart; d ends the selected one, O all others.
 type remoteView struct {
@@ -101,7 +105,7 @@ func (v remoteView) View() string {
 		for i, k := range v.r.Sessions {
 			here := "-"
 			if k.Here != "" {
-				here = "● " + escape.Clean(k.Here) + " (this machine)"
+				here = storedMark + " " + escape.Clean(k.Here) + " (this machine)"
 			}
 			row := fmt.Sprintf(" %-20s %-14s %-21s %-18s %s", escape.Fit(escape.Clean(k.ID), 20), escape.Clean(session.Short(k.PublicKey)), text.When(k.Created), text.KeyExpiry(now, k.Expiry), here)
 			if i == v.cursor {
@@ -137,7 +141,7 @@ func newRemoteKeys() remoteKeys {
 		End:       key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "end it on Turnkey")),
 		EndOthers: key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "end all not stored here")),
 		Reload:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "ask again")),
-		Close:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+		Close:     key.NewBinding(key.WithKeys("esc", "q", "ctrl+c"), key.WithHelp("esc", "close")),
 	}
 }
 

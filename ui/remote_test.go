@@ -50,17 +50,19 @@ func TestRemoteSessionsInTheTUI(t *testing.T) {
 	tm, cmd := press(t, tm, "s")
 	tm, _ = outcome(t, tm, cmd)
 	out := screen(tm)
-	if !strings.Contains(out, "3 live sessions of user") || !strings.Contains(out, "later (this machine)") || !strings.Contains(out, "soon (this machine)") || !strings.Contains(out, "1 long-lived API key") {
+	// Stored here is marked ⌂: ● marks the active session everywhere else.
+	if !strings.Contains(out, "3 live sessions of user") || !strings.Contains(out, "⌂ later (this machine)") || !strings.Contains(out, "⌂ soon (this machine)") || strings.Contains(out, "●") || !strings.Contains(out, "1 long-lived API key") {
 		t.Fatalf("the remote view:\n%s", out)
 	}
 
 	tm, _ = press(t, tm, "O")
-	if out := screen(tm); tm.focus != focusDialog || !strings.Contains(out, "End 1 session on Turnkey?") || !strings.Contains(out, session.Short(elsewhere)) || !strings.Contains(out, "end at once") {
+	if out := screen(tm); tm.focus != focusDialog || !strings.Contains(out, "End 1 session on Turnkey?") || !strings.Contains(out, session.Short(elsewhere)) ||
+		!strings.Contains(out, "This session of user") || !strings.Contains(out, "A session on another device ends at once: whoever holds it must") {
 		t.Fatalf("O:\n%s", out)
 	}
 	tm, cmd = press(t, tm, "y")
 	tm, more := outcome(t, tm, cmd)
-	if tm.focus != focusRemote || srv.HasKey(elsewhere) || !strings.Contains(tm.status, "Ended 1 session on Turnkey") {
+	if tm.focus != focusRemote || srv.HasKey(elsewhere) || !strings.Contains(tm.status, "Ended 1 session on Turnkey") || !strings.Contains(tm.status, "wherever it was, it no longer works.") {
 		t.Fatalf("after O: focus %d, status %q", tm.focus, tm.status)
 	}
 	for _, msg := range more().(tea.BatchMsg) {
@@ -73,12 +75,12 @@ func TestRemoteSessionsInTheTUI(t *testing.T) {
 	// The cursor is on the oldest: "soon". d ends it, and logs it out here.
 	soon, _ := m.Get(ctx, "soon")
 	tm, _ = press(t, tm, "d")
-	if out := screen(tm); !strings.Contains(out, "this machine's soon, logged out here too") || strings.Contains(out, "end at once") {
+	if out := screen(tm); !strings.Contains(out, "this machine's soon, logged out here too") || strings.Contains(out, "at once") {
 		t.Fatalf("d:\n%s", out)
 	}
 	tm, cmd = press(t, tm, "y")
 	tm, _ = outcome(t, tm, cmd)
-	if _, err := m.Get(ctx, "soon"); err == nil || srv.HasKey(soon.PublicKey) || !strings.Contains(tm.status, "Logged out soon") {
+	if _, err := m.Get(ctx, "soon"); err == nil || srv.HasKey(soon.PublicKey) || !strings.Contains(tm.status, "it no longer works. Logged out soon;") || strings.Contains(tm.status, "among them") {
 		t.Errorf("after d: %v, status %q", err, tm.status)
 	}
 	tm, _ = press(t, tm, "esc")

@@ -37,6 +37,11 @@ type Config struct {
 	Remote *Remote
 	// MFA, if set, says when an action waits for MFA factors.
 	MFA <-chan MFAWaiting
+	// Guide, if set, is what the help (?) shows first, whole: how to use
+	// this store, and its stand-in, from here and from another shell (the
+	// demo's). A line starting "$ " is a shell command, broken only
+	// between its words, each break escaped, so that pasting it works.
+	Guide []string
 }
 
 // Run shows the TUI until the user quits or ctx ends. It draws up to 120

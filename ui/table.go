@@ -35,6 +35,10 @@ type table struct {
 	cursor       int    // index in rows
 	offset       int    // first row on screen
 	selected     string // session key under the cursor, kept across reloads
+	// widest is the widest cell of each kind of column over widestOf's
+	// sessions: measured once a load, not every frame.
+	widest   [colUser + 1]int
+	widestOf *session.State
 }
 
 // SetSize sizes the table to the body of the screen: the details pane is
@@ -42,6 +46,9 @@ type table struct {
 // cursor stays on screen.
 func (t *table) SetSize(width, height int) {
 	t.width, t.bodyH = width, height
+	if t.widestOf != t.state {
+		t.widestOf, t.widest = t.state, t.measure()
+	}
 	t.detail.SetSize(width, 0)
 	t.shownDetails = t.details()
 	main := height - 1 // the column header
@@ -173,11 +180,12 @@ func (t *table) scroll() {
 // gap is the space between columns.
 const gap = 2
 
-// column is one column of the session table.
+// column is one column of the session table: as wide as its widest
+// cell, within its bounds.
 type column struct {
-	title string
-	width int
-	kind  columnKind
+	title      string
+	width, max int // max: as wide as it may grow for its cells
+	kind       columnKind
 }
 
 type columnKind int
@@ -193,18 +201,20 @@ const (
 )
 
 // columns returns the columns that fit the width, dropping the least
-// needed first; the session key takes what is left.
+// needed first. What is left grows the session key (to its widest, up to
+// keyMax), then the other columns to their widest cells, so that no cell
+// is cut while there is room, then the session key to keyMax.
 func (t table) columns() []column {
 	// Dropped from the right when the width is short: what shows a
 	// problem (expired, key pair missing, unverified) goes last.
 	all := []column{
-		{"SESSION", 0, colSession},
-		{"EXPIRES", 17, colExpires},
-		{"KEY PAIR", 8, colKeyPair},
-		{"TOKEN", 10, colToken},
-		{"TYPE", 10, colType},
-		{"ORG", 13, colOrg},
-		{"USER", 13, colUser},
+		{"SESSION", 0, 0, colSession},
+		{"EXPIRES", 17, 17, colExpires},
+		{"KEY PAIR", 8, 8, colKeyPair},
+		{"TOKEN", 10, 11, colToken},
+		{"TYPE", 10, 24, colType},
+		{"ORG", 13, 24, colOrg},
+		{"USER", 13, 24, colUser},
 	}
 	const markW, keyMin, keyMax = 3, 16, 32
 	keep := len(all)
@@ -219,8 +229,36 @@ func (t table) columns() []column {
 		keep--
 	}
 	cols := all[:keep]
-	cols[0].width = min(keyMax, max(keyMin, t.width-used(keep)+keyMin))
+	cols[0].width = keyMin
+	spare := t.width - used(keep)
+	grow := func(c *column, to int) {
+		add := max(0, min(spare, to-c.width))
+		c.width += add
+		spare -= add
+	}
+	grow(&cols[0], min(keyMax, t.widest[colSession]))
+	for i := 1; i < len(cols); i++ {
+		grow(&cols[i], min(cols[i].max, t.widest[cols[i].kind]))
+	}
+	grow(&cols[0], keyMax)
 	return cols
+}
+
+// measure is the width of the widest cell of each kind of column over
+// every session stored, so that filtering or scrolling does not move
+// columns. Only what a session holds is measured: the columns that
+// grow show nothing else.
+func (t table) measure() [colUser + 1]int {
+	var w [colUser + 1]int
+	if t.state == nil {
+		return w
+	}
+	for _, s := range t.state.Sessions {
+		for _, k := range []columnKind{colSession, colToken, colType, colOrg, colUser} {
+			w[k] = max(w[k], escape.Width(t.cell(k, s, t.facts).text))
+		}
+	}
+	return w
 }
 
 // View is the column header, the rows on screen and the details; while

@@ -73,11 +73,12 @@ func (v viewer) layout(tight bool) parts {
 	st := v.styles
 	if v.help {
 		keys := newListKeys()
-		keys.enable(can{rows: true, sessions: true, active: true, expired: true, filtered: true, api: v.api})
+		keys.enable(can{rows: true, sessions: true, active: true, expired: true, filtered: true, api: v.api, login: v.canLogin, remote: v.canRemote})
 		g := newGlobalKeys()
+		g.Interrupt.SetHelp("ctrl+c", "quit; in a dialog or form, cancel")
 		groups := keys.FullHelp()
-		groups[len(groups)-1] = append(groups[len(groups)-1], g.Help, g.Quit)
-		var body []string
+		groups[len(groups)-1] = append(groups[len(groups)-1], g.Help, g.Quit, g.Interrupt)
+		body := v.guideLines()
 		for i, group := range groups {
 			if i > 0 {
 				body = append(body, "")
@@ -89,10 +90,16 @@ func (v viewer) layout(tight bool) parts {
 			}
 		}
 		body = append(body, "")
+		var notes []string
 		if !v.api {
-			body = append(body, wrap(lipgloss.NewStyle(), "  R (refresh) and c (check) need Turnkey's API, which the demo has not: tkauth demo --api has a stand-in.", max(v.width-2, 20))...)
+			notes = append(notes, "l (log in), R (refresh), c (check) and s (sessions on Turnkey) need Turnkey's API, which the demo has not: tkauth demo --api has a stand-in.")
 		}
-		body = append(body, wrap(lipgloss.NewStyle(), "  In a dialog, ↑ ↓ pgup pgdn scroll what does not fit. The mouse selects and scrolls.", max(v.width-2, 20))...)
+		notes = append(notes, "In a dialog, ↑ ↓ pgup pgdn scroll what does not fit. The mouse selects and scrolls.")
+		for _, n := range notes {
+			for _, l := range wrap(lipgloss.NewStyle(), n, max(v.width-4, 20)) {
+				body = append(body, "  "+l)
+			}
+		}
 		return parts{head: append([]string{st.Title.Render("Keys")}, blank...), body: body}
 	}
 	if v.session == nil {
@@ -107,4 +114,80 @@ func (v viewer) layout(tight bool) parts {
 	}
 	foot := wrap(st.Dim, "It signs nothing by itself; anyone who holds it and the key pair is this session until it expires.", v.width)
 	return parts{head: append(head, blank...), body: body, foot: append(slices.Clone(blank), foot...)}
+}
+
+// guideLines are the guide, for the help: sentences wrapped, commands
+// broken so that they paste whole.
+func (v viewer) guideLines() []string {
+	if len(v.guide) == 0 {
+		return nil
+	}
+	var out []string
+	for _, g := range v.guide {
+		if cmd, ok := strings.CutPrefix(g, "$ "); ok {
+			out = append(out, commandLines(cmd, max(v.width, 20))...)
+			continue
+		}
+		for _, l := range wrap(lipgloss.NewStyle(), g, max(v.width-4, 20)) {
+			out = append(out, "  "+l)
+		}
+	}
+	return append(out, "")
+}
+
+// commandLines lays out a shell command in lines of at most width cells
+// that, pasted into a shell, are the command: broken between words (at
+// spaces outside quotes), each line but the last ending " \\", the next
+// indented. A word too long for a line is broken too, ending "\\" and
+// going on at the start of the next line, which the shell joins to it;
+// unless it holds quotes, inside which a shell would not.
+func commandLines(cmd string, width int) []string {
+	const first, more = "  ", "    "
+	var lines []string
+	line, indent := "", first
+	for _, w := range shellWords(cmd) {
+		if line != "" {
+			if ansi.StringWidth(indent+line+" "+w+" \\") <= width {
+				line += " " + w
+				continue
+			}
+			lines = append(lines, indent+line+" \\")
+			line, indent = "", more
+		}
+		for !strings.ContainsAny(w, "'\"") && ansi.StringWidth(indent+w+" \\") > width {
+			part := ansi.Truncate(w, max(width-ansi.StringWidth(indent)-1, 1), "")
+			if part == "" {
+				break // not even its first character fits
+			}
+			lines = append(lines, indent+part+"\\")
+			w, indent = w[len(part):], ""
+		}
+		line = w
+	}
+	return append(lines, indent+line)
+}
+
+// shellWords splits a command at the spaces outside quotes.
+func shellWords(cmd string) []string {
+	var words []string
+	start, quote := 0, rune(0)
+	for i, r := range cmd {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case r == '\'' || r == '"':
+			quote = r
+		case r == ' ':
+			if i > start {
+				words = append(words, cmd[start:i])
+			}
+			start = i + 1
+		}
+	}
+	if start < len(cmd) {
+		words = append(words, cmd[start:])
+	}
+	return words
 }

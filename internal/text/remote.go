@@ -32,18 +32,26 @@ func EndQuestion(s session.Session, doomed []session.RemoteSession, now time.Tim
 		Title: fmt.Sprintf("End %s on Turnkey?", Plural(len(doomed), "session")),
 		Busy:  "Ending " + Plural(len(doomed), "session") + " on Turnkey",
 	}
-	q.Lines = append(q.Lines, fmt.Sprintf("These sessions of user %s in organization %s end on Turnkey:", ShortName(s.Username, s.UserID), ShortName(s.OrganizationName, s.OrganizationID)))
-	elsewhere := false
+	whose := fmt.Sprintf("of user %s in organization %s", ShortName(s.Username, s.UserID), ShortName(s.OrganizationName, s.OrganizationID))
+	if len(doomed) == 1 {
+		q.Lines = append(q.Lines, "This session "+whose+" ends on Turnkey:")
+	} else {
+		q.Lines = append(q.Lines, fmt.Sprintf("These %d sessions %s end on Turnkey:", len(doomed), whose))
+	}
+	elsewhere := 0
 	for _, d := range doomed {
 		line := fmt.Sprintf("  %s  %s, made %s, %s", escape.Clean(d.ID), escape.Clean(session.Short(d.PublicKey)), When(d.Created), KeyExpiry(now, d.Expiry))
 		if d.Here != "" {
 			line += " (this machine's " + escape.Clean(d.Here) + ", logged out here too)"
 		} else {
-			elsewhere = true
+			elsewhere++
 		}
 		q.Lines = append(q.Lines, line)
 	}
-	if elsewhere {
+	switch {
+	case elsewhere == 1:
+		q.Lines = append(q.Lines, "A session on another device ends at once: whoever holds it must log in again.")
+	case elsewhere > 1:
 		q.Lines = append(q.Lines, "Sessions on other devices end at once: whoever holds them must log in again.")
 	}
 	return q
@@ -56,9 +64,13 @@ func Ended(r session.Remote, end session.RemoteEnd) string {
 	for i, s := range end.Ended {
 		ids[i] = escape.Clean(s.ID)
 	}
-	out := fmt.Sprintf("Ended %s on Turnkey (%s): %s; wherever they were, they no longer work.", Plural(len(ids), "session"), escape.Clean(r.API), strings.Join(ids, ", "))
+	gone := "wherever they were, they no longer work"
+	if len(ids) == 1 {
+		gone = "wherever it was, it no longer works"
+	}
+	out := fmt.Sprintf("Ended %s on Turnkey (%s): %s; %s.", Plural(len(ids), "session"), escape.Clean(r.API), strings.Join(ids, ", "), gone)
 	if len(end.Logout.Sessions) > 0 {
-		out += " This machine's among them: " + Logout(end.Logout)
+		out += " " + Logout(end.Logout) // those stored here
 	}
 	left, leftHere := 0, 0
 	for _, s := range r.Sessions {
