@@ -52,6 +52,8 @@ type Manager struct {
 	now     func() time.Time
 	keyForm func(string) string // see WithKeyForm
 	test    *ecdsa.PublicKey    // see WithTestSigner
+	// longLived: see WithLongLivedKeys.
+	longLived func(context.Context) []string
 }
 
 // NewManager returns a Manager that keeps state in store and creates key
