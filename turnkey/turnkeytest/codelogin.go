@@ -227,9 +227,9 @@ func randomCode(n int, alnum bool) string {
 func (s *Server) initOTP(org, typ, contact string, length int, alnum bool, life time.Duration) (turnkey.OTP, *failure) {
 	c := normal(contact)
 	switch {
-	case typ != turnkey.OTPEmail && typ != turnkey.OTPSMS:
+	case typ != turnkey.OTPEmail && typ != turnkey.OTPSMS && typ != turnkey.OTPWhatsApp:
 		return turnkey.OTP{}, refuse(http.StatusBadRequest, 3, "invalid otpType: "+typ)
-	case typ == turnkey.OTPEmail && !strings.Contains(c, "@"), typ == turnkey.OTPSMS && !strings.HasPrefix(c, "+"):
+	case typ == turnkey.OTPEmail && !strings.Contains(c, "@"), typ != turnkey.OTPEmail && !strings.HasPrefix(c, "+"):
 		return turnkey.OTP{}, refuse(http.StatusBadRequest, 3, "invalid contact for "+typ)
 	}
 	now := s.now()

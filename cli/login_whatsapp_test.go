@@ -1,0 +1,41 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tkauth/tkauth/turnkey/turnkeytest"
+)
+
+// login --whatsapp sends the code by WhatsApp (OTP_TYPE_WHATSAPP) to a
+// phone number, through the Auth Proxy and from a parent organization's
+// API key alike, and logs in the user who verified that number.
+func TestLoginByWhatsApp(t *testing.T) {
+	srv := withCodeLogin(t)
+	srv.AddSubOrg("o", "bobs", "bob", "", turnkeytest.SandboxPhone)
+	c := newCLI(t)
+	for name, args := range map[string][]string{
+		"Auth Proxy": {"--auth-proxy", "cfg", "--auth-proxy-url", srv.URL},
+		"parent key": {"--org", "o"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			key := "bob " + name
+			r := c.run(turnkeytest.SandboxCode+"\n", false, append([]string{"login", "--whatsapp", turnkeytest.SandboxPhone, "--session-key", key}, args...)...)
+			s := c.state().Sessions[key]
+			if r.code != 0 || s == nil || s.OrganizationID != "bobs" || s.UserID != "bob" {
+				t.Fatalf("exit %d, %q, %q; stored %+v", r.code, r.out, r.errOut, s)
+			}
+			bodies := srv.Bodies()
+			sent := false
+			for _, b := range bodies {
+				sent = sent || strings.Contains(b, `"otpType":"OTP_TYPE_WHATSAPP"`)
+			}
+			if !sent {
+				t.Errorf("no code was asked for by WhatsApp: %q", bodies)
+			}
+		})
+	}
+	if r := c.run("", false, "login", "--whatsapp", turnkeytest.SandboxPhone, "--sms", turnkeytest.SandboxPhone); r.code != ExitUsage {
+		t.Errorf("--whatsapp with --sms: exit %d, %q", r.code, r.errOut)
+	}
+}
