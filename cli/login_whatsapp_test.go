@@ -39,3 +39,24 @@ func TestLoginByWhatsApp(t *testing.T) {
 		t.Errorf("--whatsapp with --sms: exit %d, %q", r.code, r.errOut)
 	}
 }
+
+// An Auth Proxy whose configuration gives sessions a lifetime no Duration
+// holds, or none Turnkey issues, is refused in words before any code is
+// sent: the number is checked before it is used.
+func TestLoginByCodeChecksTheProxysLifetime(t *testing.T) {
+	for _, secs := range []string{"99999999999", "7766279630", "-5", "31536001"} {
+		srv := withCodeLogin(t)
+		srv.AddAuthProxy(turnkeytest.AuthProxyConfig{ID: "odd", OrganizationID: "o", SessionSeconds: secs})
+		c := newCLI(t)
+		before := c.snapshot()
+		r := c.run(turnkeytest.SandboxCode+"\n", false, "login", "--email", turnkeytest.SandboxEmail, "--auth-proxy", "odd", "--auth-proxy-url", srv.URL)
+		if r.code == 0 || !strings.Contains(r.errOut, "a lifetime of \""+secs+"\" seconds; Turnkey's are from 1 to 31536000") || c.snapshot() != before {
+			t.Errorf("%s: exit %d, %q", secs, r.code, r.errOut)
+		}
+		for _, b := range srv.Bodies() {
+			if strings.Contains(b, "otpType") {
+				t.Errorf("%s: a code was sent", secs)
+			}
+		}
+	}
+}

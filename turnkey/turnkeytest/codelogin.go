@@ -61,6 +61,9 @@ type AuthProxyConfig struct {
 	CodeLength         int // 0: 6
 	Alphanumeric       bool
 	SessionLifetime    time.Duration // 0: 900 s
+	// SessionSeconds, if set, is sent as sessionExpirationSeconds as it
+	// is, whatever SessionLifetime says: a configuration's bad number.
+	SessionSeconds string
 	// Captcha: otp_init_v2 needs an X-Captcha-Token, which only a
 	// browser gets.
 	Captcha bool
@@ -334,8 +337,12 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request, body []byte) {
 		if life == 0 {
 			life = session.DefaultLifetime
 		}
+		secs := strconv.Itoa(int(life / time.Second))
+		if c.SessionSeconds != "" {
+			secs = c.SessionSeconds
+		}
 		writeJSON(w, wire.ProxyGetWalletKitConfigResponse{OrganizationID: c.OrganizationID, OTPLength: strconv.Itoa(length), OTPAlphanumeric: &c.Alphanumeric,
-			SessionExpirationSeconds: strconv.Itoa(int(life / time.Second)), EnabledProviders: []string{"email", "sms"}})
+			SessionExpirationSeconds: secs, EnabledProviders: []string{"email", "sms"}})
 	case wire.ProxyPathOTPInitV2:
 		var p wire.ProxyInitOTPV2Request
 		if json.Unmarshal(body, &p) != nil || p.OTPType == "" || p.Contact == "" {
