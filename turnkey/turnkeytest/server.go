@@ -453,8 +453,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	k, ok := s.keys[signer]
 	fromParent := ok && k.org != req.OrganizationID && s.codes.parents[req.OrganizationID] == k.org
+	// A login addressed to the parent organization, stamped by a
+	// sub-organization user's key, issues that user's session, as the
+	// SDK's passkey and wallet logins do (tkhq/sdk core.ts
+	// loginWithPasskey: organizationId is the app's parent).
+	toParent := ok && r.URL.Path == wire.PathStampLogin && s.codes.parents[k.org] == req.OrganizationID
 	switch {
-	case !ok || (k.org != req.OrganizationID && !fromParent):
+	case !ok || (k.org != req.OrganizationID && !fromParent && !toParent):
 		writeError(w, http.StatusUnauthorized, 16, MsgUnknownKey)
 		return
 	case s.expired(k):
@@ -476,7 +481,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 	defer func() { s.remember(r.URL.Path, body, made) }()
 	switch r.URL.Path {
 	case wire.PathStampLogin:
-		s.stampLogin(w, k, req.OrganizationID, req.Parameters)
+		s.stampLogin(w, k, k.org, req.Parameters)
 	case wire.PathGetActivity:
 		var q wire.GetActivityRequest
 		json.Unmarshal(body, &q)
