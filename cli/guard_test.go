@@ -199,3 +199,24 @@ func TestRemoteRevokeSaysWhatEnded(t *testing.T) {
 		})
 	}
 }
+
+// A delete that Turnkey answers with an error, having deleted only some
+// of the keys, is said as it is: what ended, what is still live.
+func TestRemoteRevokeSaysWhatIsLeft(t *testing.T) {
+	srv, _ := withAPI(t)
+	c := newCLI(t)
+	c.ok("login", "--org", "o", "--session-key", "work")
+	a := srv.SessionElsewhere("o", "u", time.Hour)
+	b := srv.SessionElsewhere("o", "u", time.Hour)
+	srv.KeepInNextDelete(b)
+	srv.AnswerAfterNext(0, 500) // get_api_keys as asked; the delete's answer lost
+	srv.ForgetSubmissions()
+	r := c.run("", false, "remote", "revoke", "--others", "--yes")
+	if r.code == ExitOK || !strings.Contains(r.out, "Ended 1 session on Turnkey") || !strings.Contains(r.out, "Not ended, though asked for, as listing the keys again shows: "+srv.KeyID(b)) ||
+		!strings.Contains(r.errOut, "1 session of those asked for still live on Turnkey") {
+		t.Errorf("exit %d\n%s%s", r.code, r.out, r.errOut)
+	}
+	if srv.HasKey(a) || !srv.HasKey(b) {
+		t.Error("not what the test server was told to do")
+	}
+}

@@ -133,17 +133,15 @@ func (r Remote) Pick(ids []string, others bool) ([]RemoteSession, error) {
 }
 
 // RemoteEnd is what ending sessions did: which ended on Turnkey, which
-// of those asked for are still live there, and the sessions stored here
-// that held the ended ones, logged out as logout does.
+// of those asked for are still live there (Left, and LeftWhy, Turnkey's
+// answer), and the sessions stored here that held the ended ones, logged
+// out as logout does.
 type RemoteEnd struct {
-	Ended  []RemoteSession
-	Left   []RemoteSession
-	Logout LogoutResult
+	Ended   []RemoteSession
+	Left    []RemoteSession
+	LeftWhy error
+	Logout  LogoutResult
 }
-
-// ErrNotAllEnded: Turnkey ended only some of the sessions asked for
-// (RemoteEnd.Left are still live).
-var ErrNotAllEnded = errors.New("not every session asked for ended on Turnkey")
 
 // EndRemote deletes the keys of sessions on Turnkey in one activity,
 // signed by by, then logs out here every stored session of the user on
@@ -153,8 +151,9 @@ var ErrNotAllEnded = errors.New("not every session asked for ended on Turnkey")
 // not a session's, nothing is asked. When Turnkey's answer does not say
 // that every key was deleted (an error, a retry that finds them gone, a
 // result naming only some), the user's keys are listed again: what is no
-// longer there ended, the rest is Left (ErrNotAllEnded). Nothing is
-// logged out for a session that did not end.
+// longer there ended, the rest is Left. Nothing is logged out for a
+// session that did not end. The error is Turnkey's when nothing ended,
+// else what logging out here met.
 func (m *Manager) EndRemote(ctx context.Context, api RemoteAPI, r Remote, by Signer, sessions []RemoteSession) (RemoteEnd, error) {
 	if len(sessions) == 0 {
 		return RemoteEnd{}, nil
@@ -185,21 +184,18 @@ func (m *Manager) EndRemote(ctx context.Context, api RemoteAPI, r Remote, by Sig
 			return RemoteEnd{}, derr
 		}
 		if len(end.Left) > 0 {
-			derr = fmt.Errorf("%w (%v)", ErrNotAllEnded, derr)
-		} else {
-			derr = nil // all gone, as listing again shows
+			end.LeftWhy = derr
 		}
-		return m.logoutEnded(ctx, r, end, derr)
 	}
-	return m.logoutEnded(ctx, r, end, nil)
+	return m.logoutEnded(ctx, r, end)
 }
 
 // logoutEnded logs out here every stored session of r's user on a key in
-// end.Ended, joining what fails to cause.
-func (m *Manager) logoutEnded(ctx context.Context, r Remote, end RemoteEnd, cause error) (RemoteEnd, error) {
+// end.Ended.
+func (m *Manager) logoutEnded(ctx context.Context, r Remote, end RemoteEnd) (RemoteEnd, error) {
 	st, err := m.State(ctx)
 	if err != nil {
-		return end, errors.Join(cause, err)
+		return end, err
 	}
 	var here []string
 	for _, k := range st.Keys() {
@@ -209,11 +205,11 @@ func (m *Manager) logoutEnded(ctx context.Context, r Remote, end RemoteEnd, caus
 		}
 	}
 	if len(here) == 0 {
-		return end, cause
+		return end, nil
 	}
 	end.Logout, err = m.Logout(ctx, here...)
 	if errors.Is(err, ErrNotFound) {
 		err = nil // logged out meanwhile: what was asked is done
 	}
-	return end, errors.Join(cause, err)
+	return end, err
 }

@@ -15,6 +15,7 @@ type misbehaviour struct {
 	labels  map[string]wire.CredentialType // credential types get_api_keys says, by public key
 	names   [][]string                     // the IDs the next delete_api_keys results name
 	forget  bool                           // no deduplication of submissions
+	keep    string                         // a public key the next delete leaves
 	submits map[[32]byte]string            // activity ID by request body's fingerprint
 }
 
@@ -129,4 +130,12 @@ func (s *Server) KeyID(publicKey string) string {
 		return k.id
 	}
 	return ""
+}
+
+// KeepInNextDelete makes the next delete_api_keys leave publicKey in
+// place, as a delete that fails part way would.
+func (s *Server) KeepInNextDelete(publicKey string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.misbehave.keep = publicKey
 }

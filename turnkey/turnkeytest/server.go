@@ -585,8 +585,12 @@ func (s *Server) deleteAPIKeys(w http.ResponseWriter, org string, params json.Ra
 	}
 	s.finish(w, wire.ActivityTypeDeleteAPIKeys, org, wire.Result{DeleteAPIKeysResult: &wire.DeleteAPIKeysResult{APIKeyIDs: s.misbehave.named(p.APIKeyIDs)}}, func() {
 		for pub := range doomed {
+			if pub == s.misbehave.keep {
+				continue
+			}
 			delete(s.keys, pub)
 		}
+		s.misbehave.keep = ""
 	})
 }
 
