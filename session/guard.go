@@ -43,17 +43,25 @@ func (m *Manager) WithLongLivedKeys(known func(ctx context.Context) []string) *M
 	return m
 }
 
-// knownLongLived is whether pub is one of the long-lived keys m knows.
-func (m *Manager) knownLongLived(ctx context.Context, pub string) bool {
-	if m.longLived == nil {
-		return false
-	}
-	for _, k := range m.longLived(ctx) {
-		if strings.EqualFold(k, pub) {
-			return true
+// knownKeys is the long-lived keys m knows, read once for an operation.
+type knownKeys map[string]bool
+
+// known reads the long-lived keys m knows, in lower case.
+func (m *Manager) known(ctx context.Context) knownKeys {
+	out := knownKeys{}
+	if m.longLived != nil {
+		for _, k := range m.longLived(ctx) {
+			out[strings.ToLower(k)] = true
 		}
 	}
-	return false
+	return out
+}
+
+func (k knownKeys) has(pub string) bool { return k[strings.ToLower(pub)] }
+
+// knownLongLived is whether pub is one of the long-lived keys m knows.
+func (m *Manager) knownLongLived(ctx context.Context, pub string) bool {
+	return m.known(ctx).has(pub)
 }
 
 // KeptError: tkauth refused to delete a key on Turnkey, which it left as
@@ -84,14 +92,14 @@ func (m *Manager) CheckNotLongLived(ctx context.Context, s Session) error {
 }
 
 // spare says why k must not be deleted by a request signed by by, ""
-// if it may: k must have a session's credential type, not be a long-lived
-// key m knows, nor by's own key unless byIsSession (a session's key pair
+// if it may: k must have a session's credential type, not be one of
+// known, nor by's own key unless byIsSession (a session's key pair
 // ending itself).
-func (m *Manager) spare(ctx context.Context, k APIKey, by Signer, byIsSession bool) string {
+func spare(known knownKeys, k APIKey, by Signer, byIsSession bool) string {
 	switch {
 	case !k.IsSession():
 		return fmt.Sprintf("Turnkey lists it as %s, not a session", quoteType(k.CredentialType))
-	case m.knownLongLived(ctx, k.PublicKey):
+	case known.has(k.PublicKey):
 		return "it is one of your long-lived API keys on this machine, whatever Turnkey calls it"
 	case !byIsSession && by != nil && strings.EqualFold(by.PublicKey(), k.PublicKey):
 		return "it is the long-lived key that signed the request, whatever Turnkey calls it"
@@ -112,8 +120,9 @@ func quoteType(t string) string {
 // before any request; then the key Turnkey lists must be a session's.
 // ErrKeyNotOnTurnkey if the user has no such key.
 func (m *Manager) endKey(ctx context.Context, api TurnkeyAPI, by Signer, byIsSession bool, org, user, pub string) error {
+	known := m.known(ctx)
 	guess := APIKey{PublicKey: pub, CredentialType: CredentialLogin}
-	if why := m.spare(ctx, guess, by, byIsSession); why != "" {
+	if why := spare(known, guess, by, byIsSession); why != "" {
 		return &KeptError{PublicKey: pub, Why: why}
 	}
 	r, ok := api.(RemoteAPI)
@@ -129,7 +138,7 @@ func (m *Manager) endKey(ctx context.Context, api TurnkeyAPI, by Signer, byIsSes
 		if !strings.EqualFold(k.PublicKey, pub) {
 			continue
 		}
-		if why := m.spare(ctx, k, by, byIsSession); why != "" {
+		if why := spare(known, k, by, byIsSession); why != "" {
 			return &KeptError{PublicKey: pub, Why: why}
 		}
 		derr := r.DeleteAPIKeys(ctx, by, org, user, []string{k.ID})

@@ -75,9 +75,10 @@ func (m *Manager) Remote(ctx context.Context, api RemoteAPI, s Session, by Signe
 	r := Remote{API: api.BaseURL(), OrganizationID: s.OrganizationID, UserID: s.UserID,
 		Signer: by.PublicKey(), SignerIsSession: strings.EqualFold(by.PublicKey(), s.PublicKey)}
 	now := m.now()
+	known := m.known(ctx)
 	for _, k := range keys {
 		switch {
-		case m.spare(ctx, k, by, r.SignerIsSession) != "":
+		case spare(known, k, by, r.SignerIsSession) != "":
 			r.LongLived = append(r.LongLived, k)
 		case k.Expiry.IsZero() || now.Before(k.Expiry):
 			r.Sessions = append(r.Sessions, RemoteSession{APIKey: k, Here: holder(st, s, k.PublicKey)})
@@ -160,8 +161,9 @@ func (m *Manager) EndRemote(ctx context.Context, api RemoteAPI, r Remote, by Sig
 	}
 	byIsSession := r.SignerIsSession && strings.EqualFold(by.PublicKey(), r.Signer)
 	ids := make([]string, len(sessions))
+	known := m.known(ctx)
 	for i, s := range sessions {
-		if why := m.spare(ctx, s.APIKey, by, byIsSession); why != "" {
+		if why := spare(known, s.APIKey, by, byIsSession); why != "" {
 			return RemoteEnd{}, fmt.Errorf("%w; nothing was ended", &KeptError{PublicKey: s.PublicKey, Why: why})
 		}
 		ids[i] = s.ID
