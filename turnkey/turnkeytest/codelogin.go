@@ -508,8 +508,11 @@ func (s *Server) verifyOTPActivity(w http.ResponseWriter, org string, params jso
 	s.finish(w, wire.ActivityTypeVerifyOTPV2, org, wire.Result{VerifyOTPResult: &wire.VerifyOTPResult{VerificationToken: tok}}, func() {})
 }
 
-// otpLogin is OTP_LOGIN_V2 in sub-organization org, by its parent's key:
-// the token's user, bound to the session key that signed the login.
+// otpLogin is OTP_LOGIN_V2 in sub-organization org, by its parent's key
+// or its own: the token's user, bound to the session key that signed the
+// login. A token the parent issued serves any of its sub-organizations,
+// one a sub-organization issued only that one (docs features/
+// authentication/email.mdx, "Sub-organization initiated OTP").
 func (s *Server) otpLogin(w http.ResponseWriter, org string, params json.RawMessage) {
 	var in wire.OTPLoginIntentV2
 	if err := json.Unmarshal(params, &in); err != nil {
@@ -541,7 +544,7 @@ func (s *Server) otpLogin(w http.ResponseWriter, org string, params json.RawMess
 		return
 	}
 	u, ok := s.codes.contacts[normal(tok.Contact)]
-	if !ok || u.org != org || s.codes.parents[org] != tok.OrganizationID {
+	if !ok || u.org != org || (s.codes.parents[org] != tok.OrganizationID && tok.OrganizationID != org) {
 		writeError(w, http.StatusBadRequest, 9, MsgTokenOtherOrg)
 		return
 	}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -58,5 +60,21 @@ func TestLoginByCodeChecksTheProxysLifetime(t *testing.T) {
 				t.Errorf("%s: a code was sent", secs)
 			}
 		}
+	}
+}
+
+// A sub-organization's own API key runs the whole code login in its own
+// organization, as Turnkey's docs allow: the token it verifies logs in
+// there.
+func TestLoginByCodeFromTheSubOrganizationsOwnKey(t *testing.T) {
+	srv := withCodeLogin(t)
+	_, private := srv.NewAPIKeyFile("sub", "ada", "p256")
+	file := filepath.Join(t.TempDir(), "sub.private")
+	os.WriteFile(file, []byte(private), 0o600)
+	c := newCLI(t)
+	r := c.run(turnkeytest.SandboxCode+"\n", false, "login", "--email", turnkeytest.SandboxEmail, "--org", "sub", "--sub-org", "sub", "--api-key-file", file, "--session-key", "ada")
+	s := c.state().Sessions["ada"]
+	if r.code != 0 || s == nil || s.OrganizationID != "sub" || s.UserID != "ada" {
+		t.Fatalf("exit %d, %q, %q; stored %+v", r.code, r.out, r.errOut, s)
 	}
 }
