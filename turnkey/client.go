@@ -225,6 +225,14 @@ func (c *Client) post(ctx context.Context, path string, st stamper, req, resp an
 // Call posts body, exactly, to path, stamped by key, and returns the
 // answer's body as it came. 429 and 5xx answers are tried again after a
 // backoff; nothing else is. Any other answer but 200 is an *APIError.
+//
+// A retry resends the same bytes: a query asks again, and an activity is
+// the one already submitted, since Turnkey takes two submissions with the
+// same body for one activity (docs api-reference/activities/overview.mdx,
+// Idempotency; timestamp keeps distinct submissions apart). Where a
+// retry's answer does not say what the first did (a delete answered "not
+// found"), the caller lists again before concluding (session's endKey and
+// EndRemote).
 func (c *Client) Call(ctx context.Context, key session.Signer, path string, body []byte) ([]byte, error) {
 	return c.call(ctx, byKey(key), path, body)
 }
