@@ -76,7 +76,7 @@ func (o *OneShot) End(ctx context.Context) error {
 	case err == nil, errors.Is(err, ErrSignerDead), errors.Is(err, ErrKeyNotOnTurnkey):
 		return nil
 	}
-	return fmt.Errorf("%w (%v); it lives until %s", ErrOneShotLeft, err, s.Expiry.UTC().Format(time.RFC3339))
+	return fmt.Errorf("%w (%w); it lives until %s", ErrOneShotLeft, err, s.Expiry.UTC().Format(time.RFC3339))
 }
 
 // The note `exec --login` leaves of the session it made, so that a kill
