@@ -3,6 +3,7 @@ package cli
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -47,6 +48,8 @@ type apiKeySource struct {
 	File    string // the plain file, when not from the keyring
 	// Importable: a keyring is here, and the key is not in it.
 	Importable bool
+	// TVC: the file is a profile's of Turnkey's Rust CLI (tvc).
+	TVC bool
 }
 
 // findAPIKey finds an API key as every --api-key does: the file given;
@@ -85,6 +88,12 @@ func (f *Factory) findAPIKey(ctx context.Context, name, file string) (session.Si
 	}
 	k, err := turnkey.LoadCLIKey(name)
 	dir, _ := turnkey.CLIKeyDir()
+	if errors.Is(err, turnkey.ErrNoKeyFile) {
+		// tvc's profile of that alias, if there is one.
+		if tk, _, p, terr := turnkey.LoadTVCKey(name); !errors.Is(terr, turnkey.ErrNoKeyFile) {
+			return tk, apiKeySource{File: p.KeyPath, Importable: ak != nil, TVC: true}, terr
+		}
+	}
 	return k, apiKeySource{File: filepath.Join(dir, name+".private"), Importable: ak != nil}, err
 }
 

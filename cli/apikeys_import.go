@@ -34,7 +34,9 @@ func newCmdAPIKeysImport(f *Factory) *cobra.Command {
 		Use:   "import [NAME] [--file F] [--remove-file]",
 		Short: "Move an API key from a plain file into the OS keyring",
 		Long: `import reads an API key from Turnkey's CLI key directory (NAME.private, default
-by default, with the organizations of NAME.meta), or from --file F: a tkcli key
+by default, with the organizations of NAME.meta), else from the profile NAME of
+Turnkey's Rust CLI, tvc (~/.config/turnkey/tvc.config.toml and its
+orgs/NAME/api_key.json), or from --file F: a tkcli key
 file ("<hex>[:curve]") or a key file of Turnkey's tk CLI (JSON public_key,
 private_key, curve). It stores the key in the OS keyring under NAME (for --file,
 the file's name without its extension unless NAME is given), reads it back,
@@ -65,6 +67,7 @@ type importSource struct {
 	path  string   // the private key's file
 	files []string // what --remove-file removes
 	meta  string   // tkcli's .meta, if any
+	orgs  []string // the organizations, when no .meta says them (tvc)
 }
 
 func (opts *APIKeysImportOptions) source() (name string, src importSource, err error) {
@@ -87,7 +90,28 @@ func (opts *APIKeysImportOptions) source() (name string, src importSource, err e
 		return "", importSource{}, err
 	}
 	base := filepath.Join(dir, name)
+	if _, err := os.Lstat(base + ".private"); errors.Is(err, fs.ErrNotExist) {
+		// tvc's profile of that alias, if there is one.
+		if p, ok := tvcProfile(name); ok {
+			var orgs []string
+			if p.OrganizationID != "" {
+				orgs = []string{p.OrganizationID}
+			}
+			return name, importSource{path: p.KeyPath, files: []string{p.KeyPath}, orgs: orgs}, nil
+		}
+	}
 	return name, importSource{path: base + ".private", files: []string{base + ".private", base + ".public", base + ".meta"}, meta: base + ".meta"}, nil
+}
+
+// tvcProfile is tvc's profile of alias, if it has one.
+func tvcProfile(alias string) (turnkey.TVCProfile, bool) {
+	profiles, _ := turnkey.TVCProfiles()
+	for _, p := range profiles {
+		if p.Alias == alias {
+			return p, true
+		}
+	}
+	return turnkey.TVCProfile{}, false
 }
 
 func apiKeysImportRun(ctx context.Context, opts *APIKeysImportOptions) error {
@@ -112,7 +136,7 @@ func apiKeysImportRun(ctx context.Context, opts *APIKeysImportOptions) error {
 	if err != nil {
 		return err
 	}
-	info := store.APIKeyInfo{Name: name, PublicKey: k.PublicKey(), Curve: curveOf(secret), Organizations: metaOrganizations(src.meta), Added: time.Now().UTC()}
+	info := store.APIKeyInfo{Name: name, PublicKey: k.PublicKey(), Curve: curveOf(secret), Organizations: append(metaOrganizations(src.meta), src.orgs...), Added: time.Now().UTC()}
 	if err := ak.Add(ctx, info, secret); err != nil {
 		var left *store.LeftError
 		if errors.As(err, &left) {

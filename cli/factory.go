@@ -86,7 +86,7 @@ func (f *Factory) openNow(ctx context.Context) (*Env, error) {
 		return nil, usageError{err}
 	}
 	st := store.NewFile(dir)
-	return &Env{Manager: newManager(st, ks.Keys, ks.Others...), Store: st, KeyStore: ks.Keys.Name(), Note: ks.Note}, nil
+	return &Env{Manager: newManager(st, ks.Keys, ks.Others...).WithLongLivedKeys(f.knownLongLived), Store: st, KeyStore: ks.Keys.Name(), Note: ks.Note}, nil
 }
 
 // OpenDeferred opens the store for the TUI: with auto, the key store is
@@ -110,7 +110,7 @@ func (f *Factory) OpenDeferred(ctx context.Context) (env *Env, ready func(contex
 		}
 		return ks.Keys.Name(), ks.Note
 	}
-	return &Env{Manager: newManager(st, d, store.NewFileKeys(dir)), Store: st}, ready, nil
+	return &Env{Manager: newManager(st, d, store.NewFileKeys(dir)).WithLongLivedKeys(f.knownLongLived), Store: st}, ready, nil
 }
 
 // OpenLazy is OpenDeferred for a command that uses no key store, and for

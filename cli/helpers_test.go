@@ -172,6 +172,7 @@ func withAPI(t *testing.T) (*turnkeytest.Server, string) {
 	hex, _ := session.EncodePrivateKey(priv)
 	cfg := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", cfg)
+	t.Setenv("HOME", t.TempDir()) // tvc's profiles are under it
 	dir := filepath.Join(cfg, "turnkey", "keys")
 	os.MkdirAll(dir, 0o700)
 	file := filepath.Join(dir, "default.private")

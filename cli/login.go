@@ -32,6 +32,7 @@ type LoginOptions struct {
 	// Code login.
 	Client       func() (*turnkey.Client, error)
 	Email, SMS   string
+	WhatsApp     string
 	AuthProxy    string
 	AuthProxyURL string
 	SubOrg       string
@@ -42,7 +43,7 @@ func newCmdLogin(f *Factory) *cobra.Command {
 	d := f.dialer(&opts.MFA)
 	opts.API, opts.Client = d.API, d.Client
 	cmd := &cobra.Command{
-		Use:   "login (--org ORG | --email ADDRESS | --sms NUMBER)",
+		Use:   "login (--org ORG | --email ADDRESS | --sms NUMBER | --whatsapp NUMBER)",
 		Short: "Log in to a Turnkey organization with your API key; the session becomes active",
 		Long: `login makes a new key pair, asks Turnkey for a session bound to it (stamp_login,
 signed by your long-lived API key) and stores the session, active.
@@ -59,7 +60,7 @@ per organization and user; a login that would replace a live session of
 another organization or user asks first on a terminal, and refuses without
 one. If the login fails, the new key pair is deleted.
 
-With --email or --sms there is no API key: Turnkey's Auth Proxy (--auth-proxy,
+With --email, --sms or --whatsapp there is no API key: Turnkey's Auth Proxy (--auth-proxy,
 the configuration ID of the app's organization) sends a code there; type it
 when asked (or give it as one line on stdin). The code and the new session key
 are encrypted to Turnkey's enclave, whose signature is checked, and the
@@ -83,11 +84,11 @@ up on is rejected, so that no session key becomes live later.`,
   tkauth login --email user@example.com --org $PARENT_ORG`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.Email != "" || opts.SMS != "" {
+			if opts.codeType() != "" {
 				return loginCodeRun(cmd.Context(), opts)
 			}
 			if opts.Org == "" {
-				return usageError{errors.New("--org is required: the organization to log in to (or --email or --sms, to log in by a code)")}
+				return usageError{errors.New("--org is required: the organization to log in to (or --email, --sms or --whatsapp, to log in by a code)")}
 			}
 			return loginRun(cmd.Context(), opts)
 		},
@@ -105,10 +106,11 @@ up on is rejected, so that no session key becomes live later.`,
 	mfaFlag(cmd, f.IO, &opts.MFA)
 	cmd.Flags().StringVar(&opts.Email, "email", "", "log in by a code sent to this email address")
 	cmd.Flags().StringVar(&opts.SMS, "sms", "", "log in by a code sent to this phone number")
-	cmd.MarkFlagsMutuallyExclusive("email", "sms")
+	cmd.Flags().StringVar(&opts.WhatsApp, "whatsapp", "", "log in by a code sent by WhatsApp to this phone number")
+	cmd.MarkFlagsMutuallyExclusive("email", "sms", "whatsapp")
 	cmd.Flags().StringVar(&opts.AuthProxy, "auth-proxy", os.Getenv(authProxyEnv), "the Auth Proxy configuration ID of the app's organization (env "+authProxyEnv+")")
 	cmd.Flags().StringVar(&opts.AuthProxyURL, "auth-proxy-url", envOr(authProxyURLEnv, turnkey.DefaultAuthProxyURL), "the Auth Proxy (env "+authProxyURLEnv+")")
-	cmd.Flags().StringVar(&opts.SubOrg, "sub-org", "", "with --org and --email or --sms: the user's sub-organization (default: the one whose user verified the address)")
+	cmd.Flags().StringVar(&opts.SubOrg, "sub-org", "", "with --org and --email, --sms or --whatsapp: the user's sub-organization (default: the one whose user verified the address)")
 	return cmd
 }
 
@@ -183,4 +185,18 @@ func sayInvalidated(ctx context.Context, ios *IOStreams, m *session.Manager, s s
 	if len(ended) > 0 {
 		ios.warn("--invalidate-existing ended on Turnkey your other sessions stored here: %s; they look live here until they expire: log them out (tkauth logout KEY)", escape.Join(ended))
 	}
+}
+
+// codeType is the kind of code a code login sends: by --email, --sms or
+// --whatsapp; "" when none is given.
+func (o *LoginOptions) codeType() string {
+	switch {
+	case o.Email != "":
+		return turnkey.OTPEmail
+	case o.SMS != "":
+		return turnkey.OTPSMS
+	case o.WhatsApp != "":
+		return turnkey.OTPWhatsApp
+	}
+	return ""
 }

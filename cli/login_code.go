@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,11 +21,12 @@ const (
 	authProxyURLEnv = "TURNKEY_AUTH_PROXY_URL"
 )
 
-// codeLogin says how a code login goes: by SMS or email to Contact,
-// through the Auth Proxy configuration ProxyID at ProxyURL, or, with
-// ParentKey, from parent organization Parent's API key.
+// codeLogin says how a code login goes: a code of Type (turnkey.OTPEmail,
+// OTPSMS, OTPWhatsApp; email if "") to Contact, through the Auth Proxy
+// configuration ProxyID at ProxyURL, or, with ParentKey, from parent
+// organization Parent's API key.
 type codeLogin struct {
-	SMS               bool
+	Type              string
 	Contact           string
 	ProxyID, ProxyURL string
 	ParentKey         session.Signer
@@ -34,10 +36,7 @@ type codeLogin struct {
 // build is the login's steps with client c, the trust anchors checked
 // against every URL in play.
 func (o codeLogin) build(c *turnkey.Client) (*turnkey.CodeLogin, error) {
-	l := &turnkey.CodeLogin{API: c, Type: turnkey.OTPEmail, Contact: o.Contact, AppName: "tkauth"}
-	if o.SMS {
-		l.Type = turnkey.OTPSMS
-	}
+	l := &turnkey.CodeLogin{API: c, Type: cmp.Or(o.Type, turnkey.OTPEmail), Contact: o.Contact, AppName: "tkauth"}
 	urls := []string{c.URL}
 	if o.ParentKey != nil {
 		l.ParentKey, l.Parent, l.SubOrg = o.ParentKey, o.Parent, o.SubOrg
@@ -82,14 +81,14 @@ func errLogin(err error) error {
 	return fmt.Errorf("login failed (nothing was stored): %w", err)
 }
 
-// loginCodeRun logs in by a code sent to opts.Email or opts.SMS: through
+// loginCodeRun logs in by a code sent to opts.Email, SMS or WhatsApp: through
 // the Auth Proxy, or, with --org, from the parent organization's API key.
 func loginCodeRun(ctx context.Context, opts *LoginOptions) error {
 	c, err := opts.Client()
 	if err != nil {
 		return err
 	}
-	o := codeLogin{SMS: opts.SMS != "", Contact: opts.Email + opts.SMS, ProxyID: opts.AuthProxy, ProxyURL: opts.AuthProxyURL, Parent: opts.Org, SubOrg: opts.SubOrg}
+	o := codeLogin{Type: opts.codeType(), Contact: opts.Email + opts.SMS + opts.WhatsApp, ProxyID: opts.AuthProxy, ProxyURL: opts.AuthProxyURL, Parent: opts.Org, SubOrg: opts.SubOrg}
 	if opts.Org != "" {
 		if o.ParentKey, err = opts.LoadAPIKey(ctx, opts.APIKey, opts.APIKeyFile); err != nil {
 			return err

@@ -69,8 +69,8 @@ func tuiLogin(m *session.Manager, c *turnkey.Client, load apiKeyLoader, proxyURL
 	return &ui.Login{
 		AuthProxy: proxyID,
 		APIKey:    apiKey,
-		SendCode: func(ctx context.Context, sms bool, contact, proxy string) (ui.CodeSent, error) {
-			o := codeLogin{SMS: sms, Contact: contact, ProxyID: proxy, ProxyURL: proxyURL}
+		SendCode: func(ctx context.Context, by ui.CodeChannel, contact, proxy string) (ui.CodeSent, error) {
+			o := codeLogin{Type: otpTypeOf[by], Contact: contact, ProxyID: proxy, ProxyURL: proxyURL}
 			l, err := o.build(c)
 			if err != nil {
 				return ui.CodeSent{}, err
@@ -115,3 +115,7 @@ func tuiLogin(m *session.Manager, c *turnkey.Client, load apiKeyLoader, proxyURL
 		},
 	}
 }
+
+// otpTypeOf is the OTP type, as Turnkey names it, of each way the TUI's
+// form sends a code.
+var otpTypeOf = map[ui.CodeChannel]string{ui.CodeByEmail: turnkey.OTPEmail, ui.CodeBySMS: turnkey.OTPSMS, ui.CodeByWhatsApp: turnkey.OTPWhatsApp}

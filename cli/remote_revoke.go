@@ -96,5 +96,8 @@ func remoteRevokeRun(ctx context.Context, cmd *cobra.Command, opts *RemoteRevoke
 	if err != nil {
 		return fmt.Errorf("the sessions ended on Turnkey, but logging out here failed: %w", err)
 	}
+	if len(end.Left) > 0 {
+		return fmt.Errorf("%s of those asked for still live on Turnkey (above)", text.Plural(len(end.Left), "session"))
+	}
 	return nil
 }

@@ -133,6 +133,8 @@ func newHelpEnvironment() *cobra.Command {
   TURNKEY_API_BASE_URL     Turnkey's API for a login (--api-url); never, alone,
                            where a session's requests go (see --other-api)
   XDG_CONFIG_HOME          where Turnkey's CLI keeps API keys (turnkey/keys/)
+  HOME                     where tvc, Turnkey's Rust CLI, keeps its profiles
+                           (.config/turnkey/tvc.config.toml, orgs/ALIAS/api_key.json)
   NO_COLOR                 no colour in the TUI or api's output
   CLICOLOR_FORCE           colour in api's output even when it is not a terminal
   TERM                     dumb: no full-screen TUI (tkauth lists the sessions),

@@ -56,7 +56,7 @@ func TestRevokeWithTheAPIKey(t *testing.T) {
 	st := c.state()
 	a, b, cc := st.Sessions["a"].PublicKey, st.Sessions["b"].PublicKey, st.Sessions["c"].PublicKey
 	os.Remove(filepath.Join(store.NewFileKeys(c.home).Dir(), b+".private")) // b cannot sign for itself any more
-	srv.ExpireKey(cc)
+	srv.DeleteKey(cc)                                                       // from another machine
 
 	r := c.run("", false, "logout", "--all", "--revoke", "--yes", "--api-key-file", keyFile)
 	if r.code != ExitOK || !strings.Contains(r.out, "Revoked a's key on Turnkey") || !strings.Contains(r.out, "Revoked b's key on Turnkey") ||

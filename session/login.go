@@ -124,7 +124,7 @@ func (m *Manager) newSession(ctx context.Context, p sessionPlan, issue func(key 
 	var by Signer
 	fail := func(cause error) (StoreResult, error) {
 		if issued != nil {
-			if err := p.api.RevokeSessionKey(ctx, by, issued.OrganizationID, issued.UserID, pub); err != nil && !errors.Is(err, ErrKeyNotOnTurnkey) {
+			if err := m.endKey(ctx, p.api, by, true, issued.OrganizationID, issued.UserID, pub); err != nil && !errors.Is(err, ErrKeyNotOnTurnkey) {
 				cause = errors.Join(cause, fmt.Errorf("the session Turnkey issued could not be ended there (%w): it stays live on Turnkey until %s", err, issued.Expiry.UTC().Format(time.RFC3339)))
 			} else {
 				cause = errors.Join(cause, errors.New("the session Turnkey issued was ended there"))

@@ -52,6 +52,8 @@ type Manager struct {
 	now     func() time.Time
 	keyForm func(string) string // see WithKeyForm
 	test    *ecdsa.PublicKey    // see WithTestSigner
+	// longLived: see WithLongLivedKeys.
+	longLived func(context.Context) []string
 }
 
 // NewManager returns a Manager that keeps state in store and creates key
@@ -267,9 +269,14 @@ type StoreResult struct {
 // StoreSession parses token, stores it under key (DefaultKey if empty) and
 // makes it active, as Turnkey's storeSession does. A session already under
 // key is replaced, and its key pair deleted if no session uses it any more.
+// A session bound to a long-lived key m knows is refused
+// (ErrLongLivedSession): revoking it would delete that key.
 func (m *Manager) StoreSession(ctx context.Context, token, key string) (StoreResult, error) {
 	s, err := m.parse(token)
 	if err != nil {
+		return StoreResult{}, err
+	}
+	if err := m.CheckNotLongLived(ctx, s); err != nil {
 		return StoreResult{}, err
 	}
 	return m.Put(ctx, s, key)

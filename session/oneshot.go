@@ -16,6 +16,7 @@ type OneShot struct {
 	Key     P256Key
 	api     TurnkeyAPI
 	apiKey  Signer
+	m       *Manager
 }
 
 // LoginOneShot logs in to org with the user's long-lived apiKey, as Login
@@ -31,7 +32,7 @@ func (m *Manager) LoginOneShot(ctx context.Context, api TurnkeyAPI, apiKey Signe
 	if err != nil {
 		return nil, err
 	}
-	o := &OneShot{Key: P256Key{Public: pub, Private: priv}, api: api, apiKey: apiKey}
+	o := &OneShot{Key: P256Key{Public: pub, Private: priv}, api: api, apiKey: apiKey, m: m}
 	token, err := api.StampLogin(ctx, apiKey, LoginRequest{Org: org, PublicKey: pub, Expires: lifetime(expires)})
 	if err != nil {
 		return nil, err
@@ -57,19 +58,25 @@ func (m *Manager) LoginOneShot(ctx context.Context, api TurnkeyAPI, apiKey Signe
 var ErrOneShotLeft = errors.New("the session could not be ended on Turnkey")
 
 // End deletes the session's key on Turnkey, signed by the key itself, else
-// by the long-lived key (which may delete any of the user's keys). A key
-// Turnkey no longer has is ended already.
+// by the long-lived key (which may delete any of the user's keys), only
+// if Turnkey lists it as a session's and it is no long-lived key (the
+// Manager's endKey). A key Turnkey no longer has is ended already.
 func (o *OneShot) End(ctx context.Context) error {
 	s := o.Session
-	err := o.api.RevokeSessionKey(ctx, o.Key, s.OrganizationID, s.UserID, s.PublicKey)
-	if err != nil && !errors.Is(err, ErrSignerDead) && !errors.Is(err, ErrKeyNotOnTurnkey) {
-		err = o.api.RevokeSessionKey(ctx, o.apiKey, s.OrganizationID, s.UserID, s.PublicKey)
+	m := o.m
+	if m == nil {
+		m = &Manager{}
+	}
+	err := m.endKey(ctx, o.api, o.Key, true, s.OrganizationID, s.UserID, s.PublicKey)
+	var kept *KeptError
+	if err != nil && !errors.Is(err, ErrSignerDead) && !errors.Is(err, ErrKeyNotOnTurnkey) && !errors.As(err, &kept) {
+		err = m.endKey(ctx, o.api, o.apiKey, false, s.OrganizationID, s.UserID, s.PublicKey)
 	}
 	switch {
 	case err == nil, errors.Is(err, ErrSignerDead), errors.Is(err, ErrKeyNotOnTurnkey):
 		return nil
 	}
-	return fmt.Errorf("%w (%v); it lives until %s", ErrOneShotLeft, err, s.Expiry.UTC().Format(time.RFC3339))
+	return fmt.Errorf("%w (%w); it lives until %s", ErrOneShotLeft, err, s.Expiry.UTC().Format(time.RFC3339))
 }
 
 // The note `exec --login` leaves of the session it made, so that a kill

@@ -284,7 +284,7 @@ func (m *Manager) Refresh(ctx context.Context, sv Servers, key string, expires t
 			by, err = m.Signer(ctx, res.Session.PublicKey)
 		}
 		if err == nil {
-			err = api.RevokeSessionKey(ctx, by, s.OrganizationID, s.UserID, s.PublicKey)
+			err = m.endKey(ctx, api, by, own, s.OrganizationID, s.UserID, s.PublicKey)
 			if own {
 				err = denied(res.Session, err)
 			}
@@ -330,7 +330,7 @@ func (m *Manager) revoke(ctx context.Context, sv Servers, by Signer, key string)
 			return "", fmt.Errorf("cannot revoke %s with its own key: %w", strconv.Quote(key), err)
 		}
 	}
-	err = api.RevokeSessionKey(ctx, by, s.OrganizationID, s.UserID, s.PublicKey)
+	err = m.endKey(ctx, api, by, own, s.OrganizationID, s.UserID, s.PublicKey)
 	switch {
 	case own && errors.Is(err, ErrSignerDead):
 		err = fmt.Errorf("%w (Turnkey refused the session's own key: %v)", ErrKeyNotOnTurnkey, err)

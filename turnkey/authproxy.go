@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tkauth/tkauth/internal/escape"
+	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey/internal/wire"
 )
 
@@ -149,7 +150,14 @@ func (p *AuthProxy) Config(ctx context.Context) (ProxyConfig, error) {
 		return ProxyConfig{}, fmt.Errorf("%w: the Auth Proxy's configuration names no organization", ErrUnexpectedAnswer)
 	}
 	c := ProxyConfig{OrganizationID: resp.OrganizationID, CodeLength: codeLength(resp.OTPLength), Alphanumeric: resp.OTPAlphanumeric != nil && *resp.OTPAlphanumeric, Providers: resp.EnabledProviders}
-	if n, err := strconv.Atoi(resp.SessionExpirationSeconds); err == nil && n > 0 {
+	if s := resp.SessionExpirationSeconds; s != "" {
+		// Checked before it becomes a Duration, which a large count of
+		// seconds overflows: Turnkey issues sessions of a second to a year.
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 || n > int64(session.MaxLifetime/time.Second) {
+			return ProxyConfig{}, fmt.Errorf("%w: the Auth Proxy's configuration gives sessions a lifetime of %s seconds; Turnkey's are from 1 to %d", ErrUnexpectedAnswer,
+				strconv.Quote(escape.Clean(s)), int64(session.MaxLifetime/time.Second))
+		}
 		c.SessionLifetime = time.Duration(n) * time.Second
 	}
 	return c, nil

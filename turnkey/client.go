@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/tkauth/tkauth/internal/escape"
@@ -224,6 +225,14 @@ func (c *Client) post(ctx context.Context, path string, st stamper, req, resp an
 // Call posts body, exactly, to path, stamped by key, and returns the
 // answer's body as it came. 429 and 5xx answers are tried again after a
 // backoff; nothing else is. Any other answer but 200 is an *APIError.
+//
+// A retry resends the same bytes: a query asks again, and an activity is
+// the one already submitted, since Turnkey takes two submissions with the
+// same body for one activity (docs api-reference/activities/overview.mdx,
+// Idempotency; timestamp keeps distinct submissions apart). Where a
+// retry's answer does not say what the first did (a delete answered "not
+// found"), the caller lists again before concluding (session's endKey and
+// EndRemote).
 func (c *Client) Call(ctx context.Context, key session.Signer, path string, body []byte) ([]byte, error) {
 	return c.call(ctx, byKey(key), path, body)
 }
@@ -321,7 +330,25 @@ func activityOutcome(a wire.Activity) error {
 	return fmt.Errorf("%w: activity %s ended as %s, which tkauth does not know", ErrActivityFailed, id, escape.Clean(string(a.Status)))
 }
 
-func (c *Client) timestamp() string { return strconv.FormatInt(c.Now().UnixMilli(), 10) }
+// lastStamp is the last timestampMs given to a submission in this process.
+var lastStamp atomic.Int64
+
+// timestamp is a new submission's timestampMs: the clock's milliseconds,
+// or one past the last given if the clock has not moved since. Turnkey
+// takes two submissions with the same body as one (docs api-reference/
+// activities/overview.mdx, "Idempotency"): two asked for in the same
+// millisecond must differ, and a retry, which resends the same body,
+// must not.
+func (c *Client) timestamp() string {
+	now := c.Now().UnixMilli()
+	for {
+		last := lastStamp.Load()
+		next := max(now, last+1)
+		if lastStamp.CompareAndSwap(last, next) {
+			return strconv.FormatInt(next, 10)
+		}
+	}
+}
 
 var _ session.TurnkeyAPI = (*Client)(nil)
 
@@ -450,8 +477,11 @@ func (c *Client) DeleteAPIKeys(ctx context.Context, key session.Signer, org, use
 }
 
 // RevokeSessionKey finds the user's API key whose public key is publicKey
-// and deletes it, stamped by key (the session's own key pair). When the
-// user has no such key, it returns session.ErrKeyNotOnTurnkey.
+// and deletes it, stamped by key (the session's own key pair), only if
+// Turnkey lists it with a session's credential type: a long-lived key is
+// never deleted by a revoke (a *session.KeptError). When the user has no
+// such key, it returns session.ErrKeyNotOnTurnkey. The Manager's revokes
+// check more (known long-lived keys, the signer) before they get here.
 func (c *Client) RevokeSessionKey(ctx context.Context, key session.Signer, org, userID, publicKey string) error {
 	keys, err := c.GetAPIKeys(ctx, key, org, userID)
 	if err != nil {
@@ -459,6 +489,9 @@ func (c *Client) RevokeSessionKey(ctx context.Context, key session.Signer, org, 
 	}
 	for _, k := range keys {
 		if strings.EqualFold(k.PublicKey, publicKey) {
+			if !k.IsSession() {
+				return &session.KeptError{PublicKey: publicKey, Why: fmt.Sprintf("Turnkey lists it as %s, not a session", strconv.Quote(escape.Clean(k.CredentialType)))}
+			}
 			return c.DeleteAPIKeys(ctx, key, org, userID, []string{k.ID})
 		}
 	}

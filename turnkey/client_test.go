@@ -180,7 +180,7 @@ func TestRevocationNeedsAnAnswerThatSaysSo(t *testing.T) {
 			"/public/v1/query/get_api_keys": `{}`,
 		},
 		"delete_api_keys naming no key": {
-			"/public/v1/query/get_api_keys":     `{"apiKeys":[{"apiKeyId":"id-1","credential":{"publicKey":"` + pub + `"}}]}`,
+			"/public/v1/query/get_api_keys":     `{"apiKeys":[{"apiKeyId":"id-1","credential":{"publicKey":"` + pub + `","type":"CREDENTIAL_TYPE_LOGIN"}}]}`,
 			"/public/v1/submit/delete_api_keys": `{"activity":{"id":"a","status":"ACTIVITY_STATUS_COMPLETED","result":{}}}`,
 		},
 	} {

@@ -23,7 +23,7 @@ import (
 type CodeLogin struct {
 	API     *Client
 	Anchors Anchors
-	Type    string // OTPEmail or OTPSMS
+	Type    string // OTPEmail, OTPSMS or OTPWhatsApp
 	Contact string
 
 	Proxy *AuthProxy
@@ -175,7 +175,7 @@ func (l *CodeLogin) subOrg(ctx context.Context) (string, error) {
 	if l.SubOrg != "" {
 		return l.SubOrg, nil
 	}
-	ids, err := l.API.VerifiedSubOrgs(ctx, l.ParentKey, l.Parent, l.Contact, l.Type == OTPSMS)
+	ids, err := l.API.VerifiedSubOrgs(ctx, l.ParentKey, l.Parent, l.Contact, l.Type != OTPEmail)
 	if err != nil {
 		return "", fmt.Errorf("finding the sub-organization of %s: %w", escape.Clean(l.Contact), err)
 	}

@@ -158,7 +158,7 @@ func EncryptCode(t Target, code, sessionPublicKey string) (string, error) {
 type VerificationToken struct {
 	Raw            string
 	ID             string
-	Type           string // OTP_TYPE_EMAIL, OTP_TYPE_SMS
+	Type           string // OTP_TYPE_EMAIL, OTP_TYPE_SMS, OTP_TYPE_WHATSAPP
 	Contact        string
 	OrganizationID string
 	PublicKey      string // compressed P-256, hex

@@ -24,7 +24,9 @@
 //     each approving it by its fingerprint; [MFANeeded] says what it waits
 //     for, in words ([FactorWords]) and as Turnkey's types.
 //   - Keys: [Stamp] signs a request's body; [KeyFromHex], [ParseKey],
-//     [LoadKeyFile] and the tkcli and tk key files make the signers.
+//     [LoadKeyFile] and the tkcli and tk key files make the signers; tvc's
+//     profiles ([TVCProfiles], [LoadTVCKey]) and the public keys of both
+//     CLIs' keys ([CLIPublicKeys], [TVCPublicKeys]) are found.
 //   - Errors: an answer other than 200 is an [APIError] or a [ProxyError]
 //     (their Unwrap and Is name the kind); an activity left waiting for
 //     factors is an [MFAError]. Test the kind with errors.Is:

@@ -13,7 +13,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
+
+	"github.com/BurntSushi/toml"
 
 	"github.com/tkauth/tkauth/session"
 )
@@ -250,4 +253,170 @@ func fileType(fi os.FileInfo) string {
 		return "a directory"
 	}
 	return "not a regular file"
+}
+
+// CLIPublicKeys is the public keys of the API keys in Turnkey's CLI's key
+// directory (tkcli): each NAME.public, else what NAME.private holds. Files
+// that cannot be read are passed over: this is what tkauth knows, not a
+// listing to act on.
+func CLIPublicKeys() []string {
+	dir, err := CLIKeyDir()
+	if err != nil {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".private")
+		if !ok {
+			continue
+		}
+		if b, err := ReadKeyFile(filepath.Join(dir, name+".public")); err == nil {
+			out = append(out, strings.TrimSpace(string(b)))
+		}
+		if b, err := ReadKeyFile(filepath.Join(dir, e.Name())); err == nil {
+			if k, _, err := ParseKey(string(b)); err == nil {
+				out = append(out, k.PublicKey())
+			}
+		}
+	}
+	return out
+}
+
+// tvcDir is where Turnkey's Rust CLI (tvc) keeps its configuration:
+// $HOME/.config/turnkey on every system (tkhq/rust-sdk
+// tvc/src/config/turnkey/mod.rs, config_dir).
+func tvcDir() (string, error) {
+	home := os.Getenv("HOME")
+	if home == "" {
+		return "", errors.New("HOME is not set, so tvc's configuration cannot be found")
+	}
+	return filepath.Join(home, ".config", "turnkey"), nil
+}
+
+// TVCProfile is an organization tvc knows by its alias: its ID and where
+// its API key is (tvc.config.toml's [orgs.ALIAS], api_key_path; by
+// default orgs/ALIAS/api_key.json beside it).
+type TVCProfile struct {
+	Alias, OrganizationID, KeyPath, APIBaseURL string
+}
+
+// TVCProfiles reads tvc's profiles: those tvc.config.toml names, and any
+// orgs/ALIAS/api_key.json it does not, sorted by alias. No tvc
+// configuration is no profiles.
+func TVCProfiles() ([]TVCProfile, error) {
+	dir, err := tvcDir()
+	if err != nil {
+		return nil, err
+	}
+	var cfg struct {
+		Orgs map[string]struct {
+			ID         string `toml:"id"`
+			APIKeyPath string `toml:"api_key_path"`
+			APIBaseURL string `toml:"api_base_url"`
+		} `toml:"orgs"`
+	}
+	b, err := readConfig(filepath.Join(dir, "tvc.config.toml"))
+	switch {
+	case err == nil:
+		if err := toml.Unmarshal(b, &cfg); err != nil {
+			return nil, fmt.Errorf("tvc's %s: %w", filepath.Join(dir, "tvc.config.toml"), err)
+		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	}
+	byAlias := map[string]TVCProfile{}
+	for alias, o := range cfg.Orgs {
+		p := TVCProfile{Alias: alias, OrganizationID: o.ID, KeyPath: o.APIKeyPath, APIBaseURL: o.APIBaseURL}
+		if p.KeyPath == "" {
+			p.KeyPath = filepath.Join(dir, "orgs", alias, "api_key.json")
+		}
+		byAlias[alias] = p
+	}
+	if entries, err := os.ReadDir(filepath.Join(dir, "orgs")); err == nil {
+		for _, e := range entries {
+			if _, ok := byAlias[e.Name()]; !ok && e.IsDir() {
+				path := filepath.Join(dir, "orgs", e.Name(), "api_key.json")
+				if _, err := os.Lstat(path); err == nil {
+					byAlias[e.Name()] = TVCProfile{Alias: e.Name(), KeyPath: path}
+				}
+			}
+		}
+	}
+	out := make([]TVCProfile, 0, len(byAlias))
+	for _, p := range byAlias {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b TVCProfile) int { return strings.Compare(a.Alias, b.Alias) })
+	return out, nil
+}
+
+// LoadTVCKey loads the API key of tvc's profile alias, and returns it, its
+// secret in tkcli's format and the profile.
+func LoadTVCKey(alias string) (session.Signer, string, TVCProfile, error) {
+	profiles, err := TVCProfiles()
+	if err != nil {
+		return nil, "", TVCProfile{}, err
+	}
+	i := slices.IndexFunc(profiles, func(p TVCProfile) bool { return p.Alias == alias })
+	if i < 0 {
+		return nil, "", TVCProfile{}, fmt.Errorf("%w: tvc has no profile %q", ErrNoKeyFile, alias)
+	}
+	p := profiles[i]
+	b, err := ReadKeyFile(p.KeyPath)
+	if err != nil {
+		return nil, "", p, fmt.Errorf("tvc's API key of %q: %w", alias, err)
+	}
+	k, secret, err := ParseTKKey(b)
+	if err != nil {
+		return nil, "", p, fmt.Errorf("%s: %w", p.KeyPath, err)
+	}
+	return k, secret, p, nil
+}
+
+// TVCPublicKeys is the public keys of tvc's profiles' API keys that can
+// be read.
+func TVCPublicKeys() []string {
+	profiles, _ := TVCProfiles()
+	var out []string
+	for _, p := range profiles {
+		if b, err := ReadKeyFile(p.KeyPath); err == nil {
+			var f struct {
+				PublicKey string `json:"public_key"`
+			}
+			if json.Unmarshal(b, &f) == nil && f.PublicKey != "" {
+				out = append(out, f.PublicKey)
+			}
+			if k, _, err := ParseTKKey(b); err == nil {
+				out = append(out, k.PublicKey())
+			}
+		}
+	}
+	return out
+}
+
+// readConfig reads a configuration file, which may be a link (a dotfile
+// manager's), but only a regular file of at most 1 MiB, never waiting on
+// a named pipe.
+func readConfig(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|nonBlock, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is %s, not a configuration file", path, fileType(fi))
+	}
+	data, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
+	if err == nil && len(data) > 1<<20 {
+		err = fmt.Errorf("%s is larger than the 1 MiB a configuration file may be", path)
+	}
+	return data, err
 }

@@ -14,6 +14,10 @@ import (
 const (
 	OTPEmail = "OTP_TYPE_EMAIL"
 	OTPSMS   = "OTP_TYPE_SMS"
+	// OTPWhatsApp sends the code by WhatsApp to a phone number; Turnkey
+	// takes it on every OTP path (swagger InitOtpIntentV3 otpType; proxy
+	// otp_init_v2).
+	OTPWhatsApp = "OTP_TYPE_WHATSAPP"
 )
 
 // OTP is a code Turnkey sent: its ID and the signed bundle its code is
@@ -74,11 +78,11 @@ func (c *Client) verifyOTP(ctx context.Context, st stamper, org, otpID, encrypte
 }
 
 // VerifiedSubOrgs lists the sub-organizations of parent whose user has
-// verified contact (an email address, or a phone number when sms),
-// stamped by key.
-func (c *Client) VerifiedSubOrgs(ctx context.Context, key session.Signer, parent, contact string, sms bool) ([]string, error) {
+// verified contact (an email address, or a phone number when phone: SMS
+// and WhatsApp codes verify the same number), stamped by key.
+func (c *Client) VerifiedSubOrgs(ctx context.Context, key session.Signer, parent, contact string, phone bool) ([]string, error) {
 	filter := wire.FilterEmail
-	if sms {
+	if phone {
 		filter = wire.FilterPhoneNumber
 	}
 	var resp wire.GetVerifiedSubOrgIDsResponse

@@ -22,9 +22,10 @@ type Login struct {
 	// AuthProxy and APIKey are what the form starts with: an Auth Proxy
 	// configuration ID, an API key's name.
 	AuthProxy, APIKey string
-	// SendCode has Turnkey send a code to contact, a phone number if sms,
-	// else an email address, through the Auth Proxy configuration proxy.
-	SendCode func(ctx context.Context, sms bool, contact, proxy string) (CodeSent, error)
+	// SendCode has Turnkey send a code by channel to contact, an email
+	// address or a phone number, through the Auth Proxy configuration
+	// proxy.
+	SendCode func(ctx context.Context, by CodeChannel, contact, proxy string) (CodeSent, error)
 	// WithAPIKey logs in to org with the API key named apiKey.
 	WithAPIKey func(ctx context.Context, org, apiKey string) (session.StoreResult, error)
 }
@@ -54,10 +55,25 @@ type loginMethod int
 const (
 	byEmail loginMethod = iota
 	bySMS
+	byWhatsApp
 	byAPIKey
+	methods // how many
 )
 
-var methodNames = []string{"email code", "SMS code", "API key"}
+var methodNames = []string{"email code", "SMS code", "WhatsApp code", "API key"}
+
+// CodeChannel is how a login code is sent.
+type CodeChannel int
+
+// The channels.
+const (
+	CodeByEmail CodeChannel = iota
+	CodeBySMS
+	CodeByWhatsApp
+)
+
+// channels are the code methods' channels.
+var channels = map[loginMethod]CodeChannel{byEmail: CodeByEmail, bySMS: CodeBySMS, byWhatsApp: CodeByWhatsApp}
 
 // loginForm asks how to log in (method, address or organization, then the
 // code) and shows what went wrong in words, staying open so that the user
@@ -66,7 +82,7 @@ type loginForm struct {
 	method loginMethod
 	field  int                // 0 the method, then the inputs
 	inputs [2]textinput.Model // address or organization; Auth Proxy or API key
-	values [3][2]string       // what was typed, by method
+	values [methods][2]string // what was typed, by method
 	code   textinput.Model
 	sent   *CodeSent
 	tries  int    // what the code sent has left; 0: not known
@@ -85,7 +101,7 @@ func newLoginForm(l *Login, c common) loginForm {
 		f.inputs[i] = textinput.New()
 		f.inputs[i].Prompt = ""
 	}
-	f.values[byEmail][1], f.values[bySMS][1], f.values[byAPIKey][1] = l.AuthProxy, l.AuthProxy, l.APIKey
+	f.values[byEmail][1], f.values[bySMS][1], f.values[byWhatsApp][1], f.values[byAPIKey][1] = l.AuthProxy, l.AuthProxy, l.AuthProxy, l.APIKey
 	f.code = textinput.New()
 	f.code.Prompt = "Code: "
 	f.show(byEmail)
@@ -95,7 +111,7 @@ func newLoginForm(l *Login, c common) loginForm {
 // labels name the inputs of the method.
 func (f loginForm) labels() [2]string {
 	switch f.method {
-	case bySMS:
+	case bySMS, byWhatsApp:
 		return [2]string{"Phone number", "Auth Proxy config ID"}
 	case byAPIKey:
 		return [2]string{"Organization ID", "API key name"}
@@ -115,9 +131,10 @@ func (f *loginForm) setMethod(m loginMethod) {
 func (f *loginForm) show(m loginMethod) {
 	f.method = m
 	placeholders := map[loginMethod][2]string{
-		byEmail:  {"you@example.com", "from Turnkey's dashboard (Wallet Kit)"},
-		bySMS:    {"+15555550100", "from Turnkey's dashboard (Wallet Kit)"},
-		byAPIKey: {"the organization's ID", "in Turnkey's CLI key directory"},
+		byEmail:    {"you@example.com", "from Turnkey's dashboard (Wallet Kit)"},
+		bySMS:      {"+15555550100", "from Turnkey's dashboard (Wallet Kit)"},
+		byWhatsApp: {"+15555550100", "from Turnkey's dashboard (Wallet Kit)"},
+		byAPIKey:   {"the organization's ID", "in Turnkey's CLI key directory"},
 	}[m]
 	for i := range f.inputs {
 		f.inputs[i].SetValue(f.values[m][i])
@@ -226,7 +243,7 @@ func (f *loginForm) key(msg tea.KeyPressMsg) tea.Cmd {
 		case f.method == byAPIKey:
 			f.ask(startMsg{"Logging in to " + escape.Clean(f.value(0)), loginAPIKeyCmd(l, f.value(0), f.value(1))})
 		default:
-			f.ask(startMsg{"Sending a code to " + escape.Clean(f.value(0)), sendCodeCmd(l, f.method == bySMS, f.value(0), f.value(1))})
+			f.ask(startMsg{"Sending a code to " + escape.Clean(f.value(0)), sendCodeCmd(l, channels[f.method], f.value(0), f.value(1))})
 		}
 		return cmd
 	case key.Matches(msg, k.Next):
@@ -234,11 +251,11 @@ func (f *loginForm) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Prev):
 		return f.focusField(f.field - 1)
 	case key.Matches(msg, k.Method):
-		step := 1
+		step := loginMethod(1)
 		if msg.String() == "left" {
-			step = 2
+			step = methods - 1
 		}
-		f.setMethod((f.method + loginMethod(step)) % 3)
+		f.setMethod((f.method + step) % methods)
 		return nil
 	}
 	var cmd tea.Cmd
@@ -283,7 +300,7 @@ func (f *loginForm) refused(err error) tea.Cmd {
 			why = text.CodeExpired
 		}
 		f.sent, f.err, f.note = nil, "", text.NewCode(why, s.Tries)
-		f.ask(startMsg{"Sending a new code to " + escape.Clean(f.value(0)), sendCodeCmd(f.l, f.method == bySMS, f.value(0), f.value(1))})
+		f.ask(startMsg{"Sending a new code to " + escape.Clean(f.value(0)), sendCodeCmd(f.l, channels[f.method], f.value(0), f.value(1))})
 	}
 	return nil
 }
@@ -400,11 +417,11 @@ type loggedInMsg struct {
 	err error
 }
 
-func sendCodeCmd(l *Login, sms bool, contact, proxy string) tea.Cmd {
+func sendCodeCmd(l *Login, by CodeChannel, contact, proxy string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), loginTimeout)
 		defer cancel()
-		sent, err := l.SendCode(ctx, sms, contact, proxy)
+		sent, err := l.SendCode(ctx, by, contact, proxy)
 		return codeSentMsg{sent, err}
 	}
 }

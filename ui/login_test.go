@@ -30,8 +30,8 @@ func codeLoginAt(t *testing.T) (*session.Manager, *Login) {
 	anchors := turnkey.Anchors{Enclave: &srv.Notarizer.PublicKey, Notarizer: &srv.Notarizer.PublicKey, Test: true}
 	return m, &Login{
 		AuthProxy: "cfg",
-		SendCode: func(ctx context.Context, sms bool, contact, proxy string) (CodeSent, error) {
-			l := &turnkey.CodeLogin{API: srv.Client(), Anchors: anchors, Type: turnkey.OTPEmail, Contact: contact, Proxy: turnkey.NewAuthProxy(srv.URL, proxy)}
+		SendCode: func(ctx context.Context, by CodeChannel, contact, proxy string) (CodeSent, error) {
+			l := &turnkey.CodeLogin{API: srv.Client(), Anchors: anchors, Type: []string{turnkey.OTPEmail, turnkey.OTPSMS, turnkey.OTPWhatsApp}[by], Contact: contact, Proxy: turnkey.NewAuthProxy(srv.URL, proxy)}
 			sent, err := l.Start(ctx)
 			if err != nil {
 				return CodeSent{}, err

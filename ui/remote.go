@@ -186,6 +186,8 @@ func remoteEndCmd(rm *Remote, key string, r session.Remote, doomed []session.Rem
 		status := text.Ended(r, end)
 		if err != nil {
 			status += " But logging out here failed: " + describe(err)
+		} else if len(end.Left) > 0 {
+			err = end.LeftWhy
 		}
 		return remoteEndedMsg{status: status, err: err, gone: slices.Contains(end.Logout.Sessions, key)}
 	}

@@ -69,6 +69,13 @@ func Ended(r session.Remote, end session.RemoteEnd) string {
 		gone = "wherever it was, it no longer works"
 	}
 	out := fmt.Sprintf("Ended %s on Turnkey (%s): %s; %s.", Plural(len(ids), "session"), escape.Clean(r.API), strings.Join(ids, ", "), gone)
+	if len(end.Left) > 0 {
+		left := make([]string, len(end.Left))
+		for i, s := range end.Left {
+			left[i] = escape.Clean(s.ID)
+		}
+		out += fmt.Sprintf(" Not ended, though asked for, as listing the keys again shows: %s (%s).", strings.Join(left, ", "), escape.Message(fmt.Sprint(end.LeftWhy)))
+	}
 	if len(end.Logout.Sessions) > 0 {
 		out += " " + Logout(end.Logout) // those stored here
 	}

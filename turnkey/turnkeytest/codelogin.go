@@ -61,6 +61,9 @@ type AuthProxyConfig struct {
 	CodeLength         int // 0: 6
 	Alphanumeric       bool
 	SessionLifetime    time.Duration // 0: 900 s
+	// SessionSeconds, if set, is sent as sessionExpirationSeconds as it
+	// is, whatever SessionLifetime says: a configuration's bad number.
+	SessionSeconds string
 	// Captcha: otp_init_v2 needs an X-Captcha-Token, which only a
 	// browser gets.
 	Captcha bool
@@ -227,9 +230,9 @@ func randomCode(n int, alnum bool) string {
 func (s *Server) initOTP(org, typ, contact string, length int, alnum bool, life time.Duration) (turnkey.OTP, *failure) {
 	c := normal(contact)
 	switch {
-	case typ != turnkey.OTPEmail && typ != turnkey.OTPSMS:
+	case typ != turnkey.OTPEmail && typ != turnkey.OTPSMS && typ != turnkey.OTPWhatsApp:
 		return turnkey.OTP{}, refuse(http.StatusBadRequest, 3, "invalid otpType: "+typ)
-	case typ == turnkey.OTPEmail && !strings.Contains(c, "@"), typ == turnkey.OTPSMS && !strings.HasPrefix(c, "+"):
+	case typ == turnkey.OTPEmail && !strings.Contains(c, "@"), typ != turnkey.OTPEmail && !strings.HasPrefix(c, "+"):
 		return turnkey.OTP{}, refuse(http.StatusBadRequest, 3, "invalid contact for "+typ)
 	}
 	now := s.now()
@@ -334,8 +337,12 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request, body []byte) {
 		if life == 0 {
 			life = session.DefaultLifetime
 		}
+		secs := strconv.Itoa(int(life / time.Second))
+		if c.SessionSeconds != "" {
+			secs = c.SessionSeconds
+		}
 		writeJSON(w, wire.ProxyGetWalletKitConfigResponse{OrganizationID: c.OrganizationID, OTPLength: strconv.Itoa(length), OTPAlphanumeric: &c.Alphanumeric,
-			SessionExpirationSeconds: strconv.Itoa(int(life / time.Second)), EnabledProviders: []string{"email", "sms"}})
+			SessionExpirationSeconds: secs, EnabledProviders: []string{"email", "sms"}})
 	case wire.ProxyPathOTPInitV2:
 		var p wire.ProxyInitOTPV2Request
 		if json.Unmarshal(body, &p) != nil || p.OTPType == "" || p.Contact == "" {
@@ -501,8 +508,11 @@ func (s *Server) verifyOTPActivity(w http.ResponseWriter, org string, params jso
 	s.finish(w, wire.ActivityTypeVerifyOTPV2, org, wire.Result{VerifyOTPResult: &wire.VerifyOTPResult{VerificationToken: tok}}, func() {})
 }
 
-// otpLogin is OTP_LOGIN_V2 in sub-organization org, by its parent's key:
-// the token's user, bound to the session key that signed the login.
+// otpLogin is OTP_LOGIN_V2 in sub-organization org, by its parent's key
+// or its own: the token's user, bound to the session key that signed the
+// login. A token the parent issued serves any of its sub-organizations,
+// one a sub-organization issued only that one (docs features/
+// authentication/email.mdx, "Sub-organization initiated OTP").
 func (s *Server) otpLogin(w http.ResponseWriter, org string, params json.RawMessage) {
 	var in wire.OTPLoginIntentV2
 	if err := json.Unmarshal(params, &in); err != nil {
@@ -534,7 +544,7 @@ func (s *Server) otpLogin(w http.ResponseWriter, org string, params json.RawMess
 		return
 	}
 	u, ok := s.codes.contacts[normal(tok.Contact)]
-	if !ok || u.org != org || s.codes.parents[org] != tok.OrganizationID {
+	if !ok || u.org != org || (s.codes.parents[org] != tok.OrganizationID && tok.OrganizationID != org) {
 		writeError(w, http.StatusBadRequest, 9, MsgTokenOtherOrg)
 		return
 	}

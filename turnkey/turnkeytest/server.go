@@ -86,6 +86,7 @@ type Server struct {
 	lastActivity string
 	denied       map[string][]wire.ActivityType // user -> activity types a policy denies
 	consensus    map[string]*consensusWait      // activity ID -> approvals it waits for
+	misbehave    misbehaviour
 }
 
 // Profile is a session profile: a login with it yields a session whose
@@ -411,6 +412,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fail, 14, http.StatusText(fail))
 		return
 	}
+	if after := s.answerAfter(); after != 0 {
+		// The request is done; its answer is lost on the way back.
+		s.handle(httptest.NewRecorder(), r, body)
+		writeError(w, after, 14, http.StatusText(after))
+		return
+	}
+	s.handle(w, r, body)
+}
+
+// handle answers one request, as Turnkey does.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 	if r.Method != http.MethodPost {
 		writeError(w, http.StatusMethodNotAllowed, 12, "POST only")
 		return
@@ -441,8 +453,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	k, ok := s.keys[signer]
 	fromParent := ok && k.org != req.OrganizationID && s.codes.parents[req.OrganizationID] == k.org
+	// A login addressed to the parent organization, stamped by a
+	// sub-organization user's key, issues that user's session, as the
+	// SDK's passkey and wallet logins do (tkhq/sdk core.ts
+	// loginWithPasskey: organizationId is the app's parent).
+	toParent := ok && r.URL.Path == wire.PathStampLogin && s.codes.parents[k.org] == req.OrganizationID
 	switch {
-	case !ok || (k.org != req.OrganizationID && !fromParent):
+	case !ok || (k.org != req.OrganizationID && !fromParent && !toParent):
 		writeError(w, http.StatusUnauthorized, 16, MsgUnknownKey)
 		return
 	case s.expired(k):
@@ -457,9 +474,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !req.wellFormed(w, r.URL.Path) || !s.permitted(w, k, r.URL.Path, req.Type) {
 		return
 	}
+	if s.replay(w, r.URL.Path, body) {
+		return
+	}
+	made := s.lastActivity
+	defer func() { s.remember(r.URL.Path, body, made) }()
 	switch r.URL.Path {
 	case wire.PathStampLogin:
-		s.stampLogin(w, k, req.OrganizationID, req.Parameters)
+		s.stampLogin(w, k, k.org, req.Parameters)
 	case wire.PathGetActivity:
 		var q wire.GetActivityRequest
 		json.Unmarshal(body, &q)
@@ -502,7 +524,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiKeys(w http.ResponseWriter, q wire.GetAPIKeysRequest) {
 	list := []wire.APIKey{}
 	for pub, key := range s.keys {
-		if key.user == q.UserID && key.org == q.OrganizationID && !s.expired(key) {
+		// Expired keys stay listed until evicted (TURNKEY.md: eviction).
+		if key.user == q.UserID && key.org == q.OrganizationID {
 			ts := wire.Timestamp{Seconds: strconv.FormatInt(key.created.Unix(), 10), Nanos: strconv.Itoa(key.created.Nanosecond())}
 			entry := wire.APIKey{APIKeyID: key.id, APIKeyName: key.name, CreatedAt: ts, UpdatedAt: ts,
 				Credential: wire.Credential{PublicKey: pub, Type: key.credential, SessionProfileID: key.profile}}
@@ -512,7 +535,7 @@ func (s *Server) apiKeys(w http.ResponseWriter, q wire.GetAPIKeysRequest) {
 			list = append(list, entry)
 		}
 	}
-	writeJSON(w, wire.GetAPIKeysResponse{APIKeys: list})
+	writeJSON(w, wire.GetAPIKeysResponse{APIKeys: s.misbehave.relabel(list)})
 }
 
 // request is what every request carries: the organization, and for an
@@ -560,10 +583,14 @@ func (s *Server) deleteAPIKeys(w http.ResponseWriter, org string, params json.Ra
 			return
 		}
 	}
-	s.finish(w, wire.ActivityTypeDeleteAPIKeys, org, wire.Result{DeleteAPIKeysResult: &wire.DeleteAPIKeysResult{APIKeyIDs: p.APIKeyIDs}}, func() {
+	s.finish(w, wire.ActivityTypeDeleteAPIKeys, org, wire.Result{DeleteAPIKeysResult: &wire.DeleteAPIKeysResult{APIKeyIDs: s.misbehave.named(p.APIKeyIDs)}}, func() {
 		for pub := range doomed {
+			if pub == s.misbehave.keep {
+				continue
+			}
 			delete(s.keys, pub)
 		}
+		s.misbehave.keep = ""
 	})
 }
 
@@ -650,7 +677,7 @@ func (s *Server) issue(w http.ResponseWriter, typ wire.ActivityType, org, user s
 		}
 		if p.InvalidateExisting {
 			for pub, key := range s.keys {
-				if key.user == user && key.credential == wire.CredentialTypeLogin {
+				if key.user == user && session.IsSessionType(string(key.credential)) {
 					delete(s.keys, pub)
 				}
 			}
@@ -662,7 +689,9 @@ func (s *Server) issue(w http.ResponseWriter, typ wire.ActivityType, org, user s
 	})
 }
 
-// evict deletes user's oldest expiring keys past MaxSessionKeys.
+// evict deletes user's expiring keys past MaxSessionKeys: expired ones
+// first, then the oldest (docs features/authentication/sessions/
+// overview.mdx, "How many session keys can be active at once?").
 func (s *Server) evict(user string) {
 	var expiring []string
 	for pub, key := range s.keys {
@@ -670,7 +699,16 @@ func (s *Server) evict(user string) {
 			expiring = append(expiring, pub)
 		}
 	}
-	slices.SortFunc(expiring, func(a, b string) int { return s.keys[a].created.Compare(s.keys[b].created) })
+	slices.SortFunc(expiring, func(a, b string) int {
+		ka, kb := s.keys[a], s.keys[b]
+		if ea, eb := s.expired(ka), s.expired(kb); ea != eb {
+			if ea {
+				return -1
+			}
+			return 1
+		}
+		return ka.created.Compare(kb.created)
+	})
 	for len(expiring) > MaxSessionKeys {
 		delete(s.keys, expiring[0])
 		expiring = expiring[1:]
