@@ -289,12 +289,35 @@ func openState(ctx context.Context, open func(context.Context) (*Env, error)) (*
 // tkauth exec for its command), or "": it stands in for the active one.
 func shellSession() string { return os.Getenv(sessionEnv) }
 
+// selectedSession is the session a command that is given none acts as:
+// this shell's (TKAUTH_SESSION), else "" for the active one. Inside a
+// command of `tkauth exec --login` it is neither: that command's session
+// is not stored, and acting as another would be acting as someone else,
+// so it refuses, in words.
+func selectedSession(command string) (string, error) {
+	return selectedIn(os.Getenv, command)
+}
+
+func selectedIn(getenv func(string) string, command string) (string, error) {
+	if key := getenv(sessionEnv); key != "" {
+		return key, nil
+	}
+	if pub := getenv(oneShotEnv); pub != "" {
+		return "", usageError{fmt.Errorf("this runs inside `tkauth exec --login` (%s is set), whose command has a session of its own that tkauth does not store (key %s): `tkauth %s` will not act as the active session in its place; name a stored session (tkauth %s KEY), or use the command's own credentials (API_PUBLIC_KEY, API_PRIVATE_KEY, ORGANIZATION_ID in its environment)",
+			oneShotEnv, escape.Clean(session.Short(pub)), command, command)}
+	}
+	return "", nil
+}
+
 // keyOrActive is key if it is stored; when key is empty, the session this
-// shell selects (shellSession), else the active one; the errors say the
+// shell selects (selectedSession), else the active one; the errors say the
 // way out for command.
 func keyOrActive(st *session.State, key, command string) (string, error) {
 	if key == "" {
-		key = shellSession()
+		var err error
+		if key, err = selectedSession(command); err != nil {
+			return "", err
+		}
 	}
 	keys, err := session.Targets(st, session.Pick{Key: key}, time.Time{})
 	if err != nil {
