@@ -162,6 +162,11 @@ func sayLoggedIn(ctx context.Context, opts *LoginOptions, m *session.Manager, re
 	defer opts.IO.leftover(res.Leftover)
 	s := res.Session
 	fmt.Fprintln(opts.IO.Out, text.LoggedIn(s, m.Now()))
+	if e := res.OldKey; e != nil && e.Err == nil {
+		fmt.Fprintln(opts.IO.Out, text.ReplacedKeyEnded(e))
+	} else if e != nil {
+		opts.IO.warn("%s", text.ReplacedKeyLeft(e, explain(e.Err), m.Now()))
+	}
 	if opts.InvalidateExisting {
 		sayInvalidated(ctx, opts.IO, m, s)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey/turnkeytest"
 )
 
 func TestLoginCommand(t *testing.T) {
@@ -115,5 +116,40 @@ func TestInvalidateExistingSaysWhatItEnded(t *testing.T) {
 	}
 	if srv.HasKey(first) {
 		t.Error("setup: Turnkey still has the first session's key")
+	}
+}
+
+// A login that replaces a live session of the same user ends the replaced
+// session's key on Turnkey, as refresh ends its old key; where it cannot,
+// it says which key stays live there, and until when.
+func TestLoginEndsTheSessionItReplaces(t *testing.T) {
+	srv, keyFile := withAPI(t)
+	c := newCLI(t)
+	c.ok("login", "--org", "o")
+	key := c.state().Active
+	old := c.state().Sessions[key].PublicKey
+
+	out := c.ok("login", "--org", "o")
+	if c.state().Active != key || c.state().Sessions[key].PublicKey == old {
+		t.Fatalf("the second login did not replace %s", key)
+	}
+	if srv.HasKey(old) || !strings.Contains(out, "Ended on Turnkey the replaced session's key "+session.Short(old)) {
+		t.Errorf("the replaced key is live on Turnkey %v; login said %q", srv.HasKey(old), out)
+	}
+
+	// Replaced from another API, the key cannot be ended: said, with when
+	// it dies on its own.
+	other := turnkeytest.New()
+	t.Cleanup(other.Close)
+	longPub, _ := loadFile(t, keyFile)
+	live := c.state().Sessions[key].PublicKey
+	other.AddAPIKey("o", "u", longPub)
+	r := c.run("", false, "login", "--org", "o", "--api-url", other.URL)
+	if r.code != 0 || c.state().Sessions[key].PublicKey == live {
+		t.Fatalf("login at another API: exit %d %s", r.code, r.errOut)
+	}
+	if !srv.HasKey(live) || !strings.Contains(r.errOut, "the replaced session's key "+session.Short(live)+" stays live on Turnkey until ") ||
+		!strings.Contains(r.errOut, "(expires in ") || !strings.Contains(r.errOut, "another Turnkey API") {
+		t.Errorf("a key left live on Turnkey: %q (live there: %v)", r.errOut, srv.HasKey(live))
 	}
 }
