@@ -68,16 +68,16 @@ func TestLoginsToTwoOrganizations(t *testing.T) {
 	c.ok("login", "--org", "o", "--api-key-file", keyFile)
 	c.ok("login", "--org", "p", "--api-key-file", otherKey)
 	st := c.state()
-	if len(st.Sessions) != 2 || st.Sessions["org o/user u"] == nil || st.Sessions["org p/user v"] == nil || st.Active != "org p/user v" {
+	if len(st.Sessions) != 2 || st.Sessions["org-o/user-u"] == nil || st.Sessions["org-p/user-v"] == nil || st.Active != "org-p/user-v" {
 		t.Fatalf("sessions %q, active %q", st.Keys(), st.Active)
 	}
-	if s := st.Sessions["org o/user u"]; s.OrganizationName != "org o" || s.Username != "user u" {
+	if s := st.Sessions["org-o/user-u"]; s.OrganizationName != "org o" || s.Username != "user u" {
 		t.Errorf("names not kept: %+v", s)
 	}
 	if out := c.ok("list"); !strings.Contains(out, "user user u  org org o") || !strings.Contains(out, "user user v  org org p") {
 		t.Errorf("list:\n%s", out)
 	}
-	if out := c.ok("status", "org o/user u"); !strings.Contains(out, "user user u (u), organization org o (o)") {
+	if out := c.ok("status", "org-o/user-u"); !strings.Contains(out, "user user u (u), organization org o (o)") {
 		t.Errorf("status:\n%s", out)
 	}
 	if list := c.listJSON(); list[0].OrganizationName != "org o" || list[0].Username != "user u" || list[0].OrganizationID != "o" {
@@ -89,16 +89,16 @@ func TestLoginsToTwoOrganizations(t *testing.T) {
 
 	// Under a key holding a live session of another organization: asked
 	// on a terminal, refused without one; nothing changes unless yes.
-	r := c.run("", false, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org o/user u")
+	r := c.run("", false, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org-o/user-u")
 	if r.code == 0 || !strings.Contains(r.errOut, "holds a live session of user \"user u\" in organization \"org o\"") {
 		t.Errorf("replacing without a terminal: exit %d %q", r.code, r.errOut)
 	}
-	r = c.run("n\n", true, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org o/user u")
-	if r.code == 0 || !strings.Contains(r.errOut, "Replace it all the same? [y/N]") || c.state().Sessions["org o/user u"].OrganizationID != "o" {
+	r = c.run("n\n", true, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org-o/user-u")
+	if r.code == 0 || !strings.Contains(r.errOut, "Replace it all the same? [y/N]") || c.state().Sessions["org-o/user-u"].OrganizationID != "o" {
 		t.Errorf("replacing, answered no: exit %d %q", r.code, r.errOut)
 	}
-	r = c.run("y\n", true, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org o/user u")
-	if r.code != 0 || c.state().Sessions["org o/user u"].OrganizationID != "p" {
+	r = c.run("y\n", true, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org-o/user-u")
+	if r.code != 0 || c.state().Sessions["org-o/user-u"].OrganizationID != "p" {
 		t.Errorf("replacing, answered yes: exit %d %q", r.code, r.errOut)
 	}
 }

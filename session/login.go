@@ -252,10 +252,7 @@ func (m *Manager) destination(ctx context.Context, p sessionPlan, who Identity) 
 	}
 	key := p.key
 	if key == "" {
-		key = KeyFor(who, st)
-		if m.keyForm != nil {
-			key = m.keyForm(key)
-		}
+		key = keyFor(who, st, m.keyForm)
 	}
 	if err := m.wouldReplace(st, key, who.OrganizationID, who.UserID); err != nil && !p.replace && (p.confirm == nil || !p.confirm(err)) {
 		return destination{}, err
