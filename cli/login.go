@@ -162,6 +162,7 @@ func sayLoggedIn(ctx context.Context, opts *LoginOptions, m *session.Manager, re
 	defer opts.IO.leftover(res.Leftover)
 	s := res.Session
 	fmt.Fprintln(opts.IO.Out, text.LoggedIn(s, m.Now()))
+	noteShellKeeps(opts.IO, s.Key)
 	if e := res.OldKey; e != nil && e.Err == nil {
 		fmt.Fprintln(opts.IO.Out, text.ReplacedKeyEnded(e))
 	} else if e != nil {
