@@ -39,7 +39,7 @@ type LoginOptions struct {
 }
 
 func newCmdLogin(f *Factory) *cobra.Command {
-	opts := &LoginOptions{IO: f.IO, Open: f.Open, LoadAPIKey: f.loadAPIKey}
+	opts := &LoginOptions{IO: f.IO, Open: f.OpenForNewKeys, LoadAPIKey: f.loadAPIKey}
 	d := f.dialer(&opts.MFA)
 	opts.API, opts.Client = d.API, d.Client
 	cmd := &cobra.Command{
