@@ -29,6 +29,9 @@ type LoginOptions struct {
 	InvalidateExisting bool
 	SessionProfile     string
 	MFA                mfaOptions // --wait, --mfa
+	// NoteOrganization records, for api-keys list, the organization a
+	// kept API key logged in to.
+	NoteOrganization func(ctx context.Context, pub, org string)
 	// Code login.
 	Client       func() (*turnkey.Client, error)
 	Email, SMS   string
@@ -39,7 +42,7 @@ type LoginOptions struct {
 }
 
 func newCmdLogin(f *Factory) *cobra.Command {
-	opts := &LoginOptions{IO: f.IO, Open: f.OpenForNewKeys, LoadAPIKey: f.loadAPIKey}
+	opts := &LoginOptions{IO: f.IO, Open: f.OpenForNewKeys, LoadAPIKey: f.loadAPIKey, NoteOrganization: f.noteAPIKeyOrganization}
 	d := f.dialer(&opts.MFA)
 	opts.API, opts.Client = d.API, d.Client
 	cmd := &cobra.Command{
@@ -55,7 +58,8 @@ Before the login, Turnkey is asked who the key belongs to (whoami); a session
 issued for another organization or user is refused. The session records the
 API it was logged in with (--api-url): refresh, revoke and checks go there,
 and Turnkey's names for the organization and user, which every view shows.
-Without --session-key it is stored under those names ("acme/ada"), one key
+Without --session-key it is stored under those names, lowercase with no
+spaces ("acme-payments/ada"), one key
 per organization and user; a login that would replace a live session of
 another organization or user asks first on a terminal, and refuses without
 one. If the login fails, the new key pair is deleted.
@@ -134,6 +138,9 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	}
 	if err != nil {
 		return errLogin(err)
+	}
+	if opts.NoteOrganization != nil {
+		opts.NoteOrganization(ctx, key.PublicKey(), opts.Org)
 	}
 	sayLoggedIn(ctx, opts, env.Manager, res)
 	return nil
