@@ -78,6 +78,13 @@ func TestAnotherShellUsesTheDemoAPI(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.out, "Logged in to organization Acme app user") {
 		t.Fatalf("login --email from another shell: exit %d %q %q", r.code, r.out, r.errOut)
 	}
+	// A refresh from there keeps the session test-signed, not unverified.
+	if r := runBin(t, bin, env, "", "refresh", "acme/admin"); r.code != 0 {
+		t.Errorf("refresh from another shell: exit %d %q", r.code, r.errOut)
+	}
+	if r := runBin(t, bin, env, "", "show", "acme/admin"); !strings.Contains(r.out, "test-signed") || strings.Contains(r.out, "unverified") {
+		t.Errorf("show after a refresh from another shell: %q", r.out)
+	}
 	for _, key := range []string{"globex/ci", "acme/viewer", "initech/dev"} {
 		r := runBin(t, bin, env, "", "status", "--check", key)
 		if strings.Contains(r.out+r.errOut, "api.turnkey.com") || !strings.Contains(r.out+r.errOut, "127.0.0.1") {
