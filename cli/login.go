@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -32,6 +31,9 @@ type LoginOptions struct {
 	// NoteOrganization records, for api-keys list, the organization a
 	// kept API key logged in to.
 	NoteOrganization func(ctx context.Context, pub, org string)
+	// Sessions reads the store, for the organizations a login with no
+	// flags offers.
+	Sessions func(ctx context.Context) (*session.State, error)
 	// Code login.
 	Client       func() (*turnkey.Client, error)
 	Email, SMS   string
@@ -43,6 +45,13 @@ type LoginOptions struct {
 
 func newCmdLogin(f *Factory) *cobra.Command {
 	opts := &LoginOptions{IO: f.IO, Open: f.OpenForNewKeys, LoadAPIKey: f.loadAPIKey, NoteOrganization: f.noteAPIKeyOrganization}
+	opts.Sessions = func(ctx context.Context) (*session.State, error) {
+		env, err := f.OpenLazy(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return env.Manager.State(ctx)
+	}
 	d := f.dialer(&opts.MFA)
 	opts.API, opts.Client = d.API, d.Client
 	cmd := &cobra.Command{
@@ -91,8 +100,11 @@ up on is rejected, so that no session key becomes live later.`,
 			if opts.codeType() != "" {
 				return loginCodeRun(cmd.Context(), opts)
 			}
+			if opts.Org == "" && opts.IO.CanPrompt() {
+				return loginAsk(cmd.Context(), opts)
+			}
 			if opts.Org == "" {
-				return usageError{errors.New("--org is required: the organization to log in to (or --email, --sms or --whatsapp, to log in by a code)")}
+				return errLoginFlags
 			}
 			return loginRun(cmd.Context(), opts)
 		},

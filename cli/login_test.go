@@ -39,7 +39,7 @@ func TestLoginCommand(t *testing.T) {
 		says string
 	}{
 		{[]string{"login", "--org", "elsewhere"}, ExitFailure, "check the organization ID"},
-		{[]string{"login"}, ExitUsage, "--org is required"},
+		{[]string{"login"}, ExitUsage, "login needs, when no one is at a terminal to be asked: --org ORG"},
 		{[]string{"login", "--org", "o", "--api-key", "nope"}, ExitFailure, "no API key at"},
 	} {
 		r := c.run("", false, tt.args...)
@@ -151,5 +151,29 @@ func TestLoginEndsTheSessionItReplaces(t *testing.T) {
 	if !srv.HasKey(live) || !strings.Contains(r.errOut, "the replaced session's key "+session.Short(live)+" stays live on Turnkey until ") ||
 		!strings.Contains(r.errOut, "(expires in ") || !strings.Contains(r.errOut, "another Turnkey API") {
 		t.Errorf("a key left live on Turnkey: %q (live there: %v)", r.errOut, srv.HasKey(live))
+	}
+}
+
+// login with no flags on a terminal asks what it needs: the method, then
+// the organization (offering those stored) or the address and Auth Proxy
+// configuration, then the code; off a terminal it says which flags.
+func TestLoginAsksOnATerminal(t *testing.T) {
+	srv := withCodeLogin(t) // organization o's API key; its Auth Proxy "cfg"
+	c := newCLI(t)
+	r := c.run("4\no\n", true, "login")
+	if r.code != 0 || !strings.Contains(r.errOut, "How do you log in?") || !strings.Contains(r.errOut, "Organization ID: ") || c.state().Active != "org-o/user-u" {
+		t.Fatalf("login by API key, asked: exit %d %q %q", r.code, r.out, r.errOut)
+	}
+	// The organization stored is offered.
+	r = c.run("4\n1\n", true, "login")
+	if r.code != 0 || !strings.Contains(r.errOut, "1) org o (o)") || !strings.Contains(r.errOut, "2) another organization") {
+		t.Errorf("login offering the organizations stored: exit %d %q", r.code, r.errOut)
+	}
+	r = c.run("1\n"+turnkeytest.SandboxEmail+"\ncfg\n"+turnkeytest.SandboxCode+"\n", true, "login", "--auth-proxy-url", srv.URL)
+	if r.code != 0 || !strings.Contains(r.errOut, "Email address: ") || !strings.Contains(r.errOut, "Auth Proxy configuration ID") || c.state().Sessions["ada-s-wallet/ada"] == nil {
+		t.Errorf("login by email, asked: exit %d %q %q %v", r.code, r.out, r.errOut, c.state().Keys())
+	}
+	if r := c.run("", false, "login"); r.code != ExitUsage || !strings.Contains(r.errOut, "--org ORG") || !strings.Contains(r.errOut, "--email ADDRESS, --sms NUMBER or --whatsapp NUMBER with --auth-proxy ID") {
+		t.Errorf("login with no flags off a terminal: exit %d %q", r.code, r.errOut)
 	}
 }
