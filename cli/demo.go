@@ -192,7 +192,7 @@ func (d *demoShell) write() error {
 // is read.
 func (d *demoShell) logins() []string {
 	return []string{
-		fmt.Sprintf("%s login --email %s   (code %s)", d.self, turnkeytest.SandboxEmail, turnkeytest.SandboxCode),
+		fmt.Sprintf("%s login --email %s (code %s)", d.self, turnkeytest.SandboxEmail, turnkeytest.SandboxCode),
 		fmt.Sprintf("%s login --org %s --api-key-file %s", d.self, fixture.DemoAPIOrg, shellQuote(d.keyFile)),
 	}
 }
