@@ -198,22 +198,23 @@ func (d *demoShell) logins() []string {
 }
 
 // guide is the TUI help's: where the stand-in is, how another shell
-// uses it, and the MFA user and the scoped session to try there.
+// uses it (a command whole, or env.sh for everything), and the MFA user
+// and the scoped session to try there.
 func (d *demoShell) guide() []string {
-	logins := d.logins()
+	shell := fmt.Sprintf("%s=%s TKAUTH_KEYRING=file %s", store.HomeEnv, shellQuote(d.dir), d.self)
 	return []string{
 		fmt.Sprintf("A stand-in of Turnkey's API runs at %s for as long as this demo does: nothing the demo does reaches Turnkey.", d.api),
 		fmt.Sprintf("l logs in by email: %s, with the code %s.", turnkeytest.SandboxEmail, turnkeytest.SandboxCode),
-		"From another shell, while this runs, read the demo's settings (the store, the stand-in's API and Auth Proxy, its configuration, its signer):",
+		"From another shell, while this runs, log in to this demo's store with its API key:",
+		fmt.Sprintf("$ %s login --org %s --api-key-file %s --api-url %s", shell, fixture.DemoAPIOrg, shellQuote(d.keyFile), d.api),
+		"Or read all its settings (the store, the stand-in's API and Auth Proxy, its configuration, its signer), then log in by email or run any command:",
 		"$ . " + shellQuote(d.envFile()),
-		"then log in by email, or with the demo's API key:",
-		"$ " + logins[0],
-		"$ " + logins[1],
+		"$ " + d.logins()[0],
 		fmt.Sprintf("A user whose logins need MFA (the SMS code is %s):", turnkeytest.SandboxCode),
-		fmt.Sprintf("$ %s login --org %s --api-key-file %s --mfa api-key-file=%s --mfa sms=%s",
-			d.self, fixture.DemoAPIOrg, shellQuote(d.mfaFile), shellQuote(d.mfaFile), turnkeytest.SandboxPhone),
+		fmt.Sprintf("$ %s login --org %s --api-key-file %s --api-url %s --mfa api-key-file=%s --mfa sms=%s",
+			shell, fixture.DemoAPIOrg, shellQuote(d.mfaFile), d.api, shellQuote(d.mfaFile), turnkeytest.SandboxPhone),
 		fmt.Sprintf("%s is a scoped session, which only the API key refreshes:", turnkeytest.DemoScoped),
-		fmt.Sprintf("$ %s refresh %s --api-key-file %s", d.self, shellQuote(turnkeytest.DemoScoped), shellQuote(d.keyFile)),
+		fmt.Sprintf("$ %s refresh %s --api-key-file %s --api-url %s", shell, shellQuote(turnkeytest.DemoScoped), shellQuote(d.keyFile), d.api),
 	}
 }
 

@@ -27,7 +27,14 @@ var Read = []string{
 // stay (DBUS_SESSION_BUS_ADDRESS of scripts/with-keyring's private
 // keyring, TKAUTH_REQUIRE_KEYRING). Call it first in TestMain; the
 // function it returns removes the directory.
+//
+// A test process started by a test (a re-run of the test binary) has the
+// environment its parent gave it on purpose: Isolate leaves it as it is.
 func Isolate() (cleanup func()) {
+	if os.Getenv(isolated) != "" {
+		return func() {}
+	}
+	os.Setenv(isolated, "1")
 	for _, name := range Read {
 		os.Unsetenv(name)
 	}
@@ -38,6 +45,10 @@ func Isolate() (cleanup func()) {
 	os.Setenv("XDG_CONFIG_HOME", dir)
 	return func() { os.RemoveAll(dir) }
 }
+
+// isolated marks a process whose environment a test chose: the tests of
+// a process that Isolate ran in, and every process they start.
+const isolated = "TKAUTH_TEST_ENV_ISOLATED"
 
 // Main is a TestMain that isolates the environment, runs the tests and
 // exits with their code: func TestMain(m *testing.M) { testenv.Main(m) }.
