@@ -26,7 +26,7 @@ func envReadInCode(t *testing.T) []string {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && (d.Name() == "scripts" || d.Name() == "e2e" || strings.HasPrefix(d.Name(), ".") && path != "..") {
+		if d.IsDir() && (d.Name() == "scripts" || d.Name() == "e2e" || d.Name() == "testenv" || strings.HasPrefix(d.Name(), ".") && path != "..") {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
