@@ -5,7 +5,10 @@
 // child's Env).
 package testenv
 
-import "os"
+import (
+	"os"
+	"path/filepath"
+)
 
 // Read are the environment variables tkauth reads that a user sets: the
 // ones `tkauth help environment` lists, and the ones Go and the terminal
@@ -15,14 +18,14 @@ var Read = []string{
 	"TKAUTH_HOME", "TKAUTH_KEYRING", "TKAUTH_KEYRING_TIMEOUT", "TKAUTH_SESSION",
 	"TKAUTH_EXEC_LOGIN", "TKAUTH_DANGEROUSLY_OVERRIDE_SIGNER",
 	"TURNKEY_API_BASE_URL", "TURNKEY_AUTH_PROXY_CONFIG_ID", "TURNKEY_AUTH_PROXY_URL",
-	"XDG_CONFIG_HOME",
+	"XDG_CONFIG_HOME", "HOME",
 	"NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLORTERM", "TERM", "TERM_PROGRAM",
 	"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY",
 	"SSL_CERT_FILE", "SSL_CERT_DIR",
 }
 
-// Isolate unsets every variable in Read, and points XDG_CONFIG_HOME at an
-// empty directory of its own, so that a test that names no store, and no
+// Isolate unsets every variable in Read, and points XDG_CONFIG_HOME and
+// HOME at an empty directory of its own, so that a test that names no store, and no
 // Turnkey CLI key, never reads the user's. The test machinery's variables
 // stay (DBUS_SESSION_BUS_ADDRESS of scripts/with-keyring's private
 // keyring, TKAUTH_REQUIRE_KEYRING). Call it first in TestMain; the
@@ -35,6 +38,16 @@ func Isolate() (cleanup func()) {
 		return func() {}
 	}
 	os.Setenv(isolated, "1")
+	// Go's own caches and settings stay where they are (the tests build
+	// tkauth), wherever HOME and XDG_CONFIG_HOME point from here on.
+	home, _ := os.UserHomeDir()
+	cache, _ := os.UserCacheDir()
+	config, _ := os.UserConfigDir()
+	for name, def := range map[string]string{"GOCACHE": filepath.Join(cache, "go-build"), "GOPATH": filepath.Join(home, "go"), "GOENV": filepath.Join(config, "go", "env")} {
+		if os.Getenv(name) == "" && def != "" && filepath.IsAbs(def) {
+			os.Setenv(name, def)
+		}
+	}
 	for _, name := range Read {
 		os.Unsetenv(name)
 	}
@@ -43,6 +56,7 @@ func Isolate() (cleanup func()) {
 		panic(err)
 	}
 	os.Setenv("XDG_CONFIG_HOME", dir)
+	os.Setenv("HOME", dir) // tvc's profiles, in $HOME/.config/turnkey
 	return func() { os.RemoveAll(dir) }
 }
 
