@@ -84,6 +84,7 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	if !s.Verified {
 		fmt.Fprintln(ios.Out, "The token is not signed by Turnkey's production key: it is shown as unverified.")
 	}
+	noteShellKeeps(ios, s.Key)
 	st := mustState(ctx, env)
 	if _, ours := st.KeyPairs[s.PublicKey]; !ours {
 		fmt.Fprintf(ios.Out, "Its key pair %s was not created by tkauth: tkauth will never delete it.\n", session.Short(s.PublicKey))

@@ -208,7 +208,9 @@ func writeAnswer(ios *IOStreams, answer []byte, raw bool) error {
 	out := answer
 	if !raw {
 		var b bytes.Buffer
-		if err := json.Indent(&b, answer, "", "  "); err == nil {
+		// Indent keeps trailing white space (Turnkey's answers end in a
+		// newline): without it, one newline ends the output.
+		if err := json.Indent(&b, bytes.TrimRight(answer, " \t\r\n"), "", "  "); err == nil {
 			b.WriteByte('\n')
 			out = b.Bytes()
 		}

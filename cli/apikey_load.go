@@ -111,6 +111,15 @@ func (f *Factory) loadAPIKey(ctx context.Context, name, file string) (session.Si
 	return k, err
 }
 
+// noteAPIKeyOrganization records that the API key pub, if tkauth keeps
+// it in the keyring, logged in to org; api-keys list shows it. A failure
+// costs the login nothing: the list only lacks the organization.
+func (f *Factory) noteAPIKeyOrganization(ctx context.Context, pub, org string) {
+	if ak, err := f.apiKeys(); err == nil && ak != nil {
+		ak.NoteOrganization(ctx, pub, org)
+	}
+}
+
 // quietAPIKey is findAPIKey with nothing printed, for the TUI.
 func (f *Factory) quietAPIKey(ctx context.Context, name, file string) (session.Signer, error) {
 	k, _, err := f.findAPIKey(ctx, name, file)

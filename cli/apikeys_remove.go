@@ -27,8 +27,8 @@ func newCmdAPIKeysRemove(f *Factory) *cobra.Command {
 		Use:   "remove NAME",
 		Short: "Delete an API key from the OS keyring",
 		Long: `remove deletes the API key NAME from the keyring (tkauth's own item, no other
-program's). It stays registered on Turnkey: delete it there too if nothing
-else holds it. On a terminal it asks first unless --yes.`,
+program's). Where it is registered on Turnkey it stays registered: delete
+it there too if nothing else holds it. On a terminal it asks first unless --yes.`,
 		Args: oneArg("the API key's name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
@@ -54,15 +54,15 @@ func apiKeysRemoveRun(ctx context.Context, opts *APIKeysRemoveOptions) error {
 		if err != nil {
 			return err
 		}
-		pub := "?"
+		pub, orgs := "?", []string(nil)
 		for _, k := range kept {
 			if k.Name == opts.Name {
-				pub = session.Short(k.PublicKey)
+				pub, orgs = session.Short(k.PublicKey), k.Organizations
 			}
 		}
 		q := text.Question{Title: "Remove the API key " + name + " from the keyring?", Lines: []string{
 			fmt.Sprintf("The API key %s (public key %s) is deleted from the keyring: unless you hold another copy, it is gone for good.", name, pub),
-			"It stays registered on Turnkey, where it can still be deleted.",
+			onTurnkey(orgs) + ".",
 		}}
 		if err := opts.IO.ask(q); err != nil {
 			return err
@@ -85,7 +85,16 @@ func apiKeysRemoveRun(ctx context.Context, opts *APIKeysRemoveOptions) error {
 	case gone.ItemLeft != nil:
 		fmt.Fprintf(opts.IO.Out, "Removed the API key %s (public key %s) from tkauth's list; its keyring item was left, for %v.\n", name, session.Short(gone.PublicKey), gone.ItemLeft)
 	default:
-		fmt.Fprintf(opts.IO.Out, "Removed the API key %s (public key %s) from the keyring; it is still registered on Turnkey.\n", name, session.Short(gone.PublicKey))
+		fmt.Fprintf(opts.IO.Out, "Removed the API key %s (public key %s) from the keyring; %s.\n", name, session.Short(gone.PublicKey), onTurnkey(gone.Organizations))
 	}
 	return nil
+}
+
+// onTurnkey says what removing a kept API key leaves on Turnkey: only
+// where it logged in (orgs) does tkauth know it is registered.
+func onTurnkey(orgs []string) string {
+	if len(orgs) == 0 {
+		return "tkauth never logged in with it, so cannot say whether it is registered on Turnkey; if it is, it stays registered there"
+	}
+	return "it stays registered on Turnkey, in organization " + escape.Join(orgs) + ", where it can still be deleted"
 }

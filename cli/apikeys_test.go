@@ -489,3 +489,36 @@ func TestAPIKeysRemoveALeftItem(t *testing.T) {
 		t.Errorf("remove again: exit %d, %q", r.code, r.errOut)
 	}
 }
+
+// api-keys list shows the organizations a kept key logged in to, and
+// remove says it stays registered on Turnkey only of a key known to be:
+// of one never used, that tkauth cannot say.
+func TestAPIKeysKnowWhereTheyLoggedIn(t *testing.T) {
+	_, file := withAPI(t)
+	c, _ := keyringCLI(t)
+	c.ok("api-keys", "import", "ci", "--file", file)
+	other, _, _ := session.NewPrivateKey()
+	otherHex, _ := session.EncodePrivateKey(other)
+	otherFile := filepath.Join(t.TempDir(), "never.private")
+	os.WriteFile(otherFile, []byte(otherHex+"\n"), 0o600)
+	c.ok("api-keys", "import", "never", "--file", otherFile)
+	if out := c.ok("api-keys", "list"); !strings.Contains(out, "ci") || !strings.Contains(out, "never") {
+		t.Fatalf("api-keys list: %q", out)
+	}
+
+	c.ok("login", "--org", "o", "--api-key", "ci")
+	var kept []jsonAPIKey
+	json.Unmarshal([]byte(c.ok("api-keys", "list", "--json")), &kept)
+	for _, k := range kept {
+		if want := map[string]string{"ci": "o", "never": ""}[k.Name]; strings.Join(k.Organizations, ",") != want {
+			t.Errorf("%s: organizations %v, want %q", k.Name, k.Organizations, want)
+		}
+	}
+
+	if out := c.ok("api-keys", "remove", "never", "--yes"); strings.Contains(out, "stays registered on Turnkey,") || !strings.Contains(out, "cannot say whether it is registered") {
+		t.Errorf("remove of a key never used: %q", out)
+	}
+	if out := c.ok("api-keys", "remove", "ci", "--yes"); !strings.Contains(out, "it stays registered on Turnkey, in organization o") {
+		t.Errorf("remove of a key that logged in to o: %q", out)
+	}
+}

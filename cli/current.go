@@ -78,8 +78,12 @@ func currentRun(ctx context.Context, opts *CurrentOptions) error {
 		return err
 	}
 	source := "active"
+	key, err := selectedSession("current")
+	if err != nil {
+		return err
+	}
 	s, err := env.Manager.Active(ctx)
-	if key := shellSession(); key != "" {
+	if key != "" {
 		source = sessionEnv
 		if s, err = env.Manager.Get(ctx, key); errors.Is(err, session.ErrNotFound) {
 			err = fmt.Errorf("%w (%s names it)", err, sessionEnv)

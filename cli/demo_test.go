@@ -3,6 +3,10 @@ package cli
 import (
 	"context"
 	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +127,99 @@ func TestDemoAPIHasAnMFAUserAndAScopedSession(t *testing.T) {
 	}
 	if err := login(); err != nil {
 		t.Errorf("the MFA user with an API key and an SMS code: %v", err)
+	}
+}
+
+// demo --api seeds the README's samples (a read-only session, two sharing
+// a key pair), every one test-signed and bound to the stand-in, so that
+// nothing the demo suggests reaches Turnkey; off a terminal it says what
+// the stand-in was and how another shell uses it.
+func TestDemoWithAnAPISeedsTheSamplesAtTheStandIn(t *testing.T) {
+	dir := t.TempDir()
+	var out strings.Builder
+	opts := &DemoOptions{IO: &IOStreams{Out: &out, ErrOut: &out}, Dir: dir, API: true, Now: time.Now, Self: "tkauth"}
+	if err := demoRun(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.NewFile(dir).Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var readOnly, shared int
+	users := map[string]int{}
+	var api string
+	for _, s := range st.List() {
+		users[s.PublicKey]++
+		if s.Type == session.ReadOnly {
+			readOnly++
+		}
+		if !s.TestSigned || s.Verified {
+			t.Errorf("%s: test-signed %v, verified %v", s.Key, s.TestSigned, s.Verified)
+		}
+		if api == "" {
+			api = s.APIBaseURL
+		}
+		if s.APIBaseURL == "" || s.APIBaseURL != api || !strings.HasPrefix(api, "http://127.0.0.1:") {
+			t.Errorf("%s records the API %q: not the stand-in's", s.Key, s.APIBaseURL)
+		}
+	}
+	for _, n := range users {
+		if n == 2 {
+			shared++
+		}
+	}
+	for _, d := range fixture.DemoSessions() {
+		if st.Sessions[d.Key] == nil {
+			t.Errorf("the sample %s is missing", d.Key)
+		}
+	}
+	if readOnly != 1 || shared != 1 {
+		t.Errorf("%d read-only, %d shared key pairs", readOnly, shared)
+	}
+	for _, want := range []string{"A stand-in Turnkey API ran at " + api, "stopped with it", ". env.sh",
+		"TURNKEY_API_BASE_URL", "TURNKEY_AUTH_PROXY_CONFIG_ID", "TURNKEY_AUTH_PROXY_URL", "TKAUTH_DANGEROUSLY_OVERRIDE_SIGNER",
+		"login --email user@example.com", "--api-key-file"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo --api off a terminal does not say %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// A demo store left by a demo that was killed is found and removed by the
+// next demo; a running demo's store, and a kept one, are left alone.
+func TestDemoRemovesTheStoreOfAKilledDemo(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	mk := func(name, pid string) string {
+		dir := filepath.Join(tmp, name)
+		os.Mkdir(dir, 0o700)
+		os.WriteFile(filepath.Join(dir, "sessions.json"), []byte("{}"), 0o600)
+		if pid != "" {
+			os.WriteFile(filepath.Join(dir, demoMark), []byte(pid+"\n"), 0o600)
+		}
+		return dir
+	}
+	left := mk(demoPrefix+"killed", strconv.Itoa(dead.Process.Pid))
+	running := mk(demoPrefix+"running", strconv.Itoa(os.Getppid()))
+	kept := mk(demoPrefix+"kept", "")
+
+	var out strings.Builder
+	if err := demoRun(context.Background(), &DemoOptions{IO: &IOStreams{Out: &out, ErrOut: &out}, Now: time.Now, Self: "tkauth"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(left); !os.IsNotExist(err) || !strings.Contains(out.String(), "Removed "+left+", the store of a demo that was killed") {
+		t.Errorf("the killed demo's store: %v\n%s", err, out.String())
+	}
+	for _, dir := range []string{running, kept} {
+		if _, err := os.Stat(dir); err != nil {
+			t.Errorf("%s: %v", dir, err)
+		}
+	}
+	if dirs, _ := filepath.Glob(filepath.Join(tmp, demoPrefix+"*")); len(dirs) != 2 {
+		t.Errorf("after the demo: %v", dirs)
 	}
 }

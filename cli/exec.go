@@ -75,7 +75,9 @@ Turnkey and the note. The long-lived key never reaches CMD. A session that
 cannot be ended is reported, and expires on its own; after a kill -9 of
 tkauth, the next command reports the note, and logout --revoke of it (with
 --api-key) ends it. An interrupt sent to tkauth alone is passed on to CMD.
-tkauth's exit code is CMD's.`,
+tkauth's exit code is CMD's. CMD gets TKAUTH_EXEC_LOGIN (the session's public
+key) instead of TKAUTH_SESSION: tkauth commands in it refuse to act as a
+stored session unless one is named.`,
 		Example: `  tkauth exec -- node scripts/create-wallet.js
   tkauth exec acme/ci -- go run ./cmd/sign
   tkauth exec --login $ORG --api-key ci -- ./deploy.sh`,
@@ -134,10 +136,16 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 	// session the command runs as.
 	key, outer := opts.Key, lookupEnv(environ, sessionEnv)
 	if key == "" {
-		key = outer
+		var err error
+		if key, err = selectedIn(func(name string) string { return lookupEnv(environ, name) }, "exec"); err != nil {
+			return err
+		}
 	}
 	if outer != "" && key != outer && !opts.Force {
 		return usageError{fmt.Errorf("this shell uses session %s (TKAUTH_SESSION, set by `tkauth exec` or by you): running %s inside it would hide which session the command runs as (--force runs it anyway)", escape.Clean(outer), escape.Clean(key))}
+	}
+	if outer == "" && lookupEnv(environ, oneShotEnv) != "" && !opts.Force {
+		return usageError{fmt.Errorf("this runs inside `tkauth exec --login` (%s is set), whose command has a session of its own: running %s inside it would hide which session the command runs as (--force runs it anyway)", oneShotEnv, escape.Clean(key))}
 	}
 	u, err := useSession(ctx, opts.IO, opts.Open, opts.Servers, key, "exec")
 	if errors.Is(err, session.ErrNotFound) && opts.Key == "" {
@@ -212,6 +220,14 @@ func interpreter(path string) string {
 		return fields[0]
 	}
 	return ""
+}
+
+// without is environ without the variables names.
+func without(environ []string, names ...string) []string {
+	return slices.DeleteFunc(slices.Clone(environ), func(kv string) bool {
+		name, _, _ := strings.Cut(kv, "=")
+		return slices.Contains(names, name)
+	})
 }
 
 // withVars is environ with vars set, replacing any of the same name.

@@ -34,6 +34,9 @@ func execLoginRun(ctx context.Context, opts *ExecOptions) error {
 	if err != nil {
 		return err
 	}
+	if outer := lookupEnv(environ, sessionEnv); outer != "" {
+		opts.IO.warn("this shell uses session %s (%s); the command runs as a session of its own, not as %s, and tkauth commands in it will not act as %s unless named", escape.Clean(outer), sessionEnv, escape.Clean(outer), escape.Clean(outer))
+	}
 	one, err := env.Manager.LoginOneShot(ctx, c, apiKey, opts.Login, opts.Expires)
 	if err != nil {
 		return fmt.Errorf("login failed (nothing was run, nothing stored): %w", err)
@@ -54,7 +57,9 @@ func execLoginRun(ctx context.Context, opts *ExecOptions) error {
 	vars, err := (&inUse{session: one.Session, key: one.Key, api: c}).vars()
 	if err == nil {
 		var code int
-		code, err = opts.Run(path, opts.Command, withVars(environ, vars))
+		// The command's session is its own: tkauth inside it must not
+		// take the shell's (TKAUTH_SESSION) or the active one for it.
+		code, err = opts.Run(path, opts.Command, withVars(without(environ, sessionEnv), vars))
 		if err == nil && code != 0 {
 			// The command said what went wrong; tkauth adds nothing.
 			err = quiet{exitCodeError{fmt.Errorf("%s exited with %d", escape.Clean(opts.Command[0]), code), code}}

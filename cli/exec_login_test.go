@@ -85,3 +85,61 @@ func TestExecLoginLeftOnTurnkey(t *testing.T) {
 		t.Errorf("%v; stderr %q", err, errOut.String())
 	}
 }
+
+// A command run by exec --login has a session of its own, which is not
+// stored: tkauth commands inside it refuse, in words, to act as the active
+// session (or the outer shell's) in its place, and the outer shell's
+// TKAUTH_SESSION is not silently replaced.
+func TestExecLoginNeverActsAsAnotherSession(t *testing.T) {
+	withAPI(t)
+	c := newCLI(t)
+	c.ok("login", "--org", "o") // a stored session of its own, active
+	active := c.state().Active
+	t.Setenv(sessionEnv, active) // as `tkauth shell` sets it
+
+	r := c.execLogin(nil, "sh", "-c", "env")
+	if r.code != 0 {
+		t.Fatalf("exit %d %s", r.code, r.errOut)
+	}
+	if !strings.Contains(r.errOut, "this shell uses session "+active) {
+		t.Errorf("the outer TKAUTH_SESSION was replaced without a word: %q", r.errOut)
+	}
+	var pub string
+	for line := range strings.SplitSeq(r.out, "\n") {
+		name, value, _ := strings.Cut(line, "=")
+		switch name {
+		case sessionEnv:
+			t.Errorf("the command has %s", line)
+		case oneShotEnv:
+			pub = value
+		}
+	}
+	if pub == "" || !strings.Contains(r.out, "API_PUBLIC_KEY="+pub+"\n") {
+		t.Fatalf("the command's %s is %q:\n%s", oneShotEnv, pub, r.out)
+	}
+
+	// tkauth inside the command, with the command's environment.
+	t.Setenv(sessionEnv, "")
+	t.Setenv(oneShotEnv, pub)
+	for _, args := range [][]string{
+		{"current"}, {"show"}, {"status"}, {"refresh"}, {"api", "query/whoami"}, {"stamp"},
+		{"env", "--format", "json"}, {"remote"}, {"logout", "--yes"}, {"exec", "--", "true"},
+	} {
+		r := c.run("{}", false, args...)
+		if r.code != ExitUsage || !strings.Contains(r.errOut, "inside `tkauth exec --login`") || r.out != "" {
+			t.Errorf("tkauth %s inside exec --login: exit %d, %q %q", strings.Join(args, " "), r.code, r.out, r.errOut)
+		}
+	}
+	if c.state().Sessions[active] == nil {
+		t.Error("the active session was logged out")
+	}
+	// A session named is used: the command chose it.
+	if r := c.run("", false, "show", active); r.code != 0 {
+		t.Errorf("show %s: exit %d %s", active, r.code, r.errOut)
+	}
+	// So is the one a shell started inside selects.
+	t.Setenv(sessionEnv, active)
+	if got := strings.TrimSpace(c.ok("current")); got != active {
+		t.Errorf("current in a shell of %s: %q", active, got)
+	}
+}

@@ -61,18 +61,52 @@ func (f *Factory) Dir() (string, error) {
 // use it (current, switch, rename, completion) and for the TUI, whose first
 // frame must not wait for a keyring.
 
-// Open opens the store and the key stores the flags select, chosen now;
-// why the key store is not the one asked for (env.Note) is said on
-// stderr.
+// Open opens the store and the key stores the flags select, chosen now.
+// Why the key store is not the one asked for (env.Note) is said on
+// stderr only where it matters: when the store holds key pairs kept in
+// the system keyring, which cannot be reached now. A command that makes
+// key pairs opens with OpenForNewKeys.
 func (f *Factory) Open(ctx context.Context) (*Env, error) {
 	env, err := f.openNow(ctx)
-	if err == nil && env.Note != "" {
-		f.IO.warn("%s", env.Note)
+	if err == nil && env.Note != "" && f.systemKeyPairs(ctx, env) {
+		f.IO.warn("%s", noteForGood(env.Note))
 	}
 	if err == nil {
 		reportLeftovers(ctx, f.IO, env.Manager)
 	}
 	return env, err
+}
+
+// OpenForNewKeys is Open for a command that makes key pairs (login,
+// refresh, keys create): where they go when the keyring does not answer
+// always matters, so env.Note is said.
+func (f *Factory) OpenForNewKeys(ctx context.Context) (*Env, error) {
+	env, err := f.openNow(ctx)
+	if err == nil && env.Note != "" {
+		f.IO.warn("%s", noteForGood(env.Note))
+	}
+	return env, err
+}
+
+// noteForGood is the key store's note with the way to keep files and
+// not be told again.
+func noteForGood(note string) string {
+	return note + "; to keep keys in files for good, and not be told again, set TKAUTH_KEYRING=file (or give --keyring file)"
+}
+
+// systemKeyPairs reports whether env's store records a key pair kept in
+// the system keyring.
+func (f *Factory) systemKeyPairs(ctx context.Context, env *Env) bool {
+	st, err := env.Store.Load(ctx)
+	if err != nil {
+		return false // the command says what is wrong with the store
+	}
+	for _, kp := range st.KeyPairs {
+		if kp.KeyStore == store.KeyringSystem {
+			return true
+		}
+	}
+	return false
 }
 
 // openNow is Open saying nothing: the TUI shows env.Note in its header.
@@ -289,12 +323,35 @@ func openState(ctx context.Context, open func(context.Context) (*Env, error)) (*
 // tkauth exec for its command), or "": it stands in for the active one.
 func shellSession() string { return os.Getenv(sessionEnv) }
 
+// selectedSession is the session a command that is given none acts as:
+// this shell's (TKAUTH_SESSION), else "" for the active one. Inside a
+// command of `tkauth exec --login` it is neither: that command's session
+// is not stored, and acting as another would be acting as someone else,
+// so it refuses, in words.
+func selectedSession(command string) (string, error) {
+	return selectedIn(os.Getenv, command)
+}
+
+func selectedIn(getenv func(string) string, command string) (string, error) {
+	if key := getenv(sessionEnv); key != "" {
+		return key, nil
+	}
+	if pub := getenv(oneShotEnv); pub != "" {
+		return "", usageError{fmt.Errorf("this runs inside `tkauth exec --login` (%s is set), whose command has a session of its own that tkauth does not store (key %s): `tkauth %s` will not act as the active session in its place; name a stored session (tkauth %s KEY), or use the command's own credentials (API_PUBLIC_KEY, API_PRIVATE_KEY, ORGANIZATION_ID in its environment)",
+			oneShotEnv, escape.Clean(session.Short(pub)), command, command)}
+	}
+	return "", nil
+}
+
 // keyOrActive is key if it is stored; when key is empty, the session this
-// shell selects (shellSession), else the active one; the errors say the
+// shell selects (selectedSession), else the active one; the errors say the
 // way out for command.
 func keyOrActive(st *session.State, key, command string) (string, error) {
 	if key == "" {
-		key = shellSession()
+		var err error
+		if key, err = selectedSession(command); err != nil {
+			return "", err
+		}
 	}
 	keys, err := session.Targets(st, session.Pick{Key: key}, time.Time{})
 	if err != nil {

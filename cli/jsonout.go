@@ -63,7 +63,7 @@ func (o *jsonOutput) write(w io.Writer, v any) error {
 		return err
 	}
 	var b bytes.Buffer
-	if err := o.tmpl.Execute(&b, escapeStrings(data)); err != nil {
+	if err := o.tmpl.Execute(&b, everyField(escapeStrings(data), o.fields)); err != nil {
 		return usageError{fmt.Errorf("%w; the fields are %s", err, jsonFields(o.fields))}
 	}
 	_, err = w.Write(b.Bytes())
@@ -88,8 +88,34 @@ func escapeStrings(v any) any {
 	return v
 }
 
-// jsonFields names the JSON fields of v, a struct: "sessionKey, active, …".
-func jsonFields(v any) string {
+// everyField is v, decoded JSON of fields (an object or a list of
+// objects), with every field of the schema that JSON leaves out (omitempty:
+// a session with no API, no names) as "": a template sees every field the
+// schema has, empty where the value has none.
+func everyField(v any, fields any) any {
+	names := jsonFieldNames(fields)
+	fill := func(m map[string]any) {
+		for _, name := range names {
+			if _, ok := m[name]; !ok {
+				m[name] = ""
+			}
+		}
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		fill(v)
+	case []any:
+		for _, e := range v {
+			if m, ok := e.(map[string]any); ok {
+				fill(m)
+			}
+		}
+	}
+	return v
+}
+
+// jsonFieldNames are the JSON fields of v, a struct.
+func jsonFieldNames(v any) []string {
 	var out []string
 	for f := range reflect.TypeOf(v).Fields() {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -97,5 +123,8 @@ func jsonFields(v any) string {
 			out = append(out, name)
 		}
 	}
-	return strings.Join(out, ", ")
+	return out
 }
+
+// jsonFields names the JSON fields of v, a struct: "sessionKey, active, …".
+func jsonFields(v any) string { return strings.Join(jsonFieldNames(v), ", ") }

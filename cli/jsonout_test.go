@@ -72,3 +72,41 @@ func regexpLines(out string, patterns ...string) bool {
 	}
 	return true
 }
+
+// --template sees every field of the --json schema, empty where the value
+// has none (a session added with no API and no names), for every command
+// that has it.
+func TestTemplateSeesEveryField(t *testing.T) {
+	c := newCLI(t)
+	pub := c.keyPair()
+	c.add("a", token(t, pub, time.Hour))
+	every := func(fields any) string {
+		var b strings.Builder
+		for _, name := range jsonFieldNames(fields) {
+			b.WriteString("{{." + name + "}}|")
+		}
+		return b.String()
+	}
+	for _, tt := range []struct {
+		args   []string
+		fields any
+		list   bool
+	}{
+		{[]string{"list"}, jsonSession{}, true},
+		{[]string{"show", "a"}, jsonSession{}, false},
+		{[]string{"status", "a"}, jsonSession{}, false},
+		{[]string{"keys", "list"}, jsonKeyPair{}, true},
+	} {
+		tmpl := every(tt.fields)
+		if tt.list {
+			tmpl = "{{range .}}" + tmpl + "{{end}}"
+		}
+		r := c.run("", false, append(tt.args, "--template", tmpl)...)
+		if r.code != 0 || strings.Contains(r.out, "<no value>") || !strings.Contains(r.out, "|") {
+			t.Errorf("%v --template of every field: exit %d %q %q", tt.args, r.code, r.out, r.errOut)
+		}
+	}
+	if out := c.ok("list", "--template", "{{range .}}{{.sessionKey}}:{{.apiBaseUrl}}:{{.organizationName}}{{end}}"); out != "a::" {
+		t.Errorf("fields a session lacks: %q", out)
+	}
+}

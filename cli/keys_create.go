@@ -14,7 +14,7 @@ type KeysCreateOptions struct {
 }
 
 func newCmdKeysCreate(f *Factory) *cobra.Command {
-	opts := &KeysCreateOptions{IO: f.IO, Open: f.Open}
+	opts := &KeysCreateOptions{IO: f.IO, Open: f.OpenForNewKeys}
 	return &cobra.Command{
 		Use:   "create",
 		Short: "Create a key pair and print its public key (for a Turnkey login)",

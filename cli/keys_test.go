@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
 )
 
 func TestKeysCommands(t *testing.T) {
@@ -49,4 +51,40 @@ func TestKeysCommands(t *testing.T) {
 		t.Errorf("keys bogus: %d", r.code)
 	}
 	c.noSecrets()
+}
+
+// Without a keyring, the note that keys go to files is said where it
+// matters: when a key pair is made, or the store holds key pairs kept in
+// the keyring; never on every list, show, status and keys list. It says
+// how to choose files for good.
+func TestNoKeyringNoteOnlyWhereItMatters(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "") // no Secret Service
+	c := newCLI(t)
+	c.add("a", token(t, c.keyPair(), time.Hour)) // made in files, --keyring file
+	c.keyring = "auto"
+	for _, args := range [][]string{{"list"}, {"show"}, {"status"}, {"keys", "list"}, {"current"}} {
+		if r := c.run("", false, args...); strings.Contains(r.errOut, "no system keyring") {
+			t.Errorf("%v, key pairs in files only: %q", args, r.errOut)
+		}
+	}
+	r := c.run("", false, "keys", "create")
+	if r.code != 0 || !strings.Contains(r.errOut, "no system keyring") || !strings.Contains(r.errOut, "set TKAUTH_KEYRING=file (or give --keyring file)") {
+		t.Errorf("keys create with no keyring: exit %d %q", r.code, r.errOut)
+	}
+
+	// A key pair kept in the keyring, out of reach now: said.
+	err := store.NewFile(c.home).Update(context.Background(), func(st *session.State, commit session.Commit) error {
+		for pub, kp := range st.KeyPairs {
+			kp.KeyStore = "system"
+			st.KeyPairs[pub] = kp
+			break
+		}
+		return commit()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.run("", false, "list"); !strings.Contains(r.errOut, "no system keyring") {
+		t.Errorf("list with a key pair in the keyring out of reach: %q", r.errOut)
+	}
 }

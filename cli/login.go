@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -29,6 +28,12 @@ type LoginOptions struct {
 	InvalidateExisting bool
 	SessionProfile     string
 	MFA                mfaOptions // --wait, --mfa
+	// NoteOrganization records, for api-keys list, the organization a
+	// kept API key logged in to.
+	NoteOrganization func(ctx context.Context, pub, org string)
+	// Sessions reads the store, for the organizations a login with no
+	// flags offers.
+	Sessions func(ctx context.Context) (*session.State, error)
 	// Code login.
 	Client       func() (*turnkey.Client, error)
 	Email, SMS   string
@@ -39,7 +44,14 @@ type LoginOptions struct {
 }
 
 func newCmdLogin(f *Factory) *cobra.Command {
-	opts := &LoginOptions{IO: f.IO, Open: f.Open, LoadAPIKey: f.loadAPIKey}
+	opts := &LoginOptions{IO: f.IO, Open: f.OpenForNewKeys, LoadAPIKey: f.loadAPIKey, NoteOrganization: f.noteAPIKeyOrganization}
+	opts.Sessions = func(ctx context.Context) (*session.State, error) {
+		env, err := f.OpenLazy(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return env.Manager.State(ctx)
+	}
 	d := f.dialer(&opts.MFA)
 	opts.API, opts.Client = d.API, d.Client
 	cmd := &cobra.Command{
@@ -55,7 +67,8 @@ Before the login, Turnkey is asked who the key belongs to (whoami); a session
 issued for another organization or user is refused. The session records the
 API it was logged in with (--api-url): refresh, revoke and checks go there,
 and Turnkey's names for the organization and user, which every view shows.
-Without --session-key it is stored under those names ("acme/ada"), one key
+Without --session-key it is stored under those names, lowercase with no
+spaces ("acme-payments/ada"), one key
 per organization and user; a login that would replace a live session of
 another organization or user asks first on a terminal, and refuses without
 one. If the login fails, the new key pair is deleted.
@@ -87,8 +100,11 @@ up on is rejected, so that no session key becomes live later.`,
 			if opts.codeType() != "" {
 				return loginCodeRun(cmd.Context(), opts)
 			}
+			if opts.Org == "" && opts.IO.CanPrompt() {
+				return loginAsk(cmd.Context(), opts)
+			}
 			if opts.Org == "" {
-				return usageError{errors.New("--org is required: the organization to log in to (or --email, --sms or --whatsapp, to log in by a code)")}
+				return errLoginFlags
 			}
 			return loginRun(cmd.Context(), opts)
 		},
@@ -135,6 +151,9 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return errLogin(err)
 	}
+	if opts.NoteOrganization != nil {
+		opts.NoteOrganization(ctx, key.PublicKey(), opts.Org)
+	}
 	sayLoggedIn(ctx, opts, env.Manager, res)
 	return nil
 }
@@ -162,6 +181,12 @@ func sayLoggedIn(ctx context.Context, opts *LoginOptions, m *session.Manager, re
 	defer opts.IO.leftover(res.Leftover)
 	s := res.Session
 	fmt.Fprintln(opts.IO.Out, text.LoggedIn(s, m.Now()))
+	noteShellKeeps(opts.IO, s.Key)
+	if e := res.OldKey; e != nil && e.Err == nil {
+		fmt.Fprintln(opts.IO.Out, text.ReplacedKeyEnded(e))
+	} else if e != nil {
+		opts.IO.warn("%s", text.ReplacedKeyLeft(e, explain(e.Err), m.Now()))
+	}
 	if opts.InvalidateExisting {
 		sayInvalidated(ctx, opts.IO, m, s)
 	}

@@ -60,7 +60,7 @@ func TestLoginByCode(t *testing.T) {
 	if has, _ := c.keysHave(s.PublicKey); !has {
 		t.Error("the key pair is not in the key store")
 	}
-	if out := c.ok("show", "ada"); !strings.Contains(out, "test-signed: signed by a test signer") {
+	if out := c.ok("show", "ada"); !strings.Contains(out, "test-signed: by a stand-in's signer") {
 		t.Errorf("show: %q", out)
 	}
 

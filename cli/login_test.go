@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey/turnkeytest"
 )
 
 func TestLoginCommand(t *testing.T) {
@@ -38,7 +39,7 @@ func TestLoginCommand(t *testing.T) {
 		says string
 	}{
 		{[]string{"login", "--org", "elsewhere"}, ExitFailure, "check the organization ID"},
-		{[]string{"login"}, ExitUsage, "--org is required"},
+		{[]string{"login"}, ExitUsage, "login needs, when no one is at a terminal to be asked: --org ORG"},
 		{[]string{"login", "--org", "o", "--api-key", "nope"}, ExitFailure, "no API key at"},
 	} {
 		r := c.run("", false, tt.args...)
@@ -67,16 +68,16 @@ func TestLoginsToTwoOrganizations(t *testing.T) {
 	c.ok("login", "--org", "o", "--api-key-file", keyFile)
 	c.ok("login", "--org", "p", "--api-key-file", otherKey)
 	st := c.state()
-	if len(st.Sessions) != 2 || st.Sessions["org o/user u"] == nil || st.Sessions["org p/user v"] == nil || st.Active != "org p/user v" {
+	if len(st.Sessions) != 2 || st.Sessions["org-o/user-u"] == nil || st.Sessions["org-p/user-v"] == nil || st.Active != "org-p/user-v" {
 		t.Fatalf("sessions %q, active %q", st.Keys(), st.Active)
 	}
-	if s := st.Sessions["org o/user u"]; s.OrganizationName != "org o" || s.Username != "user u" {
+	if s := st.Sessions["org-o/user-u"]; s.OrganizationName != "org o" || s.Username != "user u" {
 		t.Errorf("names not kept: %+v", s)
 	}
 	if out := c.ok("list"); !strings.Contains(out, "user user u  org org o") || !strings.Contains(out, "user user v  org org p") {
 		t.Errorf("list:\n%s", out)
 	}
-	if out := c.ok("status", "org o/user u"); !strings.Contains(out, "user user u (u), organization org o (o)") {
+	if out := c.ok("status", "org-o/user-u"); !strings.Contains(out, "user user u (u), organization org o (o)") {
 		t.Errorf("status:\n%s", out)
 	}
 	if list := c.listJSON(); list[0].OrganizationName != "org o" || list[0].Username != "user u" || list[0].OrganizationID != "o" {
@@ -88,16 +89,16 @@ func TestLoginsToTwoOrganizations(t *testing.T) {
 
 	// Under a key holding a live session of another organization: asked
 	// on a terminal, refused without one; nothing changes unless yes.
-	r := c.run("", false, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org o/user u")
+	r := c.run("", false, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org-o/user-u")
 	if r.code == 0 || !strings.Contains(r.errOut, "holds a live session of user \"user u\" in organization \"org o\"") {
 		t.Errorf("replacing without a terminal: exit %d %q", r.code, r.errOut)
 	}
-	r = c.run("n\n", true, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org o/user u")
-	if r.code == 0 || !strings.Contains(r.errOut, "Replace it all the same? [y/N]") || c.state().Sessions["org o/user u"].OrganizationID != "o" {
+	r = c.run("n\n", true, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org-o/user-u")
+	if r.code == 0 || !strings.Contains(r.errOut, "Replace it all the same? [y/N]") || c.state().Sessions["org-o/user-u"].OrganizationID != "o" {
 		t.Errorf("replacing, answered no: exit %d %q", r.code, r.errOut)
 	}
-	r = c.run("y\n", true, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org o/user u")
-	if r.code != 0 || c.state().Sessions["org o/user u"].OrganizationID != "p" {
+	r = c.run("y\n", true, "login", "--org", "p", "--api-key-file", otherKey, "--session-key", "org-o/user-u")
+	if r.code != 0 || c.state().Sessions["org-o/user-u"].OrganizationID != "p" {
 		t.Errorf("replacing, answered yes: exit %d %q", r.code, r.errOut)
 	}
 }
@@ -115,5 +116,64 @@ func TestInvalidateExistingSaysWhatItEnded(t *testing.T) {
 	}
 	if srv.HasKey(first) {
 		t.Error("setup: Turnkey still has the first session's key")
+	}
+}
+
+// A login that replaces a live session of the same user ends the replaced
+// session's key on Turnkey, as refresh ends its old key; where it cannot,
+// it says which key stays live there, and until when.
+func TestLoginEndsTheSessionItReplaces(t *testing.T) {
+	srv, keyFile := withAPI(t)
+	c := newCLI(t)
+	c.ok("login", "--org", "o")
+	key := c.state().Active
+	old := c.state().Sessions[key].PublicKey
+
+	out := c.ok("login", "--org", "o")
+	if c.state().Active != key || c.state().Sessions[key].PublicKey == old {
+		t.Fatalf("the second login did not replace %s", key)
+	}
+	if srv.HasKey(old) || !strings.Contains(out, "Ended on Turnkey the replaced session's key "+session.Short(old)) {
+		t.Errorf("the replaced key is live on Turnkey %v; login said %q", srv.HasKey(old), out)
+	}
+
+	// Replaced from another API, the key cannot be ended: said, with when
+	// it dies on its own.
+	other := turnkeytest.New()
+	t.Cleanup(other.Close)
+	longPub, _ := loadFile(t, keyFile)
+	live := c.state().Sessions[key].PublicKey
+	other.AddAPIKey("o", "u", longPub)
+	r := c.run("", false, "login", "--org", "o", "--api-url", other.URL)
+	if r.code != 0 || c.state().Sessions[key].PublicKey == live {
+		t.Fatalf("login at another API: exit %d %s", r.code, r.errOut)
+	}
+	if !srv.HasKey(live) || !strings.Contains(r.errOut, "the replaced session's key "+session.Short(live)+" stays live on Turnkey until ") ||
+		!strings.Contains(r.errOut, "(expires in ") || !strings.Contains(r.errOut, "another Turnkey API") {
+		t.Errorf("a key left live on Turnkey: %q (live there: %v)", r.errOut, srv.HasKey(live))
+	}
+}
+
+// login with no flags on a terminal asks what it needs: the method, then
+// the organization (offering those stored) or the address and Auth Proxy
+// configuration, then the code; off a terminal it says which flags.
+func TestLoginAsksOnATerminal(t *testing.T) {
+	srv := withCodeLogin(t) // organization o's API key; its Auth Proxy "cfg"
+	c := newCLI(t)
+	r := c.run("4\no\n", true, "login")
+	if r.code != 0 || !strings.Contains(r.errOut, "How do you log in?") || !strings.Contains(r.errOut, "Organization ID: ") || c.state().Active != "org-o/user-u" {
+		t.Fatalf("login by API key, asked: exit %d %q %q", r.code, r.out, r.errOut)
+	}
+	// The organization stored is offered.
+	r = c.run("4\n1\n", true, "login")
+	if r.code != 0 || !strings.Contains(r.errOut, "1) org o (o)") || !strings.Contains(r.errOut, "2) another organization") {
+		t.Errorf("login offering the organizations stored: exit %d %q", r.code, r.errOut)
+	}
+	r = c.run("1\n"+turnkeytest.SandboxEmail+"\ncfg\n"+turnkeytest.SandboxCode+"\n", true, "login", "--auth-proxy-url", srv.URL)
+	if r.code != 0 || !strings.Contains(r.errOut, "Email address: ") || !strings.Contains(r.errOut, "Auth Proxy configuration ID") || c.state().Sessions["ada-s-wallet/ada"] == nil {
+		t.Errorf("login by email, asked: exit %d %q %q %v", r.code, r.out, r.errOut, c.state().Keys())
+	}
+	if r := c.run("", false, "login"); r.code != ExitUsage || !strings.Contains(r.errOut, "--org ORG") || !strings.Contains(r.errOut, "--email ADDRESS, --sms NUMBER or --whatsapp NUMBER with --auth-proxy ID") {
+		t.Errorf("login with no flags off a terminal: exit %d %q", r.code, r.errOut)
 	}
 }

@@ -106,7 +106,9 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	}
 	pick := session.Pick{Key: opts.Key, All: opts.All, Expired: opts.Expired}
 	if pick == (session.Pick{}) {
-		pick.Key = shellSession() // this shell's session stands in for the active one
+		if pick.Key, err = selectedSession("logout"); err != nil { // this shell's session stands in for the active one
+			return err
+		}
 	}
 	now := env.Manager.Now()
 	keys, err := session.Targets(st, pick, now)

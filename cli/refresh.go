@@ -24,7 +24,7 @@ type RefreshOptions struct {
 }
 
 func newCmdRefresh(f *Factory) *cobra.Command {
-	opts := &RefreshOptions{IO: f.IO, Open: f.Open}
+	opts := &RefreshOptions{IO: f.IO, Open: f.OpenForNewKeys}
 	opts.Servers = f.dialer(&opts.MFA).Servers
 	cmd := &cobra.Command{
 		Use:   "refresh [KEY]",

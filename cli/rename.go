@@ -44,5 +44,8 @@ func renameRun(ctx context.Context, opts *RenameOptions) error {
 		return withHint(err, "rename")
 	}
 	fmt.Fprintf(opts.IO.Out, "Renamed %s to %s.\n", escape.Clean(opts.Old), escape.Clean(opts.New))
+	if shellSession() == opts.Old {
+		opts.IO.warn("this shell's %s still names %s, which is no more: `export %s=%s` follows the rename", sessionEnv, escape.Clean(opts.Old), sessionEnv, shellQuote(opts.New))
+	}
 	return nil
 }

@@ -130,9 +130,23 @@ func newHelpEnvironment() *cobra.Command {
   TKAUTH_KEYRING_TIMEOUT   the longest wait on one keyring call, e.g. 5s (--keyring-timeout)
   TKAUTH_SESSION           the session this shell uses instead of the active one;
                            tkauth exec sets it for its command, tkauth shell for a shell
+  TKAUTH_EXEC_LOGIN        set by tkauth exec --login for its command, in place of
+                           TKAUTH_SESSION: the public key of the command's own
+                           session, which is not stored; tkauth commands in it
+                           refuse to act as a stored session unless one is named
   TURNKEY_API_BASE_URL     Turnkey's API for a login (--api-url); never, alone,
                            where a session's requests go (see --other-api)
-  XDG_CONFIG_HOME          where Turnkey's CLI keeps API keys (turnkey/keys/)
+  TURNKEY_AUTH_PROXY_CONFIG_ID
+                           the Auth Proxy configuration of a code login (--auth-proxy)
+  TURNKEY_AUTH_PROXY_URL   the Auth Proxy (default https://authproxy.turnkey.com)
+  TKAUTH_DANGEROUSLY_OVERRIDE_SIGNER
+                           for tests against a stand-in of Turnkey: the stand-in's
+                           signing key (uncompressed P-256, hex), trusted in place of
+                           Turnkey's against loopback URLs only
+  TKAUTH_KEYRING_SERVICE   for tests: the keyring service of tkauth's items
+                           (default tkauth), to keep tests' items apart
+  XDG_CONFIG_HOME          where Turnkey's CLI keeps API keys (turnkey/keys/),
+                           and the default store's parent directory
   HOME                     where tvc, Turnkey's Rust CLI, keeps its profiles
                            (.config/turnkey/tvc.config.toml, orgs/ALIAS/api_key.json)
   NO_COLOR                 no colour in the TUI or api's output
@@ -144,7 +158,8 @@ func newHelpEnvironment() *cobra.Command {
   DBUS_SESSION_BUS_ADDRESS the D-Bus session bus of the Secret Service (Linux)
 
 exec sets, for its command: API_PUBLIC_KEY, API_PRIVATE_KEY, BASE_URL,
-ORGANIZATION_ID, the same under TURNKEY_, TURNKEY_USER_ID and TKAUTH_SESSION.`,
+ORGANIZATION_ID, the same under TURNKEY_, TURNKEY_USER_ID and TKAUTH_SESSION
+(with --login, TKAUTH_EXEC_LOGIN instead).`,
 	}
 }
 

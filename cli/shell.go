@@ -79,7 +79,7 @@ func shellRun(ctx context.Context, opts *ShellOptions) error {
 	fmt.Fprintf(opts.IO.ErrOut, "Starting %s with %s=%s: tkauth commands in it use %s; exit it to go back.\n",
 		escape.Clean(sh), sessionEnv, escape.Clean(key), escape.Clean(key))
 	warnUnusable(ctx, opts.IO, env.Manager, key, "is the shell's")
-	if err := opts.Exec(path, []string{sh}, withVars(environ, []envVar{{sessionEnv, key}})); err != nil {
+	if err := opts.Exec(path, []string{sh}, withVars(without(environ, oneShotEnv), []envVar{{sessionEnv, key}})); err != nil {
 		return cannotRun(path, err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -67,6 +68,7 @@ func switchRun(ctx context.Context, opts *SwitchOptions) error {
 			return err
 		}
 		fmt.Fprintln(opts.IO.Out, "No session is active now.")
+		noteShellKeeps(opts.IO, "")
 		return nil
 	}
 	key := opts.Key
@@ -87,7 +89,21 @@ func switchRun(ctx context.Context, opts *SwitchOptions) error {
 	}
 	fmt.Fprintf(opts.IO.Out, "Active session: %s\n", escape.Clean(key))
 	warnUnusable(ctx, opts.IO, env.Manager, key, "is active")
+	noteShellKeeps(opts.IO, key)
 	return nil
+}
+
+// noteShellKeeps says, after a command made active (the key "" for
+// none), when this shell does not follow: TKAUTH_SESSION selects another
+// session for it, or it runs inside exec --login with a session of its
+// own. Other shells follow the active session; this one does not.
+func noteShellKeeps(ios *IOStreams, active string) {
+	if shell := shellSession(); shell != "" && shell != active {
+		ios.warn("this shell keeps using session %s (%s is set, by you or by tkauth shell or exec): commands here use it, not the active one; `unset %s`, or exit tkauth shell, to follow the active session",
+			escape.Clean(shell), sessionEnv, sessionEnv)
+	} else if shell == "" && os.Getenv(oneShotEnv) != "" {
+		ios.warn("this runs inside `tkauth exec --login` (%s is set): tkauth commands here use no stored session unless named, the active one neither", oneShotEnv)
+	}
 }
 
 // pickFunc lets the user choose one of st's sessions on a terminal (as

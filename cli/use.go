@@ -79,9 +79,19 @@ func (u *inUse) vars() ([]envVar, error) {
 			envVar{prefix + "ORGANIZATION_ID", s.OrganizationID},
 		)
 	}
-	return append(out, envVar{"TURNKEY_USER_ID", s.UserID}, envVar{sessionEnv, s.Key}), nil
+	out = append(out, envVar{"TURNKEY_USER_ID", s.UserID})
+	if s.Key == "" { // exec --login's: a session of the command's own, not stored
+		return append(out, envVar{oneShotEnv, u.key.Public}), nil
+	}
+	return append(out, envVar{sessionEnv, s.Key}), nil
 }
 
 // sessionEnv names the variable exec sets to the session's key: a
 // program (and a nested tkauth exec) can tell which session it runs as.
 const sessionEnv = "TKAUTH_SESSION"
+
+// oneShotEnv names the variable exec --login sets, in place of
+// sessionEnv, to the public key of the session it made for its command
+// alone: tkauth commands inside refuse to act as a stored session in its
+// place.
+const oneShotEnv = "TKAUTH_EXEC_LOGIN"

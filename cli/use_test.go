@@ -265,8 +265,12 @@ func TestAPI(t *testing.T) {
 	c := newCLI(t)
 	c.ok("login", "--org", "o", "--session-key", "work")
 	var who map[string]string
-	if err := json.Unmarshal([]byte(c.ok("api", "query/whoami")), &who); err != nil || who["userId"] != "u" || who["organizationId"] != "o" {
+	whoami := c.ok("api", "query/whoami")
+	if err := json.Unmarshal([]byte(whoami), &who); err != nil || who["userId"] != "u" || who["organizationId"] != "o" {
 		t.Errorf("whoami: %v %v", who, err)
+	}
+	if !strings.HasSuffix(whoami, "}\n") { // one newline, no blank line after
+		t.Errorf("whoami's output ends %q", whoami[max(0, len(whoami)-8):])
 	}
 	var keys struct{ APIKeys []any }
 	if err := json.Unmarshal([]byte(c.ok("api", "/public/v1/query/get_api_keys", "-f", "userId=u")), &keys); err != nil || len(keys.APIKeys) < 2 {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tkauth/tkauth/internal/fixture"
+	"github.com/tkauth/tkauth/internal/testenv"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 )
@@ -57,8 +58,13 @@ func buildTkauth(t *testing.T) string {
 	return built.bin
 }
 
+// TestMain runs the tests in an environment of their own (testenv): the
+// binary under test gets the variables a test gives it, and no other of
+// the user's.
 func TestMain(m *testing.M) {
+	cleanup := testenv.Isolate()
 	code := m.Run()
+	cleanup()
 	if built.bin != "" {
 		os.RemoveAll(filepath.Dir(built.bin))
 	}

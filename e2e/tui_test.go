@@ -208,7 +208,7 @@ func TestDemoWithAnAPI(t *testing.T) {
 	x.waitFor("Turnkey sent a 6-character code to user@example.com")
 	x.run("send-keys", "-t", "tk", "-l", "000000")
 	x.run("send-keys", "-t", "tk", "Enter")
-	x.waitForAll("Logged in to organization Acme app user", "Acme app user/sandbox")
+	x.waitForAll("Logged in to organization Acme app user", "acme-app-user/sandbox")
 	x.run("send-keys", "-t", "tk", "q")
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -72,6 +73,9 @@ func (m *Manager) Login(ctx context.Context, by Issuer, o LoginOptions) (StoreRe
 		return StoreResult{}, err
 	}
 	p := sessionPlan{api: by.API(), key: o.Key, replace: o.Replace, confirm: o.ConfirmReplace}
+	if l, ok := by.(APIKeyLogin); ok {
+		p.longLived = l.Key
+	}
 	if who.UserID != "" {
 		p.want, p.names = Claims{OrganizationID: who.OrganizationID, UserID: who.UserID}, who
 	}
@@ -100,6 +104,9 @@ type sessionPlan struct {
 	// replace and confirm: as LoginOptions' Replace and ConfirmReplace.
 	replace bool
 	confirm func(why error) bool
+	// longLived is the long-lived API key a login signed with, if any: it
+	// may end the replaced session's key where the new session cannot.
+	longLived Signer
 }
 
 // newSession is every login and refresh: it makes a key pair, has issue
@@ -176,7 +183,54 @@ func (m *Manager) newSession(ctx context.Context, p sessionPlan, issue func(key 
 	if err != nil {
 		return fail(err)
 	}
+	if p.renews == nil && dest.read != nil {
+		res.OldKey = m.endReplaced(ctx, p, *dest.read, res.Session, by)
+	}
 	return res, nil
+}
+
+// endReplaced ends on Turnkey the key of old, the session a login just
+// replaced, as a refresh ends its old key, and says what came of it; nil
+// when old was expired already. It is signed by the new session's key
+// (a read-only session cannot delete keys), else by the long-lived key
+// the login used: only for the same user, at the same API, when no other
+// stored session shares the key pair; never a long-lived key (the client
+// checks the credential type).
+func (m *Manager) endReplaced(ctx context.Context, p sessionPlan, old, s Session, newKey Signer) *EndedKey {
+	if old.Expired(m.now()) || old.PublicKey == s.PublicKey {
+		return nil
+	}
+	e := &EndedKey{PublicKey: old.PublicKey, Expiry: old.Expiry}
+	q := strconv.Quote
+	switch others, err := m.usersOf(ctx, old.PublicKey); {
+	case old.OrganizationID != s.OrganizationID || old.UserID != s.UserID:
+		e.Err = fmt.Errorf("it was user %s's in organization %s, for whom this login cannot sign", q(old.UserLabel()), q(old.OrganizationLabel()))
+	case strings.TrimRight(old.APIBaseURL, "/") != strings.TrimRight(p.api.BaseURL(), "/"):
+		e.Err = fmt.Errorf("it was logged in at another Turnkey API (%s), not %s", q(old.APIBaseURL), q(p.api.BaseURL()))
+	case err != nil:
+		e.Err = err
+	case len(others) > 0:
+		e.Err = fmt.Errorf("%w (%v)", ErrKeyShared, others)
+	default:
+		var signers []Signer
+		if s.Type != ReadOnly {
+			signers = append(signers, newKey)
+		}
+		if p.longLived != nil {
+			signers = append(signers, p.longLived)
+		}
+		e.Err = errors.New("the new session is read-only, which cannot delete keys, and no long-lived API key was used")
+		for _, by := range signers {
+			e.Err = p.api.RevokeSessionKey(ctx, by, old.OrganizationID, old.UserID, old.PublicKey)
+			if e.Err == nil || errors.Is(e.Err, ErrKeyNotOnTurnkey) || errors.Is(e.Err, ErrNotASession) {
+				break
+			}
+		}
+		if errors.Is(e.Err, ErrKeyNotOnTurnkey) {
+			e.Err = nil // gone there already
+		}
+	}
+	return e
 }
 
 // destination is where a new session goes: its session key, and what was
@@ -198,10 +252,7 @@ func (m *Manager) destination(ctx context.Context, p sessionPlan, who Identity) 
 	}
 	key := p.key
 	if key == "" {
-		key = KeyFor(who, st)
-		if m.keyForm != nil {
-			key = m.keyForm(key)
-		}
+		key = keyFor(who, st, m.keyForm)
 	}
 	if err := m.wouldReplace(st, key, who.OrganizationID, who.UserID); err != nil && !p.replace && (p.confirm == nil || !p.confirm(err)) {
 		return destination{}, err

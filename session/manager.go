@@ -264,6 +264,19 @@ type StoreResult struct {
 	// Leftover says why that key pair is not deleted, or not recorded as
 	// deleted: the session is stored all the same, and a prune finishes.
 	Leftover error
+	// OldKey: for a login that replaced a live session, what became of
+	// that session's key on Turnkey; nil when none was live.
+	OldKey *EndedKey
+}
+
+// EndedKey is what became, on Turnkey, of the key of a live session a
+// login replaced.
+type EndedKey struct {
+	PublicKey string
+	Expiry    time.Time // when it dies on its own
+	// Err is nil when it was ended there (or was gone already); else why
+	// it stays live there until Expiry.
+	Err error
 }
 
 // StoreSession parses token, stores it under key (DefaultKey if empty) and

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tkauth/tkauth/internal/testenv"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
 )
@@ -49,7 +50,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	testenv.Main(m) // the workers above take the environment they are given
 }
 
 // worker stores opsEach sessions, each on a key pair of its own, logs out

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // LoginRequest is a stamp_login: a session bound to PublicKey, in Org,
@@ -173,11 +174,73 @@ type LoginOptions struct {
 var ErrWouldReplace = errors.New("the login would replace a live session of another organization or user")
 
 // KeyFor is the session key a login stores under when none is given:
-// Turnkey's names for the organization and the user, "org/user" (their
-// IDs, cut, where a name is unknown), rid of Invisible characters; with
-// the organization ID's first characters added when that key holds a
-// session of another organization or user.
-func KeyFor(who Identity, st *State) string {
+// Turnkey's names for the organization and the user, "org/user", in a
+// form a shell takes unquoted: lowercase, every run of characters other
+// than letters, digits, '.', '_' and '-' made one '-' ("Acme Payments" is
+// "acme-payments"); an ID's first characters where a name is unknown. A
+// key that holds a session of another organization or user gets the
+// organization's (then the user's) ID's first characters, "-3f1c2a9e",
+// until it is free. A session of this user stored under the key an older
+// tkauth chose ("Acme Payments/alice") keeps its key.
+func KeyFor(who Identity, st *State) string { return keyFor(who, st, nil) }
+
+// keyFor is KeyFor, comparing keys in form (the Manager's key form).
+func keyFor(who Identity, st *State, form func(string) string) string {
+	if form == nil {
+		form = func(k string) string { return k }
+	}
+	ours := func(key string) bool {
+		s, ok := st.Sessions[form(key)]
+		return ok && s.OrganizationID == who.OrganizationID && s.UserID == who.UserID
+	}
+	if old := legacyKeyFor(who); ours(old) {
+		return form(old)
+	}
+	orgID, userID := shellWord(who.OrganizationID, ""), shellWord(who.UserID, "")
+	base := shellWord(who.OrganizationName, orgID) + "/" + shellWord(who.Username, userID)
+	if r := []rune(base); len(r) > MaxKeyLength-24 {
+		base = string(r[:MaxKeyLength-24])
+	}
+	id8 := func(id string) string { return string([]rune(id)[:min(8, len([]rune(id)))]) }
+	candidates := []string{base, base + "-" + id8(orgID), base + "-" + id8(orgID) + "-" + id8(userID)}
+	for _, key := range candidates {
+		if _, taken := st.Sessions[form(key)]; !taken || ours(key) {
+			return form(key)
+		}
+	}
+	for n := 2; ; n++ {
+		key := candidates[2] + "-" + strconv.Itoa(n)
+		if _, taken := st.Sessions[form(key)]; !taken || ours(key) {
+			return form(key)
+		}
+	}
+}
+
+// shellWord is name as a shell takes it unquoted (see KeyFor), or else
+// if it leaves nothing.
+func shellWord(name, ifEmpty string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '.' || r == '_' || r == '-' && !dash:
+			b.WriteRune(r)
+			dash = r == '-'
+		case !dash && b.Len() > 0:
+			b.WriteRune('-')
+			dash = true
+		}
+	}
+	w := strings.Trim(b.String(), "-.")
+	if w == "" {
+		return ifEmpty
+	}
+	return w
+}
+
+// legacyKeyFor is the key tkauth chose before KeyFor's shell-friendly
+// form: the names as Turnkey has them, rid of Invisible characters.
+func legacyKeyFor(who Identity) string {
 	label := func(name, id string) string {
 		name = strings.Map(func(r rune) rune {
 			if Invisible(r) && r != ' ' {
@@ -193,10 +256,6 @@ func KeyFor(who Identity, st *State) string {
 	key := label(who.OrganizationName, who.OrganizationID) + "/" + label(who.Username, who.UserID)
 	if r := []rune(key); len(r) > MaxKeyLength-11 {
 		key = string(r[:MaxKeyLength-11])
-	}
-	if s, ok := st.Sessions[key]; ok && (s.OrganizationID != who.OrganizationID || s.UserID != who.UserID) {
-		id := []rune(who.OrganizationID)
-		key += " (" + string(id[:min(8, len(id))]) + ")"
 	}
 	return key
 }

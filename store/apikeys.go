@@ -387,6 +387,30 @@ func (a *APIKeys) locked(ctx context.Context, keep bool, fn func(*apiKeysList) e
 	})
 }
 
+// NoteOrganization records that the kept API key with public key pub
+// logged in to organization org, as Turnkey's CLI records in a key's
+// .meta; nothing is written when no kept key has pub, or it lists org.
+func (a *APIKeys) NoteOrganization(ctx context.Context, pub, org string) error {
+	missing := func(k APIKeyInfo) bool {
+		return strings.EqualFold(k.PublicKey, pub) && !slices.Contains(k.Organizations, org)
+	}
+	if l, err := a.read(); err != nil || !slices.ContainsFunc(l.APIKeys, missing) {
+		return err
+	}
+	return a.locked(ctx, false, func(l *apiKeysList) error {
+		changed := false
+		for i, k := range l.APIKeys {
+			if missing(k) {
+				l.APIKeys[i].Organizations, changed = append(k.Organizations, org), true
+			}
+		}
+		if !changed {
+			return nil
+		}
+		return a.write(*l)
+	})
+}
+
 // write writes l as api-keys.json; the store's lock is held.
 func (a *APIKeys) write(l apiKeysList) error {
 	dir := a.file.dir

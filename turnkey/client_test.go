@@ -195,6 +195,28 @@ func TestRevocationNeedsAnAnswerThatSaysSo(t *testing.T) {
 	}
 }
 
+// A revocation never deletes a long-lived API key, even one whose public
+// key is a stored session's: only a session's credential type is ended.
+func TestRevocationNeverDeletesALongLivedKey(t *testing.T) {
+	ctx := context.Background()
+	k, pub := newPub(t)
+	deleted := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/public/v1/query/get_api_keys":
+			fmt.Fprint(w, `{"apiKeys":[{"apiKeyId":"id-1","apiKeyName":"ci","credential":{"publicKey":"`+pub+`","type":"CREDENTIAL_TYPE_API_KEY_P256"}}]}`)
+		default:
+			deleted = true
+			http.Error(w, "{}", 500)
+		}
+	}))
+	defer srv.Close()
+	err := turnkey.New(srv.URL).RevokeSessionKey(ctx, k, "o", "u", pub)
+	if !errors.Is(err, session.ErrNotASession) || deleted {
+		t.Errorf("err = %v, delete asked %v; want ErrNotASession and no delete", err, deleted)
+	}
+}
+
 // Turnkey's answer to an expired key, in its error shape, becomes words.
 func TestExpiredKeyInWords(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -20,6 +20,20 @@ func OldKeyLeft(why string) string {
 	return "the replaced key was not deleted on Turnkey: " + why + "; it works there until it expires"
 }
 
+// ReplacedKeyEnded says that the key of the live session a login replaced
+// was ended on Turnkey.
+func ReplacedKeyEnded(e *session.EndedKey) string {
+	return "Ended on Turnkey the replaced session's key " + escape.Clean(session.Short(e.PublicKey)) + "."
+}
+
+// ReplacedKeyLeft says that the key of the live session a login replaced
+// stays live on Turnkey, until when; why is the error, as the front end
+// says it.
+func ReplacedKeyLeft(e *session.EndedKey, why string, now time.Time) string {
+	return "the replaced session's key " + escape.Clean(session.Short(e.PublicKey)) + " stays live on Turnkey until " +
+		e.Expiry.Local().Format("15:04") + " (" + Expiry(now, e.Expiry) + "): " + why
+}
+
 // Revoked says what revoking sessions' keys on Turnkey came to: one
 // session's in a sentence of its own, more counted, with the APIs asked.
 // Why one failed is the error's to say.

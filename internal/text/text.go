@@ -189,7 +189,7 @@ func SignedLong(s session.Session) string {
 	case s.Verified:
 		return "verified: signed by Turnkey's production key"
 	case s.TestSigned:
-		return "test-signed: signed by a test signer (a stand-in: the demo's, or the one TKAUTH_DANGEROUSLY_OVERRIDE_SIGNER names), not by Turnkey"
+		return "test-signed: by a stand-in's signer, not by Turnkey"
 	}
 	return "unverified: not signed by Turnkey's production key"
 }

@@ -2,6 +2,7 @@ package turnkeytest
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/tkauth/tkauth/internal/fixture"
@@ -28,30 +29,44 @@ const DemoScoped, DemoProfile = "acme/signing-only", "demo-signing-only"
 // keys: Admin's (fixture.DemoAPIUser) and MFA's (DemoMFAUser).
 type DemoKeys struct{ Admin, MFA string }
 
-// SeedDemo is fixture.SeedDemo with the live sessions logged in at s, as
-// login does, so that refresh, check and revoke work on them (each on a
-// key pair of its own); the expired one is stored as fixture.SeedDemo
-// stores it; with a scoped session (DemoScoped) and a user whose logins
-// need MFA (DemoMFAUser). It returns the API keys for login.
+// SeedDemo is fixture.SeedDemo at s: the same samples (three
+// organizations, a read-only session, an expired one, one within minutes
+// of expiry, two sharing a key pair), their tokens signed by s's signer
+// (test-signed), every one recording s's API, so that nothing the demo
+// does reaches Turnkey; the samples' keys are registered at s as a login
+// registers them, so that refresh, check and revoke work on them. Then a
+// scoped session (DemoScoped) and a user whose logins need MFA
+// (DemoMFAUser). It returns the API keys for login.
 func (s *Server) SeedDemo(ctx context.Context, m *session.Manager) (DemoKeys, error) {
-	api := s.Client()
+	pubs := map[int]string{}
 	for _, d := range fixture.DemoSessions() {
 		s.Name(d.Org, d.OrgName, d.User, d.Username)
-		if d.Expires <= 0 {
-			pub, err := m.CreateKeyPair(ctx)
-			if err == nil {
-				err = fixture.SeedDemoSession(ctx, m, d, pub, s.Notarizer)
-			}
-			if err != nil {
+		pub, ok := pubs[d.KeyPair]
+		if !ok {
+			var err error
+			if pub, err = m.CreateKeyPair(ctx); err != nil {
 				return DemoKeys{}, err
 			}
-			continue
+			pubs[d.KeyPair] = pub
 		}
-		by := s.NewAPIKey(d.Org, d.User)
-		if _, err := m.Login(ctx, session.APIKeyLogin{Turnkey: api, Key: by, Org: d.Org}, session.LoginOptions{Key: d.Key, Expires: d.Expires, Replace: true}); err != nil {
+		expiry := m.Now().Add(d.Expires)
+		tok, err := session.NewToken(session.Claims{Expiry: expiry, PublicKey: pub, Type: d.Type, UserID: d.User, OrganizationID: d.Org}, s.Notarizer)
+		if err != nil {
 			return DemoKeys{}, err
 		}
+		sess, err := session.Parse(tok)
+		if err != nil {
+			return DemoKeys{}, err
+		}
+		t, _ := session.ParseWithNotarizer(tok, &s.Notarizer.PublicKey)
+		sess.TestSigned = t.Verified
+		sess.OrganizationName, sess.Username, sess.APIBaseURL = d.OrgName, d.Username, s.URL
+		if _, err := m.Put(ctx, sess, d.Key); err != nil {
+			return DemoKeys{}, err
+		}
+		s.addSessionKey(d.Org, d.User, pub, expiry) // an expired key stays listed until evicted
 	}
+	api := s.Client()
 	// The sandbox phone proves the MFA user's SMS factor, so the code
 	// login's user has the sandbox address only.
 	s.AddSubOrg(fixture.DemoAPIOrg, fixture.DemoSubOrg, fixture.DemoSubUser, SandboxEmail, "")
@@ -75,4 +90,22 @@ func (s *Server) SeedDemo(ctx context.Context, m *session.Manager) (DemoKeys, er
 	s.AddContact(fixture.DemoAPIOrg, DemoMFAUser, SandboxPhone)
 	s.RequireMFA(DemoMFAUser, string(wire.AuthenticationTypeAPIKey), string(wire.AuthenticationTypeSMSOTP))
 	return keys, m.SetActive(ctx, fixture.DemoActive)
+}
+
+// addSessionKey registers pub as a session key (a login credential) of
+// user in org until expiry, once, as a login that issued it would.
+func (s *Server) addSessionKey(org, user, pub string, expiry time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.keys[pub]; ok {
+		return // a key pair two sessions share is one key on Turnkey
+	}
+	created := s.now()
+	if !created.Before(expiry) {
+		created = expiry.Add(-15 * time.Minute)
+	}
+	s.next++
+	s.keys[pub] = &apiKey{id: fmt.Sprintf("apikey-%d", s.next), org: org, user: user, name: "session",
+		credential: wire.CredentialTypeLogin, created: created, expires: expiry}
+	s.evict(user)
 }
