@@ -28,8 +28,10 @@ type spinner struct {
 	drawn   bool          // the line is on screen
 	unguard func()        // ends guard, while drawn
 	// raised, if set, is told of a signal in place of its sending it
-	// again (a test).
+	// again, and notify, if set, stands in for signal.Notify (a test: a
+	// signal sent to the test binary would reach every test's spinner).
 	raised func(os.Signal)
+	notify func(c chan<- os.Signal, sig ...os.Signal)
 }
 
 // spinDelay is how long a request waits before the spinner shows.
@@ -105,11 +107,13 @@ func (s *spinner) spin(label string, stop, stopped chan struct{}) {
 }
 
 // draw writes line over the spinner's line; s.mu is held.
+// The guard is set first, so that no signal finds the line drawn and
+// unguarded.
 func (s *spinner) draw(line string) {
-	io.WriteString(s.w, "\r"+line+"\x1b[K")
 	if !s.drawn {
 		s.drawn, s.unguard = true, s.guard()
 	}
+	io.WriteString(s.w, "\r"+line+"\x1b[K")
 }
 
 // wipe clears the spinner's line, if drawn; s.mu is held.
@@ -129,7 +133,11 @@ var endSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 // would have. Its stop is called with s.mu held.
 func (s *spinner) guard() (stop func()) {
 	sigs, done := make(chan os.Signal, 1), make(chan struct{})
-	signal.Notify(sigs, endSignals...)
+	notify := s.notify
+	if notify == nil {
+		notify = signal.Notify
+	}
+	notify(sigs, endSignals...)
 	go func() {
 		select {
 		case sig := <-sigs:
