@@ -39,6 +39,10 @@ bench: ## the figures of docs/benchmarks.md, against HEAD's binary
 generate: ## turnkey/paths.go and turnkey/internal/wire from Turnkey's API specs in turnkey/spec
 	go generate ./...
 
+.PHONY: vuln
+vuln: ## govulncheck, offline: source mode and a release-like binary, against the pinned vulndb module
+	scripts/vulncheck
+
 release-check: ## scripts/release twice: the same files, and what they must hold
 	scripts/check-release
 

@@ -1,6 +1,6 @@
 module github.com/tkauth/tkauth
 
-go 1.26.8
+go 1.26.10
 
 toolchain go1.27.3
 
@@ -22,7 +22,7 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.9
 	github.com/zalando/go-keyring v0.2.8
-	golang.org/x/sys v0.49.0
+	golang.org/x/sys v0.50.0
 	golang.org/x/text v0.44.0
 )
 

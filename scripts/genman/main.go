@@ -30,7 +30,9 @@ func main() {
 	}
 	root := cli.NewRootCmd(&cli.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr})
 	root.DisableAutoGenTag = true
-	header := &doc.GenManHeader{Title: "TKAUTH", Section: "1", Source: "tkauth " + *version, Manual: "tkauth manual", Date: &date}
+	// No Title: cobra titles each page by its command, TKAUTH-LOGOUT(1)
+	// for tkauth-logout.1, as man and apropos show it.
+	header := &doc.GenManHeader{Section: "1", Source: "tkauth " + *version, Manual: "tkauth manual", Date: &date}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		fail(err)
 	}
