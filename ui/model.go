@@ -47,8 +47,9 @@ const presenceEvery = 5 * time.Second
 
 // Model is the root of the TUI: it looks up the component that has focus
 // and routes messages to it, carries out what components ask of it, owns
-// the layout and the help bar, and keeps what the store and Turnkey said. Update and View do no I/O: everything that touches
-// the store or the keyring is a command.
+// the layout and the help bar, and keeps what the store and Turnkey said.
+// Update and View do no I/O: everything that touches the store or the
+// keyring is a command.
 type Model struct {
 	cfg  Config
 	keys globalKeys
@@ -378,24 +379,6 @@ func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	m.relayout()
 	if m.yank {
 		return m, m.yankKey(msg)
-	}
-	return m.routeTo(m.focus, msg)
-}
-
-// interrupt is ctrl+c: it quits from the table when nothing runs; while
-// an action runs there, or in the login form, it asks first, as q does;
-// anywhere else it goes to the focused component, which cancels.
-func (m Model) interrupt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	switch {
-	case m.yank:
-		m.yank = false
-		m.say(statusOK, "Nothing copied.")
-		return m, nil
-	case m.focus == focusTable && m.busy == "":
-		return m, tea.Quit
-	case m.focus == focusTable, m.focus == focusLogin && m.busy != "":
-		m.confirmQuit()
-		return m, nil
 	}
 	return m.routeTo(m.focus, msg)
 }

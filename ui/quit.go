@@ -14,3 +14,21 @@ func (m *Model) confirmQuit() {
 	d.back = m.focus
 	m.dialog, m.focus = d, focusDialog
 }
+
+// interrupt is ctrl+c: it quits from the table when nothing runs; while
+// an action runs there, or in the login form, it asks first, as q does;
+// anywhere else it goes to the focused component, which cancels.
+func (m Model) interrupt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	switch {
+	case m.yank:
+		m.yank = false
+		m.say(statusOK, "Nothing copied.")
+		return m, nil
+	case m.focus == focusTable && m.busy == "":
+		return m, tea.Quit
+	case m.focus == focusTable, m.focus == focusLogin && m.busy != "":
+		m.confirmQuit()
+		return m, nil
+	}
+	return m.routeTo(m.focus, msg)
+}
