@@ -41,6 +41,7 @@ type LoginOptions struct {
 	AuthProxy    string
 	AuthProxyURL string
 	SubOrg       string
+	OAuth        oauthOptions // social login (login_oauth.go)
 }
 
 func newCmdLogin(f *Factory) *cobra.Command {
@@ -97,6 +98,9 @@ up on is rejected, so that no session key becomes live later.`,
   tkauth login --email user@example.com --org $PARENT_ORG`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.OAuth.Provider != "" {
+				return loginOAuthRun(cmd.Context(), opts)
+			}
 			if opts.codeType() != "" {
 				return loginCodeRun(cmd.Context(), opts)
 			}
@@ -126,6 +130,7 @@ up on is rejected, so that no session key becomes live later.`,
 	cmd.MarkFlagsMutuallyExclusive("email", "sms", "whatsapp")
 	cmd.Flags().StringVar(&opts.AuthProxy, "auth-proxy", os.Getenv(authProxyEnv), "the Auth Proxy configuration ID of the app's organization (env "+authProxyEnv+")")
 	cmd.Flags().StringVar(&opts.AuthProxyURL, "auth-proxy-url", envOr(authProxyURLEnv, turnkey.DefaultAuthProxyURL), "the Auth Proxy (env "+authProxyURLEnv+")")
+	oauthFlags(cmd, &opts.OAuth)
 	cmd.Flags().StringVar(&opts.SubOrg, "sub-org", "", "with --org and --email, --sms or --whatsapp: the user's sub-organization (default: the one whose user verified the address)")
 	return cmd
 }
