@@ -35,7 +35,7 @@ type oauthOptions struct {
 	ClientID     string
 	NoBrowser    bool
 	RedirectPort int
-	// Wait bounds the wait for the browser (browserWait if 0).
+	// Wait bounds the wait for the browser (browserWait if not above 0).
 	Wait time.Duration
 }
 
@@ -46,6 +46,7 @@ func oauthFlags(cmd *cobra.Command, o *oauthOptions) {
 	cmd.Flags().StringVar(&o.ClientID, "oauth-client-id", "", "with --oauth: the app's client ID at the provider (default: the Auth Proxy configuration's)")
 	cmd.Flags().BoolVar(&o.NoBrowser, "no-browser", false, "with --oauth: print the URL to open instead of opening a browser; the address the browser ends on may be pasted back")
 	cmd.Flags().IntVar(&o.RedirectPort, "redirect-port", turnkey.DefaultRedirectPort, "with --oauth: the loopback port of the redirect URI http://127.0.0.1:PORT/callback")
+	cmd.Flags().DurationVar(&o.Wait, "browser-wait", browserWait, "with --oauth: how long to wait for the browser to come back")
 	cmd.MarkFlagsMutuallyExclusive("oauth", "email")
 	cmd.MarkFlagsMutuallyExclusive("oauth", "sms")
 	cmd.MarkFlagsMutuallyExclusive("oauth", "whatsapp")
@@ -72,6 +73,9 @@ func loginOAuthRun(ctx context.Context, opts *LoginOptions) error {
 	p, ok := turnkey.LookupProvider(o.Provider)
 	if !ok {
 		return usageError{fmt.Errorf("--oauth %s: choose %s", escape.Clean(o.Provider), strings.Join(turnkey.ProviderNames(), ", "))}
+	}
+	if o.Wait <= 0 {
+		o.Wait = browserWait
 	}
 	if o.RedirectPort <= 0 || o.RedirectPort > 65535 {
 		return usageError{fmt.Errorf("--redirect-port %d is not a port", o.RedirectPort)}
@@ -100,9 +104,6 @@ func loginOAuthRun(ctx context.Context, opts *LoginOptions) error {
 		return err
 	}
 	l := &turnkey.OAuthLogin{API: c, Proxy: proxy, Provider: p, ClientID: o.ClientID, Port: o.RedirectPort, Wait: o.Wait}
-	if l.Wait == 0 {
-		l.Wait = browserWait
-	}
 	l.Open = func(authURL, redirectURI string, paste func(string)) error {
 		return showAuthURL(opts, p, authURL, redirectURI, l.Wait, paste)
 	}

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -117,11 +116,11 @@ func withOAuth(t *testing.T) *oauthWorld {
 	}}
 }
 
-// stampLogins counts the stamp_login requests Turnkey got.
-func stampLogins(srv *turnkeytest.Server) int {
+// requests counts the requests to path Turnkey got.
+func requests(srv *turnkeytest.Server, path string) int {
 	n := 0
 	for _, p := range srv.Requests() {
-		if strings.HasSuffix(p, "/stamp_login") {
+		if p == path {
 			n++
 		}
 	}
@@ -177,7 +176,7 @@ func TestOAuthLoginRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			defer w.idp.SignIn("100000000000000000001", "ada@example.com")
 			tt.setup()
-			before, logins := c.snapshot(), stampLogins(w.srv)
+			before, logins, lookups := c.snapshot(), requests(w.srv, "/public/v1/submit/stamp_login"), requests(w.srv, "/v1/account")
 			r := c.run("", false, w.args(tt.provider)...)
 			if r.code == 0 || !strings.Contains(r.errOut, tt.says) || !strings.Contains(r.errOut, "the new key pair was deleted") {
 				t.Errorf("exit %d, %q", r.code, r.errOut)
@@ -185,11 +184,11 @@ func TestOAuthLoginRefusals(t *testing.T) {
 			if c.snapshot() != before {
 				t.Error("the store changed")
 			}
-			if stampLogins(w.srv) != logins {
+			if requests(w.srv, "/public/v1/submit/stamp_login") != logins {
 				t.Error("a session was asked of Turnkey")
 			}
-			if asked := slices.Contains(w.srv.Requests(), "/v1/account"); asked != tt.asked && !tt.asked {
-				t.Errorf("the token went to the Auth Proxy: %v", w.srv.Requests())
+			if asked := requests(w.srv, "/v1/account") > lookups; asked != tt.asked {
+				t.Errorf("asked the Auth Proxy for the account: %v", asked)
 			}
 		})
 	}
@@ -265,6 +264,9 @@ func TestOAuthLoginNoBrowser(t *testing.T) {
 		{"an address of another machine", func(loc string) string {
 			return strings.Replace(loc, "http://127.0.0.1:"+strconv.Itoa(w.port), "https://app.example.com", 1)
 		}, false, "the redirect is not to this machine's loopback listener: the pasted URL is not http://127.0.0.1:"},
+		{"the address of another login", func(loc string) string {
+			return regexp.MustCompile(`state=[^&]*`).ReplaceAllString(loc, "state=another")
+		}, false, "the redirect is not the answer to the login tkauth started (its state differs)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			in, paste := io.Pipe()
@@ -376,7 +378,7 @@ func TestOAuthLoginGoogleInChromium(t *testing.T) {
 	t.Setenv("BROWSER", script)
 	t.Cleanup(func() { stopBrowser(t, filepath.Join(dir, "pid")) })
 	c := newCLI(t)
-	r := c.run("", false, w.args("google", "--session-key", "google")...)
+	r := c.run("", false, w.args("google", "--session-key", "google", "--browser-wait", "60s")...)
 	if r.code != 0 || !strings.Contains(r.out, "as user ada (ada): session google (now active)") {
 		t.Fatalf("exit %d, %q, %q", r.code, r.out, r.errOut)
 	}
