@@ -16,7 +16,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tkauth/tkauth/internal/escape"
+	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
+	"github.com/tkauth/tkauth/ui"
 )
 
 // OAuthProviderEnv replaces every social login provider's endpoints by
@@ -120,7 +122,7 @@ func loginOAuthRun(ctx context.Context, opts *LoginOptions) error {
 	defer stop()
 	res, err := env.Manager.Login(ctx, l.Issuer(start), opts.loginOptions(nil))
 	if err != nil {
-		return errOAuthLogin(p, err)
+		return errOAuthLogin(err)
 	}
 	sayLoggedIn(ctx, opts, env.Manager, res)
 	return nil
@@ -128,7 +130,7 @@ func loginOAuthRun(ctx context.Context, opts *LoginOptions) error {
 
 // errOAuthLogin words a social login that failed: nothing stored, no
 // session live on Turnkey unless the error says otherwise.
-func errOAuthLogin(p turnkey.Provider, err error) error {
+func errOAuthLogin(err error) error {
 	var nu *turnkey.NewUserError
 	if errors.As(err, &nu) {
 		return fmt.Errorf("no session was stored, and the new key pair was deleted: %w", err)
@@ -197,4 +199,62 @@ func openBrowser(u string) error {
 	}
 	go cmd.Wait()
 	return nil
+}
+
+// tuiSocial is the TUI's social login: the command's steps with client
+// c, through the Auth Proxy at proxyURL, the browser opened as the command
+// opens it, the redirect to port, nothing said on the terminal. providerBase, if set, stands
+// for every provider (the demo's stand-in), as TKAUTH_OAUTH_PROVIDER_URL
+// does; trust, if set, is the demo's.
+func tuiSocial(m *session.Manager, c *turnkey.Client, proxyURL, providerBase string, port int, trust *turnkey.Anchors) *ui.SocialLogin {
+	check := func() error {
+		if err := turnkey.CheckProxyURL(proxyURL); err != nil {
+			return err
+		}
+		if trust == nil {
+			_, err := anchors(c.URL, proxyURL)
+			return err
+		}
+		return nil
+	}
+	return &ui.SocialLogin{
+		Wait: browserWait,
+		Providers: func(ctx context.Context, proxy string) ([]string, error) {
+			if err := check(); err != nil {
+				return nil, err
+			}
+			cfg, err := turnkey.NewAuthProxy(proxyURL, proxy).Config(ctx)
+			return cfg.Providers, err
+		},
+		LogIn: func(ctx context.Context, provider, proxy string) (session.StoreResult, error) {
+			p, ok := turnkey.LookupProvider(provider)
+			if !ok {
+				return session.StoreResult{}, fmt.Errorf("%s is not a social login tkauth knows: %s", escape.Clean(provider), strings.Join(turnkey.ProviderNames(), ", "))
+			}
+			if err := check(); err != nil {
+				return session.StoreResult{}, err
+			}
+			base := providerBase
+			if base == "" {
+				var err error
+				if base, err = providerURL(); err != nil {
+					return session.StoreResult{}, err
+				}
+			}
+			if base != "" {
+				p = p.WithProviderURL(base)
+			}
+			l := &turnkey.OAuthLogin{API: c, Proxy: turnkey.NewAuthProxy(proxyURL, proxy), Provider: p, Port: port, Wait: browserWait,
+				Open: func(authURL, _ string, _ func(string)) error { return openBrowser(authURL) }}
+			start, err := l.Start(ctx)
+			if err != nil {
+				return session.StoreResult{}, fmt.Errorf("login failed (nothing was stored): %w", err)
+			}
+			res, err := m.Login(ctx, l.Issuer(start), session.LoginOptions{Expires: session.DefaultLifetime})
+			if err != nil {
+				return res, errOAuthLogin(err)
+			}
+			return res, nil
+		},
+	}
 }

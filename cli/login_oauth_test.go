@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -407,4 +409,26 @@ func stopBrowser(t *testing.T, pidFile string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	syscall.Kill(pid, syscall.SIGKILL)
+}
+
+// The TUI's social login (l, social login) is the command's: the
+// configuration's providers offered, the browser opened, the session
+// stored; the demo's stand-in provider stands for every provider.
+func TestTUISocialLogin(t *testing.T) {
+	w := withOAuth(t)
+	t.Setenv(OAuthProviderEnv, "")
+	c := newCLI(t)
+	env, err := (&Factory{IO: &IOStreams{Out: io.Discard, ErrOut: io.Discard}, Home: c.home, Keyring: "file"}).Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := tuiSocial(env.Manager, w.srv.Client(), w.srv.URL, w.idp.URL, w.port, nil)
+	ps, err := s.Providers(context.Background(), "cfg")
+	if err != nil || !slices.Equal(ps, append([]string{"email", "sms"}, turnkey.ProviderNames()...)) {
+		t.Fatalf("%v %v", ps, err)
+	}
+	res, err := s.LogIn(context.Background(), "discord", "cfg")
+	if err != nil || res.Session.UserID != "ada" || !w.srv.HasKey(res.Session.PublicKey) {
+		t.Fatalf("%+v %v", res.Session, err)
+	}
 }
