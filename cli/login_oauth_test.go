@@ -432,3 +432,36 @@ func TestTUISocialLogin(t *testing.T) {
 		t.Fatalf("%+v %v", res.Session, err)
 	}
 }
+
+// Ctrl-C (the context ended) and the wait's end stop the login: nothing
+// stored, the new key pair deleted.
+func TestOAuthLoginStopsWaiting(t *testing.T) {
+	w := withOAuth(t)
+	t.Setenv("BROWSER", "true") // opens nothing: no answer comes
+	c := newCLI(t)
+	before := c.snapshot()
+	r := c.run("", false, w.args("google", "--browser-wait", "200ms")...)
+	if r.code == 0 || !strings.Contains(r.errOut, "no answer from the browser at "+turnkey.RedirectURI(w.port)+" in 200ms") || !strings.Contains(r.errOut, "the new key pair was deleted") || c.snapshot() != before {
+		t.Errorf("exit %d, %q", r.code, r.errOut)
+	}
+	env, err := (&Factory{IO: &IOStreams{Out: io.Discard, ErrOut: io.Discard}, Home: c.home, Keyring: "file"}).Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := tuiSocial(env.Manager, w.srv.Client(), w.srv.URL, w.idp.URL, w.port, nil)
+	go func() {
+		// Ctrl-C once the listener is up.
+		for {
+			if conn, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(w.port)); err == nil {
+				conn.Close()
+				cancel()
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	if _, err := s.LogIn(ctx, "google", "cfg"); err == nil || !strings.Contains(err.Error(), "stopped waiting for the browser") || c.snapshot() != before {
+		t.Errorf("%v", err)
+	}
+}
