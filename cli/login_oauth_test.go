@@ -194,6 +194,18 @@ func TestOAuthLoginRefusals(t *testing.T) {
 			}
 		})
 	}
+	t.Run("MFA: the factor named, nothing stored", func(t *testing.T) {
+		w.srv.RequireMFA("ada", "AUTHENTICATION_TYPE_PASSKEY")
+		defer w.srv.RequireMFA("ada")
+		before := c.snapshot()
+		r := c.run("", false, w.args("x")...)
+		if r.code == 0 || !strings.Contains(r.errOut, "needs a passkey") || c.snapshot() != before {
+			t.Errorf("exit %d, %q", r.code, r.errOut)
+		}
+		for _, id := range w.srv.Waiting() {
+			w.srv.SatisfyMFA(id)
+		}
+	})
 	t.Run("a provider URL off this machine", func(t *testing.T) {
 		t.Setenv(OAuthProviderEnv, "https://idp.example.com")
 		r := c.run("", false, w.args("google")...)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tkauth/tkauth/internal/fixture"
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/turnkey"
 	"github.com/tkauth/tkauth/turnkey/internal/wire"
@@ -224,5 +225,33 @@ func TestOAuth2Authenticate(t *testing.T) {
 	c, err := turnkey.ReadIDToken(out.OidcToken)
 	if err != nil || c.Issuer != srv.OIDCIssuer() || c.Subject != "x:"+p.Subject() || c.Nonce != "n1" || c.Audience[0] != "x-app" {
 		t.Errorf("%+v %v", c, err)
+	}
+}
+
+// The demo's stand-in provider logs in as the sandbox user at every
+// provider its Auth Proxy configuration enables.
+func TestSeedDemoOAuth(t *testing.T) {
+	srv, p := New(), NewIdP()
+	defer srv.Close()
+	defer p.Close()
+	srv.SeedDemoOAuth(p, redirect)
+	k := newKey(t)
+	_, v := authorize(t, p, url.Values{"client_id": {DemoOAuthClients["google"]}, "redirect_uri": {redirect}, "response_type": {"id_token"}, "state": {"s"}, "nonce": {turnkey.OAuthNonce(k.Public)}})
+	b, _ := json.Marshal(wire.ProxyGetAccountRequest{FilterType: "OIDC_TOKEN", FilterValue: v.Get("id_token")})
+	r, _ := http.NewRequest(http.MethodPost, srv.URL+wire.ProxyPathAccount, bytes.NewReader(b))
+	r.Header.Set(wire.ProxyConfigHeader, DemoAuthProxy)
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var acct wire.ProxyGetAccountResponse
+	json.NewDecoder(res.Body).Decode(&acct)
+	if acct.OrganizationID != fixture.DemoSubOrg {
+		t.Errorf("account %+v", acct)
+	}
+	cfg, err := turnkey.NewAuthProxy(srv.URL, DemoAuthProxy).Config(context.Background())
+	if err != nil || len(cfg.Providers) != 7 {
+		t.Errorf("%+v %v", cfg, err)
 	}
 }
