@@ -117,6 +117,9 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		if err != nil {
 			return fmt.Errorf("seeding the demo store in %s: %w", escape.Clean(dir), err)
 		}
+		idp := turnkeytest.NewIdP()
+		defer idp.Close()
+		srv.SeedDemoOAuth(idp, turnkey.RedirectURI(turnkey.DefaultRedirectPort))
 		keyFile, mfaFile := filepath.Join(dir, "demo-api-key.private"), filepath.Join(dir, "demo-mfa-key.private")
 		if err := os.WriteFile(keyFile, []byte(keys.Admin), 0o600); err != nil {
 			return err
@@ -128,12 +131,13 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		if err != nil {
 			return err
 		}
-		shell = &demoShell{dir: dir, api: srv.URL, keyFile: keyFile, mfaFile: mfaFile, signer: hex.EncodeToString(signer), self: self}
+		shell = &demoShell{dir: dir, api: srv.URL, keyFile: keyFile, mfaFile: mfaFile, signer: hex.EncodeToString(signer), self: self, idp: idp.URL}
 		if err := shell.write(); err != nil {
 			return err
 		}
 		parts.Servers = &session.Servers{Default: srv.URL}
 		parts.LoginURL, parts.LoadAPIKey, parts.AuthProxyURL, parts.AuthProxyID, parts.APIKey = srv.URL, quietFileKey, srv.URL, turnkeytest.DemoAuthProxy, keyFile
+		parts.ProviderURL = idp.URL
 		parts.Trust = &turnkey.Anchors{Enclave: &srv.Notarizer.PublicKey, Notarizer: &srv.Notarizer.PublicKey, Test: true}
 		// One line in the header, so that the sessions have the screen;
 		// the rest, commands whole, in the help.
@@ -165,6 +169,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 // signer to trust, written to env.sh in the demo store for `.` to read.
 type demoShell struct {
 	dir, api, keyFile, mfaFile, signer, self string
+	idp                                      string // the stand-in provider
 }
 
 // vars are the variables env.sh sets.
@@ -172,7 +177,7 @@ func (d *demoShell) vars() [][2]string {
 	return [][2]string{
 		{store.HomeEnv, d.dir}, {"TKAUTH_KEYRING", store.KeyringFile},
 		{APIEnv, d.api}, {authProxyURLEnv, d.api}, {authProxyEnv, turnkeytest.DemoAuthProxy},
-		{OverrideSignerEnv, d.signer},
+		{OverrideSignerEnv, d.signer}, {OAuthProviderEnv, d.idp},
 	}
 }
 
@@ -205,6 +210,8 @@ func (d *demoShell) guide() []string {
 	return []string{
 		fmt.Sprintf("A stand-in of Turnkey's API runs at %s for as long as this demo does: nothing the demo does reaches Turnkey.", d.api),
 		fmt.Sprintf("l logs in by email: %s, with the code %s.", turnkeytest.SandboxEmail, turnkeytest.SandboxCode),
+		fmt.Sprintf("l, then social login, logs in with Google, Apple, Facebook, X or Discord at a stand-in provider (%s) that consents at once: your browser opens (BROWSER, else the system's) and comes back to %s. From another shell, after . env.sh: %s login --oauth google",
+			d.idp, turnkey.RedirectURI(turnkey.DefaultRedirectPort), d.self),
 		"From another shell, while this runs, log in to this demo's store with its API key:",
 		fmt.Sprintf("$ %s login --org %s --api-key-file %s --api-url %s", shell, fixture.DemoAPIOrg, shellQuote(d.keyFile), d.api),
 		"Or read all its settings (the store, the stand-in's API and Auth Proxy, its configuration, its signer), then log in by email or run any command:",

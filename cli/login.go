@@ -41,6 +41,7 @@ type LoginOptions struct {
 	AuthProxy    string
 	AuthProxyURL string
 	SubOrg       string
+	OAuth        oauthOptions // social login (login_oauth.go)
 }
 
 func newCmdLogin(f *Factory) *cobra.Command {
@@ -55,7 +56,7 @@ func newCmdLogin(f *Factory) *cobra.Command {
 	d := f.dialer(&opts.MFA)
 	opts.API, opts.Client = d.API, d.Client
 	cmd := &cobra.Command{
-		Use:   "login (--org ORG | --email ADDRESS | --sms NUMBER | --whatsapp NUMBER)",
+		Use:   "login (--org ORG | --email ADDRESS | --sms NUMBER | --whatsapp NUMBER | --oauth PROVIDER)",
 		Short: "Log in to a Turnkey organization with your API key; the session becomes active",
 		Long: `login makes a new key pair, asks Turnkey for a session bound to it (stamp_login,
 signed by your long-lived API key) and stores the session, active.
@@ -82,6 +83,12 @@ well, the code comes from that parent organization's API key instead, and the
 session is its sub-organization's user's (--sub-org, or the one whose user
 verified the address).
 
+With --oauth google, apple, facebook, x or discord, the provider's consent
+happens in a browser ($BROWSER, else the system's; --no-browser prints the
+address), which comes back to http://127.0.0.1:PORT/callback (--redirect-port),
+the redirect URI the app's owner registers; the provider's token, bound to the
+new session key by its nonce, logs it in through the Auth Proxy (--auth-proxy).
+
 When the organization asks for more authentication factors (MFA), --mfa FACTOR
 proves them (repeatable): api-key=NAME or api-key-file=PATH (an API key),
 session=KEY (a stored session's key), email=ADDRESS or sms=NUMBER (a code is
@@ -94,9 +101,13 @@ up on is rejected, so that no session key becomes live later.`,
 		Example: `  tkauth login --org 3f1c2a9e-7b4d-4e1a-9c2f-5d6e7f8a9b0c
   tkauth login --org $ORG --api-key ci --session-key acme/ci --expires 3600
   tkauth login --email ada@example.com --auth-proxy $CONFIG_ID
-  tkauth login --email user@example.com --org $PARENT_ORG`,
+  tkauth login --email user@example.com --org $PARENT_ORG
+  tkauth login --oauth google --auth-proxy $CONFIG_ID`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.OAuth.Provider != "" {
+				return loginOAuthRun(cmd.Context(), opts)
+			}
 			if opts.codeType() != "" {
 				return loginCodeRun(cmd.Context(), opts)
 			}
@@ -126,6 +137,7 @@ up on is rejected, so that no session key becomes live later.`,
 	cmd.MarkFlagsMutuallyExclusive("email", "sms", "whatsapp")
 	cmd.Flags().StringVar(&opts.AuthProxy, "auth-proxy", os.Getenv(authProxyEnv), "the Auth Proxy configuration ID of the app's organization (env "+authProxyEnv+")")
 	cmd.Flags().StringVar(&opts.AuthProxyURL, "auth-proxy-url", envOr(authProxyURLEnv, turnkey.DefaultAuthProxyURL), "the Auth Proxy (env "+authProxyURLEnv+")")
+	oauthFlags(cmd, &opts.OAuth)
 	cmd.Flags().StringVar(&opts.SubOrg, "sub-org", "", "with --org and --email, --sms or --whatsapp: the user's sub-organization (default: the one whose user verified the address)")
 	return cmd
 }

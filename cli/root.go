@@ -143,6 +143,12 @@ func newHelpEnvironment() *cobra.Command {
                            for tests against a stand-in of Turnkey: the stand-in's
                            signing key (uncompressed P-256, hex), trusted in place of
                            Turnkey's against loopback URLs only
+  TKAUTH_OAUTH_PROVIDER_URL
+                           for tests and providers on this machine: a social login
+                           (login --oauth) goes to URL/authorize and URL/token in
+                           place of the provider's endpoints; a loopback URL only
+  BROWSER                  the browser login --oauth opens (BROWSER URL; %s, if
+                           there, is the URL), else the platform's opener
   TKAUTH_KEYRING_SERVICE   for tests: the keyring service of tkauth's items
                            (default tkauth), to keep tests' items apart
   XDG_CONFIG_HOME          where Turnkey's CLI keeps API keys (turnkey/keys/),

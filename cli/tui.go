@@ -66,6 +66,7 @@ type tuiParts struct {
 	LoadAPIKey                        apiKeyLoader
 	AuthProxyURL, AuthProxyID, APIKey string
 	Trust                             *turnkey.Anchors // the demo's stand-in, if set
+	ProviderURL                       string           // the demo's stand-in provider, if set
 	Guide                             []string         // the help shows it first (ui.Config.Guide)
 }
 
@@ -85,6 +86,8 @@ func tuiConfig(p tuiParts) ui.Config {
 	sv.Dial = func(base string) session.TurnkeyAPI { return tuiClient(base, waits, p.LoadAPIKey, p.APIKey) } // nor a spinner
 	cfg.Servers, cfg.MFA = &sv, waits
 	cfg.Remote = tuiRemote(p.Manager, sv)
-	cfg.Login = tuiLogin(p.Manager, tuiClient(p.LoginURL, waits, p.LoadAPIKey, p.APIKey), p.LoadAPIKey, p.AuthProxyURL, p.AuthProxyID, p.APIKey, p.Trust)
+	c := tuiClient(p.LoginURL, waits, p.LoadAPIKey, p.APIKey)
+	cfg.Login = tuiLogin(p.Manager, c, p.LoadAPIKey, p.AuthProxyURL, p.AuthProxyID, p.APIKey, p.Trust)
+	cfg.Login.Social = tuiSocial(p.Manager, c, p.AuthProxyURL, p.ProviderURL, turnkey.DefaultRedirectPort, p.Trust)
 	return cfg
 }

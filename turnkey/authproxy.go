@@ -146,6 +146,11 @@ func (p *AuthProxy) Config(ctx context.Context) (ProxyConfig, error) {
 	if err := p.post(ctx, wire.ProxyPathWalletKitConfig, wire.ProxyGetWalletKitConfigRequest{}, &resp); err != nil {
 		return ProxyConfig{}, err
 	}
+	return configFrom(resp)
+}
+
+// configFrom reads a wallet_kit_config answer.
+func configFrom(resp wire.ProxyGetWalletKitConfigResponse) (ProxyConfig, error) {
 	if resp.OrganizationID == "" {
 		return ProxyConfig{}, fmt.Errorf("%w: the Auth Proxy's configuration names no organization", ErrUnexpectedAnswer)
 	}

@@ -17,6 +17,16 @@
 //   - [CodeLogin] runs a login by code over either; its steps are public
 //     for their tests: [VerifyTargetBundle] (a [Target]), [EncryptCode],
 //     [VerifyVerificationToken] (a [VerificationToken]) and [SignLogin].
+//   - [OAuthLogin] runs a social login ([Providers], [Provider],
+//     [LookupProvider], [ProviderNames]) through the Auth Proxy's
+//     OAuthConfig ([OAuthConfig], [OAuthStart]), OAuth2Authenticate and
+//     Account, and [Client].StampLoginOIDC; the browser's answer comes to
+//     [RedirectURI] ([DefaultRedirectPort], [RedirectPath]). Its steps are
+//     public for their tests: [PKCE], [OAuthNonce], [ReadIDToken] and
+//     [CheckIDToken] ([IDClaims]). Its errors: [ErrNotEnabled],
+//     [ErrNoClientID], [ErrWrongState], [ErrNotLoopback], [ErrTokenNonce],
+//     [ErrTokenAudience], [ErrOIDCExpired], [ErrProviderSaid], and a
+//     [NewUserError] for someone the app does not know.
 //   - MFA: an activity that waits for factors asks [Client].Approve which
 //     [Approver]s prove them ([KeyApprover] for an API key or a session,
 //     [CodeApprover] for an email or SMS code; each Factor is one of

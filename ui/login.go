@@ -28,6 +28,8 @@ type Login struct {
 	SendCode func(ctx context.Context, by CodeChannel, contact, proxy string) (CodeSent, error)
 	// WithAPIKey logs in to org with the API key named apiKey.
 	WithAPIKey func(ctx context.Context, org, apiKey string) (session.StoreResult, error)
+	// Social is social login (login_oauth.go); nil: none.
+	Social *SocialLogin
 }
 
 // CodeSent is a code on its way and what logs in with it.
@@ -56,11 +58,12 @@ const (
 	byEmail loginMethod = iota
 	bySMS
 	byWhatsApp
+	bySocial // login_oauth.go
 	byAPIKey
 	methods // how many
 )
 
-var methodNames = []string{"email code", "SMS code", "WhatsApp code", "API key"}
+var methodNames = []string{"email code", "SMS code", "WhatsApp code", "social login", "API key"}
 
 // CodeChannel is how a login code is sent.
 type CodeChannel int
@@ -89,6 +92,7 @@ type loginForm struct {
 	note   string // why a new code was sent, if one was
 	err    string
 	l      *Login
+	social socialState
 
 	common
 	keys          loginKeys
@@ -101,7 +105,7 @@ func newLoginForm(l *Login, c common) loginForm {
 		f.inputs[i] = textinput.New()
 		f.inputs[i].Prompt = ""
 	}
-	f.values[byEmail][1], f.values[bySMS][1], f.values[byWhatsApp][1], f.values[byAPIKey][1] = l.AuthProxy, l.AuthProxy, l.AuthProxy, l.APIKey
+	f.values[byEmail][1], f.values[bySMS][1], f.values[byWhatsApp][1], f.values[byAPIKey][1], f.values[bySocial][1] = l.AuthProxy, l.AuthProxy, l.AuthProxy, l.APIKey, l.AuthProxy
 	f.code = textinput.New()
 	f.code.Prompt = "Code: "
 	f.show(byEmail)
@@ -115,6 +119,8 @@ func (f loginForm) labels() [2]string {
 		return [2]string{"Phone number", "Auth Proxy config ID"}
 	case byAPIKey:
 		return [2]string{"Organization ID", "API key name"}
+	case bySocial:
+		return socialLabels
 	}
 	return [2]string{"Email address", "Auth Proxy config ID"}
 }
@@ -135,6 +141,7 @@ func (f *loginForm) show(m loginMethod) {
 		bySMS:      {"+15555550100", "from Turnkey's dashboard (Wallet Kit)"},
 		byWhatsApp: {"+15555550100", "from Turnkey's dashboard (Wallet Kit)"},
 		byAPIKey:   {"the organization's ID", "in Turnkey's CLI key directory"},
+		bySocial:   {strings.Join(socialProviders, ", "), "from Turnkey's dashboard (Wallet Kit)"},
 	}[m]
 	for i := range f.inputs {
 		f.inputs[i].SetValue(f.values[m][i])
@@ -188,7 +195,7 @@ func (f *loginForm) enable() {
 	f.keys.Prev.SetEnabled(f.sent == nil)
 	if f.sent != nil {
 		f.keys.Submit.SetHelp("enter", "log in")
-	} else if f.method == byAPIKey {
+	} else if f.method == byAPIKey || f.method == bySocial {
 		f.keys.Submit.SetHelp("enter", "log in")
 	} else {
 		f.keys.Submit.SetHelp("enter", "send the code")
@@ -214,6 +221,9 @@ func (f *loginForm) Update(msg tea.Msg) tea.Cmd {
 		return f.codeSent(msg.sent)
 	case loggedInMsg:
 		return f.refused(msg.err)
+	case providersMsg:
+		f.gotProviders(msg)
+		return nil
 	case tea.KeyPressMsg:
 		if f.busy != "" {
 			f.ask(sayMsg{statusErr, "Wait: " + f.busy})
@@ -242,12 +252,14 @@ func (f *loginForm) key(msg tea.KeyPressMsg) tea.Cmd {
 			f.ask(startMsg{"Logging in", loginCodeCmd(*f.sent, strings.TrimSpace(f.code.Value()))})
 		case f.method == byAPIKey:
 			f.ask(startMsg{"Logging in to " + escape.Clean(f.value(0)), loginAPIKeyCmd(l, f.value(0), f.value(1))})
+		case f.method == bySocial:
+			return f.socialCmd()
 		default:
 			f.ask(startMsg{"Sending a code to " + escape.Clean(f.value(0)), sendCodeCmd(l, channels[f.method], f.value(0), f.value(1))})
 		}
 		return cmd
 	case key.Matches(msg, k.Next):
-		return f.focusField(f.field + 1)
+		return tea.Batch(f.focusField(f.field+1), f.askProviders())
 	case key.Matches(msg, k.Prev):
 		return f.focusField(f.field - 1)
 	case key.Matches(msg, k.Method):
@@ -256,7 +268,7 @@ func (f *loginForm) key(msg tea.KeyPressMsg) tea.Cmd {
 			step = methods - 1
 		}
 		f.setMethod((f.method + step) % methods)
-		return nil
+		return f.askProviders()
 	}
 	var cmd tea.Cmd
 	switch {
@@ -347,7 +359,10 @@ func (f loginForm) View() string {
 		for i, l := range f.labels() {
 			lines = append(lines, st.Label.Render(fmt.Sprintf("%-22s", l))+"  "+f.inputs[i].View())
 		}
-		if f.method != byAPIKey {
+		if f.method == bySocial {
+			lines = append(lines, "")
+			lines = append(lines, wrap(st.Dim, f.socialHint(), w)...)
+		} else if f.method != byAPIKey {
 			lines = append(lines, "")
 			lines = append(lines, wrap(st.Dim, "Turnkey sends a code there; the code and the new session key are encrypted to its enclave.", w)...)
 		}

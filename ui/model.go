@@ -180,6 +180,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case codeSentMsg:
 		m.busy = ""
 		return m.routeTo(focusLogin, msg)
+	case providersMsg:
+		return m.routeTo(focusLogin, msg)
 	case loggedInMsg:
 		return m.loggedIn(msg)
 	case remoteListedMsg:

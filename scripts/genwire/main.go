@@ -42,6 +42,8 @@ var (
 		"/v1/wallet_kit_config",
 		"/v1/otp_init_v2",
 		"/v1/otp_verify_v2",
+		"/v1/account",
+		"/v1/oauth2_authenticate",
 	}
 	// More definitions: an error answer's body.
 	apiExtra = []string{"Status"}
@@ -59,7 +61,8 @@ var keep = map[string][]string{
 	"GetVerifiedSubOrgIdsRequest": {"organizationId", "filterType", "filterValue"},
 	"Status":                      {"code", "message"},
 	"AuthenticationMethod":        {"type"},
-	"GetWalletKitConfigResponse":  {"organizationId", "otpLength", "otpAlphanumeric", "sessionExpirationSeconds", "enabledProviders"},
+	"GetWalletKitConfigResponse":  {"organizationId", "otpLength", "otpAlphanumeric", "sessionExpirationSeconds", "enabledProviders", "oauthClientIds", "oauthRedirectUrl"},
+	"GetAccountRequest":           {"filterType", "filterValue"},
 	"InitOtpV2Request":            {"otpType", "contact"},
 }
 

@@ -70,6 +70,12 @@ type AuthProxyConfig struct {
 	// AllowedOrigins: requests must come from one of them (an Origin
 	// header); empty or "*": from anywhere.
 	AllowedOrigins []string
+	// Providers are the social logins the configuration enables
+	// ("google", "apple", "facebook", "x", "discord"), besides email and
+	// sms; OAuthClientIDs their client IDs (wallet_kit_config's
+	// enabledProviders and oauthClientIds).
+	Providers      []string
+	OAuthClientIDs map[string]string
 }
 
 type contactUser struct{ org, user string }
@@ -342,7 +348,11 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request, body []byte) {
 			secs = c.SessionSeconds
 		}
 		writeJSON(w, wire.ProxyGetWalletKitConfigResponse{OrganizationID: c.OrganizationID, OTPLength: strconv.Itoa(length), OTPAlphanumeric: &c.Alphanumeric,
-			SessionExpirationSeconds: secs, EnabledProviders: []string{"email", "sms"}})
+			SessionExpirationSeconds: secs, EnabledProviders: c.providers(), OAuthClientIDs: c.OAuthClientIDs})
+	case wire.ProxyPathAccount:
+		s.account(w, c.OrganizationID, body)
+	case wire.ProxyPathOauth2Authenticate:
+		s.oauth2Authenticate(w, c, body)
 	case wire.ProxyPathOTPInitV2:
 		var p wire.ProxyInitOTPV2Request
 		if json.Unmarshal(body, &p) != nil || p.OTPType == "" || p.Contact == "" {
@@ -385,10 +395,6 @@ func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
 		writeError(w, http.StatusUnauthorized, 16, "invalid attested stamp: "+err.Error())
 		return
 	}
-	if st.Scheme != wire.SchemeAttestedVerificationToken {
-		writeError(w, http.StatusUnauthorized, 16, "unsupported attested stamp scheme: "+st.Scheme)
-		return
-	}
 	var req request
 	if err := json.Unmarshal(body, &req); err != nil {
 		writeError(w, http.StatusBadRequest, 3, "malformed request")
@@ -396,6 +402,15 @@ func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	switch st.Scheme {
+	case wire.SchemeAttestedVerificationToken:
+	case wire.SchemeAttestedOIDC:
+		s.attestedOIDC(w, r.URL.Path, st, req, body)
+		return
+	default:
+		writeError(w, http.StatusUnauthorized, 16, "unsupported attested stamp scheme: "+st.Scheme)
+		return
+	}
 	tok, err := turnkey.VerifyVerificationToken(st.PublicKeyAttestation, &s.Notarizer.PublicKey, s.now())
 	if err != nil {
 		writeError(w, http.StatusUnauthorized, 16, MsgBadAttestation+": "+err.Error())
@@ -407,19 +422,7 @@ func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	switch r.URL.Path {
 	case wire.PathGetActivity, wire.PathGetMFAStatus:
-		// Both ask {organizationId, activityId}.
-		var q wire.GetActivityRequest
-		json.Unmarshal(body, &q)
-		a, ok := s.activities[q.ActivityID]
-		if !ok || s.codes.byToken[q.ActivityID] != tok.ID {
-			writeError(w, http.StatusNotFound, 5, MsgUnknownActivity)
-			return
-		}
-		if r.URL.Path == wire.PathGetMFAStatus {
-			s.mfaStatus(w, q.ActivityID)
-			return
-		}
-		writeJSON(w, wire.ActivityResponse{Activity: a})
+		s.activityFor(w, r.URL.Path, tok.ID, body)
 		return
 	case wire.PathApproveActivity:
 		if req.wellFormed(w, r.URL.Path) {
@@ -457,6 +460,24 @@ func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	s.issue(w, wire.ActivityTypeStampLogin, u.org, u.user, p, func() { s.codes.used[tok.ID] = true })
 	s.codes.byToken[s.lastActivity] = tok.ID
+}
+
+// activityFor answers get_activity or get_mfa_status (both ask
+// {organizationId, activityId}) about an activity that the attestation id
+// made.
+func (s *Server) activityFor(w http.ResponseWriter, path, id string, body []byte) {
+	var q wire.GetActivityRequest
+	json.Unmarshal(body, &q)
+	a, ok := s.activities[q.ActivityID]
+	if !ok || s.codes.byToken[q.ActivityID] != id {
+		writeError(w, http.StatusNotFound, 5, MsgUnknownActivity)
+		return
+	}
+	if path == wire.PathGetMFAStatus {
+		s.mfaStatus(w, q.ActivityID)
+		return
+	}
+	writeJSON(w, wire.ActivityResponse{Activity: a})
 }
 
 // initOTPActivity is INIT_OTP_V3, by an API key of org.

@@ -87,6 +87,7 @@ type Server struct {
 	denied       map[string][]wire.ActivityType // user -> activity types a policy denies
 	consensus    map[string]*consensusWait      // activity ID -> approvals it waits for
 	misbehave    misbehaviour
+	oauth        oidcState
 }
 
 // Profile is a session profile: a login with it yields a session whose

@@ -26,9 +26,11 @@ const (
 
 // The Auth Proxy's endpoints tkauth calls.
 const (
-	ProxyPathWalletKitConfig = "/v1/wallet_kit_config"
-	ProxyPathOTPInitV2       = "/v1/otp_init_v2"
-	ProxyPathOTPVerifyV2     = "/v1/otp_verify_v2"
+	ProxyPathWalletKitConfig    = "/v1/wallet_kit_config"
+	ProxyPathOTPInitV2          = "/v1/otp_init_v2"
+	ProxyPathOTPVerifyV2        = "/v1/otp_verify_v2"
+	ProxyPathAccount            = "/v1/account"
+	ProxyPathOauth2Authenticate = "/v1/oauth2_authenticate"
 )
 
 // ActivityTypeOf is the type an activity posted to path must carry;
@@ -499,6 +501,28 @@ type Vote struct {
 	UserID string `json:"userId"`
 }
 
+// ProxyOauth2Provider is the spec's Oauth2Provider.
+type ProxyOauth2Provider string
+
+// Values of ProxyOauth2Provider.
+const (
+	Oauth2ProviderX       ProxyOauth2Provider = "OAUTH2_PROVIDER_X"
+	Oauth2ProviderDiscord ProxyOauth2Provider = "OAUTH2_PROVIDER_DISCORD"
+)
+
+// ProxyGetAccountRequest is the spec's GetAccountRequest.
+type ProxyGetAccountRequest struct {
+	// Specifies the type of filter to apply, i.e 'CREDENTIAL_ID', 'NAME', 'USERNAME', 'EMAIL', 'PHONE_NUMBER', 'OIDC_TOKEN' or 'PUBLIC_KEY'
+	FilterType string `json:"filterType"`
+	// The value of the filter to apply for the specified type. For example, a specific email or name string.
+	FilterValue string `json:"filterValue"`
+}
+
+// ProxyGetAccountResponse is the spec's GetAccountResponse.
+type ProxyGetAccountResponse struct {
+	OrganizationID string `json:"organizationId,omitempty"`
+}
+
 // ProxyGetWalletKitConfigRequest is the spec's GetWalletKitConfigRequest.
 type ProxyGetWalletKitConfigRequest struct {
 }
@@ -507,6 +531,10 @@ type ProxyGetWalletKitConfigRequest struct {
 type ProxyGetWalletKitConfigResponse struct {
 	// List of enabled authentication providers (e.g., 'facebook', 'google', 'apple', 'email', 'sms', 'passkey', 'wallet')
 	EnabledProviders []string `json:"enabledProviders"`
+	// Mapping of social login providers to their OAuth client IDs.
+	OAuthClientIDs map[string]string `json:"oauthClientIds,omitempty"`
+	// OAuth redirect URL to be used for social login flows.
+	OAuthRedirectURL string `json:"oauthRedirectUrl,omitempty"`
 	// The organization ID this configuration applies to
 	OrganizationID  string `json:"organizationId"`
 	OTPAlphanumeric *bool  `json:"otpAlphanumeric,omitempty"`
@@ -529,6 +557,28 @@ type ProxyInitOTPV2Response struct {
 	OTPEncryptionTargetBundle string `json:"otpEncryptionTargetBundle"`
 	// Unique identifier for an OTP flow.
 	OTPID string `json:"otpId"`
+}
+
+// ProxyOAuth2AuthenticateRequest is the spec's OAuth2AuthenticateRequest.
+type ProxyOAuth2AuthenticateRequest struct {
+	// The auth_code provided by the OAuth 2.0 to the end user to be exchanged for a Bearer token in the OAuth 2.0 flow
+	AuthCode string `json:"authCode"`
+	// The client ID registered with the OAuth 2.0 provider
+	ClientID string `json:"clientId"`
+	// The code verifier used by OAuth 2.0 PKCE providers
+	CodeVerifier string `json:"codeVerifier"`
+	// A nonce value set to sha256(publicKey), used to bind the OIDC token to a specific public key
+	Nonce string `json:"nonce"`
+	// The OAuth 2.0 provider to authenticate with
+	Provider ProxyOauth2Provider `json:"provider"`
+	// The URI the user is redirected to after they have authenticated with the OAuth 2.0 provider
+	RedirectUri string `json:"redirectUri"`
+}
+
+// ProxyOAuth2AuthenticateResponse is the spec's OAuth2AuthenticateResponse.
+type ProxyOAuth2AuthenticateResponse struct {
+	// A Turnkey issued OIDC token to be used with the LoginWithOAuth activity
+	OidcToken string `json:"oidcToken"`
 }
 
 // ProxyVerifyOTPV2Request is the spec's VerifyOtpV2Request.
