@@ -205,7 +205,7 @@ func checkText(c session.Check) string {
 
 // click selects the row clicked on.
 func (m *Model) click(mouse tea.Mouse) {
-	if mouse.Button != tea.MouseLeft || m.focus != focusTable {
+	if mouse.Button != tea.MouseLeft || m.focus != focusTable || m.tooSmall() {
 		return
 	}
 	if m.table.click(mouse.Y - len(m.headerLines()) - 1) { // the column header

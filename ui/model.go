@@ -372,6 +372,9 @@ func (m Model) request(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	if m.tooSmall() {
+		return m.smallKey(msg)
+	}
 	if key.Matches(msg, m.keys.Interrupt) {
 		return m.interrupt(msg)
 	}
