@@ -309,6 +309,9 @@ type putOptions struct {
 	// keepActive leaves the active session as it is (a refresh);
 	// otherwise the session stored becomes active, as in Turnkey's SDK.
 	keepActive bool
+	// proxy, if it has an ID, is remembered with the session: the Auth
+	// Proxy configuration the login went through.
+	proxy AuthProxyConfig
 }
 
 // put is Put, qualified by o. Once the session is stored (the first
@@ -335,6 +338,7 @@ func (m *Manager) put(ctx context.Context, s Session, key string, o putOptions) 
 			}
 		}
 		st.Sessions[key] = &s
+		st.rememberAuthProxy(o.proxy, s.StoredAt)
 		wasActive := st.Active
 		if !o.keepActive {
 			st.activate(key)
