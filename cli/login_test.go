@@ -222,3 +222,25 @@ func TestLoginOffersAuthProxiesUsedBefore(t *testing.T) {
 		t.Errorf("escaping, or another configuration: exit %d %q", r.code, r.errOut)
 	}
 }
+
+// Where the new session cannot end the replaced key (its scope allows
+// only signing: Turnkey refuses it delete_api_keys, code 7), the login
+// ends it with the long-lived API key it used.
+func TestLoginEndsTheReplacedKeyWithTheLongLivedKey(t *testing.T) {
+	srv, _ := withAPI(t)
+	srv.AddScopedProfile("prof-sign", "signer", "activity.action == 'SIGN'")
+	c := newCLI(t)
+	c.ok("login", "--org", "o", "--session-key", "s")
+	old := c.state().Sessions["s"].PublicKey
+	out := c.ok("login", "--org", "o", "--session-key", "s", "--session-profile", "prof-sign")
+	s := c.state().Sessions["s"]
+	if s.PublicKey == old || s.SessionProfileID != "prof-sign" {
+		t.Fatalf("the scoped login did not replace s: %+v", s)
+	}
+	if srv.HasKey(old) || !strings.Contains(out, "Ended on Turnkey the replaced session's key "+session.Short(old)) {
+		t.Errorf("the replaced key is live on Turnkey %v; login said %q", srv.HasKey(old), out)
+	}
+	if !srv.HasKey(s.PublicKey) {
+		t.Error("the new session's key is gone from Turnkey")
+	}
+}

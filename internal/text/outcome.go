@@ -2,6 +2,7 @@ package text
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tkauth/tkauth/internal/escape"
@@ -24,6 +25,20 @@ func OldKeyLeft(why string) string {
 // was ended on Turnkey.
 func ReplacedKeyEnded(e *session.EndedKey) string {
 	return "Ended on Turnkey the replaced session's key " + escape.Clean(session.Short(e.PublicKey)) + "."
+}
+
+// ReplacedKey says, as sentences, what came of ending the key of the live
+// session a login replaced (res.OldKey): ended, or live on Turnkey until
+// when and why (why is the error, as the front end says it); "" when
+// there was none to end.
+func ReplacedKey(e *session.EndedKey, why string, now time.Time) string {
+	switch {
+	case e == nil:
+		return ""
+	case e.Err == nil:
+		return ReplacedKeyEnded(e)
+	}
+	return "The" + strings.TrimSuffix(strings.TrimPrefix(ReplacedKeyLeft(e, why, now), "the"), ".") + "."
 }
 
 // ReplacedKeyLeft says that the key of the live session a login replaced
