@@ -76,7 +76,7 @@ type tuiParts struct {
 // on the terminal under the TUI.
 func tuiConfig(p tuiParts) ui.Config {
 	cfg := ui.Config{Sessions: p.Manager, StorePath: p.StorePath, Shell: p.Shell, KeyStore: p.KeyStore, Note: p.Note,
-		KeyStoreReady: p.KeyStoreReady, Watch: true, Demo: p.Demo, AutoRefresh: p.AutoRefresh, Guide: p.Guide}
+		KeyStoreReady: p.KeyStoreReady, Watch: true, Demo: p.Demo, AutoRefresh: p.AutoRefresh, Guide: p.Guide, ProcessGone: processGone}
 	if p.Servers == nil {
 		return cfg
 	}

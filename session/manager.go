@@ -552,6 +552,9 @@ const (
 	PresenceUnknown Presence = "unknown" // the key store could not be asked
 	Present         Presence = "present"
 	Missing         Presence = "missing"
+	// InProcess: the key pair of a note of `exec --login` (OneShotKey),
+	// which lives only in the process that made it; no key store is asked.
+	InProcess Presence = "in-process"
 )
 
 // KeyPairPresence asks the key stores whether they hold the private key of
@@ -575,6 +578,11 @@ func (m *Manager) KeyPairPresence(ctx context.Context, st *State) map[string]Pre
 			order = append(order, ks)
 		}
 		byStore[ks] = append(byStore[ks], pub)
+	}
+	for _, k := range st.Keys() {
+		if s := st.Sessions[k]; st.IsOneShotNote(s) {
+			out[s.PublicKey] = InProcess
+		}
 	}
 	for _, k := range st.Keys() {
 		want(st.Sessions[k].PublicKey)

@@ -105,6 +105,9 @@ func (m Model) headerLines() []string {
 		}
 		lines = append(lines, wrap(st.Warning, w, m.width)...)
 	}
+	for _, l := range m.leftovers {
+		lines = append(lines, wrap(st.Warning, "⚠ "+escape.Message(l), m.width)...)
+	}
 	if m.loadErr != nil {
 		lines = append(lines, wrap(st.Error, "Cannot read the store: "+escape.Clean(describe(m.loadErr)), m.width)...)
 	}

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -97,4 +98,27 @@ func Verdict(c session.Check, why string) string {
 		return "Turnkey could not be asked about " + key + ": " + why
 	}
 	return key + " cannot be checked here: " + why
+}
+
+// LeftoverNote says that s, the note of a session `tkauth exec --login`
+// made for a command in process pid, which ended without ending it, may
+// be live on Turnkey, until when, and how to end it there.
+func LeftoverNote(s session.Session, pid int) string {
+	return fmt.Sprintf("the session %s was made for a command by `tkauth exec --login` (process %d), which ended without ending it: it may be live on Turnkey until %s (%s in %s); `tkauth logout --revoke %s --api-key NAME` ends it there, with the API key it was made with",
+		escape.Clean(s.Key), pid, s.Expiry.UTC().Format(time.RFC3339), escape.Clean(s.UserLabel()), escape.Clean(s.OrganizationLabel()), escape.Clean(escape.Shell(s.Key)))
+}
+
+// LeftoverNotes are the notes in st of sessions made for a command by
+// `tkauth exec --login` whose process is gone (gone says so of a pid) and
+// that have not expired at now, each with its process: what LeftoverNote
+// says.
+func LeftoverNotes(st *session.State, now time.Time, self int, gone func(pid int) bool) []string {
+	var out []string
+	for _, s := range session.OneShotNotes(st, now) {
+		pid, _ := session.OneShotPID(s.Key)
+		if pid != self && gone(pid) {
+			out = append(out, LeftoverNote(s, pid))
+		}
+	}
+	return out
 }
