@@ -70,12 +70,20 @@ func (d *dialog) SetSize(width, height int) {
 	d.scroll.setSize(height-dialogFrameH, d.layout)
 }
 
-// enable turns on the keys that mean something now.
+// enable turns on the keys that mean something now. While the dialog
+// takes text, letters are text: only esc (and ctrl+c) cancels.
 func (d *dialog) enable() {
 	d.keys.navKeys.enable(d.scroll.maxOff(d.layout) > 0)
 	d.keys.Confirm.SetEnabled(d.word == "")
 	d.keys.Revoke.SetEnabled(d.word == "" && d.revoke != nil)
 	d.keys.Apply.SetEnabled(d.word != "")
+	if d.word != "" {
+		d.keys.Cancel.SetKeys("esc", "ctrl+c")
+		d.keys.Cancel.SetHelp("esc", "cancel")
+	} else {
+		d.keys.Cancel.SetKeys("n", "esc", "ctrl+c")
+		d.keys.Cancel.SetHelp("n/esc", "cancel")
+	}
 }
 
 func (d dialog) ShortHelp() []key.Binding  { d.enable(); return d.keys.ShortHelp() }

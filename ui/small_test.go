@@ -57,3 +57,23 @@ func TestTooSmallSaysWhichKeysWork(t *testing.T) {
 		}
 	}
 }
+
+// A dialog that takes a typed word takes n and y as letters: only esc
+// cancels it.
+func TestTypedDialogTakesLetters(t *testing.T) {
+	mgr, _ := demoManager(t)
+	m, _ := press(t, loaded(t, testConfig(mgr), 100, 30), "D")
+	if m.focus != focusDialog || m.dialog.word == "" {
+		t.Fatalf("setup: D opened no typed dialog (focus %d)", m.focus)
+	}
+	m, _ = press(t, m, "n", "y")
+	if m.focus != focusDialog || m.dialog.typed.Value() != "ny" {
+		t.Fatalf("n and y in the field: focus %d, typed %q", m.focus, m.dialog.typed.Value())
+	}
+	if s := screen(m); strings.Contains(s, "n/esc") {
+		t.Errorf("the help offers n to cancel:\n%s", s)
+	}
+	if m, _ = press(t, m, "esc"); m.focus != focusTable {
+		t.Errorf("esc: focus %d", m.focus)
+	}
+}
