@@ -168,6 +168,7 @@ func (c codeIssuer) Issue(ctx context.Context, key session.Signer, r session.Log
 	r.PublicKey = key.PublicKey()
 	if l.Proxy != nil {
 		r.Org = tok.OrganizationID
+		ctx = context.WithValue(ctx, mfaProxyKey{}, &mfaProxy{proxy: l.Proxy, length: sent.CodeLength, alphanumeric: sent.Alphanumeric})
 		return l.API.StampLoginAttested(ctx, key, tok.Raw, r)
 	}
 	if r.Org, err = l.subOrg(ctx); err != nil {
