@@ -29,15 +29,15 @@ var ErrMFANeeded = errors.New("Turnkey needs more authentication factors for thi
 // UserID the user whose factors it needs (get_mfa_status; "" if Turnkey
 // did not say): a session factor must be a session of theirs.
 type MFANeeded struct {
-	ActivityID  string
-	Fingerprint string
+	ActivityID   string
+	Fingerprint  string
 	Organization string
 	UserID       string
-	Factors     []string
-	Steps       [][]string
-	Consensus   bool
-	Votes       int
-	Until       time.Time
+	Factors      []string
+	Steps        [][]string
+	Consensus    bool
+	Votes        int
+	Until        time.Time
 }
 
 // Asks reports whether a step still to be proved accepts factor

@@ -170,10 +170,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.say(kind, checkText(c))
 	case MFAWaiting:
 		switch {
-		case msg.Answer != nil && m.busy != "":
+		case msg.asks() && m.busy != "":
 			m.askMFA(msg)
-		case msg.Answer != nil:
-			msg.Answer <- false // the action is over
+		case msg.asks():
+			msg.decline() // the action is over
 		case m.busy != "":
 			m.mfa = &msg
 		}
