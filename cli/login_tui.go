@@ -59,6 +59,7 @@ func tuiLogin(m *session.Manager, c *turnkey.Client, load apiKeyLoader, proxyURL
 			if err != nil {
 				return session.StoreResult{}, err
 			}
+			ctx = context.WithValue(ctx, loginKeyCtx{}, loginKey{key, name + file})
 			res, err := m.Login(ctx, session.APIKeyLogin{Turnkey: c, Key: key, Org: org}, session.LoginOptions{Expires: session.DefaultLifetime})
 			if err != nil {
 				return res, errLogin(err)

@@ -74,6 +74,15 @@ func askTUI[T any](ctx context.Context, waits chan<- ui.MFAWaiting, w ui.MFAWait
 	}
 }
 
+// loginKeyCtx keys the long-lived API key a login in the TUI signs with
+// (loginKey): the API key factor its activity asks for is that key's.
+type loginKeyCtx struct{}
+
+type loginKey struct {
+	key  session.Signer
+	name string
+}
+
 // tuiFactorWay is a way the TUI offers to prove a step: its choice, and
 // the approver it makes of what the user typed for it.
 type tuiFactorWay struct {
@@ -88,6 +97,13 @@ func tuiFactorWays(ctx context.Context, c *turnkey.Client, n turnkey.MFANeeded, 
 	for _, typ := range step {
 		switch typ {
 		case turnkey.FactorAPIKey:
+			if k, ok := ctx.Value(loginKeyCtx{}).(loginKey); ok {
+				label := "the API key " + escape.Clean(k.name) + ", which this login signs with"
+				out = append(out, tuiFactorWay{ui.MFAChoice{Label: label}, func(context.Context, string) (turnkey.Approver, error) {
+					return turnkey.KeyApprover{Key: k.key, Name: label}, nil
+				}})
+				continue
+			}
 			if p.LoadAPIKey == nil {
 				continue
 			}

@@ -23,13 +23,16 @@ func (m Model) smallScreen() string {
 	lines := []string{fmt.Sprintf("The terminal is %dx%d.", m.width, m.height), fmt.Sprintf("tkauth needs at least %dx%d:", minWidth, minHeight)}
 	switch {
 	case m.busy != "":
-		lines = append(lines, "make it bigger. Under way: "+m.busy+";", "keys wait until it is bigger.")
+		lines = append(lines, "make it bigger. Under way: "+m.busy+"; keys wait until it is bigger.")
 	case m.focus == focusTable && !m.yank:
 		lines = append(lines, "make it bigger (q or ctrl+c quits).")
 	default:
-		lines = append(lines, "make it bigger (ctrl+c closes what is", "open; other keys wait until it is bigger).")
+		lines = append(lines, "make it bigger (ctrl+c closes what is open; other keys wait until it is bigger).")
 	}
-	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n"))
+	// Wrapped to the width, but never narrower than a phrase: on a tiny
+	// terminal the words are cut by the terminal, not broken up by tkauth.
+	msg := lipgloss.Wrap(strings.Join(lines, "\n"), max(m.width-2, 40), " ")
+	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, msg)
 }
 
 // smallKey is a key while the terminal is too small: ctrl+c closes what
