@@ -104,8 +104,8 @@ func Verdict(c session.Check, why string) string {
 // made for a command in process pid, which ended without ending it, may
 // be live on Turnkey, until when, and how to end it there.
 func LeftoverNote(s session.Session, pid int) string {
-	return fmt.Sprintf("the session %s was made for a command by `tkauth exec --login` (process %d), which ended without ending it: it may be live on Turnkey until %s (%s in %s); `tkauth logout --revoke %s --api-key NAME` ends it there, with the API key it was made with",
-		escape.Clean(s.Key), pid, s.Expiry.UTC().Format(time.RFC3339), escape.Clean(s.UserLabel()), escape.Clean(s.OrganizationLabel()), escape.Clean(escape.Shell(s.Key)))
+	return fmt.Sprintf("the session %s was made for a command by `tkauth exec --login` (process %d), which ended without ending it: it may be live on Turnkey until %s; `tkauth logout --revoke %s --api-key NAME` ends it there",
+		escape.Clean(s.Key), pid, s.Expiry.UTC().Format(time.RFC3339), escape.Clean(escape.Shell(s.Key)))
 }
 
 // LeftoverNotes are the notes in st of sessions made for a command by
