@@ -78,25 +78,6 @@ func execLoginRun(ctx context.Context, opts *ExecOptions) error {
 	return err
 }
 
-// reportLeftovers says, on stderr, which sessions made for `exec
-// --login` by a tkauth that is gone (a kill -9, a power cut) may still be
-// live on Turnkey, and how to end them. Reading the store is all it
-// costs; a store it cannot read is said by the command itself.
-func reportLeftovers(ctx context.Context, ios *IOStreams, m *session.Manager) {
-	st, err := m.State(ctx)
-	if err != nil {
-		return
-	}
-	for _, s := range session.OneShotNotes(st, time.Now()) {
-		pid, _ := session.OneShotPID(s.Key)
-		if pid == os.Getpid() || !processGone(pid) {
-			continue
-		}
-		ios.warn("the session %s was made for a command by `tkauth exec --login` (process %d), which ended without ending it: it may be live on Turnkey until %s (%s in %s); `tkauth logout --revoke %s --api-key NAME` ends it there, with the API key it was made with",
-			s.Key, pid, s.Expiry.UTC().Format(time.RFC3339), s.UserLabel(), s.OrganizationLabel(), shellQuote(s.Key))
-	}
-}
-
 // runChild runs the program at path with tkauth's streams, forwarding the
 // signals sent to tkauth, and returns its exit code (128 + the signal for
 // one that killed it, as a shell says). Ctrl-C reaches the command from

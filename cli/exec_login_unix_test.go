@@ -4,6 +4,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
 )
 
 // execChildEnv holds, as JSON, the arguments of tkauth run in a process
@@ -127,5 +129,56 @@ func TestExecLoginPassesOnAnInterrupt(t *testing.T) {
 	}
 	if srv.HasKey(pub) {
 		t.Error("the session made for the command is still live on Turnkey")
+	}
+}
+
+// The notes exec --login keeps of its sessions show for what they are:
+// their key pair lives in the process that made them ("in-process"), never
+// "missing"; a note whose process is gone is said once a command, from
+// the state the command reads anyway, and one whose process runs is not.
+func TestExecLoginNotesShowForWhatTheyAre(t *testing.T) {
+	c := newCLI(t)
+	ended := exec.Command("true")
+	if err := ended.Run(); err != nil {
+		t.Fatal(err)
+	}
+	_, gonePub, _ := session.NewPrivateKey()
+	_, livePub, _ := session.NewPrivateKey()
+	gone, live := session.OneShotKey(ended.Process.Pid, gonePub), session.OneShotKey(1, livePub) // pid 1 runs
+	if err := store.NewFile(c.home).Update(context.Background(), func(st *session.State, commit session.Commit) error {
+		for key, pub := range map[string]string{gone: gonePub, live: livePub} {
+			s, err := session.Parse(token(t, pub, time.Hour))
+			if err != nil {
+				return err
+			}
+			s.Key = key
+			st.Sessions[key] = &s
+		}
+		return commit()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r := c.run("", true, "list")
+	if strings.Count(r.errOut, "was made for a command by `tkauth exec --login`") != 1 || !strings.Contains(r.errOut, "the session "+gone+" ") {
+		t.Errorf("list's notes of the sessions left: %q", r.errOut)
+	}
+	for _, key := range []string{gone, live} {
+		row := ""
+		for l := range strings.Lines(r.out) {
+			if strings.Contains(l, key) {
+				row = l
+			}
+		}
+		if !strings.Contains(row, "in-process") || strings.Contains(row, "missing") {
+			t.Errorf("%s's row: %q", key, row)
+		}
+	}
+	for _, j := range c.listJSON() {
+		if j.KeyPair != string(session.InProcess) {
+			t.Errorf("list --json: %s's key pair is %q", j.SessionKey, j.KeyPair)
+		}
+	}
+	if out := c.ok("show", gone); !strings.Contains(out, "only in the memory of tkauth exec --login (process "+strconv.Itoa(ended.Process.Pid)+")") {
+		t.Errorf("show:\n%s", out)
 	}
 }

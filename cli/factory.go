@@ -64,17 +64,12 @@ func (f *Factory) Dir() (string, error) {
 // Open opens the store and the key stores the flags select, chosen now.
 // Why the key store is not the one asked for (env.Note) is said on
 // stderr only where it matters: when the store holds key pairs kept in
-// the system keyring, which cannot be reached now. A command that makes
-// key pairs opens with OpenForNewKeys.
+// the system keyring, which cannot be reached now; and sessions `exec
+// --login` left are said. Both are found in the first state the command
+// reads (notices), at no read of their own. A command that makes key
+// pairs opens with OpenForNewKeys.
 func (f *Factory) Open(ctx context.Context) (*Env, error) {
-	env, err := f.openNow(ctx)
-	if err == nil && env.Note != "" && f.systemKeyPairs(ctx, env) {
-		f.IO.warn("%s", noteForGood(env.Note))
-	}
-	if err == nil {
-		reportLeftovers(ctx, f.IO, env.Manager)
-	}
-	return env, err
+	return f.open(ctx, true)
 }
 
 // OpenForNewKeys is Open for a command that makes key pairs (login,
@@ -94,23 +89,12 @@ func noteForGood(note string) string {
 	return note + "; to keep keys in files for good, and not be told again, set TKAUTH_KEYRING=file (or give --keyring file)"
 }
 
-// systemKeyPairs reports whether env's store records a key pair kept in
-// the system keyring.
-func (f *Factory) systemKeyPairs(ctx context.Context, env *Env) bool {
-	st, err := env.Store.Load(ctx)
-	if err != nil {
-		return false // the command says what is wrong with the store
-	}
-	for _, kp := range st.KeyPairs {
-		if kp.KeyStore == store.KeyringSystem {
-			return true
-		}
-	}
-	return false
-}
-
 // openNow is Open saying nothing: the TUI shows env.Note in its header.
-func (f *Factory) openNow(ctx context.Context) (*Env, error) {
+func (f *Factory) openNow(ctx context.Context) (*Env, error) { return f.open(ctx, false) }
+
+// open opens the store and the key stores chosen now; with notices, the
+// Manager says them of the first state it reads.
+func (f *Factory) open(ctx context.Context, notices bool) (*Env, error) {
 	dir, err := f.Dir()
 	if err != nil {
 		return nil, err
@@ -120,7 +104,11 @@ func (f *Factory) openNow(ctx context.Context) (*Env, error) {
 		return nil, usageError{err}
 	}
 	st := store.NewFile(dir)
-	return &Env{Manager: newManager(st, ks.Keys, ks.Others...).WithLongLivedKeys(f.knownLongLived), Store: st, KeyStore: ks.Keys.Name(), Note: ks.Note}, nil
+	var over session.Store = st
+	if notices {
+		over = &firstRead{Store: st, seen: f.notices(ks.Note)}
+	}
+	return &Env{Manager: newManager(over, ks.Keys, ks.Others...).WithLongLivedKeys(f.knownLongLived), Store: st, KeyStore: ks.Keys.Name(), Note: ks.Note}, nil
 }
 
 // OpenDeferred opens the store for the TUI: with auto, the key store is

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/turnkey"
 )
 
 // errLoginFlags is login's answer, off a terminal, to no flags: which
@@ -18,8 +20,9 @@ var errLoginFlags = usageError{errors.New("login needs, when no one is at a term
 
 // loginAsk asks, on a terminal, what a login given no flags needs, as gh
 // auth login does: the method, then the address (and the Auth Proxy
-// configuration, where none is set) or the organization, offering those
-// of the sessions stored; then the login asks for the code as ever.
+// configuration, where none is set, offering those used before) or the
+// organization, offering those of the sessions stored; then the login asks
+// for the code as ever.
 func loginAsk(ctx context.Context, opts *LoginOptions) error {
 	ios := opts.IO
 	method, err := choose(ios, "How do you log in?", []string{
@@ -49,7 +52,7 @@ func loginAsk(ctx context.Context, opts *LoginOptions) error {
 			opts.WhatsApp = contact
 		}
 		if opts.AuthProxy == "" {
-			if opts.AuthProxy, err = askLine(ios, "Auth Proxy configuration ID (your app's, from Turnkey's dashboard)", ""); err != nil {
+			if err := opts.askAuthProxy(ctx); err != nil {
 				return err
 			}
 		}
@@ -74,6 +77,38 @@ func loginAsk(ctx context.Context, opts *LoginOptions) error {
 		return err
 	}
 	return loginRun(ctx, opts)
+}
+
+// askAuthProxy asks which Auth Proxy configuration the code login goes
+// through, offering those code logins stored sessions through (each with
+// its proxy's URL), most recently used first.
+func (opts *LoginOptions) askAuthProxy(ctx context.Context) error {
+	var used []session.AuthProxyConfig
+	if opts.Sessions != nil {
+		if st, err := opts.Sessions(ctx); err == nil {
+			used = st.AuthProxies
+		}
+	}
+	if len(used) > 0 {
+		labels := make([]string, 0, len(used)+1)
+		for _, c := range used {
+			labels = append(labels, escape.Clean(c.ID)+" at "+escape.Clean(cmp.Or(c.URL, turnkey.DefaultAuthProxyURL)))
+		}
+		i, err := choose(opts.IO, "Which Auth Proxy configuration?", append(labels, "another configuration"))
+		if err != nil {
+			return err
+		}
+		if i < len(used) {
+			opts.AuthProxy = used[i].ID
+			if used[i].URL != "" {
+				opts.AuthProxyURL = used[i].URL
+			}
+			return nil
+		}
+	}
+	var err error
+	opts.AuthProxy, err = askLine(opts.IO, "Auth Proxy configuration ID (your app's, from Turnkey's dashboard)", "")
+	return err
 }
 
 type usedOrg struct{ id, label string }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"errors"
@@ -120,10 +119,11 @@ func loginCodeRun(ctx context.Context, opts *LoginOptions) error {
 
 // readCode asks for the code on a terminal, saying where it went and how
 // long it lives, or reads one line of stdin; a code that cannot be the one
-// sent is refused before it costs one of its tries.
+// sent is refused before it costs one of its tries. It reads no further
+// than the line: an MFA factor's code may follow the login's.
 func readCode(ios *IOStreams, contact string, sent turnkey.Sent, now time.Time) (string, error) {
 	if !ios.CanPrompt() {
-		line, err := bufio.NewReader(ios.In).ReadString('\n')
+		line, err := readLine(ios.In)
 		code := strings.TrimSpace(line)
 		if code == "" {
 			return "", fmt.Errorf("no code on stdin (one line): %v", err)
@@ -135,10 +135,9 @@ func readCode(ios *IOStreams, contact string, sent turnkey.Sent, now time.Time) 
 		shape = fmt.Sprintf("%d-character code", sent.CodeLength)
 	}
 	fmt.Fprintf(ios.ErrOut, "Turnkey sent a %s to %s; it lives until %s (%s).\n", shape, escape.Clean(contact), sent.Expires.Format("15:04"), sent.Expires.Sub(now).Round(time.Minute))
-	in := bufio.NewReader(ios.In)
 	for range 3 {
 		fmt.Fprint(ios.ErrOut, "Code: ")
-		line, err := in.ReadString('\n')
+		line, err := readLine(ios.In)
 		code := strings.TrimSpace(line)
 		if code == "" && err != nil {
 			return "", fmt.Errorf("no code: %w", err)

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey/turnkeytest"
 )
 
@@ -175,5 +177,70 @@ func TestLoginAsksOnATerminal(t *testing.T) {
 	}
 	if r := c.run("", false, "login"); r.code != ExitUsage || !strings.Contains(r.errOut, "--org ORG") || !strings.Contains(r.errOut, "--email ADDRESS, --sms NUMBER or --whatsapp NUMBER with --auth-proxy ID") {
 		t.Errorf("login with no flags off a terminal: exit %d %q", r.code, r.errOut)
+	}
+}
+
+// A code login that stores a session remembers its Auth Proxy
+// configuration and URL; login with no flags on a terminal offers them,
+// most recently used first, escaped, beside "another configuration".
+func TestLoginOffersAuthProxiesUsedBefore(t *testing.T) {
+	srv := withCodeLogin(t)
+	c := newCLI(t)
+	ask := func(stdin string) result { return c.run(stdin, true, "login") }
+	// Nothing remembered: the ID is asked as a line.
+	if r := c.run(turnkeytest.SandboxCode+"\n", true, "login", "--email", turnkeytest.SandboxEmail, "--auth-proxy", "cfg", "--auth-proxy-url", srv.URL); r.code != 0 {
+		t.Fatalf("code login: exit %d %q", r.code, r.errOut)
+	}
+	if got := c.state().AuthProxies; len(got) != 1 || got[0].ID != "cfg" || got[0].URL != srv.URL || got[0].UsedAt.IsZero() {
+		t.Fatalf("remembered %+v", got)
+	}
+	// Offered: chosen by number, the URL comes with it (no flag given).
+	r := ask("1\n" + turnkeytest.SandboxEmail + "\n1\n" + turnkeytest.SandboxCode + "\n")
+	if r.code != 0 || !strings.Contains(r.errOut, "Which Auth Proxy configuration?") || !strings.Contains(r.errOut, "1) cfg at "+srv.URL) ||
+		!strings.Contains(r.errOut, "2) another configuration") || strings.Contains(r.errOut, "Auth Proxy configuration ID") {
+		t.Fatalf("login offering the configuration used: exit %d %q", r.code, r.errOut)
+	}
+	// A failed login remembers nothing; a parent organization's key goes
+	// around the Auth Proxy, and remembers nothing either.
+	before := c.state().AuthProxies
+	c.run("999999\n", false, "login", "--email", turnkeytest.SandboxEmail, "--auth-proxy", "other", "--auth-proxy-url", srv.URL)
+	if r := c.run(turnkeytest.SandboxCode+"\n", false, "login", "--email", turnkeytest.SandboxEmail, "--org", "o"); r.code != 0 {
+		t.Fatalf("login from the parent's key: exit %d %q", r.code, r.errOut)
+	}
+	if got := c.state().AuthProxies; len(got) != 1 || got[0] != before[0] {
+		t.Errorf("after a failed login and a parent's: %+v", got)
+	}
+	// Untrusted text is escaped; "another configuration" asks for an ID.
+	if err := store.NewFile(c.home).Update(context.Background(), func(st *session.State, commit session.Commit) error {
+		st.AuthProxies = append([]session.AuthProxyConfig{{ID: "evil\x1b]0;owned\a\u202e", URL: "https://x.example\x1b[2J", UsedAt: t0}}, st.AuthProxies...)
+		return commit()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r = ask("1\n" + turnkeytest.SandboxEmail + "\n3\ncfg\n" + turnkeytest.SandboxCode + "\n")
+	if strings.ContainsAny(r.errOut, "\x1b\a\u202e") || !strings.Contains(r.errOut, "3) another configuration") || !strings.Contains(r.errOut, "Auth Proxy configuration ID") {
+		t.Errorf("escaping, or another configuration: exit %d %q", r.code, r.errOut)
+	}
+}
+
+// Where the new session cannot end the replaced key (its scope allows
+// only signing: Turnkey refuses it delete_api_keys, code 7), the login
+// ends it with the long-lived API key it used.
+func TestLoginEndsTheReplacedKeyWithTheLongLivedKey(t *testing.T) {
+	srv, _ := withAPI(t)
+	srv.AddScopedProfile("prof-sign", "signer", "activity.action == 'SIGN'")
+	c := newCLI(t)
+	c.ok("login", "--org", "o", "--session-key", "s")
+	old := c.state().Sessions["s"].PublicKey
+	out := c.ok("login", "--org", "o", "--session-key", "s", "--session-profile", "prof-sign")
+	s := c.state().Sessions["s"]
+	if s.PublicKey == old || s.SessionProfileID != "prof-sign" {
+		t.Fatalf("the scoped login did not replace s: %+v", s)
+	}
+	if srv.HasKey(old) || !strings.Contains(out, "Ended on Turnkey the replaced session's key "+session.Short(old)) {
+		t.Errorf("the replaced key is live on Turnkey %v; login said %q", srv.HasKey(old), out)
+	}
+	if !srv.HasKey(s.PublicKey) {
+		t.Error("the new session's key is gone from Turnkey")
 	}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -10,53 +9,6 @@ import (
 	"github.com/tkauth/tkauth/turnkey"
 	"github.com/tkauth/tkauth/ui"
 )
-
-// tuiClient is a client of the API at base for the TUI: when an activity
-// needs an API key factor and the user's API key (apiKey, found by load)
-// is at hand, it asks the TUI whether to approve with it; it waits
-// ui.MFAWait for the factors left, and says so on waits, which the TUI's
-// status line counts down; nothing goes to the terminal.
-func tuiClient(base string, waits chan<- ui.MFAWaiting, load apiKeyLoader, apiKey string) *turnkey.Client {
-	c := turnkey.New(base)
-	c.MFAWait = ui.MFAWait
-	c.Approve = func(ctx context.Context, n turnkey.MFANeeded) ([]turnkey.Approver, error) {
-		if load == nil || !n.Asks(turnkey.FactorAPIKey) {
-			return nil, nil
-		}
-		name, file := apiKey, ""
-		if strings.ContainsRune(name, '/') {
-			name, file = "", name
-		}
-		key, err := load(ctx, name, file)
-		if err != nil {
-			return nil, nil // none at hand: the factor is given elsewhere
-		}
-		a := turnkey.KeyApprover{Key: key, Name: "an API key factor, with your API key " + cmp.Or(apiKey, turnkey.DefaultKeyName)}
-		answer := make(chan bool, 1)
-		select {
-		case waits <- ui.MFAWaiting{Factors: n.Factors, Offer: []string{a.Name}, Answer: answer}:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		select {
-		case yes := <-answer:
-			if yes {
-				return []turnkey.Approver{a}, nil
-			}
-			return nil, nil
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	c.OnMFA = func(n turnkey.MFANeeded) func() {
-		select {
-		case waits <- ui.MFAWaiting{Factors: n.Factors, Until: n.Until}:
-		default: // one is shown already
-		}
-		return nil
-	}
-	return c
-}
 
 // tuiLogin is the TUI's l: the login command's steps with client c, which
 // asks nothing on the terminal and draws no spinner there. Codes go
@@ -107,6 +59,7 @@ func tuiLogin(m *session.Manager, c *turnkey.Client, load apiKeyLoader, proxyURL
 			if err != nil {
 				return session.StoreResult{}, err
 			}
+			ctx = context.WithValue(ctx, loginKeyCtx{}, loginKey{key, name + file})
 			res, err := m.Login(ctx, session.APIKeyLogin{Turnkey: c, Key: key, Org: org}, session.LoginOptions{Expires: session.DefaultLifetime})
 			if err != nil {
 				return res, errLogin(err)

@@ -199,3 +199,40 @@ func TestMFAOfferedOnATerminal(t *testing.T) {
 		t.Error("no session stored, or its key is not live")
 	}
 }
+
+// A login by a code through the Auth Proxy that needs an SMS code factor:
+// --mfa sms=NUMBER has the proxy send that code (the login's attested
+// stamp sends none), and approves the login by its fingerprint in the
+// user's sub-organization, attested by the factor's own verification
+// token. Without it the login fails in words, rejected, nothing stored.
+func TestMFACodeFactorDuringACodeLogin(t *testing.T) {
+	srv := withCodeLogin(t) // ada of sub-organization sub, under o; proxy cfg
+	srv.AddContact("sub", "ada", turnkeytest.SandboxPhone)
+	srv.RequireMFA("ada", "AUTHENTICATION_TYPE_SMS_OTP")
+	c := newCLI(t)
+	login := []string{"login", "--email", turnkeytest.SandboxEmail, "--auth-proxy", "cfg", "--auth-proxy-url", srv.URL}
+
+	r := c.run(turnkeytest.SandboxCode+"\n", false, login...)
+	if r.code == ExitOK || !strings.Contains(r.errOut, "an SMS code") || !strings.Contains(r.errOut, "tkauth rejected the activity") || !strings.Contains(r.errOut, "no session was stored") {
+		t.Fatalf("without --mfa: exit %d\n%s", r.code, r.errOut)
+	}
+	if st := c.state(); len(st.Sessions) != 0 || len(st.KeyPairs) != 0 || len(srv.Waiting()) != 0 || len(srv.Rejected()) != 1 {
+		t.Fatalf("without --mfa: stored %v, waiting %v, rejected %v", st.Keys(), srv.Waiting(), srv.Rejected())
+	}
+
+	r = c.run(turnkeytest.SandboxCode+"\n"+turnkeytest.SandboxCode+"\n", false, append(login, "--mfa", "sms="+turnkeytest.SandboxPhone)...)
+	if r.code != ExitOK {
+		t.Fatalf("--mfa sms: exit %d\n%s", r.code, r.errOut)
+	}
+	s := c.state().Sessions["ada-s-wallet/ada"]
+	if s == nil || !srv.HasKey(s.PublicKey) || len(srv.Waiting()) != 0 {
+		t.Fatalf("--mfa sms stored %v; waiting %v", c.state().Keys(), srv.Waiting())
+	}
+
+	// The factor's code is the proxy's to check: a wrong one is refused,
+	// and the login with it.
+	r = c.run(turnkeytest.SandboxCode+"\n111111\n", false, append(login, "--mfa", "sms="+turnkeytest.SandboxPhone)...)
+	if r.code == ExitOK || !strings.Contains(r.errOut, "approving activity") {
+		t.Errorf("a wrong factor code: exit %d\n%s", r.code, r.errOut)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+
+	"github.com/tkauth/tkauth/internal/escape"
 )
 
 // selfCommand is how the user can run this tkauth again from where they
@@ -55,12 +57,4 @@ func sameFile(a, b string) bool {
 }
 
 // shellQuote quotes s for sh, bash, zsh and fish alike when it needs it.
-func shellQuote(s string) string {
-	unsafe := func(r rune) bool {
-		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("_@%+=:,./-", r))
-	}
-	if s != "" && strings.IndexFunc(s, unsafe) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+func shellQuote(s string) string { return escape.Shell(s) }

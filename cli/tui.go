@@ -76,17 +76,17 @@ type tuiParts struct {
 // on the terminal under the TUI.
 func tuiConfig(p tuiParts) ui.Config {
 	cfg := ui.Config{Sessions: p.Manager, StorePath: p.StorePath, Shell: p.Shell, KeyStore: p.KeyStore, Note: p.Note,
-		KeyStoreReady: p.KeyStoreReady, Watch: true, Demo: p.Demo, AutoRefresh: p.AutoRefresh, Guide: p.Guide}
+		KeyStoreReady: p.KeyStoreReady, Watch: true, Demo: p.Demo, AutoRefresh: p.AutoRefresh, Guide: p.Guide, ProcessGone: processGone}
 	if p.Servers == nil {
 		return cfg
 	}
 	sv := *p.Servers
 	sv.Confirm = nil // no question on stderr under the TUI: --other-api says it
 	waits := make(chan ui.MFAWaiting, 1)
-	sv.Dial = func(base string) session.TurnkeyAPI { return tuiClient(base, waits, p.LoadAPIKey, p.APIKey) } // nor a spinner
+	sv.Dial = func(base string) session.TurnkeyAPI { return tuiClient(base, waits, p) } // nor a spinner
 	cfg.Servers, cfg.MFA = &sv, waits
 	cfg.Remote = tuiRemote(p.Manager, sv)
-	c := tuiClient(p.LoginURL, waits, p.LoadAPIKey, p.APIKey)
+	c := tuiClient(p.LoginURL, waits, p)
 	cfg.Login = tuiLogin(p.Manager, c, p.LoadAPIKey, p.AuthProxyURL, p.AuthProxyID, p.APIKey, p.Trust)
 	cfg.Login.Social = tuiSocial(p.Manager, c, p.AuthProxyURL, p.ProviderURL, turnkey.DefaultRedirectPort, p.Trust)
 	return cfg

@@ -107,7 +107,7 @@ func TestTUILogoutAllAt80x24(t *testing.T) {
 	x.run("send-keys", "-t", "tk", "D")
 	// The whole dialog, head, scrolling body and foot, on one screen (or
 	// waitForAll fails, showing the last).
-	x.waitForAll("Log out all 40 sessions?", "Removes from this machine:", "lines", "Type yes and press enter to log out", "│  >", "╰──", "n/esc cancel")
+	x.waitForAll("Log out all 40 sessions?", "Removes from this machine:", "lines", "Type yes and press enter to log out", "│  >", "╰──", "esc cancel")
 	x.run("send-keys", "-t", "tk", "End")
 	// Scrolled to the end, it keeps its head and foot.
 	x.waitForAll("Logging out is not revoking", "Log out all 40 sessions?", fixture.Target, "│  >")

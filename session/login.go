@@ -76,6 +76,9 @@ func (m *Manager) Login(ctx context.Context, by Issuer, o LoginOptions) (StoreRe
 	if l, ok := by.(APIKeyLogin); ok {
 		p.longLived = l.Key
 	}
+	if t, ok := by.(ThroughAuthProxy); ok {
+		p.proxy = t.AuthProxy()
+	}
 	if who.UserID != "" {
 		p.want, p.names = Claims{OrganizationID: who.OrganizationID, UserID: who.UserID}, who
 	}
@@ -107,6 +110,9 @@ type sessionPlan struct {
 	// longLived is the long-lived API key a login signed with, if any: it
 	// may end the replaced session's key where the new session cannot.
 	longLived Signer
+	// proxy is the Auth Proxy configuration the login went through, if
+	// any, remembered with the session.
+	proxy AuthProxyConfig
 }
 
 // newSession is every login and refresh: it makes a key pair, has issue
@@ -179,6 +185,7 @@ func (m *Manager) newSession(ctx context.Context, p sessionPlan, issue func(key 
 	res, err := m.put(ctx, s, dest.key, putOptions{
 		unchanged:  func(cur *Session) error { return unchangedSince(dest.key, dest.read, cur) },
 		keepActive: p.renews != nil,
+		proxy:      p.proxy,
 	})
 	if err != nil {
 		return fail(err)

@@ -309,6 +309,9 @@ type putOptions struct {
 	// keepActive leaves the active session as it is (a refresh);
 	// otherwise the session stored becomes active, as in Turnkey's SDK.
 	keepActive bool
+	// proxy, if it has an ID, is remembered with the session: the Auth
+	// Proxy configuration the login went through.
+	proxy AuthProxyConfig
 }
 
 // put is Put, qualified by o. Once the session is stored (the first
@@ -335,6 +338,7 @@ func (m *Manager) put(ctx context.Context, s Session, key string, o putOptions) 
 			}
 		}
 		st.Sessions[key] = &s
+		st.rememberAuthProxy(o.proxy, s.StoredAt)
 		wasActive := st.Active
 		if !o.keepActive {
 			st.activate(key)
@@ -548,6 +552,9 @@ const (
 	PresenceUnknown Presence = "unknown" // the key store could not be asked
 	Present         Presence = "present"
 	Missing         Presence = "missing"
+	// InProcess: the key pair of a note of `exec --login` (OneShotKey),
+	// which lives only in the process that made it; no key store is asked.
+	InProcess Presence = "in-process"
 )
 
 // KeyPairPresence asks the key stores whether they hold the private key of
@@ -571,6 +578,11 @@ func (m *Manager) KeyPairPresence(ctx context.Context, st *State) map[string]Pre
 			order = append(order, ks)
 		}
 		byStore[ks] = append(byStore[ks], pub)
+	}
+	for _, k := range st.Keys() {
+		if s := st.Sessions[k]; st.IsOneShotNote(s) {
+			out[s.PublicKey] = InProcess
+		}
 	}
 	for _, k := range st.Keys() {
 		want(st.Sessions[k].PublicKey)

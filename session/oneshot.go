@@ -135,18 +135,25 @@ func (m *Manager) Forget(ctx context.Context, o *OneShot, key string) error {
 	})
 }
 
+// IsOneShotNote reports whether s is the note of a session made for one
+// command: stored under OneShotKey, on a key pair tkauth does not keep
+// (one it keeps makes it an ordinary session under such a key).
+func (st *State) IsOneShotNote(s *Session) bool {
+	if _, ok := OneShotPID(s.Key); !ok {
+		return false
+	}
+	_, ours := st.KeyPairs[s.PublicKey]
+	return !ours
+}
+
 // OneShotNotes are the notes of sessions made for one command that have
 // not expired: each may be live on Turnkey, if its process is gone.
 func OneShotNotes(st *State, now time.Time) []Session {
 	var out []Session
-	for _, s := range st.List() {
-		if _, ok := OneShotPID(s.Key); !ok || s.Expired(now) {
-			continue
+	for _, k := range st.Keys() {
+		if s := st.Sessions[k]; st.IsOneShotNote(s) && !s.Expired(now) {
+			out = append(out, *s)
 		}
-		if _, ours := st.KeyPairs[s.PublicKey]; ours {
-			continue // a session of a key pair tkauth keeps: not a note
-		}
-		out = append(out, s)
 	}
 	return out
 }

@@ -15,6 +15,9 @@ type State struct {
 	Active   string              // session key of the active session, or ""
 	Previous string              // the session active before it (switch -), or ""
 	KeyPairs map[string]KeyPair  // tkauth's own key pairs, by public key
+	// AuthProxies are the Auth Proxy configurations code logins stored
+	// sessions through, most recently used first.
+	AuthProxies []AuthProxyConfig
 }
 
 // NewState returns an empty State.

@@ -17,6 +17,10 @@ const (
 	// ProblemKeyPairMissing: its private key is not in its key store, so
 	// nothing can sign for it.
 	ProblemKeyPairMissing
+	// ProblemKeyPairInProcess: it is the note of a session made for one
+	// command by `exec --login`, whose key pair lives only in that
+	// process.
+	ProblemKeyPairInProcess
 )
 
 // Problems says why s cannot sign requests at now, given whether its key
@@ -27,8 +31,11 @@ func (s Session) Problems(now time.Time, keyPair Presence) []Problem {
 	if s.Expired(now) {
 		out = append(out, ProblemExpired)
 	}
-	if keyPair == Missing {
+	switch keyPair {
+	case Missing:
 		out = append(out, ProblemKeyPairMissing)
+	case InProcess:
+		out = append(out, ProblemKeyPairInProcess)
 	}
 	return out
 }

@@ -34,6 +34,10 @@ type fileState struct {
 	Previous string        `json:"previous,omitempty"`
 	Sessions []fileSession `json:"sessions"`
 	KeyPairs []fileKeyPair `json:"keyPairs"`
+	// AuthProxies came after version 1 without a new version, as
+	// "previous" did: an older tkauth reads the file and ignores them
+	// (writing the file, it forgets them, which costs only the offer).
+	AuthProxies []fileAuthProxy `json:"authProxies,omitempty"`
 	// Gen is the generation older tkauth wrote in the file, which its
 	// logout notes name (oldnote.go); it is read, not written.
 	Gen string `json:"gen,omitempty"`
@@ -80,6 +84,13 @@ func (fs *fileSession) session() *session.Session {
 	}
 }
 
+// fileAuthProxy is an Auth Proxy configuration a code login went through.
+type fileAuthProxy struct {
+	ConfigID string    `json:"configId"`
+	URL      string    `json:"url,omitempty"`
+	UsedAt   time.Time `json:"usedAt"`
+}
+
 type fileKeyPair struct {
 	PublicKey string    `json:"publicKey"`
 	KeyStore  string    `json:"keyStore"`
@@ -117,7 +128,23 @@ func Encode(st *session.State) ([]byte, error) {
 	if err := writeArray(&b, st.KeyPairs, marshalKeyPair); err != nil {
 		return nil, err
 	}
-	b.WriteString("\n]}\n")
+	b.WriteString("\n]")
+	if len(st.AuthProxies) > 0 {
+		b.WriteString(`,"authProxies":[`)
+		for i, c := range st.AuthProxies {
+			line, err := json.Marshal(fileAuthProxy{ConfigID: c.ID, URL: c.URL, UsedAt: c.UsedAt})
+			if err != nil {
+				return nil, err
+			}
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('\n')
+			b.Write(line)
+		}
+		b.WriteString("\n]")
+	}
+	b.WriteString("}\n")
 	return b.Bytes(), nil
 }
 
@@ -221,7 +248,24 @@ func decode(data []byte) (*session.State, string, error) {
 	if err := finish(st, fst.Active, fst.Previous, fst.KeyPairs); err != nil {
 		return nil, "", fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
+	st.AuthProxies = authProxies(fst.AuthProxies)
 	return st, fst.Gen, nil
+}
+
+// authProxies are the configurations remembered, in the file's order
+// (most recently used first): one with no ID, or one already listed, is
+// dropped, as a "previous" pointing nowhere is; they are an offer, not
+// something a session needs.
+func authProxies(in []fileAuthProxy) []session.AuthProxyConfig {
+	var out []session.AuthProxyConfig
+	for _, c := range in {
+		dup := slices.ContainsFunc(out, func(o session.AuthProxyConfig) bool { return o.ID == c.ConfigID && o.URL == c.URL })
+		if c.ConfigID == "" || dup || len(out) == session.MaxAuthProxies {
+			continue
+		}
+		out = append(out, session.AuthProxyConfig{ID: c.ConfigID, URL: c.URL, UsedAt: c.UsedAt})
+	}
+	return out
 }
 
 // finish adds the key pairs and the active session to st, checking them.

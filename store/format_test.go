@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tkauth/tkauth/session"
 )
@@ -36,5 +38,46 @@ func TestNeverWritesWhatItCannotReadBack(t *testing.T) {
 	}
 	if _, err := f.Load(ctx); err != nil {
 		t.Errorf("the store no longer loads: %v", err)
+	}
+}
+
+// The Auth Proxy configurations remembered round-trip in order, one a
+// line after the key pairs; a file without them (every file before them)
+// reads as none, and writes as it was; entries with no ID or listed twice
+// are dropped, as a "previous" pointing nowhere is.
+func TestAuthProxiesInTheFile(t *testing.T) {
+	st := session.NewState()
+	used := []session.AuthProxyConfig{
+		{ID: "cfg-b", URL: "https://authproxy.turnkey.com", UsedAt: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)},
+		{ID: "cfg-a", UsedAt: time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)},
+	}
+	st.AuthProxies = used
+	data, err := Encode(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"version":1,"active":"","sessions":[
+],"keyPairs":[
+],"authProxies":[
+{"configId":"cfg-b","url":"https://authproxy.turnkey.com","usedAt":"2026-12-01T10:00:00Z"},
+{"configId":"cfg-a","usedAt":"2026-11-01T10:00:00Z"}
+]}
+`
+	if string(data) != want {
+		t.Fatalf("encoded:\n%s\nwant:\n%s", data, want)
+	}
+	back, err := Decode(data)
+	if err != nil || !slices.Equal(back.AuthProxies, used) {
+		t.Fatalf("decoded %+v, %v", back, err)
+	}
+	old := []byte("{\"version\":1,\"active\":\"\",\"sessions\":[\n],\"keyPairs\":[\n]}\n")
+	if st, err := Decode(old); err != nil || st.AuthProxies != nil {
+		t.Fatalf("a file without them: %+v, %v", st, err)
+	} else if again, _ := Encode(st); string(again) != string(old) {
+		t.Errorf("a file without them written as:\n%s", again)
+	}
+	messy := `{"version":1,"sessions":[],"keyPairs":[],"authProxies":[{"configId":""},{"configId":"x","url":"u"},{"configId":"x","url":"u"},{"configId":"x"}]}`
+	if st, err := Decode([]byte(messy)); err != nil || len(st.AuthProxies) != 2 || st.AuthProxies[0].URL != "u" || st.AuthProxies[1].URL != "" {
+		t.Errorf("entries with no ID or twice: %+v, %v", st, err)
 	}
 }

@@ -122,6 +122,17 @@ type codeIssuer struct {
 	code string
 }
 
+var _ session.ThroughAuthProxy = codeIssuer{}
+
+// AuthProxy is the Auth Proxy configuration the code went through; none
+// when a parent organization's API key sent it.
+func (c codeIssuer) AuthProxy() session.AuthProxyConfig {
+	if c.l.ParentKey != nil || c.l.Proxy == nil {
+		return session.AuthProxyConfig{}
+	}
+	return session.AuthProxyConfig{ID: c.l.Proxy.ConfigID, URL: c.l.Proxy.URL}
+}
+
 // API is the API the login goes to.
 func (c codeIssuer) API() session.TurnkeyAPI { return c.l.API }
 
@@ -157,6 +168,7 @@ func (c codeIssuer) Issue(ctx context.Context, key session.Signer, r session.Log
 	r.PublicKey = key.PublicKey()
 	if l.Proxy != nil {
 		r.Org = tok.OrganizationID
+		ctx = context.WithValue(ctx, mfaProxyKey{}, &mfaProxy{proxy: l.Proxy, length: sent.CodeLength, alphanumeric: sent.Alphanumeric})
 		return l.API.StampLoginAttested(ctx, key, tok.Raw, r)
 	}
 	if r.Org, err = l.subOrg(ctx); err != nil {

@@ -3,6 +3,7 @@
 package turnkey
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -24,15 +25,19 @@ var ErrMFANeeded = errors.New("Turnkey needs more authentication factors for thi
 // Turnkey's AUTHENTICATION_TYPE_... values; or, when Consensus, other
 // members' approvals (Votes so far: Turnkey does not say how many its
 // policies want). Fingerprint is what approve_activity names it by;
-// Until is when tkauth stops waiting.
+// Until is when tkauth stops waiting. Organization is the activity's, and
+// UserID the user whose factors it needs (get_mfa_status; "" if Turnkey
+// did not say): a session factor must be a session of theirs.
 type MFANeeded struct {
-	ActivityID  string
-	Fingerprint string
-	Factors     []string
-	Steps       [][]string
-	Consensus   bool
-	Votes       int
-	Until       time.Time
+	ActivityID   string
+	Fingerprint  string
+	Organization string
+	UserID       string
+	Factors      []string
+	Steps        [][]string
+	Consensus    bool
+	Votes        int
+	Until        time.Time
 }
 
 // Asks reports whether a step still to be proved accepts factor
@@ -153,11 +158,24 @@ func (a CodeApprover) String() string {
 }
 
 func (a CodeApprover) approve(ctx context.Context, c *Client, org, fingerprint string, sender stamper) error {
-	otp, err := c.initOTP(ctx, sender, org, OTPRequest{Type: a.Type, Contact: a.Contact, AppName: "tkauth", Length: 6})
+	via, _ := ctx.Value(mfaProxyKey{}).(*mfaProxy)
+	var otp OTP
+	var err error
+	sent := Sent{Organization: org, CodeLength: 6, Expires: c.Now().Add(codeLife)}
+	if via != nil {
+		// A login by a code through the Auth Proxy: its attested stamp
+		// logs in and approves, and sends no code (the enclave takes it
+		// for those alone); the proxy sends this one, as the SDK's
+		// initOtp does.
+		otp, err = via.proxy.InitOTP(ctx, a.Type, a.Contact)
+		sent.CodeLength, sent.Alphanumeric = via.length, via.alphanumeric
+	} else {
+		otp, err = c.initOTP(ctx, sender, org, OTPRequest{Type: a.Type, Contact: a.Contact, AppName: "tkauth", Length: 6})
+	}
 	if err != nil {
 		return fmt.Errorf("no code was sent: %w", err)
 	}
-	sent := Sent{OTP: otp, Organization: org, CodeLength: 6, Expires: c.Now().Add(codeLife)}
+	sent.OTP = otp
 	if sent.Target, err = VerifyTargetBundle(otp.TargetBundle, a.Anchors.Enclave); err != nil {
 		return fmt.Errorf("the code was sent, but its encryption target is not to be trusted, so tkauth will not send the code back: %w", err)
 	}
@@ -174,7 +192,12 @@ func (a CodeApprover) approve(ctx context.Context, c *Client, org, fingerprint s
 	if err != nil {
 		return err
 	}
-	raw, err := c.verifyOTP(ctx, sender, org, otp.ID, enc)
+	var raw string
+	if via != nil {
+		raw, err = via.proxy.VerifyOTP(ctx, otp.ID, enc)
+	} else {
+		raw, err = c.verifyOTP(ctx, sender, org, otp.ID, enc)
+	}
 	if err != nil {
 		return err
 	}
@@ -187,6 +210,16 @@ func (a CodeApprover) approve(ctx context.Context, c *Client, org, fingerprint s
 	}
 	return c.approveActivity(ctx, byAttestation(key, tok.Raw), org, fingerprint)
 }
+
+// mfaProxy is the Auth Proxy a login by code went through, with its
+// codes' shape: the codes of its MFA factors go through it too.
+type mfaProxy struct {
+	proxy        *AuthProxy
+	length       int
+	alphanumeric bool
+}
+
+type mfaProxyKey struct{}
 
 // approveActivity approves the activity fingerprint of org, stamped by
 // st. Its answer is the approval's own activity; the approved one is
@@ -287,7 +320,7 @@ func waits(s wire.ActivityStatus) bool {
 // needs says what activity a waits for: its factors (get_mfa_status), or
 // other members' approvals.
 func (c *Client) needs(ctx context.Context, st stamper, org string, a wire.Activity) MFANeeded {
-	n := MFANeeded{ActivityID: a.ID, Fingerprint: a.Fingerprint, Votes: len(a.Votes)}
+	n := MFANeeded{ActivityID: a.ID, Fingerprint: a.Fingerprint, Organization: org, Votes: len(a.Votes)}
 	if a.Status == wire.ActivityStatusConsensusNeeded {
 		n.Consensus = true
 		return n
@@ -295,6 +328,11 @@ func (c *Client) needs(ctx context.Context, st stamper, org string, a wire.Activ
 	var ms wire.GetMFAStatusResponse
 	if err := c.post(ctx, wire.PathGetMFAStatus, st, wire.GetMFAStatusRequest{OrganizationID: org, ActivityID: a.ID}, &ms); err == nil {
 		n.Factors, n.Steps = factors(ms)
+		for _, s := range ms.MFAStatuses {
+			if !s.Satisfied && n.UserID == "" {
+				n.UserID = s.UserID
+			}
+		}
 	}
 	return n
 }
@@ -304,6 +342,9 @@ func (c *Client) needs(ctx context.Context, st stamper, org string, a wire.Activ
 // MFAWait, polls it until it leaves that state (factors given elsewhere,
 // other members' approvals).
 func (c *Client) awaitMFA(ctx context.Context, st stamper, org string, a wire.Activity) (wire.Activity, error) {
+	// A login addressed to a parent organization makes its activity in the
+	// user's sub-organization: the approvals name that one.
+	org = cmp.Or(a.OrganizationID, org)
 	need := c.needs(ctx, st, org, a)
 	if c.Approve != nil && !need.Consensus {
 		approvers, err := c.Approve(ctx, need)

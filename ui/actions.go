@@ -205,7 +205,7 @@ func checkText(c session.Check) string {
 
 // click selects the row clicked on.
 func (m *Model) click(mouse tea.Mouse) {
-	if mouse.Button != tea.MouseLeft || m.focus != focusTable {
+	if mouse.Button != tea.MouseLeft || m.focus != focusTable || m.tooSmall() {
 		return
 	}
 	if m.table.click(mouse.Y - len(m.headerLines()) - 1) { // the column header
@@ -247,11 +247,18 @@ func (m Model) loggedIn(msg loggedInMsg) (Model, tea.Cmd) {
 	}
 	m.focus = focusTable
 	m.table.selected = msg.res.Session.Key
-	status := text.LoggedIn(msg.res.Session, m.now)
+	status, kind := text.LoggedIn(msg.res.Session, m.now), statusOK
+	if e := msg.res.OldKey; e != nil {
+		why := ""
+		if e.Err != nil {
+			why, kind = describe(e.Err), statusWarn
+		}
+		status += " " + text.ReplacedKey(e, why, m.now)
+	}
 	if msg.res.Leftover != nil {
 		status += " " + describe(msg.res.Leftover)
 	}
-	m.say(statusOK, status)
+	m.say(kind, status)
 	return m, m.loadCmd()
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -45,11 +46,18 @@ func loadCmd(s Sessions, reads *atomic.Uint64) tea.Cmd {
 	}
 }
 
-func presenceCmd(s Sessions, st *session.State, gen int) tea.Cmd {
+// presenceCmd asks which of st's key pairs their key stores hold, and
+// which sessions `exec --login` left in st (their processes are asked).
+func (m Model) presenceCmd(st *session.State) tea.Cmd {
+	s, gone, clock, gen := m.cfg.Sessions, m.cfg.ProcessGone, m.cfg.Clock, m.gen
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
-		return presenceMsg{gen: gen, presence: s.KeyPairPresence(ctx, st)}
+		msg := presenceMsg{gen: gen, presence: s.KeyPairPresence(ctx, st)}
+		if gone != nil {
+			msg.leftovers = text.LeftoverNotes(st, clock(), os.Getpid(), gone)
+		}
+		return msg
 	}
 }
 

@@ -28,6 +28,8 @@ type dialog struct {
 	// answer, if set, takes the reply to a question an action under way
 	// asks (y: true; n or esc: false), in place of run.
 	answer func(yes bool) tea.Cmd
+	// mfa, if set, asks for an MFA factor instead (mfa_dialog.go).
+	mfa *mfaAsk
 
 	common
 	keys   dialogKeys
@@ -67,19 +69,37 @@ func (d dialog) boxWidth() int { return min(d.width-2, 76) }
 func (d *dialog) SetSize(width, height int) {
 	d.width = width
 	d.typed.SetWidth(max(min(width-6, 72)-10, 10))
+	if d.mfa != nil {
+		d.mfa.input.SetWidth(max(min(width-6, 72)-10, 10))
+	}
 	d.scroll.setSize(height-dialogFrameH, d.layout)
 }
 
-// enable turns on the keys that mean something now.
+// enable turns on the keys that mean something now. While the dialog
+// takes text, letters are text: only esc (and ctrl+c) cancels.
 func (d *dialog) enable() {
 	d.keys.navKeys.enable(d.scroll.maxOff(d.layout) > 0)
 	d.keys.Confirm.SetEnabled(d.word == "")
 	d.keys.Revoke.SetEnabled(d.word == "" && d.revoke != nil)
 	d.keys.Apply.SetEnabled(d.word != "")
+	if d.word != "" {
+		d.keys.Cancel.SetKeys("esc", "ctrl+c")
+		d.keys.Cancel.SetHelp("esc", "cancel")
+	} else {
+		d.keys.Cancel.SetKeys("n", "esc", "ctrl+c")
+		d.keys.Cancel.SetHelp("n/esc", "cancel")
+	}
 }
 
-func (d dialog) ShortHelp() []key.Binding  { d.enable(); return d.keys.ShortHelp() }
-func (d dialog) FullHelp() [][]key.Binding { d.enable(); return d.keys.FullHelp() }
+func (d dialog) ShortHelp() []key.Binding {
+	if d.mfa != nil {
+		return d.mfa.shortHelp()
+	}
+	d.enable()
+	return d.keys.ShortHelp()
+}
+
+func (d dialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
 
 func (d dialog) layout(tight bool) parts {
 	blank := []string{""}
@@ -88,6 +108,9 @@ func (d dialog) layout(tight bool) parts {
 	}
 	st := d.styles
 	w := d.boxWidth() - dialogFrameW
+	if d.mfa != nil {
+		return d.mfa.layout(d, w, blank)
+	}
 	p := parts{head: append(wrap(st.DialogTitle, d.Title, w), blank...)}
 	for _, l := range d.Lines {
 		p.body = append(p.body, wrap(lipgloss.NewStyle(), l, w)...)
@@ -138,6 +161,13 @@ func (d *dialog) Update(msg tea.Msg) tea.Cmd {
 	press, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
+	}
+	if d.mfa != nil {
+		cmd, done := d.mfa.update(press)
+		if done {
+			d.ask(focusMsg{d.back})
+		}
+		return cmd
 	}
 	switch {
 	case d.scroll.key(press, k.navKeys, d.layout):

@@ -23,16 +23,69 @@ const MFAWait = 90 * time.Second
 // holds that proves some of the factors ("the API key default"); a
 // dialog asks whether to approve the activity with them, and Answer gets
 // the reply (false: wait for them elsewhere).
+//
+// With Pick set, it asks which of Choices proves Step (one step of
+// Factors, in words): a dialog lists them, and a field takes what the one
+// picked needs (an address, a number); Pick gets the answer. With Typed
+// set, it asks for the code a factor sent (Code); Typed gets it, or ""
+// if the user gave up.
 type MFAWaiting struct {
 	Factors []string
 	Until   time.Time
 	Offer   []string
 	Answer  chan<- bool
+
+	Step    string
+	Choices []MFAChoice
+	Pick    chan<- MFAPick
+
+	Code  *MFACode
+	Typed chan<- string
 }
 
-// askMFA opens the dialog that asks whether to approve the activity with
-// what w offers; y answers yes, n or esc no, and the action goes on.
+// MFAChoice is a way to prove a factor: Label says it ("an SMS code",
+// "session acme/ops"); Needs, if set, names what the user types for it
+// ("Phone number").
+type MFAChoice struct{ Label, Needs string }
+
+// MFAPick answers MFAWaiting.Pick: the index of the choice, and what was
+// typed for it; Index -1: none, the step is given elsewhere.
+type MFAPick struct {
+	Index int
+	Text  string
+}
+
+// MFACode is a code a factor sent: where to, its length (0: unknown) and
+// until when it lives.
+type MFACode struct {
+	To      string
+	Length  int
+	Expires time.Time
+}
+
+// asks reports whether w asks the user something.
+func (w MFAWaiting) asks() bool { return w.Answer != nil || w.Pick != nil || w.Typed != nil }
+
+// decline answers no to what w asks: the action it was for is over.
+func (w MFAWaiting) decline() {
+	switch {
+	case w.Answer != nil:
+		w.Answer <- false
+	case w.Pick != nil:
+		w.Pick <- MFAPick{Index: -1}
+	case w.Typed != nil:
+		w.Typed <- ""
+	}
+}
+
+// askMFA opens the dialog that asks what w asks: whether to approve the
+// activity with what w offers (y answers yes, n or esc no), which factor
+// proves a step, or a code; then the action goes on.
 func (m *Model) askMFA(w MFAWaiting) {
+	if w.Pick != nil || w.Typed != nil {
+		m.dialog, m.focus = newMFADialog(w, m.focus, m.common), focusDialog
+		return
+	}
 	q := text.Question{
 		Title: "Approve the activity with what tkauth holds?",
 		Lines: []string{"Turnkey needs " + escape.Join(w.Factors) + " before it does this. tkauth can prove:"},
@@ -40,7 +93,7 @@ func (m *Model) askMFA(w MFAWaiting) {
 	for _, o := range w.Offer {
 		q.Lines = append(q.Lines, "  - "+escape.Clean(o))
 	}
-	q.Lines = append(q.Lines, "", "What it cannot prove here, give in another app or device (the command line's --mfa sends email and SMS codes); tkauth then waits for it.")
+	q.Lines = append(q.Lines, "", "What it cannot prove here, give in another app or device; tkauth then waits for it.")
 	d := newDialog(q, nil, m.common)
 	d.back = m.focus
 	answer := w.Answer

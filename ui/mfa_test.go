@@ -113,3 +113,38 @@ func runAll(cmd tea.Cmd) {
 		}
 	}
 }
+
+// The factor dialog: esc in the field goes back to the choices, esc there
+// leaves the step to be given elsewhere; the code dialog's esc gives up
+// with no code; ctrl+c is esc there, never a quit.
+func TestFactorDialogKeys(t *testing.T) {
+	mgr, _ := demoManager(t)
+	m := loaded(t, testConfig(mgr), 100, 30)
+	m.busy = "Logging in"
+	pick := make(chan MFAPick, 1)
+	tm, _ := m.Update(MFAWaiting{Factors: []string{"an email code"}, Step: "an email code", Choices: []MFAChoice{{Label: "an email code", Needs: "Email address"}}, Pick: pick})
+	m = tm.(Model)
+	m, _ = press(t, m, "enter", "n", "esc")
+	if m.focus != focusDialog || m.dialog.mfa.typing {
+		t.Fatalf("esc in the field: focus %d, typing %v", m.focus, m.dialog.mfa.typing)
+	}
+	m, cmd := press(t, m, "ctrl+c")
+	if _, quit := cmd().(tea.QuitMsg); quit || m.focus == focusDialog { // cmd() answers
+		t.Fatalf("ctrl+c on the choices: quit %v, focus %d", quit, m.focus)
+	}
+	if got := <-pick; got.Index != -1 {
+		t.Errorf("esc on the choices answered %+v", got)
+	}
+	typed := make(chan string, 1)
+	tm, _ = m.Update(MFAWaiting{Factors: []string{"an email code"}, Code: &MFACode{To: "ada@example.com", Length: 6, Expires: t0.Add(5 * time.Minute)}, Typed: typed})
+	m = tm.(Model)
+	if s := screen(m); !strings.Contains(s, "Turnkey sent a 6-character code to ada@example.com") {
+		t.Fatalf("the code dialog:\n%s", s)
+	}
+	m, _ = press(t, m, "1", "2")
+	m, cmd = press(t, m, "esc")
+	cmd()
+	if got := <-typed; got != "" || m.focus == focusDialog {
+		t.Errorf("esc in the code dialog: %q, focus %d", got, m.focus)
+	}
+}

@@ -74,6 +74,7 @@ type Model struct {
 	askedAt  time.Time          // when presence was last asked
 	gen      int                // numbers loads, so stale presence answers are dropped
 
+	leftovers []string    // sessions exec --login left: text.LeftoverNotes
 	autoTried string      // the token auto-refresh last tried, so it tries once
 	mfa       *MFAWaiting // what it waits for, if it waits for MFA
 	status    string
@@ -149,14 +150,14 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		cmds := []tea.Cmd{tickCmd(m.cfg.Clock), m.autoRefresh()}
 		if m.state != nil && m.busy == "" && m.now.Sub(m.askedAt) >= presenceEvery {
 			m.askedAt = m.now
-			cmds = append(cmds, presenceCmd(m.cfg.Sessions, m.state, m.gen))
+			cmds = append(cmds, m.presenceCmd(m.state))
 		}
 		return m, tea.Batch(cmds...)
 	case loadedMsg:
 		return m.loaded(msg)
 	case presenceMsg:
 		if msg.gen == m.gen {
-			m.presence = msg.presence
+			m.presence, m.leftovers = msg.presence, msg.leftovers
 		}
 	case checkedMsg:
 		c := msg.check
@@ -169,10 +170,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.say(kind, checkText(c))
 	case MFAWaiting:
 		switch {
-		case msg.Answer != nil && m.busy != "":
+		case msg.asks() && m.busy != "":
 			m.askMFA(msg)
-		case msg.Answer != nil:
-			msg.Answer <- false // the action is over
+		case msg.asks():
+			msg.decline() // the action is over
 		case m.busy != "":
 			m.mfa = &msg
 		}
@@ -262,7 +263,7 @@ func (m Model) loaded(msg loadedMsg) (Model, tea.Cmd) {
 	}
 	m.table.setRows(m.filter.match(m.all))
 	m.askedAt = m.now
-	return m, presenceCmd(m.cfg.Sessions, msg.state, m.gen)
+	return m, m.presenceCmd(msg.state)
 }
 
 // say shows a status message, which fades after statusFade.
@@ -372,6 +373,9 @@ func (m Model) request(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	if m.tooSmall() {
+		return m.smallKey(msg)
+	}
 	if key.Matches(msg, m.keys.Interrupt) {
 		return m.interrupt(msg)
 	}

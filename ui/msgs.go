@@ -20,6 +20,8 @@ type loadedMsg struct {
 type presenceMsg struct {
 	gen      int
 	presence map[string]session.Presence
+	// leftovers: what text.LeftoverNotes says of the load's state.
+	leftovers []string
 }
 
 // tickMsg is the clock's time, once a second, for the countdowns.

@@ -42,6 +42,10 @@ type Config struct {
 	// demo's). A line starting "$ " is a shell command, broken only
 	// between its words, each break escaped, so that pasting it works.
 	Guide []string
+	// ProcessGone, if set, says whether a process has ended: the header
+	// then names the sessions `tkauth exec --login` made for a command in
+	// a process gone without ending them, as the command line does.
+	ProcessGone func(pid int) bool
 }
 
 // Run shows the TUI until the user quits or ctx ends. It draws up to 120

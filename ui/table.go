@@ -210,7 +210,7 @@ func (t table) columns() []column {
 	all := []column{
 		{"SESSION", 0, 0, colSession},
 		{"EXPIRES", 17, 17, colExpires},
-		{"KEY PAIR", 8, 8, colKeyPair},
+		{"KEY PAIR", 8, 10, colKeyPair},
 		{"TOKEN", 10, 11, colToken},
 		{"TYPE", 10, 24, colType},
 		{"ORG", 13, 24, colOrg},
@@ -256,6 +256,9 @@ func (t table) measure() [colUser + 1]int {
 	for _, s := range t.state.Sessions {
 		for _, k := range []columnKind{colSession, colToken, colType, colOrg, colUser} {
 			w[k] = max(w[k], escape.Width(t.cell(k, s, t.facts).text))
+		}
+		if t.state.IsOneShotNote(s) { // known from the state, before presence
+			w[colKeyPair] = len(session.InProcess)
 		}
 	}
 	return w
@@ -374,6 +377,8 @@ func (t table) cell(k columnKind, s *session.Session, f facts) cell {
 			return styled("…", st.Dim)
 		case p == session.Missing:
 			return styled(string(p), st.Error)
+		case p == session.InProcess:
+			return styled(string(p), st.Dim)
 		}
 		return plain(string(p))
 	case colToken:

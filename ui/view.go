@@ -15,9 +15,6 @@ import (
 	"github.com/tkauth/tkauth/internal/text"
 )
 
-// The smallest terminal the TUI draws in; below it, it asks for more.
-const minWidth, minHeight = 50, 12
-
 // View implements tea.Model.
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
@@ -31,9 +28,8 @@ func (m Model) render() string {
 	if m.width == 0 || m.height == 0 {
 		return ""
 	}
-	if m.width < minWidth || m.height < minHeight {
-		msg := fmt.Sprintf("The terminal is %dx%d.\ntkauth needs at least %dx%d:\nmake it bigger (q or ctrl+c quits).", m.width, m.height, minWidth, minHeight)
-		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, msg)
+	if m.tooSmall() {
+		return m.smallScreen()
 	}
 	header, footer := m.headerLines(), m.footerLines()
 	bodyH := max(m.height-len(header)-len(footer), 1)
@@ -108,6 +104,9 @@ func (m Model) headerLines() []string {
 			w = "⚠ " + escape.Message(m.cfg.Note)
 		}
 		lines = append(lines, wrap(st.Warning, w, m.width)...)
+	}
+	for _, l := range m.leftovers {
+		lines = append(lines, wrap(st.Warning, "⚠ "+escape.Message(l), m.width)...)
 	}
 	if m.loadErr != nil {
 		lines = append(lines, wrap(st.Error, "Cannot read the store: "+escape.Clean(describe(m.loadErr)), m.width)...)

@@ -24,6 +24,8 @@ func Problem(p session.Problem, s session.Session, now time.Time) string {
 		return "it " + Expiry(now, s.Expiry) + ": Turnkey refuses it"
 	case session.ProblemKeyPairMissing:
 		return "its key pair is missing from its key store, so it cannot sign"
+	case session.ProblemKeyPairInProcess:
+		return "it was made for one command by tkauth exec --login, and its key pair lives only in that process, so nothing else can sign with it"
 	}
 	return "it cannot be used"
 }
@@ -35,6 +37,8 @@ func ProblemLabel(p session.Problem) string {
 		return "expired"
 	case session.ProblemKeyPairMissing:
 		return "key pair missing"
+	case session.ProblemKeyPairInProcess:
+		return "made for one command"
 	}
 	return "unusable"
 }

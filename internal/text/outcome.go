@@ -1,7 +1,9 @@
 package text
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tkauth/tkauth/internal/escape"
@@ -24,6 +26,20 @@ func OldKeyLeft(why string) string {
 // was ended on Turnkey.
 func ReplacedKeyEnded(e *session.EndedKey) string {
 	return "Ended on Turnkey the replaced session's key " + escape.Clean(session.Short(e.PublicKey)) + "."
+}
+
+// ReplacedKey says, as sentences, what came of ending the key of the live
+// session a login replaced (res.OldKey): ended, or live on Turnkey until
+// when and why (why is the error, as the front end says it); "" when
+// there was none to end.
+func ReplacedKey(e *session.EndedKey, why string, now time.Time) string {
+	switch {
+	case e == nil:
+		return ""
+	case e.Err == nil:
+		return ReplacedKeyEnded(e)
+	}
+	return "The" + strings.TrimSuffix(strings.TrimPrefix(ReplacedKeyLeft(e, why, now), "the"), ".") + "."
 }
 
 // ReplacedKeyLeft says that the key of the live session a login replaced
@@ -82,4 +98,27 @@ func Verdict(c session.Check, why string) string {
 		return "Turnkey could not be asked about " + key + ": " + why
 	}
 	return key + " cannot be checked here: " + why
+}
+
+// LeftoverNote says that s, the note of a session `tkauth exec --login`
+// made for a command in process pid, which ended without ending it, may
+// be live on Turnkey, until when, and how to end it there.
+func LeftoverNote(s session.Session, pid int) string {
+	return fmt.Sprintf("the session %s was made for a command by `tkauth exec --login` (process %d), which ended without ending it: it may be live on Turnkey until %s; `tkauth logout --revoke %s --api-key NAME` ends it there",
+		escape.Clean(s.Key), pid, s.Expiry.UTC().Format(time.RFC3339), escape.Clean(escape.Shell(s.Key)))
+}
+
+// LeftoverNotes are the notes in st of sessions made for a command by
+// `tkauth exec --login` whose process is gone (gone says so of a pid) and
+// that have not expired at now, each with its process: what LeftoverNote
+// says.
+func LeftoverNotes(st *session.State, now time.Time, self int, gone func(pid int) bool) []string {
+	var out []string
+	for _, s := range session.OneShotNotes(st, now) {
+		pid, _ := session.OneShotPID(s.Key)
+		if pid != self && gone(pid) {
+			out = append(out, LeftoverNote(s, pid))
+		}
+	}
+	return out
 }

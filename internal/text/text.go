@@ -147,6 +147,10 @@ func PlanLines(plan session.LogoutPlan, st *session.State) []string {
 // "checking…"), and which other sessions share it: a few, and how many
 // more.
 func KeyPair(st *session.State, s *session.Session, presence string) string {
+	if st.IsOneShotNote(s) {
+		pid, _ := session.OneShotPID(s.Key)
+		return fmt.Sprintf("only in the memory of tkauth exec --login (process %d), which made the session for one command and ends it when the command ends", pid)
+	}
 	out := presence
 	if kp, ours := st.KeyPairs[s.PublicKey]; ours {
 		out += " in the " + kp.KeyStore + " key store"

@@ -180,8 +180,17 @@ func (s *Server) approveByCode(w http.ResponseWriter, tok turnkey.VerificationTo
 		writeError(w, http.StatusBadRequest, 9, MsgNotWaiting)
 		return
 	}
+	if s.codes.byToken[id] == tok.ID {
+		// The token that made a login proves the code it was given for,
+		// once: it cannot also be the second factor the login waits for.
+		writeError(w, http.StatusBadRequest, 9, MsgTokenUsed)
+		return
+	}
+	// A code the user's own organization sent, or its parent's (the Auth
+	// Proxy's, for a sub-organization's user), as a login by code takes
+	// it (attested, codelogin.go).
 	u, ok := s.codes.contacts[normal(tok.Contact)]
-	if !ok || u.user != m.user || tok.OrganizationID != m.org {
+	if !ok || u.user != m.user || (tok.OrganizationID != m.org && tok.OrganizationID != s.codes.parents[m.org]) {
 		writeError(w, http.StatusBadRequest, 9, MsgTokenOtherOrg)
 		return
 	}
@@ -197,6 +206,26 @@ func (s *Server) approveByCode(w http.ResponseWriter, tok turnkey.VerificationTo
 // waiting activity, or another member voting, ends it as rejected;
 // nothing it would do is done.
 func (s *Server) rejectByKey(w http.ResponseWriter, k *apiKey, org string, params json.RawMessage) {
+	s.reject(w, k.user, org, params)
+}
+
+// rejectByCode is reject_activity with an attested stamp: the key and
+// token that made a login by code end it, as its initiator.
+func (s *Server) rejectByCode(w http.ResponseWriter, tok turnkey.VerificationToken, org string, params json.RawMessage) {
+	id, ok := s.byFingerprint(w, org, params)
+	if !ok {
+		return
+	}
+	m, ok := s.codes.waiting[id]
+	if !ok || s.codes.byToken[id] != tok.ID {
+		writeError(w, http.StatusBadRequest, 9, MsgNotTheInitiator)
+		return
+	}
+	s.reject(w, m.user, org, params)
+}
+
+// reject ends as rejected the waiting activity params names, for user.
+func (s *Server) reject(w http.ResponseWriter, user, org string, params json.RawMessage) {
 	id, ok := s.byFingerprint(w, org, params)
 	if !ok {
 		return
@@ -204,7 +233,7 @@ func (s *Server) rejectByKey(w http.ResponseWriter, k *apiKey, org string, param
 	m, mfa := s.codes.waiting[id]
 	_, cons := s.consensus[id]
 	switch {
-	case mfa && k.user == m.user, cons:
+	case mfa && user == m.user, cons:
 	case mfa:
 		writeError(w, http.StatusBadRequest, 9, MsgNotTheInitiator)
 		return

@@ -429,9 +429,14 @@ func (s *Server) attested(w http.ResponseWriter, r *http.Request, body []byte) {
 			s.approveByCode(w, tok, req.OrganizationID, req.Parameters)
 		}
 		return
+	case wire.PathRejectActivity:
+		if req.wellFormed(w, r.URL.Path) {
+			s.rejectByCode(w, tok, req.OrganizationID, req.Parameters)
+		}
+		return
 	case wire.PathStampLogin:
 	default:
-		writeError(w, http.StatusUnauthorized, 16, "an attested stamp can only log in or approve an activity")
+		writeError(w, http.StatusUnauthorized, 16, "an attested stamp can only log in, or approve or reject an activity")
 		return
 	}
 	if !req.wellFormed(w, r.URL.Path) {
