@@ -63,7 +63,22 @@ const (
 	methods // how many
 )
 
-var methodNames = []string{"email code", "SMS code", "WhatsApp code", "social login", "API key"}
+// methodShape is what the form shows of a method: its name, and its
+// inputs' labels and placeholders.
+type methodShape struct {
+	name                 string
+	labels, placeholders [2]string
+}
+
+const fromDashboard = "from Turnkey's dashboard (Wallet Kit)"
+
+var shapes = [methods]methodShape{
+	byEmail:    {"email code", [2]string{"Email address", "Auth Proxy config ID"}, [2]string{"you@example.com", fromDashboard}},
+	bySMS:      {"SMS code", [2]string{"Phone number", "Auth Proxy config ID"}, [2]string{"+15555550100", fromDashboard}},
+	byWhatsApp: {"WhatsApp code", [2]string{"Phone number", "Auth Proxy config ID"}, [2]string{"+15555550100", fromDashboard}},
+	bySocial:   {"social login", [2]string{"Provider", "Auth Proxy config ID"}, [2]string{strings.Join(socialProviders, ", "), fromDashboard}},
+	byAPIKey:   {"API key", [2]string{"Organization ID", "API key name"}, [2]string{"the organization's ID", "in Turnkey's CLI key directory"}},
+}
 
 // CodeChannel is how a login code is sent.
 type CodeChannel int
@@ -112,19 +127,6 @@ func newLoginForm(l *Login, c common) loginForm {
 	return f
 }
 
-// labels name the inputs of the method.
-func (f loginForm) labels() [2]string {
-	switch f.method {
-	case bySMS, byWhatsApp:
-		return [2]string{"Phone number", "Auth Proxy config ID"}
-	case byAPIKey:
-		return [2]string{"Organization ID", "API key name"}
-	case bySocial:
-		return socialLabels
-	}
-	return [2]string{"Email address", "Auth Proxy config ID"}
-}
-
 // setMethod keeps what was typed for this method and shows m's inputs.
 func (f *loginForm) setMethod(m loginMethod) {
 	for i := range f.inputs {
@@ -136,16 +138,9 @@ func (f *loginForm) setMethod(m loginMethod) {
 // show shows method m's inputs, with what was typed for it before.
 func (f *loginForm) show(m loginMethod) {
 	f.method = m
-	placeholders := map[loginMethod][2]string{
-		byEmail:    {"you@example.com", "from Turnkey's dashboard (Wallet Kit)"},
-		bySMS:      {"+15555550100", "from Turnkey's dashboard (Wallet Kit)"},
-		byWhatsApp: {"+15555550100", "from Turnkey's dashboard (Wallet Kit)"},
-		byAPIKey:   {"the organization's ID", "in Turnkey's CLI key directory"},
-		bySocial:   {strings.Join(socialProviders, ", "), "from Turnkey's dashboard (Wallet Kit)"},
-	}[m]
 	for i := range f.inputs {
 		f.inputs[i].SetValue(f.values[m][i])
-		f.inputs[i].Placeholder = placeholders[i]
+		f.inputs[i].Placeholder = shapes[m].placeholders[i]
 	}
 }
 
@@ -161,20 +156,6 @@ func (f *loginForm) focusField(i int) tea.Cmd {
 		}
 	}
 	return cmd
-}
-
-// codeSent moves the form to the code.
-func (f *loginForm) codeSent(s CodeSent) tea.Cmd {
-	f.sent, f.err, f.tries = &s, "", s.Tries
-	f.code.SetValue("")
-	if s.Length > 0 {
-		f.code.CharLimit = s.Length
-		f.code.Placeholder = strings.Repeat("·", s.Length)
-	}
-	for i := range f.inputs {
-		f.inputs[i].Blur()
-	}
-	return f.code.Focus()
 }
 
 // SetSize sizes the form to the body of the screen.
@@ -193,13 +174,11 @@ func (f *loginForm) enable() {
 	f.keys.Method.SetEnabled(f.sent == nil && f.field == 0)
 	f.keys.Next.SetEnabled(f.sent == nil)
 	f.keys.Prev.SetEnabled(f.sent == nil)
-	if f.sent != nil {
-		f.keys.Submit.SetHelp("enter", "log in")
-	} else if f.method == byAPIKey || f.method == bySocial {
-		f.keys.Submit.SetHelp("enter", "log in")
-	} else {
-		f.keys.Submit.SetHelp("enter", "send the code")
+	enter := "send the code"
+	if f.sent != nil || f.method == byAPIKey || f.method == bySocial {
+		enter = "log in"
 	}
+	f.keys.Submit.SetHelp("enter", enter)
 }
 
 func (f loginForm) ShortHelp() []key.Binding  { f.enable(); return f.keys.ShortHelp() }
@@ -284,39 +263,6 @@ func (f *loginForm) key(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
-// refused says why Turnkey refused the code typed. A wrong code is
-// cleared, for the next to be typed, and the tries it has left are said;
-// a code of no more use (its last try, expired) is replaced by a new one,
-// sent at once.
-func (f *loginForm) refused(err error) tea.Cmd {
-	f.err, f.note = describe(err), ""
-	s := f.sent
-	if s == nil {
-		return nil
-	}
-	wrong := s.Wrong != nil && s.Wrong(err)
-	if wrong {
-		f.code.SetValue("")
-		f.tries--
-		if f.tries != 0 { // < 0: not known
-			f.err = text.CodeRefused(f.tries)
-			return nil
-		}
-	}
-	if wrong || s.Spent != nil && s.Spent(err) {
-		why := text.CodeSpent
-		switch {
-		case wrong:
-			why = text.CodeOutOfTries
-		case !f.now.Before(s.Expires):
-			why = text.CodeExpired
-		}
-		f.sent, f.err, f.note = nil, "", text.NewCode(why, s.Tries)
-		f.ask(startMsg{"Sending a new code to " + escape.Clean(f.value(0)), sendCodeCmd(f.l, channels[f.method], f.value(0), f.value(1))})
-	}
-	return nil
-}
-
 // submit checks what enter submits, and says in err what is missing.
 func (f *loginForm) submit() tea.Cmd {
 	f.err = ""
@@ -326,7 +272,7 @@ func (f *loginForm) submit() tea.Cmd {
 		}
 		return nil
 	}
-	labels := f.labels()
+	labels := shapes[f.method].labels
 	for i := range f.inputs {
 		if strings.TrimSpace(f.inputs[i].Value()) == "" {
 			f.err = labels[i] + " is empty."
@@ -351,20 +297,16 @@ func (f loginForm) View() string {
 		lines = append(lines, "")
 	}
 	if f.sent == nil {
-		method := "  " + methodNames[f.method]
+		method := "  " + shapes[f.method].name
 		if f.field == 0 {
-			method = st.Cursor.Render("‹ " + methodNames[f.method] + " ›")
+			method = st.Cursor.Render("‹ " + shapes[f.method].name + " ›")
 		}
 		lines = append(lines, st.Label.Render(fmt.Sprintf("%-22s", "Method"))+method)
-		for i, l := range f.labels() {
+		for i, l := range shapes[f.method].labels {
 			lines = append(lines, st.Label.Render(fmt.Sprintf("%-22s", l))+"  "+f.inputs[i].View())
 		}
-		if f.method == bySocial {
-			lines = append(lines, "")
-			lines = append(lines, wrap(st.Dim, f.socialHint(), w)...)
-		} else if f.method != byAPIKey {
-			lines = append(lines, "")
-			lines = append(lines, wrap(st.Dim, "Turnkey sends a code there; the code and the new session key are encrypted to its enclave.", w)...)
+		if hint := f.hint(); hint != "" {
+			lines = append(append(lines, ""), wrap(st.Dim, hint, w)...)
 		}
 	} else {
 		shape := "a code"

@@ -44,9 +44,6 @@ type providersMsg struct {
 // socialProviders are the social logins, as configurations name them.
 var socialProviders = []string{"google", "apple", "facebook", "x", "discord"}
 
-// socialLabels name the social method's inputs.
-var socialLabels = [2]string{"Provider", "Auth Proxy config ID"}
-
 // askProviders asks, when the social method is shown with a configuration
 // not asked about yet, which providers it enables.
 func (f *loginForm) askProviders() tea.Cmd {
