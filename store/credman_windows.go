@@ -93,28 +93,29 @@ func (c credManager) delete(_ context.Context, user string) error {
 	return credError(err)
 }
 
-// has lists the service's items once (the Credential Manager returns
-// their secrets too: they are not kept).
+// has reads each user's item: the Credential Manager has no call that
+// lists items without their secrets, and CredEnumerate, which returns
+// every item of the service with its secret, races with writers under
+// Wine (its buffer is sized, then filled, apart).
 func (c credManager) has(_ context.Context, users []string) (map[string]bool, error) {
-	creds, err := wincred.FilteredList(c.service + ":*")
-	if err != nil && !errors.Is(err, windows.ERROR_NOT_FOUND) {
-		return nil, credError(err)
-	}
 	m := make(map[string]bool, len(users))
 	for _, u := range users {
-		m[u] = false
-	}
-	for _, cred := range creds {
-		if _, asked := m[cred.UserName]; asked && c.ours(cred, cred.UserName) {
-			m[cred.UserName] = true
+		cred, err := c.read(u)
+		if err != nil && !errors.Is(err, errNotOurs) {
+			return nil, err
 		}
-		clear(cred.CredentialBlob)
+		if cred != nil {
+			clear(cred.CredentialBlob)
+		}
+		m[u] = err == nil
 	}
 	return m, nil
 }
 
+// probe reads an item that is never there: the Credential Manager
+// answers, or says why not.
 func (c credManager) probe(context.Context) error {
-	_, err := wincred.FilteredList(c.service + ":*")
+	_, err := wincred.GetGenericCredential(c.target("tkauth-probe"))
 	if err != nil && !errors.Is(err, windows.ERROR_NOT_FOUND) {
 		return credError(err)
 	}
