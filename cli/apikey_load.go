@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 
 	"github.com/tkauth/tkauth/internal/escape"
@@ -18,9 +16,9 @@ import (
 
 // apiKeys is the keyring's store of long-lived API keys, beside the
 // session store the flags select; nil where no keyring can hold them:
-// --keyring file, or no D-Bus session bus.
+// --keyring file, or no system keyring to reach (systemKeyringReachable).
 func (f *Factory) apiKeys() (*store.APIKeys, error) {
-	if f.Keyring == store.KeyringFile || runtime.GOOS != "darwin" && os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+	if f.Keyring == store.KeyringFile || !systemKeyringReachable() {
 		return nil, nil
 	}
 	dir, err := f.Dir()

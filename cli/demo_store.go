@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -37,7 +36,7 @@ func removeDeadDemos(tmp string) []string {
 		if err != nil || !fi.IsDir() {
 			continue
 		}
-		if st, ok := fi.Sys().(*syscall.Stat_t); !ok || int(st.Uid) != os.Getuid() {
+		if !ownedByMe(dir, fi) {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(dir, demoMark))
@@ -45,7 +44,7 @@ func removeDeadDemos(tmp string) []string {
 			continue
 		}
 		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-		if err != nil || pid <= 0 || pid == os.Getpid() || !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
+		if err != nil || pid <= 0 || pid == os.Getpid() || !processGone(pid) {
 			continue // a live process (or one not ours to ask about): its demo may be running
 		}
 		if os.RemoveAll(dir) == nil {

@@ -186,6 +186,10 @@ func openBrowser(u string) error {
 		switch runtime.GOOS {
 		case "darwin":
 			argv = []string{"open", u}
+		case "windows":
+			// The URL's default handler, as Windows' start does, without
+			// cmd.exe's parsing of the URL's & and ^.
+			argv = []string{"rundll32", "url.dll,FileProtocolHandler", u}
 		default:
 			argv = []string{"xdg-open", u}
 		}

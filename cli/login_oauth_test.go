@@ -10,14 +10,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -371,57 +368,6 @@ func TestOAuthListenerAnswersOnce(t *testing.T) {
 
 // chromiumFlags run Debian's chromium headless, quiet and alone.
 var chromiumFlags = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync"
-
-// Google's flow answers in the fragment, which only a browser reads: a
-// real one, headless Chromium, runs the loopback page's script that posts
-// it back. CI installs chromium and sets TKAUTH_REQUIRE_CHROMIUM=1, where
-// this test must not skip.
-func TestOAuthLoginGoogleInChromium(t *testing.T) {
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("TKAUTH_REQUIRE_CHROMIUM") == "1" {
-			t.Fatal("TKAUTH_REQUIRE_CHROMIUM=1 and no chromium on PATH")
-		}
-		t.Skip("no chromium on PATH (Debian: apt-get install chromium); CI runs this test")
-	}
-	w := withOAuth(t)
-	dir := t.TempDir()
-	script := filepath.Join(dir, "browser")
-	os.WriteFile(script, []byte(fmt.Sprintf("#!/bin/sh\necho $$ > %q\nexec %q %s --user-data-dir=%q \"$1\" >/dev/null 2>&1\n",
-		filepath.Join(dir, "pid"), chromium, chromiumFlags, filepath.Join(dir, "profile"))), 0o700)
-	t.Setenv("BROWSER", script)
-	t.Cleanup(func() { stopBrowser(t, filepath.Join(dir, "pid")) })
-	c := newCLI(t)
-	r := c.run("", false, w.args("google", "--session-key", "google", "--browser-wait", "60s")...)
-	if r.code != 0 || !strings.Contains(r.out, "as user ada (ada): session google (now active)") {
-		t.Fatalf("exit %d, %q, %q", r.code, r.out, r.errOut)
-	}
-	s := c.state().Sessions["google"]
-	if s == nil || s.OrganizationID != "sub" || s.UserID != "ada" || !w.srv.HasKey(s.PublicKey) {
-		t.Fatalf("stored %+v", s)
-	}
-}
-
-// stopBrowser ends the browser whose pid the script wrote, and waits for
-// it to go.
-func stopBrowser(t *testing.T, pidFile string) {
-	b, err := os.ReadFile(pidFile)
-	if err != nil {
-		return
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil {
-		return
-	}
-	syscall.Kill(pid, syscall.SIGTERM)
-	for range 100 {
-		if syscall.Kill(pid, 0) != nil {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	syscall.Kill(pid, syscall.SIGKILL)
-}
 
 // The TUI's social login (l, social login) is the command's: the
 // configuration's providers offered, the browser opened, the session

@@ -153,6 +153,8 @@ func newHelpEnvironment() *cobra.Command {
                            (default tkauth), to keep tests' items apart
   XDG_CONFIG_HOME          where Turnkey's CLI keeps API keys (turnkey/keys/),
                            and the default store's parent directory
+  APPDATA                  on Windows, the default store's parent directory
+                           when XDG_CONFIG_HOME is not set
   HOME                     where tvc, Turnkey's Rust CLI, keeps its profiles
                            (.config/turnkey/tvc.config.toml, orgs/ALIAS/api_key.json)
   NO_COLOR                 no colour in the TUI or api's output
@@ -162,6 +164,9 @@ func newHelpEnvironment() *cobra.Command {
   HTTPS_PROXY, NO_PROXY    the proxy for Turnkey's API, as every Go program reads them
   SSL_CERT_FILE            the certificate authorities trusted, as Go reads them
   DBUS_SESSION_BUS_ADDRESS the D-Bus session bus of the Secret Service (Linux)
+  SHELL                    the shell tkauth shell starts (default /bin/sh; on
+                           Windows the PowerShell tkauth was started from, else
+                           COMSPEC, the command prompt)
 
 exec sets, for its command: API_PUBLIC_KEY, API_PRIVATE_KEY, BASE_URL,
 ORGANIZATION_ID, the same under TURNKEY_, TURNKEY_USER_ID and TKAUTH_SESSION

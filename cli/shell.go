@@ -28,7 +28,8 @@ func newCmdShell(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "shell [KEY]",
 		Short: "Start a shell whose tkauth commands use session KEY, not the active one",
-		Long: `shell starts your shell ($SHELL, else /bin/sh) with TKAUTH_SESSION=KEY, as
+		Long: `shell starts your shell ($SHELL, else /bin/sh; on Windows $SHELL, else the
+PowerShell tkauth was started from, else %COMSPEC%) with TKAUTH_SESSION=KEY, as
 aws-vault exec does with no command: every tkauth command run in it (exec, env,
 api, stamp, status, show, refresh, logout, current) uses KEY instead of the
 active session, and other terminals are not affected. Exit the shell to go
@@ -70,7 +71,7 @@ func shellRun(ctx context.Context, opts *ShellOptions) error {
 	environ := opts.Environ()
 	sh := lookupEnv(environ, "SHELL")
 	if sh == "" {
-		sh = "/bin/sh"
+		sh = defaultShell(environ)
 	}
 	path, err := findProgram(sh, lookupEnv(environ, "PATH"))
 	if err != nil {

@@ -68,6 +68,9 @@ func TestMain(m *testing.M) {
 	if built.bin != "" {
 		os.RemoveAll(filepath.Dir(built.bin))
 	}
+	if wineBin.dir != "" {
+		os.RemoveAll(wineBin.dir)
+	}
 	os.Exit(code)
 }
 

@@ -63,7 +63,7 @@ func (k *FileKeys) Put(_ context.Context, pub, priv string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(k.dir, dirPerm); err != nil {
+	if err := mkdirAll(k.dir); err != nil {
 		return err
 	}
 	if err := writeFile(k.root, p, []byte(priv)); err != nil {

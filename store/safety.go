@@ -21,13 +21,7 @@ func checkSafe(path string, fi os.FileInfo) error {
 	if fi.Mode()&os.ModeSymlink != 0 {
 		return fmt.Errorf("%w: %s is a symbolic link, and tkauth does not follow links to its session file: put the file itself there", ErrUnsafe, path)
 	}
-	if uid, ok := owner(fi); ok && uid != os.Getuid() {
-		return fmt.Errorf("%w: %s is owned by user %d, not by you (user %d): run `chown %d %s`, or choose another store with %s", ErrUnsafe, path, uid, os.Getuid(), os.Getuid(), path, HomeEnv)
-	}
-	if perm := fi.Mode().Perm(); perm&0o022 != 0 {
-		return fmt.Errorf("%w: others can write %s (mode %04o): run `chmod go-w %s`", ErrUnsafe, path, perm, path)
-	}
-	return nil
+	return checkOthers(path, fi, false)
 }
 
 // checkDir checks the store directory.
@@ -37,7 +31,7 @@ func (f *File) checkDir() error { return checkDirAt(f.dir) }
 // anything but a regular file (a named pipe would block every command, or
 // feed it without end), without waiting on the open.
 func openRegular(path string) (*os.File, os.FileInfo, error) {
-	file, err := os.OpenFile(path, os.O_RDONLY|noFollow|nonBlock, 0)
+	file, err := openNoFollow(path)
 	if err != nil {
 		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
 			return nil, nil, checkRegular(path, fi) // O_NOFOLLOW's ELOOP, in words
@@ -83,13 +77,7 @@ func checkPrivate(path string, fi os.FileInfo) error {
 	if err := checkRegular(path, fi); err != nil {
 		return err
 	}
-	if uid, ok := owner(fi); ok && uid != os.Getuid() {
-		return fmt.Errorf("%w: %s is owned by user %d, not by you (user %d): run `chown %d %s`", ErrUnsafe, path, uid, os.Getuid(), os.Getuid(), path)
-	}
-	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-		return fmt.Errorf("%w: others can read or write the private key %s (mode %04o): run `chmod 600 %s`", ErrUnsafe, path, perm, path)
-	}
-	return nil
+	return checkOthers(path, fi, true)
 }
 
 // checkDirAt checks a directory of the store, following a link to it (a

@@ -10,8 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/google/renameio/v2"
-
 	"github.com/tkauth/tkauth/session"
 )
 
@@ -49,7 +47,7 @@ func (f *File) Path() string { return filepath.Join(f.dir, fileName) }
 // MakeDir creates the store directory, private, unless it is there, and
 // checks that it is safe to use.
 func (f *File) MakeDir() error {
-	if err := os.MkdirAll(f.dir, dirPerm); err != nil {
+	if err := mkdirAll(f.dir); err != nil {
 		return fmt.Errorf("creating the store directory: %w", err)
 	}
 	return f.checkDir()
@@ -218,7 +216,7 @@ const tmpDir = ".tmp"
 // through a private file in dir/.tmp.
 func writeFile(dir, path string, data []byte) error {
 	tmp := filepath.Join(dir, tmpDir)
-	if err := os.Mkdir(tmp, dirPerm); err != nil && !errors.Is(err, fs.ErrExist) {
+	if err := mkdir(tmp); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
 	fi, err := os.Lstat(tmp)
@@ -231,7 +229,7 @@ func writeFile(dir, path string, data []byte) error {
 	if err := checkSafe(tmp, fi); err != nil {
 		return err
 	}
-	return renameio.WriteFile(path, data, filePerm, renameio.WithStaticPermissions(filePerm), renameio.WithTempDir(tmp))
+	return replaceFile(tmp, path, data)
 }
 
 // removeLeftovers deletes what interrupted writes left in the store
@@ -268,8 +266,12 @@ var syncDirFile = (*os.File).Sync
 // syncDir makes a rename in dir durable. A file system that cannot sync a
 // directory at all (some FUSE and network file systems answer EINVAL) is
 // taken at its word, as SQLite does: there is nothing more to do there,
-// and the write itself succeeded.
+// and the write itself succeeded. Windows syncs no directory: its rename
+// is written through (replace_windows.go).
 func syncDir(dir string) error {
+	if !syncsDirs {
+		return nil
+	}
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
