@@ -10,7 +10,12 @@ import (
 // On Windows the system keyring is the Credential Manager, through
 // go-keyring. tkauth does not build there yet (see the README); this keeps
 // the key store's code whole for when it does.
-func (k *SystemKeys) backend() backend { return goKeyring{service: k.service} }
+func (k *SystemKeys) backend() backend {
+	if k.test != nil {
+		return k.test
+	}
+	return goKeyring{service: k.service}
+}
 
 type goKeyring struct{ service string }
 
@@ -37,6 +42,13 @@ func (g goKeyring) has(ctx context.Context, users []string) (map[string]bool, er
 func (g goKeyring) probe(ctx context.Context) error {
 	_, err := g.get(ctx, "tkauth-probe")
 	return err
+}
+
+func (g goKeyring) check(ctx context.Context) (string, error) {
+	if err := g.probe(ctx); err != nil && !notFound(err) {
+		return "", err
+	}
+	return "the Credential Manager", nil
 }
 
 func notFound(err error) bool { return errors.Is(err, keyring.ErrNotFound) }
