@@ -36,10 +36,11 @@ func (c *secretsConn) prompt(ctx context.Context, prompt dbus.ObjectPath, what s
 
 	keyring := c.keyringName()
 	asking := fmt.Sprintf("%s asked %s", keyring, what)
+	// Recorded until answered: the call says it if it times out.
 	promptStateOf(ctx).set(asking)
-	defer promptStateOf(ctx).set("")
+	// Recorded until answered: if ctx ends first, the connection dismisses
+	// it (connect).
 	c.prompting(prompt)
-	defer c.prompting("")
 	if notice := promptNotice(ctx); notice != nil {
 		notice(fmt.Sprintf("%s is asking %s: answer it on your desktop%s", keyring, what, display()))
 	}
@@ -57,11 +58,15 @@ func (c *secretsConn) prompt(ctx context.Context, prompt dbus.ObjectPath, what s
 				return dbus.Variant{}, &promptError{keyring: keyring, what: what, cause: context.Cause(ctx)}
 			}
 			if sig.Name == "org.freedesktop.DBus.NameOwnerChanged" && len(sig.Body) == 3 && sig.Body[0] == c.name && sig.Body[2] == "" {
+				c.prompting("")
+				promptStateOf(ctx).set("")
 				return dbus.Variant{}, &promptError{keyring: keyring, what: what, cause: errKeyringQuit}
 			}
 			if sig.Path != prompt || sig.Name != promptInterface+".Completed" || len(sig.Body) != 2 {
 				continue
 			}
+			c.prompting("")
+			promptStateOf(ctx).set("")
 			dismissed, _ := sig.Body[0].(bool)
 			result, _ := sig.Body[1].(dbus.Variant)
 			if dismissed {
@@ -88,6 +93,7 @@ func (c *secretsConn) prompting(p dbus.ObjectPath) {
 func (c *secretsConn) dismiss() {
 	c.mu.Lock()
 	p := c.shown
+	c.shown = ""
 	c.mu.Unlock()
 	if p == "" {
 		return

@@ -117,15 +117,19 @@ func (k secretService) connect(ctx context.Context) (*secretsConn, func(), error
 	if addr == "" || strings.Contains(addr, "autolaunch:") {
 		return nil, nil, ErrNoSessionBus
 	}
-	conn, err := dbus.Connect(addr, dbus.WithContext(ctx))
+	// Not dbus.WithContext(ctx): that closes the connection as ctx ends,
+	// before a prompt still shown can be dismissed.
+	conn, err := dbus.Connect(addr)
 	if err != nil {
 		return nil, nil, fmt.Errorf("connecting to the D-Bus session bus: %w", err)
 	}
 	c := &secretsConn{Conn: conn, name: k.name}
-	// When ctx ends first, a prompt still shown is dismissed and the
-	// connection closed, so that the call waiting on it ends too.
-	stop := context.AfterFunc(ctx, func() { c.dismiss(); conn.Close() })
-	return c, func() { stop(); conn.Close() }, nil
+	// When the call ends, or ctx does first, a prompt still shown is
+	// dismissed and the connection closed, so that a call waiting on it
+	// ends too.
+	finish := sync.OnceFunc(func() { c.dismiss(); conn.Close() })
+	stop := context.AfterFunc(ctx, finish)
+	return c, func() { stop(); finish() }, nil
 }
 
 func (c *secretsConn) obj(p dbus.ObjectPath) dbus.BusObject { return c.Object(c.name, p) }

