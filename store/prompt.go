@@ -117,3 +117,25 @@ func display() string {
 	}
 	return ", though no display is set here (DISPLAY and WAYLAND_DISPLAY are empty), so its window may not be seen"
 }
+
+// errPromptDismissed is ErrPromptDismissed, for the Secret Service.
+var errPromptDismissed = ErrPromptDismissed
+
+func promptNotice(ctx context.Context) func(string) {
+	f, _ := ctx.Value(promptNoticeKey{}).(func(string))
+	return f
+}
+
+// promptStateOf is ctx's promptState; one that records nothing without.
+func promptStateOf(ctx context.Context) *promptState {
+	if s, ok := ctx.Value(promptStateKey{}).(*promptState); ok {
+		return s
+	}
+	return &promptState{}
+}
+
+func (s *promptState) set(asking string) {
+	s.mu.Lock()
+	s.asking = asking
+	s.mu.Unlock()
+}

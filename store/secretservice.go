@@ -184,8 +184,18 @@ func (c *secretsConn) unlock(ctx context.Context, what string, paths ...dbus.Obj
 		}
 		return nil
 	}
-	_, err := c.prompt(ctx, prompt, what)
-	return err
+	result, err := c.prompt(ctx, prompt, what)
+	if errors.Is(err, ErrPromptDismissed) {
+		// gnome-keyring's unlock prompt with no desktop to show it on.
+		return c.locked(what)
+	}
+	if err != nil {
+		return err
+	}
+	if done, _ := result.Value().([]dbus.ObjectPath); len(done) < len(paths) {
+		return c.locked(what)
+	}
+	return nil
 }
 
 // locked is ErrKeyringLocked, naming the keyring and what it was asked.

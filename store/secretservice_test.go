@@ -101,6 +101,9 @@ func newFakeSecrets(t *testing.T, answer string) *fakeSecrets {
 			return dbus.MakeVariant(""), "/org/freedesktop/secrets/session/s1", nil
 		},
 		"Unlock": func(paths []dbus.ObjectPath) ([]dbus.ObjectPath, dbus.ObjectPath, *dbus.Error) {
+			if f.answer == "locked" {
+				return nil, fakePrompt, nil
+			}
 			return paths, "/", nil
 		},
 		"ReadAlias": func(name string) (dbus.ObjectPath, *dbus.Error) {
@@ -130,7 +133,7 @@ func newFakeSecrets(t *testing.T, answer string) *fakeSecrets {
 			switch f.answer {
 			case "yes":
 				go conn.Emit(fakePrompt, promptInterface+".Completed", false, dbus.MakeVariant(dbus.ObjectPath("/org/freedesktop/secrets/collection/c1/i1")))
-			case "no":
+			case "no", "locked":
 				go conn.Emit(fakePrompt, promptInterface+".Completed", true, dbus.MakeVariant(""))
 			}
 			return nil
@@ -275,4 +278,18 @@ func servedBy() string {
 		return strings.TrimSuffix(name[i+1:], ")")
 	}
 	return ""
+}
+
+// A locked collection whose unlock prompt is dismissed (gnome-keyring's,
+// with no desktop to show it on) is said as locked, naming the keyring.
+func TestSecretServiceLockedUnlockPromptDismissed(t *testing.T) {
+	f := newFakeSecrets(t, "locked")
+	pub := "02" + strings.Repeat("ab", 32)
+	k := f.keys(10 * time.Second)
+	_, getErr := k.Get(context.Background(), pub)
+	for name, err := range map[string]error{"put": k.Put(context.Background(), pub, "x"), "get": getErr, "delete": k.Delete(context.Background(), pub)} {
+		if !errors.Is(err, ErrKeyringLocked) || !strings.Contains(err.Error(), "the Secret Service (") || !strings.Contains(err.Error(), "to unlock the keyring") {
+			t.Errorf("%s on a locked keyring: %v", name, err)
+		}
+	}
 }

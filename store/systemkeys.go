@@ -241,9 +241,6 @@ var ErrPromptDismissed = errors.New("the prompt was dismissed, or could not be s
 // errKeyringQuit: the keyring left while it asked.
 var errKeyringQuit = errors.New("it quit before answering")
 
-// errPromptDismissed is ErrPromptDismissed, for the Secret Service.
-var errPromptDismissed = ErrPromptDismissed
-
 // promptError: the keyring asked something (a prompt, an unlock) and got
 // no yes. It names the keyring and what it asked.
 type promptError struct {
@@ -264,7 +261,7 @@ func (e *promptError) Error() string {
 
 func (e *promptError) Unwrap() error { return e.cause }
 
-// PromptNotice returns ctx with notice, which is told, before the system
+// WithPromptNotice returns ctx with notice, which is told, before the system
 // keyring shows a prompt, what it asks and where. A front end that can
 // say it (a terminal) sets one; without one, a prompt nobody answers
 // fails in words once the keyring timeout passes.
@@ -274,11 +271,6 @@ func WithPromptNotice(ctx context.Context, notice func(string)) context.Context 
 
 type promptNoticeKey struct{}
 
-func promptNotice(ctx context.Context) func(string) {
-	f, _ := ctx.Value(promptNoticeKey{}).(func(string))
-	return f
-}
-
 // promptState is what a keyring call is asking, while it asks: call says
 // it when the call times out.
 type promptState struct {
@@ -287,20 +279,6 @@ type promptState struct {
 }
 
 type promptStateKey struct{}
-
-// promptStateOf is ctx's promptState; one that records nothing without.
-func promptStateOf(ctx context.Context) *promptState {
-	if s, ok := ctx.Value(promptStateKey{}).(*promptState); ok {
-		return s
-	}
-	return &promptState{}
-}
-
-func (s *promptState) set(asking string) {
-	s.mu.Lock()
-	s.asking = asking
-	s.mu.Unlock()
-}
 
 func (s *promptState) get() string {
 	s.mu.Lock()
