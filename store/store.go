@@ -7,9 +7,10 @@
 //
 // The session file is sessionfile.go (its lock and durable writes),
 // format.go and oldnote.go; safety.go holds the StrictModes checks; the
-// key stores are filekeys.go, systemkeys.go and secretservice.go (the
-// Secret Service over D-Bus, where go-keyring cannot do what tkauth
-// needs), chosen in keystores.go, or later, in deferred.go.
+// key stores are filekeys.go, systemkeys.go, secretservice.go and
+// prompt.go (the Secret Service over D-Bus, where go-keyring cannot do
+// what tkauth needs), keychain.go (macOS), chosen in keystores.go, or
+// later, in deferred.go.
 package store
 
 import (
