@@ -144,6 +144,7 @@ func TestUnderTemp(t *testing.T) {
 		"tmp/relative.keychain-db": "",
 		"":                         "",
 		"/tmpfoo/test.keychain-db": "",
+		"/tmp/x\n/k.keychain-db":   "",
 	} {
 		if got := underTemp(path, "/tmp"); got != want {
 			t.Errorf("underTemp(%q) = %q, want %q", path, got, want)
