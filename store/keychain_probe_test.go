@@ -151,3 +151,66 @@ func TestUnderTemp(t *testing.T) {
 		}
 	}
 }
+
+// flakyBackend is a keyring that answers checks and probes, and whose
+// writes fail while fail is set.
+type flakyBackend struct {
+	fail   bool
+	probes int
+}
+
+func (b *flakyBackend) put(context.Context, string, string) error {
+	if b.fail {
+		return errors.New("the keyring refused the item")
+	}
+	return nil
+}
+func (b *flakyBackend) get(context.Context, string) (string, error) { return "", errNoItem }
+func (b *flakyBackend) delete(context.Context, string) error {
+	if b.fail {
+		return errors.New("the keyring refused the delete")
+	}
+	return nil
+}
+func (b *flakyBackend) has(_ context.Context, users []string) (map[string]bool, error) {
+	return map[string]bool{}, nil
+}
+func (b *flakyBackend) probe(context.Context) error           { b.probes++; return nil }
+func (b *flakyBackend) check(context.Context) (string, error) { return "keyring k", nil }
+
+// auto's record that the keyring takes items is forgotten when a later
+// write to it fails, so that the next command probes again.
+func TestAutoRecordClearedWhenAWriteFails(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	b := &flakyBackend{}
+	open := func() *SystemKeys {
+		t.Helper()
+		sys := NewSystemKeys("tkauth", time.Second)
+		sys.test = b
+		ks, err := openKeyStores(ctx, KeyringAuto, dir, sys)
+		if err != nil || ks.Keys != sys {
+			t.Fatalf("auto: %+v, %v", ks, err)
+		}
+		return sys
+	}
+	pub := "02" + strings.Repeat("ab", 32)
+	for _, write := range []func(*SystemKeys) error{
+		func(k *SystemKeys) error { return k.Put(ctx, pub, "x") },
+		func(k *SystemKeys) error { return k.Delete(ctx, pub) },
+	} {
+		b.fail = false
+		open()
+		sys := open() // recorded: no probe
+		probes := b.probes
+		b.fail = true
+		if err := write(sys); err == nil {
+			t.Fatal("the write did not fail")
+		}
+		b.fail = false
+		open()
+		if b.probes != probes+1 {
+			t.Errorf("after a failed write, auto probed %d times, want once more", b.probes-probes)
+		}
+	}
+}

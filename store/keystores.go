@@ -81,6 +81,7 @@ func chooseSystem(ctx context.Context, sys *SystemKeys, dir string) error {
 	}
 	record := filepath.Join(dir, probedFile)
 	if b, err := os.ReadFile(record); err == nil && string(b) == where+"\n" {
+		sys.probed = record
 		return nil
 	}
 	if err := sys.Probe(ctx); err != nil {
@@ -88,8 +89,8 @@ func chooseSystem(ctx context.Context, sys *SystemKeys, dir string) error {
 	}
 	// Not recorded (no store directory yet, a read-only one): the next
 	// command probes again, which costs a write, not a wrong choice.
-	if checkDirAt(dir) == nil {
-		_ = writeFile(dir, record, []byte(where+"\n"))
+	if checkDirAt(dir) == nil && writeFile(dir, record, []byte(where+"\n")) == nil {
+		sys.probed = record
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -38,7 +39,6 @@ func (k *SystemKeys) backend() backend {
 const (
 	secretsName         = "org.freedesktop.secrets"
 	secretsPath         = "/org/freedesktop/secrets"
-	defaultCollection   = "/org/freedesktop/secrets/aliases/default"
 	serviceInterface    = "org.freedesktop.Secret.Service"
 	collectionInterface = "org.freedesktop.Secret.Collection"
 	itemInterface       = "org.freedesktop.Secret.Item"
@@ -138,15 +138,43 @@ func (c *secretsConn) obj(p dbus.ObjectPath) dbus.BusObject { return c.Object(c.
 // serves it (gnome-keyring-daemon, keepassxc, kwalletd5), where the system
 // says so.
 func (c *secretsConn) keyringName() string {
-	var pid uint32
-	if err := c.BusObject().Call("org.freedesktop.DBus.GetConnectionUnixProcessID", 0, c.name).Store(&pid); err == nil {
-		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err == nil {
-			if name := clean(strings.TrimSpace(string(b))); name != "" {
-				return "the Secret Service (" + name + ")"
-			}
-		}
+	if p := c.program(); p != "" {
+		return "the Secret Service (" + p + ")"
 	}
 	return "the Secret Service"
+}
+
+// program is the name of the program that serves the Secret Service, as
+// it was started (its command line's first word, whole, where comm cuts
+// gnome-keyring-daemon to 15 bytes); "" where the system does not say.
+func (c *secretsConn) program() string {
+	var pid uint32
+	if err := c.BusObject().Call("org.freedesktop.DBus.GetConnectionUnixProcessID", 0, c.name).Store(&pid); err != nil {
+		return ""
+	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil {
+		argv0, _, _ := strings.Cut(string(b), "\x00")
+		if name := clean(filepath.Base(argv0)); argv0 != "" && name != "" {
+			return name
+		}
+	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err == nil {
+		return clean(strings.TrimSpace(string(b)))
+	}
+	return ""
+}
+
+// unlockHow says how to unlock the keyring that program serves.
+func unlockHow(program string) string {
+	switch {
+	case strings.HasPrefix(program, "gnome-keyring"):
+		return "log in to the desktop, or run gnome-keyring-daemon --unlock"
+	case strings.HasPrefix(program, "keepassxc"):
+		return "open and unlock the database in KeePassXC"
+	case strings.HasPrefix(program, "kwalletd"), strings.HasPrefix(program, "ksecretd"):
+		return "open the wallet: log in to the desktop, or open it in KWalletManager"
+	}
+	return "unlock it in the program that serves it, or log in to the desktop"
 }
 
 // openSession opens a plain session, the secret travelling unencrypted
@@ -198,14 +226,50 @@ func (c *secretsConn) unlock(ctx context.Context, what string, paths ...dbus.Obj
 	return nil
 }
 
-// locked is ErrKeyringLocked, naming the keyring and what it was asked.
+// locked is ErrKeyringLocked, naming the keyring, what it was asked and
+// how to unlock it.
 func (c *secretsConn) locked(what string) error {
-	return &promptError{keyring: c.keyringName(), what: what, cause: ErrKeyringLocked}
+	p := c.program()
+	name := "the Secret Service"
+	if p != "" {
+		name += " (" + p + ")"
+	}
+	return &promptError{keyring: name, what: what, cause: ErrKeyringLocked, unlock: unlockHow(p)}
 }
 
-// defaultCollection is the collection tkauth keeps its items in, unlocked.
-func (c *secretsConn) defaultCollection(ctx context.Context) (dbus.BusObject, error) {
-	coll := c.obj(defaultCollection)
+// defaultCollection is the collection new items go to: the one the alias
+// "default" names, asked with ReadAlias. Never the alias's own path
+// (/org/freedesktop/secrets/aliases/default): gnome-keyring (42) resolves
+// it in its D-Bus thread while its main thread replaces the alias's name
+// for every client that connects, so that a call to it can reach a
+// collection named by freed memory ("Object does not exist at path
+// …/collection/V_3e_97_23V") or be refused as locked.
+func (c *secretsConn) defaultCollection() (dbus.BusObject, error) {
+	var coll dbus.ObjectPath
+	// ReadAlias is the first call on a connection. gnome-keyring (42)
+	// registers a client in an idle callback its message filter queues
+	// (service_message_filter, daemon/dbus/gkd-secret-service.c), which can
+	// run after the client's first call is served: ReadAlias then finds no
+	// collection and answers "/" ("assertion 'client' failed" in its log).
+	// No reply says that apart from a real "no default collection", so "/"
+	// is asked once more, when the client is known, before it is believed.
+	for try := 0; try < 2 && (coll == "" || coll == "/"); try++ {
+		if err := c.obj(secretsPath).Call(serviceInterface+".ReadAlias", 0, "default").Store(&coll); err != nil {
+			return nil, err
+		}
+	}
+	if coll == "/" || !coll.IsValid() {
+		return nil, fmt.Errorf("%s has no default collection for tkauth's keys", c.keyringName())
+	}
+	return c.obj(coll), nil
+}
+
+// unlockedCollection is defaultCollection, unlocked.
+func (c *secretsConn) unlockedCollection(ctx context.Context) (dbus.BusObject, error) {
+	coll, err := c.defaultCollection()
+	if err != nil {
+		return nil, err
+	}
 	if err := c.unlock(ctx, "to unlock the keyring", coll.Path()); err != nil {
 		return nil, err
 	}
@@ -222,7 +286,7 @@ func (k secretService) put(ctx context.Context, pub, priv string) error {
 		return err
 	}
 	defer closeConn()
-	coll, err := c.defaultCollection(ctx)
+	coll, err := c.unlockedCollection(ctx)
 	if err != nil {
 		return err
 	}
@@ -272,17 +336,11 @@ func (k secretService) check(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer closeConn()
-	var coll dbus.ObjectPath
-	if err := c.obj(secretsPath).Call(serviceInterface+".ReadAlias", 0, "default").Store(&coll); err != nil {
+	coll, err := c.unlockedCollection(ctx)
+	if err != nil {
 		return "", err
 	}
-	if coll == "/" {
-		return "", fmt.Errorf("%s has no default collection for tkauth's keys", c.keyringName())
-	}
-	if err := c.unlock(ctx, "to unlock the keyring", coll); err != nil {
-		return "", err
-	}
-	return c.keyringName() + " " + string(coll), nil
+	return c.keyringName() + " " + string(coll.Path()), nil
 }
 
 // get reads pub's private key from tkauth's own item.
@@ -292,7 +350,7 @@ func (k secretService) get(ctx context.Context, pub string) (string, error) {
 		return "", err
 	}
 	defer closeConn()
-	coll, err := c.defaultCollection(ctx)
+	coll, err := c.unlockedCollection(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -303,7 +361,12 @@ func (k secretService) get(ctx context.Context, pub string) (string, error) {
 	if len(items) == 0 {
 		return "", errNoItem
 	}
-	if err := c.unlock(ctx, "to read tkauth's key "+session.Short(pub), items[0]); err != nil {
+	item := items[0]
+	if err := c.unlock(ctx, "to read tkauth's key "+session.Short(pub), item); err != nil {
+		// Deleted by another process since the search: not there, not locked.
+		if attrs, aerr := c.attributesOf([]dbus.ObjectPath{item}); aerr == nil && attrs[0] == nil {
+			return "", errNoItem
+		}
 		return "", err
 	}
 	sess, err := c.openSession()
@@ -312,7 +375,10 @@ func (k secretService) get(ctx context.Context, pub string) (string, error) {
 	}
 	defer c.closeSession(sess)
 	var s secret
-	if err := c.obj(items[0]).Call(itemInterface+".GetSecret", 0, sess).Store(&s); err != nil {
+	if err := c.obj(item).Call(itemInterface+".GetSecret", 0, sess).Store(&s); err != nil {
+		if gone(err, item) {
+			return "", errNoItem
+		}
 		return "", err
 	}
 	return string(s.Value), nil
@@ -328,7 +394,7 @@ func (k secretService) delete(ctx context.Context, pub string) error {
 		return err
 	}
 	defer closeConn()
-	coll, err := c.defaultCollection(ctx)
+	coll, err := c.unlockedCollection(ctx)
 	if err != nil {
 		return err
 	}
@@ -339,6 +405,9 @@ func (k secretService) delete(ctx context.Context, pub string) error {
 func (k secretService) findExact(c *secretsConn, coll dbus.BusObject, pub string) ([]dbus.ObjectPath, error) {
 	var paths []dbus.ObjectPath
 	if err := coll.Call(searchItems, 0, k.attributes(pub)).Store(&paths); err != nil {
+		if gone(err, coll.Path()) {
+			return nil, nil // the collection was deleted, and its items with it
+		}
 		return nil, err
 	}
 	want := k.attributes(pub)
@@ -367,7 +436,7 @@ func (c *secretsConn) attributesOf(paths []dbus.ObjectPath) ([]map[string]string
 		<-call.Done
 		var v dbus.Variant
 		if err := call.Store(&v); err != nil {
-			if notFound(err) {
+			if gone(err, paths[i]) {
 				continue // deleted since the search
 			}
 			return nil, err
@@ -389,8 +458,8 @@ func (k secretService) deleteExact(ctx context.Context, c *secretsConn, coll dbu
 	for _, item := range items {
 		var prompt dbus.ObjectPath
 		if err := c.obj(item).Call(itemInterface+".Delete", 0).Store(&prompt); err != nil {
-			if notFound(err) {
-				continue
+			if gone(err, item) {
+				continue // another process deleted it first
 			}
 			return err
 		}
@@ -419,7 +488,10 @@ func (k secretService) has(ctx context.Context, pubs []string) (map[string]bool,
 		return nil, err
 	}
 	defer closeConn()
-	coll := c.obj(defaultCollection)
+	coll, err := c.defaultCollection()
+	if err != nil {
+		return nil, err
+	}
 	calls := make([]*dbus.Call, len(pubs))
 	for i, pub := range pubs {
 		calls[i] = coll.Go(searchItems, 0, nil, k.attributes(pub))
@@ -430,6 +502,9 @@ func (k secretService) has(ctx context.Context, pubs []string) (map[string]bool,
 		<-call.Done
 		var paths []dbus.ObjectPath
 		if err := call.Store(&paths); err != nil {
+			if gone(err, coll.Path()) {
+				continue // the collection was deleted, and its items with it
+			}
 			return nil, err
 		}
 		for _, p := range paths {
@@ -454,30 +529,45 @@ func (k secretService) has(ctx context.Context, pubs []string) (map[string]bool,
 	return m, nil
 }
 
-// notFound recognises no item of tkauth's, and what the Secret Service
-// says of an item another process deleted after the search found it:
-// gnome-keyring's UnknownMethod ("No such interface" or "Object does not
-// exist at path", seen in TestSystemKeysConcurrentDelete), others'
-// UnknownObject or UnknownInterface.
-func notFound(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, errNoItem) {
-		return true
-	}
+// notFound recognises no item of tkauth's (errNoItem). An item that
+// another process deleted after a search found it is recognised where it
+// is called (gone), so that no other error is taken for it.
+func notFound(err error) bool { return errors.Is(err, errNoItem) }
+
+// gone reports whether err is the Secret Service saying that the object
+// at path, which this call addressed, does not exist (any more): GDBus's
+// UnknownMethod ("Object does not exist at path “p”", "No such interface
+// “i” on object at path p": gnome-keyring), Qt's UnknownObject ("No such
+// object path 'p'": KeePassXC, KWallet), UnknownInterface, or the
+// specification's NoSuchObject. The path must be named whole in the
+// words: an error about another object (a session, a collection whose
+// name gnome-keyring garbled) is not that object gone.
+func gone(err error, path dbus.ObjectPath) bool {
 	var de dbus.Error
 	if !errors.As(err, &de) {
 		return false
 	}
 	switch de.Name {
-	case "org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownInterface":
-		return true
-	case "org.freedesktop.DBus.Error.UnknownMethod":
-		msg := de.Error()
-		return strings.Contains(msg, "org.freedesktop.Secret.Item") ||
-			((strings.Contains(msg, "Object does not exist at path") || strings.Contains(msg, "No such interface")) &&
-				strings.Contains(msg, "/org/freedesktop/secrets/collection/"))
+	case "org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownInterface",
+		"org.freedesktop.DBus.Error.UnknownMethod", "org.freedesktop.Secret.Error.NoSuchObject":
+	default:
+		return false
 	}
-	return false
+	msg, p := de.Error(), string(path)
+	for i := 0; ; {
+		j := strings.Index(msg[i:], p)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(p)
+		if (start == 0 || !isPathByte(msg[start-1])) && (end == len(msg) || !isPathByte(msg[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+// isPathByte reports whether b may continue a D-Bus object path.
+func isPathByte(b byte) bool {
+	return b == '/' || b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
 }

@@ -72,6 +72,7 @@ type fakeSecrets struct {
 	prompted  int
 	dismissed int
 	created   []map[string]string
+	seen      map[dbus.Sender]bool // clients that called ReadAlias
 }
 
 const fakePrompt = dbus.ObjectPath("/org/freedesktop/secrets/prompt/p1")
@@ -90,7 +91,7 @@ func newFakeSecrets(t *testing.T, answer string) *fakeSecrets {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	f := &fakeSecrets{conn: conn, name: fmt.Sprintf("org.freedesktop.secrets.test%d", os.Getpid()), answer: answer}
+	f := &fakeSecrets{conn: conn, name: fmt.Sprintf("org.freedesktop.secrets.test%d", os.Getpid()), answer: answer, seen: map[dbus.Sender]bool{}}
 	must := func(err error) {
 		if err != nil {
 			t.Fatal(err)
@@ -106,22 +107,30 @@ func newFakeSecrets(t *testing.T, answer string) *fakeSecrets {
 			}
 			return paths, "/", nil
 		},
-		"ReadAlias": func(name string) (dbus.ObjectPath, *dbus.Error) {
+		// As gnome-keyring's may, a client's first call finds no
+		// collection: it is served before the client is registered.
+		"ReadAlias": func(sender dbus.Sender, name string) (dbus.ObjectPath, *dbus.Error) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if !f.seen[sender] {
+				f.seen[sender] = true
+				return "/", nil
+			}
 			return "/org/freedesktop/secrets/collection/c1", nil
 		},
 	}, secretsPath, serviceInterface))
-	for _, p := range []dbus.ObjectPath{defaultCollection, "/org/freedesktop/secrets/collection/c1"} {
-		must(conn.ExportMethodTable(map[string]any{
-			"SearchItems": func(attrs map[string]string) ([]dbus.ObjectPath, *dbus.Error) { return nil, nil },
-			"CreateItem": func(props map[string]dbus.Variant, s secret, replace bool) (dbus.ObjectPath, dbus.ObjectPath, *dbus.Error) {
-				attrs, _ := props[itemInterface+".Attributes"].Value().(map[string]string)
-				f.mu.Lock()
-				f.created = append(f.created, attrs)
-				f.mu.Unlock()
-				return "/", fakePrompt, nil
-			},
-		}, p, collectionInterface))
-	}
+	// Only the collection's own path: tkauth resolves the default alias
+	// with ReadAlias, never calling its path (defaultCollection says why).
+	must(conn.ExportMethodTable(map[string]any{
+		"SearchItems": func(attrs map[string]string) ([]dbus.ObjectPath, *dbus.Error) { return nil, nil },
+		"CreateItem": func(props map[string]dbus.Variant, s secret, replace bool) (dbus.ObjectPath, dbus.ObjectPath, *dbus.Error) {
+			attrs, _ := props[itemInterface+".Attributes"].Value().(map[string]string)
+			f.mu.Lock()
+			f.created = append(f.created, attrs)
+			f.mu.Unlock()
+			return "/", fakePrompt, nil
+		},
+	}, "/org/freedesktop/secrets/collection/c1", collectionInterface))
 	must(conn.ExportMethodTable(map[string]any{
 		"Close": func() *dbus.Error { return nil },
 	}, "/org/freedesktop/secrets/session/s1", "org.freedesktop.Secret.Session"))
@@ -291,5 +300,64 @@ func TestSecretServiceLockedUnlockPromptDismissed(t *testing.T) {
 		if !errors.Is(err, ErrKeyringLocked) || !strings.Contains(err.Error(), "the Secret Service (") || !strings.Contains(err.Error(), "to unlock the keyring") {
 			t.Errorf("%s on a locked keyring: %v", name, err)
 		}
+	}
+}
+
+// A locked keyring is said with the way to unlock the program that serves
+// it, not always gnome-keyring's.
+func TestLockedSaysHowToUnlockThatKeyring(t *testing.T) {
+	for program, says := range map[string]string{
+		"gnome-keyring-daemon": "gnome-keyring-daemon --unlock",
+		"keepassxc":            "unlock the database in KeePassXC",
+		"kwalletd5":            "open the wallet",
+		"":                     "in the program that serves it",
+	} {
+		err := &promptError{keyring: "the Secret Service (" + program + ")", what: "to unlock the keyring", cause: ErrKeyringLocked, unlock: unlockHow(program)}
+		msg := err.Error()
+		if !errors.Is(err, ErrKeyringLocked) || !strings.Contains(msg, says) || !strings.Contains(msg, "locked and could not be unlocked") ||
+			(program != "gnome-keyring-daemon" && strings.Contains(msg, "gnome-keyring")) {
+			t.Errorf("%s locked: %q; want it to say %q", program, msg, says)
+		}
+	}
+}
+
+// Only an error that names the object called, whole, says it is gone: an
+// error about another object is not taken for a deleted item.
+func TestGoneNamesTheObjectCalled(t *testing.T) {
+	item := dbus.ObjectPath("/org/freedesktop/secrets/collection/login/12")
+	e := func(name, msg string) error { return dbus.Error{Name: name, Body: []any{msg}} }
+	for _, tt := range []struct {
+		err  error
+		gone bool
+	}{
+		{e("org.freedesktop.DBus.Error.UnknownMethod", "Object does not exist at path “/org/freedesktop/secrets/collection/login/12”"), true},
+		{e("org.freedesktop.DBus.Error.UnknownMethod", "No such interface “org.freedesktop.Secret.Item” on object at path /org/freedesktop/secrets/collection/login/12"), true},
+		{e("org.freedesktop.DBus.Error.UnknownObject", "No such object path '/org/freedesktop/secrets/collection/login/12'"), true},
+		{e("org.freedesktop.Secret.Error.NoSuchObject", "The '/org/freedesktop/secrets/collection/login/12' object does not exist"), true},
+		// gnome-keyring's garbled collection, another item, a prefix of another path
+		{e("org.freedesktop.DBus.Error.UnknownMethod", "Object does not exist at path “/org/freedesktop/secrets/collection/V_3e_97_23V”"), false},
+		{e("org.freedesktop.DBus.Error.UnknownMethod", "Object does not exist at path “/org/freedesktop/secrets/collection/login/123”"), false},
+		{e("org.freedesktop.DBus.Error.UnknownMethod", "Object does not exist at path “/x/org/freedesktop/secrets/collection/login/12”"), false},
+		{e("org.freedesktop.DBus.Error.Failed", "/org/freedesktop/secrets/collection/login/12"), false},
+		{errors.New("Object does not exist at path “/org/freedesktop/secrets/collection/login/12”"), false},
+	} {
+		if got := gone(tt.err, item); got != tt.gone {
+			t.Errorf("gone(%v) = %v, want %v", tt.err, got, tt.gone)
+		}
+	}
+}
+
+// A nil notice (a TUI owns the screen) silences an outer one: the prompt
+// is performed, nothing is said.
+func TestSecretServicePromptNoticeSilenced(t *testing.T) {
+	f := newFakeSecrets(t, "yes")
+	var told []string
+	ctx := WithPromptNotice(context.Background(), func(s string) { told = append(told, s) })
+	ctx = WithPromptNotice(ctx, nil)
+	if err := f.keys(10*time.Second).Put(ctx, "02"+strings.Repeat("ab", 32), "secret"); err != nil {
+		t.Fatalf("Put with a prompt: %v", err)
+	}
+	if p, _ := f.counts(); p != 1 || len(told) != 0 {
+		t.Errorf("prompted %d times, told %q; want the prompt performed, nothing said", p, told)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -24,8 +25,9 @@ var ErrKeyringTimeout = errors.New("the system keyring did not answer in time (i
 
 // ErrKeyringLocked is returned when the keyring's collection is locked and
 // could not be unlocked: no prompt can be shown here (SSH, no desktop), or
-// it was dismissed. Each front end says how to do without it.
-var ErrKeyringLocked = errors.New("the system keyring is locked and could not be unlocked here: unlock it (log in to the desktop, or run gnome-keyring-daemon --unlock)")
+// it was dismissed. The error it is in names the keyring and how to
+// unlock it; each front end says how to do without it.
+var ErrKeyringLocked = errors.New("the system keyring is locked and could not be unlocked here")
 
 // ErrNoKeychain: macOS has no default keychain for tkauth to use. Each
 // front end says how to do without it.
@@ -41,6 +43,10 @@ type SystemKeys struct {
 	test    backend // in tests, the backend instead of the system's
 	// keychainFile is the macOS default keychain's file, once found.
 	keychainFile keychainFile
+	// probed is auto's record that this keyring takes items (probedFile),
+	// when auto chose it: a write that fails removes it, so that the next
+	// command probes again rather than trusting it.
+	probed string
 }
 
 var _ session.BatchKeyStore = (*SystemKeys)(nil)
@@ -87,7 +93,17 @@ func (k *SystemKeys) Put(ctx context.Context, pub, priv string) error {
 
 // put stores secret as user's, in an item of tkauth's own.
 func (k *SystemKeys) put(ctx context.Context, user, secret string) error {
-	return k.call(ctx, func(ctx context.Context) error { return k.backend().put(ctx, user, secret) })
+	err := k.call(ctx, func(ctx context.Context) error { return k.backend().put(ctx, user, secret) })
+	k.writeFailed(ctx, err)
+	return err
+}
+
+// writeFailed forgets auto's record that the keyring takes items when a
+// write to it failed, other than by the caller giving up.
+func (k *SystemKeys) writeFailed(ctx context.Context, err error) {
+	if err != nil && ctx.Err() == nil && k.probed != "" {
+		_ = os.Remove(k.probed)
+	}
 }
 
 // Get implements session.KeyStore.
@@ -154,6 +170,7 @@ func (k *SystemKeys) delete(ctx context.Context, user string) error {
 	if notFound(err) {
 		return nil
 	}
+	k.writeFailed(ctx, err)
 	return err
 }
 
@@ -247,12 +264,13 @@ type promptError struct {
 	keyring string // "the Secret Service (keepassxc)"
 	what    string // "to store tkauth's key 02ab…"
 	cause   error  // ErrPromptDismissed, ErrKeyringLocked, noAnswer, ctx's error
+	unlock  string // with ErrKeyringLocked: how to unlock this keyring
 }
 
 func (e *promptError) Error() string {
 	switch {
 	case errors.Is(e.cause, ErrKeyringLocked):
-		return fmt.Sprintf("%s is locked and did not unlock when asked %s: %v", e.keyring, e.what, e.cause)
+		return fmt.Sprintf("%s is locked and could not be unlocked here when asked %s: %s", e.keyring, e.what, e.unlock)
 	case errors.Is(e.cause, ErrPromptDismissed), errors.Is(e.cause, errKeyringQuit):
 		return fmt.Sprintf("%s asked %s, and %v", e.keyring, e.what, e.cause)
 	}
@@ -263,8 +281,9 @@ func (e *promptError) Unwrap() error { return e.cause }
 
 // WithPromptNotice returns ctx with notice, which is told, before the system
 // keyring shows a prompt, what it asks and where. A front end that can
-// say it (a terminal) sets one; without one, a prompt nobody answers
-// fails in words once the keyring timeout passes.
+// say it (a terminal) sets one; without one, or with nil (under a TUI,
+// which owns the screen), a prompt nobody answers fails in words once the
+// keyring timeout passes.
 func WithPromptNotice(ctx context.Context, notice func(string)) context.Context {
 	return context.WithValue(ctx, promptNoticeKey{}, notice)
 }
