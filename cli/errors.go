@@ -41,6 +41,7 @@ var flagHints = []struct {
 	{store.ErrNoKeychain, ", or use --keyring file"},
 	{store.ErrPromptDismissed, "; answer it, or use --keyring file"},
 	{store.ErrNoSessionBus, "; use --keyring file"},
+	{store.ErrNoCollection, ", or use --keyring file"},
 	{session.ErrOtherServer, "; leave the API URL out, or give --other-api with --api-url to send it there"},
 	{session.ErrUnrecordedServer, ": give --other-api with --api-url, or answer yes on a terminal"},
 	{turnkey.ErrNoKeyFile, ", or name another with --api-key or --api-key-file"},

@@ -259,10 +259,19 @@ func (c *secretsConn) defaultCollection() (dbus.BusObject, error) {
 		}
 	}
 	if coll == "/" || !coll.IsValid() {
-		return nil, fmt.Errorf("%s has no default collection for tkauth's keys", c.keyringName())
+		return nil, noCollection{keyring: c.keyringName()}
 	}
 	return c.obj(coll), nil
 }
+
+// noCollection is ErrNoCollection, naming the keyring.
+type noCollection struct{ keyring string }
+
+func (e noCollection) Error() string {
+	return e.keyring + " has no default collection for tkauth's keys: make one, or log in to the desktop that makes it"
+}
+
+func (e noCollection) Is(target error) bool { return target == ErrNoCollection }
 
 // unlockedCollection is defaultCollection, unlocked.
 func (c *secretsConn) unlockedCollection(ctx context.Context) (dbus.BusObject, error) {

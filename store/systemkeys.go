@@ -27,7 +27,12 @@ var ErrKeyringTimeout = errors.New("the system keyring did not answer in time (i
 // could not be unlocked: no prompt can be shown here (SSH, no desktop), or
 // it was dismissed. The error it is in names the keyring and how to
 // unlock it; each front end says how to do without it.
-var ErrKeyringLocked = errors.New("the system keyring is locked and could not be unlocked here")
+var ErrKeyringLocked = errors.New("the system keyring is locked and could not be unlocked here: unlock it, then try again")
+
+// ErrNoCollection: the Secret Service answers, but has no default
+// collection for new items (a keyring daemon started with no keyring, a
+// KWallet with no wallet). Each front end says how to do without it.
+var ErrNoCollection = errors.New("the system keyring has no default collection for tkauth's keys")
 
 // ErrNoKeychain: macOS has no default keychain for tkauth to use. Each
 // front end says how to do without it.
@@ -215,7 +220,7 @@ func (k *SystemKeys) call(ctx context.Context, f func(context.Context) error) er
 		var ke *keychainError
 		var pe *promptError
 		switch {
-		case err == nil || notFound(err), errors.As(err, &ke), errors.As(err, &pe), errors.Is(err, ErrNoSessionBus):
+		case err == nil || notFound(err), errors.As(err, &ke), errors.As(err, &pe), errors.Is(err, ErrNoSessionBus), errors.Is(err, ErrNoCollection):
 			return err
 		}
 		return fmt.Errorf("system keyring: %w", err)
