@@ -165,7 +165,7 @@ func (b *flakyBackend) put(context.Context, string, string) error {
 	}
 	return nil
 }
-func (b *flakyBackend) get(context.Context, string) (string, error) { return "", errNoItem }
+func (b *flakyBackend) get(context.Context, string) (string, error) { return "", errors.New("unused") }
 func (b *flakyBackend) delete(context.Context, string) error {
 	if b.fail {
 		return errors.New("the keyring refused the delete")
