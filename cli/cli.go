@@ -6,6 +6,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/tkauth/tkauth/internal/escape"
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
 )
 
 // Exit codes, documented in the README.
@@ -60,7 +62,13 @@ func Run(args []string, ios *IOStreams) int {
 	root.SetIn(ios.In)
 	root.SetOut(out)
 	root.SetErr(ios.ErrOut)
-	err := root.Execute()
+	// A keyring that shows a prompt (an unlock, a confirmation) is said on
+	// a terminal before it waits, with where to answer it.
+	ctx := context.Background()
+	if ios.ErrTerminal {
+		ctx = store.WithPromptNotice(ctx, func(msg string) { fmt.Fprintf(ios.ErrOut, "tkauth: %s\n", escape.Message(msg)) })
+	}
+	err := root.ExecuteContext(ctx)
 	if err == nil && out.err != nil {
 		err = fmt.Errorf("writing the output: %w", out.err)
 	}

@@ -147,7 +147,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		return fmt.Errorf("seeding the demo store in %s: %w", escape.Clean(dir), err)
 	}
 	if ios.IsTerminal {
-		err := ui.Run(ctx, tuiConfig(parts))
+		err := ui.Run(underTUI(ctx), tuiConfig(parts))
 		fmt.Fprintln(ios.ErrOut, demoEnd(self, dir, keep))
 		return err
 	}

@@ -101,7 +101,7 @@ func TestHelpEnvironmentListsEveryVariable(t *testing.T) {
 	if len(names) < 10 {
 		t.Fatalf("found only %v: the scan is broken", names)
 	}
-	machinery := []string{"DBUS_SESSION_BUS_ADDRESS", "TKAUTH_KEYRING_SERVICE"}
+	machinery := []string{"DBUS_SESSION_BUS_ADDRESS", "TKAUTH_KEYRING_SERVICE", "TKAUTH_TEST_KEYCHAIN"}
 	for _, name := range names {
 		if !strings.Contains(help, name) {
 			t.Errorf("help environment does not list %s", name)

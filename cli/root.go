@@ -163,7 +163,13 @@ func newHelpEnvironment() *cobra.Command {
                            and no spinner on stderr while Turnkey is asked
   HTTPS_PROXY, NO_PROXY    the proxy for Turnkey's API, as every Go program reads them
   SSL_CERT_FILE            the certificate authorities trusted, as Go reads them
-  DBUS_SESSION_BUS_ADDRESS the D-Bus session bus of the Secret Service (Linux)
+  DBUS_SESSION_BUS_ADDRESS the D-Bus session bus of the Secret Service (Linux);
+                           unset, the system keyring is not reached, and no bus
+                           is started
+  DISPLAY, WAYLAND_DISPLAY where a Secret Service's prompt shows, as tkauth says
+                           when one asks
+  TKAUTH_TEST_KEYCHAIN     for tests on macOS: a throw-away keychain, under the
+                           temporary directory, used instead of the default
   SHELL                    the shell tkauth shell starts (default /bin/sh; on
                            Windows the PowerShell tkauth was started from, else
                            COMSPEC, the command prompt)

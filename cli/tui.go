@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/tkauth/tkauth/session"
+	"github.com/tkauth/tkauth/store"
 	"github.com/tkauth/tkauth/turnkey"
 	"github.com/tkauth/tkauth/ui"
 )
@@ -39,7 +40,7 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	if err != nil {
 		return err
 	}
-	return ui.Run(ctx, tuiConfig(tuiParts{
+	return ui.Run(underTUI(ctx), tuiConfig(tuiParts{
 		Manager: env.Manager, StorePath: env.Store.Path(), KeyStore: env.KeyStore, Note: env.Note, KeyStoreReady: ready,
 		Shell: shellSession(), AutoRefresh: opts.AutoRefresh,
 		Servers: &sv, LoginURL: u, LoadAPIKey: opts.LoadAPIKey,
@@ -91,3 +92,9 @@ func tuiConfig(p tuiParts) ui.Config {
 	cfg.Login.Social = tuiSocial(p.Manager, c, p.AuthProxyURL, p.ProviderURL, turnkey.DefaultRedirectPort, p.Trust)
 	return cfg
 }
+
+// underTUI is ctx for what runs while the TUI owns the screen: a keyring's
+// prompt is not said on stderr, which would draw over the TUI; a prompt
+// nobody answers fails in words that say what it asked, in the status
+// line.
+func underTUI(ctx context.Context) context.Context { return store.WithPromptNotice(ctx, nil) }

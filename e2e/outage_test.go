@@ -34,6 +34,11 @@ func TestKeyringOutages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts its own Secret Service")
 	}
+	if where, err := store.NewSystemKeys("tkauth-test", 5*time.Second).Check(context.Background()); err == nil && !strings.Contains(where, "(gnome-keyring") {
+		// It would run the same against its own gnome-keyring, whatever
+		// serves the tests: the run under gnome-keyring covers it.
+		t.Skip("drives a gnome-keyring of its own (freezes, locks and kills it); the tests run under " + where)
+	}
 	for _, tool := range []string{"dbus-run-session", "gnome-keyring-daemon", "secret-tool", "tmux"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			skipUnlessRequired(t, tool+" is not installed; .ci/run installs it")
@@ -224,10 +229,11 @@ func outages(t *testing.T) {
 	}
 
 	// Stopped: the daemon dies. D-Bus starts a new one on demand, with no
-	// unlocked collection: it refuses as a locked one does, or, while it
-	// looks for the daemon it replaces, does not answer.
+	// unlocked collection, or none that the default alias names: it
+	// refuses as a locked one does, or says it has no collection, or,
+	// while it looks for the daemon it replaces, does not answer.
 	syscall.Kill(pid, syscall.SIGKILL)
-	scenario("stopped", []string{"locked and could not be unlocked", "did not answer in time"}, "key pair missing", "key pair unknown")
+	scenario("stopped", []string{"locked and could not be unlocked", "has no default collection", "did not answer in time"}, "key pair missing", "key pair unknown")
 }
 
 // keyringItems counts the keyring's items under service, from outside.

@@ -184,7 +184,12 @@ func TestSoak(t *testing.T) {
 	}
 	errors := 0
 	for _, out := range outs {
-		errors += strings.Count(string(out), "worker ")
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(line, "worker ") {
+				errors++
+				t.Log(line)
+			}
+		}
 	}
 
 	ctx := context.Background()

@@ -17,6 +17,9 @@ import (
 // deleted, nor replaced. Items persist on this machine only
 // (CRED_PERSIST_LOCAL_MACHINE): private keys do not roam with a profile.
 func (k *SystemKeys) backend() backend {
+	if k.test != nil {
+		return k.test
+	}
 	return credManager{service: k.service, comment: strings.TrimSpace(k.label)}
 }
 
@@ -120,6 +123,12 @@ func (c credManager) probe(context.Context) error {
 		return credError(err)
 	}
 	return nil
+}
+
+// check is probe: the Credential Manager asks nothing and refuses no new
+// item where it answers a read, so reading is what auto needs to know.
+func (c credManager) check(ctx context.Context) (string, error) {
+	return "the Credential Manager", c.probe(ctx)
 }
 
 // credError says in words why the Credential Manager cannot be used.

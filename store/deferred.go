@@ -45,7 +45,9 @@ func (d *Deferred) Resolve(ctx context.Context) (KeyStores, error) {
 	d.once.Do(func() {
 		go func() {
 			defer close(d.done)
-			pctx, cancel := context.WithTimeout(context.Background(), d.timeout+time.Second)
+			// auto's choice is at most two keyring calls: a check, then,
+			// the first time for a keyring, a probe (chooseSystem).
+			pctx, cancel := context.WithTimeout(context.Background(), 2*d.timeout+time.Second)
 			defer cancel()
 			d.ks, d.err = d.open(pctx)
 		}()

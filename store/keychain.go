@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -23,6 +25,18 @@ import (
 type keychain struct {
 	path    string // /usr/bin/security
 	service string
+	// file is the keychain tkauth uses when it is not the default one: a
+	// throw-away keychain in tests (TKAUTH_TEST_KEYCHAIN).
+	file string
+	// found remembers the default keychain's file once security has
+	// named it, for the calls after (nil: ask each time).
+	found *keychainFile
+}
+
+// keychainFile is a keychain's file, found once.
+type keychainFile struct {
+	mu   sync.Mutex
+	path string
 }
 
 // keychainError is security's failure: its exit status (the low byte of
@@ -47,13 +61,29 @@ const (
 	secWritePermission       = 195
 )
 
+// locked reports whether security failed because the keychain is locked
+// and cannot ask for its password: status 36, or dump-keychain's status 1
+// with the Security framework's words for it.
+func (e *keychainError) locked() bool {
+	if e.status == secInteractionNotAllowed {
+		return true
+	}
+	msg := strings.ToLower(e.stderr)
+	return strings.Contains(msg, "interaction is not allowed") || strings.Contains(msg, "keychain is locked") ||
+		strings.Contains(msg, "errsecinteractionnotallowed")
+}
+
 func (e *keychainError) Error() string {
 	var why string
-	switch e.status {
+	status := e.status
+	if e.locked() {
+		status = secInteractionNotAllowed
+	}
+	switch status {
 	case secItemNotFound:
 		why = "the item is not in the keychain"
 	case secInteractionNotAllowed:
-		why = "the login keychain is locked and cannot ask for its password here (an SSH session, or no one at the Mac): unlock it with `security unlock-keychain`"
+		why = "the keychain is locked and cannot ask for its password here (an SSH session, or no one at the Mac): unlock it with `security unlock-keychain`"
 	case secAuthFailed:
 		why = "the keychain refused the password or the authorization"
 	case secUserCanceled:
@@ -90,7 +120,7 @@ func clean(s string) string {
 // Is makes a locked keychain that cannot prompt ErrKeyringLocked, as a
 // locked Secret Service is, and a missing one ErrNoKeychain.
 func (e *keychainError) Is(target error) bool {
-	return target == ErrKeyringLocked && e.status == secInteractionNotAllowed ||
+	return target == ErrKeyringLocked && e.locked() ||
 		target == ErrNoKeychain && e.status == secNoSuchKeychain
 }
 
@@ -172,7 +202,11 @@ func (k keychain) put(ctx context.Context, user, secret string) error {
 	if err := k.checkItem(user); err != nil {
 		return err
 	}
-	line, err := commandLine("add-generic-password -U", [][2]string{{"-s", k.service}, {"-a", user}}, " -X "+hex.EncodeToString([]byte(secret)))
+	tail := " -X " + hex.EncodeToString([]byte(secret))
+	if k.file != "" {
+		tail += " " + quote(k.file) // underTemp refused what quoting cannot carry
+	}
+	line, err := commandLine("add-generic-password -U", [][2]string{{"-s", k.service}, {"-a", user}}, tail)
 	if err != nil {
 		return err
 	}
@@ -184,7 +218,7 @@ func (k keychain) get(ctx context.Context, user string) (string, error) {
 	if err := k.checkItem(user); err != nil {
 		return "", err
 	}
-	out, err := k.run(ctx, "", "find-generic-password", "-s", k.service, "-a", user, "-w")
+	out, err := k.run(ctx, "", append([]string{"find-generic-password", "-s", k.service, "-a", user, "-w"}, k.only()...)...)
 	if err != nil {
 		return "", err
 	}
@@ -197,15 +231,21 @@ func (k keychain) delete(ctx context.Context, user string) error {
 	if err := k.checkItem(user); err != nil {
 		return err
 	}
-	_, err := k.run(ctx, "", "delete-generic-password", "-s", k.service, "-a", user)
+	_, err := k.run(ctx, "", append([]string{"delete-generic-password", "-s", k.service, "-a", user}, k.only()...)...)
 	return err
 }
 
-// has lists the keychains' generic passwords of k.service in one
-// `security dump-keychain`, which prints attributes only (no -d: no
-// secret is read, nothing asks for a password).
+// has lists the generic passwords of k.service in one `security
+// dump-keychain` of the keychain tkauth writes to (only it: not the
+// whole search list, the System keychain included), which prints
+// attributes only (no -d: no secret is read, nothing asks for a
+// password).
 func (k keychain) has(ctx context.Context, users []string) (map[string]bool, error) {
-	out, err := k.run(ctx, "", "dump-keychain")
+	file, err := k.keychain(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := k.run(ctx, "", "dump-keychain", file)
 	if err != nil {
 		return nil, err
 	}
@@ -217,9 +257,54 @@ func (k keychain) has(ctx context.Context, users []string) (map[string]bool, err
 	return m, nil
 }
 
+// keychain is the file of the keychain tkauth writes to: k.file, or the
+// default keychain, as `security default-keychain` names it (once a
+// process: found remembers it).
+func (k keychain) keychain(ctx context.Context) (string, error) {
+	if k.file != "" {
+		return k.file, nil
+	}
+	if k.found != nil {
+		k.found.mu.Lock()
+		defer k.found.mu.Unlock()
+		if k.found.path != "" {
+			return k.found.path, nil
+		}
+	}
+	out, err := k.run(ctx, "", "default-keychain")
+	if err != nil {
+		return "", err
+	}
+	// It prints the path quoted, indented: `    "/Users/a/Library/Keychains/login.keychain-db"`.
+	path, err := strconv.Unquote(strings.TrimSpace(string(out)))
+	if err != nil || path == "" {
+		return "", fmt.Errorf("macOS Keychain: %w (security default-keychain said %q)", ErrNoKeychain, clean(string(out)))
+	}
+	if k.found != nil {
+		k.found.path = path
+	}
+	return path, nil
+}
+
+// only is the keychain argument of a read or delete: k.file, or none (the
+// search list, as go-keyring does).
+func (k keychain) only() []string {
+	if k.file != "" {
+		return []string{k.file}
+	}
+	return nil
+}
+
+// check names the keychain tkauth writes to, writing nothing: one
+// security process, and none when it is known.
+func (k keychain) check(ctx context.Context) (string, error) {
+	return k.keychain(ctx)
+}
+
 // probe checks that the default keychain takes a new item: it adds one
 // of tkauth's and deletes it. `auto` must not choose a keychain that
-// answers reads but refuses writes.
+// answers reads but refuses writes; it probes once per keychain
+// (chooseSystem), not on every command.
 func (k keychain) probe(ctx context.Context) error {
 	const user = "tkauth-probe"
 	if err := k.put(ctx, user, "probe"); err != nil {
@@ -277,4 +362,17 @@ func blobValue(v string) string {
 		return s
 	}
 	return strings.Trim(v, `"`)
+}
+
+// underTemp is path if it is absolute and inside tmp, else "": nor with a
+// newline or NUL, which security's command line cannot carry.
+func underTemp(path, tmp string) string {
+	if path == "" || !filepath.IsAbs(path) || strings.ContainsAny(path, "\n\r\x00") {
+		return ""
+	}
+	rel, err := filepath.Rel(filepath.Clean(tmp), filepath.Clean(path))
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return ""
+	}
+	return filepath.Clean(path)
 }

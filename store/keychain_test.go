@@ -26,7 +26,7 @@ func fakeSecurity(t *testing.T, script string) (keychain, string) {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "security")
-	body := "#!/bin/sh\necho \"$@\" > " + dir + "/args\ncat > " + dir + "/stdin\n" + script + "\n"
+	body := "#!/bin/sh\necho \"$@\" > " + dir + "/args\necho \"$@\" >> " + dir + "/calls\ncat > " + dir + "/stdin\n" + script + "\n"
 	if err := os.WriteFile(path, []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func read(t *testing.T, path string) string {
 // Presence is one dump-keychain, no secret read: only generic passwords
 // of tkauth's service count, hex-printed accounts included.
 func TestKeychainPresenceFromOneDump(t *testing.T) {
-	k, dir := fakeSecurity(t, "cat "+filepath.Join(mustAbs(t, "testdata"), "dump-keychain.txt"))
+	k, dir := fakeSecurity(t, `case $1 in default-keychain) echo '    "/Users/ada/Library/Keychains/login.keychain-db"';; *) cat `+filepath.Join(mustAbs(t, "testdata"), "dump-keychain.txt")+`;; esac`)
 	tk := "02a9f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1"
 	inet := "03b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1"
 	other := "02c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4"
@@ -56,8 +56,10 @@ func TestKeychainPresenceFromOneDump(t *testing.T) {
 			t.Errorf("%q: %v, want %v", u, got[u], w)
 		}
 	}
-	if args := strings.TrimSpace(read(t, filepath.Join(dir, "args"))); args != "dump-keychain" {
-		t.Errorf("ran security %s: presence must read no secret", args)
+	// Only the keychain tkauth writes to, named: not the whole search
+	// list, whose System keychain tkauth never writes to.
+	if args := strings.TrimSpace(read(t, filepath.Join(dir, "args"))); args != "dump-keychain /Users/ada/Library/Keychains/login.keychain-db" {
+		t.Errorf("ran security %s: presence must read no secret, and only the default keychain", args)
 	}
 }
 

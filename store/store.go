@@ -7,11 +7,12 @@
 //
 // The session file is sessionfile.go (its lock and durable writes),
 // format.go and oldnote.go; safety.go holds the StrictModes checks; the
-// key stores are filekeys.go, systemkeys.go and secretservice.go (the
-// Secret Service over D-Bus, where go-keyring cannot do what tkauth
-// needs), keychain.go (macOS) and credman_windows.go (the Credential
-// Manager), chosen in keystores.go, or later, in deferred.go. What differs
-// on Windows (the lock, access lists, the rename) is in *_windows.go.
+// key stores are filekeys.go, systemkeys.go, secretservice.go and
+// prompt.go (the Secret Service over D-Bus, where go-keyring cannot do
+// what tkauth needs), keychain.go (macOS) and credman_windows.go (the
+// Credential Manager), chosen in keystores.go, or later, in deferred.go.
+// What differs on Windows (the lock, access lists, the rename) is in
+// *_windows.go.
 package store
 
 import (

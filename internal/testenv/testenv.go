@@ -22,6 +22,7 @@ var Read = []string{
 	"NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLORTERM", "TERM", "TERM_PROGRAM",
 	"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY",
 	"SSL_CERT_FILE", "SSL_CERT_DIR",
+	"DISPLAY", "WAYLAND_DISPLAY",
 }
 
 // Isolate unsets every variable in Read, and points XDG_CONFIG_HOME and
