@@ -29,7 +29,9 @@ func TestOAuthLoginGoogleInChromium(t *testing.T) {
 	w := withOAuth(t)
 	dir := t.TempDir()
 	script := filepath.Join(dir, "browser")
-	os.WriteFile(script, []byte(fmt.Sprintf("#!/bin/sh\necho $$ > %q\nexec %q %s --user-data-dir=%q \"$1\" >/dev/null 2>&1\n",
+	// setsid: the browser and every process it starts are a group of
+	// their own, which stopBrowser ends whole before the profile goes.
+	os.WriteFile(script, []byte(fmt.Sprintf("#!/bin/sh\necho $$ > %q\nexec setsid %q %s --user-data-dir=%q \"$1\" >/dev/null 2>&1\n",
 		filepath.Join(dir, "pid"), chromium, chromiumFlags, filepath.Join(dir, "profile"))), 0o700)
 	t.Setenv("BROWSER", script)
 	t.Cleanup(func() { stopBrowser(t, filepath.Join(dir, "pid")) })
@@ -44,8 +46,9 @@ func TestOAuthLoginGoogleInChromium(t *testing.T) {
 	}
 }
 
-// stopBrowser ends the browser whose pid the script wrote, and waits for
-// it to go.
+// stopBrowser ends the browser whose pid the script wrote, with every
+// process it started (its group: Chromium's helpers write into the
+// profile after the browser itself has gone), and waits for them to go.
 func stopBrowser(t *testing.T, pidFile string) {
 	b, err := os.ReadFile(pidFile)
 	if err != nil {
@@ -55,12 +58,35 @@ func stopBrowser(t *testing.T, pidFile string) {
 	if err != nil {
 		return
 	}
-	syscall.Kill(pid, syscall.SIGTERM)
+	syscall.Kill(-pid, syscall.SIGKILL)
 	for range 100 {
-		if syscall.Kill(pid, 0) != nil {
+		if !groupAlive(pid) {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	syscall.Kill(pid, syscall.SIGKILL)
+	t.Errorf("the browser's processes (group %d) outlived SIGKILL by 10 s", pid)
+}
+
+// groupAlive reports whether a process of group pgid is still running (a
+// zombie, killed and not yet reaped, writes nothing and is not).
+func groupAlive(pgid int) bool {
+	procs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp …: comm may hold spaces, so read
+		// after its closing parenthesis.
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(f) > 2 && f[2] == strconv.Itoa(pgid) && f[0] != "Z" && f[0] != "X" {
+			return true
+		}
+	}
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		// No /proc (not Linux): the group's leader stands for it.
+		return syscall.Kill(-pgid, 0) == nil
+	}
+	return false
 }
