@@ -108,8 +108,8 @@ func (f *loginForm) socialCmd() tea.Cmd {
 		f.err = "This app does not enable " + escape.Clean(provider) + "; it enables " + strings.Join(f.social.providers, ", ") + "."
 		return nil
 	}
-	f.ask(startMsg{"Logging in with " + escape.Clean(provider) + ": waiting for the browser (" + s.Wait.String() + " at most)", func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), s.Wait+loginTimeout)
+	f.ask(startMsg{busy: "Logging in with " + escape.Clean(provider) + ": waiting for the browser (" + s.Wait.String() + " at most)", run: func(ctx context.Context) tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, s.Wait+loginTimeout)
 		defer cancel()
 		res, err := s.LogIn(ctx, provider, proxy)
 		return loggedInMsg{res, err}

@@ -130,7 +130,9 @@ func (m Model) footerLines() []string {
 		lines = append(lines, m.spin.View()+" "+m.busy+"…")
 	case m.focus == focusFilter:
 		lines = append(lines, m.filter.View())
-	case m.status != "":
+	}
+	// While an action runs, what the user is told shows under it at once.
+	if m.status != "" && (m.focus != focusFilter || m.busy != "") {
 		style := map[statusKind]lipgloss.Style{statusOK: st.Success, statusWarn: st.Warning, statusErr: st.Error}[m.kind]
 		// Wrapped, so that the end of a long error (usually the part that
 		// says why) is not cut off.
