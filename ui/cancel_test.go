@@ -83,3 +83,37 @@ func TestCancelSocialLogin(t *testing.T) {
 		})
 	}
 }
+
+// stuckRefresh is a store whose refresh waits, as one that waits for an
+// MFA factor given elsewhere does, until it is cancelled.
+type stuckRefresh struct{ *session.Manager }
+
+func (stuckRefresh) Refresh(ctx context.Context, _ session.Servers, _ string, _ time.Duration, _ session.Signer) (session.RefreshResult, error) {
+	<-ctx.Done()
+	return session.RefreshResult{}, ctx.Err()
+}
+
+// Esc cancels a refresh under way on the table; while it runs, the help
+// offers esc to cancel, and not the actions that must wait for its end.
+func TestCancelRefresh(t *testing.T) {
+	m, sv := loggedIn(t)
+	cfg := testConfig(m)
+	cfg.Sessions, cfg.Servers, cfg.Clock = stuckRefresh{m}, sv, time.Now
+	tm := loaded(t, cfg, 120, 30)
+	tm, cmd := press(t, tm, "R")
+	done := runAway(t, cmd)
+	help := strings.Join(strings.Fields(screen(tm)), " ")
+	if !strings.Contains(help, "esc cancel") || strings.Contains(help, "log out") || strings.Contains(help, "R refresh") {
+		t.Errorf("the help while it refreshes:\n%s", screen(tm))
+	}
+	tm, _ = press(t, tm, "d")
+	if s := screen(tm); !strings.Contains(s, "Wait: Refreshing") {
+		t.Errorf("d while it refreshes:\n%s", s)
+	}
+	tm, _ = press(t, tm, "esc")
+	next, _ := tm.Update(await(t, done))
+	tm = next.(Model)
+	if s := screen(tm); !strings.Contains(s, "Cancelled: Refreshing") || !strings.Contains(s, "nothing was stored") || tm.busy != "" {
+		t.Errorf("its end:\n%s", s)
+	}
+}

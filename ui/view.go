@@ -148,8 +148,11 @@ func (m Model) footerLines() []string {
 // or what closes the screen shown, always stay.
 func (m Model) helpBar() string {
 	var keep []key.Binding
+	if m.cancellable() { // esc cancels the action, whatever it does there
+		keep = append(keep, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")))
+	}
 	for _, b := range m.focused().ShortHelp() {
-		if b.Enabled() {
+		if b.Enabled() && (!m.cancellable() || !slices.Contains(b.Keys(), "esc")) {
 			keep = append(keep, b)
 		}
 	}
