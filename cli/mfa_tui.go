@@ -179,7 +179,7 @@ func sessionWays(ctx context.Context, n turnkey.MFANeeded, m *session.Manager) [
 func tuiCode(waits chan<- ui.MFAWaiting, factors []string) func(ctx context.Context, contact string, sent turnkey.Sent) (string, error) {
 	return func(ctx context.Context, contact string, sent turnkey.Sent) (string, error) {
 		typed := make(chan string, 1)
-		code, err := askTUI(ctx, waits, ui.MFAWaiting{Factors: factors, Code: &ui.MFACode{To: contact, Length: sent.CodeLength, Expires: sent.Expires}, Typed: typed}, typed)
+		code, err := askTUI(ctx, waits, ui.MFAWaiting{Factors: factors, Code: &ui.MFACode{To: contact, Length: sent.CodeLength, Expires: sent.Expires, Check: sent.CheckCode}, Typed: typed}, typed)
 		switch {
 		case err != nil:
 			return "", err

@@ -139,3 +139,52 @@ func TestTUIProvesASessionFactor(t *testing.T) {
 		t.Errorf("a after the refresh: renewed %v, live %v; waiting %v", s.Token != old.Token, srv.HasKey(s.PublicKey), srv.Waiting())
 	}
 }
+
+// A code of the wrong shape typed in the TUI's MFA code dialog keeps the
+// dialog open and says why, as the login form does, before it costs a
+// try; the right code then approves the login.
+func TestTUIMFACodeOfTheWrongShapeStays(t *testing.T) {
+	srv := withCodeLogin(t)
+	srv.AddContact("sub", "ada", turnkeytest.SandboxPhone)
+	srv.RequireMFA("ada", "AUTHENTICATION_TYPE_SMS_OTP")
+	dir := t.TempDir()
+	m := newManager(store.NewFile(dir), store.NewFileKeys(dir))
+	sv := session.Servers{Default: srv.URL}
+	cfg := tuiConfig(tuiParts{Manager: m, StorePath: store.NewFile(dir).Path(), KeyStore: "file", Servers: &sv, LoginURL: srv.URL,
+		AuthProxyURL: srv.URL, AuthProxyID: "cfg"})
+	cfg.Watch = false
+	screen := &atomic.Value{}
+	tm := teatest.NewTestModel(t, screenProbe{ui.New(cfg), screen}, teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	t.Cleanup(func() { tm.Quit() })
+	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
+
+	waitScreen(t, screen, "No sessions")
+	tm.Send(tea.KeyPressMsg{Code: 'l', Text: "l"})
+	waitScreen(t, screen, "Email address")
+	tm.Type(turnkeytest.SandboxEmail)
+	tm.Send(enter)
+	waitScreen(t, screen, "Turnkey sent")
+	tm.Type(turnkeytest.SandboxCode)
+	tm.Send(enter)
+	waitScreen(t, screen, "1) an SMS code")
+	tm.Send(tea.KeyPressMsg{Code: '1', Text: "1"})
+	waitScreen(t, screen, "Phone number")
+	tm.Type(turnkeytest.SandboxPhone)
+	tm.Send(enter)
+	waitScreen(t, screen, "Type the code")
+	tm.Type("ny")
+	tm.Send(enter)
+	waitScreen(t, screen, "Type the code", "the code has 2 characters; the one sent has 6: type it again.")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	tm.Type("12345x")
+	tm.Send(enter)
+	waitScreen(t, screen, "Type the code", "the code is digits only")
+	for range 6 {
+		tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	tm.Type(turnkeytest.SandboxCode)
+	tm.Send(enter)
+	waitScreen(t, screen, "Logged in to organization Ada's wallet")
+}

@@ -56,11 +56,25 @@ type MFAPick struct {
 }
 
 // MFACode is a code a factor sent: where to, its length (0: unknown) and
-// until when it lives.
+// until when it lives; Check, if set, refuses a code that cannot be the
+// one sent, before it costs a try.
 type MFACode struct {
 	To      string
 	Length  int
 	Expires time.Time
+	Check   func(code string) error
+}
+
+// check says why code cannot be the one c sent, or "".
+func (c *MFACode) check(code string) string {
+	if c.Check != nil {
+		if err := c.Check(code); err != nil {
+			return describe(err)
+		}
+	} else if n := len([]rune(code)); c.Length > 0 && n != c.Length {
+		return fmt.Sprintf("the code has %d characters; the one sent has %d", n, c.Length)
+	}
+	return ""
 }
 
 // asks reports whether w asks the user something.
