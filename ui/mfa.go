@@ -102,7 +102,7 @@ func (m *Model) askMFA(w MFAWaiting) {
 	}
 	q := text.Question{
 		Title: "Approve the activity with what tkauth holds?",
-		Lines: []string{"Turnkey needs " + escape.Join(w.Factors) + " before it does this. tkauth can prove:"},
+		Lines: []string{"Turnkey needs " + text.Factors(w.Factors) + " before it does this. tkauth can prove:"},
 	}
 	for _, o := range w.Offer {
 		q.Lines = append(q.Lines, "  - "+escape.Clean(o))
@@ -125,5 +125,5 @@ func mfaCmd(waits <-chan MFAWaiting) tea.Cmd {
 // line says what the action waits for, and how long it has left.
 func (w MFAWaiting) line(now time.Time) string {
 	left := max(w.Until.Sub(now), 0).Round(time.Second)
-	return fmt.Sprintf("Turnkey needs %s, given in another app or device: %d:%02d left", escape.Join(w.Factors), int(left.Minutes()), int(left.Seconds())%60)
+	return fmt.Sprintf("Turnkey needs %s, given in another app or device: %d:%02d left", text.Factors(w.Factors), int(left.Minutes()), int(left.Seconds())%60)
 }

@@ -100,7 +100,7 @@ func (a *mfaAsk) layout(d dialog, w int, blank []string) parts {
 		}
 		return p
 	}
-	line("Turnkey needs " + escape.Join(a.w.Factors) + " before it does this. For " + escape.Clean(a.w.Step) + ":")
+	line("Turnkey needs " + text.Factors(a.w.Factors) + " before it does this. For " + escape.Clean(a.w.Step) + ":")
 	line("")
 	for i, c := range a.choices() {
 		mark := "  "
