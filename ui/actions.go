@@ -213,10 +213,10 @@ func (m *Model) click(mouse tea.Mouse) {
 	}
 }
 
-// start runs an action with the spinner going.
-func (m *Model) start(busy string, cmd tea.Cmd) tea.Cmd {
+// start runs an action, and what goes with it, with the spinner going.
+func (m *Model) start(busy string, cmds ...tea.Cmd) tea.Cmd {
 	m.busy, m.status, m.yank, m.mfa = busy, "", false, nil
-	return tea.Batch(cmd, m.spin.Tick)
+	return tea.Batch(append(cmds, m.spin.Tick)...)
 }
 
 // autoRefresh starts a refresh of the active session, and of no other,

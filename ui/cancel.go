@@ -18,13 +18,14 @@ type running struct {
 }
 
 // startMsg starts what a component asked for: an action with a context
-// the root can cancel (run), or one that runs to its end (cmd).
+// the root can cancel (run), and cmd beside it if set; or one that runs
+// to its end (cmd).
 func (m *Model) startMsg(msg startMsg) tea.Cmd {
 	if msg.run == nil {
 		return m.start(msg.busy, msg.cmd)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := m.start(msg.busy, func() tea.Msg { return msg.run(ctx) })
+	cmd := m.start(msg.busy, func() tea.Msg { return msg.run(ctx) }, msg.cmd)
 	m.run = running{cancel: cancel}
 	return cmd
 }

@@ -103,7 +103,8 @@ type sayMsg struct {
 }
 
 // startMsg starts an action with the spinner going: cmd, or run, which
-// esc or ctrl+c cancels through its context while it runs.
+// esc or ctrl+c cancels through its context while it runs (and cmd, if
+// set, runs beside it).
 type startMsg struct {
 	busy string
 	cmd  tea.Cmd

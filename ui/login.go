@@ -97,17 +97,18 @@ var channels = map[loginMethod]CodeChannel{byEmail: CodeByEmail, bySMS: CodeBySM
 // code) and shows what went wrong in words, staying open so that the user
 // can try again.
 type loginForm struct {
-	method loginMethod
-	field  int                // 0 the method, then the inputs
-	inputs [2]textinput.Model // address or organization; Auth Proxy or API key
-	values [methods][2]string // what was typed, by method
-	code   textinput.Model
-	sent   *CodeSent
-	tries  int    // what the code sent has left; 0: not known
-	note   string // why a new code was sent, if one was
-	err    string
-	l      *Login
-	social socialState
+	method  loginMethod
+	field   int                // 0 the method, then the inputs
+	inputs  [2]textinput.Model // address or organization; Auth Proxy or API key
+	values  [methods][2]string // what was typed, by method
+	code    textinput.Model
+	sent    *CodeSent
+	tries   int    // what the code sent has left; 0: not known
+	note    string // why a new code was sent, if one was
+	err     string
+	l       *Login
+	social  socialState
+	authURL string // where the browser was opened, while it waits for it
 
 	common
 	keys          loginKeys
@@ -204,6 +205,9 @@ func (f *loginForm) Update(msg tea.Msg) tea.Cmd {
 		return f.refused(msg.err)
 	case providersMsg:
 		f.gotProviders(msg)
+		return nil
+	case authURLMsg:
+		f.authURL = msg.url
 		return nil
 	case tea.KeyPressMsg:
 		if f.busy != "" {
@@ -310,6 +314,7 @@ func (f loginForm) View() string {
 		if hint := f.hint(); hint != "" {
 			lines = append(append(lines, ""), wrap(st.Dim, hint, w)...)
 		}
+		lines = append(lines, f.authURLLines(w)...)
 	} else {
 		shape := "a code"
 		if f.sent.Length > 0 {

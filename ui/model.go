@@ -182,7 +182,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case codeSentMsg:
 		m.ended()
 		return m.routeTo(focusLogin, msg)
-	case providersMsg:
+	case providersMsg, authURLMsg:
 		return m.routeTo(focusLogin, msg)
 	case loggedInMsg:
 		return m.loggedIn(msg)
