@@ -311,10 +311,12 @@ func (f loginForm) View() string {
 		for i, l := range shapes[f.method].labels {
 			lines = append(lines, st.Label.Render(fmt.Sprintf("%-22s", l))+"  "+f.inputs[i].View())
 		}
-		if hint := f.hint(); hint != "" {
+		// The address, while shown, takes the hint's place: it needs the room.
+		if url := f.authURLLines(w); url != nil {
+			lines = append(lines, url...)
+		} else if hint := f.hint(); hint != "" {
 			lines = append(append(lines, ""), wrap(st.Dim, hint, w)...)
 		}
-		lines = append(lines, f.authURLLines(w)...)
 	} else {
 		shape := "a code"
 		if f.sent.Length > 0 {

@@ -158,7 +158,7 @@ func (f loginForm) authURLLines(w int) []string {
 	}
 	lines := append([]string{""}, wrap(f.styles.Dim, "If no browser opened, open this address in one on this machine:", w)...)
 	// Cut at the width, not at spaces: the address has none.
-	for u := []rune(escape.Clean(f.authURL)); len(u) > 0; {
+	for u := []rune(escape.Whole(f.authURL)); len(u) > 0; { // whole: a cut address is of no use
 		n := min(len(u), max(w, 1))
 		lines, u = append(lines, string(u[:n])), u[n:]
 	}

@@ -112,12 +112,12 @@ func next(t *testing.T, ch <-chan tea.Msg, keep func(tea.Msg) bool) tea.Msg {
 	}
 }
 
-// While a social login waits for the browser, the form shows, escaped,
-// the address the browser was opened at, so that it can be opened by
+// While a social login waits for the browser, the form shows, escaped
+// and whole (cut, it is of no use), the address the browser was opened at, so that it can be opened by
 // hand where no browser opens; it goes with the login.
 func TestSocialLoginShowsTheAddress(t *testing.T) {
 	m, login := codeLoginAt(t)
-	const addr = "https://provider.example/auth?client_id=tkauth&state=abc\x1b[2J"
+	addr := "https://provider.example/auth?client_id=tkauth&nonce=" + strings.Repeat("9", 300) + "&state=abc\x1b[2J"
 	login.Social = &SocialLogin{
 		Wait:      5 * time.Minute,
 		Providers: func(context.Context, string) ([]string, error) { return []string{"google"}, nil },
@@ -137,7 +137,7 @@ func TestSocialLoginShowsTheAddress(t *testing.T) {
 	collect(cmd, msgs)
 	tm = feed(t, tm, next(t, msgs, func(msg tea.Msg) bool { _, ok := msg.(authURLMsg); return ok }))
 	flat := strings.Join(strings.Fields(strings.ReplaceAll(screen(tm), "│", "")), "")
-	if !strings.Contains(flat, "Ifnobrowseropened,openthisaddress") || !strings.Contains(flat, `https://provider.example/auth?client_id=tkauth&state=abc\x1b[2J`) {
+	if !strings.Contains(flat, "Ifnobrowseropened,openthisaddress") || !strings.Contains(flat, `https://provider.example/auth?client_id=tkauth&nonce=`+strings.Repeat("9", 300)+`&state=abc\x1b[2J`) {
 		t.Fatalf("while it waits:\n%s", screen(tm))
 	}
 	tm, _ = press(t, tm, "esc")
