@@ -249,7 +249,10 @@ func tuiSocial(m *session.Manager, c *turnkey.Client, proxyURL, providerBase str
 				p = p.WithProviderURL(base)
 			}
 			l := &turnkey.OAuthLogin{API: c, Proxy: turnkey.NewAuthProxy(proxyURL, proxy), Provider: p, Port: port, Wait: browserWait,
-				Open: func(authURL, _ string, _ func(string)) error { return openBrowser(authURL) }}
+				Open: func(authURL, _ string, _ func(string)) error {
+					ui.ShowAuthURL(ctx, authURL)
+					return openBrowser(authURL)
+				}}
 			start, err := l.Start(ctx)
 			if err != nil {
 				return session.StoreResult{}, fmt.Errorf("login failed (nothing was stored): %w", err)

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/tkauth/tkauth/internal/escape"
@@ -23,13 +24,17 @@ func tuiClient(base string, waits chan<- ui.MFAWaiting, p tuiParts) *turnkey.Cli
 	c.MFAWait = ui.MFAWait
 	c.Approve = func(ctx context.Context, n turnkey.MFANeeded) ([]turnkey.Approver, error) {
 		var out []turnkey.Approver
+		var elsewhere []string // the steps before this one tkauth does not prove
 		for i, step := range n.Steps {
 			ways := tuiFactorWays(ctx, c, n, step, p, waits)
 			if len(ways) == 0 {
+				elsewhere = append(elsewhere, n.Factors[i])
 				continue
 			}
 			pick := make(chan ui.MFAPick, 1)
-			w := ui.MFAWaiting{Factors: n.Factors, Step: n.Factors[i], Pick: pick}
+			// What is still needed: the steps chosen so far tkauth proves.
+			still := append(slices.Clip(elsewhere), n.Factors[i:]...)
+			w := ui.MFAWaiting{Factors: still, Step: n.Factors[i], Pick: pick}
 			for _, way := range ways {
 				w.Choices = append(w.Choices, way.choice)
 			}
@@ -38,6 +43,7 @@ func tuiClient(base string, waits chan<- ui.MFAWaiting, p tuiParts) *turnkey.Cli
 				return nil, err
 			}
 			if got.Index < 0 || got.Index >= len(ways) {
+				elsewhere = append(elsewhere, n.Factors[i])
 				continue // given elsewhere
 			}
 			a, err := ways[got.Index].approver(ctx, strings.TrimSpace(got.Text))
@@ -179,12 +185,13 @@ func sessionWays(ctx context.Context, n turnkey.MFANeeded, m *session.Manager) [
 func tuiCode(waits chan<- ui.MFAWaiting, factors []string) func(ctx context.Context, contact string, sent turnkey.Sent) (string, error) {
 	return func(ctx context.Context, contact string, sent turnkey.Sent) (string, error) {
 		typed := make(chan string, 1)
-		code, err := askTUI(ctx, waits, ui.MFAWaiting{Factors: factors, Code: &ui.MFACode{To: contact, Length: sent.CodeLength, Expires: sent.Expires}, Typed: typed}, typed)
+		code, err := askTUI(ctx, waits, ui.MFAWaiting{Factors: factors, Code: &ui.MFACode{To: contact, Length: sent.CodeLength, Expires: sent.Expires, Check: sent.CheckCode}, Typed: typed}, typed)
 		switch {
 		case err != nil:
 			return "", err
 		case code == "":
-			return "", errors.New("no code was typed")
+			// The dialog answers "" only when the user gives up (esc, ctrl+c).
+			return "", errors.New("you gave up typing the code")
 		}
 		return code, sent.CheckCode(code)
 	}

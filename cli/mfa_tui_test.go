@@ -14,6 +14,7 @@ import (
 
 	"github.com/tkauth/tkauth/session"
 	"github.com/tkauth/tkauth/store"
+	"github.com/tkauth/tkauth/turnkey"
 	"github.com/tkauth/tkauth/turnkey/turnkeytest"
 	"github.com/tkauth/tkauth/ui"
 )
@@ -137,5 +138,98 @@ func TestTUIProvesASessionFactor(t *testing.T) {
 	waitScreen(t, screen, "Refreshed a")
 	if s := c.state().Sessions["a"]; s.Token == old.Token || !srv.HasKey(s.PublicKey) || len(srv.Waiting()) != 0 {
 		t.Errorf("a after the refresh: renewed %v, live %v; waiting %v", s.Token != old.Token, srv.HasKey(s.PublicKey), srv.Waiting())
+	}
+}
+
+// A code of the wrong shape typed in the TUI's MFA code dialog keeps the
+// dialog open and says why, as the login form does, before it costs a
+// try; the right code then approves the login.
+func TestTUIMFACodeOfTheWrongShapeStays(t *testing.T) {
+	srv := withCodeLogin(t)
+	srv.AddContact("sub", "ada", turnkeytest.SandboxPhone)
+	srv.RequireMFA("ada", "AUTHENTICATION_TYPE_SMS_OTP")
+	dir := t.TempDir()
+	m := newManager(store.NewFile(dir), store.NewFileKeys(dir))
+	sv := session.Servers{Default: srv.URL}
+	cfg := tuiConfig(tuiParts{Manager: m, StorePath: store.NewFile(dir).Path(), KeyStore: "file", Servers: &sv, LoginURL: srv.URL,
+		AuthProxyURL: srv.URL, AuthProxyID: "cfg"})
+	cfg.Watch = false
+	screen := &atomic.Value{}
+	tm := teatest.NewTestModel(t, screenProbe{ui.New(cfg), screen}, teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	t.Cleanup(func() { tm.Quit() })
+	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
+
+	waitScreen(t, screen, "No sessions")
+	tm.Send(tea.KeyPressMsg{Code: 'l', Text: "l"})
+	waitScreen(t, screen, "Email address")
+	tm.Type(turnkeytest.SandboxEmail)
+	tm.Send(enter)
+	waitScreen(t, screen, "Turnkey sent")
+	tm.Type(turnkeytest.SandboxCode)
+	tm.Send(enter)
+	waitScreen(t, screen, "1) an SMS code")
+	tm.Send(tea.KeyPressMsg{Code: '1', Text: "1"})
+	waitScreen(t, screen, "Phone number")
+	tm.Type(turnkeytest.SandboxPhone)
+	tm.Send(enter)
+	waitScreen(t, screen, "Type the code")
+	tm.Type("ny")
+	tm.Send(enter)
+	waitScreen(t, screen, "Type the code", "the code has 2 characters; the one sent has 6: type it again.")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	tm.Type("12345x")
+	tm.Send(enter)
+	waitScreen(t, screen, "Type the code", "the code is digits only")
+	for range 6 {
+		tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	tm.Type(turnkeytest.SandboxCode)
+	tm.Send(enter)
+	waitScreen(t, screen, "Logged in to organization Ada's wallet")
+}
+
+// The TUI's MFA dialogs say the factors in their order ("…, then …"),
+// and once the API key is chosen for the first, only what is still
+// needed; ctrl+c in the code dialog, with digits typed, gives up and
+// says so, and the refresh leaves the session as it was.
+func TestTUIMFASaysWhatIsStillNeeded(t *testing.T) {
+	srv, keyFile := withAPI(t)
+	srv.AddContact("o", "u", turnkeytest.SandboxPhone)
+	trustStandIn(t, srv)
+	c := newCLI(t)
+	c.ok("login", "--org", "o", "--session-key", "a")
+	old := c.state().Sessions["a"]
+	srv.RequireMFA("u", "AUTHENTICATION_TYPE_API_KEY", "AUTHENTICATION_TYPE_SMS_OTP")
+	m := newManager(store.NewFile(c.home), store.NewFileKeys(c.home))
+	sv := session.Servers{Default: srv.URL}
+	load := func(context.Context, string, string) (session.Signer, error) { return turnkey.LoadKeyFile(keyFile) }
+	cfg := tuiConfig(tuiParts{Manager: m, StorePath: store.NewFile(c.home).Path(), KeyStore: "file", Servers: &sv, LoginURL: srv.URL,
+		LoadAPIKey: load, APIKey: "default"})
+	cfg.Watch = false
+	screen := &atomic.Value{}
+	tm := teatest.NewTestModel(t, screenProbe{ui.New(cfg), screen}, teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	t.Cleanup(func() { tm.Quit() })
+
+	waitScreen(t, screen, "active: a", "present")
+	tm.Send(tea.KeyPressMsg{Code: 'R', Text: "R"})
+	waitScreen(t, screen, "Turnkey needs an API key, then an SMS code before it does this.", "1) your API key default")
+	tm.Send(tea.KeyPressMsg{Code: '1', Text: "1"})
+	waitScreen(t, screen, "Turnkey needs an SMS code before it does this.", "1) an SMS code")
+	tm.Send(tea.KeyPressMsg{Code: '1', Text: "1"})
+	waitScreen(t, screen, "Phone number")
+	tm.Type(turnkeytest.SandboxPhone)
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitScreen(t, screen, "Type the code")
+	tm.Type("12")
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	s := waitScreen(t, screen, "you gave up typing the code", "it is as it was")
+	if strings.Contains(s, "no code was typed") {
+		t.Errorf("the refresh's end:\n%s", s)
+	}
+	if n := c.state().Sessions["a"]; n.Token != old.Token || len(srv.Waiting()) != 0 {
+		t.Errorf("renewed %v; waiting %v", n.Token != old.Token, srv.Waiting())
 	}
 }

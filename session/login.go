@@ -136,6 +136,9 @@ func (m *Manager) newSession(ctx context.Context, p sessionPlan, issue func(key 
 	var issued *Session
 	var by Signer
 	fail := func(cause error) (StoreResult, error) {
+		// Cancelled or not, what this login made is undone.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		defer cancel()
 		if issued != nil {
 			if err := m.endKey(ctx, p.api, by, true, issued.OrganizationID, issued.UserID, pub); err != nil && !errors.Is(err, ErrKeyNotOnTurnkey) {
 				cause = errors.Join(cause, fmt.Errorf("the session Turnkey issued could not be ended there (%w): it stays live on Turnkey until %s", err, issued.Expiry.UTC().Format(time.RFC3339)))
@@ -266,3 +269,7 @@ func (m *Manager) destination(ctx context.Context, p sessionPlan, who Identity) 
 	}
 	return destination{key: key, read: st.Sessions[key]}, nil
 }
+
+// cleanupTimeout bounds undoing a login that failed or was cancelled:
+// deleting its key pair, ending the session Turnkey issued.
+const cleanupTimeout = 30 * time.Second

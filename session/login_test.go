@@ -141,3 +141,30 @@ func TestLoginsAskBeforeReplacing(t *testing.T) {
 		}
 	}
 }
+
+// A login cancelled once Turnkey issued its session (esc in the TUI,
+// ctrl+c) still ends that session there and deletes the new key pair:
+// undoing it does not run under the context that was cancelled. (A code
+// login asks whoami after the issue; an API key login, which asked
+// before, has no request left to cancel and stores.)
+func TestCancelledLoginEndsTheSession(t *testing.T) {
+	for _, kind := range []string{"code"} {
+		t.Run(kind, func(t *testing.T) {
+			f := newAPIFixture(t)
+			by := issuers(t, f)[kind]()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var pub string
+			_, err := f.m.Login(ctx, hookedIssuer{Issuer: by, pub: &pub, after: cancel}, session.LoginOptions{Key: "work"})
+			if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "the session Turnkey issued was ended there") {
+				t.Fatalf("err = %v, want cancelled, the session ended", err)
+			}
+			if f.srv.HasKey(pub) {
+				t.Error("the session Turnkey issued is still live there")
+			}
+			if _, kept := f.state().KeyPairs[pub]; kept || f.has(pub) {
+				t.Error("the new key pair was left behind")
+			}
+		})
+	}
+}

@@ -57,7 +57,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Activate):
 		return m.start("Switching to "+escape.Clean(s.Key), setActiveCmd(m.cfg.Sessions, s.Key, m.unusable(*s), m.cfg.Shell))
 	case key.Matches(msg, k.Refresh):
-		return m.start("Refreshing "+escape.Clean(s.Key), refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
+		return m.startMsg(startMsg{busy: "Refreshing " + escape.Clean(s.Key), run: refreshRun(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock)})
 	case msg.String() == "R" && s != nil:
 		m.say(statusErr, "Refreshing needs Turnkey's API: the demo has none.")
 	case key.Matches(msg, k.Check):
@@ -213,10 +213,10 @@ func (m *Model) click(mouse tea.Mouse) {
 	}
 }
 
-// start runs an action with the spinner going.
-func (m *Model) start(busy string, cmd tea.Cmd) tea.Cmd {
+// start runs an action, and what goes with it, with the spinner going.
+func (m *Model) start(busy string, cmds ...tea.Cmd) tea.Cmd {
 	m.busy, m.status, m.yank, m.mfa = busy, "", false, nil
-	return tea.Batch(cmd, m.spin.Tick)
+	return tea.Batch(append(cmds, m.spin.Tick)...)
 }
 
 // autoRefresh starts a refresh of the active session, and of no other,
@@ -231,14 +231,17 @@ func (m *Model) autoRefresh() tea.Cmd {
 		return nil
 	}
 	m.autoTried = s.Token
-	return m.start("Refreshing "+escape.Clean(s.Key)+" before it expires", refreshCmd(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock))
+	return m.startMsg(startMsg{busy: "Refreshing " + escape.Clean(s.Key) + " before it expires", run: refreshRun(m.cfg.Sessions, *m.cfg.Servers, s.Key, m.cfg.Clock)})
 }
 
 // loggedIn ends a login: the form stays open with the error, so that the
 // user can try again, or closes on the new session, selected.
 func (m Model) loggedIn(msg loggedInMsg) (Model, tea.Cmd) {
-	m.busy = ""
+	cancelled := m.ended()
 	switch {
+	case msg.err != nil && cancelled != "":
+		m.say(statusWarn, cancelledText(cancelled, msg.err))
+		return m, m.loadCmd()
 	case msg.err != nil && m.focus == focusLogin:
 		return m.routeTo(focusLogin, msg)
 	case msg.err != nil:
@@ -265,7 +268,7 @@ func (m Model) loggedIn(msg loggedInMsg) (Model, tea.Cmd) {
 // remoteEnded ends ending sessions on Turnkey: it says what was ended, and
 // closes the remote view if its session was logged out here.
 func (m Model) remoteEnded(msg remoteEndedMsg) (Model, tea.Cmd) {
-	m.busy = ""
+	m.ended()
 	kind := statusOK
 	if msg.err != nil {
 		kind = statusErr

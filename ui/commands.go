@@ -74,8 +74,14 @@ func action(failed string, f func(ctx context.Context) (string, error)) tea.Cmd 
 
 // actionWithin is action, bounded by timeout.
 func actionWithin(timeout time.Duration, failed string, f func(ctx context.Context) (string, error)) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	run := actionRun(timeout, failed, f)
+	return func() tea.Msg { return run(context.Background()) }
+}
+
+// actionRun is actionWithin under ctx, which the root may cancel.
+func actionRun(timeout time.Duration, failed string, f func(ctx context.Context) (string, error)) func(context.Context) tea.Msg {
+	return func(ctx context.Context) tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		status, err := f(ctx)
 		switch {
@@ -149,11 +155,11 @@ func revokeCmd(s Sessions, sv session.Servers, keys []string) tea.Cmd {
 	})
 }
 
-// refreshCmd refreshes the session under key for as long as it had, as
+// refreshRun refreshes the session under key for as long as it had, as
 // Turnkey's kit does.
-func refreshCmd(s Sessions, sv session.Servers, key string, now func() time.Time) tea.Cmd {
+func refreshRun(s Sessions, sv session.Servers, key string, now func() time.Time) func(context.Context) tea.Msg {
 	// As long as a login: Turnkey may wait for MFA factors (MFAWait).
-	return actionWithin(loginTimeout, "Refresh of "+escape.Clean(key)+" failed (it is as it was)", func(ctx context.Context) (string, error) {
+	return actionRun(loginTimeout, "Refresh of "+escape.Clean(key)+" failed (it is as it was)", func(ctx context.Context) (string, error) {
 		res, err := s.Refresh(ctx, sv, key, 0, nil)
 		if errors.Is(err, session.ErrChanged) {
 			return "Refresh of " + escape.Clean(key) + " not stored:", err // the error says what is

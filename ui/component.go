@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -100,10 +102,13 @@ type sayMsg struct {
 	text string
 }
 
-// startMsg starts an action with the spinner going.
+// startMsg starts an action with the spinner going: cmd, or run, which
+// esc or ctrl+c cancels through its context while it runs (and cmd, if
+// set, runs beside it).
 type startMsg struct {
 	busy string
 	cmd  tea.Cmd
+	run  func(ctx context.Context) tea.Msg
 }
 
 // dialogMsg opens a confirmation.

@@ -201,9 +201,9 @@ func (d *dialog) Update(msg tea.Msg) tea.Cmd {
 
 // confirm closes the dialog and starts its action, or the revocation.
 func (d *dialog) confirm(revoke bool) {
-	start := startMsg{d.Busy, d.run}
+	start := startMsg{busy: d.Busy, cmd: d.run}
 	if revoke {
-		start = startMsg{d.revoking, d.revoke}
+		start = startMsg{busy: d.revoking, cmd: d.revoke}
 	}
 	d.ask(focusMsg{d.back}, start)
 }

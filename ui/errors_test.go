@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -48,7 +49,7 @@ func TestRefreshElsewhereNamesNoFlag(t *testing.T) {
 	mgr, sv := loggedIn(t)
 	other := *sv
 	other.Named = "https://elsewhere.example"
-	msg := refreshCmd(mgr, other, "later", time.Now)().(actionDoneMsg)
+	msg := refreshRun(mgr, other, "later", time.Now)(context.Background()).(actionDoneMsg)
 	if msg.err == nil || namesFlag(msg.status) || !strings.Contains(msg.status, "start tkauth without an API URL") {
 		t.Errorf("status %q", msg.status)
 	}

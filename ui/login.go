@@ -97,17 +97,18 @@ var channels = map[loginMethod]CodeChannel{byEmail: CodeByEmail, bySMS: CodeBySM
 // code) and shows what went wrong in words, staying open so that the user
 // can try again.
 type loginForm struct {
-	method loginMethod
-	field  int                // 0 the method, then the inputs
-	inputs [2]textinput.Model // address or organization; Auth Proxy or API key
-	values [methods][2]string // what was typed, by method
-	code   textinput.Model
-	sent   *CodeSent
-	tries  int    // what the code sent has left; 0: not known
-	note   string // why a new code was sent, if one was
-	err    string
-	l      *Login
-	social socialState
+	method  loginMethod
+	field   int                // 0 the method, then the inputs
+	inputs  [2]textinput.Model // address or organization; Auth Proxy or API key
+	values  [methods][2]string // what was typed, by method
+	code    textinput.Model
+	sent    *CodeSent
+	tries   int    // what the code sent has left; 0: not known
+	note    string // why a new code was sent, if one was
+	err     string
+	l       *Login
+	social  socialState
+	authURL string // where the browser was opened, while it waits for it
 
 	common
 	keys          loginKeys
@@ -171,9 +172,11 @@ func (f *loginForm) SetSize(width, height int) {
 // enable turns on the keys that mean something now, and says what enter
 // does.
 func (f *loginForm) enable() {
-	f.keys.Method.SetEnabled(f.sent == nil && f.field == 0)
-	f.keys.Next.SetEnabled(f.sent == nil)
-	f.keys.Prev.SetEnabled(f.sent == nil)
+	idle := f.busy == "" // while busy, only esc does anything: it cancels
+	f.keys.Method.SetEnabled(idle && f.sent == nil && f.field == 0)
+	f.keys.Next.SetEnabled(idle && f.sent == nil)
+	f.keys.Prev.SetEnabled(idle && f.sent == nil)
+	f.keys.Submit.SetEnabled(idle)
 	enter := "send the code"
 	if f.sent != nil || f.method == byAPIKey || f.method == bySocial {
 		enter = "log in"
@@ -203,9 +206,12 @@ func (f *loginForm) Update(msg tea.Msg) tea.Cmd {
 	case providersMsg:
 		f.gotProviders(msg)
 		return nil
+	case authURLMsg:
+		f.authURL = msg.url
+		return nil
 	case tea.KeyPressMsg:
 		if f.busy != "" {
-			f.ask(sayMsg{statusErr, "Wait: " + f.busy})
+			f.ask(sayMsg{statusErr, waitNote + f.busy})
 			return nil
 		}
 		return f.key(msg)
@@ -228,13 +234,13 @@ func (f *loginForm) key(msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case f.err != "":
 		case f.sent != nil:
-			f.ask(startMsg{"Logging in", loginCodeCmd(*f.sent, strings.TrimSpace(f.code.Value()))})
+			f.ask(startMsg{busy: "Logging in", run: loginCodeRun(*f.sent, strings.TrimSpace(f.code.Value()))})
 		case f.method == byAPIKey:
-			f.ask(startMsg{"Logging in to " + escape.Clean(f.value(0)), loginAPIKeyCmd(l, f.value(0), f.value(1))})
+			f.ask(startMsg{busy: "Logging in to " + escape.Clean(f.value(0)), run: loginAPIKeyRun(l, f.value(0), f.value(1))})
 		case f.method == bySocial:
 			return f.socialCmd()
 		default:
-			f.ask(startMsg{"Sending a code to " + escape.Clean(f.value(0)), sendCodeCmd(l, channels[f.method], f.value(0), f.value(1))})
+			f.ask(startMsg{busy: "Sending a code to " + escape.Clean(f.value(0)), run: sendCodeRun(l, channels[f.method], f.value(0), f.value(1))})
 		}
 		return cmd
 	case key.Matches(msg, k.Next):
@@ -305,7 +311,10 @@ func (f loginForm) View() string {
 		for i, l := range shapes[f.method].labels {
 			lines = append(lines, st.Label.Render(fmt.Sprintf("%-22s", l))+"  "+f.inputs[i].View())
 		}
-		if hint := f.hint(); hint != "" {
+		// The address, while shown, takes the hint's place: it needs the room.
+		if url := f.authURLLines(w); url != nil {
+			lines = append(lines, url...)
+		} else if hint := f.hint(); hint != "" {
 			lines = append(append(lines, ""), wrap(st.Dim, hint, w)...)
 		}
 	} else {
@@ -327,7 +336,10 @@ func (f loginForm) View() string {
 	if f.field == 0 {
 		foot = "←/→: method · tab: next field · enter: " + f.keys.Submit.Help().Desc + " · esc: cancel"
 	}
-	if f.sent != nil {
+	switch {
+	case f.busy != "":
+		foot = "esc: cancel (nothing is stored)"
+	case f.sent != nil:
 		foot = "enter: log in · esc: cancel (nothing is stored)"
 	}
 	lines = append(lines, wrap(st.Label, foot, w)...)
@@ -374,27 +386,27 @@ type loggedInMsg struct {
 	err error
 }
 
-func sendCodeCmd(l *Login, by CodeChannel, contact, proxy string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), loginTimeout)
+func sendCodeRun(l *Login, by CodeChannel, contact, proxy string) func(context.Context) tea.Msg {
+	return func(ctx context.Context) tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, loginTimeout)
 		defer cancel()
 		sent, err := l.SendCode(ctx, by, contact, proxy)
 		return codeSentMsg{sent, err}
 	}
 }
 
-func loginAPIKeyCmd(l *Login, org, apiKey string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), loginTimeout)
+func loginAPIKeyRun(l *Login, org, apiKey string) func(context.Context) tea.Msg {
+	return func(ctx context.Context) tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, loginTimeout)
 		defer cancel()
 		res, err := l.WithAPIKey(ctx, org, apiKey)
 		return loggedInMsg{res, err}
 	}
 }
 
-func loginCodeCmd(s CodeSent, code string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), loginTimeout)
+func loginCodeRun(s CodeSent, code string) func(context.Context) tea.Msg {
+	return func(ctx context.Context) tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, loginTimeout)
 		defer cancel()
 		res, err := s.Finish(ctx, code)
 		return loggedInMsg{res, err}

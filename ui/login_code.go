@@ -53,7 +53,7 @@ func (f *loginForm) refused(err error) tea.Cmd {
 			why = text.CodeExpired
 		}
 		f.sent, f.err, f.note = nil, "", text.NewCode(why, s.Tries)
-		f.ask(startMsg{"Sending a new code to " + escape.Clean(f.value(0)), sendCodeCmd(f.l, channels[f.method], f.value(0), f.value(1))})
+		f.ask(startMsg{busy: "Sending a new code to " + escape.Clean(f.value(0)), run: sendCodeRun(f.l, channels[f.method], f.value(0), f.value(1))})
 	}
 	return nil
 }

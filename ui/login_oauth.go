@@ -108,11 +108,59 @@ func (f *loginForm) socialCmd() tea.Cmd {
 		f.err = "This app does not enable " + escape.Clean(provider) + "; it enables " + strings.Join(f.social.providers, ", ") + "."
 		return nil
 	}
-	f.ask(startMsg{"Logging in with " + escape.Clean(provider) + ": waiting for the browser (" + s.Wait.String() + " at most)", func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), s.Wait+loginTimeout)
+	urls, done := make(chan string, 1), make(chan struct{})
+	f.authURL = ""
+	f.ask(startMsg{busy: "Logging in with " + escape.Clean(provider) + ": waiting for the browser (" + s.Wait.String() + " at most)", run: func(ctx context.Context) tea.Msg {
+		defer close(done)
+		ctx, cancel := context.WithTimeout(ctx, s.Wait+loginTimeout)
 		defer cancel()
+		ctx = context.WithValue(ctx, authURLKey{}, func(u string) {
+			select {
+			case urls <- u:
+			default: // one is on its way
+			}
+		})
 		res, err := s.LogIn(ctx, provider, proxy)
 		return loggedInMsg{res, err}
+	}, cmd: func() tea.Msg {
+		select {
+		case u := <-urls:
+			return authURLMsg{u}
+		case <-done:
+			return nil
+		}
 	}})
 	return nil
+}
+
+// authURLKey keys, in the context SocialLogin.LogIn gets, what ShowAuthURL
+// calls.
+type authURLKey struct{}
+
+// ShowAuthURL shows, in the form that waits for the browser, the address
+// SocialLogin.LogIn opens the browser at, so that the user can open it
+// where no browser opens (over SSH, without a display). It does nothing
+// under a context the form did not give.
+func ShowAuthURL(ctx context.Context, authURL string) {
+	if show, ok := ctx.Value(authURLKey{}).(func(string)); ok {
+		show(authURL)
+	}
+}
+
+// authURLMsg is the address the browser is opened at.
+type authURLMsg struct{ url string }
+
+// authURLLines say, while the form waits for the browser, where it was
+// opened.
+func (f loginForm) authURLLines(w int) []string {
+	if f.busy == "" || f.authURL == "" {
+		return nil
+	}
+	lines := append([]string{""}, wrap(f.styles.Dim, "If no browser opened, open this address in one on this machine:", w)...)
+	// Cut at the width, not at spaces: the address has none.
+	for u := []rune(escape.Whole(f.authURL)); len(u) > 0; { // whole: a cut address is of no use
+		n := min(len(u), max(w, 1))
+		lines, u = append(lines, string(u[:n])), u[n:]
+	}
+	return lines
 }

@@ -56,11 +56,25 @@ type MFAPick struct {
 }
 
 // MFACode is a code a factor sent: where to, its length (0: unknown) and
-// until when it lives.
+// until when it lives; Check, if set, refuses a code that cannot be the
+// one sent, before it costs a try.
 type MFACode struct {
 	To      string
 	Length  int
 	Expires time.Time
+	Check   func(code string) error
+}
+
+// check says why code cannot be the one c sent, or "".
+func (c *MFACode) check(code string) string {
+	if c.Check != nil {
+		if err := c.Check(code); err != nil {
+			return describe(err)
+		}
+	} else if n := len([]rune(code)); c.Length > 0 && n != c.Length {
+		return fmt.Sprintf("the code has %d characters; the one sent has %d", n, c.Length)
+	}
+	return ""
 }
 
 // asks reports whether w asks the user something.
@@ -88,7 +102,7 @@ func (m *Model) askMFA(w MFAWaiting) {
 	}
 	q := text.Question{
 		Title: "Approve the activity with what tkauth holds?",
-		Lines: []string{"Turnkey needs " + escape.Join(w.Factors) + " before it does this. tkauth can prove:"},
+		Lines: []string{"Turnkey needs " + text.Factors(w.Factors) + " before it does this. tkauth can prove:"},
 	}
 	for _, o := range w.Offer {
 		q.Lines = append(q.Lines, "  - "+escape.Clean(o))
@@ -111,5 +125,5 @@ func mfaCmd(waits <-chan MFAWaiting) tea.Cmd {
 // line says what the action waits for, and how long it has left.
 func (w MFAWaiting) line(now time.Time) string {
 	left := max(w.Until.Sub(now), 0).Round(time.Second)
-	return fmt.Sprintf("Turnkey needs %s, given in another app or device: %d:%02d left", escape.Join(w.Factors), int(left.Minutes()), int(left.Seconds())%60)
+	return fmt.Sprintf("Turnkey needs %s, given in another app or device: %d:%02d left", text.Factors(w.Factors), int(left.Minutes()), int(left.Seconds())%60)
 }

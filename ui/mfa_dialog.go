@@ -23,6 +23,7 @@ type mfaAsk struct {
 	typing bool // the field is shown and takes the keys
 	input  textinput.Model
 	keys   mfaKeys
+	err    string // why the code typed cannot be the one sent
 }
 
 type mfaKeys struct {
@@ -94,9 +95,12 @@ func (a *mfaAsk) layout(d dialog, w int, blank []string) parts {
 		line(fmt.Sprintf("Turnkey sent %s to %s; it lives until %s.", shape, escape.Clean(c.To), c.Expires.Format("15:04")))
 		line("The activity is approved with it; esc gives up, and tkauth rejects the activity.")
 		p.foot = append(blank, a.input.View())
+		if a.err != "" {
+			p.foot = append(p.foot, wrap(st.Error, escape.Clean(a.err)+": type it again.", w)...)
+		}
 		return p
 	}
-	line("Turnkey needs " + escape.Join(a.w.Factors) + " before it does this. For " + escape.Clean(a.w.Step) + ":")
+	line("Turnkey needs " + text.Factors(a.w.Factors) + " before it does this. For " + escape.Clean(a.w.Step) + ":")
 	line("")
 	for i, c := range a.choices() {
 		mark := "  "
@@ -134,6 +138,11 @@ func (a *mfaAsk) update(press tea.KeyPressMsg) (cmd tea.Cmd, done bool) {
 		v := strings.TrimSpace(a.input.Value())
 		if v == "" {
 			return nil, false
+		}
+		if c := a.w.Code; c != nil {
+			if a.err = c.check(v); a.err != "" {
+				return nil, false // the dialog stays, as the login form does
+			}
 		}
 		return a.answer(a.cursor, v), true
 	case a.typing:

@@ -148,3 +148,46 @@ func TestFactorDialogKeys(t *testing.T) {
 		t.Errorf("esc in the code dialog: %q, focus %d", got, m.focus)
 	}
 }
+
+// The MFA code dialog refuses a code of the wrong length by what it knows
+// of the code sent, and stays open; the right length answers it.
+func TestMFACodeDialogChecksTheLength(t *testing.T) {
+	m, sv := loggedIn(t)
+	cfg := testConfig(m)
+	cfg.Clock, cfg.Servers = time.Now, sv
+	tm := loaded(t, cfg, 120, 30)
+	tm, _ = press(t, tm, "R") // an action under way, which the code is for
+	typed := make(chan string, 1)
+	tm = feed(t, tm, MFAWaiting{Factors: []string{"an SMS code"}, Code: &MFACode{To: "+1555", Length: 6, Expires: time.Now().Add(time.Minute)}, Typed: typed})
+	tm = typeText(t, tm, "12")
+	tm, cmd := press(t, tm, "enter")
+	if s := screen(tm); tm.focus != focusDialog || !strings.Contains(s, "the code has 2 characters; the one sent has 6") {
+		t.Fatalf("a short code:\n%s", s)
+	}
+	if cmd != nil {
+		cmd()
+	}
+	select {
+	case got := <-typed:
+		t.Fatalf("answered %q", got)
+	default:
+	}
+	tm = typeText(t, tm, "3456")
+	_, cmd = press(t, tm, "enter")
+	drainCmd(cmd)
+	if got := <-typed; got != "123456" {
+		t.Errorf("answered %q", got)
+	}
+}
+
+// drainCmd runs cmd and what it batches, for their side effects.
+func drainCmd(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	if batch, ok := cmd().(tea.BatchMsg); ok {
+		for _, c := range batch {
+			drainCmd(c)
+		}
+	}
+}

@@ -77,6 +77,7 @@ type Model struct {
 	leftovers []string    // sessions exec --login left: text.LeftoverNotes
 	autoTried string      // the token auto-refresh last tried, so it tries once
 	mfa       *MFAWaiting // what it waits for, if it waits for MFA
+	run       running     // the cancellable action under way (cancel.go)
 	status    string
 	statusAt  time.Time
 	kind      statusKind
@@ -179,21 +180,19 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, mfaCmd(m.cfg.MFA)
 	case codeSentMsg:
-		m.busy = ""
+		m.ended()
 		return m.routeTo(focusLogin, msg)
-	case providersMsg:
+	case providersMsg, authURLMsg:
 		return m.routeTo(focusLogin, msg)
 	case loggedInMsg:
 		return m.loggedIn(msg)
 	case remoteListedMsg:
-		m.busy = ""
+		m.ended()
 		return m.routeTo(focusRemote, msg)
 	case remoteEndedMsg:
 		return m.remoteEnded(msg)
 	case actionDoneMsg:
-		m.busy = ""
-		m.say(msg.kind(), msg.status)
-		return m, m.loadCmd()
+		return m.actionDone(msg)
 	case spinner.TickMsg:
 		if m.busy == "" {
 			return m, nil
@@ -353,7 +352,7 @@ func (m Model) request(msg tea.Msg) (Model, tea.Cmd) {
 	case sayMsg:
 		m.say(msg.kind, msg.text)
 	case startMsg:
-		return m, m.start(msg.busy, msg.cmd)
+		return m, m.startMsg(msg)
 	case dialogMsg:
 		m.dialog, m.focus = msg.d, focusDialog
 	case yankMsg:
@@ -378,6 +377,9 @@ func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	}
 	if key.Matches(msg, m.keys.Interrupt) {
 		return m.interrupt(msg)
+	}
+	if msg.String() == "esc" && m.cancellable() {
+		return m.cancelAction()
 	}
 	if m.busy == "" {
 		m.status = "" // a message lasts until the next action

@@ -26,6 +26,8 @@ func (m Model) interrupt(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, nil
 	case m.focus == focusTable && m.busy == "":
 		return m, tea.Quit
+	case m.cancellable():
+		return m.cancelAction()
 	case m.focus == focusTable, m.focus == focusLogin && m.busy != "":
 		m.confirmQuit()
 		return m, nil

@@ -235,7 +235,7 @@ func (v *remoteView) Update(msg tea.Msg) tea.Cmd {
 
 // list asks Turnkey for the user's sessions.
 func (v remoteView) list() startMsg {
-	return startMsg{"Asking Turnkey for the sessions of " + escape.Clean(v.s.Key) + "'s user", remoteListCmd(v.rm, v.s.Key)}
+	return startMsg{busy: "Asking Turnkey for the sessions of " + escape.Clean(v.s.Key) + "'s user", cmd: remoteListCmd(v.rm, v.s.Key)}
 }
 
 // confirmEnd asks before ending doomed on Turnkey, in the words of remote

@@ -81,8 +81,21 @@ func (t *table) enable() {
 	t.keys.enable(c)
 }
 
-func (t table) ShortHelp() []key.Binding  { t.enable(); return t.keys.ShortHelp() }
-func (t table) FullHelp() [][]key.Binding { t.enable(); return t.keys.FullHelp() }
+// helpKeys are the bindings the help offers: while an action runs, not
+// those that only say to wait for its end (listKey).
+func (t table) helpKeys() listKeys {
+	t.enable()
+	if t.busy != "" {
+		for _, b := range []*key.Binding{&t.keys.Activate, &t.keys.Logout, &t.keys.LogoutActive, &t.keys.LogoutExpired, &t.keys.LogoutAll,
+			&t.keys.Prune, &t.keys.Refresh, &t.keys.Login, &t.keys.Remote} {
+			b.SetEnabled(false)
+		}
+	}
+	return t.keys
+}
+
+func (t table) ShortHelp() []key.Binding  { return t.helpKeys().ShortHelp() }
+func (t table) FullHelp() [][]key.Binding { return t.helpKeys().FullHelp() }
 
 // Update moves the cursor (keys, wheel); any other key is an action on
 // the sessions, which the root runs.

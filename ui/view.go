@@ -130,7 +130,9 @@ func (m Model) footerLines() []string {
 		lines = append(lines, m.spin.View()+" "+m.busy+"…")
 	case m.focus == focusFilter:
 		lines = append(lines, m.filter.View())
-	case m.status != "":
+	}
+	// While an action runs, what the user is told shows under it at once.
+	if m.status != "" && (m.focus != focusFilter || m.busy != "") {
 		style := map[statusKind]lipgloss.Style{statusOK: st.Success, statusWarn: st.Warning, statusErr: st.Error}[m.kind]
 		// Wrapped, so that the end of a long error (usually the part that
 		// says why) is not cut off.
@@ -146,8 +148,11 @@ func (m Model) footerLines() []string {
 // or what closes the screen shown, always stay.
 func (m Model) helpBar() string {
 	var keep []key.Binding
+	if m.cancellable() { // esc cancels the action, whatever it does there
+		keep = append(keep, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")))
+	}
 	for _, b := range m.focused().ShortHelp() {
-		if b.Enabled() {
+		if b.Enabled() && (!m.cancellable() || !slices.Contains(b.Keys(), "esc")) {
 			keep = append(keep, b)
 		}
 	}

@@ -94,3 +94,9 @@ func TestPlanSummary(t *testing.T) {
 		t.Errorf("PlanSummary =\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestFactorsSaysTheirOrder(t *testing.T) {
+	if got := text.Factors([]string{"an API key", "an SMS code\x1b[2J"}); got != `an API key, then an SMS code\x1b[2J` {
+		t.Errorf("got %q", got)
+	}
+}
