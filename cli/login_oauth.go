@@ -67,6 +67,9 @@ func providerURL() (string, error) {
 	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || !turnkey.IsLoopback(u) {
 		return "", usageError{fmt.Errorf("%s is honoured only for a URL of this machine (http://127.0.0.1:PORT); %s is not: unset it to log in at the provider", OAuthProviderEnv, escape.Clean(u))}
 	}
+	if p.RawQuery != "" || p.ForceQuery || p.Fragment != "" || p.User != nil {
+		return "", usageError{fmt.Errorf("%s is a base URL that /authorize and /token follow: %s has a query, a fragment or a user name; give it without", OAuthProviderEnv, escape.Clean(u))}
+	}
 	return u, nil
 }
 

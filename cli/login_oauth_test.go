@@ -441,3 +441,17 @@ func TestOAuthLoginStopsWaiting(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// TKAUTH_OAUTH_PROVIDER_URL is a base URL: a query, fragment or user
+// name in it is refused in words, not glued before /authorize.
+func TestOAuthProviderURLRefused(t *testing.T) {
+	w := withOAuth(t)
+	c := newCLI(t)
+	for _, u := range []string{w.idp.URL + "/x?y=1", w.idp.URL + "/x#y", strings.Replace(w.idp.URL, "http://", "http://u:p@", 1), w.idp.URL + "?"} {
+		t.Setenv(OAuthProviderEnv, u)
+		r := c.run("", false, w.args("facebook", "--browser-wait", "1s")...)
+		if r.code == 0 || !strings.Contains(r.errOut, "has a query, a fragment or a user name") {
+			t.Errorf("%s: exit %d, %q", u, r.code, r.errOut)
+		}
+	}
+}
