@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -65,6 +67,9 @@ func providerURL() (string, error) {
 	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || !turnkey.IsLoopback(u) {
 		return "", usageError{fmt.Errorf("%s is honoured only for a URL of this machine (http://127.0.0.1:PORT); %s is not: unset it to log in at the provider", OAuthProviderEnv, escape.Clean(u))}
 	}
+	if p.RawQuery != "" || p.ForceQuery || p.Fragment != "" || p.User != nil {
+		return "", usageError{fmt.Errorf("%s is a base URL that /authorize and /token follow: %s has a query, a fragment or a user name; give it without", OAuthProviderEnv, escape.Clean(u))}
+	}
 	return u, nil
 }
 
@@ -105,10 +110,20 @@ func loginOAuthRun(ctx context.Context, opts *LoginOptions) error {
 	if _, err := anchors(c.URL, proxy.URL); err != nil {
 		return err
 	}
+	// Ctrl-C ends the wait, or a question, and the login deletes its new
+	// key pair (and ends the session Turnkey issued, if it did).
+	ctx, stop := notifyCtrlC(ctx)
+	defer stop()
+	// One reader of stdin for the whole command: the pasted address while
+	// the login waits for it, then the questions' answers.
+	in := newStdinLines(ctx, opts.IO.In)
+	defer func(r io.Reader) { opts.IO.In = r }(opts.IO.In)
+	opts.IO.In = in
 	l := &turnkey.OAuthLogin{API: c, Proxy: proxy, Provider: p, ClientID: o.ClientID, Port: o.RedirectPort, Wait: o.Wait}
-	l.Open = func(authURL, redirectURI string, paste func(string)) error {
-		return showAuthURL(opts, p, authURL, redirectURI, l.Wait, paste)
+	l.Open = func(authURL, redirectURI string, paste func(string) error) error {
+		return showAuthURL(opts, p, authURL, redirectURI, l.Wait, in, paste)
 	}
+	l.Notice = func(s string) { opts.IO.warn("%s", s) }
 	env, err := opts.Open(ctx)
 	if err != nil {
 		return err
@@ -117,9 +132,6 @@ func loginOAuthRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return fmt.Errorf("login failed (nothing was stored): %w", err)
 	}
-	// Ctrl-C ends the wait, and the login deletes its new key pair.
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
 	res, err := env.Manager.Login(ctx, l.Issuer(start), opts.loginOptions(nil))
 	if err != nil {
 		return errOAuthLogin(err)
@@ -142,28 +154,101 @@ func errOAuthLogin(err error) error {
 // platform's opener), or prints it with --no-browser, and says what the
 // login waits for; with --no-browser, lines on stdin are taken as the
 // address the browser ended on.
-func showAuthURL(opts *LoginOptions, p turnkey.Provider, authURL, redirectURI string, wait time.Duration, paste func(string)) error {
+func showAuthURL(opts *LoginOptions, p turnkey.Provider, authURL, redirectURI string, wait time.Duration, in *stdinLines, paste func(string) error) error {
 	ios := opts.IO
 	if opts.OAuth.NoBrowser {
 		fmt.Fprintf(ios.ErrOut, "Open this address in a browser to log in with %s:\n\n  %s\n\n", p.Title, escape.Whole(authURL))
 		fmt.Fprintf(ios.ErrOut, "Waiting up to %s for the browser to come back to %s (Ctrl-C to stop).\nIf that browser cannot reach this machine, paste here the address it ends on (%s…):\n", wait, redirectURI, redirectURI)
-		go func() {
-			in := bufio.NewScanner(ios.In)
-			in.Buffer(make([]byte, 64<<10), 64<<10)
-			for in.Scan() {
-				if line := strings.TrimSpace(in.Text()); line != "" {
-					paste(line)
-				}
+		in.divert(func(line string) bool {
+			err := paste(line)
+			if errors.Is(err, turnkey.ErrAnswered) {
+				return false
 			}
-		}()
+			if err != nil {
+				fmt.Fprintf(ios.ErrOut, "%s\nStill waiting: paste the address the browser ends on (%s…):\n", escape.Message(err.Error()), redirectURI)
+			}
+			return true
+		})
 		return nil
 	}
 	if err := openBrowser(authURL); err != nil {
 		return fmt.Errorf("could not open a browser (%w): give --no-browser to open the address yourself", err)
 	}
-	fmt.Fprintf(ios.ErrOut, "Opened the browser to log in with %s; waiting up to %s for it to come back to %s (Ctrl-C to stop).\n", p.Title, wait, redirectURI)
+	// Printed too: an opener may succeed and show nothing (no display).
+	fmt.Fprintf(ios.ErrOut, "Opened the browser to log in with %s; if it shows nothing, open this address:\n\n  %s\n\nWaiting up to %s for it to come back to %s (Ctrl-C to stop).\n", p.Title, escape.Whole(authURL), wait, redirectURI)
 	return nil
 }
+
+// errCtrlC is the cause of a command's context that Ctrl-C ended.
+var errCtrlC = errors.New("Ctrl-C")
+
+// notifyCtrlC is ctx, ended by Ctrl-C with errCtrlC as its cause.
+func notifyCtrlC(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	go func() {
+		select {
+		case <-sig:
+			cancel(errCtrlC)
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { signal.Stop(sig); cancel(nil) }
+}
+
+// stdinLines is a command's one reader of its stdin: each line goes to
+// the function divert set, while it takes lines, else to whoever reads
+// stdinLines (a question, a code's prompt). Reads end when ctx does.
+type stdinLines struct {
+	pr   *io.PipeReader
+	mu   sync.Mutex
+	take func(line string) bool
+}
+
+func newStdinLines(ctx context.Context, r io.Reader) *stdinLines {
+	pr, pw := io.Pipe()
+	s := &stdinLines{pr: pr}
+	go func() {
+		br := bufio.NewReader(r)
+		for {
+			line, err := br.ReadString('\n')
+			if line != "" {
+				s.mu.Lock()
+				take := s.take
+				s.mu.Unlock()
+				if take == nil || !take(line) {
+					// Taken no more: the rest goes to the readers.
+					s.divert(nil)
+					if _, err := pw.Write([]byte(line)); err != nil {
+						return
+					}
+				}
+			}
+			if err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+	}()
+	context.AfterFunc(ctx, func() {
+		err := context.Cause(ctx)
+		if err == context.Canceled {
+			err = errors.New("the command ended")
+		}
+		pr.CloseWithError(fmt.Errorf("stopped: %w", err))
+	})
+	return s
+}
+
+// divert hands the lines read from now on to take while it returns true.
+func (s *stdinLines) divert(take func(line string) bool) {
+	s.mu.Lock()
+	s.take = take
+	s.mu.Unlock()
+}
+
+func (s *stdinLines) Read(p []byte) (int, error) { return s.pr.Read(p) }
 
 // openBrowser runs $BROWSER URL (the first of its colon-separated
 // commands; %s, if there, is the URL), else the platform's opener. It
@@ -249,7 +334,7 @@ func tuiSocial(m *session.Manager, c *turnkey.Client, proxyURL, providerBase str
 				p = p.WithProviderURL(base)
 			}
 			l := &turnkey.OAuthLogin{API: c, Proxy: turnkey.NewAuthProxy(proxyURL, proxy), Provider: p, Port: port, Wait: browserWait,
-				Open: func(authURL, _ string, _ func(string)) error {
+				Open: func(authURL, _ string, _ func(string) error) error {
 					ui.ShowAuthURL(ctx, authURL)
 					return openBrowser(authURL)
 				}}

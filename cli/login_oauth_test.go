@@ -135,7 +135,11 @@ func TestOAuthLoginCodeFlows(t *testing.T) {
 			if r.code != 0 || !strings.Contains(r.out, "as user ada (ada): session "+p+" (now active)") {
 				t.Fatalf("exit %d, %q, %q", r.code, r.out, r.errOut)
 			}
-			if !strings.Contains(r.errOut, OAuthProviderEnv+" is set") || !strings.Contains(r.errOut, "waiting up to 5m0s for it to come back to "+turnkey.RedirectURI(w.port)) {
+			if !strings.Contains(r.errOut, OAuthProviderEnv+" is set") || !strings.Contains(r.errOut, "Waiting up to 5m0s for it to come back to "+turnkey.RedirectURI(w.port)) {
+				t.Errorf("stderr %q", r.errOut)
+			}
+			// The address too: an opener may show nothing (no display).
+			if !regexp.MustCompile(`Opened the browser to log in with \S+; if it shows nothing, open this address:\n\n  ` + regexp.QuoteMeta(w.idp.URL) + `/authorize\?\S*state=`).MatchString(r.errOut) {
 				t.Errorf("stderr %q", r.errOut)
 			}
 			s := c.state().Sessions[p]
@@ -161,22 +165,24 @@ func TestOAuthLoginRefusals(t *testing.T) {
 		setup          func()
 		says           string
 		asked          bool // Turnkey was asked for the account
+		more           []string
 	}{
 		{"another nonce", "facebook", func() { w.idp.TamperNext(func(c map[string]any) { c["nonce"] = turnkey.OAuthNonce("02ab") }) },
-			"bound to another key (its nonce is not the new session key's); it was not sent to Turnkey", false},
+			"bound to another key (its nonce is not the new session key's); it was not sent to Turnkey", false, nil},
 		{"another audience", "facebook", func() { w.idp.TamperNext(func(c map[string]any) { c["aud"] = "other-app" }) },
-			"is for another app (its aud is not the app's client ID): it is for other-app, not facebook-app", false},
+			"is for another app (its aud is not the app's client ID): it is for other-app, not facebook-app", false, nil},
 		{"an expired token", "apple", func() { w.idp.TamperNext(func(c map[string]any) { c["exp"] = time.Now().Add(-time.Hour).Unix() }) },
-			"the provider's token has expired", false},
-		{"a wrong state", "discord", func() { w.idp.StateNext("forged") }, "not the answer to the login tkauth started", false},
+			"the provider's token has expired", false, nil},
+		// Refused, and the login waits on for its own answer.
+		{"a wrong state", "discord", func() { w.idp.StateNext("forged") }, "that is not the answer to this login (its state differs or is missing); still waiting", false, []string{"--browser-wait", "1s"}},
 		{"a new user", "facebook", func() { w.idp.SignIn("200000000000000000002", "bob@example.com") },
-			"this Facebook account (200000000000000000002) has no account at this app yet: sign up in the app first", true},
+			"this Facebook account (200000000000000000002) has no account at this app yet: sign up in the app first", true, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			defer w.idp.SignIn("100000000000000000001", "ada@example.com")
 			tt.setup()
 			before, logins, lookups := c.snapshot(), requests(w.srv, "/public/v1/submit/stamp_login"), requests(w.srv, "/v1/account")
-			r := c.run("", false, w.args(tt.provider)...)
+			r := c.run("", false, w.args(tt.provider, tt.more...)...)
 			if r.code == 0 || !strings.Contains(r.errOut, tt.says) || !strings.Contains(r.errOut, "the new key pair was deleted") {
 				t.Errorf("exit %d, %q", r.code, r.errOut)
 			}
@@ -260,11 +266,12 @@ func (l *lineWriter) waitFor(t *testing.T, re *regexp.Regexp) []string {
 }
 
 // With --no-browser the address is printed, and the address the browser
-// ends on, pasted, finishes the login; one not of this machine is refused.
+// ends on, pasted, finishes the login; a line that is not it (another
+// machine's, another login's) says why and the login still waits for it;
+// the answer is read in the query or the fragment.
 func TestOAuthLoginNoBrowser(t *testing.T) {
 	w := withOAuth(t)
 	t.Setenv("BROWSER", "/nonexistent")
-	c := newCLI(t)
 	for _, tt := range []struct {
 		name  string
 		paste func(loc string) string
@@ -272,19 +279,21 @@ func TestOAuthLoginNoBrowser(t *testing.T) {
 		says  string
 	}{
 		{"the address pasted", func(loc string) string { return loc }, true, ""},
+		{"the answer moved to the fragment", func(loc string) string { return strings.Replace(loc, "?", "#", 1) }, true, ""},
 		{"an address of another machine", func(loc string) string {
 			return strings.Replace(loc, "http://127.0.0.1:"+strconv.Itoa(w.port), "https://app.example.com", 1)
 		}, false, "the redirect is not to this machine's loopback listener: the pasted URL is not http://127.0.0.1:"},
 		{"the address of another login", func(loc string) string {
 			return regexp.MustCompile(`state=[^&]*`).ReplaceAllString(loc, "state=another")
 		}, false, "the redirect is not the answer to the login tkauth started (its state differs)"},
+		{"not an address", func(string) string { return "%zz not a URL" }, false, "the pasted URL is not http://127.0.0.1:"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			c := newCLI(t)
 			in, paste := io.Pipe()
 			errOut := &lineWriter{note: make(chan struct{}, 1)}
 			var out bytes.Buffer
 			done := make(chan int)
-			before := c.snapshot()
 			go func() {
 				done <- Run(append([]string{"--home", c.home, "--keyring", "file"}, w.args("facebook", "--no-browser", "--session-key", "pasted")...),
 					&IOStreams{In: in, Out: &out, ErrOut: errOut})
@@ -301,21 +310,20 @@ func TestOAuthLoginNoBrowser(t *testing.T) {
 			if resp.StatusCode != http.StatusFound {
 				t.Fatalf("the provider answered %s: %s (%s)", resp.Status, b, m[1])
 			}
-			fmt.Fprintln(paste, tt.paste(resp.Header.Get("Location")))
+			loc := resp.Header.Get("Location")
+			fmt.Fprintln(paste, tt.paste(loc))
+			if !tt.ok {
+				errOut.waitFor(t, regexp.MustCompile(regexp.QuoteMeta(tt.says)+`.*\nStill waiting`))
+				fmt.Fprintln(paste, loc)
+			}
 			code := <-done
 			paste.Close()
-			if tt.ok {
-				s := c.state().Sessions["pasted"]
-				if code != 0 || s == nil || s.UserID != "ada" {
-					t.Fatalf("exit %d, %q; stored %+v", code, errOut.String(), s)
-				}
-				if !strings.Contains(errOut.String(), "Open this address in a browser to log in with Facebook") {
-					t.Errorf("stderr %q", errOut.String())
-				}
-				return
+			s := c.state().Sessions["pasted"]
+			if code != 0 || s == nil || s.UserID != "ada" {
+				t.Fatalf("exit %d, %q; stored %+v", code, errOut.String(), s)
 			}
-			if code == 0 || !strings.Contains(errOut.String(), tt.says) || c.snapshot() != before {
-				t.Errorf("exit %d, %q", code, errOut.String())
+			if !strings.Contains(errOut.String(), "Open this address in a browser to log in with Facebook") {
+				t.Errorf("stderr %q", errOut.String())
 			}
 		})
 	}
@@ -349,6 +357,16 @@ func TestOAuthListenerAnswersOnce(t *testing.T) {
 	if r, err := hc.Do(req); err != nil || r.StatusCode != http.StatusMisdirectedRequest {
 		t.Fatalf("another host: %v %v", r, err)
 	}
+	// Another login's answer, or none (any page's <img>, any process):
+	// refused, said on stderr, and the login still waits.
+	for _, bad := range []string{regexp.MustCompile(`state=[^&]*`).ReplaceAllString(loc, "state=another"), "http://127.0.0.1:" + u.Port() + "/callback"} {
+		r, err := hc.Get(bad)
+		if err != nil || r.StatusCode != http.StatusBadRequest {
+			t.Fatalf("%s: %v %v", bad, r, err)
+		}
+		r.Body.Close()
+	}
+	errOut.waitFor(t, regexp.MustCompile(`refused a request to http://127\.0\.0\.1:\d+/callback that is not the answer to this login`))
 	r, err := hc.Get(loc)
 	if err != nil || r.StatusCode != http.StatusOK {
 		t.Fatalf("the redirect: %v %v", r, err)
@@ -421,5 +439,19 @@ func TestOAuthLoginStopsWaiting(t *testing.T) {
 	}()
 	if _, err := s.LogIn(ctx, "google", "cfg"); err == nil || !strings.Contains(err.Error(), "stopped waiting for the browser") || c.snapshot() != before {
 		t.Errorf("%v", err)
+	}
+}
+
+// TKAUTH_OAUTH_PROVIDER_URL is a base URL: a query, fragment or user
+// name in it is refused in words, not glued before /authorize.
+func TestOAuthProviderURLRefused(t *testing.T) {
+	w := withOAuth(t)
+	c := newCLI(t)
+	for _, u := range []string{w.idp.URL + "/x?y=1", w.idp.URL + "/x#y", strings.Replace(w.idp.URL, "http://", "http://u:p@", 1), w.idp.URL + "?"} {
+		t.Setenv(OAuthProviderEnv, u)
+		r := c.run("", false, w.args("facebook", "--browser-wait", "1s")...)
+		if r.code == 0 || !strings.Contains(r.errOut, "has a query, a fragment or a user name") {
+			t.Errorf("%s: exit %d, %q", u, r.code, r.errOut)
+		}
 	}
 }

@@ -4,9 +4,12 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -89,4 +92,61 @@ func groupAlive(pgid int) bool {
 		return syscall.Kill(-pgid, 0) == nil
 	}
 	return false
+}
+
+// With --no-browser on a terminal, stdin has one reader: after the pasted
+// address, the question about replacing another person's session gets
+// the next line; Ctrl-C at that question stops the login, ends the
+// session Turnkey issued and stores nothing.
+func TestOAuthLoginNoBrowserThenQuestion(t *testing.T) {
+	w := withOAuth(t)
+	t.Setenv("BROWSER", "/nonexistent")
+	for _, tt := range []struct {
+		name   string
+		answer func(paste io.Writer)
+		ok     bool
+	}{
+		{"yes", func(paste io.Writer) { fmt.Fprintln(paste, "y") }, true},
+		{"Ctrl-C", func(io.Writer) { syscall.Kill(os.Getpid(), syscall.SIGINT) }, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newCLI(t)
+			c.add("k", token(t, c.keyPair(), time.Hour))
+			before := c.snapshot()
+			in, paste := io.Pipe()
+			defer paste.Close()
+			errOut := &lineWriter{note: make(chan struct{}, 1)}
+			done := make(chan int, 1)
+			go func() {
+				done <- Run(append([]string{"--home", c.home, "--keyring", "file"}, w.args("facebook", "--no-browser", "--session-key", "k")...),
+					&IOStreams{In: in, Out: io.Discard, ErrOut: errOut, IsTerminal: true, StdinTerminal: true})
+			}()
+			m := errOut.waitFor(t, regexp.MustCompile(`\n  (http://\S+)\n`))
+			hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := hc.Get(m[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			fmt.Fprintln(paste, resp.Header.Get("Location"))
+			errOut.waitFor(t, regexp.MustCompile(`Replace it all the same\? \[y/N\] `))
+			tt.answer(paste)
+			var code int
+			select {
+			case code = <-done:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("the login still waits: %q", errOut.String())
+			}
+			s := c.state().Sessions["k"]
+			if tt.ok {
+				if code != 0 || s == nil || s.UserID != "ada" {
+					t.Fatalf("exit %d, %q; stored %+v", code, errOut.String(), s)
+				}
+				return
+			}
+			if code == 0 || c.snapshot() != before || !strings.Contains(errOut.String(), "the session Turnkey issued was ended there") {
+				t.Errorf("exit %d, %q", code, errOut.String())
+			}
+		})
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tkauth/tkauth/internal/escape"
@@ -39,8 +40,13 @@ type OAuthLogin struct {
 	Port int
 	// Open shows the user authURL (a browser, or the URL printed), and
 	// says what the login waits for; it may hand the redirected URL the
-	// user pasted to paste, from another goroutine, any number of times.
-	Open func(authURL, redirectURI string, paste func(redirected string)) error
+	// user pasted to paste, from another goroutine, any number of times:
+	// paste says why a line is not the answer (the login still waits),
+	// or ErrAnswered once the login has its answer or stopped waiting.
+	Open func(authURL, redirectURI string, paste func(redirected string) error) error
+	// Notice, if set, is told what the user should know while the login
+	// waits (a request to the listener refused); untrusted, unescaped.
+	Notice func(string)
 	// Wait bounds the wait for the browser (5 minutes if 0).
 	Wait time.Duration
 }
@@ -130,7 +136,7 @@ func (o oauthIssuer) Issue(ctx context.Context, key session.Signer, r session.Lo
 		authURL = p.AuthURL + "&" + q.Encode()
 	}
 
-	w, err := listen(port, state, p.Fragment)
+	w, err := listen(port, state, p.Fragment, l.Notice)
 	if err != nil {
 		return "", err
 	}
@@ -152,7 +158,7 @@ func (o oauthIssuer) Issue(ctx context.Context, key session.Signer, r session.Lo
 	case <-time.After(wait):
 		return "", fmt.Errorf("no answer from the browser at %s in %s", redirectURI, wait)
 	case <-ctx.Done():
-		return "", fmt.Errorf("stopped waiting for the browser: %w", ctx.Err())
+		return "", stoppedWaiting(ctx)
 	}
 
 	var token string
@@ -186,6 +192,23 @@ func (o oauthIssuer) Issue(ctx context.Context, key session.Signer, r session.Lo
 	return l.API.StampLoginOIDC(ctx, key, token, r)
 }
 
+// stoppedWaiting words ctx's end: its cause if it has one of its own
+// (the CLI's "Ctrl-C"), else cancelled or out of time.
+func stoppedWaiting(ctx context.Context) error {
+	cause := context.Cause(ctx)
+	switch {
+	case cause != nil && cause != ctx.Err():
+		return fmt.Errorf("stopped waiting for the browser: %w", cause)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return errors.New("stopped waiting for the browser: the time allowed for the login ran out")
+	}
+	return errors.New("stopped waiting for the browser: the login was cancelled")
+}
+
+// ErrAnswered is paste's answer once the login has its answer, or
+// stopped waiting: the line is not the login's.
+var ErrAnswered = errors.New("the login is no longer waiting for an address")
+
 func randomState() string {
 	b := make([]byte, 32)
 	rand.Read(b)
@@ -200,7 +223,9 @@ type redirectWaiter struct {
 	state    string
 	fragment bool
 	once     sync.Once
+	over     atomic.Bool // answered or stopped: paste takes no more
 	done     chan redirectResult
+	notice   func(string)
 }
 
 type redirectResult struct {
@@ -209,22 +234,29 @@ type redirectResult struct {
 }
 
 // listen starts the listener on 127.0.0.1:port.
-func listen(port int, state string, fragment bool) (*redirectWaiter, error) {
+func listen(port int, state string, fragment bool, notice func(string)) (*redirectWaiter, error) {
 	host := "127.0.0.1:" + strconv.Itoa(port)
 	ln, err := net.Listen("tcp", host)
 	if err != nil {
 		return nil, fmt.Errorf("cannot listen on %s for the browser's redirect (%w): choose another port (registered as a redirect URI) with --redirect-port", host, err)
 	}
-	w := &redirectWaiter{host: host, state: state, fragment: fragment, done: make(chan redirectResult, 1)}
-	w.srv = &http.Server{Handler: w, ReadHeaderTimeout: 10 * time.Second}
+	if notice == nil {
+		notice = func(string) {}
+	}
+	w := &redirectWaiter{host: host, state: state, fragment: fragment, done: make(chan redirectResult, 1), notice: notice}
+	w.srv = &http.Server{Handler: w, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
 	go w.srv.Serve(ln)
 	return w, nil
 }
 
+// close stops the listener: connections still held after 2 s are cut.
 func (w *redirectWaiter) close() {
+	w.over.Store(true)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	w.srv.Shutdown(ctx)
+	if w.srv.Shutdown(ctx) != nil {
+		w.srv.Close()
+	}
 }
 
 // finish delivers the first answer; later ones are refused.
@@ -232,6 +264,7 @@ func (w *redirectWaiter) finish(r redirectResult) bool {
 	first := false
 	w.once.Do(func() {
 		first = true
+		w.over.Store(true)
 		w.done <- r
 	})
 	return first
@@ -249,18 +282,37 @@ func (w *redirectWaiter) check(v url.Values) redirectResult {
 }
 
 // paste takes the redirected URL a user pasted: it must be the redirect
-// URI's, on this machine.
-func (w *redirectWaiter) paste(raw string) {
-	u, err := url.Parse(strings.TrimSpace(raw))
+// URI's, on this machine, with the login's state. A line that is not
+// says why and the login still waits; an empty one is nothing.
+func (w *redirectWaiter) paste(raw string) error {
+	if w.over.Load() {
+		return ErrAnswered
+	}
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "http" || u.Host != w.host || u.Path != RedirectPath {
-		w.finish(redirectResult{err: fmt.Errorf("%w: the pasted URL is not http://%s%s", ErrNotLoopback, w.host, RedirectPath)})
-		return
+		return fmt.Errorf("%w: the pasted URL is not http://%s%s", ErrNotLoopback, w.host, RedirectPath)
 	}
-	v := u.Query()
-	if w.fragment {
-		v, _ = url.ParseQuery(u.Fragment)
+	res := w.check(answerIn(u))
+	if errors.Is(res.err, ErrWrongState) {
+		return res.err
 	}
-	w.finish(w.check(v))
+	if !w.finish(res) {
+		return ErrAnswered
+	}
+	return nil
+}
+
+// answerIn is the answer a redirected URL carries, in its fragment or its
+// query (a browser or a copy may move it): the one that has a state.
+func answerIn(u *url.URL) url.Values {
+	if f, err := url.ParseQuery(u.Fragment); err == nil && f.Has("state") {
+		return f
+	}
+	return u.Query()
 }
 
 // page is the one page the listener serves for a flow whose answer is in
@@ -280,7 +332,7 @@ fetch(location.pathname, {method: "POST", headers: {"Content-Type": "text/plain"
 // Words the listener answers the browser.
 const (
 	saidDone  = "tkauth has the login; it finishes in the terminal. You may close this tab."
-	saidWrong = "This is not the login tkauth started; tkauth stopped it. Nothing was stored."
+	saidWrong = "This is not the answer to the login tkauth started (its state differs or is missing): refused; tkauth still waits for its own."
 	saidLate  = "tkauth already has an answer for this login."
 )
 
@@ -315,16 +367,20 @@ func (w *redirectWaiter) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res := w.check(v)
+	if errors.Is(res.err, ErrWrongState) {
+		// Any page or local process may send this: refused, and the
+		// login still waits for its own answer.
+		w.notice(fmt.Sprintf("refused a request to %s that is not the answer to this login (its state differs or is missing); still waiting", "http://"+w.host+RedirectPath))
+		rw.WriteHeader(http.StatusBadRequest)
+		io.WriteString(rw, saidWrong)
+		return
+	}
 	if !w.finish(res) {
 		http.Error(rw, saidLate, http.StatusGone)
 		return
 	}
 	if res.err != nil {
 		rw.WriteHeader(http.StatusBadRequest)
-		if errors.Is(res.err, ErrWrongState) {
-			io.WriteString(rw, saidWrong)
-			return
-		}
 		io.WriteString(rw, "The provider refused the login; tkauth stopped it. Nothing was stored.")
 		return
 	}
