@@ -140,10 +140,6 @@ func (m *Manager) newSession(ctx context.Context, p sessionPlan, issue func(key 
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 		defer cancel()
 		if issued != nil {
-			// Ended even when ctx is (Ctrl-C at a question): the session
-			// must not stay live on Turnkey unstored.
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-			defer cancel()
 			if err := m.endKey(ctx, p.api, by, true, issued.OrganizationID, issued.UserID, pub); err != nil && !errors.Is(err, ErrKeyNotOnTurnkey) {
 				cause = errors.Join(cause, fmt.Errorf("the session Turnkey issued could not be ended there (%w): it stays live on Turnkey until %s", err, issued.Expiry.UTC().Format(time.RFC3339)))
 			} else {

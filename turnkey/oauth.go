@@ -49,6 +49,9 @@ type Provider struct {
 	// Exchange is the Auth Proxy's name for a provider whose code it
 	// exchanges (oauth2_authenticate); "" otherwise.
 	Exchange wire.ProxyOauth2Provider
+	// NoLoopback says why the provider redirects to no loopback address,
+	// so that its login cannot come back to a terminal; "" where it can.
+	NoLoopback string
 }
 
 // Providers are the social logins Turnkey's SDK offers.
@@ -56,7 +59,10 @@ var Providers = []Provider{
 	{Name: "google", Title: "Google", AuthURL: "https://accounts.google.com/o/oauth2/v2/auth", Scope: "openid email profile",
 		ResponseType: "id_token", Fragment: true, NonceInParams: true},
 	{Name: "apple", Title: "Apple", AuthURL: "https://account.apple.com/auth/authorize",
-		ResponseType: "code id_token", ResponseMode: "fragment", Fragment: true, NonceInParams: true},
+		ResponseType: "code id_token", ResponseMode: "fragment", Fragment: true, NonceInParams: true,
+		// Apple's Services ID takes only return URLs on a domain name
+		// ("It can't be an IP address or localhost").
+		NoLoopback: "Apple takes only return URLs on a domain name, never an IP address or localhost"},
 	{Name: "facebook", Title: "Facebook", AuthURL: "https://www.facebook.com/v11.0/dialog/oauth", TokenURL: "https://graph.facebook.com/v11.0/oauth/access_token",
 		Scope: "openid", ResponseType: "code", PKCE: true, NonceInParams: true},
 	{Name: "x", Title: "X", AuthURL: "https://x.com/i/oauth2/authorize", Scope: "tweet.read users.read",
@@ -89,7 +95,7 @@ func LookupProvider(name string) (Provider, bool) {
 // self-hosted provider on this machine.
 func (p Provider) WithProviderURL(base string) Provider {
 	base = strings.TrimRight(base, "/")
-	p.AuthURL = base + "/authorize"
+	p.AuthURL, p.NoLoopback = base+"/authorize", ""
 	if p.TokenURL != "" {
 		p.TokenURL = base + "/token"
 	}
@@ -137,6 +143,9 @@ var (
 	ErrTokenAudience = errors.New("the provider's token is for another app (its aud is not the app's client ID)")
 	ErrOIDCExpired   = errors.New("the provider's token has expired")
 	ErrProviderSaid  = errors.New("the provider refused the login")
+	// errNoLoopbackRedirect: the provider sends its answer to no loopback
+	// listener, so a terminal cannot receive it.
+	errNoLoopbackRedirect = errors.New("this provider's login cannot come back to a terminal; log in with another provider the app enables, or by email, SMS or WhatsApp code")
 )
 
 // NewUserError: the app has no account (sub-organization) for the

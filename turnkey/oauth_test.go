@@ -1,10 +1,12 @@
 package turnkey
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -74,5 +76,28 @@ func TestCheckIDToken(t *testing.T) {
 	}
 	if _, err := CheckIDToken("not.a-token", pub, "app", now); err == nil {
 		t.Error("a token that is not a JWT passed")
+	}
+}
+
+// Apple redirects to no loopback address: its real login is refused
+// before anything is asked, and a stand-in for it (a provider URL) is not.
+func TestAppleCannotComeBackToATerminal(t *testing.T) {
+	var apple Provider
+	for _, p := range Providers {
+		if p.Name == "apple" {
+			apple = p
+		}
+	}
+	l := &OAuthLogin{Provider: apple}
+	if _, err := l.Start(context.Background()); !errors.Is(err, errNoLoopbackRedirect) || !strings.Contains(err.Error(), "never an IP address or localhost") {
+		t.Fatalf("Start: %v, want the provider's refusal in words", err)
+	}
+	if p := apple.WithProviderURL("http://127.0.0.1:1"); p.NoLoopback != "" {
+		t.Fatalf("a stand-in for Apple keeps NoLoopback %q", p.NoLoopback)
+	}
+	for _, p := range Providers {
+		if p.Name != "apple" && p.NoLoopback != "" {
+			t.Errorf("%s: NoLoopback %q", p.Name, p.NoLoopback)
+		}
 	}
 }

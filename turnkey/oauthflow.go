@@ -61,6 +61,9 @@ type OAuthStart struct {
 // Start reads the Auth Proxy configuration: the provider must be
 // enabled, and have a client ID (or l.ClientID).
 func (l *OAuthLogin) Start(ctx context.Context) (OAuthStart, error) {
+	if why := l.Provider.NoLoopback; why != "" {
+		return OAuthStart{}, fmt.Errorf("%w: %s", errNoLoopbackRedirect, why)
+	}
 	c, err := l.Proxy.OAuthConfig(ctx)
 	if err != nil {
 		return OAuthStart{}, err
