@@ -40,8 +40,7 @@ func calls(t *testing.T, dir string) []string {
 // `tkauth list` with auto on macOS: auto's choice, then presence. The
 // first command in a store probes the keychain with a write; after that,
 // a command writes nothing and runs security twice (default-keychain,
-// then one dump-keychain of that keychain), where it used to run it three
-// times, two of them writes (add and delete a probe item), every command.
+// then one dump-keychain of that keychain).
 func TestKeychainAutoWritesOncePerStore(t *testing.T) {
 	ctx := context.Background()
 	store := t.TempDir()
