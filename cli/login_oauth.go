@@ -119,6 +119,10 @@ func loginOAuthRun(ctx context.Context, opts *LoginOptions) error {
 	in := newStdinLines(ctx, opts.IO.In)
 	defer func(r io.Reader) { opts.IO.In = r }(opts.IO.In)
 	opts.IO.In = in
+	// The listener's notices and the paste reader's answers come from
+	// goroutines of their own: stderr is written one message at a time.
+	// It is not put back: a goroutine may still be saying something.
+	opts.IO.ErrOut = &lockedWriter{w: opts.IO.ErrOut}
 	l := &turnkey.OAuthLogin{API: c, Proxy: proxy, Provider: p, ClientID: o.ClientID, Port: o.RedirectPort, Wait: o.Wait}
 	l.Open = func(authURL, redirectURI string, paste func(string) error) error {
 		return showAuthURL(opts, p, authURL, redirectURI, l.Wait, in, paste)
@@ -349,4 +353,16 @@ func tuiSocial(m *session.Manager, c *turnkey.Client, proxyURL, providerBase str
 			return res, nil
 		},
 	}
+}
+
+// lockedWriter writes to w one Write at a time.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
