@@ -63,29 +63,8 @@ func waitScreen(t *testing.T, screen *atomic.Value, want ...string) string {
 // gets a code through the Auth Proxy; the code typed in the next dialog
 // approves the login, which completes.
 func TestTUIProvesACodeFactor(t *testing.T) {
-	srv := withCodeLogin(t)
-	srv.AddContact("sub", "ada", turnkeytest.SandboxPhone)
-	srv.RequireMFA("ada", "AUTHENTICATION_TYPE_SMS_OTP")
-	dir := t.TempDir()
-	m := newManager(store.NewFile(dir), store.NewFileKeys(dir))
-	sv := session.Servers{Default: srv.URL}
-	cfg := tuiConfig(tuiParts{Manager: m, StorePath: store.NewFile(dir).Path(), KeyStore: "file", Servers: &sv, LoginURL: srv.URL,
-		AuthProxyURL: srv.URL, AuthProxyID: "cfg"})
-	cfg.Watch = false
-	screen := &atomic.Value{}
-	tm := teatest.NewTestModel(t, screenProbe{ui.New(cfg), screen}, teatest.WithInitialTermSize(100, 30),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	t.Cleanup(func() { tm.Quit() })
+	srv, m, _, tm, screen := tuiAtAnSMSFactor(t)
 	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
-
-	waitScreen(t, screen, "No sessions")
-	tm.Send(tea.KeyPressMsg{Code: 'l', Text: "l"})
-	waitScreen(t, screen, "Email address")
-	tm.Type(turnkeytest.SandboxEmail)
-	tm.Send(enter)
-	waitScreen(t, screen, "Turnkey sent")
-	tm.Type(turnkeytest.SandboxCode)
-	tm.Send(enter)
 	waitScreen(t, screen, "Prove a factor Turnkey asks for", "Turnkey needs an SMS code", "1) an SMS code", "2) none: give it in another app or device")
 	tm.Send(tea.KeyPressMsg{Code: '1', Text: "1"})
 	waitScreen(t, screen, "Phone number")
@@ -145,29 +124,8 @@ func TestTUIProvesASessionFactor(t *testing.T) {
 // dialog open and says why, as the login form does, before it costs a
 // try; the right code then approves the login.
 func TestTUIMFACodeOfTheWrongShapeStays(t *testing.T) {
-	srv := withCodeLogin(t)
-	srv.AddContact("sub", "ada", turnkeytest.SandboxPhone)
-	srv.RequireMFA("ada", "AUTHENTICATION_TYPE_SMS_OTP")
-	dir := t.TempDir()
-	m := newManager(store.NewFile(dir), store.NewFileKeys(dir))
-	sv := session.Servers{Default: srv.URL}
-	cfg := tuiConfig(tuiParts{Manager: m, StorePath: store.NewFile(dir).Path(), KeyStore: "file", Servers: &sv, LoginURL: srv.URL,
-		AuthProxyURL: srv.URL, AuthProxyID: "cfg"})
-	cfg.Watch = false
-	screen := &atomic.Value{}
-	tm := teatest.NewTestModel(t, screenProbe{ui.New(cfg), screen}, teatest.WithInitialTermSize(100, 30),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	t.Cleanup(func() { tm.Quit() })
+	_, _, _, tm, screen := tuiAtAnSMSFactor(t)
 	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
-
-	waitScreen(t, screen, "No sessions")
-	tm.Send(tea.KeyPressMsg{Code: 'l', Text: "l"})
-	waitScreen(t, screen, "Email address")
-	tm.Type(turnkeytest.SandboxEmail)
-	tm.Send(enter)
-	waitScreen(t, screen, "Turnkey sent")
-	tm.Type(turnkeytest.SandboxCode)
-	tm.Send(enter)
 	waitScreen(t, screen, "1) an SMS code")
 	tm.Send(tea.KeyPressMsg{Code: '1', Text: "1"})
 	waitScreen(t, screen, "Phone number")
@@ -232,4 +190,35 @@ func TestTUIMFASaysWhatIsStillNeeded(t *testing.T) {
 	if n := c.state().Sessions["a"]; n.Token != old.Token || len(srv.Waiting()) != 0 {
 		t.Errorf("renewed %v; waiting %v", n.Token != old.Token, srv.Waiting())
 	}
+}
+
+// tuiAtAnSMSFactor is the TUI as tkauth assembles it, in an empty store,
+// where a login by code has been typed and sent for a user whose logins
+// need an SMS code factor: Turnkey's activity waits for it.
+func tuiAtAnSMSFactor(t *testing.T) (*turnkeytest.Server, *session.Manager, *store.FileKeys, *teatest.TestModel, *atomic.Value) {
+	t.Helper()
+	srv := withCodeLogin(t)
+	srv.AddContact("sub", "ada", turnkeytest.SandboxPhone)
+	srv.RequireMFA("ada", "AUTHENTICATION_TYPE_SMS_OTP")
+	dir := t.TempDir()
+	keys := store.NewFileKeys(dir)
+	m := newManager(store.NewFile(dir), keys)
+	sv := session.Servers{Default: srv.URL}
+	cfg := tuiConfig(tuiParts{Manager: m, StorePath: store.NewFile(dir).Path(), KeyStore: "file", Servers: &sv, LoginURL: srv.URL,
+		AuthProxyURL: srv.URL, AuthProxyID: "cfg"})
+	cfg.Watch = false
+	screen := &atomic.Value{}
+	tm := teatest.NewTestModel(t, screenProbe{ui.New(cfg), screen}, teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	t.Cleanup(func() { tm.Quit() })
+	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
+	waitScreen(t, screen, "No sessions")
+	tm.Send(tea.KeyPressMsg{Code: 'l', Text: "l"})
+	waitScreen(t, screen, "Email address")
+	tm.Type(turnkeytest.SandboxEmail)
+	tm.Send(enter)
+	waitScreen(t, screen, "Turnkey sent")
+	tm.Type(turnkeytest.SandboxCode)
+	tm.Send(enter)
+	return srv, m, keys, tm, screen
 }

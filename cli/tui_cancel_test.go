@@ -3,17 +3,9 @@ package cli
 import (
 	"context"
 	"os"
-	"sync/atomic"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/exp/teatest/v2"
-
-	"github.com/tkauth/tkauth/session"
-	"github.com/tkauth/tkauth/store"
-	"github.com/tkauth/tkauth/turnkey/turnkeytest"
-	"github.com/tkauth/tkauth/ui"
 )
 
 // In the TUI as tkauth assembles it, esc leaves a login that waits for an
@@ -22,30 +14,7 @@ import (
 func TestTUICancelsAnMFAWait(t *testing.T) {
 	for _, k := range []tea.KeyPressMsg{{Code: tea.KeyEscape}, {Code: 'c', Mod: tea.ModCtrl}} {
 		t.Run(k.String(), func(t *testing.T) {
-			srv := withCodeLogin(t)
-			srv.AddContact("sub", "ada", turnkeytest.SandboxPhone)
-			srv.RequireMFA("ada", "AUTHENTICATION_TYPE_SMS_OTP")
-			dir := t.TempDir()
-			keys := store.NewFileKeys(dir)
-			m := newManager(store.NewFile(dir), keys)
-			sv := session.Servers{Default: srv.URL}
-			cfg := tuiConfig(tuiParts{Manager: m, StorePath: store.NewFile(dir).Path(), KeyStore: "file", Servers: &sv, LoginURL: srv.URL,
-				AuthProxyURL: srv.URL, AuthProxyID: "cfg"})
-			cfg.Watch = false
-			screen := &atomic.Value{}
-			tm := teatest.NewTestModel(t, screenProbe{ui.New(cfg), screen}, teatest.WithInitialTermSize(100, 30),
-				teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-			t.Cleanup(func() { tm.Quit() })
-			enter := tea.KeyPressMsg{Code: tea.KeyEnter}
-
-			waitScreen(t, screen, "No sessions")
-			tm.Send(tea.KeyPressMsg{Code: 'l', Text: "l"})
-			waitScreen(t, screen, "Email address")
-			tm.Type(turnkeytest.SandboxEmail)
-			tm.Send(enter)
-			waitScreen(t, screen, "Turnkey sent")
-			tm.Type(turnkeytest.SandboxCode)
-			tm.Send(enter)
+			srv, m, keys, tm, screen := tuiAtAnSMSFactor(t)
 			waitScreen(t, screen, "2) none: give it in another app or device")
 			tm.Send(tea.KeyPressMsg{Code: '2', Text: "2"})
 			waitScreen(t, screen, "given in another app or device", "esc cancel")
