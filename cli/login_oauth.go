@@ -161,8 +161,8 @@ func errOAuthLogin(err error) error {
 func showAuthURL(opts *LoginOptions, p turnkey.Provider, authURL, redirectURI string, wait time.Duration, in *stdinLines, paste func(string) error) error {
 	ios := opts.IO
 	if opts.OAuth.NoBrowser {
-		fmt.Fprintf(ios.ErrOut, "Open this address in a browser to log in with %s:\n\n  %s\n\n", p.Title, escape.Whole(authURL))
-		fmt.Fprintf(ios.ErrOut, "Waiting up to %s for the browser to come back to %s (Ctrl-C to stop).\nIf that browser cannot reach this machine, paste here the address it ends on (%s…):\n", wait, redirectURI, redirectURI)
+		// Lines are the paste's before the address is shown: one pasted
+		// at once must not go to a later question.
 		in.divert(func(line string) bool {
 			err := paste(line)
 			if errors.Is(err, turnkey.ErrAnswered) {
@@ -173,6 +173,8 @@ func showAuthURL(opts *LoginOptions, p turnkey.Provider, authURL, redirectURI st
 			}
 			return true
 		})
+		fmt.Fprintf(ios.ErrOut, "Open this address in a browser to log in with %s:\n\n  %s\n\n", p.Title, escape.Whole(authURL))
+		fmt.Fprintf(ios.ErrOut, "Waiting up to %s for the browser to come back to %s (Ctrl-C to stop).\nIf that browser cannot reach this machine, paste here the address it ends on (%s…):\n", wait, redirectURI, redirectURI)
 		return nil
 	}
 	if err := openBrowser(authURL); err != nil {
